@@ -1,0 +1,87 @@
+"""Reading and writing JSONL artefacts: the pipeline's only file I/O for records.
+
+Writes are atomic (temp file in the same folder, then rename), so an interrupted
+run never leaves a half-written artefact behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline.record import Document
+
+
+class RecordError(ValueError):
+    """A JSONL line that is not a valid record; names the file and line."""
+
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path, self.line, self.reason = path, line, reason
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line, streaming."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RecordError(path, number, f"not valid JSON ({exc.msg})") from exc
+            if not isinstance(obj, dict):
+                raise RecordError(path, number, "expected a JSON object")
+            yield number, obj
+
+
+def read_documents(path: Path) -> Iterator[Document]:
+    """Stream the documents of a JSONL artefact."""
+    for number, obj in iter_json_lines(path):
+        try:
+            yield Document.from_dict(obj)
+        except (TypeError, ValueError) as exc:
+            raise RecordError(path, number, str(exc)) from exc
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[str]]:
+    """Open a temp file beside ``path``; rename it over ``path`` only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def dump_line(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_documents(path: Path, documents: Iterable[Document]) -> int:
+    """Write documents atomically; returns how many were written."""
+    count = 0
+    with atomic_writer(path) as handle:
+        for doc in documents:
+            handle.write(dump_line(doc.to_dict()))
+            count += 1
+    return count
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Write one JSON document atomically (reports, manifests)."""
+    with atomic_writer(path) as handle:
+        json.dump(obj, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")

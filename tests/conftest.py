@@ -1,0 +1,15 @@
+"""Shared fixtures. Tests use only files under tests/ (no ../shared needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
