@@ -112,3 +112,87 @@ def show(
 
     render_html(input, output, limit=limit)
     typer.echo(f"wrote {output}")
+
+
+from typing import TYPE_CHECKING  # noqa: E402  (segmenter commands' own section)
+
+if TYPE_CHECKING:
+    from pipeline.segment import Segmenter
+    from pipeline.segmenter.training import Evaluation
+
+SegmenterChoice = typer.Option(
+    None, "--segmenter", help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
+)
+
+
+@segmenter_app.command("train")
+def segmenter_train(
+    train: Path = typer.Option(..., help="Space-segmented training corpus (one paragraph a line).", exists=True),
+    dev: Path = typer.Option(..., help="Space-segmented dev corpus, scored after each iteration.", exists=True),
+    out: Path = typer.Option(..., help="Folder to write the compact model into (other files there are kept)."),
+    iterations: int = typer.Option(8, min=1, help="Training passes over the corpus."),
+    feature_trim: int = typer.Option(0, min=0, help="Drop features seen at most this many times."),
+    regularisation: float = typer.Option(1.0, min=0.0001, help="Sigma of the L2 prior (smaller = stronger)."),
+    min_weight: float = typer.Option(0.0, min=0.0, help="Prune features whose weights are all below this."),
+    quantise: str = typer.Option("int8", help="Stored weight type: int8, float16, float32 or float64."),
+    keep_raw: Optional[Path] = typer.Option(None, help="Also keep the unpruned pkuseg model folder here."),
+) -> None:
+    """Train a pkuseg model with spacy_pkuseg.train, prune and quantise it, and score it on DEV."""
+    from pipeline.segmenter.training import train_model
+
+    evaluation = train_model(
+        train, dev, out, iterations=iterations, feature_trim=feature_trim, regularisation=regularisation,
+        min_weight=min_weight, quantisation=quantise, raw_dir=keep_raw,
+    )
+    _print_evaluation(evaluation)
+
+
+@segmenter_app.command("compress")
+def segmenter_compress(
+    raw: Path = typer.Argument(..., help="A plain pkuseg model folder (features.msgpack, weights.npz).", exists=True),
+    out: Path = typer.Option(..., help="Folder to write the compact model into."),
+    min_weight: float = typer.Option(0.0, min=0.0, help="Prune features whose weights are all below this."),
+    quantise: str = typer.Option("int8", help="Stored weight type: int8, float16, float32 or float64."),
+    dev: Optional[Path] = typer.Option(None, help="Score the compact model on this gold file.", exists=True),
+) -> None:
+    """Prune, quantise and compress a pkuseg model folder (to measure what each step costs)."""
+    from pipeline.segmenter.compact import folder_size, record_scores
+    from pipeline.segmenter.training import compress_model, evaluate_file
+
+    model = compress_model(raw, out, min_weight=min_weight, quantisation=quantise)
+    typer.echo(f"features {model.n_feature}  words {len(model.words)}  bytes {folder_size(out)}")
+    if dev is not None:
+        evaluation = evaluate_file(_load_segmenter(str(out)), dev)
+        record_scores(out, evaluation.score)
+        _print_evaluation(evaluation)
+
+
+@segmenter_app.command("evaluate")
+def segmenter_evaluate(
+    gold: Path = typer.Argument(..., help="Gold file: words separated by spaces, a sentence a line.", exists=True),
+    segmenter: Optional[str] = SegmenterChoice,
+) -> None:
+    """Segment the gold file's text and print word precision, recall and F1 (SIGHAN scoring)."""
+    from pipeline.segmenter.training import evaluate_file
+
+    _print_evaluation(evaluate_file(_load_segmenter(segmenter), gold))
+
+
+def _load_segmenter(choice: Optional[str]) -> Segmenter:
+    """Load a segmenter; a missing or corrupt model is a one-paragraph error, not a traceback."""
+    from pipeline.segment import SegmenterModelError, load_segmenter
+
+    try:
+        return load_segmenter(choice)
+    except SegmenterModelError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _print_evaluation(evaluation: Evaluation) -> None:
+    score = evaluation.score
+    typer.echo(f"words gold {score.gold}  predicted {score.predicted}  correct {score.correct}")
+    typer.echo(f"chars/s {evaluation.chars_per_second:,.0f}  ({evaluation.chars} chars in {evaluation.seconds:.2f} s)")
+    typer.echo(f"P {score.precision:.4f}")
+    typer.echo(f"R {score.recall:.4f}")
+    typer.echo(f"F1 {score.f1:.4f}")

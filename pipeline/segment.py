@@ -1,0 +1,137 @@
+"""The ``segment`` stage: word tokens for each record through spaCy's Chinese pkuseg segmenter.
+
+The pipeline is ``spacy.lang.zh.Chinese`` assembled from ``configs/segment.cfg``;
+the pkuseg model is supplied at initialisation (``nlp.tokenizer.initialize(
+pkuseg_model=PATH)``), as spaCy's Chinese docs describe.  The default model ships
+in ``models/pkuseg`` in the compact form of :mod:`pipeline.segmenter.compact`;
+it is expanded into a temporary folder for spacy-pkuseg to read, so nothing is
+downloaded and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import lzma
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from pipeline.record import Document
+from pipeline.segmenter import compact
+
+PACKAGE = Path(__file__).parent
+CONFIG_PATH = PACKAGE / "configs" / "segment.cfg"
+SHIPPED_MODEL = PACKAGE / "models" / "pkuseg"
+CHAR = "char"
+HOW_TO_GET_A_MODEL = (
+    "train one with `corpusprep segmenter train --train TRAIN_SEG.txt --dev DEV_SEG.txt --out DIR` "
+    "(or `make train-segmenter`, which writes the shipped model), then pass `--segmenter DIR`; "
+    "or use `--segmenter char` for one token per character"
+)
+
+
+class SegmenterModelError(RuntimeError):
+    """The pkuseg model folder is missing or unreadable; the message says how to get one."""
+
+    def __init__(self, location: str, problem: str) -> None:
+        super().__init__(f"pkuseg model {location}: {problem}. To get a model: {HOW_TO_GET_A_MODEL}.")
+        self.location, self.problem = location, problem
+
+
+def official_model_names() -> list[str]:
+    """Names spacy-pkuseg downloads from its releases (needs network)."""
+    from spacy_pkuseg.config import Config
+
+    return list(Config.available_models)
+
+
+@dataclass
+class Segmenter:
+    """A spaCy Chinese pipeline that only tokenises, plus a record of which model it uses."""
+
+    nlp: Language
+    info: dict[str, Any] = field(default_factory=dict)
+    batch_size: int = 256
+
+    def segment_documents(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Stream records through ``nlp.pipe``; set ``tokens`` and ``meta['segmenter']``, never the text."""
+        for spacy_doc, doc in self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=self.batch_size):
+            tokens = [[t.idx, t.idx + len(t)] for t in spacy_doc if not t.is_space]
+            yield replace(doc, tokens=tokens, meta=dict(doc.meta, segmenter=dict(self.info)))
+
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` (whitespace dropped)."""
+        return [t.text for t in self.nlp(text) if not t.is_space]
+
+    def pipe_words(self, texts: Iterable[str]) -> Iterator[list[str]]:
+        """Words of many texts, batched."""
+        for spacy_doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+            yield [t.text for t in spacy_doc if not t.is_space]
+
+
+def _build_nlp(segmenter: str) -> tuple[Language, dict[str, Any]]:
+    config = spacy.util.load_config(CONFIG_PATH)
+    config["nlp"]["tokenizer"]["segmenter"] = segmenter
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    return nlp, dict(config["initialize"]["tokenizer"])
+
+
+def _initialize_pkuseg(nlp: Language, settings: dict[str, Any], model: str, location: str) -> None:
+    try:
+        nlp.tokenizer.initialize(pkuseg_model=model, pkuseg_user_dict=settings.get("pkuseg_user_dict", "default"))
+        nlp.tokenizer("预热")  # fail here, not on the first record, if the weights are unusable
+    except (OSError, ValueError, KeyError, TypeError, AssertionError, EOFError, zipfile.BadZipFile) as error:
+        raise SegmenterModelError(location, f"cannot be loaded ({type(error).__name__}: {error})") from error
+
+
+def _load_folder(folder: Path) -> Segmenter:
+    location = str(folder)
+    if not folder.is_dir():
+        raise SegmenterModelError(location, "no such folder")
+    nlp, settings = _build_nlp("pkuseg")
+    info: dict[str, Any] = {"name": "pkuseg", "model": location}
+    if compact.is_compact_folder(folder):
+        with tempfile.TemporaryDirectory(prefix="pkuseg-") as expanded:
+            try:
+                model = compact.read_compact(folder)
+                compact.write_raw(model, Path(expanded))
+            except (OSError, ValueError, KeyError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as error:
+                raise SegmenterModelError(location, f"is corrupt ({type(error).__name__}: {error})") from error
+            _initialize_pkuseg(nlp, settings, expanded, location)
+        info["version"] = model.meta.get("version")
+    elif compact.is_raw_folder(folder):
+        _initialize_pkuseg(nlp, settings, str(folder), location)
+    else:
+        raise SegmenterModelError(
+            location,
+            f"holds neither {compact.RAW_FEATURES} + {compact.RAW_WEIGHTS} (a pkuseg model) "
+            f"nor {compact.COMPACT_FEATURES} + {compact.COMPACT_WEIGHTS} (a compact one)",
+        )
+    info["sha256"] = compact.folder_digest(folder)
+    return Segmenter(nlp, info, batch_size=nlp.batch_size)
+
+
+def load_segmenter(choice: str | None = None) -> Segmenter:
+    """The segmenter a user chose.
+
+    ``None``: the shipped model; a folder: that pkuseg model (plain or compact);
+    an official pkuseg name (``mixed``, ``news``, ...): spacy-pkuseg downloads it,
+    so only on the user's request; ``"char"``: spaCy's one-token-per-character.
+    """
+    if choice is None:
+        segmenter = _load_folder(SHIPPED_MODEL)
+        segmenter.info["model"] = "shipped:" + str(SHIPPED_MODEL.relative_to(PACKAGE.parent))
+        return segmenter
+    if choice == CHAR:
+        nlp, _ = _build_nlp(CHAR)
+        return Segmenter(nlp, {"name": CHAR}, batch_size=nlp.batch_size)
+    if choice in official_model_names() and not Path(choice).exists():
+        nlp, settings = _build_nlp("pkuseg")
+        _initialize_pkuseg(nlp, settings, choice, f"'{choice}' (official, downloaded by spacy-pkuseg)")
+        return Segmenter(nlp, {"name": "pkuseg", "model": choice, "official": True}, batch_size=nlp.batch_size)
+    return _load_folder(Path(choice))
