@@ -1,0 +1,361 @@
+"""Layout recognition: what each line of a scan is, and how its columns sit.
+
+Works on plain lines (no offsets), so both normalisation (which scopes its space
+rules by line role) and repair (which builds paragraphs and blocks) use the same
+reading of the page.  Evidence used is what any newspaper scan gives: Markdown
+heading markers when a converter left them, a byline's role word (记者, 通讯员),
+dates, weekdays and page numbers in running heads, lone decorative quote marks and
+``——NAME`` lines around pull quotes, line widths against the column width, and
+runs of spaces where side-by-side columns meet.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.text_resources import (
+    ATTRIBUTION_RE,
+    BYLINE_RE,
+    COLUMN_GAP_RE,
+    CREDIT_RE,
+    DATE_RE,
+    HAN,
+    INDENT_RE,
+    LONE_QUOTE_MARK_RE,
+    MARKDOWN_HEADING_RE,
+    NAME_SPLIT_RE,
+    PAGE_LINE_RE,
+    PAGE_RE,
+    PARAGRAPH_FINAL,
+    PUBLICATION_LINE_RE,
+    PUBLICATION_RE,
+    WEEKDAY_LINE_RE,
+    WEEKDAY_RE,
+)
+
+BLANK = "blank"
+FURNITURE = "furniture"
+HEADLINE = "headline"
+SUBHEADLINE = "subheadline"
+BYLINE = "byline"
+QUOTE_MARK = "quote_mark"
+PULL_QUOTE = "pull_quote"
+ATTRIBUTION = "attribution"
+BODY = "body"
+
+HEADLINE_ROLES = frozenset({HEADLINE, SUBHEADLINE})
+TEXT_ROLES = frozenset({BODY, PULL_QUOTE, ATTRIBUTION})
+DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK})
+
+MAX_FURNITURE_WIDTH = 40
+MAX_HEADLINE_WIDTH = 60
+MAX_BYLINE_WIDTH = 40
+BYLINE_SEARCH_LINES = 8
+SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
+STRIP = " \t\u3000\u00a0"
+
+
+@dataclass
+class PageLayout:
+    """The reading of one article's lines: a role per line, which lines are side-by-side column rows, metadata."""
+
+    roles: list[str]
+    column_rows: list[bool]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+# --- measuring ---------------------------------------------------------------------------------
+def display_width(text: str) -> float:
+    """Printed width in em: Chinese and full-width characters 1, ASCII (half-width) 0.5."""
+    return sum(0.5 if " " <= ch <= "~" else 1.0 for ch in text)
+
+
+def estimate_column_width(widths: list[float], *, min_lines: int = 4, min_share: float = 0.45) -> float | None:
+    """The column width of hard-wrapped text: the width most lines share, or None if lines are free-running.
+
+    Most lines of a hard-wrapped column are full (the column width, give or take a
+    half-width character or a hanging punctuation mark); paragraph ends are shorter.
+    """
+    widths = [w for w in widths if w >= 4]
+    if len(widths) < min_lines:
+        return None
+    counts = Counter(round(w) for w in widths)
+    best, best_near = None, 0
+    for candidate in counts:
+        near = sum(n for w, n in counts.items() if candidate - 1 <= w <= candidate + 1)
+        if near > best_near or (near == best_near and best is not None and candidate > best):
+            best, best_near = candidate, near
+    if best is None or best > MAX_HEADLINE_WIDTH or best_near / len(widths) < min_share:
+        return None
+    # the full width: the widest common width near the mode (hanging punctuation excepted)
+    near_widths = sorted(w for w in widths if best - 1 <= round(w) <= best + 1)
+    return near_widths[len(near_widths) // 2] if near_widths else float(best)
+
+
+def is_indented(line: str) -> bool:
+    return bool(INDENT_RE.match(line))
+
+
+def markdown_prefix_length(line: str) -> int:
+    """Length of a leading Markdown heading marker (``## ``), 0 if none."""
+    match = MARKDOWN_HEADING_RE.match(line)
+    return match.end() if match else 0
+
+
+def ends_paragraph(line: str) -> bool:
+    """Whether a line ends with punctuation that can end a paragraph (。！？” ...)."""
+    stripped = line.rstrip(STRIP)
+    return bool(stripped) and stripped[-1] in PARAGRAPH_FINAL
+
+
+# --- furniture, bylines, attributions --------------------------------------------------------
+def parse_furniture(line: str) -> dict[str, Any] | None:
+    """Metadata from a page-furniture line (running head, dateline, page number), or None if it is not one."""
+    text = line.strip(STRIP)
+    if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
+        return None
+    found: dict[str, Any] = {}
+    date = DATE_RE.search(text)
+    if date:
+        try:
+            found["date"] = datetime.date(int(date["year"]), int(date["month"]), int(date["day"])).isoformat()
+        except ValueError:
+            return None
+        rest = text[: date.start()] + " " + text[date.end() :]
+        weekday = WEEKDAY_RE.search(rest)
+        if weekday:
+            found["weekday"] = weekday.group()
+            rest = rest[: weekday.start()] + " " + rest[weekday.end() :]
+        publication = PUBLICATION_RE.search(rest)
+        if publication:
+            found["publication"] = publication.group()
+            rest = rest[: publication.start()] + " " + rest[publication.end() :]
+        page = PAGE_RE.fullmatch(rest.strip(STRIP)) if re.search(r"\d", rest) else None
+        if page:
+            found["page"] = page["page"]
+            rest = ""
+        leftover = re.findall(f"[{HAN}]", rest)
+        return found if len(leftover) <= 6 else None
+    page_line = PAGE_LINE_RE.match(text)
+    if page_line:
+        return {"page": page_line["page"]}
+    if PUBLICATION_LINE_RE.match(text):
+        return {"publication": text}
+    if WEEKDAY_LINE_RE.match(text):
+        return {"weekday": text}
+    return None
+
+
+def parse_byline(line: str) -> list[str] | None:
+    """Reporter names from a byline (``□郑州晚报记者 王继兵 袁帅`` -> ``["王继兵", "袁帅"]``), or None."""
+    text = line.strip(STRIP)
+    if not text or display_width(text) > MAX_BYLINE_WIDTH or re.search(r"[。！？]", text):
+        return None
+    match = BYLINE_RE.match(text)
+    if not match:
+        return None
+    names = [name for name in NAME_SPLIT_RE.split(match["names"]) if name]
+    names = [re.sub(r"^(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|摄影)", "", name) for name in names]
+    names = [name for name in names if 2 <= len(name) <= 5]
+    return names or None
+
+
+def parse_credit(text: str) -> list[str]:
+    """Reporter names from an in-text credit at a story's start: ``电（记者孙杰）``."""
+    match = CREDIT_RE.search(text[:80])
+    if not match:
+        return []
+    return [name for name in NAME_SPLIT_RE.split(match["names"].strip()) if 2 <= len(name) <= 5]
+
+
+def is_attribution(line: str) -> bool:
+    return bool(ATTRIBUTION_RE.match(line.strip(STRIP)))
+
+
+# --- side-by-side columns ------------------------------------------------------------------------
+def _has_column_gap(line: str) -> bool:
+    return bool(COLUMN_GAP_RE.search(line.strip(STRIP)))
+
+
+def _is_offset_cell(line: str) -> bool:
+    """A row whose first column is empty: text that starts far to the right."""
+    return len(line) - len(line.lstrip(" \t")) >= 4 and bool(line.strip())
+
+
+def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
+    """``(first, last + 1)`` line ranges where two or three columns are printed side by side."""
+    regions = []
+    index = 0
+    while index < len(lines):
+        if roles[index] not in (BODY, BLANK):
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(lines) and roles[run_end] in (BODY, BLANK):
+            run_end += 1
+        gap_rows = [i for i in range(index, run_end) if roles[i] == BODY and _has_column_gap(lines[i])]
+        if len(gap_rows) >= 2:
+            candidates = [i for i in range(index, run_end) if i in gap_rows or (roles[i] == BODY and _is_offset_cell(lines[i]))]
+            regions.append((candidates[0], candidates[-1] + 1))
+        index = run_end
+    return regions
+
+
+def column_starts(lines: list[str]) -> list[int]:
+    """Character positions where the columns of a side-by-side region start (the first is 0)."""
+    starts = []
+    for line in lines:
+        for match in re.finditer(r"[ \t]{2,}(?=\S)", line):
+            if match.start() > 0 or match.end() >= 4:
+                starts.append(match.end())
+    if not starts:
+        return [0]
+    starts.sort()
+    clusters: list[list[int]] = [[starts[0]]]
+    for position in starts[1:]:
+        if position - clusters[-1][-1] <= 3:
+            clusters[-1].append(position)
+        else:
+            clusters.append([position])
+    minimum = max(2, len(lines) // 6)
+    positions = [Counter(cluster).most_common(1)[0][0] for cluster in clusters if len(cluster) >= minimum]
+    return [0] + positions
+
+
+def split_row(line: str, starts: list[int]) -> list[tuple[int, int]]:
+    """Cell spans ``(start, end)`` of one row, one per column (empty spans for empty cells)."""
+    cells: list[list[tuple[int, int]]] = [[] for _ in starts]
+    for match in re.finditer(r"\S+(?:[ \t]?\S+)*", line):
+        nearest = min(range(len(starts)), key=lambda k: (abs(starts[k] - match.start()), k))
+        # text cannot start left of its column: choose the last column starting at or before it (with slack)
+        fitting = [k for k, s in enumerate(starts) if s <= match.start() + 3]
+        column = fitting[-1] if fitting else nearest
+        cells[column].append((match.start(), match.end()))
+    return [(spans[0][0], spans[-1][1]) if spans else (0, 0) for spans in cells]
+
+
+# --- the whole page ------------------------------------------------------------------------------
+def _first_content(lines: list[str], roles: list[str], start: int = 0) -> int | None:
+    for index in range(start, len(lines)):
+        if roles[index] is None:
+            return index
+    return None
+
+
+def _next_nonblank(lines: list[str], index: int) -> int | None:
+    for j in range(index + 1, len(lines)):
+        if lines[j].strip(STRIP):
+            return j
+    return None
+
+
+def analyze(lines: list[str]) -> PageLayout:
+    """Recognise furniture, headline(s), byline, pull quotes and body lines of an article."""
+    roles: list[str | None] = [None] * len(lines)
+    meta: dict[str, Any] = {}
+
+    for index, line in enumerate(lines):
+        if not line.strip(STRIP):
+            roles[index] = BLANK
+            continue
+        if markdown_prefix_length(line):
+            continue
+        furniture = parse_furniture(line)
+        if furniture is not None:
+            roles[index] = FURNITURE
+            for key, value in furniture.items():
+                meta.setdefault(key, value)
+        elif LONE_QUOTE_MARK_RE.match(line.strip(STRIP)):
+            roles[index] = QUOTE_MARK
+
+    # headlines: Markdown markers, else the lines above the byline, else a short first line
+    headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]
+    content = [i for i in range(len(lines)) if roles[i] is None]
+    byline_at = None
+    for index in content[:BYLINE_SEARCH_LINES]:
+        names = parse_byline(lines[index])
+        if names:
+            byline_at, meta["reporters"] = index, names
+            roles[index] = BYLINE
+            break
+    if headings:
+        levels = [len(MARKDOWN_HEADING_RE.match(lines[i]).group(1)) for i in headings]  # type: ignore[union-attr]
+        top = headings[levels.index(min(levels))]
+        for i in headings:
+            roles[i] = HEADLINE if i == top else SUBHEADLINE
+    elif byline_at is not None:
+        above = [i for i in content if i < byline_at and roles[i] is None]
+        if 0 < len(above) <= 3 and all(display_width(lines[i].strip(STRIP)) <= MAX_HEADLINE_WIDTH for i in above):
+            roles[above[0]] = HEADLINE
+            for i in above[1:]:
+                roles[i] = SUBHEADLINE
+    else:
+        _guess_headline(lines, roles)
+
+    _mark_pull_quotes(lines, roles)
+    final_roles = [role or BODY for role in roles]
+
+    if "reporters" not in meta:
+        first_body = next((lines[i] for i, role in enumerate(final_roles) if role == BODY), "")
+        credit = parse_credit(first_body.strip(STRIP))
+        if credit:
+            meta["reporters"] = credit
+
+    column_rows = [False] * len(lines)
+    for first, last in column_regions(lines, final_roles):
+        for index in range(first, last):
+            column_rows[index] = final_roles[index] in (BODY, BLANK)
+    return PageLayout(final_roles, column_rows, meta)
+
+
+def _guess_headline(lines: list[str], roles: list[str | None]) -> None:
+    """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline."""
+    content = [i for i in range(len(lines)) if roles[i] is None]
+    if len(content) < 2:
+        return
+    widths = [display_width(lines[i].strip(STRIP)) for i in content]
+    column = estimate_column_width(widths)
+    picked = 0
+    for index in content[:2]:
+        text = lines[index].strip(STRIP)
+        following = _next_nonblank(lines, index)
+        stands_apart = following is not None and following > index + 1
+        off_width = column is not None and abs(display_width(text) - column) > 1.5 and not _has_column_gap(lines[index])
+        if (
+            ends_paragraph(text)
+            or display_width(text) > MAX_HEADLINE_WIDTH
+            or not (stands_apart or off_width)
+            or _has_column_gap(lines[index])
+            or is_indented(lines[index])
+        ):
+            break
+        roles[index] = HEADLINE if picked == 0 else SUBHEADLINE
+        picked += 1
+        if not stands_apart:
+            break
+    if picked == 2 and content[-1] == content[1]:
+        roles[content[1]] = None
+
+
+def _mark_pull_quotes(lines: list[str], roles: list[str | None]) -> None:
+    """Lines between lone “ and ” marks, and a quotation followed by a ``——NAME`` line, are pull quotes."""
+    inside = False
+    for index, line in enumerate(lines):
+        if roles[index] == QUOTE_MARK:
+            inside = line.strip(STRIP) in "“「『\""  and not inside
+            continue
+        if roles[index] is not None:
+            continue
+        if is_attribution(line):
+            roles[index] = ATTRIBUTION
+            previous = index - 1
+            while previous >= 0 and roles[previous] == BLANK:
+                previous -= 1
+            if previous >= 0 and roles[previous] in (None, BODY):
+                roles[previous] = PULL_QUOTE
+        elif inside:
+            roles[index] = PULL_QUOTE

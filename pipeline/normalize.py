@@ -1,0 +1,247 @@
+"""Normalise: fix what the scanner and OCR did to characters, keeping a trail back to the scan.
+
+Each normaliser is a small ``str -> str`` function with keyword-only options (as in
+textacy's ``preprocessing``), built on a *finder* that yields the replacements it
+would make.  ``normalize_document`` runs the same finders over a ``Document`` so
+that ``offsets`` stay true (``offsets[i]`` is the raw offset of ``text[i]``) and
+each change is listed as an ``Edit``.  Space rules depend on what a line is
+(headline, byline, body), which ``pipeline.layout`` recognises.  Every rule is
+idempotent, so normalising twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from functools import lru_cache
+
+from pipeline import layout
+from pipeline.record import Document, Edit
+from pipeline.text_resources import (
+    ASCII_PUNCT_NEAR_CJK_RE,
+    ASCII_TO_FULLWIDTH_PUNCT,
+    CONTROL_RE,
+    CRLF,
+    FULLWIDTH_ALNUM_RE,
+    FULLWIDTH_DECIMAL_POINT_RE,
+    FULLWIDTH_TO_HALFWIDTH,
+    FUNCTION_END,
+    FUNCTION_START,
+    HAN,
+    LEADING_BULLET_RE,
+    SINGLE_SPACE_BETWEEN_CJK_RE,
+    SPACE_BETWEEN_CJK_RE,
+    TRAILING_SPACE_RE,
+    ZERO_WIDTH_RE,
+)
+
+Replacement = tuple[int, int, str]
+"""``(start, end, new_text)``: replace ``text[start:end]`` by ``new_text``."""
+Finder = Callable[[str], Iterable[Replacement]]
+
+
+# --- applying replacements -------------------------------------------------------------------
+def apply_replacements(text: str, replacements: Iterable[Replacement]) -> str:
+    """Apply non-overlapping replacements (in any order) to a string."""
+    out, position = [], 0
+    for start, end, new in sorted(replacements):
+        out += [text[position:start], new]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def raw_span(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The raw-file span that ``doc.text[start:end]`` came from (an insertion point if empty)."""
+    if start < end:
+        covered = doc.offsets[start:end]
+        return min(covered), max(covered) + 1
+    if start < len(doc.offsets):
+        return doc.offsets[start], doc.offsets[start]
+    end_of_raw = (doc.offsets[-1] + 1) if doc.offsets else 0
+    return end_of_raw, end_of_raw
+
+
+def edit_document(doc: Document, kind: str, replacements: Iterable[Replacement]) -> Document:
+    """Apply replacements to ``doc.text``, carrying ``offsets`` along and listing each change as an ``Edit``."""
+    return edit_document_by_kind(doc, [(kind, replacement) for replacement in replacements])
+
+
+def edit_document_by_kind(doc: Document, changes_by_kind: Iterable[tuple[str, Replacement]]) -> Document:
+    """Apply non-overlapping replacements, each with its own edit kind.
+
+    A same-length replacement keeps each character's offset; otherwise the new
+    characters map to the raw position where the replaced span started.
+    """
+    changes = sorted((s, e, new, kind) for kind, (s, e, new) in changes_by_kind if doc.text[s:e] != new)
+    if not changes:
+        return doc
+    text_parts: list[str] = []
+    offset_parts: list[int] = []
+    edits = list(doc.edits)
+    position = 0
+    for start, end, new, kind in changes:
+        text_parts.append(doc.text[position:start])
+        offset_parts += doc.offsets[position:start]
+        raw_start, raw_end = raw_span(doc, start, end)
+        if len(new) == end - start:
+            offset_parts += doc.offsets[start:end]
+        else:
+            offset_parts += [raw_start] * len(new)
+        text_parts.append(new)
+        edits.append(Edit(kind, raw_start, raw_end, new))
+        position = end
+    text_parts.append(doc.text[position:])
+    offset_parts += doc.offsets[position:]
+    return replace(doc, text="".join(text_parts), offsets=offset_parts, edits=edits)
+
+
+def _regex_finder(pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str]) -> Finder:
+    def find(text: str) -> Iterator[Replacement]:
+        for match in pattern.finditer(text):
+            new = replacement if isinstance(replacement, str) else replacement(match)
+            yield match.start(), match.end(), new
+
+    return find
+
+
+# --- finders -------------------------------------------------------------------------------
+find_line_ends = _regex_finder(CRLF, "\n")
+find_zero_width = _regex_finder(ZERO_WIDTH_RE, "")
+find_control_chars = _regex_finder(CONTROL_RE, "")
+find_fullwidth_alnum = _regex_finder(FULLWIDTH_ALNUM_RE, lambda m: m.group().translate(FULLWIDTH_TO_HALFWIDTH))
+find_fullwidth_decimal_points = _regex_finder(FULLWIDTH_DECIMAL_POINT_RE, ".")
+find_ascii_punctuation = _regex_finder(ASCII_PUNCT_NEAR_CJK_RE, lambda m: ASCII_TO_FULLWIDTH_PUNCT[m.group()])
+find_trailing_spaces = _regex_finder(TRAILING_SPACE_RE, "")
+find_leading_bullets = _regex_finder(LEADING_BULLET_RE, "")
+
+
+def find_spaces_between_cjk(text: str, *, keep_column_gaps: bool = False) -> Iterator[Replacement]:
+    """Spaces between two Chinese characters (OCR artefacts); with ``keep_column_gaps`` only single ones."""
+    pattern = SINGLE_SPACE_BETWEEN_CJK_RE if keep_column_gaps else SPACE_BETWEEN_CJK_RE
+    for match in pattern.finditer(text):
+        yield match.start(), match.end(), ""
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba
+
+
+def space_cuts_phrase(left: str, right: str) -> bool:
+    """Whether a space between two headline segments cuts a phrase (an OCR line end).
+
+    Parallel phrases (``集聚产业 追梦中原``) keep their space.  A space cuts a phrase when
+    the next segment starts with a function word (``重点项目 和产业``), the previous one
+    ends with one, every segment is a single character (letter-spaced OCR), or a
+    dictionary word spans the space (``产业集 聚区``).
+    """
+    if not left or not right:
+        return False
+    if not (re.match(f"[{HAN}]", left[-1]) and re.match(f"[{HAN}]", right[0])):
+        return False
+    if right[0] in FUNCTION_START or left[-1] in FUNCTION_END:
+        return True
+    if len(left) == 1 or len(right) == 1:
+        return True
+    window_left, window_right = left[-3:], right[:3]
+    joined = window_left + window_right
+    boundary = len(window_left)
+    return any(
+        start < boundary < end for _, start, end in _jieba().tokenize(joined, HMM=False)
+    )
+
+
+def find_headline_spaces(text: str) -> Iterator[Replacement]:
+    """Spaces in a headline that cut a phrase; spaces between parallel phrases stay."""
+    for match in re.finditer(r"[ \t\u00a0\u3000]+", text):
+        left = re.split(r"[ \t\u00a0\u3000]+", text[: match.start()])[-1]
+        right = re.split(r"[ \t\u00a0\u3000]+", text[match.end() :])[0]
+        if space_cuts_phrase(left, right):
+            yield match.start(), match.end(), ""
+
+
+# --- str -> str normalisers ------------------------------------------------------------------
+def normalize_line_ends(text: str) -> str:
+    """CRLF, CR and form feeds become ``\\n``."""
+    return apply_replacements(text, find_line_ends(text))
+
+
+def remove_invisible(text: str) -> str:
+    """Drop zero-width characters, soft hyphens and control characters (keeps tabs and newlines)."""
+    text = apply_replacements(text, find_zero_width(text))
+    return apply_replacements(text, find_control_chars(text))
+
+
+def fold_fullwidth(text: str) -> str:
+    """Full-width digits, Latin letters and ％ become half-width (same length)."""
+    text = apply_replacements(text, find_fullwidth_alnum(text))
+    return apply_replacements(text, find_fullwidth_decimal_points(text))
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """ASCII ``, ; : ( ) ! ?`` next to Chinese text become ``，；：（）！？``."""
+    return apply_replacements(text, find_ascii_punctuation(text))
+
+
+def remove_spaces_between_cjk(text: str, *, keep_column_gaps: bool = False) -> str:
+    """Body text: spaces between two Chinese characters go; spaces between Latin words stay."""
+    return apply_replacements(text, find_spaces_between_cjk(text, keep_column_gaps=keep_column_gaps))
+
+
+def normalize_headline_spaces(text: str) -> str:
+    """Headlines: a space that cuts a phrase goes; one between parallel phrases stays."""
+    return apply_replacements(text, find_headline_spaces(text))
+
+
+def remove_leading_bullets(text: str) -> str:
+    """Stray OCR symbols (□ ■ ◆ ...) at the start of a line, as before a byline, go."""
+    return apply_replacements(text, find_leading_bullets(text))
+
+
+# --- the stage -------------------------------------------------------------------------------
+CHARACTER_RULES: tuple[tuple[str, Finder], ...] = (
+    ("line_end", find_line_ends),
+    ("zero_width", find_zero_width),
+    ("control_char", find_control_chars),
+    ("fullwidth_to_halfwidth", find_fullwidth_alnum),
+    ("fullwidth_to_halfwidth", find_fullwidth_decimal_points),
+    ("ascii_punctuation", find_ascii_punctuation),
+    ("trailing_space", find_trailing_spaces),
+    ("stray_symbol", find_leading_bullets),
+)
+
+
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for line in text.split("\n"):
+        yield start, start + len(line)
+        start += len(line) + 1
+
+
+def _find_layout_spaces(text: str) -> Iterator[tuple[str, Replacement]]:
+    """Space rules scoped by line role: headline rule, body rule; bylines and furniture keep theirs."""
+    lines = text.split("\n")
+    page = layout.analyze(lines)
+    for (start, end), role, in_columns in zip(_line_spans(text), page.roles, page.column_rows):
+        line = text[start:end]
+        if role in layout.HEADLINE_ROLES:
+            prefix = layout.markdown_prefix_length(line)
+            for s, e, new in find_headline_spaces(line[prefix:]):
+                yield "headline_space", (start + prefix + s, start + prefix + e, new)
+        elif role in layout.TEXT_ROLES:
+            for s, e, new in find_spaces_between_cjk(line, keep_column_gaps=in_columns):
+                yield "space_between_cjk", (start + s, start + e, new)
+
+
+def normalize_document(doc: Document) -> Document:
+    """Normalise a document's characters and spaces, recording every change (pure, idempotent)."""
+    if not doc.offsets:
+        doc = replace(doc, offsets=list(range(len(doc.text))))
+    for kind, finder in CHARACTER_RULES:
+        doc = edit_document(doc, kind, list(finder(doc.text)))
+    return edit_document_by_kind(doc, list(_find_layout_spaces(doc.text)))

@@ -1,0 +1,276 @@
+"""Repair: from recognised layout and broken lines to clean paragraphs, with provenance.
+
+Steps, all on the normalised text:
+1. read the page: ``pipeline.layout`` gives each line a role and finds side-by-side
+   columns, which are read back column by column;
+2. drop page furniture and decorative quote marks, strip Markdown markers and indentation;
+3. rejoin lines that belong to one paragraph (``continues``), using sentence-final
+   punctuation, line widths against the column width, indentation and blank lines;
+4. emit one paragraph per line of ``text`` with a ``Block`` per paragraph, the found
+   metadata, an offset per character and an ``Edit`` for each removed or inserted stretch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pipeline import layout
+from pipeline.normalize import raw_span
+from pipeline.record import Block, Document, Edit
+from pipeline.text_resources import SPACE_BETWEEN_CJK_RE
+
+JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
+STRIP = layout.STRIP
+
+
+@dataclass
+class Unit:
+    """One printed line (or column cell) of text in reading order."""
+
+    role: str
+    start: int
+    end: int
+    width: float
+    indented: bool
+    newline: int | None  # index of the source "\n" ending this line, if the unit owns it
+
+
+@dataclass
+class Break:
+    """Something between units that is not text: a blank line, furniture, a column or page change."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the whole article says about its lines: column width, indentation, blank-line habit."""
+
+    width: float | None
+    indents_paragraphs: bool
+    blank_between_paragraphs: bool
+
+
+def continues(previous: str, previous_width: float, following_indented: bool, blank_between: bool, evidence: Evidence) -> bool:
+    """Whether the next line continues the paragraph of ``previous`` (a line-break repair rule).
+
+    * Indentation, where the article uses it, opens a paragraph.
+    * Free-running lines (one paragraph per line): a line continues only if it does not
+      end in 。！？” and the like, as in ``促使企业尽`` | ``快投产``.
+    * Hard-wrapped lines: a line shorter than the column ends its paragraph when it ends
+      in sentence punctuation (or is clearly short); a full line continues, unless it
+      ends a sentence and a blank line follows in an article that separates paragraphs so.
+    """
+    if evidence.indents_paragraphs and following_indented:
+        return False
+    final = layout.ends_paragraph(previous)
+    if evidence.width is None:
+        return not final
+    shortfall = evidence.width - previous_width
+    if shortfall >= 1:  # short line
+        return not final and shortfall <= 2
+    if final and blank_between and evidence.blank_between_paragraphs:
+        return False
+    if final and evidence.indents_paragraphs:
+        return True
+    return True
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+class _Reader:
+    """Turns lines into units in reading order, remembering why each dropped character was dropped."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.dropped_as = ["join_lines"] * len(text)
+        self.sequence: list[Unit | Break] = []
+
+    def mark(self, start: int, end: int, kind: str) -> None:
+        for index in range(start, min(end, len(self.text))):
+            self.dropped_as[index] = kind
+
+    def add_line(self, start: int, end: int, role: str) -> None:
+        line = self.text[start:end]
+        newline = end if end < len(self.text) else None
+        if role in layout.DROPPED_ROLES:
+            kind = {layout.FURNITURE: "remove_furniture", layout.QUOTE_MARK: "remove_decoration"}.get(role, "paragraph_break")
+            self.mark(start, end + 1, kind)
+            self.sequence.append(Break())
+            return
+        prefix = layout.markdown_prefix_length(line)
+        self.mark(start, start + prefix, "strip_markup")
+        body = line[prefix:]
+        lead = len(body) - len(body.lstrip(STRIP))
+        trail = len(body) - len(body.rstrip(STRIP))
+        self.mark(start + prefix, start + prefix + lead, "strip_indent")
+        self.mark(end - trail, end, "trailing_space")
+        self.sequence.append(
+            Unit(
+                role=role,
+                start=start + prefix + lead,
+                end=end - trail,
+                width=layout.display_width(body.rstrip(STRIP)),
+                indented=layout.is_indented(body),
+                newline=newline,
+            )
+        )
+
+    def add_columns(self, spans: list[tuple[int, int]]) -> None:
+        """Read a side-by-side region column by column."""
+        lines = [self.text[s:e] for s, e in spans]
+        starts = layout.column_starts(lines)
+        first, last = spans[0][0], spans[-1][1]
+        self.mark(first, last + 1, "split_columns")
+        rows = [layout.split_row(line, starts) for line in lines]
+        for column in range(len(starts)):
+            cells = [(spans[r][0] + s, spans[r][0] + e) for r, row in enumerate(rows) for s, e in [row[column]]]
+            while cells and cells[-1][0] == cells[-1][1]:
+                cells.pop()
+            while cells and cells[0][0] == cells[0][1]:
+                cells.pop(0)
+            self.sequence.append(Break())
+            for s, e in cells:
+                if s == e:
+                    self.sequence.append(Break())
+                else:
+                    cell = self.text[s:e]
+                    self.sequence.append(Unit(layout.BODY, s, e, layout.display_width(cell), layout.is_indented(cell), None))
+        self.sequence.append(Break())
+
+
+def _evidence(sequence: list[Unit | Break]) -> Evidence:
+    units = [u for u in sequence if isinstance(u, Unit) and u.role == layout.BODY]
+    width = layout.estimate_column_width([u.width for u in units])
+    indented = sum(u.indented for u in units)
+    indents = indented >= 2 and indented >= 0.05 * len(units)
+    blank_after_end = ends = 0
+    if width is not None:
+        for index, item in enumerate(sequence[:-1]):
+            if isinstance(item, Unit) and item.role == layout.BODY and item.width <= width - 2:
+                ends += 1
+                blank_after_end += isinstance(sequence[index + 1], Break)
+    return Evidence(width, indents, ends > 0 and blank_after_end / ends >= 0.5)
+
+
+def _paragraphs(text: str, sequence: list[Unit | Break], evidence: Evidence) -> list[list[Unit]]:
+    paragraphs: list[list[Unit]] = []
+    blank = False
+    for item in sequence:
+        if isinstance(item, Break):
+            blank = bool(paragraphs)
+            continue
+        if paragraphs:
+            last = paragraphs[-1][-1]
+            if (
+                item.role == last.role
+                and item.role in JOINABLE_ROLES
+                and continues(text[last.start : last.end], last.width, item.indented, blank, evidence)
+            ):
+                paragraphs[-1].append(item)
+                blank = False
+                continue
+        paragraphs.append([item])
+        blank = False
+    return paragraphs
+
+
+def repair_document(doc: Document) -> Document:
+    """Recognise the layout and rejoin broken lines; pure, and keeps offsets and edits true."""
+    text = doc.text
+    offsets = doc.offsets or list(range(len(text)))
+    doc = replace(doc, offsets=offsets)
+    spans = _line_spans(text)
+    lines = [text[s:e] for s, e in spans]
+    page = layout.analyze(lines)
+
+    reader = _Reader(text)
+    index = 0
+    while index < len(lines):
+        if page.column_rows[index]:
+            end = index
+            while end < len(lines) and page.column_rows[end]:
+                end += 1
+            reader.add_columns(spans[index:end])
+            index = end
+        else:
+            reader.add_line(*spans[index], page.roles[index])
+            index += 1
+
+    evidence = _evidence(reader.sequence)
+    paragraphs = _paragraphs(text, reader.sequence, evidence)
+
+    out_chars: list[str] = []
+    out_offsets: list[int] = []
+    kept = [False] * len(text)
+    inserted: list[Edit] = []
+    blocks: list[Block] = []
+
+    def keep(start: int, end: int) -> None:
+        for i in range(start, end):
+            kept[i] = True
+            out_chars.append(text[i])
+            out_offsets.append(offsets[i])
+
+    def insert(string: str, at: int, kind: str) -> None:
+        raw_at = raw_span(doc, at, at)[0]
+        out_chars.extend(string)
+        out_offsets.extend([raw_at] * len(string))
+        inserted.append(Edit(kind, raw_at, raw_at, string))
+
+    for number, units in enumerate(paragraphs):
+        if number:
+            previous = paragraphs[number - 1][-1]
+            if previous.newline is not None and not kept[previous.newline]:
+                keep(previous.newline, previous.newline + 1)
+            else:
+                insert("\n", previous.end, "paragraph_break")
+        block_start = len(out_chars)
+        for position, unit in enumerate(units):
+            if position:
+                before = out_chars[-1] if out_chars else ""
+                after = text[unit.start] if unit.start < unit.end else ""
+                if re.match(r"[A-Za-z0-9]", before) and re.match(r"[A-Za-z0-9]", after):
+                    insert(" ", unit.start, "join_lines")
+            cursor = unit.start
+            if unit.role != layout.BYLINE and unit.role not in layout.HEADLINE_ROLES:
+                for match in SPACE_BETWEEN_CJK_RE.finditer(text, unit.start, unit.end):
+                    keep(cursor, match.start())
+                    reader.mark(match.start(), match.end(), "space_between_cjk")
+                    cursor = match.end()
+            keep(cursor, unit.end)
+        kind = units[0].role
+        blocks.append(Block(kind, block_start, len(out_chars)))
+
+    removed = _removal_edits(doc, kept, reader.dropped_as)
+    new_text = "".join(out_chars)
+    meta: dict[str, Any] = {**doc.meta, **page.meta}
+    for kind in (layout.HEADLINE, layout.SUBHEADLINE):
+        found = [new_text[b.start : b.end] for b in blocks if b.kind == kind]
+        if found:
+            meta[kind] = "\n".join(found)
+    edits = list(doc.edits) + sorted(removed + inserted, key=lambda e: (e.raw_start, e.raw_end))
+    return replace(doc, text=new_text, offsets=out_offsets, edits=edits, blocks=blocks, meta=meta)
+
+
+def _removal_edits(doc: Document, kept: list[bool], kinds: list[str]) -> list[Edit]:
+    """One ``Edit`` per run of dropped characters of one kind."""
+    edits = []
+    index = 0
+    while index < len(kept):
+        if kept[index]:
+            index += 1
+            continue
+        end = index
+        while end < len(kept) and not kept[end] and kinds[end] == kinds[index]:
+            end += 1
+        raw_start, raw_end = raw_span(doc, index, end)
+        edits.append(Edit(kinds[index], raw_start, raw_end, ""))
+        index = end
+    return edits

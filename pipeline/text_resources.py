@@ -1,0 +1,85 @@
+"""Character classes, translation tables and precompiled patterns shared by the text stages.
+
+Kept in one place (as textacy keeps its ``resources``) so normalisers and layout
+rules agree on what "Chinese text", "sentence end" or "page furniture" means.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- character classes (as regex class bodies) --------------------------------------------
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+# A character that belongs to Chinese running text: a Han character or CJK / full-width punctuation.
+CJK = HAN + CJK_PUNCT
+SPACES = " \t\u00a0"
+BULLETS = "□■◆◇●○▲△★☆"
+
+# --- character tables -----------------------------------------------------------------------
+# ASCII punctuation an OCR engine reads where the page had full-width punctuation.
+ASCII_TO_FULLWIDTH_PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+# Full-width digits, Latin letters and the per-cent sign fold to ASCII (same length: offsets survive).
+FULLWIDTH_TO_HALFWIDTH = str.maketrans(
+    {
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)},
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)},
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)},
+        "％": "%",
+        "\u00a0": " ",
+    }
+)
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+CONTROL = "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
+
+SENTENCE_FINAL = "。！？!?…"
+CLOSING_QUOTES = "”’」』"
+# A line ending in one of these may end a paragraph.
+PARAGRAPH_FINAL = SENTENCE_FINAL + CLOSING_QUOTES + "：:）)》"
+NO_LINE_START = "，。、；：！？）》」』”’…％,.;:!?)%"
+
+# Characters that do not start / end a headline phrase: a space next to them cuts a phrase.
+FUNCTION_START = "和与及或的地得了着过们之而并且等"
+FUNCTION_END = "的和与及或对把被从向在为以于而并将"
+
+WEEKDAYS = "一二三四五六日天"
+
+# --- precompiled patterns ---------------------------------------------------------------------
+CRLF = re.compile(r"\r\n?|\x0c")
+ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+CONTROL_RE = re.compile(f"[{CONTROL}]")
+FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％\u00a0]")
+FULLWIDTH_DECIMAL_POINT_RE = re.compile(r"(?<=[0-9])．(?=[0-9])")
+ASCII_PUNCT_NEAR_CJK_RE = re.compile(f"(?<=[{CJK}])[,;:()!?]|[,;:()!?](?=[{CJK}])")
+TRAILING_SPACE_RE = re.compile(f"[{SPACES}\u3000]+$", re.MULTILINE)
+LEADING_BULLET_RE = re.compile(f"^[{SPACES}]*[{BULLETS}]+[{SPACES}]*", re.MULTILINE)
+SPACE_BETWEEN_CJK_RE = re.compile(f"(?<=[{CJK}])[{SPACES}]+(?=[{CJK}])")
+SINGLE_SPACE_BETWEEN_CJK_RE = re.compile(f"(?<=[{CJK}])[{SPACES}](?=[{CJK}])")
+INDENT_RE = re.compile(f"^(?:\u3000+|[{SPACES}]{{2,}})")
+
+MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+")
+# A run of two or more spaces between two non-space characters: where side-by-side columns meet.
+COLUMN_GAP_RE = re.compile(f"(?<=\\S)[{SPACES}]{{2,}}(?=\\S)")
+
+DATE_RE = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+WEEKDAY_RE = re.compile(f"(?:星期|周|礼拜)[{WEEKDAYS}]")
+PUBLICATION_RE = re.compile(f"[{HAN}]{{2,10}}?(?:日报|晚报|早报|时报|商报|晨报|青年报|法制报|经济报|都市报|导报|周报|报)")
+PAGE_RE = re.compile(r"(?:第\s*)?(?P<page>[A-Z]{0,2}\d{1,3})\s*(?:版)?")
+PAGE_LINE_RE = re.compile(r"^(?:第\s*)?(?P<page>[A-Z]{0,2}\d{1,3})(?:\s*版)?(?:\s*[" + HAN + r"]{2,6})?$")
+PUBLICATION_LINE_RE = re.compile(f"^{PUBLICATION_RE.pattern}$")
+WEEKDAY_LINE_RE = re.compile(f"^{WEEKDAY_RE.pattern}$")
+
+# A byline: optional bullet, optional outlet, a role word, then the names.
+BYLINE_RE = re.compile(
+    f"^[{BULLETS}]?[{SPACES}]*(?P<outlet>[{HAN}]{{0,10}}?)"
+    r"(?P<role>(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|文|图|摄影)"
+    f"[{SPACES}\u3000：:]*(?P<names>[{HAN}·][{HAN}·{SPACES}\u3000、，,]*)$"
+)
+BYLINE_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|摄影)")
+# An in-text credit at the start of a story: 新华社北京1月15日电(记者孙杰) / 本报讯（记者 王继兵 袁帅）
+CREDIT_RE = re.compile(r"[（(]\s*(?:[" + HAN + r"]{0,10}?)(?:本报|特约)?记者\s*(?P<names>[" + HAN + r"·\s、，]{2,30}?)\s*[）)]")
+NAME_SPLIT_RE = re.compile(f"[{SPACES}\u3000、，,]+")
+
+# A pull-quote attribution line: ——吴天君
+ATTRIBUTION_RE = re.compile(f"^(?:——|—|--|－－)[{SPACES}]*[{HAN}·]{{2,8}}$")
+LONE_QUOTE_MARK_RE = re.compile(r"^[“”\"「」『』]$")
