@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCCANO_VENV := .venv-doccano
+DOCCANO_STAMP := $(DOCCANO_VENV)/.installed
 DATA ?= ../shared/data/pd1998
 INPUT ?= seeds
 OUTPUT ?= corpus
@@ -27,7 +29,7 @@ setup: $(STAMP)  ## create .venv from the pinned requirements
 run: $(STAMP)  ## run the whole pipeline on seeds/ into corpus/ (and the dataset)
 	$(BIN)/corpusprep run --input $(INPUT) --output $(OUTPUT) --workers $(WORKERS)
 
-test: $(STAMP)  ## run the test suite (pytest's "no tests" exit 5 counts as failure)
+test: $(STAMP) $(DOCCANO_STAMP)  ## run the test suite (pytest's "no tests" exit 5 counts as failure)
 	$(BIN)/python -m pytest -q tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
@@ -36,3 +38,17 @@ show: $(STAMP)  ## render corpus/prelabeled.jsonl as HTML with displaCy
 
 clean:  ## remove generated corpus artefacts (keeps the environments)
 	rm -rf $(OUTPUT)/*.jsonl $(OUTPUT)/*.json $(OUTPUT)/dataset $(OUTPUT)/quarantine
+
+# doccano review: the server lives in its own environment (pydantic 2), created on first use.
+DOCCANO_PORT ?= 8000
+.PHONY: doccano-up doccano-down
+$(DOCCANO_STAMP): requirements-doccano.txt
+	test -x $(DOCCANO_VENV)/bin/python || $(PYTHON) -m venv $(DOCCANO_VENV)
+	$(DOCCANO_VENV)/bin/pip install -q -r requirements-doccano.txt
+	touch $@
+
+doccano-up: $(STAMP) $(DOCCANO_STAMP)  ## start a local doccano on 127.0.0.1:$(DOCCANO_PORT), data in .doccano/
+	$(BIN)/corpusprep doccano up --port $(DOCCANO_PORT)
+
+doccano-down: $(STAMP)  ## stop the local doccano (by PID)
+	$(BIN)/corpusprep doccano down

@@ -196,3 +196,63 @@ def _print_evaluation(evaluation: Evaluation) -> None:
     typer.echo(f"P {score.precision:.4f}")
     typer.echo(f"R {score.recall:.4f}")
     typer.echo(f"F1 {score.f1:.4f}")
+
+
+ReviewProject = typer.Option("corpusprep", "--project", "-p", help="doccano project name.")
+
+
+@doccano_app.command("up")
+def doccano_up(
+    home: Optional[Path] = typer.Option(None, help="Data folder (default: DOCCANO_HOME or .doccano/)."),
+    port: Optional[int] = typer.Option(None, help="Port on 127.0.0.1 (default: DOCCANO_PORT or 8000)."),
+) -> None:
+    """Start a local doccano (web server + task worker) on 127.0.0.1; prints the URL and where the password is."""
+    from pipeline.review import commands, settings
+
+    raise typer.Exit(commands.up(home or settings.doccano_home(), port or settings.doccano_port()))
+
+
+@doccano_app.command("down")
+def doccano_down(
+    home: Optional[Path] = typer.Option(None, help="Data folder (default: DOCCANO_HOME or .doccano/)."),
+) -> None:
+    """Stop the local doccano started by `up` (by the PIDs it recorded)."""
+    from pipeline.review import commands, settings
+
+    raise typer.Exit(commands.down(home or settings.doccano_home()))
+
+
+@doccano_app.command("push")
+def doccano_push(
+    input: Path = typer.Option(Path("corpus/prelabeled.jsonl"), "--input", "-i", exists=True, dir_okay=False,
+                               help="Pre-labelled JSONL records."),
+    project: str = ReviewProject,
+) -> None:
+    """Upload pre-labels for review; documents already in the project are skipped and never touched."""
+    from pipeline.review import commands
+
+    raise typer.Exit(commands.push(input, project))
+
+
+@doccano_app.command("pull")
+def doccano_pull(
+    input: Path = typer.Option(Path("corpus/prelabeled.jsonl"), "--input", "-i", exists=True, dir_okay=False,
+                               help="The pre-labelled records that were pushed."),
+    output: Path = typer.Option(Path("corpus/reviewed.jsonl"), "--output", "-o", help="Reviewed JSONL to write."),
+    project: str = ReviewProject,
+    confirmed_only: bool = typer.Option(False, help="Only documents a reviewer confirmed."),
+) -> None:
+    """Download the reviews and join them to their records by document hash into reviewed.jsonl."""
+    from pipeline.review import commands
+
+    raise typer.Exit(commands.pull(input, output, project, confirmed_only))
+
+
+@doccano_app.command("status")
+def doccano_status(
+    project: Optional[str] = typer.Option(None, "--project", "-p", help="One project (default: all).")
+) -> None:
+    """Review progress per project: documents, confirmed, remaining."""
+    from pipeline.review import commands
+
+    raise typer.Exit(commands.status(project))

@@ -1,0 +1,115 @@
+"""What the ``corpusprep doccano ...`` commands do, with readable output and exit codes.
+
+Each function returns the process exit code: 0 done, 1 a fault the message
+explains (server down, wrong credentials, unfit project, rejected documents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.jsonl import read_documents, write_documents
+from pipeline.review.client import ReviewClient, ReviewError
+from pipeline.review.server import ServerError, start_server, stop_server
+from pipeline.review.settings import SettingsError, credentials_path, resolve_settings
+from pipeline.schema import load_schema
+
+console = Console(stderr=True)
+
+
+def _guarded(action: Callable[[], int]) -> int:
+    try:
+        return action()
+    except (ReviewError, ServerError, SettingsError) as error:
+        console.print(f"[red]error[/red]: {error}")
+        return 1
+
+
+def up(home: Path, port: int) -> int:
+    def action() -> int:
+        console.print(f"starting doccano (data in {home}) ...")
+        server = start_server(home, port)
+        state = "already running" if server.already_running else "running"
+        console.print(f"[green]doccano {state}[/green] at {server.settings.url}")
+        console.print(f"log in as [bold]{server.settings.username}[/bold]; password in {credentials_path(home)} (mode 0600)")
+        console.print(f"logs in {home / 'logs'}; stop with `make doccano-down`")
+        return 0
+
+    return _guarded(action)
+
+
+def down(home: Path) -> int:
+    stopped = stop_server(home)
+    console.print(f"stopped doccano (PIDs {', '.join(map(str, stopped))})" if stopped else "doccano was not running")
+    return 0
+
+
+def push(input: Path, project: str) -> int:
+    from pipeline.review.push import push_documents
+
+    def action() -> int:
+        client = ReviewClient.connect(resolve_settings())
+        report = push_documents(read_documents(input), client, project, load_schema())
+        console.print(
+            f"project [bold]{report.project}[/bold] (id {report.project_id}) at {client.settings.url}: "
+            f"{report.uploaded} uploaded, {report.already_there} already there (left as they are)"
+        )
+        if report.duplicates_removed:
+            console.print(f"removed {report.duplicates_removed} unreviewed duplicate(s) left by a retried import")
+        for doc_id in report.stale:
+            console.print(f"[yellow]note[/yellow] {doc_id}: its text changed since an earlier push; both versions are on the server")
+        for doc_id, problems in report.invalid.items():
+            console.print(f"[red]invalid, not uploaded[/red] {doc_id}: {'; '.join(problems)}")
+        for doc_id, message in report.rejected:
+            console.print(f"[red]rejected by doccano[/red] {doc_id}: {message}")
+        for doc_id in report.missing_after_upload:
+            console.print(f"[red]not found after upload[/red] {doc_id}: run push again")
+        if not report.ok:
+            console.print("fix the records above and push again: documents already on the server are skipped")
+        return 0 if report.ok else 1
+
+    return _guarded(action)
+
+
+def pull(input: Path, output: Path, project: str, confirmed_only: bool) -> int:
+    from pipeline.review.pull import PullReport, pull_documents
+
+    def action() -> int:
+        client = ReviewClient.connect(resolve_settings())
+        report = PullReport(project)
+        written = write_documents(
+            output, pull_documents(read_documents(input), client, project, load_schema(), report, confirmed_only=confirmed_only)
+        )
+        console.print(
+            f"wrote {written} reviewed record(s) to {output}: {report.confirmed} confirmed, {report.edited} edited; "
+            f"{report.not_on_server} record(s) not in project {project!r}"
+        )
+        if report.unmatched_on_server:
+            console.print(f"[yellow]note[/yellow] {report.unmatched_on_server} document(s) in the project match no input record")
+        for doc_id in report.text_changed:
+            console.print(f"[red]text differs on the server[/red] {doc_id}: not pulled")
+        return 1 if report.text_changed else 0
+
+    return _guarded(action)
+
+
+def status(project: str | None) -> int:
+    from pipeline.review.status import review_progress
+
+    def action() -> int:
+        client = ReviewClient.connect(resolve_settings())
+        rows = review_progress(client, project)
+        if not rows:
+            console.print(f"no project {project!r} at {client.settings.url}" if project else "no projects yet: push first")
+            return 1 if project else 0
+        table = Table("project", "id", "documents", "confirmed", "remaining", title=f"doccano at {client.settings.url}")
+        for row in rows:
+            table.add_row(row.project, str(row.project_id), str(row.documents), str(row.confirmed), str(row.remaining))
+        Console().print(table)
+        return 0
+
+    return _guarded(action)
