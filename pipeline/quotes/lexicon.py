@@ -1,0 +1,118 @@
+"""Word lists and precompiled patterns for quote attribution (one resources module).
+
+The cue lexicon, the heads that make a phrase a plausible source (titles, groups,
+organisations, documents) and the words that only look like cues.  Kept apart from
+the logic so that a reviewer can extend them without reading the stages.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = r"\u4e00-\u9fff"
+
+#: Verbs that introduce speech when followed by punctuation or a quote (longest first).
+CUE_VERBS: tuple[str, ...] = (
+    "指出", "强调", "表示", "认为", "宣布", "声称", "宣称", "说道", "写道", "答道", "问道",
+    "要求", "提出", "介绍", "透露", "说明", "谈到", "回答", "解释", "坦言", "呼吁", "重申",
+    "声明", "建议", "主张", "承认", "补充", "表明", "警告", "提醒", "预测", "指示", "号召",
+    "报道", "告诉", "称", "说", "讲",
+)
+#: Cues that also introduce a headline's content without punctuation (``X在会上强调要…``).
+HEADLINE_CUES: frozenset[str] = frozenset({"指出", "强调", "表示", "认为", "宣布", "要求", "称"})
+#: Cues that may take an addressee before the punctuation (``告诉记者，``).
+ADDRESSEE_CUES: frozenset[str] = frozenset({"告诉", "回答", "说", "表示", "介绍"})
+ADDRESSEES = r"(?:本报记者|新华社记者|记者|笔者|我们|大家|来访者|客人)"
+
+CUE_RE = re.compile("|".join(CUE_VERBS))
+#: Punctuation after a cue that opens reported or quoted speech.
+OPENING_PUNCT = "，,：:"
+SENTENCE_END = "。！？!?"
+QUOTE_OPEN = "“"
+QUOTE_CLOSE = "”"
+
+#: Characters right before a cue that make it a noun or another word (基本要求, 总要求, 的要求, 据介绍).
+NOUN_MARKERS: tuple[str, ...] = (
+    "的", "总", "基本", "明确", "具体", "严格", "几点", "新", "此", "该", "这一", "这些", "有关", "一些",
+    "据",
+)
+#: Words ending in 说/称/讲 that are not speech cues (小说, 据说, 可以说, 简称, 演讲 ...).
+NOT_CUE_BEFORE: dict[str, tuple[str, ...]] = {
+    "说": ("可以", "应该", "应当", "就是", "也就是", "来", "据", "听", "比如", "换句话", "或者", "虽", "不用",
+           "再", "难", "好", "学", "小", "传", "演", "解", "游", "劝", "胡", "瞎", "是", "话", "所",
+           "不是", "总的", "一般", "具体", "坦白", "老实", "严格", "确切", "准确"),
+    "称": ("简", "堪", "号", "名", "职", "俗", "统", "通", "昵", "爱", "戏", "美", "尊", "谦", "对", "人", "被", "并"),
+    "讲": ("演", "听", "开", "宣", "主", "讲"),
+    "提出": ("被",),
+}
+
+#: Adverbials between a source and its cue (在会上, 今天, 也, 对记者 ...), cut off the source phrase.
+ADVERBIAL_START_RE = re.compile(
+    r"在|对|向|就|于|同|跟|今天|昨天|今日|昨日|今晚|昨晚|日前|近日|最近|当天|当日|此前|早些时候|"
+    r"[0-9０-９一二三四五六七八九十]+日|也|还|又|则|都|曾|再次|进一步|一再|反复|同时|特别|明确|首先|最后|"
+    r"接着|随后|随即|坦率地|深有感触地|满怀信心地|高兴地|激动地|笑着|动情地|感慨地"
+)
+#: Verbs that may stand between the source and 说 (反思说, 介绍说, 补充说).
+PRE_SAY_RE = re.compile(r"(?:反思|介绍|解释|补充|回答|回忆|感慨|强调|指出|接着|继续|笑|笑着|激动地|高兴地|坦率地|深有感触地|\w地)$")
+#: Connectives that may open a source clause (但, 而, 并) and are not part of the source.
+LEADING_CONNECTIVE_RE = re.compile(r"^(?:但是|但|而且|而|并且|并|同时|此外|另外|不过|可是|所以|因此|最后|会上|会谈中|会见中)")
+
+#: Personal pronouns that can be speakers, and which of them are singular.
+PRONOUNS: tuple[str, ...] = ("他们", "她们", "他", "她")
+SINGULAR_PRONOUNS: frozenset[str] = frozenset({"他", "她"})
+
+#: Titles standing before a name (市委副书记、市长马懿): the speaker is the name after the chain.
+TITLES: tuple[str, ...] = (
+    "副书记", "书记", "副市长", "常务副市长", "市长", "副省长", "省长", "县长", "区长", "副主席", "主席",
+    "副总理", "总理", "总统", "首相", "副部长", "部长", "局长", "厅长", "副主任", "主任", "委员", "司令员",
+    "司令", "参谋长", "总裁", "董事长", "总经理", "经理", "厂长", "校长", "院长", "秘书长", "发言人",
+    "大使", "外长", "国务卿", "会长", "理事长", "教授", "研究员", "记者", "议员", "常委", "主持人",
+    "队长", "村长", "支书", "处长", "科长", "所长", "台长", "社长", "总编辑", "工程师", "医生", "国务委员",
+)
+TITLE_NAME_RE = re.compile(
+    "(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + f")([{CJK}]{{2,3}})"
+)
+#: Characters that cannot end a name: they start the verb or adverbial after it.
+NAME_STOP_CHARS = frozenset("在说指强表认宣称要对向今昨日也还又则都和同与等的、，,：:。就于曾将已")
+
+#: Heads that make a phrase a group source (教师们, 与会代表, 专家).
+GROUP_HEADS: tuple[str, ...] = (
+    "们", "人士", "专家", "学者", "官员", "代表", "群众", "干部", "同志", "负责人", "负责同志", "发言人", "记者",
+    "工人", "农民", "职工", "居民", "村民", "市民", "老师", "教师", "学生", "医生", "司机", "委员", "主任",
+    "经理", "与会者", "人员", "双方", "各方", "方面", "当局", "美方", "中方", "外方", "有关人士", "分析家",
+    "观察家", "消息人士", "领导", "市领导",
+)
+#: Heads that make a phrase an organisation (卫生部, 外交部, 市政府) or a meeting (讲评会).
+ORG_HEADS: tuple[str, ...] = (
+    "部", "局", "委", "厅", "院", "办", "会", "会议", "处", "署", "府", "党", "社", "报", "台", "公司", "集团",
+    "银行", "中心", "协会", "组织", "政府", "国", "联合国", "法院", "检察院", "大学", "研究所",
+)
+#: Heads that make a phrase a document source (意见指出, 通知要求, 报告认为).
+DOCUMENT_HEADS: tuple[str, ...] = (
+    "意见", "通知", "报告", "决定", "公报", "声明", "文章", "社论", "评论", "讲话", "决议", "条例", "规定",
+    "纲要", "文件", "贺电", "贺信", "调查", "研究", "数据", "统计", "白皮书", "信",
+)
+
+#: A pull-quote attribution paragraph: ``——吴天君``.
+ATTRIBUTION_LINE_RE = re.compile(rf"^\s*(——|－－|—|--)\s*([{CJK}·、]{{2,12}})\s*$")
+#: A lone quote-mark line left around a pull quote by the layout.
+LONE_MARK_RE = re.compile(r"^\s*[“”\"]\s*$")
+#: Paragraph openings that continue the previous paragraph's reported speech.
+CONTINUATION_RE = re.compile(
+    r"^\s*(?:要|一是|二是|三是|四是|五是|六是|第[一二三四五六七八九十]|首先|其次|再次|"
+    r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|[一二三四五六七八九十]要|同时|此外|另外|必须|应当|应该)"
+)
+#: Words before a quote that make it a term, not speech (按照“…”, 即“…”).
+TERM_BEFORE_RE = re.compile(r"(?:按照|坚持|围绕|即|实施|推进|突出|深化|抢抓|抓好|实现|称为|叫做|所谓|概括为|简称|号称|着眼于)$")
+#: Common Chinese surnames: a name found after a title without a model must start with one.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
+    "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
+    "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
+    "明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强"
+    "帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓"
+    "修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植"
+    "衡富尧闭由"
+)

@@ -1,0 +1,51 @@
+"""Small shared types for the quote stages: paragraphs and record-format spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SpanDict = dict[str, Any]
+
+
+def span_dict(text: str, start: int, end: int) -> SpanDict:
+    """A span in the record format: ``{"start", "end", "text"}`` (``str`` indices, end exclusive)."""
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the article: ``text[start:end]`` with no newline inside."""
+
+    index: int
+    start: int
+    end: int
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Non-blank paragraphs of a whole article whose paragraphs are separated by ``\\n``."""
+    found: list[Paragraph] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            found.append(Paragraph(len(found), start, end))
+        start = end + 1
+    return found
+
+
+def paragraph_at(paras: list[Paragraph], pos: int) -> Paragraph | None:
+    """The paragraph holding ``pos`` (its end counts as inside)."""
+    for para in paras:
+        if para.start <= pos <= para.end:
+            return para
+    return None
+
+
+def strip_span(text: str, start: int, end: int, chars: str = " \t\u3000") -> tuple[int, int]:
+    """Shrink ``[start, end)`` past leading and trailing ``chars``."""
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
