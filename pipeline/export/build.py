@@ -1,0 +1,100 @@
+"""Write the dataset folder: Parquet per configuration and split, plus the dataset card.
+
+Rows are streamed with ``Dataset.from_generator`` (Arrow on disk, memory-mapped),
+so memory does not grow with the corpus.  The folder is built beside the target
+and swapped in at the end, so an interrupted export never leaves half a dataset.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from datasets import Dataset, DatasetInfo, Features, SplitDict, SplitInfo, Value
+from datasets.utils.logging import disable_progress_bar, enable_progress_bar, is_progress_bar_enabled
+
+from pipeline.export.card import write_card
+from pipeline.export.features import CONFIGS, features_for
+from pipeline.export.rows import ROW_BUILDERS
+from pipeline.export.sources import MergePlan, merged_documents, plan_merge
+from pipeline.export.splits import SPLIT_NAMES, split_of
+from pipeline.schema import load_schema
+
+
+def data_file(config: str, split: str) -> str:
+    """Path of a split's Parquet file inside the dataset folder (the Hub's naming)."""
+    return f"{config}/{split}-00000-of-00001.parquet"
+
+
+SPLIT_COLUMN = "split"
+
+
+def generate_rows(config: str, plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Rows of one configuration, each with the split of its document in a ``split`` column."""
+    schema = load_schema()
+    build = ROW_BUILDERS[config]
+    for doc in merged_documents(MergePlan(**plan)):
+        split = split_of(doc.id)
+        for row in build(doc, schema):
+            row[SPLIT_COLUMN] = split
+            yield row
+
+
+def write_config(config: str, plan: MergePlan, folder: Path, cache_dir: str) -> DatasetInfo:
+    """Stream one configuration into Arrow, then write one Parquet file per non-empty split.
+
+    Empty splits get no file and no entry: ``load_dataset`` cannot load an empty Parquet split.
+    """
+    features = features_for(config, load_schema())
+    splits = SplitDict()
+    gen_kwargs = {"config": config, "plan": asdict(plan)}
+    if next(generate_rows(**gen_kwargs), None) is not None:
+        dataset = Dataset.from_generator(
+            generate_rows,
+            features=Features({**features, SPLIT_COLUMN: Value("string")}),
+            cache_dir=cache_dir,
+            gen_kwargs=gen_kwargs,
+        )
+        for split in SPLIT_NAMES:
+            part = dataset.filter(lambda value: value == split, input_columns=SPLIT_COLUMN)
+            if len(part):
+                part = part.flatten_indices().remove_columns(SPLIT_COLUMN)
+                part.to_parquet(str(folder / data_file(config, split)))
+                splits.add(SplitInfo(name=split, num_bytes=part.data.nbytes, num_examples=len(part)))
+    return DatasetInfo(features=features, splits=splits, config_name=config)
+
+
+def _swap_in(built: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        target.rename(old / target.name)
+    built.rename(target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def export_dataset(corpus_dir: Path, dataset_dir: Path) -> Path:
+    """Export ``corpus_dir``'s pre-labelled (and reviewed) records as a Hugging Face dataset folder."""
+    corpus_dir, dataset_dir = Path(corpus_dir), Path(dataset_dir)
+    plan = plan_merge(corpus_dir)
+    dataset_dir.parent.mkdir(parents=True, exist_ok=True)
+    built = Path(tempfile.mkdtemp(prefix=f".{dataset_dir.name}.new-", dir=dataset_dir.parent))
+    bars = is_progress_bar_enabled()
+    disable_progress_bar()
+    try:
+        with tempfile.TemporaryDirectory(prefix="corpusprep-export-") as cache_dir:
+            infos = {config: write_config(config, plan, built, cache_dir) for config in CONFIGS}
+        write_card(built, infos, plan, data_file)
+        _swap_in(built, dataset_dir)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
+    finally:
+        if bars:
+            enable_progress_bar()
+    return dataset_dir

@@ -1,0 +1,102 @@
+"""Which record of each document goes into the dataset: the reviewed one when it exists.
+
+``reviewed.jsonl`` (from the doccano pull) holds records with a ``review`` state.
+A reviewed record replaces the pre-labelled record with the same id, unless the
+two disagree about the text (or about a stable hash both carry in ``meta``): then
+the review was made on an older text, its offsets cannot be trusted, and the
+pre-labelled record is kept and the review reported as stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.jsonl import iter_json_lines, read_documents
+from pipeline.record import Document
+
+PRELABELED_FILE = "prelabeled.jsonl"
+REVIEWED_FILE = "reviewed.jsonl"
+HASH_KEYS = ("hash", "document_hash", "doc_hash", "text_hash")
+
+
+@dataclass
+class MergePlan:
+    """Where each reviewed record is (byte offset in ``reviewed.jsonl``) and what to do with it."""
+
+    prelabeled: str
+    reviewed: str | None = None
+    replace: dict[str, int] = field(default_factory=dict)
+    reviewed_only: dict[str, int] = field(default_factory=dict)
+    stale: list[str] = field(default_factory=list)
+
+
+def _fingerprint(obj: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    meta = obj.get("meta") or {}
+    hashes = {key: str(meta[key]) for key in HASH_KEYS if meta.get(key)}
+    return hashlib.sha1(str(obj.get("text", "")).encode("utf-8")).hexdigest(), hashes
+
+
+def _reviewed_offsets(path: Path) -> dict[str, int]:
+    """Byte offset of the last line of each id whose record carries a review; only ids are held."""
+    offsets: dict[str, int] = {}
+    with open(path, "rb") as handle:
+        offset = handle.tell()
+        for line in iter(handle.readline, b""):
+            if line.strip():
+                obj = json.loads(line)
+                if isinstance(obj, dict) and obj.get("review") is not None and "id" in obj:
+                    offsets[str(obj["id"])] = offset
+            offset = handle.tell()
+    return offsets
+
+
+def read_at(path: Path, offset: int) -> Document:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return Document.from_dict(json.loads(handle.readline()))
+
+
+def plan_merge(corpus_dir: Path) -> MergePlan:
+    """Decide, in one pass over the pre-labels, which reviews replace which records."""
+    prelabeled = corpus_dir / PRELABELED_FILE
+    if not prelabeled.is_file():
+        raise FileNotFoundError(f"{prelabeled} not found: run `corpusprep run` (or `corpusprep prelabel`) first")
+    reviewed = corpus_dir / REVIEWED_FILE
+    plan = MergePlan(prelabeled=str(prelabeled))
+    if not reviewed.is_file():
+        return plan
+    plan.reviewed = str(reviewed)
+    pending = _reviewed_offsets(reviewed)
+    fingerprints = {doc_id: _fingerprint(read_at(reviewed, off).to_dict()) for doc_id, off in pending.items()}
+    for _, obj in iter_json_lines(prelabeled):
+        doc_id = str(obj.get("id"))
+        if doc_id not in pending:
+            continue
+        text_hash, hashes = _fingerprint(obj)
+        review_text_hash, review_hashes = fingerprints[doc_id]
+        same_hashes = all(review_hashes[key] == value for key, value in hashes.items() if key in review_hashes)
+        if text_hash == review_text_hash and same_hashes:
+            plan.replace[doc_id] = pending.pop(doc_id)
+        else:
+            plan.stale.append(doc_id)
+            pending.pop(doc_id)
+    plan.reviewed_only = pending
+    return plan
+
+
+def merged_documents(plan: MergePlan) -> Iterator[Document]:
+    """Stream the export's documents: pre-labels in file order, each replaced by its review where planned."""
+    reviewed = Path(plan.reviewed) if plan.reviewed else None
+    for doc in read_documents(Path(plan.prelabeled)):
+        if reviewed is not None and doc.id in plan.replace:
+            yield read_at(reviewed, plan.replace[doc.id])
+        else:
+            yield doc
+    if reviewed is not None:
+        for offset in plan.reviewed_only.values():
+            yield read_at(reviewed, offset)
