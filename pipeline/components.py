@@ -17,3 +17,32 @@ if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
 if not Span.has_extension("value"):
     Span.set_extension("value", default=None)
+
+
+# --- entities -------------------------------------------------------------------------
+
+from spacy.language import Language  # noqa: E402
+
+
+@Language.component("char_bigrams")
+def char_bigrams(doc: Doc) -> Doc:
+    """Give character tokens their bigram as NORM, a feature the NER model embeds."""
+    from pipeline.entities.features import set_char_bigrams
+
+    return set_char_bigrams(doc)
+
+
+@Language.factory("entity_rules", default_config={"labels": None})
+def make_entity_rules(nlp, name, labels):  # untyped: confection validates real annotations only
+    """Exact rules (dates, percents, organ names, bylines, name lists, titles) merged over the model's ents."""
+    from pipeline.entities.components import EntityRules
+
+    return EntityRules(labels)
+
+
+@Language.factory("entity_values")
+def make_entity_values(nlp, name):
+    """Normalised ``span._.value``: ISO 8601 for DATE (against ``doc._.meta['date']``), a number for PERCENT."""
+    from pipeline.entities.components import EntityValues
+
+    return EntityValues()

@@ -1,0 +1,290 @@
+"""Exact rules for entities, applied on top of the statistical model.
+
+Each rule family is a small function ``text -> [(start, end, label)]``; ``merge_entities``
+combines them with the model's spans: rule spans win where they overlap, titles are
+cut off PERSON spans, vague time words are dropped, and every name found is propagated
+to its other mentions in the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pipeline.entities.dates import VAGUE_TIME_WORDS, find_dates
+from pipeline.entities.percent import find_percents
+
+DATA = Path(__file__).parent / "data"
+HAN = "\u3400-\u9fff\U00020000-\U0003ffff"
+
+
+class Entity(NamedTuple):
+    start: int
+    end: int
+    label: str
+
+
+def _word_list(name: str) -> list[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [word for line in lines if not line.startswith("#") for word in line.split()]
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return frozenset(_word_list("surnames.txt"))
+
+
+@lru_cache(maxsize=1)
+def places() -> list[str]:
+    return sorted(set(_word_list("places.txt")), key=len, reverse=True)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# Titles that precede a name (市委书记吴天君, 常务副市长胡荃); longest first in the regex.
+TITLES = (
+    "总书记 书记 副书记 市长 副市长 常务副市长 省长 副省长 常务副省长 县长 副县长 区长 副区长 镇长 乡长 村长 "
+    "主任 副主任 部长 副部长 局长 副局长 厅长 副厅长 处长 科长 主席 副主席 国家主席 总理 副总理 秘书长 "
+    "常委 委员 董事长 总经理 副总经理 经理 院长 副院长 校长 副校长 教授 研究员 总裁 司令员 政委 大使 "
+    "记者 通讯员 实习生 主持人 负责人 发言人 队长 所长 站长 行长 会长 理事长 检察长 庭长 法官 警官 民警"
+).split()
+HONORIFICS = "小姐 先生 女士 师傅 老师 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()
+# Characters that, right after a two-character name, usually start the next word (在会上, 对..., 指出).
+AFTER_NAME = set("在说指表强要对和与的是等也就还会讲主出参向为从到带率一同提认介称发作进接视调听看了将已曾又都并以于给把被来去上下今昨明、，,。；;：:（(“\"")
+# Surnames that are too often ordinary words to trust after a title without other evidence.
+WEAK_SURNAMES = set("和于向时党都信由平国来公相门原明全应那但利万文成高关安常方程金石白华龙")
+
+_DEPARTMENT_STEMS = (
+    "财政 公安 教育 发展改革 发改 统计 民政 交通运输 交通 商务 文化 卫生 卫生计生 环保 环境保护 国土资源 国土 "
+    "住房和城乡建设 住建 城乡建设 城乡规划 规划 水利 农业 林业 审计 工商 税务 国税 地税 质监 安监 人力资源和社会保障 "
+    "人社 科技 司法 外事 旅游 物价 粮食 工业和信息化 工信 经信 组织 宣传 统战 政法 纪检 监察 编制 信访 "
+    "外贸 经贸 建设 城建 房管 文物 体育 广电 新闻出版 食品药品监督管理 药监 人口计生 扶贫 移民 档案 机关事务"
+).split()
+_ORGAN_SUFFIXES = "委员会 人民政府 政府 人大常委会 人大 政协 纪委 党委 人民法院 中级人民法院 人民检察院 委".split()
+_ADMIN = "自治区 自治州 省 市 县 区 州 盟 旗"
+
+
+@lru_cache(maxsize=1)
+def _org_patterns() -> list[re.Pattern[str]]:
+    place = f"(?:{_alternation(places())})"
+    admin = f"(?:{_alternation(_ADMIN.split())})"
+    organ = f"(?:{_alternation(_ORGAN_SUFFIXES)})"
+    dept = f"(?:{_alternation(_DEPARTMENT_STEMS)})(?:局|厅|委员会|委|部|办公室|办)"
+    return [
+        re.compile(_alternation(_word_list("orgs.txt"))),
+        # (中共)(郑州)(市)委, (河南)省人民政府, 省委 — not 全市/各市
+        re.compile(rf"(?:中共)?(?:{place}{admin}?|(?<![全各本该我])(?={admin}){admin}){organ}"),
+        # 省财政厅, 郑州市公安局, 国家统计局
+        re.compile(rf"(?:{place}{admin}?|(?<![全各本该我]){admin}|国家|中央|市委|省委|县委){dept}"),
+        # 郑州晚报, 河南日报(社)
+        re.compile(rf"{place}(?:日报|晚报|晨报|商报|都市报|广播电视台|电视台)(?:社)?"),
+        re.compile(rf"[{HAN}]{{2,8}}报社"),
+    ]
+
+
+def find_orgs(text: str) -> list[Entity]:
+    spans = [Entity(m.start(), m.end(), "ORG") for p in _org_patterns() for m in p.finditer(text)]
+    return _leftmost_longest(spans)
+
+
+def _name_at(text: str, pos: int, known: set[str], weak_ok: bool = False) -> int:
+    """Length of the name starting at ``pos`` (0 if none): a known name, else surname + 1-2 characters."""
+    for length in (4, 3, 2):
+        if text[pos : pos + length] in known:
+            return length
+    compound = text[pos : pos + 2] in surnames()
+    first = text[pos : pos + 1]
+    if not compound and (first not in surnames() or (first in WEAK_SURNAMES and not weak_ok)):
+        return 0
+    rest = text[pos + (2 if compound else 1) : pos + 4]
+    given = 0
+    for ch in rest[:2]:
+        if not re.match(f"[{HAN}]", ch) or ch in AFTER_NAME:
+            break
+        given += 1
+    if given == 0:
+        return 0
+    return (2 if compound else 1) + given
+
+
+def _looks_like_name(item: str, known: set[str]) -> bool:
+    """A whole list item that is a name: known, or surname (single or compound) + one or two characters."""
+    if item in known:
+        return True
+    if not re.fullmatch(f"[{HAN}]+", item):
+        return False
+    surname = 2 if item[:2] in surnames() else 1 if item[:1] in surnames() else 0
+    return surname > 0 and 1 <= len(item) - surname <= 2
+
+
+_BYLINE = re.compile(rf"(?:记者|通讯员|实习生|摄影|文/|图/|文|图)[\s:：/]*((?:[{HAN}]{{2,4}}(?:[ \u3000、,，]+|$))+)", re.M)
+
+
+def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
+    """Names after 记者/通讯员 on a byline (space or 、 separated), and the record's known reporters."""
+    found: list[Entity] = []
+    for match in _BYLINE.finditer(text):
+        line_end = text.find("\n", match.start())
+        # Only a byline line: the names run to the end of the line.
+        if line_end != -1 and match.end(1) < line_end and text[match.end(1) : line_end].strip():
+            continue
+        for name in re.finditer(rf"[{HAN}]{{2,4}}", match.group(1)):
+            if name.group()[:1] in surnames() or name.group()[:2] in surnames():
+                start = match.start(1) + name.start()
+                found.append(Entity(start, start + len(name.group()), "PERSON"))
+    for reporter in reporters:
+        if isinstance(reporter, str) and reporter:
+            found += [Entity(m.start(), m.end(), "PERSON") for m in re.finditer(re.escape(reporter), text)]
+    return found
+
+
+_ENUMERATION = re.compile(
+    rf"([{HAN}]{{2,12}}、(?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}}?)(?=等(?:人|同志|领导)?(?:出席|参加|陪同|会见|参观|考察|观摩|到会|在座|讲话|分别)|同志(?:出席|参加|陪同))"
+)
+
+
+def find_enumerated_names(text: str, known: set[str]) -> list[Entity]:
+    """Names in ``市领导吴天君、马懿、…、张延明等出席`` lists (every item must look like a name)."""
+    found: list[Entity] = []
+    title_alt = _alternation(TITLES + ["领导", "同志", "嘉宾"])
+    for match in _ENUMERATION.finditer(text):
+        items = match.group(1).split("、")
+        start = match.start(1)
+        # The first item may carry the title (市领导吴天君): keep what follows the last title in it.
+        head = re.match(rf"^.*(?:{title_alt})", items[0])
+        if head:
+            cut = head.end()
+        else:  # no title: the first item ends with a two- or three-character name
+            cut = next(
+                (len(items[0]) - n for n in (3, 2) if _name_at(items[0], len(items[0]) - n, known, True) == n), 0
+            )
+        start += cut
+        items[0] = items[0][cut:]
+        spans, pos = [], start
+        for item in items:
+            if not _looks_like_name(item, known):
+                spans = []
+                break
+            spans.append(Entity(pos, pos + len(item), "PERSON"))
+            pos += len(item) + 1
+        found += spans
+    return found
+
+
+def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> list[Entity]:
+    """A name right after a title (市委书记吴天君 -> 吴天君) or a signature line (——吴天君)."""
+    found: list[Entity] = []
+    pattern = re.compile(rf"(?:{_alternation(TITLES)})(?=[{HAN}])|——")
+    for match in pattern.finditer(text):
+        pos = match.end()
+        if pos in model_starts:
+            continue  # the model found a name here; its length is usually better
+        length = _name_at(text, pos, known)
+        if length:
+            found.append(Entity(pos, pos + length, "PERSON"))
+    return found
+
+
+def find_honorific_surnames(text: str) -> list[Entity]:
+    """黄小姐, 林先生: the surname alone is the PERSON."""
+    found = []
+    for match in re.finditer(rf"(?=({_alternation(HONORIFICS)}))", text):
+        pos = match.start()
+        for length in (2, 1):
+            if pos - length >= 0 and text[pos - length : pos] in surnames():
+                # Not a longer name (王小明先生): the character before the surname is not Han.
+                before = text[pos - length - 1 : pos - length]
+                if not before or not re.match(f"[{HAN}]", before) or before in "的位和与、向对给叫是":
+                    found.append(Entity(pos - length, pos, "PERSON"))
+                break
+    return found
+
+
+def _leftmost_longest(spans: Iterable[Entity]) -> list[Entity]:
+    kept: list[Entity] = []
+    for span in sorted(set(spans), key=lambda s: (s.start, -(s.end - s.start))):
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def _overlaps(span: Entity, taken: list[tuple[int, int]]) -> bool:
+    return any(span.start < end and start < span.end for start, end in taken)
+
+
+def _strip_title(text: str, span: Entity) -> Entity | None:
+    """Cut a leading title off a PERSON span (市长马懿 -> 马懿)."""
+    piece = text[span.start : span.end]
+    match = re.match(rf"^.*(?:{_alternation(TITLES)})", piece)
+    if match and match.end() < len(piece):
+        return Entity(span.start + match.end(), span.end, span.label)
+    return span
+
+
+def _trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
+    """A model PERSON span that runs past a name known from the byline or a list ends with it (胡荃对 -> 胡荃)."""
+    if span.label != "PERSON":
+        return span
+    piece = text[span.start : span.end]
+    for name in sorted(known, key=len, reverse=True):
+        if piece != name and piece.startswith(name):
+            return Entity(span.start, span.start + len(name), span.label)
+    return span
+
+
+def _propagate(text: str, names: set[str], label: str) -> list[Entity]:
+    found = []
+    for name in names:
+        found += [Entity(m.start(), m.end(), label) for m in re.finditer(re.escape(name), text)]
+    return found
+
+
+def merge_entities(
+    text: str, model_spans: Sequence[Entity], meta: dict[str, Any] | None, labels: Sequence[str]
+) -> list[Entity]:
+    """Rule spans first, then the model's where they do not clash; names propagated within the document."""
+    meta = meta or {}
+    allowed = set(labels)
+    model = [
+        _strip_title(text, s) if s.label == "PERSON" else s
+        for s in model_spans
+        if s.label in allowed and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
+    ]
+    model = [s for s in model if s is not None]
+    reporters = meta.get("reporters") or []
+    if isinstance(reporters, str):
+        reporters = reporters.split()
+    byline = find_byline_names(text, reporters)
+    known = {text[s.start : s.end] for s in byline}
+    enumerated = find_enumerated_names(text, known)
+    known |= {text[s.start : s.end] for s in enumerated}
+    model = [_trim_to_known(text, s, known) for s in model]
+    model_person_starts = {s.start for s in model if s.label == "PERSON"}
+    titled = find_titled_names(text, known, model_person_starts)
+    person_rules = byline + enumerated + titled + find_honorific_surnames(text)
+    known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
+    known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and 2 <= s.end - s.start <= 4}
+    orgs = find_orgs(text)
+    rule_spans = (
+        [s for s in person_rules if "PERSON" in allowed]
+        + [s for s in orgs if "ORG" in allowed]
+        + [Entity(a, b, "DATE") for a, b in find_dates(text) if "DATE" in allowed]
+        + [Entity(a, b, "PERCENT") for a, b in find_percents(text) if "PERCENT" in allowed]
+    )
+    chosen = _leftmost_longest(rule_spans)
+    taken = [(s.start, s.end) for s in chosen]
+    for span in sorted(model, key=lambda s: s.start):
+        if not _overlaps(span, taken):
+            chosen.append(span)
+            taken.append((span.start, span.end))
+    org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2}
+    for span in _leftmost_longest(_propagate(text, known, "PERSON") + _propagate(text, org_names, "ORG")):
+        if not _overlaps(span, taken):
+            chosen.append(span)
+            taken.append((span.start, span.end))
+    return sorted(chosen)

@@ -1,0 +1,32 @@
+"""Copy a trained ``model-best`` into the package, keeping only what inference needs.
+
+``spacy train`` saves no optimizer state in model-best, but its string store holds
+every character bigram seen in training (features are hashed, the strings are never
+read back), which would double the shipped size.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import srsly
+
+
+def ship(source: Path, target: Path) -> None:
+    if target.exists():
+        for name in ("config.cfg", "meta.json", "tokenizer", "tok2vec", "ner", "vocab"):
+            path = target / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    strings_path = target / "vocab" / "strings.json"
+    strings = srsly.read_json(strings_path)
+    srsly.write_json(strings_path, [s for s in strings if len(s) != 2 or s.isascii()])
+
+
+if __name__ == "__main__":
+    ship(Path(sys.argv[1]), Path(sys.argv[2]))

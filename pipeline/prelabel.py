@@ -1,0 +1,116 @@
+"""The prelabel stage: entities (and, when configured, quotes) on documents, through spaCy.
+
+The pipeline is assembled from ``pipeline/configs/prelabel.cfg``: the shipped NER model
+(``pipeline/models/ner``) followed by exact rules and value normalisers.  Documents are
+streamed through ``nlp.pipe``; each Doc gets the record's meta first, so relative dates
+resolve against ``meta['date']``.  The model reads width-folded text (same length), and
+every span is written with offsets into the record's own text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import pipeline.components  # noqa: F401  (registers the factories the config names)
+from pipeline.entities.text import fold_width
+from pipeline.record import Document
+
+PACKAGE = Path(__file__).resolve().parent
+PRELABEL_CONFIG = PACKAGE / "configs" / "prelabel.cfg"
+NER_MODEL = PACKAGE / "models" / "ner"
+# Longer texts are labelled in pieces cut at line breaks, so memory stays flat.
+MAX_PIECE_CHARS = 50_000
+
+
+def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Language:
+    """Assemble the spaCy pipeline from the package config, sourcing the trained model."""
+    config = spacy.util.load_config(config_path, overrides={"paths.ner_model": str(model_dir)}, interpolate=False)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.max_length = MAX_PIECE_CHARS + 1
+    return nlp
+
+
+def split_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, cut after a line break where possible."""
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        end = cut + 1 if cut > start else start + limit
+        pieces.append((start, text[start:end]))
+        start = end
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _entity_record(text: str, start: int, end: int, label: str, value: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"start": start, "end": end, "label": label, "text": text[start:end]}
+    if value is not None:
+        record["value"] = value
+    return record
+
+
+class Prelabeler:
+    """Labels documents with a spaCy pipeline; one instance serves a whole run."""
+
+    def __init__(self, nlp: Language, batch_size: int = 64) -> None:
+        self.nlp = nlp
+        self.batch_size = batch_size
+
+    def _docs(self, documents: Iterable[Document]) -> Iterator[tuple[Doc, tuple[Document, int, bool]]]:
+        for document in documents:
+            pieces = split_pieces(document.text)
+            for index, (offset, piece) in enumerate(pieces):
+                doc = self.nlp.make_doc(fold_width(piece))
+                doc._.meta = dict(document.meta)
+                yield doc, (document, offset, index == len(pieces) - 1)
+
+    def label_documents(self, documents: Iterable[Document]) -> Iterator[Document]:
+        """Stream documents through the pipeline, filling ``entities`` (and ``quotes``)."""
+        entities: list[dict[str, Any]] = []
+        quotes: list[dict[str, Any]] = []
+        for doc, (document, offset, last) in self.nlp.pipe(
+            self._docs(documents), as_tuples=True, batch_size=self.batch_size
+        ):
+            entities += [
+                _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value)
+                for e in doc.ents
+            ]
+            quotes += _shift_quotes(doc._.quotes or [], offset)
+            if last:
+                document.entities = entities
+                document.quotes = quotes
+                entities, quotes = [], []
+                yield document
+
+    def label_text(self, text: str, meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Entities of one text (convenience for tests and notebooks)."""
+        document = Document(id="text", text=text, meta=dict(meta or {}))
+        return next(self.label_documents([document])).entities
+
+
+def _shift_quotes(quotes: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:
+    """Quote records of a piece, with every ``start``/``end`` moved by the piece's offset."""
+    if not offset:
+        return list(quotes)
+
+    def shift(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: (v + offset if k in ("start", "end") and isinstance(v, int) else shift(v)) for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [shift(v) for v in value]
+        return value
+
+    return [shift(q) for q in quotes]
+
+
+def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Prelabeler:
+    """The project's prelabeler: the package config with the shipped model."""
+    return Prelabeler(build_pipeline(config_path, model_dir))
