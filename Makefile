@@ -52,3 +52,11 @@ doccano-up: $(STAMP) $(DOCCANO_STAMP)  ## start a local doccano on 127.0.0.1:$(D
 
 doccano-down: $(STAMP)  ## stop the local doccano (by PID)
 	$(BIN)/corpusprep doccano down
+
+.PHONY: export publish
+export: $(STAMP)  ## export $(OUTPUT)/prelabeled.jsonl (+ reviewed.jsonl) as a Hugging Face dataset in $(OUTPUT)/dataset
+	$(BIN)/corpusprep export --corpus $(OUTPUT) --output $(OUTPUT)/dataset
+
+publish: $(STAMP)  ## push $(OUTPUT)/dataset to the Hub: make publish REPO_ID=you/name (token in HF_TOKEN)
+	@test -n "$(REPO_ID)" || { echo "set REPO_ID, e.g. make publish REPO_ID=you/zh-news-quotes"; exit 2; }
+	$(BIN)/corpusprep publish --repo-id $(REPO_ID) --dataset $(OUTPUT)/dataset

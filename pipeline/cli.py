@@ -256,3 +256,49 @@ def doccano_status(
     from pipeline.review import commands
 
     raise typer.Exit(commands.status(project))
+
+
+@app.command()
+def export(
+    corpus: Path = typer.Option(
+        Path("corpus"), "--corpus", "-c", help="Folder with prelabeled.jsonl (and reviewed.jsonl).", file_okay=False
+    ),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Dataset folder (default: CORPUS/dataset)."),
+) -> None:
+    """Export the corpus as a Hugging Face dataset: Parquet per configuration and split, plus its card.
+
+    Reviewed records (reviewed.jsonl) replace the pre-labelled ones.  Load the result
+    with `datasets.load_dataset(FOLDER, "ner")` (or "documents", "quotes").
+    """
+    from pipeline.export import export_dataset
+
+    try:
+        folder = export_dataset(corpus, output or corpus / "dataset")
+    except FileNotFoundError as error:
+        typer.secho(str(error), fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {folder} (card: {folder / 'README.md'})")
+
+
+@app.command()
+def publish(
+    repo_id: str = typer.Option(..., "--repo-id", help="Hub dataset repo, e.g. your-name/zh-news-quotes."),
+    dataset: Path = typer.Option(Path("corpus/dataset"), "--dataset", "-d", help="Exported dataset folder."),
+    private: bool = typer.Option(False, help="Create the repo as private."),
+    timeout: float = typer.Option(10.0, min=0.1, help="Seconds to wait for the Hub to answer a connection."),
+) -> None:
+    """Push the exported dataset folder to the Hugging Face Hub (token in HF_TOKEN).
+
+    Without a token or network it says why, exits with code 1 and leaves the folder
+    ready to upload.  The token is never printed.
+    """
+    from pipeline.publish import PublishError, publish_dataset
+
+    try:
+        published = publish_dataset(dataset, repo_id, private=private, timeout=timeout)
+    except PublishError as error:
+        typer.secho(f"not published: {error}", fg="red", err=True)
+        if error.folder_ready:
+            typer.echo(f"{dataset} is unchanged and ready to upload; run this command again once that is fixed.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"published {published.files} files to {published.url}")
