@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.record import Document
 from pipeline.text_resources import (
     ATTRIBUTION_RE,
     BYLINE_RE,
@@ -72,6 +73,17 @@ class PageLayout:
 def display_width(text: str) -> float:
     """Printed width in em: Chinese and full-width characters 1, ASCII (half-width) 0.5."""
     return sum(0.5 if " " <= ch <= "~" else 1.0 for ch in text)
+
+
+def printed_widths(doc: Document) -> list[float]:
+    """Width in em of each character as printed on the page.
+
+    Normalisation folds full-width digits and letters to half-width; on the page they
+    were full-width, which matters when a line's width is compared with the column's.
+    """
+    folded = {edit.raw_start for edit in doc.edits if edit.kind == "fullwidth_to_halfwidth"}
+    return [1.0 if raw in folded else display_width(ch) for ch, raw in zip(doc.text, doc.offsets)]
+
 
 
 def estimate_column_width(widths: list[float], *, min_lines: int = 4, min_share: float = 0.45) -> float | None:
@@ -199,41 +211,90 @@ def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
             run_end += 1
         gap_rows = [i for i in range(index, run_end) if roles[i] == BODY and _has_column_gap(lines[i])]
         if len(gap_rows) >= 2:
-            candidates = [i for i in range(index, run_end) if i in gap_rows or (roles[i] == BODY and _is_offset_cell(lines[i]))]
-            regions.append((candidates[0], candidates[-1] + 1))
+            body_rows = [i for i in range(index, run_end) if roles[i] == BODY]
+            regions.append((body_rows[0], body_rows[-1] + 1))
         index = run_end
     return regions
 
 
-def column_starts(lines: list[str]) -> list[int]:
-    """Character positions where the columns of a side-by-side region start (the first is 0)."""
-    starts = []
-    for line in lines:
-        for match in re.finditer(r"[ \t]{2,}(?=\S)", line):
-            if match.start() > 0 or match.end() >= 4:
-                starts.append(match.end())
-    if not starts:
-        return [0]
-    starts.sort()
-    clusters: list[list[int]] = [[starts[0]]]
-    for position in starts[1:]:
-        if position - clusters[-1][-1] <= 3:
+@dataclass(frozen=True)
+class ColumnGrid:
+    """Where the columns of a side-by-side region start, and in which unit positions are counted.
+
+    Some tools pad columns by characters, others (OCR engines, ``pdftotext -layout``)
+    by physical position, where a Chinese character is twice as wide as a space;
+    ``measure`` is ``"chars"`` or ``"em"``, whichever lines the columns up better.
+    """
+
+    starts: tuple[float, ...]
+    measure: str
+
+    def position(self, char_widths: list[float], index: int) -> float:
+        return float(index) if self.measure == "chars" else sum(char_widths[:index])
+
+    def indent(self, char_widths: list[float], start: int, column: int) -> float:
+        """How far right of its column's start a cell begins (in the grid's unit)."""
+        return self.position(char_widths, start) - self.starts[column]
+
+
+def char_widths(line: str) -> list[float]:
+    return [display_width(ch) for ch in line]
+
+
+def _clusters(positions: list[float], tolerance: float) -> list[list[float]]:
+    positions = sorted(positions)
+    clusters: list[list[float]] = []
+    for position in positions:
+        if clusters and position - clusters[-1][-1] <= tolerance:
             clusters[-1].append(position)
         else:
             clusters.append([position])
+    return clusters
+
+
+def column_grid(lines: list[str], line_char_widths: list[list[float]] | None = None) -> ColumnGrid:
+    """Find the column starts of a side-by-side region from the gaps' positions.
+
+    ``line_char_widths`` give each character's printed width (default: measured from the text).
+    """
+    if line_char_widths is None:
+        line_char_widths = [char_widths(line) for line in lines]
+    gap_ends = [
+        (widths, match.end())
+        for line, widths in zip(lines, line_char_widths)
+        for match in re.finditer(r"[ \t]{2,}(?=\S)", line)
+        if match.start() > 0 or match.end() >= 4
+    ]
+    best = ColumnGrid((0.0,), "chars")
+    best_score = -1.0
     minimum = max(2, len(lines) // 6)
-    positions = [Counter(cluster).most_common(1)[0][0] for cluster in clusters if len(cluster) >= minimum]
-    return [0] + positions
+    for measure, tolerance in (("chars", 3.0), ("em", 1.5)):
+        grid = ColumnGrid((0.0,), measure)
+        positions = [grid.position(widths, end) for widths, end in gap_ends]
+        clusters = [c for c in _clusters(positions, tolerance) if len(c) >= minimum]
+        modes = [Counter(c).most_common(1)[0][0] for c in clusters]
+        # how tightly the gaps line up: share of gap ends within a third of the tolerance of a column start
+        score = (
+            sum(1 for p in positions if any(abs(p - m) <= tolerance / 3 for m in modes)) / len(positions)
+            if positions
+            else 0.0
+        )
+        if score > best_score:
+            best, best_score = ColumnGrid(tuple([0.0] + modes), measure), score
+    return best
 
 
-def split_row(line: str, starts: list[int]) -> list[tuple[int, int]]:
+def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) -> list[tuple[int, int]]:
     """Cell spans ``(start, end)`` of one row, one per column (empty spans for empty cells)."""
-    cells: list[list[tuple[int, int]]] = [[] for _ in starts]
+    if widths is None:
+        widths = char_widths(line)
+    slack = 3.0 if grid.measure == "chars" else 1.5
+    cells: list[list[tuple[int, int]]] = [[] for _ in grid.starts]
     for match in re.finditer(r"\S+(?:[ \t]?\S+)*", line):
-        nearest = min(range(len(starts)), key=lambda k: (abs(starts[k] - match.start()), k))
-        # text cannot start left of its column: choose the last column starting at or before it (with slack)
-        fitting = [k for k, s in enumerate(starts) if s <= match.start() + 3]
-        column = fitting[-1] if fitting else nearest
+        where = grid.position(widths, match.start())
+        # text cannot start left of its column: the last column starting at or before it (with slack)
+        fitting = [k for k, start in enumerate(grid.starts) if start <= where + slack]
+        column = fitting[-1] if fitting else 0
         cells[column].append((match.start(), match.end()))
     return [(spans[0][0], spans[-1][1]) if spans else (0, 0) for spans in cells]
 
@@ -253,8 +314,14 @@ def _next_nonblank(lines: list[str], index: int) -> int | None:
     return None
 
 
-def analyze(lines: list[str]) -> PageLayout:
-    """Recognise furniture, headline(s), byline, pull quotes and body lines of an article."""
+def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
+    """Recognise furniture, headline(s), byline, pull quotes and body lines of an article.
+
+    ``widths`` are the lines' printed widths (see ``printed_widths``); measured from
+    the text if not given.
+    """
+    if widths is None:
+        widths = [display_width(line) for line in lines]
     roles: list[str | None] = [None] * len(lines)
     meta: dict[str, Any] = {}
 
@@ -294,7 +361,7 @@ def analyze(lines: list[str]) -> PageLayout:
             for i in above[1:]:
                 roles[i] = SUBHEADLINE
     else:
-        _guess_headline(lines, roles)
+        _guess_headline(lines, roles, widths)
 
     _mark_pull_quotes(lines, roles)
     final_roles = [role or BODY for role in roles]
@@ -312,23 +379,24 @@ def analyze(lines: list[str]) -> PageLayout:
     return PageLayout(final_roles, column_rows, meta)
 
 
-def _guess_headline(lines: list[str], roles: list[str | None]) -> None:
+def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:
     """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline."""
     content = [i for i in range(len(lines)) if roles[i] is None]
     if len(content) < 2:
         return
-    widths = [display_width(lines[i].strip(STRIP)) for i in content]
-    column = estimate_column_width(widths)
+    column = estimate_column_width([line_widths[i] for i in content])
     picked = 0
     for index in content[:2]:
         text = lines[index].strip(STRIP)
         following = _next_nonblank(lines, index)
         stands_apart = following is not None and following > index + 1
-        off_width = column is not None and abs(display_width(text) - column) > 1.5 and not _has_column_gap(lines[index])
+        off_width = column is not None and abs(line_widths[index] - column) > 1.5 and not _has_column_gap(lines[index])
+        body_width = column is not None and abs(line_widths[index] - column) <= 1
         if (
-            ends_paragraph(text)
+            text[-1] in "。"
             or display_width(text) > MAX_HEADLINE_WIDTH
             or not (stands_apart or off_width)
+            or body_width
             or _has_column_gap(lines[index])
             or is_indented(lines[index])
         ):

@@ -223,11 +223,13 @@ def _line_spans(text: str) -> Iterator[tuple[int, int]]:
         start += len(line) + 1
 
 
-def _find_layout_spaces(text: str) -> Iterator[tuple[str, Replacement]]:
+def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
     """Space rules scoped by line role: headline rule, body rule; bylines and furniture keep theirs."""
-    lines = text.split("\n")
-    page = layout.analyze(lines)
-    for (start, end), role, in_columns in zip(_line_spans(text), page.roles, page.column_rows):
+    text = doc.text
+    widths = layout.printed_widths(doc)
+    spans = list(_line_spans(text))
+    page = layout.analyze([text[s:e] for s, e in spans], [sum(widths[s:e]) for s, e in spans])
+    for (start, end), role, in_columns in zip(spans, page.roles, page.column_rows):
         line = text[start:end]
         if role in layout.HEADLINE_ROLES:
             prefix = layout.markdown_prefix_length(line)
@@ -244,4 +246,4 @@ def normalize_document(doc: Document) -> Document:
         doc = replace(doc, offsets=list(range(len(doc.text))))
     for kind, finder in CHARACTER_RULES:
         doc = edit_document(doc, kind, list(finder(doc.text)))
-    return edit_document_by_kind(doc, list(_find_layout_spaces(doc.text)))
+    return edit_document_by_kind(doc, list(_find_layout_spaces(doc)))

@@ -39,7 +39,12 @@ class Unit:
 
 @dataclass
 class Break:
-    """Something between units that is not text: a blank line, furniture, a column or page change."""
+    """Something between units that is not text: a blank line, furniture, a page change."""
+
+
+@dataclass
+class ColumnBreak:
+    """The move from the foot of one side-by-side column to the head of the next: no paragraph evidence."""
 
 
 @dataclass(frozen=True)
@@ -87,10 +92,14 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 class _Reader:
     """Turns lines into units in reading order, remembering why each dropped character was dropped."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, widths: list[float]) -> None:
         self.text = text
-        self.dropped_as = ["join_lines"] * len(text)
-        self.sequence: list[Unit | Break] = []
+        self.widths = widths
+        self.dropped_as = ["paragraph_break"] * len(text)
+        self.sequence: list[Unit | Break | ColumnBreak] = []
+
+    def width(self, start: int, end: int) -> float:
+        return sum(self.widths[start:end])
 
     def mark(self, start: int, end: int, kind: str) -> None:
         for index in range(start, min(end, len(self.text))):
@@ -116,7 +125,7 @@ class _Reader:
                 role=role,
                 start=start + prefix + lead,
                 end=end - trail,
-                width=layout.display_width(body.rstrip(STRIP)),
+                width=self.width(start + prefix, end - trail),
                 indented=layout.is_indented(body),
                 newline=newline,
             )
@@ -125,27 +134,28 @@ class _Reader:
     def add_columns(self, spans: list[tuple[int, int]]) -> None:
         """Read a side-by-side region column by column."""
         lines = [self.text[s:e] for s, e in spans]
-        starts = layout.column_starts(lines)
+        line_widths = [self.widths[s:e] for s, e in spans]
+        grid = layout.column_grid(lines, line_widths)
         first, last = spans[0][0], spans[-1][1]
         self.mark(first, last + 1, "split_columns")
-        rows = [layout.split_row(line, starts) for line in lines]
-        for column in range(len(starts)):
+        rows = [layout.split_row(line, grid, widths) for line, widths in zip(lines, line_widths)]
+        for column in range(len(grid.starts)):
             cells = [(spans[r][0] + s, spans[r][0] + e) for r, row in enumerate(rows) for s, e in [row[column]]]
             while cells and cells[-1][0] == cells[-1][1]:
                 cells.pop()
-            while cells and cells[0][0] == cells[0][1]:
-                cells.pop(0)
-            self.sequence.append(Break())
-            for s, e in cells:
+            if column:
+                self.sequence.append(ColumnBreak())
+            for row, (s, e) in enumerate(cells):
                 if s == e:
                     self.sequence.append(Break())
                 else:
                     cell = self.text[s:e]
-                    self.sequence.append(Unit(layout.BODY, s, e, layout.display_width(cell), layout.is_indented(cell), None))
-        self.sequence.append(Break())
+                    indent = grid.indent(line_widths[row], s - spans[row][0], column)
+                    indented = layout.is_indented(cell) or indent >= (2 if grid.measure == "chars" else 1)
+                    self.sequence.append(Unit(layout.BODY, s, e, self.width(s, e), indented, None))
 
 
-def _evidence(sequence: list[Unit | Break]) -> Evidence:
+def _evidence(sequence: list[Unit | Break | ColumnBreak]) -> Evidence:
     units = [u for u in sequence if isinstance(u, Unit) and u.role == layout.BODY]
     width = layout.estimate_column_width([u.width for u in units])
     indented = sum(u.indented for u in units)
@@ -159,10 +169,12 @@ def _evidence(sequence: list[Unit | Break]) -> Evidence:
     return Evidence(width, indents, ends > 0 and blank_after_end / ends >= 0.5)
 
 
-def _paragraphs(text: str, sequence: list[Unit | Break], evidence: Evidence) -> list[list[Unit]]:
+def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence: Evidence) -> list[list[Unit]]:
     paragraphs: list[list[Unit]] = []
     blank = False
     for item in sequence:
+        if isinstance(item, ColumnBreak):
+            continue
         if isinstance(item, Break):
             blank = bool(paragraphs)
             continue
@@ -188,9 +200,10 @@ def repair_document(doc: Document) -> Document:
     doc = replace(doc, offsets=offsets)
     spans = _line_spans(text)
     lines = [text[s:e] for s, e in spans]
-    page = layout.analyze(lines)
+    widths = layout.printed_widths(doc)
+    page = layout.analyze(lines, [sum(widths[s:e]) for s, e in spans])
 
-    reader = _Reader(text)
+    reader = _Reader(text, widths)
     index = 0
     while index < len(lines):
         if page.column_rows[index]:
@@ -236,7 +249,7 @@ def repair_document(doc: Document) -> Document:
             if position:
                 before = out_chars[-1] if out_chars else ""
                 after = text[unit.start] if unit.start < unit.end else ""
-                if re.match(r"[A-Za-z0-9]", before) and re.match(r"[A-Za-z0-9]", after):
+                if re.match(r"[A-Za-z]", before) and re.match(r"[A-Za-z]", after):
                     insert(" ", unit.start, "join_lines")
             cursor = unit.start
             if unit.role != layout.BYLINE and unit.role not in layout.HEADLINE_ROLES:
@@ -248,6 +261,11 @@ def repair_document(doc: Document) -> Document:
         kind = units[0].role
         blocks.append(Block(kind, block_start, len(out_chars)))
 
+    for units in paragraphs:
+        for before, after in zip(units, units[1:]):
+            for i in range(before.end, after.start):
+                if reader.dropped_as[i] == "paragraph_break":
+                    reader.dropped_as[i] = "join_lines"
     removed = _removal_edits(doc, kept, reader.dropped_as)
     new_text = "".join(out_chars)
     meta: dict[str, Any] = {**doc.meta, **page.meta}

@@ -53,13 +53,21 @@ def running_head(publication: str, date: datetime.date) -> str:
     return f"{publication}  {date.year}年{date.month}月{date.day}日  星期{WEEKDAYS[date.weekday()]}"
 
 
+def char_width(ch: str) -> float:
+    """Printed width in em: ASCII (half-width) characters take half a Chinese character's width."""
+    return 0.5 if " " <= ch <= "~" else 1.0
+
+
 def wrap_paragraph(paragraph: str, width: int, *, indent: str = "") -> list[str]:
-    """Hard-wrap one paragraph at ``width`` characters, hanging closing punctuation on the line before."""
+    """Hard-wrap one paragraph at ``width`` em, hanging closing punctuation on the line before."""
     text = indent + paragraph
     lines: list[str] = []
     start = 0
     while start < len(text):
-        end = min(start + width, len(text))
+        end, used = start, 0.0
+        while end < len(text) and used + char_width(text[end]) <= width:
+            used += char_width(text[end])
+            end += 1
         while end < len(text) and text[end] in NO_LINE_START:
             end += 1
         lines.append(text[start:end])
@@ -94,24 +102,32 @@ def _break_index(lines: list[str], rng: random.Random, width: int) -> int | None
     candidates = [
         i
         for i in range(1, len(lines) - 1)
-        if lines[i - 1] and lines[i] and len(lines[i - 1].strip()) >= width and lines[i - 1][-1] not in "。！？”"
+        if lines[i - 1] and lines[i] and sum(map(char_width, lines[i - 1])) >= width - 1 and lines[i - 1][-1] not in "。！？”"
     ]
     return rng.choice(candidates) if candidates else None
 
 
 def _side_by_side(columns: list[list[str]], width: int, rng: random.Random) -> list[str]:
-    """Print the columns' lines next to each other, as ``pdftotext -layout`` or Tesseract do."""
-    gap = rng.randint(3, 6)
+    """Print the columns' lines next to each other, as OCR engines or ``pdftotext -layout`` do.
+
+    Each column starts at the same printed position (in em); the space before it is
+    filled with half-em spaces, so the number of spaces depends on the width of the
+    text to its left, with a jitter of a space now and then.
+    """
+    gap = rng.randint(2, 3)
     rows = max(len(column) for column in columns)
     out = []
     for row in range(rows):
-        cells = [column[row] if row < len(column) else "" for column in columns]
-        line = ""
-        for number, cell in enumerate(cells):
+        line, used = "", 0.0
+        for number, column in enumerate(columns):
+            cell = column[row] if row < len(column) else ""
             if number:
-                target = number * (width + 2 + gap)
-                line = line.ljust(max(target + rng.choice((0, 0, 0, 1, -1)), len(line) + gap))
+                target = number * (width + gap)
+                spaces = max(2, round((target - used) * 2) + rng.choice((0, 0, 0, 1, -1)))
+                line += " " * spaces
+                used += spaces / 2
             line += cell
+            used += sum(1.0 if ch in ",;:()!?" else char_width(ch) for ch in cell)  # printed full-width
         out.append(line.rstrip())
     return out
 
@@ -142,8 +158,9 @@ def lay_out_article(
     blank_between = rng.random() < 0.4
     furniture_on_top = rng.random() < 0.6
 
-    body = [_ocr_text(p, ascii_punctuation=ascii_punctuation, fold_alnum=fold_alnum) for p in paragraphs]
-    lines = _body_lines(body, column_width, rng, indent=indent, blank_between=blank_between)
+    printed = [p.translate(FOLD_FULLWIDTH_ALNUM) if fold_alnum else p for p in paragraphs]
+    lines = _body_lines(printed, column_width, rng, indent=indent, blank_between=blank_between)
+    lines = [_ocr_text(line, ascii_punctuation=ascii_punctuation, fold_alnum=False) for line in lines]
 
     out: list[str] = []
     if furniture_on_top:
