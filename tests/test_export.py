@@ -23,6 +23,7 @@ from pipeline.export.build import data_file
 from pipeline.export.card import MODEL_CARDS, measured_section
 from pipeline.export.rows import bio_tags
 from pipeline.export.sentences import split_sentences
+from pipeline.export.sources import merged_documents, plan_merge
 from pipeline.schema import load_schema
 
 CORPUS = Path(__file__).parent / "fixtures" / "export_corpus"
@@ -315,7 +316,7 @@ def test_reviewed_annotations_replace_pre_labels(documents: dict, loaded: dict) 
     texts = [entity["text"] for entity in reviewed["entities"]]
     assert "本报" in texts and "郑州" not in texts
     assert reviewed["quotes"][1]["kind"] == "mixed"
-    assert reviewed["review"] == {"status": "reviewed", "confirmed": True, "reviewers": ["reviewer1"]}
+    assert reviewed["review"] == {"status": "reviewed", "confirmed": True, "edited": True, "reviewers": ["reviewer1"]}
     tags = features_for("ner")["ner_tags"].feature
     first = next(r for r in loaded["ner"]["train"] if r["id"] == "20130428-zzwb-000-0000")
     named = [tags.int2str(t) for t in first["ner_tags"]]
@@ -332,10 +333,47 @@ def test_a_review_of_an_older_text_is_not_applied(documents: dict, dataset_dir: 
     assert "1 review(s) were made on an older text" in (dataset_dir / "README.md").read_text(encoding="utf-8")
 
 
-def test_a_record_without_review_state_does_not_replace(documents: dict) -> None:
-    unreviewed = documents["20130428-zzwb-007"]
-    assert unreviewed["review"]["status"] == "prelabeled"
-    assert [entity["text"] for entity in unreviewed["entities"]] == ["明天"]
+def test_an_edited_but_unconfirmed_review_replaces_too(documents: dict) -> None:
+    edited = documents["20130428-zzwb-001"]
+    assert edited["review"] == {"status": "reviewed", "confirmed": False, "edited": True, "reviewers": []}
+    assert "去年" not in [entity["text"] for entity in edited["entities"]]
+
+
+def test_an_example_nobody_touched_keeps_the_pre_labels(documents: dict, dataset_dir: Path) -> None:
+    untouched = documents["20130428-zzwb-007"]
+    assert untouched["review"]["status"] == "prelabeled"
+    assert [entity["text"] for entity in untouched["entities"]] == ["明天"]
+    assert "1 document(s) are in doccano but nobody has confirmed or edited them" in (
+        dataset_dir / "README.md"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("prelabeled_meta", "reviewed_meta", "applied"),
+    [
+        ({"sha256": "aa"}, {"sha256": "aa"}, True),
+        ({"sha256": "aa"}, {"sha256": "bb"}, False),
+        ({"sha256": "aa"}, {}, True),
+        ({}, {"document_hash": "cc"}, True),
+    ],
+)
+def test_a_stable_hash_in_meta_must_agree(tmp_path: Path, prelabeled_meta: dict, reviewed_meta: dict, applied: bool) -> None:
+    base = {"id": "d1", "text": "王红说。", "entities": [], "quotes": []}
+    review = {"state": "confirmed", "by": ["r"], "edited": True}
+    reviewed = dict(base, meta=reviewed_meta, review=review, entities=[{"start": 0, "end": 2, "label": "PERSON"}])
+    (tmp_path / "prelabeled.jsonl").write_text(json.dumps(dict(base, meta=prelabeled_meta)) + "\n", encoding="utf-8")
+    (tmp_path / "reviewed.jsonl").write_text(json.dumps(reviewed) + "\n", encoding="utf-8")
+    plan = plan_merge(tmp_path)
+    assert (plan.replace.keys() == {"d1"}) is applied and (plan.stale == ["d1"]) is not applied
+    [doc] = merged_documents(plan)
+    assert len(doc.entities) == (1 if applied else 0)
+
+
+def test_a_reviewed_record_without_a_pre_label_is_still_exported(tmp_path: Path) -> None:
+    record = {"id": "d2", "text": "好。", "review": {"state": "confirmed", "by": ["r"]}}
+    (tmp_path / "prelabeled.jsonl").write_text(json.dumps({"id": "d1", "text": "是。"}) + "\n", encoding="utf-8")
+    (tmp_path / "reviewed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert [doc.id for doc in merged_documents(plan_merge(tmp_path))] == ["d1", "d2"]
 
 
 # --- card -----------------------------------------------------------------------------------------
@@ -363,8 +401,8 @@ def test_card_label_counts_match_the_data(dataset_dir: Path, loaded: dict) -> No
         ]
         assert f"| {label} | {' | '.join(map(str, counts))} | {sum(counts)} |" in body
     reviewed = [sum(row["review"]["status"] == "reviewed" for row in loaded["documents"][s]) for s in SPLIT_NAMES]
-    assert reviewed == [1, 0, 0]
-    assert "| train | 3 | 1 | 1 |" in body
+    assert reviewed == [2, 0, 0]
+    assert "| train | 2 | 2 | 1 | 2 |" in body
 
 
 def test_card_reports_model_figures_or_says_not_measured(dataset_dir: Path) -> None:

@@ -55,6 +55,7 @@ class SplitFacts:
     quotes: int = 0
     reviewed: int = 0
     confirmed: int = 0
+    edited: int = 0
     entities: Counter = field(default_factory=Counter)
     quote_kinds: Counter = field(default_factory=Counter)
 
@@ -90,6 +91,7 @@ def count_facts(folder: Path, data_file: Callable[[str, str], str]) -> dict[str,
             quotes=len(kinds),
             reviewed=statuses.count("reviewed"),
             confirmed=sum(bool(value) for value in _column_values(documents, "review", "confirmed")),
+            edited=sum(bool(value) for value in _column_values(documents, "review", "edited")),
             entities=Counter(schema.entity_labels[i] for i in _column_values(documents, "entities", "[]", "label")),
             quote_kinds=Counter(kind or "unspecified" for kind in kinds),
         )
@@ -193,15 +195,24 @@ def _body(infos: dict[str, DatasetInfo], facts: dict[str, SplitFacts], plan: Mer
         else "No attributions in this export."
     )
     review = _table(
-        ["split", "pre-labelled only", "reviewed", "of which confirmed"],
-        [[s, facts[s].documents - facts[s].reviewed, facts[s].reviewed, facts[s].confirmed] for s in splits],
+        ["split", "pre-labelled only", "reviewed", "of which confirmed", "of which edited"],
+        [
+            [s, facts[s].documents - facts[s].reviewed, facts[s].reviewed, facts[s].confirmed, facts[s].edited]
+            for s in splits
+        ],
     )
-    stale = (
-        f"\n{len(plan.stale)} review(s) were made on an older text of their document and were left out "
-        "(the pre-labels are used for those documents until they are reviewed again).\n"
-        if plan.stale
-        else ""
-    )
+    notes = []
+    if plan.stale:
+        notes.append(
+            f"{len(plan.stale)} review(s) were made on an older text of their document and were left out "
+            "(the pre-labels are used for those documents until they are reviewed again)."
+        )
+    if plan.untouched:
+        notes.append(
+            f"{plan.untouched} document(s) are in doccano but nobody has confirmed or edited them yet; "
+            "their current pre-labels are used."
+        )
+    stale = "".join(f"\n{note}\n" for note in notes)
     figures = []
     for name, path in MODEL_CARDS.items():
         section = measured_section(path)
@@ -223,7 +234,7 @@ the pre-labels.
   reporters, source file), `entities` (`start`, `end`, `label`, `text`, normalised
   `value`: ISO 8601 for DATE, a number for PERCENT), `quotes` (`speaker`,
   `speaker_name`, `cue`, `content` spans and `kind`) and `review` (`status`
-  pre-labelled or reviewed, `confirmed`, `reviewers`).
+  pre-labelled or reviewed, `confirmed`, `edited`, `reviewers`).
 - `ner` (default): one row per sentence. `tokens` are characters (one per Unicode
   code point, also outside the Basic Multilingual Plane) with `ner_tags` in BIO
   ({bio}), as in peoples_daily_ner and msra_ner; `words` are the pkuseg word

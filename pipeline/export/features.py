@@ -53,6 +53,7 @@ def document_features(schema: Schema | None = None) -> Features:
             "review": {
                 "status": Value("string"),
                 "confirmed": Value("bool"),
+                "edited": Value("bool"),
                 "reviewers": List(Value("string")),
             },
         }

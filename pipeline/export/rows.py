@@ -78,16 +78,17 @@ def _span(span: dict[str, Any] | None, text: str, shift: int = 0) -> dict[str, A
 
 
 def review_state(doc: Document) -> dict[str, Any]:
-    """``prelabeled`` or ``reviewed``, whether a reviewer confirmed it, and by whom."""
+    """``prelabeled`` or ``reviewed``; whether a reviewer confirmed or edited it, and who."""
     review = doc.review
     if review is None:
-        return {"status": "prelabeled", "confirmed": False, "reviewers": []}
-    people = None
-    for key in ("reviewers", "by", "annotators", "reviewer", "user"):
-        if review.get(key):
-            people = review[key]
-            break
-    return {"status": "reviewed", "confirmed": bool(review.get("confirmed")), "reviewers": _reporters(people)}
+        return {"status": "prelabeled", "confirmed": False, "edited": False, "reviewers": []}
+    people = next((review[key] for key in ("by", "reviewers", "reviewer") if review.get(key)), None)
+    return {
+        "status": "reviewed",
+        "confirmed": review.get("state") == "confirmed" or review.get("confirmed") is True,
+        "edited": bool(review.get("edited")),
+        "reviewers": _reporters(people),
+    }
 
 
 def document_row(doc: Document, schema: Schema) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Which record of each document goes into the dataset: the reviewed one when it exists.
 
 ``reviewed.jsonl`` (from the doccano pull) holds records with a ``review`` state.
-A reviewed record replaces the pre-labelled record with the same id, unless the
-two disagree about the text (or about a stable hash both carry in ``meta``): then
-the review was made on an older text, its offsets cannot be trusted, and the
-pre-labelled record is kept and the review reported as stale.
+A reviewed record replaces the pre-labelled record with the same id when a person
+confirmed or edited it; an example nobody touched yet leaves the (possibly newer)
+pre-labels in place.  If the two records disagree about the text (or about a stable
+hash both carry in ``meta``), the review was made on an older text and its offsets
+cannot be trusted: the pre-labelled record is kept and the review reported as stale.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pipeline.record import Document
 
 PRELABELED_FILE = "prelabeled.jsonl"
 REVIEWED_FILE = "reviewed.jsonl"
-HASH_KEYS = ("hash", "document_hash", "doc_hash", "text_hash")
+HASH_KEYS = ("document_hash", "sha256", "hash")
 
 
 @dataclass
@@ -33,6 +34,16 @@ class MergePlan:
     replace: dict[str, int] = field(default_factory=dict)
     reviewed_only: dict[str, int] = field(default_factory=dict)
     stale: list[str] = field(default_factory=list)
+    untouched: int = 0
+
+
+def is_reviewed(review: dict[str, Any] | None) -> bool:
+    """Did a person confirm or change the record? (A review state without those facts counts as yes.)"""
+    if not review:
+        return False
+    if not any(key in review for key in ("state", "confirmed", "edited")):
+        return True
+    return review.get("state") == "confirmed" or review.get("confirmed") is True or review.get("edited") is True
 
 
 def _fingerprint(obj: dict[str, Any]) -> tuple[str, dict[str, str]]:
@@ -41,18 +52,25 @@ def _fingerprint(obj: dict[str, Any]) -> tuple[str, dict[str, str]]:
     return hashlib.sha1(str(obj.get("text", "")).encode("utf-8")).hexdigest(), hashes
 
 
-def _reviewed_offsets(path: Path) -> dict[str, int]:
-    """Byte offset of the last line of each id whose record carries a review; only ids are held."""
+def _reviewed_offsets(path: Path) -> tuple[dict[str, int], int]:
+    """Byte offset of the last line of each id a person reviewed (only ids are held), and how many were untouched."""
     offsets: dict[str, int] = {}
+    untouched: set[str] = set()
     with open(path, "rb") as handle:
         offset = handle.tell()
         for line in iter(handle.readline, b""):
             if line.strip():
                 obj = json.loads(line)
-                if isinstance(obj, dict) and obj.get("review") is not None and "id" in obj:
-                    offsets[str(obj["id"])] = offset
+                if isinstance(obj, dict) and "id" in obj and obj.get("review") is not None:
+                    doc_id = str(obj["id"])
+                    if is_reviewed(obj["review"]):
+                        offsets[doc_id] = offset
+                        untouched.discard(doc_id)
+                    else:
+                        offsets.pop(doc_id, None)
+                        untouched.add(doc_id)
             offset = handle.tell()
-    return offsets
+    return offsets, len(untouched)
 
 
 def read_at(path: Path, offset: int) -> Document:
@@ -71,7 +89,7 @@ def plan_merge(corpus_dir: Path) -> MergePlan:
     if not reviewed.is_file():
         return plan
     plan.reviewed = str(reviewed)
-    pending = _reviewed_offsets(reviewed)
+    pending, plan.untouched = _reviewed_offsets(reviewed)
     fingerprints = {doc_id: _fingerprint(read_at(reviewed, off).to_dict()) for doc_id, off in pending.items()}
     for _, obj in iter_json_lines(prelabeled):
         doc_id = str(obj.get("id"))
