@@ -46,3 +46,23 @@ def make_entity_values(nlp, name):
     from pipeline.entities.components import EntityValues
 
     return EntityValues()
+
+
+# --- quotes ---------------------------------------------------------------------------
+
+
+class QuoteAttributor:
+    """Sets ``doc._.quotes`` from the article text, ``doc.ents`` and ``doc._.meta`` (see ``pipeline.quotes``)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from pipeline.quotes import attribute_quotes
+
+        entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents]
+        doc._.quotes = attribute_quotes(doc.text, entities, doc._.meta or {})
+        return doc
+
+
+@Language.factory("quote_attributor")
+def make_quote_attributor(nlp, name):
+    """Quote attribution (cue, speaker, content) after the entity components."""
+    return QuoteAttributor()

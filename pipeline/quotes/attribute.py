@@ -146,8 +146,11 @@ def _forward_content(
         opens = nxt.start
         if cue.mark == "headline":
             return (opens, nxt.end), "indirect", True
+    para = paragraph_at(paras, opens)
     if text[opens] == QUOTE_OPEN:
         close_at = closing_quote(text, paras, opens)
+        if close_at <= para.end and not is_speech(text, para, opens, close_at):
+            return (opens, opens), "indirect", False  # a term opens the reported speech (认为，“肥力高”对…)
         after_para = paragraph_at(paras, close_at)
         rest = text[close_at + 1 : after_para.end] if after_para and close_at < after_para.end else ""
         if not rest.strip() or rest.lstrip()[0] in SENTENCE_END or CUE_AFTER_RE.match(rest):
@@ -162,7 +165,7 @@ def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
         if para.end < start or para.start > end:
             continue
         for open_at, close_at in quoted_stretches(text, para):
-            if start <= open_at and close_at <= end and (open_at == start or is_speech(text, para, open_at, close_at)):
+            if start <= open_at and close_at <= end and is_speech(text, para, open_at, close_at):
                 return True
     return False
 
@@ -170,7 +173,8 @@ def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
 def _byline_name(text: str, mention: tuple[int, int, str], reporters: set[str]) -> bool:
     """A reporter's name (meta, 记者X, or in a parenthesised dateline) is never who speaks."""
     start, _, name = mention
-    in_brackets = text.rfind("（", 0, start) > max(text.rfind("）", 0, start), text.rfind("\n", 0, start))
+    opened = max(text.rfind("（", 0, start), text.rfind("(", 0, start))
+    in_brackets = opened > max(text.rfind("）", 0, start), text.rfind(")", 0, start), text.rfind("\n", 0, start))
     return name in reporters or text[max(0, start - 2) : start] == "记者" or in_brackets
 
 
@@ -202,7 +206,7 @@ def attribute_quotes(
         if para is None or para.index in blocked:
             continue
         source = find_source(text, cue.start, ents, names)
-        if source is None:
+        if source is None or (source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters)):
             continue
         before = _quote_before(text, clause_start(text, source.start), paras)
         consumed = [a.content for a in attributions] + [a.content for a, _ in forward]

@@ -19,7 +19,7 @@ CUE_VERBS: tuple[str, ...] = (
     "报道", "告诉", "称", "说", "讲",
 )
 #: Cues that also introduce a headline's content without punctuation (``X在会上强调要…``).
-HEADLINE_CUES: frozenset[str] = frozenset({"指出", "强调", "表示", "认为", "宣布", "要求", "称"})
+HEADLINE_CUES: frozenset[str] = frozenset({"指出", "强调", "表示", "认为", "宣布", "要求", "称", "呼吁"})
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
 ADDRESSEE_CUES: frozenset[str] = frozenset({"告诉", "回答", "说", "表示", "介绍"})
 ADDRESSEES = r"(?:本报记者|新华社记者|记者|笔者|我们|大家|来访者|客人)"
@@ -33,7 +33,8 @@ QUOTE_CLOSE = "”"
 
 #: Characters right before a cue that make it a noun or another word (基本要求, 总要求, 的要求, 据介绍).
 NOUN_MARKERS: tuple[str, ...] = (
-    "的", "总", "基本", "明确", "具体", "严格", "几点", "新", "此", "该", "这一", "这些", "有关", "一些",
+    "的", "总", "基本", "明确", "具体", "严格", "几点", "新", "该", "这一", "这些", "有关", "一些", "一项", "一份",
+    "发表", "发出", "发布",
     "据",
 )
 #: Words ending in 说/称/讲 that are not speech cues (小说, 据说, 可以说, 简称, 演讲 ...).
@@ -55,7 +56,7 @@ ADVERBIAL_START_RE = re.compile(
 #: Verbs that may stand between the source and 说 (反思说, 介绍说, 补充说).
 PRE_SAY_RE = re.compile(r"(?:反思|介绍|解释|补充|回答|回忆|感慨|强调|指出|接着|继续|笑|笑着|激动地|高兴地|坦率地|深有感触地|\w地)$")
 #: Connectives that may open a source clause (但, 而, 并) and are not part of the source.
-LEADING_CONNECTIVE_RE = re.compile(r"^(?:但是|但|而且|而|并且|并|同时|此外|另外|不过|可是|所以|因此|最后|会上|会谈中|会见中)")
+LEADING_CONNECTIVE_RE = re.compile(r"(?:但是|但|而且|而|并且|并|同时|此外|另外|不过|可是|所以|因此|最后|会上|会谈中|会见中)")
 
 #: Personal pronouns that can be speakers, and which of them are singular.
 PRONOUNS: tuple[str, ...] = ("他们", "她们", "他", "她")
@@ -90,16 +91,17 @@ ORG_HEADS: tuple[str, ...] = (
 #: Heads that make a phrase a document source (意见指出, 通知要求, 报告认为).
 DOCUMENT_HEADS: tuple[str, ...] = (
     "意见", "通知", "报告", "决定", "公报", "声明", "文章", "社论", "评论", "讲话", "决议", "条例", "规定",
-    "纲要", "文件", "贺电", "贺信", "调查", "研究", "数据", "统计", "白皮书", "信",
+    "纲要", "文件", "贺电", "贺信", "调查", "研究", "数据", "统计", "白皮书", "信", "报道", "照会", "消息",
 )
 
 #: A pull-quote attribution paragraph: ``——吴天君``.
 ATTRIBUTION_LINE_RE = re.compile(rf"^\s*(——|－－|—|--)\s*([{CJK}·、]{{2,12}})\s*$")
+#: (Patterns used with ``match(text, pos)`` carry no ``^``: it would only match at index 0.)
 #: A lone quote-mark line left around a pull quote by the layout.
-LONE_MARK_RE = re.compile(r"^\s*[“”\"]\s*$")
+LONE_MARK_RE = re.compile(r"\s*[“”\"]\s*$")
 #: Paragraph openings that continue the previous paragraph's reported speech.
 CONTINUATION_RE = re.compile(
-    r"^\s*(?:要|一是|二是|三是|四是|五是|六是|第[一二三四五六七八九十]|首先|其次|再次|"
+    r"\s*(?:要|一是|二是|三是|四是|五是|六是|第[一二三四五六七八九十]|首先|其次|再次|"
     r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|[一二三四五六七八九十]要|同时|此外|另外|必须|应当|应该)"
 )
 #: Words before a quote that make it a term, not speech (按照“…”, 即“…”).

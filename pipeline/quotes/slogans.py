@@ -16,7 +16,8 @@ from pipeline.quotes.spans import Paragraph
 MIN_SPEECH_CHARS = 4
 #: ``”，他说。`` / ``”迟浩田说：`` : a short source clause then a cue right after the quote.
 CUE_AFTER_RE = re.compile(r"^[，,]?\s*[^。！？!?，,“”\n]{1,20}?(?:" + CUE_RE.pattern + r")[。，,：:]")
-CUE_BEFORE_RE = re.compile(r"(?:" + CUE_RE.pattern + r")\s*[" + OPENING_PUNCT + r"]?\s*$")
+#: ``说：“`` / ``指出，“`` / ``说“``: a cue with punctuation, or a verb of saying right before the quote.
+CUE_BEFORE_RE = re.compile(r"(?:(?:" + CUE_RE.pattern + r")\s*[" + OPENING_PUNCT + r"]|[说道称])\s*$")
 
 
 def quoted_stretches(text: str, para: Paragraph) -> list[tuple[int, int]]:

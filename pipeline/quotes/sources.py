@@ -146,7 +146,11 @@ def _phrase_source(
 ) -> Source | None:
     """The source a subject phrase names, or None if it names none."""
     phrase = text[head_start:head_end]
-    persons = [e for e in _entities_in(entities, head_start, head_end, "PERSON") if text[e["end"] : e["end"] + 1] != "的"]
+    persons = [
+        e
+        for e in _entities_in(entities, head_start, head_end, "PERSON")
+        if text[e["end"] : e["end"] + 1] != "的" or text[e["start"] - 1 : e["start"]] in ("叫", "为")  # 一位叫庞增福的工人
+    ]
     if persons:
         person = persons[-1]
         return Source(person["start"], person["end"], person["text"], "person", person["text"])
