@@ -23,6 +23,7 @@ from spacy.language import Language
 
 from pipeline.record import Document
 from pipeline.segmenter import compact
+from pipeline.segmenter.features import SentenceFeatureExtractor
 
 PACKAGE = Path(__file__).parent
 CONFIG_PATH = PACKAGE / "configs" / "segment.cfg"
@@ -75,15 +76,28 @@ class Segmenter:
 
 
 def _build_nlp(segmenter: str) -> tuple[Language, dict[str, Any]]:
+    """The tokenizer-only Chinese pipeline from segment.cfg, and the settings for its pkuseg model."""
     config = spacy.util.load_config(CONFIG_PATH)
     config["nlp"]["tokenizer"]["segmenter"] = segmenter
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    return nlp, dict(config["initialize"]["tokenizer"])
+    settings = dict(config["initialize"]["tokenizer"])
+    settings.update(config.get("pkuseg", {}))
+    return nlp, settings
 
 
 def _initialize_pkuseg(nlp: Language, settings: dict[str, Any], model: str, location: str) -> None:
+    """``nlp.tokenizer.initialize(pkuseg_model=...)``, then this project's [pkuseg] settings."""
     try:
         nlp.tokenizer.initialize(pkuseg_model=model, pkuseg_user_dict=settings.get("pkuseg_user_dict", "default"))
+        seg = nlp.tokenizer.pkuseg_seg
+        if settings.get("sentence_features", True):
+            from spacy_pkuseg.config import config as pkuseg_config
+
+            seg.feature_extractor = SentenceFeatureExtractor(
+                seg.feature_extractor, word_min=pkuseg_config.wordMin, word_max=pkuseg_config.wordMax
+            )
+        if not settings.get("merge_dictionary_words", True):
+            seg.postprocesser.do_process = False
         nlp.tokenizer("预热")  # fail here, not on the first record, if the weights are unusable
     except (OSError, ValueError, KeyError, TypeError, AssertionError, EOFError, zipfile.BadZipFile) as error:
         raise SegmenterModelError(location, f"cannot be loaded ({type(error).__name__}: {error})") from error
