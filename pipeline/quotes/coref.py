@@ -7,17 +7,39 @@ someone's words is not who goes on speaking) and is not one item of a list of na
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 from pipeline.quotes.content import sentence_start
-from pipeline.quotes.lexicon import SINGULAR_PRONOUNS
-from pipeline.quotes.sources import title_names
+from pipeline.quotes.lexicon import CUE_RE, SINGULAR_PRONOUNS
+from pipeline.quotes.sources import classify_phrase, title_names
+
+
+#: A short phrase opening a clause, right before a cue or an adverbial: ``。库克说，``, ``，科恩在…``.
+CLAUSE_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[。！？!?，,；;\n”]))([\u4e00-\u9fff]{2,3}?)(?=" + CUE_RE.pattern + r"|在|还|也|又|对|向|则|曾)",
+    re.MULTILINE,
+)
+NOT_NAME_START = frozenset("这那但我他她它们会同并一各该此其本全据有如因所而")
+MIN_SUBJECT_REPEATS = 2
+
+
+def repeated_subjects(text: str) -> set[str]:
+    """Short clause subjects seen at least twice (科恩, 库克): names a recogniser may have missed."""
+    counts = Counter(
+        m.group(1)
+        for m in CLAUSE_SUBJECT_RE.finditer(text)
+        if m.group(1)[0] not in NOT_NAME_START and classify_phrase(m.group(1), False) is None
+    )
+    return {name for name, count in counts.items() if count >= MIN_SUBJECT_REPEATS}
 
 
 def known_person_names(text: str, entities: list[dict[str, Any]]) -> set[str]:
-    """Names of persons in the article: PERSON entities, else names after a title."""
+    """Names of persons in the article: PERSON entities, names after a title, repeated clause subjects."""
     names = {e["text"] for e in entities if e["label"] == "PERSON"}
     names |= {text[s:e] for s, e in title_names(text)}
+    names |= repeated_subjects(text)
     return {n for n in names if len(n) >= 2}
 
 

@@ -31,6 +31,10 @@ from pipeline.quotes.lexicon import (
 
 CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
 MAX_SOURCE_CHARS = 30
+#: Characters that make a compound with the title before them (主席国, 主席团, 委员会), not a name.
+TITLE_COMPOUND_CHARS = frozenset("国团会部处")
+#: ``一位叫庞增福的工人``: a named member of a group speaks as that person.
+NAMED_RE = re.compile(r"(?:名叫|叫做|叫)([\u4e00-\u9fff]{2,3})的[\u4e00-\u9fff]{1,4}$")
 SOURCE_KINDS = ("person", "pronoun", "org", "group", "document")
 
 
@@ -96,7 +100,7 @@ def title_names(text: str) -> list[tuple[int, int]]:
     found = []
     for match in TITLE_NAME_RE.finditer(text):
         start, end = match.span(1)
-        if text[start] not in SURNAMES or text[start + 1] in NAME_STOP_CHARS:
+        if text[start] not in SURNAMES or text[start] in TITLE_COMPOUND_CHARS or text[start + 1] in NAME_STOP_CHARS:
             continue
         if text[end - 1] in NAME_STOP_CHARS:
             end -= 1
@@ -154,6 +158,10 @@ def _phrase_source(
     if persons:
         person = persons[-1]
         return Source(person["start"], person["end"], person["text"], "person", person["text"])
+    named = NAMED_RE.search(phrase)
+    if named:
+        s, e = named.span(1)
+        return Source(head_start + s, head_start + e, named.group(1), "person", named.group(1))
     titled = [span for span in title_names(phrase) if span[1] == len(phrase)]
     if titled:
         s, e = titled[-1]
