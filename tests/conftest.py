@@ -8,6 +8,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+pytest_plugins = ["doccano_server"]  # session-scoped real doccano server for @pytest.mark.doccano tests
 
 
 @pytest.fixture

@@ -245,7 +245,10 @@ class ReviewClient:
                     )
                 time.sleep(0.5)
         if status.error:
-            raise ReviewError(f"doccano's import task failed: {status.error}")
+            raise ReviewError(
+                f"doccano's import task failed ({status.error}); its worker retries a failed import, which can "
+                "leave copies behind. Check the worker log, then run push again: it removes unreviewed copies"
+            )
         result = status.result or {}
         return [
             ImportProblem(int(e.get("line") or 0), str(e.get("message", e)))

@@ -91,7 +91,7 @@ def _server_env(home: Path, settings: ServerSettings) -> dict[str, str]:
     return env
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -144,7 +144,7 @@ def running_server(home: Path) -> LocalServer | None:
     """The server recorded in ``home`` if both its processes are alive."""
     web, worker = _read_pid(home / WEB_PID), _read_pid(home / WORKER_PID)
     settings = read_credentials(home)
-    if web and worker and settings and _pid_alive(web) and _pid_alive(worker):
+    if web and worker and settings and pid_alive(web) and pid_alive(worker):
         return LocalServer(settings, home, web, worker, already_running=True)
     return None
 
@@ -252,7 +252,7 @@ def _stop_group(pid: int, timeout: float) -> None:
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             break
         time.sleep(0.2)
     try:  # children of the group (gunicorn/celery workers) go too
@@ -267,7 +267,7 @@ def stop_server(home: Path, timeout: float = STOP_TIMEOUT) -> list[int]:
     for name in (WEB_PID, WORKER_PID):
         path = home / name
         pid = _read_pid(path)
-        if pid is not None and _pid_alive(pid) and _is_doccano_process(pid):
+        if pid is not None and pid_alive(pid) and _is_doccano_process(pid):
             _stop_group(pid, timeout)
             stopped.append(pid)
         path.unlink(missing_ok=True)

@@ -1,0 +1,41 @@
+"""pytest plugin: one real doccano server for the test session.
+
+Started on a free loopback port with a throwaway DOCCANO_HOME and stopped by PID
+at the end.  Tests that need it are marked ``@pytest.mark.doccano``; they are
+skipped only when the doccano environment (``.venv-doccano``, created by
+``make test``) is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.review.client import ReviewClient
+from pipeline.review.server import DEFAULT_VENV, LocalServer, pid_alive, doccano_installed, free_port, start_server, stop_server
+
+
+@pytest.fixture(scope="session")
+def doccano_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    if not doccano_installed(DEFAULT_VENV):
+        pytest.skip(f"doccano is not installed in {DEFAULT_VENV}: `make test` creates it (make doccano-up too)")
+    home = tmp_path_factory.mktemp("doccano-home")
+    server = start_server(home, free_port())
+    try:
+        yield server
+    finally:
+        stopped = stop_server(home)
+        alive = [pid for pid in stopped if pid_alive(pid)]
+        assert not alive, f"doccano processes still running after stop: {alive}"
+
+
+@pytest.fixture(scope="session")
+def admin_client(doccano_server: LocalServer) -> ReviewClient:
+    return ReviewClient.connect(doccano_server.settings)
+
+
+@pytest.fixture(scope="session")
+def doccano_home(doccano_server: LocalServer) -> Path:
+    return doccano_server.home

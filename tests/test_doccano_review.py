@@ -1,0 +1,206 @@
+"""The review loop against a real doccano 1.8.4: push, review through the API, pull, push again."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.jsonl import read_documents
+from pipeline.review.client import ReviewClient, ReviewError
+from pipeline.review.convert import document_hash, to_doccano_line
+from pipeline.review.push import push_documents, server_documents
+from pipeline.review.server import LocalServer
+from pipeline.review.settings import ServerSettings, credentials_path
+from pipeline.review.status import review_progress
+from pipeline.schema import load_schema
+
+pytestmark = pytest.mark.doccano
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PRELABELED = FIXTURES / "prelabeled_seed.jsonl"
+SCHEMA = load_schema()
+PROJECT = "review-loop"
+SEED_ID, NONBMP_ID = "000_2ac1f2df68704ade", "nonbmp_yoshinoya"
+
+
+@pytest.fixture(scope="module")
+def cli_env(doccano_server: LocalServer) -> Any:
+    """Point the CLI at the test server through the environment, as for any remote server."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DOCCANO_URL", doccano_server.settings.url)
+    patch.setenv("DOCCANO_USERNAME", doccano_server.settings.username)
+    patch.setenv("DOCCANO_PASSWORD", doccano_server.settings.password)
+    yield
+    patch.undo()
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(app, ["doccano", *args])
+
+
+def snapshot(client: ReviewClient, project_id: int) -> list[tuple]:
+    """Everything a push could change: examples, their metadata, spans, relations, confirmations."""
+    rows = []
+    for example in client.examples(project_id):
+        assert example.id is not None
+        rows.append((
+            example.id, json.dumps(example.meta, sort_keys=True), example.is_confirmed,
+            sorted(client.spans(project_id, example.id), key=lambda s: s.id),
+            sorted(client.relations(project_id, example.id), key=lambda r: r.id),
+            client.confirmed_by(project_id, example.id),
+        ))  # fmt: skip
+    return sorted(rows)
+
+
+def example_of(client: ReviewClient, project_id: int, doc_id: str) -> int:
+    (copy,) = [c for copies in server_documents(client, project_id).values() for c in copies if c.doc_id == doc_id]
+    return copy.example_id
+
+
+def test_local_server_is_private(doccano_server: LocalServer) -> None:
+    path = credentials_path(doccano_server.home)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    port = int(doccano_server.settings.url.rsplit(":", 1)[1])
+    listening = [line.split()[1] for line in Path("/proc/net/tcp").read_text().splitlines()[1:] if line.split()[3] == "0A"]
+    assert f"0100007F:{port:04X}" in listening  # bound to 127.0.0.1 only
+    assert f"00000000:{port:04X}" not in listening
+
+
+def test_review_loop_keeps_exactly_the_reviewers_edits(
+    doccano_server: LocalServer, admin_client: ReviewClient, cli_env: Any, tmp_path: Path
+) -> None:
+    result = cli("push", "--input", str(PRELABELED), "--project", PROJECT)
+    assert result.exit_code == 0, result.output
+    project = admin_client.find_project(PROJECT)
+    assert project is not None and project.id is not None
+    pid = project.id
+    assert len(snapshot(admin_client, pid)) == 2
+
+    # what the web UI will show: doccano keeps the pushed offsets, counted in UTF-16 units
+    nonbmp = example_of(admin_client, pid, NONBMP_ID)
+    text = admin_client.api.find_example_by_id(pid, nonbmp).text
+    shown = {(text.encode("utf-16-le")[2 * s.start : 2 * s.end].decode("utf-16-le"), s.label)
+             for s in admin_client.spans(pid, nonbmp)}  # fmt: skip
+    assert {("𠮷野家", "ORG"), ("安部修仁", "PERSON"), ("𠮷野家今年将在中国新开50家店", "CONTENT")} <= shown
+
+    # a reviewer corrects the seed article in doccano (through the same API the web UI uses)
+    admin_client.api.create_user("reviewer", "review-pass-1998")
+    admin_client.api.add_member(pid, "reviewer", "annotator")
+    reviewer = ReviewClient.connect(ServerSettings(doccano_server.settings.url, "reviewer", "review-pass-1998"))
+    seed = next(d for d in read_documents(PRELABELED) if d.id == SEED_ID)
+    eid = example_of(reviewer, pid, SEED_ID)
+    spans = {(seed.text[s.start : s.end], s.label): s.id for s in reviewer.spans(pid, eid)}
+    reviewer.api.delete_span(pid, eid, spans[("郑州日报", "PERSON")])  # wrong span
+    start = seed.text.index("郑州日报")
+    reviewer.api.create_span(pid, eid, start, start + 4, "ORG")  # missing span
+    reviewer.api.delete_span(pid, eid, spans[("记者", "SPEAKER")])  # wrong speaker (its relation goes with it)
+    speaker = reviewer.api.create_span(pid, eid, start, start + 6, "SPEAKER")
+    reviewer.api.create_relation(pid, eid, spans[("今年投资增长12%。", "CONTENT")], speaker.id, "SPEAKER_OF")
+    reviewer.api.update_example_state(pid, eid)  # confirm
+
+    output = tmp_path / "reviewed.jsonl"
+    result = cli("pull", "--input", str(PRELABELED), "--output", str(output), "--project", PROJECT)
+    assert result.exit_code == 0, result.output
+    reviewed = {d.id: d for d in read_documents(output)}
+    pre = {d.id: d for d in read_documents(PRELABELED)}
+    assert set(reviewed) == {SEED_ID, NONBMP_ID}
+
+    key = lambda e: (e["start"], e["end"], e["label"], e["text"])  # noqa: E731
+    got, before = reviewed[SEED_ID], pre[SEED_ID]
+    assert {key(e) for e in before.entities} - {key(e) for e in got.entities} == {(start, start + 4, "PERSON", "郑州日报")}
+    assert {key(e) for e in got.entities} - {key(e) for e in before.entities} == {(start, start + 4, "ORG", "郑州日报")}
+    changed = [q for q in got.quotes if q not in before.quotes]
+    assert len(changed) == 1 and len(got.quotes) == len(before.quotes)
+    assert changed[0]["speaker"] == {"start": start, "end": start + 6, "text": "郑州日报记者"}
+    assert changed[0]["speaker_name"] == "郑州日报记者" and changed[0]["content"]["text"] == "今年投资增长12%。"
+    assert next(q for q in got.quotes if q["speaker"]["text"] == "他")["speaker_name"] == "吴天君"
+    assert got.review == {"state": "confirmed", "by": ["reviewer"], "doccano_example_id": eid,
+                          "doccano_project": PROJECT, "edited": True}  # fmt: skip
+
+    untouched, its_pre = reviewed[NONBMP_ID], pre[NONBMP_ID]
+    assert sorted(map(key, untouched.entities)) == sorted(map(key, its_pre.entities))
+    assert untouched.quotes == its_pre.quotes and untouched.text == its_pre.text
+    assert untouched.review["state"] == "unconfirmed" and untouched.review["edited"] is False
+
+    # pushing again after the review changes nothing on the server, and duplicates nothing
+    before_push = snapshot(admin_client, pid)
+    result = cli("push", "--input", str(PRELABELED), "--project", PROJECT)
+    assert result.exit_code == 0 and "0 uploaded, 2 already there" in " ".join(result.output.split())
+    assert snapshot(admin_client, pid) == before_push
+
+    (row,) = review_progress(admin_client, PROJECT)
+    assert (row.documents, row.confirmed, row.remaining) == (2, 1, 1)
+    result = cli("status", "--project", PROJECT)
+    assert result.exit_code == 0 and PROJECT in result.output
+
+
+def test_wrong_credentials_are_named(doccano_server: LocalServer) -> None:
+    with pytest.raises(ReviewError, match="wrong credentials"):
+        ReviewClient.connect(ServerSettings(doccano_server.settings.url, "admin", "not-the-password"))
+
+
+def test_a_project_of_the_wrong_type_is_refused(admin_client: ReviewClient) -> None:
+    admin_client.api.create_project("classification", "DocumentClassification", "not for quotes")
+    documents = list(read_documents(PRELABELED))
+    with pytest.raises(ReviewError, match="does not fit.*--project"):
+        push_documents(documents, admin_client, "classification", SCHEMA)
+
+
+def test_a_rejected_line_is_returned_not_raised(admin_client: ReviewClient, tmp_path: Path) -> None:
+    project = admin_client.ensure_project("rejects", "rejected lines")
+    assert project.id is not None
+    admin_client.ensure_label_types(project.id, SCHEMA)
+    good = to_doccano_line(next(read_documents(PRELABELED)), SCHEMA)
+    path = tmp_path / "lines.jsonl"
+    path.write_text(json.dumps(good, ensure_ascii=False) + "\n" + json.dumps({**good, "text": "", "entities": [], "relations": []}) + "\n")
+    problems = admin_client.upload(project.id, path)
+    assert [p.line for p in problems] == [2]
+
+
+def test_duplicates_from_a_retried_import_are_repaired(admin_client: ReviewClient, tmp_path: Path) -> None:
+    project = admin_client.ensure_project("retried", "duplicate repair")
+    assert project.id is not None
+    admin_client.ensure_label_types(project.id, SCHEMA)
+    documents = list(read_documents(PRELABELED))
+    path = tmp_path / "twice.jsonl"
+    path.write_text(json.dumps(to_doccano_line(documents[0], SCHEMA), ensure_ascii=False) + "\n")
+    admin_client.upload(project.id, path)
+    admin_client.upload(project.id, path)
+    report = push_documents(documents, admin_client, "retried", SCHEMA)
+    assert (report.duplicates_removed, report.already_there, report.uploaded) == (1, 1, 1)
+    index = server_documents(admin_client, project.id)
+    assert sorted(len(copies) for copies in index.values()) == [1, 1]
+
+
+def test_worker_timeout_is_bounded_and_a_rerun_repairs(doccano_server: LocalServer, admin_client: ReviewClient) -> None:
+    documents = list(read_documents(PRELABELED))
+    impatient = ReviewClient.connect(doccano_server.settings, task_timeout=0.0)
+    with pytest.raises(ReviewError, match="did not finish.*Run push again"):
+        push_documents(documents, impatient, "timeout", SCHEMA)
+    project = admin_client.find_project("timeout")
+    assert project is not None and project.id is not None
+    deadline = time.monotonic() + 120
+    while len(server_documents(admin_client, project.id)) < len(documents) and time.monotonic() < deadline:
+        time.sleep(0.5)  # the import goes on in doccano's worker
+    report = push_documents(documents, admin_client, "timeout", SCHEMA)
+    assert report.ok and report.uploaded == 0 and report.already_there == len(documents)
+    hashes = {document_hash(d.id, d.text) for d in documents}
+    index = server_documents(admin_client, project.id)
+    assert set(index) == hashes and all(len(c) == 1 for c in index.values())
+
+
+def test_pull_without_a_project_says_push_first(admin_client: ReviewClient) -> None:
+    from pipeline.review.pull import PullReport, pull_documents
+
+    with pytest.raises(ReviewError, match="push the pre-labels first"):
+        list(pull_documents(read_documents(PRELABELED), admin_client, "never-pushed", SCHEMA, PullReport("x")))
+
+
