@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from datasets import Dataset, DatasetInfo, Features, SplitDict, SplitInfo, Value
+from datasets import Dataset, DatasetInfo, SplitDict, SplitInfo
 from datasets.utils.logging import disable_progress_bar, enable_progress_bar, is_progress_bar_enabled
 
 from pipeline.export.card import write_card
@@ -30,41 +30,31 @@ def data_file(config: str, split: str) -> str:
     return f"{config}/{split}-00000-of-00001.parquet"
 
 
-SPLIT_COLUMN = "split"
-
-
-def generate_rows(config: str, plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Rows of one configuration, each with the split of its document in a ``split`` column."""
+def generate_rows(config: str, split: str, plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Rows of one configuration for the documents that fall in ``split``."""
     schema = load_schema()
     build = ROW_BUILDERS[config]
     for doc in merged_documents(MergePlan(**plan)):
-        split = split_of(doc.id)
-        for row in build(doc, schema):
-            row[SPLIT_COLUMN] = split
-            yield row
+        if split_of(doc.id) == split:
+            yield from build(doc, schema)
 
 
 def write_config(config: str, plan: MergePlan, folder: Path, cache_dir: str) -> DatasetInfo:
-    """Stream one configuration into Arrow, then write one Parquet file per non-empty split.
+    """Stream each split of one configuration into Arrow, then into one Parquet file.
 
     Empty splits get no file and no entry: ``load_dataset`` cannot load an empty Parquet split.
     """
     features = features_for(config, load_schema())
     splits = SplitDict()
-    gen_kwargs = {"config": config, "plan": asdict(plan)}
-    if next(generate_rows(**gen_kwargs), None) is not None:
+    for split in SPLIT_NAMES:
+        gen_kwargs = {"config": config, "split": split, "plan": asdict(plan)}
+        if next(generate_rows(**gen_kwargs), None) is None:
+            continue
         dataset = Dataset.from_generator(
-            generate_rows,
-            features=Features({**features, SPLIT_COLUMN: Value("string")}),
-            cache_dir=cache_dir,
-            gen_kwargs=gen_kwargs,
+            generate_rows, features=features, cache_dir=cache_dir, gen_kwargs=gen_kwargs, split=split
         )
-        for split in SPLIT_NAMES:
-            part = dataset.filter(lambda value: value == split, input_columns=SPLIT_COLUMN)
-            if len(part):
-                part = part.flatten_indices().remove_columns(SPLIT_COLUMN)
-                part.to_parquet(str(folder / data_file(config, split)))
-                splits.add(SplitInfo(name=split, num_bytes=part.data.nbytes, num_examples=len(part)))
+        dataset.to_parquet(str(folder / data_file(config, split)))
+        splits.add(SplitInfo(name=split, num_bytes=dataset.data.nbytes, num_examples=len(dataset)))
     return DatasetInfo(features=features, splits=splits, config_name=config)
 
 

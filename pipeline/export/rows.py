@@ -131,7 +131,12 @@ def document_row(doc: Document, schema: Schema) -> dict[str, Any]:
 
 
 def ner_rows(doc: Document, schema: Schema) -> Iterator[dict[str, Any]]:
-    """One row per sentence: character tokens (one per code point) and pkuseg words, BIO-tagged."""
+    """One row per sentence: character tokens (one per code point) and pkuseg words, BIO-tagged.
+
+    Tags are given as ``ClassLabel`` ids (their index in ``schema.bio_names()``), which
+    ``datasets`` stores without encoding each tag again.
+    """
+    ids = {name: index for index, name in enumerate(schema.bio_names())}
     spans = entity_spans(doc, schema)
     words = [(int(start), int(end)) for start, end in doc.tokens]
     for number, (start, end) in enumerate(split_sentences(doc.text, [(s, e) for s, e, _ in spans])):
@@ -145,9 +150,9 @@ def ner_rows(doc: Document, schema: Schema) -> Iterator[dict[str, Any]]:
             "start": start,
             "end": end,
             "tokens": list(doc.text[start:end]),
-            "ner_tags": bio_tags(chars, inside),
+            "ner_tags": [ids[tag] for tag in bio_tags(chars, inside)],
             "words": [doc.text[s:e] for s, e in sentence_words],
-            "word_ner_tags": bio_tags(sentence_words, inside),
+            "word_ner_tags": [ids[tag] for tag in bio_tags(sentence_words, inside)],
         }
 
 
