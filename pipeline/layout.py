@@ -53,7 +53,8 @@ TEXT_ROLES = frozenset({BODY, PULL_QUOTE, ATTRIBUTION})
 DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK})
 
 MAX_FURNITURE_WIDTH = 40
-MAX_HEADLINE_WIDTH = 60
+MAX_HEADLINE_WIDTH = 90
+MAX_COLUMN_WIDTH = 45
 MAX_BYLINE_WIDTH = 40
 BYLINE_SEARCH_LINES = 8
 SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
@@ -101,7 +102,7 @@ def estimate_column_width(widths: list[float], *, min_lines: int = 4, min_share:
         near = sum(n for w, n in counts.items() if candidate - 1 <= w <= candidate + 1)
         if near > best_near or (near == best_near and best is not None and candidate > best):
             best, best_near = candidate, near
-    if best is None or best > MAX_HEADLINE_WIDTH or best_near / len(widths) < min_share:
+    if best is None or best > MAX_COLUMN_WIDTH or best_near / len(widths) < min_share:
         return None
     # the full width: the widest common width near the mode (hanging punctuation excepted)
     near_widths = sorted(w for w in widths if best - 1 <= round(w) <= best + 1)
@@ -151,7 +152,8 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
             found["page"] = page["page"]
             rest = ""
         leftover = re.findall(f"[{HAN}]", rest)
-        return found if len(leftover) <= 6 else None
+        names_the_paper = "publication" in found or "weekday" in found or "page" in found
+        return found if names_the_paper and len(leftover) <= 6 else None
     page_line = PAGE_LINE_RE.match(text)
     if page_line:
         return {"page": page_line["page"]}
@@ -272,7 +274,7 @@ def column_grid(lines: list[str], line_char_widths: list[list[float]] | None = N
         grid = ColumnGrid((0.0,), measure)
         positions = [grid.position(widths, end) for widths, end in gap_ends]
         clusters = [c for c in _clusters(positions, tolerance) if len(c) >= minimum]
-        modes = [Counter(c).most_common(1)[0][0] for c in clusters]
+        modes = [sorted(c)[len(c) // 2] for c in clusters]  # the median resists jitter
         # how tightly the gaps line up: share of gap ends within a third of the tolerance of a column start
         score = (
             sum(1 for p in positions if any(abs(p - m) <= tolerance / 3 for m in modes)) / len(positions)

@@ -184,8 +184,13 @@ def fold_fullwidth(text: str) -> str:
 
 
 def fullwidth_punctuation(text: str) -> str:
-    """ASCII ``, ; : ( ) ! ?`` next to Chinese text become ``，；：（）！？``."""
-    return apply_replacements(text, find_ascii_punctuation(text))
+    """ASCII ``, ; : ( ) ! ?`` next to Chinese text become ``，；：（）！？`` (runs of them too)."""
+    for _ in range(MAX_ROUNDS):
+        changed = apply_replacements(text, find_ascii_punctuation(text))
+        if changed == text:
+            break
+        text = changed
+    return text
 
 
 def remove_spaces_between_cjk(text: str, *, keep_column_gaps: bool = False) -> str:
@@ -204,6 +209,7 @@ def remove_leading_bullets(text: str) -> str:
 
 
 # --- the stage -------------------------------------------------------------------------------
+MAX_ROUNDS = 5
 CHARACTER_RULES: tuple[tuple[str, Finder], ...] = (
     ("line_end", find_line_ends),
     ("zero_width", find_zero_width),
@@ -244,6 +250,12 @@ def normalize_document(doc: Document) -> Document:
     """Normalise a document's characters and spaces, recording every change (pure, idempotent)."""
     if not doc.offsets:
         doc = replace(doc, offsets=list(range(len(doc.text))))
-    for kind, finder in CHARACTER_RULES:
-        doc = edit_document(doc, kind, list(finder(doc.text)))
-    return edit_document_by_kind(doc, list(_find_layout_spaces(doc)))
+    # one rule's change can give another rule work (``::`` -> ``:：`` -> ``：：``): run to a fixed point
+    for _ in range(MAX_ROUNDS):
+        before = doc.text
+        for kind, finder in CHARACTER_RULES:
+            doc = edit_document(doc, kind, list(finder(doc.text)))
+        doc = edit_document_by_kind(doc, list(_find_layout_spaces(doc)))
+        if doc.text == before:
+            break
+    return doc

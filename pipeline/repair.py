@@ -110,7 +110,7 @@ class _Reader:
         newline = end if end < len(self.text) else None
         if role in layout.DROPPED_ROLES:
             kind = {layout.FURNITURE: "remove_furniture", layout.QUOTE_MARK: "remove_decoration"}.get(role, "paragraph_break")
-            self.mark(start, end + 1, kind)
+            self.mark(start, end, kind)
             self.sequence.append(Break())
             return
         prefix = layout.markdown_prefix_length(line)

@@ -50,7 +50,8 @@ ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 CONTROL_RE = re.compile(f"[{CONTROL}]")
 FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％\u00a0]")
 FULLWIDTH_DECIMAL_POINT_RE = re.compile(r"(?<=[0-9])．(?=[0-9])")
-ASCII_PUNCT_NEAR_CJK_RE = re.compile(f"(?<=[{CJK}])[,;:()!?]|[,;:()!?](?=[{CJK}])")
+# "next to" looks across a line end, since lines are rejoined later: ``增长5%,`` | ``工业企业``
+ASCII_PUNCT_NEAR_CJK_RE = re.compile(f"(?<=[{CJK}])[,;:()!?]|[,;:()!?](?=[ \t]*\n?[ \t\u3000]*[{CJK}])")
 TRAILING_SPACE_RE = re.compile(f"[{SPACES}\u3000]+$", re.MULTILINE)
 LEADING_BULLET_RE = re.compile(f"^[{SPACES}]*[{BULLETS}]+[{SPACES}]*", re.MULTILINE)
 SPACE_BETWEEN_CJK_RE = re.compile(f"(?<=[{CJK}])[{SPACES}]+(?=[{CJK}])")
@@ -71,7 +72,7 @@ WEEKDAY_LINE_RE = re.compile(f"^{WEEKDAY_RE.pattern}$")
 
 # A byline: optional bullet, optional outlet, a role word, then the names.
 BYLINE_RE = re.compile(
-    f"^[{BULLETS}]?[{SPACES}]*(?P<outlet>[{HAN}]{{0,10}}?)"
+    f"^[{BULLETS}]?[{SPACES}]*(?P<outlet>(?:本报|[{HAN}]{{1,8}}(?:报|社|台|网|刊|站))?)"
     r"(?P<role>(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|文|图|摄影)"
     f"[{SPACES}\u3000：:]*(?P<names>[{HAN}·][{HAN}·{SPACES}\u3000、，,]*)$"
 )

@@ -1,0 +1,153 @@
+"""Normalisers: in/out tables per rule, the stage on seed lines, idempotence as a property."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.normalize import (
+    fold_fullwidth,
+    fullwidth_punctuation,
+    normalize_document,
+    normalize_headline_spaces,
+    normalize_line_ends,
+    remove_invisible,
+    remove_leading_bullets,
+    remove_spaces_between_cjk,
+)
+from pipeline.record import Document
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("昨晚,我市召开会议", "昨晚，我市召开会议"),
+        ("各县(市)区、开发区", "各县（市）区、开发区"),
+        ("要重点抓好五个方面的工作:一是", "要重点抓好五个方面的工作：一是"),
+        ("投资增长;二是", "投资增长；二是"),
+        ("怎么办?他说!", "怎么办？他说！"),
+        ("12%的经济增速和30%,", "12%的经济增速和30%,"),
+        ("增长30%,固定资产", "增长30%，固定资产"),
+        ("增长11·1%,\n工业企业", "增长11·1%，\n工业企业"),
+        ("Windows XP, Linux (x86): ok!", "Windows XP, Linux (x86): ok!"),
+        ("4月26日-27日,与会人员", "4月26日-27日，与会人员"),
+        ("1,000 tons", "1,000 tons"),
+    ],
+)
+def test_fullwidth_punctuation(raw: str, clean: str) -> None:
+    assert fullwidth_punctuation(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("１９９８年１月２２日", "1998年1月22日"),
+        ("增长５％", "增长5%"),
+        ("ＡＥ３１Ｘ中型客机", "AE31X中型客机"),
+        ("６．２级强烈地震", "6.2级强烈地震"),
+        ("１１·１％", "11·1%"),
+        ("全角标点，。不动", "全角标点，。不动"),
+    ],
+)
+def test_fold_fullwidth(raw: str, clean: str) -> None:
+    assert fold_fullwidth(raw) == clean
+    assert len(fold_fullwidth(raw)) == len(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("正\u200b文", "正文"),
+        ("正\ufeff文\u00ad", "正文"),
+        ("正\x07文\x1b", "正文"),
+        ("行一\t行二\n", "行一\t行二\n"),
+    ],
+)
+def test_remove_invisible(raw: str, clean: str) -> None:
+    assert remove_invisible(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"), [("a\r\nb", "a\nb"), ("a\rb\r", "a\nb\n"), ("a\x0cb", "a\nb"), ("a\nb", "a\nb")]
+)
+def test_normalize_line_ends(raw: str, clean: str) -> None:
+    assert normalize_line_ends(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("我市 召开 会议", "我市召开会议"),
+        ("召开会议 ，传达", "召开会议，传达"),
+        ("使用 Python 语言", "使用 Python 语言"),
+        ("open source software", "open source software"),
+        ("中 文  之间", "中文之间"),
+    ],
+)
+def test_remove_spaces_between_cjk(raw: str, clean: str) -> None:
+    assert remove_spaces_between_cjk(raw) == clean
+
+
+def test_column_gaps_survive_when_asked() -> None:
+    row = "据新华社北京电（记      在世界激烈竞争中"
+    assert remove_spaces_between_cjk(row, keep_column_gaps=True) == row
+    assert remove_spaces_between_cjk("我 市", keep_column_gaps=True) == "我市"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("迅速掀起重点项目 和产业集聚区建设热潮", "迅速掀起重点项目和产业集聚区建设热潮"),
+        ("集聚产业 追梦中原", "集聚产业 追梦中原"),
+        ("深化认识 坚定信心 长短结合 综合施策", "深化认识 坚定信心 长短结合 综合施策"),
+        ("推进产业集 聚区建设", "推进产业集聚区建设"),
+        ("集 聚 产 业", "集聚产业"),
+        ("贝宁总统的 访华行程", "贝宁总统的访华行程"),
+    ],
+)
+def test_headline_spaces(raw: str, clean: str) -> None:
+    assert normalize_headline_spaces(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("□郑州晚报记者 王继兵 袁帅", "郑州晚报记者 王继兵 袁帅"),
+        ("■ 本报记者 李明", "本报记者 李明"),
+        ("正文□中间不动", "正文□中间不动"),
+    ],
+)
+def test_remove_leading_bullets(raw: str, clean: str) -> None:
+    assert remove_leading_bullets(raw) == clean
+
+
+def normalized(text: str) -> str:
+    return normalize_document(Document(id="t", text=text)).text
+
+
+def test_stage_scopes_space_rules_by_line_role(fixtures: Path) -> None:
+    doc = normalize_document(Document(id="seed", text=(fixtures / "seed_zzwb_20130428.txt").read_text("utf-8")))
+    lines = doc.text.split("\n")
+    assert "# 集聚产业 追梦中原" in lines
+    assert any(line.endswith("迅速掀起重点项目和产业集聚区建设热潮") for line in lines)
+    assert "郑州晚报记者 王继兵 袁帅" in lines  # byline keeps the spaces between names
+    assert "郑州晚报 2013年4月28日" in lines  # furniture untouched (repair removes it)
+    assert "," not in doc.text.replace("2013年4月28日", "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("中文报道记者 　,;:()!?％１Ａ\n\r\t□■#\u200b“”。，、-AB12")), max_size=60))
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalize_document(Document(id="p", text=text))
+    twice = normalize_document(once)
+    assert twice.text == once.text
+    assert twice.edits == once.edits
+
+
+def test_layout_fixtures_are_idempotent(fixtures: Path) -> None:
+    for path in sorted((fixtures / "layouts").glob("*.txt")):
+        once = normalize_document(Document(id=path.stem, text=path.read_text("utf-8")))
+        assert normalize_document(once).text == once.text, path.name

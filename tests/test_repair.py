@@ -1,0 +1,215 @@
+"""Layout recognition and line-break repair: rule tables, the seed, pd1998-derived layouts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import layout
+from pipeline.normalize import normalize_document
+from pipeline.record import Document
+from pipeline.repair import Evidence, continues, repair_document
+
+LAYOUTS = sorted((Path(__file__).parent / "fixtures" / "layouts").glob("*.txt"))
+
+
+def clean(text: str, name: str = "t") -> Document:
+    return repair_document(normalize_document(Document(id=name, text=text)))
+
+
+def paragraphs(doc: Document, kind: str | None = None) -> list[str]:
+    return [doc.text[b.start : b.end] for b in doc.blocks if kind is None or b.kind == kind]
+
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    text = (Path(__file__).parent / "fixtures" / "seed_zzwb_20130428.txt").read_text("utf-8")
+    return clean(text, "seed")
+
+
+# --- recognisers ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("郑州晚报 2013年4月28日", {"publication": "郑州晚报", "date": "2013-04-28"}),
+        ("河南日报  1998年1月22日  星期四", {"publication": "河南日报", "date": "1998-01-22", "weekday": "星期四"}),
+        ("1998年1月22日 星期四 人民日报 第3版", {"publication": "人民日报", "date": "1998-01-22", "weekday": "星期四", "page": "3"}),
+        ("AA02", {"page": "AA02"}),
+        ("A06", {"page": "A06"}),
+        ("第4版", {"page": "4"}),
+        ("郑州晚报", {"publication": "郑州晚报"}),
+        ("星期四", {"weekday": "星期四"}),
+        ("2013年4月28日,与会人员对各县区进行了观摩", None),
+        ("集聚产业 追梦中原", None),
+        ("4月26日-27日", None),
+    ],
+)
+def test_parse_furniture(line: str, found: dict | None) -> None:
+    assert layout.parse_furniture(line) == found
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("郑州晚报记者 王继兵 袁帅", ["王继兵", "袁帅"]),
+        ("□郑州晚报记者 王继兵 袁帅", ["王继兵", "袁帅"]),
+        ("本报记者  李明", ["李明"]),
+        ("记者 王继兵 通讯员 张三", ["王继兵", "张三"]),
+        ("本报记者崔士鑫", ["崔士鑫"]),
+        ("记者王继兵、袁帅", ["王继兵", "袁帅"]),
+        ("市领导出席会议。", None),
+        ("记者们在现场进行了采访，并拍摄了大量照片和视频资料", None),
+    ],
+)
+def test_parse_byline(line: str, names: list[str] | None) -> None:
+    assert layout.parse_byline(line) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("新华社北京1月15日电（记者孙杰）中国航空工业", ["孙杰"]), ("本报讯（记者 王继兵 袁帅）昨晚", ["王继兵", "袁帅"]), ("昨晚，我市召开会议", [])],
+)
+def test_parse_credit(text: str, names: list[str]) -> None:
+    assert layout.parse_credit(text) == names
+
+
+FREE = Evidence(width=None, indents_paragraphs=False, blank_between_paragraphs=False)
+WRAPPED = Evidence(width=14.0, indents_paragraphs=False, blank_between_paragraphs=False)
+WRAPPED_BLANKS = Evidence(width=14.0, indents_paragraphs=False, blank_between_paragraphs=True)
+INDENTED = Evidence(width=14.0, indents_paragraphs=True, blank_between_paragraphs=False)
+
+
+@pytest.mark.parametrize(
+    ("previous", "width", "indented", "blank", "evidence", "joined"),
+    [
+        ("确保经济持续健康快速发展，促使企业尽", 19, False, True, FREE, True),
+        ("吴天君要求，要着眼长远，立足当前，把", 18, False, True, FREE, True),
+        ("确保全年目标任务圆满完成。", 13, False, True, FREE, False),
+        ("按照“一个载体、三个体系”", 13, False, True, FREE, False),
+        ("新华社北京1月15日电外交部", 14, False, False, WRAPPED, True),
+        ("进行国事访问。", 7, False, False, WRAPPED, False),
+        ("中国进行国事访问。今年以来", 14, False, True, WRAPPED, True),
+        ("重大成就。两国的经济稳步发展。", 15, False, False, WRAPPED, True),
+        ("重大成就。两国的经济稳步发展。", 15, False, True, WRAPPED_BLANKS, False),
+        ("重大成就。两国的经济稳步发展，", 14, False, True, WRAPPED_BLANKS, True),
+        ("有专人负责。袁伟民还宣布，中", 14, True, False, INDENTED, False),
+        ("各地都应考虑成立专门的反兴奋", 14, False, False, INDENTED, True),
+        ("少了一个字的整行文字差一", 12.5, False, False, WRAPPED, True),
+    ],
+)
+def test_continues(previous: str, width: float, indented: bool, blank: bool, evidence: Evidence, joined: bool) -> None:
+    assert continues(previous, width, indented, blank, evidence) is joined
+
+
+# --- the seed ------------------------------------------------------------------------------------
+def test_seed_metadata(seed: Document) -> None:
+    meta = seed.meta
+    assert meta["publication"] == "郑州晚报"
+    assert meta["date"] == "2013-04-28"
+    assert meta["page"] == "AA02"
+    assert meta["reporters"] == ["王继兵", "袁帅"]
+    assert meta["headline"] == "集聚产业 追梦中原"
+    assert meta["subheadline"].endswith("迅速掀起重点项目和产业集聚区建设热潮")
+
+
+def test_seed_text(seed: Document) -> None:
+    text = seed.text
+    assert "促使企业尽快投产" in text and "立足当前，把握重点" in text
+    assert not re.search(r"[\u4e00-\u9fff],[\u4e00-\u9fff]", text)
+    assert "AA02" not in text and "□" not in text and "#" not in text
+    assert "\n\n" not in text and text == text.strip()
+    kinds = [b.kind for b in seed.blocks]
+    assert kinds[:3] == ["headline", "subheadline", "byline"]
+    assert kinds.count("body") == 9
+    assert kinds[-4:] == ["pull_quote", "attribution", "pull_quote", "attribution"]
+    assert paragraphs(seed, "attribution") == ["——吴天君", "——马懿"]
+    assert len(text.split("\n")) == len(seed.blocks) == 16
+
+
+def test_blocks_tile_the_text(seed: Document) -> None:
+    position = 0
+    for block in seed.blocks:
+        assert block.start == position
+        position = block.end + 1
+    assert seed.blocks[-1].end == len(seed.text)
+
+
+def test_repair_is_idempotent_on_clean_text(seed: Document) -> None:
+    again = repair_document(seed)
+    assert again.text == seed.text
+    assert [b.kind for b in again.blocks] == [b.kind for b in seed.blocks]
+
+
+# --- other papers and layouts --------------------------------------------------------------------
+HENAN = """河南日报  1998年1月22日  星期四
+
+A06
+
+贝宁总统将访华
+
+新华社北京１月１５日电外交部
+发言人沈国放今天在记者招待会
+上宣布:应国家主席江泽民的邀
+请,贝宁共和国总统马蒂厄·克
+
+雷库将于１月１９日至２４日对
+中国进行国事访问。
+这是克雷库总统第三次访问中
+国。
+"""
+
+
+def test_plain_hard_wrapped_page_without_markdown() -> None:
+    doc = clean(HENAN)
+    assert doc.meta["headline"] == "贝宁总统将访华"
+    assert (doc.meta["publication"], doc.meta["date"], doc.meta["weekday"], doc.meta["page"]) == (
+        "河南日报",
+        "1998-01-22",
+        "星期四",
+        "A06",
+    )
+    assert "reporters" not in doc.meta
+    assert paragraphs(doc, "body") == [
+        "新华社北京1月15日电外交部发言人沈国放今天在记者招待会上宣布：应国家主席江泽民的邀请，"
+        "贝宁共和国总统马蒂厄·克雷库将于1月19日至24日对中国进行国事访问。",
+        "这是克雷库总统第三次访问中国。",
+    ]
+
+
+SIDE_BY_SIDE = """人民日报  1998年1月16日  星期五
+
+李鹏批示航空工业工作会议
+
+本报记者 王继兵
+
+　　据新华社北京电中国航空     值增长16%，占总产值的比重
+工业总公司工作会议今天在京     上升到80%。
+闭幕。                        　　朱育理在大会报告中要求
+　　据了解，去年我国航空工     航空工业进一步解放思想。
+业继续保持稳定发展势头，产
+"""
+
+
+def test_side_by_side_columns_are_read_in_order() -> None:
+    doc = clean(SIDE_BY_SIDE)
+    assert paragraphs(doc, "body") == [
+        "据新华社北京电中国航空工业总公司工作会议今天在京闭幕。",
+        "据了解，去年我国航空工业继续保持稳定发展势头，产值增长16%，占总产值的比重上升到80%。",
+        "朱育理在大会报告中要求航空工业进一步解放思想。",
+    ]
+    assert doc.meta["reporters"] == ["王继兵"]
+
+
+@pytest.mark.parametrize("path", LAYOUTS, ids=[p.stem for p in LAYOUTS])
+def test_pd1998_layouts(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
+    doc = clean(path.read_text("utf-8"), path.stem)
+    assert doc.meta["headline"] == expected["headline"]
+    assert paragraphs(doc, "body") == expected["body"]
+    for key in ("publication", "date", "page"):
+        assert doc.meta[key] == expected[key]
+    if expected["reporters"]:
+        assert doc.meta["reporters"] == expected["reporters"]
