@@ -27,6 +27,9 @@ Record = dict[str, Any]
 KINDS = ("direct", "indirect", "mixed")
 HEADLINE_COLON_RE = re.compile(r"^([^：:，,。]{2,14})[：:]\s*(\S.*)$")
 QUOTE_CHARS = "“”\" \u3000"
+HEADLINE_COLON_MAX_CHARS = 40
+#: Words that mark a headline's right side as something said (要…, 必须…, 我们…), not a topic.
+UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
 
 @dataclass
@@ -100,11 +103,12 @@ def pull_quotes(text: str, paras: list[Paragraph], entities: list[dict[str, Any]
 
 def headline_colon(text: str, para: Paragraph, entities: list[dict[str, Any]], names: set[str]) -> Attribution | None:
     """A headline ``X：…`` whose X is a person, organisation or group."""
-    if not is_headline(text, para):
+    body = text[para.start : para.end]
+    if len(body) > HEADLINE_COLON_MAX_CHARS or "。" in body.rstrip("。"):
         return None
-    match = HEADLINE_COLON_RE.match(text[para.start : para.end])
-    if not match:
-        return None
+    match = HEADLINE_COLON_RE.match(body)
+    if not match or not UTTERANCE_RE.search(match.group(2)):
+        return None  # 石学海：牵着骆驼闯影坛 names a topic, not words said
     colon = para.start + match.end(1)
     source = find_source(text, colon, entities, names, look_back=0)
     if source is None or source.kind not in ("person", "org", "group") or source.start != para.start + match.start(1):
@@ -193,7 +197,7 @@ def attribute_quotes(
     mentions = [m for m in person_mentions(text, ents, names) if not _byline_name(text, m, reporters)]
     attributions, blocked = pull_quotes(text, paras, ents)
     for para in paras:
-        if para.index not in blocked and is_headline(text, para):
+        if para.index not in blocked:
             headline = headline_colon(text, para, ents, names)
             if headline:
                 attributions.append(headline)

@@ -1,0 +1,256 @@
+"""Quote attribution on real sentences: each construction, the negatives, and the seed article."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.quotes import attribute_quotes
+
+FURNITURE = re.compile(r"^(郑州晚报( \d{4}年\d{1,2}月\d{1,2}日)?|[A-Z]{2}\d{2})$")
+
+
+def seed_text(path: Path) -> str:
+    """The seed article as the repair stage gives it: paragraphs joined by newlines, no markup or page furniture."""
+    paragraphs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = re.sub(r"^#+\s*", "", line.strip()).replace("□", "")
+        if line and not FURNITURE.match(line):
+            paragraphs.append(line)
+    return "\n".join(paragraphs)
+
+
+def persons(text: str, *names: str) -> list[dict]:
+    """PERSON entities for every occurrence of the names (as a recogniser would give them)."""
+    return [
+        {"start": m.start(), "end": m.end(), "label": "PERSON"} for name in names for m in re.finditer(name, text)
+    ]
+
+
+def summary(text: str, entities: list[dict] | None = None) -> list[tuple]:
+    """(speaker text, speaker_name, cue text, content text, kind) of each attribution."""
+    return [
+        (
+            q["speaker"]["text"] if q["speaker"] else None,
+            q["speaker_name"],
+            q["cue"]["text"] if q["cue"] else None,
+            q["content"]["text"],
+            q["kind"],
+        )
+        for q in attribute_quotes(text, entities or [])
+    ]
+
+
+# (text, person names a recogniser found, expected attributions)
+CONSTRUCTIONS = [
+    pytest.param(
+        "市委副书记、市长马懿在会上指出,当前,全市经济发展趋势向好,三大主体工作持续发力。",
+        (),
+        [("马懿", "马懿", "指出", "当前,全市经济发展趋势向好,三大主体工作持续发力。", "indirect")],
+        id="title-chain-reported-speech-no-entities",
+    ),
+    pytest.param(
+        "国务院总理李鹏今天下午在接见中国石油天然气总公司工作会议代表时强调，石油工业要继续加快陆上和海洋石油的勘探开发。",
+        ("李鹏",),
+        [("李鹏", "李鹏", "强调", "石油工业要继续加快陆上和海洋石油的勘探开发。", "indirect")],
+        id="adverbial-between-speaker-and-cue",
+    ),
+    pytest.param(
+        "吴天君要求,要着眼长远,立足当前,把\n握重点,力求突破。\n各县(市)区党政主要负责同志出席会议。",
+        ("吴天君",),
+        [("吴天君", "吴天君", "要求", "要着眼长远,立足当前,把\n握重点,力求突破。", "indirect")],
+        id="speech-runs-into-a-cut-off-paragraph-only",
+    ),
+    pytest.param(
+        "当前,要重点抓好五个方面的工作。马懿强调,要加强对竣工企业的监测。\n一是稳定经济运行。\n会议由胡荃主持。",
+        ("马懿", "胡荃"),
+        [("马懿", "马懿", "强调", "要加强对竣工企业的监测。\n一是稳定经济运行。", "indirect")],
+        id="next-paragraph-continues-with-yishi",
+    ),
+    pytest.param(
+        "市委书记吴天君在讲话中充分肯定了成绩,并就做好当前工作提出了明确要求。他指出,全市上下要深入学习领会会议精神。",
+        ("吴天君",),
+        [("他", "吴天君", "指出", "全市上下要深入学习领会会议精神。", "indirect")],
+        id="pronoun-resolved-and-tiyaoqiu-not-a-cue",
+    ),
+    pytest.param(
+        "科恩在会谈中代表克林顿总统对中国张北地区地震造成的人员伤亡表示同情。他说，美国政府向中国震区提供的紧急救灾援助是两国友好关系的体现。",
+        ("科恩", "克林顿"),
+        [("他", "科恩", "说", "美国政府向中国震区提供的紧急救灾援助是两国友好关系的体现。", "indirect")],
+        id="pronoun-resolves-to-the-subject-not-a-name-in-the-predicate",
+    ),
+    pytest.param(
+        "迟浩田说：“当前国际形势继续趋向缓和，世界格局多极化进程在加快。”",
+        ("迟浩田",),
+        [("迟浩田", "迟浩田", "说", "当前国际形势继续趋向缓和，世界格局多极化进程在加快。", "direct")],
+        id="direct-quote-speaker-before",
+    ),
+    pytest.param(
+        "依然固守着过时的东西不放。“只有勇于承认自己的落后，正视现实、奋起直追，中国跳水才能重现生机。”胡恩勇坚定地说。",
+        ("胡恩勇",),
+        [("胡恩勇", "胡恩勇", "说", "只有勇于承认自己的落后，正视现实、奋起直追，中国跳水才能重现生机。", "direct")],
+        id="direct-quote-speaker-after",
+    ),
+    pytest.param(
+        "他说，“我们必须为奥地利作出最好的选择”，奥地利作为中立国积极参加一些维和行动的政策是受欢迎的。",
+        (),
+        [("他", None, "说", "“我们必须为奥地利作出最好的选择”，奥地利作为中立国积极参加一些维和行动的政策是受欢迎的。", "mixed")],
+        id="mixed-quote-unresolved-pronoun",
+    ),
+    pytest.param(
+        "全市上下要着眼于“挑大梁、走前头、作表率”,切实加强组织领导。\n——吴天君\n要按照“三规合一、四集一转、产城互动”的基本要求,坚定不移地推进产业集群发展。\n——马懿\n”",
+        (),
+        [
+            ("吴天君", "吴天君", "——", "全市上下要着眼于“挑大梁、走前头、作表率”,切实加强组织领导。", "direct"),
+            ("马懿", "马懿", "——", "要按照“三规合一、四集一转、产城互动”的基本要求,坚定不移地推进产业集群发展。", "direct"),
+        ],
+        id="pull-quotes-attributed-by-dash-lines",
+    ),
+    pytest.param(
+        "新华社北京１月１５日电（记者刘云非）外交部发言人沈国放今天在记者招待会上说，中国关注目前在伊拉克武器核查问题上出现的分歧。",
+        (),
+        [("沈国放", "沈国放", "说", "中国关注目前在伊拉克武器核查问题上出现的分歧。", "indirect")],
+        id="spokesman-with-name",
+    ),
+    pytest.param(
+        "外交部发言人今天表示，中国关注目前在伊拉克武器核查问题上出现的分歧。",
+        (),
+        [("外交部发言人", "外交部发言人", "表示", "中国关注目前在伊拉克武器核查问题上出现的分歧。", "indirect")],
+        id="spokesman-without-name",
+    ),
+    pytest.param(
+        "卫生部称，目前疫情已得到有效控制。",
+        (),
+        [("卫生部", "卫生部", "称", "目前疫情已得到有效控制。", "indirect")],
+        id="organisation",
+    ),
+    pytest.param(
+        "“肥力高”是微生物肥料。专家们认为，“肥力高”对发展生态农业有重要意义。",
+        (),
+        [("专家们", "专家们", "认为", "“肥力高”对发展生态农业有重要意义。", "indirect")],
+        id="group-and-a-term-opening-the-content",
+    ),
+    pytest.param(
+        "声明强调，恐怖活动对阿拉伯国家的安全与稳定造成了严重威胁。声明指出，阿拉伯各国应加强在安全和司法方面的合作。",
+        (),
+        [
+            ("声明", "声明", "强调", "恐怖活动对阿拉伯国家的安全与稳定造成了严重威胁。", "indirect"),
+            ("声明", "声明", "指出", "阿拉伯各国应加强在安全和司法方面的合作。", "indirect"),
+        ],
+        id="document-twice-in-one-paragraph",
+    ),
+    pytest.param(
+        "意见指出，要加快推进产业集聚区建设。",
+        (),
+        [("意见", "意见", "指出", "要加快推进产业集聚区建设。", "indirect")],
+        id="document-yijian",
+    ),
+    pytest.param(
+        "吴天君：要着眼长远，立足当前，把握重点，力求突破\n本报讯 昨晚召开会议。",
+        ("吴天君",),
+        [("吴天君", "吴天君", "：", "要着眼长远，立足当前，把握重点，力求突破", "direct")],
+        id="headline-name-colon",
+    ),
+    pytest.param(
+        "全市强投资重点项目暨产业集聚区建设督察讲评会强调 深化认识 坚定信心\n郑州晚报记者 王继兵",
+        (),
+        [("全市强投资重点项目暨产业集聚区建设督察讲评会", "全市强投资重点项目暨产业集聚区建设督察讲评会", "强调", "深化认识 坚定信心", "indirect")],
+        id="headline-meeting-cue-without-punctuation",
+    ),
+    pytest.param(
+        "“冬天能干啥呢？老闷在家看电视也没劲，还不如串门唠嗑呢！”兄弟俩说，村上的半大小伙子初中毕业就不上学了。\n“闲着也是闲着，干嘛不读点科技书呢？”",
+        (),
+        [
+            ("兄弟俩", "兄弟俩", "说", "冬天能干啥呢？老闷在家看电视也没劲，还不如串门唠嗑呢！", "direct"),
+            ("兄弟俩", "兄弟俩", "说", "村上的半大小伙子初中毕业就不上学了。", "indirect"),
+            (None, "兄弟俩", None, "闲着也是闲着，干嘛不读点科技书呢？", "direct"),
+        ],
+        id="uncued-quote-said-by-the-last-speaker",
+    ),
+    pytest.param(
+        "迟浩田说，新年伊始，科恩部长即来北京进行正式访问。他说，美国将继续执行对华接触政策。美方认为，去年美中首脑会晤圆满成功。",
+        ("迟浩田", "科恩"),
+        [
+            ("迟浩田", "迟浩田", "说", "新年伊始，科恩部长即来北京进行正式访问。", "indirect"),
+            ("他", "迟浩田", "说", "美国将继续执行对华接触政策。", "indirect"),
+            ("美方", "美方", "认为", "去年美中首脑会晤圆满成功。", "indirect"),
+        ],
+        id="several-attributions-in-one-paragraph",
+    ),
+    pytest.param(
+        "一位叫庞增福的工人对记者说：“刚建集团时我们还觉得有盼头。”",
+        (),
+        [("庞增福", "庞增福", "说", "刚建集团时我们还觉得有盼头。", "direct")],
+        id="named-member-of-a-group",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), CONSTRUCTIONS)
+def test_construction(text: str, names: tuple[str, ...], expected: list[tuple]) -> None:
+    assert summary(text, persons(text, *names)) == expected
+
+
+NEGATIVES = [
+    pytest.param("据介绍，去年全年生产卷烟３３６７·１万箱，比上年有所减少。", id="jujieshao"),
+    pytest.param("据报道，镇上的铁路和公路交通已完全中断。", id="jubaodao"),
+    pytest.param("要按照“三规合一、四集一转、产城互动”的基本要求,坚定不移地推进产业集群发展。", id="slogan-and-jibenyaoqiu"),
+    pytest.param("为实现中原崛起、河南振兴、富民强省的“中原梦”作出新的更大贡献。", id="zhongyuanmeng"),
+    pytest.param("按照“一个载体、三个体系”的建设要求,把强投资重点项目作为首要任务。", id="jianshe-yaoqiu"),
+    pytest.param("按照强投资、夯基础、调结构、求提升的总要求,各级各部门要认真贯彻落实。", id="zongyaoqiu"),
+    pytest.param("吴天君在讲话中就做好当前工作提出了明确要求。", id="tichu-mingque-yaoqiu"),
+    pytest.param("按照省委、省政府“扩充增量、缩小减量、增加投资”的要求,长短结合。", id="de-yaoqiu"),
+    pytest.param("四川扩大了社会保险的范围，提出“不管在哪儿干，保险接着算”。", id="slogan-after-tichu"),
+    pytest.param("石学海：牵着骆驼闯影坛（附图片１张）", id="topic-headline-with-colon"),
+    pytest.param("可以说，这是一次成功的会议。", id="keyishuo"),
+    pytest.param("本报北京１月７日讯记者龚雯报道：国家经贸委日前联合发出通知。", id="reporter-byline"),
+    pytest.param("会议还发表一项声明，强烈谴责各种形式的恐怖活动。", id="fabiao-yixiang-shengming-noun"),
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_not_an_attribution(text: str) -> None:
+    assert attribute_quotes(text, persons(text, "吴天君", "龚雯")) == []
+
+
+@pytest.fixture
+def seed(fixtures: Path) -> str:
+    return seed_text(fixtures / "seed_zzwb_20130428.txt")
+
+
+def test_seed_attributions(seed: str) -> None:
+    """The done criterion: 马懿 指出/强调; 吴天君 via 他指出, 要求, 强调; both pull quotes."""
+    found = [(q["speaker_name"], q["speaker"]["text"], q["cue"]["text"], q["kind"]) for q in attribute_quotes(seed)]
+    assert ("马懿", "马懿", "指出", "indirect") in found
+    assert ("马懿", "马懿", "强调", "indirect") in found
+    assert ("吴天君", "他", "指出", "indirect") in found
+    assert ("吴天君", "吴天君", "要求", "indirect") in found
+    assert ("吴天君", "吴天君", "强调", "indirect") in found
+    assert ("吴天君", "吴天君", "——", "direct") in found
+    assert ("马懿", "马懿", "——", "direct") in found
+    assert len(found) == 8  # plus the headline's 督察讲评会强调
+
+
+def test_seed_speech_extents(seed: str) -> None:
+    quotes = {(q["speaker_name"], q["cue"]["text"], q["kind"]): q["content"]["text"] for q in attribute_quotes(seed)}
+    assert quotes[("马懿", "指出", "indirect")].endswith("五要坚持以投促超,着力建设航空港经济综合实验区。")
+    assert "快投产、达产" in quotes[("马懿", "指出", "indirect")]  # the paragraph cut by the layout goes on
+    assert quotes[("吴天君", "要求", "indirect")].endswith("提升发展质量和层次。")
+    assert "各县(市)区党政主要负责同志" not in "".join(quotes.values())
+
+
+def test_no_seed_slogan_is_a_quote(seed: str) -> None:
+    slogans = [(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^“”\n]+”", seed)]
+    assert len(slogans) >= 20
+    for quote in attribute_quotes(seed):
+        content = quote["content"]
+        assert not any(s <= content["start"] and content["end"] <= e for s, e in slogans), content["text"]
+
+
+def test_seed_with_entities_and_reporters(seed: str) -> None:
+    """A recogniser's entities (reporters included) change nothing on the seed."""
+    entities = persons(seed, "吴天君", "马懿", "胡荃", "王继兵", "袁帅")
+    with_entities = attribute_quotes(seed, entities, {"reporters": ["王继兵", "袁帅"]})
+    assert with_entities == attribute_quotes(seed)
