@@ -437,6 +437,7 @@ def test_a_corpus_without_sentences_exports_what_it_has(tmp_path: Path, cache_di
     (corpus / "prelabeled.jsonl").write_text(json.dumps({"id": "empty", "text": ""}) + "\n", encoding="utf-8")
     folder = export_dataset(corpus, tmp_path / "dataset")
     assert [c["config_name"] for c in card_header(folder)["configs"]] == ["documents"]
+    assert "Not in this export, for want of rows: `ner`, `quotes`." in (folder / "README.md").read_text(encoding="utf-8")
     assert len(load_dataset(str(folder), "documents", cache_dir=cache_dir)[split_of("empty")]) == 1
 
 

@@ -218,6 +218,12 @@ def _body(infos: dict[str, DatasetInfo], facts: dict[str, SplitFacts], plan: Mer
         section = measured_section(path)
         figures.append(f"### {name}\n\n" + (section if section else "Not measured (no model card with figures)."))
     bio = ", ".join(f"`{name}`" for name in schema.bio_names())
+    absent = [config for config, info in infos.items() if not info.splits]
+    absent_note = (
+        "\nNot in this export, for want of rows: " + ", ".join(f"`{config}`" for config in absent) + ".\n"
+        if absent
+        else ""
+    )
     return f"""
 # corpusprep Chinese news: entities and quote attribution
 
@@ -245,6 +251,7 @@ the pre-labels.
   offset in the document is `context_start`. `roles` lists the spans with their
   role labels for span-labelling models.
 
+{absent_note}
 All offsets are Python `str` indices (Unicode code points), end exclusive.
 
 ```python
