@@ -39,6 +39,18 @@ show: $(STAMP)  ## render corpus/prelabeled.jsonl as HTML with displaCy
 clean:  ## remove generated corpus artefacts (keeps the environments)
 	rm -rf $(OUTPUT)/*.jsonl $(OUTPUT)/*.json $(OUTPUT)/dataset $(OUTPUT)/quarantine
 
+BENCH_SCALE ?= 1
+bench: $(STAMP)  ## measure stages, chain and baselines into corpus/bench.json (BENCH_SCALE=10: 10x workload)
+	$(BIN)/corpusprep bench --data $(DATA) --scale $(BENCH_SCALE) --output $(OUTPUT)/bench.json
+
+.PHONY: export publish
+export: $(STAMP)  ## export $(OUTPUT)/prelabeled.jsonl (+ reviewed.jsonl) as a Hugging Face dataset in $(OUTPUT)/dataset
+	$(BIN)/corpusprep export --corpus $(OUTPUT) --output $(OUTPUT)/dataset
+
+publish: $(STAMP)  ## push $(OUTPUT)/dataset to the Hub: make publish REPO_ID=you/name (token in HF_TOKEN)
+	@test -n "$(REPO_ID)" || { echo "set REPO_ID, e.g. make publish REPO_ID=you/zh-news-quotes"; exit 2; }
+	$(BIN)/corpusprep publish --repo-id $(REPO_ID) --dataset $(OUTPUT)/dataset
+
 # doccano review: the server lives in its own environment (pydantic 2), created on first use.
 DOCCANO_PORT ?= 8000
 .PHONY: doccano-up doccano-down
@@ -53,10 +65,34 @@ doccano-up: $(STAMP) $(DOCCANO_STAMP)  ## start a local doccano on 127.0.0.1:$(D
 doccano-down: $(STAMP)  ## stop the local doccano (by PID)
 	$(BIN)/corpusprep doccano down
 
-.PHONY: export publish
-export: $(STAMP)  ## export $(OUTPUT)/prelabeled.jsonl (+ reviewed.jsonl) as a Hugging Face dataset in $(OUTPUT)/dataset
-	$(BIN)/corpusprep export --corpus $(OUTPUT) --output $(OUTPUT)/dataset
+# --- entities ---------------------------------------------------------------------------
+NER_WORK ?= /tmp/corpusprep-ner
+NER_MODEL := pipeline/models/ner
+.PHONY: train-ner
 
-publish: $(STAMP)  ## push $(OUTPUT)/dataset to the Hub: make publish REPO_ID=you/name (token in HF_TOKEN)
-	@test -n "$(REPO_ID)" || { echo "set REPO_ID, e.g. make publish REPO_ID=you/zh-news-quotes"; exit 2; }
-	$(BIN)/corpusprep publish --repo-id $(REPO_ID) --dataset $(OUTPUT)/dataset
+$(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(DATA)/train.jsonl $(DATA)/dev.jsonl pipeline/entities/corpus.py | $(STAMP)
+	$(BIN)/python -m pipeline.entities.corpus $(DATA)/train.jsonl $(NER_WORK)/train.spacy $(DATA)/dev.jsonl $(NER_WORK)/dev.spacy
+
+train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy  ## train the NER model on pd1998 (spacy train) and ship model-best into the package
+	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/components.py \
+	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy
+	$(BIN)/python -m pipeline.entities.ship $(NER_WORK)/output/model-best $(NER_MODEL)
+
+eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev and the modern gold set
+	$(BIN)/python -m pipeline.entities.evaluate $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl
+
+eval-quotes: $(STAMP)  ## quote attribution P/R/F1 and slogans taken for speech, on annotation_schema/gold/quotes_gold.jsonl
+	$(BIN)/python -m pipeline.quotes.evaluate
+
+# Word segmentation model (pkuseg, trained here on People's Daily 1998; see pipeline/models/pkuseg/MODEL_CARD.md).
+SEG_MODEL ?= pipeline/models/pkuseg
+SEG_ITERATIONS ?= 16
+SEG_MIN_WEIGHT ?= 0.02
+SEG_QUANTISE ?= int8
+.PHONY: train-segmenter
+train-segmenter: $(STAMP)  ## train the shipped pkuseg model on $(DATA)/train_seg.txt (tens of minutes), score on dev
+	$(BIN)/corpusprep segmenter train --train $(DATA)/train_seg.txt --dev $(DATA)/dev_seg.txt --out $(SEG_MODEL) \
+		--iterations $(SEG_ITERATIONS) --min-weight $(SEG_MIN_WEIGHT) --quantise $(SEG_QUANTISE)
+
+eval-seg: $(STAMP)  ## word P/R/F1 (SIGHAN) and chars/s of the shipped segmenter on $(DATA)/dev_seg.txt
+	$(BIN)/corpusprep segmenter evaluate $(DATA)/dev_seg.txt

@@ -159,6 +159,8 @@ def find_enumerated_names(text: str, known: set[str]) -> list[Entity]:
         head = re.match(rf"^.*(?:{title_alt})", items[0])
         if head:
             cut = head.end()
+        elif _looks_like_name(items[0], known):
+            cut = 0
         else:  # no title: the first item ends with a two- or three-character name
             cut = next(
                 (len(items[0]) - n for n in (3, 2) if _name_at(items[0], len(items[0]) - n, known, True) == n), 0
@@ -276,13 +278,21 @@ def merge_entities(
         + [Entity(a, b, "DATE") for a, b in find_dates(text) if "DATE" in allowed]
         + [Entity(a, b, "PERCENT") for a, b in find_percents(text) if "PERCENT" in allowed]
     )
+    # A model DATE that contains a rule DATE is the longer reading (今年冬季 over 今年).
+    model_dates = [s for s in model if s.label == "DATE"]
+    rule_spans = [
+        next((m for m in model_dates if m.start <= s.start and s.end <= m.end), s) if s.label == "DATE" else s
+        for s in rule_spans
+    ]
     chosen = _leftmost_longest(rule_spans)
     taken = [(s.start, s.end) for s in chosen]
     for span in sorted(model, key=lambda s: s.start):
         if not _overlaps(span, taken):
             chosen.append(span)
             taken.append((span.start, span.end))
-    org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2}
+    org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2} if "ORG" in allowed else set()
+    if "PERSON" not in allowed:
+        known = set()
     for span in _leftmost_longest(_propagate(text, known, "PERSON") + _propagate(text, org_names, "ORG")):
         if not _overlaps(span, taken):
             chosen.append(span)

@@ -1,0 +1,200 @@
+"""Entity rule families, percent values, width folding, the schema as single source, the shipped model."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.entities.numbers import parse_number
+from pipeline.entities.percent import find_percents, percent_value
+from pipeline.entities.rules import (
+    Entity,
+    find_byline_names,
+    find_enumerated_names,
+    find_honorific_surnames,
+    find_orgs,
+    find_titled_names,
+    merge_entities,
+)
+from pipeline.entities.text import fold_width
+from pipeline.schema import load_schema
+
+LABELS = load_schema().entity_labels
+
+
+def texts(text: str, spans: list[Entity]) -> list[str]:
+    return [text[s.start : s.end] for s in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "values"),
+    [
+        ("完成全年12%的经济增速和30%的固定资产投资增长目标", ["12%", "30%"], [12.0, 30.0]),
+        ("增长１２．５％", ["12.5%"], [12.5]),
+        ("同比增长百分之十二", ["百分之十二"], [12.0]),
+        ("增长百分之五点二", ["百分之五点二"], [5.2]),
+        ("达到百分之百", ["百分之百"], [100.0]),
+        ("下降三个百分点", ["三个百分点"], [3.0]),
+        ("加快1.8个百分点", ["1.8个百分点"], [1.8]),
+        ("近八成的受访者", ["八成"], [80.0]),
+        ("占三成以上", ["三成"], [30.0]),
+        ("八成五", ["八成五"], [85.0]),
+        ("增幅为10%-15%", ["10%-15%"], [10.0]),
+        ("一成不变", [], []),
+        ("形成了新的格局", [], []),
+        ("完成全年目标", [], []),
+        ("建成三座大桥", [], []),
+    ],
+)
+def test_percent_patterns_and_values(text: str, found: list[str], values: list[float]) -> None:
+    text = fold_width(text)  # the pipeline folds widths before any rule runs
+    spans = find_percents(text)
+    assert [text[a:b] for a, b in spans] == found
+    assert [percent_value(text[a:b]) for a, b in spans] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("十二", 12.0), ("二十五点五", 25.5), ("一百", 100.0), ("一九九八", 1998.0), ("两千零一十三", 2013.0), ("3.5", 3.5), ("几", None)],
+)
+def test_numbers(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("按照省委、省政府的决策部署", ["省委", "省政府"]),
+        ("贵阳市委书记李军", ["贵阳市委"]),
+        ("市委常委、常务副市长胡荃", ["市委"]),
+        ("中共郑州市委十届八次全会", ["中共郑州市委"]),
+        ("河南省财政厅和郑州市公安局", ["河南省财政厅", "郑州市公安局"]),
+        ("国家统计局19日发布数据", ["国家统计局"]),
+        ("国务院和外交部", ["国务院", "外交部"]),
+        ("□郑州晚报记者 王继兵", ["郑州晚报"]),
+        ("全市上下, 市直有关部门, 各级党委", []),
+        ("省重点项目暨产业集聚区建设工作会议", []),
+    ],
+)
+def test_org_gazetteer_and_suffixes(text: str, orgs: list[str]) -> None:
+    assert texts(text, find_orgs(text)) == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "reporters", "names"),
+    [
+        ("□郑州晚报记者 王继兵 袁帅\n\n昨晚,我市召开会议", [], ["王继兵", "袁帅"]),
+        ("本报记者 刘晓燕\n", [], ["刘晓燕"]),
+        ("记者王继兵报道说今天下雨了", [], []),  # not a byline line: names do not run to the line's end
+        ("王继兵和袁帅报道", ["王继兵", "袁帅"], ["王继兵", "袁帅"]),
+    ],
+)
+def test_byline_names(text: str, reporters: list[str], names: list[str]) -> None:
+    assert sorted(texts(text, find_byline_names(text, reporters))) == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "市领导吴天君、马懿、王璋、白红战、李秀奇、胡荃、舒庆、王林贺、高建慧、李公乐、孙金献、王哲、薛云伟、"
+            "王跃华、张建慧、姚待献、张延明等出席会议。",
+            "吴天君 马懿 王璋 白红战 李秀奇 胡荃 舒庆 王林贺 高建慧 李公乐 孙金献 王哲 薛云伟 王跃华 张建慧 姚待献 张延明".split(),
+        ),
+        ("市领导周卫东、韩静、孟庆华等出席会议。", ["周卫东", "韩静", "孟庆华"]),
+        ("欧阳中石、李四等参加", ["欧阳中石", "李四"]),
+        ("工业、农业、服务业等出席", []),  # items that are not names: nothing
+    ],
+)
+def test_enumerated_names(text: str, names: list[str]) -> None:
+    assert texts(text, find_enumerated_names(text, set())) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("市委书记吴天君在讲话中", ["吴天君"]),
+        ("常务副市长胡荃对全市工作进行了点评", ["胡荃"]),
+        ("市长马懿在会上指出", ["马懿"]),
+        ("——吴天君", ["吴天君"]),
+        ("市长在会上指出", []),
+        ("委员和代表", []),
+    ],
+)
+def test_title_and_name(text: str, names: list[str]) -> None:
+    assert texts(text, find_titled_names(text, set(), set())) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("黄小姐告诉记者", ["黄"]), ("林先生说", ["林"]), ("欧阳女士说", ["欧阳"]), ("王小明先生", []), ("小姐", [])],
+)
+def test_honorific_surname_alone(text: str, names: list[str]) -> None:
+    assert texts(text, find_honorific_surnames(text)) == names
+
+
+def test_merge_prefers_rules_strips_titles_and_propagates_names() -> None:
+    text = "市领导吴天君、马懿等出席。市长马懿在会上指出,目前形势向好。马懿强调。"
+    model = [Entity(13, 17, "PERSON"), Entity(23, 25, "DATE"), Entity(2, 6, "LOC")]  # 市长马懿 / 目前 / not a label
+    merged = merge_entities(text, model, {"date": "2013-04-28"}, LABELS)
+    assert [(text[s.start : s.end], s.label) for s in merged] == [
+        ("吴天君", "PERSON"),
+        ("马懿", "PERSON"),
+        ("马懿", "PERSON"),
+        ("马懿", "PERSON"),
+    ]
+
+
+def test_merge_emits_only_schema_labels() -> None:
+    text = "市委书记吴天君昨晚说,增长12%。"
+    merged = merge_entities(text, [Entity(0, 2, "LOC"), Entity(0, 2, "GPE")], {}, LABELS)
+    assert {s.label for s in merged} <= set(LABELS)
+    assert {s.label for s in merged} == set(LABELS)  # all four families fire here
+
+
+def test_merge_respects_a_narrower_label_list() -> None:
+    text = "市委书记吴天君昨晚说,增长12%。"
+    assert {s.label for s in merge_entities(text, [], {}, ["PERSON"])} == {"PERSON"}
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_fold_width_keeps_length(text: str) -> None:
+    assert len(fold_width(text)) == len(text)
+
+
+@pytest.mark.parametrize(("text", "folded"), [("１２％", "12%"), ("，Ａ", ",A"), ("中文。", "中文。"), ("\u3000", "\u3000")])
+def test_fold_width(text: str, folded: str) -> None:
+    assert fold_width(text) == folded
+
+
+@given(st.text(alphabet="市委书记吴天君昨晚省政府12%、等出席八成季度上半年𠮷 \n", max_size=120))
+def test_merged_spans_are_inside_the_text_and_disjoint(text: str) -> None:
+    spans = merge_entities(text, [], {"date": "2013-04-28"}, LABELS)
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(text)
+    for left, right in zip(spans, spans[1:]):
+        assert left.end <= right.start
+
+
+def test_schema_is_the_single_source_of_labels() -> None:
+    """The model's labels and the rule components' labels are exactly the schema's."""
+    import spacy
+
+    from pipeline.prelabel import NER_MODEL, build_pipeline
+
+    nlp = build_pipeline()
+    assert set(nlp.get_pipe("ner").labels) == set(LABELS)
+    assert nlp.get_pipe("entity_rules").labels == LABELS
+    assert set(spacy.load(NER_MODEL).get_pipe("ner").labels) == set(LABELS)
+
+
+def test_shipped_model_finds_a_person() -> None:
+    import spacy
+
+    import pipeline.components  # noqa: F401
+    from pipeline.prelabel import NER_MODEL
+
+    nlp = spacy.load(NER_MODEL)
+    doc = nlp("江泽民会见全国宣传部长会议代表时强调")
+    assert ("江泽民", "PERSON") in [(e.text, e.label_) for e in doc.ents]
