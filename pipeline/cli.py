@@ -39,6 +39,9 @@ def run(
     ),
     export: bool = typer.Option(True, help="Also export the Hugging Face dataset into OUTPUT/dataset."),
     force: bool = typer.Option(False, help="Redo every stage even if its inputs are unchanged."),
+    pause_after: Optional[int] = typer.Option(
+        None, min=0, help="Stop after this many more documents, keeping the checkpoint (exit 3); run again to go on."
+    ),
 ) -> None:
     """Run the whole chain on a folder of raw articles, one JSONL artefact per stage.
 
@@ -48,7 +51,11 @@ def run(
     """
     from pipeline.run import run_chain
 
-    raise typer.Exit(run_chain(input, output, workers=workers, segmenter=segmenter, export=export, force=force))
+    raise typer.Exit(
+        run_chain(
+            input, output, workers=workers, segmenter=segmenter, export=export, force=force, pause_after=pause_after
+        )
+    )
 
 
 @app.command()
@@ -302,3 +309,24 @@ def publish(
             typer.echo(f"{dataset} is unchanged and ready to upload; run this command again once that is fixed.", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"published {published.files} files to {published.url}")
+
+
+@app.command()
+def bench(
+    data: Path = typer.Option(Path("../shared/data/pd1998"), help="pd1998 folder (train.jsonl, dev.jsonl).",
+                              exists=True, file_okay=False),
+    build: Path = typer.Option(Path("build/bench"), help="Folder for the workload and the artefacts."),
+    output: Path = typer.Option(Path("corpus/bench.json"), "--output", "-o", help="JSON file for the figures."),
+    scale: int = typer.Option(1, min=1, help="Repeat the corpus this many times (BENCH_SCALE)."),
+    workers: int = typer.Option(2, min=1, help="Also measure the chain with this many workers."),
+    segmenter: Optional[str] = typer.Option(None, help="Segmenter for the stages and the chain (default: shipped)."),
+) -> None:
+    """Measure chars/s, docs/s and peak memory of every stage, the chain and baselines (jieba, spaCy char)."""
+    from pipeline.bench.harness import run_bench
+    from pipeline.bench.report import render, write_results
+
+    counts = (1,) if workers == 1 else (1, workers)
+    results = run_bench(data, build / f"scale-{scale}", scale=scale, workers=counts, segmenter=segmenter)
+    write_results(results, output)
+    render(results)
+    typer.echo(f"wrote {output}")
