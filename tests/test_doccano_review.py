@@ -123,7 +123,8 @@ def test_review_loop_keeps_exactly_the_reviewers_edits(
     assert changed[0]["speaker_name"] == "郑州日报记者" and changed[0]["content"]["text"] == "今年投资增长12%。"
     assert next(q for q in got.quotes if q["speaker"]["text"] == "他")["speaker_name"] == "吴天君"
     assert got.review == {"state": "confirmed", "by": ["reviewer"], "doccano_example_id": eid,
-                          "doccano_project": PROJECT, "edited": True}  # fmt: skip
+                          "doccano_project": PROJECT, "document_hash": document_hash(SEED_ID, seed.text),
+                          "edited": True}  # fmt: skip
 
     untouched, its_pre = reviewed[NONBMP_ID], pre[NONBMP_ID]
     assert sorted(map(key, untouched.entities)) == sorted(map(key, its_pre.entities))

@@ -69,6 +69,7 @@ def pull_documents(
             "by": sorted(by),
             "doccano_example_id": found.example_id,
             "doccano_project": project_name,
+            "document_hash": digest,
             "edited": edited,
         }
         report.reviewed += 1
