@@ -21,6 +21,7 @@ from pipeline.record import Document
 from pipeline.text_resources import (
     ATTRIBUTION_RE,
     BYLINE_RE,
+    COLUMN_CUT_RE,
     COLUMN_GAP_RE,
     CREDIT_RE,
     DATE_RE,
@@ -29,11 +30,13 @@ from pipeline.text_resources import (
     LONE_QUOTE_MARK_RE,
     MARKDOWN_HEADING_RE,
     NAME_SPLIT_RE,
+    OCR_PAGE_DIGITS,
     PAGE_LINE_RE,
     PAGE_RE,
     PARAGRAPH_FINAL,
     PUBLICATION_LINE_RE,
     PUBLICATION_RE,
+    STRAY_MARK_RE,
     WEEKDAY_LINE_RE,
     WEEKDAY_RE,
 )
@@ -126,9 +129,21 @@ def ends_paragraph(line: str) -> bool:
 
 
 # --- furniture, bylines, attributions --------------------------------------------------------
+def page_number(token: str) -> str | None:
+    """A page number as printed (``AO5`` read by OCR -> ``A05``), or None without a single digit."""
+    match = re.fullmatch(r"(?P<letters>[A-Z]{0,2}?)(?P<number>[\dOolI]{1,3})", token)
+    if not match or not re.search(r"\d", match["number"]):
+        return None
+    return match["letters"] + match["number"].translate(OCR_PAGE_DIGITS)
+
+
 def parse_furniture(line: str) -> dict[str, Any] | None:
-    """Metadata from a page-furniture line (running head, dateline, page number), or None if it is not one."""
-    text = line.strip(STRIP)
+    """Metadata from a page-furniture line (running head, dateline, page number), or None if it is not one.
+
+    Marks an OCR engine reads into the white space between the fields (``河南日报”1998年``)
+    are taken for spaces first.
+    """
+    text = STRAY_MARK_RE.sub(" ", line).strip(STRIP)
     if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
         return None
     found: dict[str, Any] = {}
@@ -148,15 +163,15 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
             found["publication"] = publication.group()
             rest = rest[: publication.start()] + " " + rest[publication.end() :]
         page = PAGE_RE.fullmatch(rest.strip(STRIP)) if re.search(r"\d", rest) else None
-        if page:
-            found["page"] = page["page"]
+        if page and page_number(page["page"]):
+            found["page"] = page_number(page["page"])
             rest = ""
         leftover = re.findall(f"[{HAN}]", rest)
         names_the_paper = "publication" in found or "weekday" in found or "page" in found
         return found if names_the_paper and len(leftover) <= 6 else None
     page_line = PAGE_LINE_RE.match(text)
-    if page_line:
-        return {"page": page_line["page"]}
+    if page_line and page_number(page_line["page"]):
+        return {"page": page_number(page_line["page"])}
     if PUBLICATION_LINE_RE.match(text):
         return {"publication": text}
     if WEEKDAY_LINE_RE.match(text):
@@ -293,12 +308,53 @@ def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) ->
     slack = 3.0 if grid.measure == "chars" else 1.5
     cells: list[list[tuple[int, int]]] = [[] for _ in grid.starts]
     for match in re.finditer(r"\S+(?:[ \t]?\S+)*", line):
-        where = grid.position(widths, match.start())
+        start, end = match.span()
+        where = grid.position(widths, start)
         # text cannot start left of its column: the last column starting at or before it (with slack)
-        fitting = [k for k, start in enumerate(grid.starts) if start <= where + slack]
+        fitting = [k for k, column_start in enumerate(grid.starts) if column_start <= where + slack]
         column = fitting[-1] if fitting else 0
-        cells[column].append((match.start(), match.end()))
+        # a run that reaches over the next column's start holds two columns the OCR engine did not space apart
+        while column + 1 < len(grid.starts) and grid.position(widths, end) > grid.starts[column + 1] + slack:
+            cut = _column_cut(line, widths, grid, start, end, column + 1)
+            if cut is None:
+                break
+            cells[column].append((start, cut[0]))
+            start, column = cut[1], column + 1
+        cells[column].append((start, end))
     return [(spans[0][0], spans[-1][1]) if spans else (0, 0) for spans in cells]
+
+
+def _column_cut(
+    line: str, widths: list[float], grid: ColumnGrid, start: int, end: int, column: int
+) -> tuple[int, int] | None:
+    """Where to cut ``line[start:end]`` before ``column``: ``(end of the left cell, start of the right one)``.
+
+    Candidates are what an OCR engine leaves where close columns meet: a space, often
+    with a stray quote mark or full stop read into the white (``设备简 ”还将``).  The
+    one whose right side starts nearest the column's start wins; a bare space inside a
+    number or far from the column start counts for less.  Without any, the cut falls
+    at the character nearest the column's start.
+    """
+    target = grid.starts[column]
+    tolerance = 4.0 if grid.measure == "chars" else 2.5
+    best: tuple[float, int, int] | None = None
+    for match in COLUMN_CUT_RE.finditer(line, start, end):
+        if match.start() == start or match.end() == end:
+            continue
+        distance = abs(grid.position(widths, match.end()) - target)
+        bare = not match.group().strip(" \t") and len(match.group()) == 1
+        if bare and line[match.start() - 1].isdigit() and line[match.end()].isdigit():
+            continue  # OCR spaces digits apart: not a column gap
+        score = distance + (1.0 if bare else 0.0)
+        if distance <= tolerance and (best is None or score < best[0]):
+            best = (score, match.start(), match.end())
+    if best is not None:
+        return best[1], best[2]
+    positions = [(abs(grid.position(widths, i) - target), i) for i in range(start + 1, end)]
+    if not positions:
+        return None
+    distance, index = min(positions)
+    return (index, index) if distance <= tolerance else None
 
 
 # --- the whole page ------------------------------------------------------------------------------

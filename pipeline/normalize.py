@@ -20,6 +20,7 @@ from pipeline import layout
 from pipeline.record import Document, Edit
 from pipeline.text_resources import (
     ASCII_PUNCT_NEAR_CJK_RE,
+    CJK,
     ASCII_TO_FULLWIDTH_PUNCT,
     CONTROL_RE,
     CRLF,
@@ -124,6 +125,42 @@ def find_spaces_between_cjk(text: str, *, keep_column_gaps: bool = False) -> Ite
         yield match.start(), match.end(), ""
 
 
+_NUMBER_RUN_RE = re.compile(r"[0-9%.·]+(?:[ \t][0-9%.·]+)*")
+_CJK_CHAR_RE = re.compile(f"[{CJK}]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def find_number_spaces(text: str) -> Iterator[Replacement]:
+    """Spaces an OCR engine sets inside numbers in Chinese text and around them (``达1 0 0 %，`` -> ``达100%，``).
+
+    Only numbers next to Chinese text (through at most one space) are touched, and none
+    next to Latin letters, so ``Windows 7 and 8`` keeps its spaces.
+    """
+    for match in _NUMBER_RUN_RE.finditer(text):
+        start, end = match.span()
+        left = start - 1 if start >= 1 and text[start - 1] not in " \t" else start - 2
+        right = end if end < len(text) and text[end] not in " \t" else end + 1
+        left_char = text[left] if left >= 0 and text[left + 1 : start].strip(" \t") == "" else ""
+        right_char = text[right] if right < len(text) and text[end:right].strip(" \t") == "" else ""
+        if _LATIN_RE.match(left_char or "_") or _LATIN_RE.match(right_char or "_"):
+            continue
+        left_cjk, right_cjk = bool(_CJK_CHAR_RE.match(left_char or "_")), bool(_CJK_CHAR_RE.match(right_char or "_"))
+        if not (left_cjk or right_cjk):
+            continue
+        for space in re.finditer(r"[ \t]", match.group()):
+            yield start + space.start(), start + space.end(), ""
+        if left_cjk and left == start - 2:
+            yield start - 1, start, ""
+        if right_cjk and right == end + 1:
+            yield end, end + 1, ""
+
+
+def find_body_spaces(text: str, *, keep_column_gaps: bool = False) -> list[Replacement]:
+    """Body text: spaces between Chinese characters and inside or around numbers in Chinese text."""
+    found = set(find_spaces_between_cjk(text, keep_column_gaps=keep_column_gaps)) | set(find_number_spaces(text))
+    return sorted(found)
+
+
 @lru_cache(maxsize=1)
 def _jieba():
     import jieba
@@ -198,6 +235,11 @@ def remove_spaces_between_cjk(text: str, *, keep_column_gaps: bool = False) -> s
     return apply_replacements(text, find_spaces_between_cjk(text, keep_column_gaps=keep_column_gaps))
 
 
+def remove_number_spaces(text: str) -> str:
+    """Spaces inside and around numbers in Chinese text go (``我国1 1亿亩`` -> ``我国11亿亩``)."""
+    return apply_replacements(text, find_number_spaces(text))
+
+
 def normalize_headline_spaces(text: str) -> str:
     """Headlines: a space that cuts a phrase goes; one between parallel phrases stays."""
     return apply_replacements(text, find_headline_spaces(text))
@@ -241,8 +283,10 @@ def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
             prefix = layout.markdown_prefix_length(line)
             for s, e, new in find_headline_spaces(line[prefix:]):
                 yield "headline_space", (start + prefix + s, start + prefix + e, new)
-        elif role in layout.TEXT_ROLES:
-            for s, e, new in find_spaces_between_cjk(line, keep_column_gaps=in_columns):
+        elif role in layout.TEXT_ROLES and not in_columns:
+            # rows of side-by-side columns keep their spaces: they show where the columns meet,
+            # and repair takes them out of each column's lines once it has read the columns apart
+            for s, e, new in find_body_spaces(line):
                 yield "space_between_cjk", (start + s, start + e, new)
 
 

@@ -17,9 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline import layout
-from pipeline.normalize import raw_span
+from pipeline.normalize import find_body_spaces, raw_span
 from pipeline.record import Block, Document, Edit
-from pipeline.text_resources import SPACE_BETWEEN_CJK_RE
 
 JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
 STRIP = layout.STRIP
@@ -253,10 +252,10 @@ def repair_document(doc: Document) -> Document:
                     insert(" ", unit.start, "join_lines")
             cursor = unit.start
             if unit.role != layout.BYLINE and unit.role not in layout.HEADLINE_ROLES:
-                for match in SPACE_BETWEEN_CJK_RE.finditer(text, unit.start, unit.end):
-                    keep(cursor, match.start())
-                    reader.mark(match.start(), match.end(), "space_between_cjk")
-                    cursor = match.end()
+                for s, e, _ in find_body_spaces(text[unit.start : unit.end]):
+                    keep(cursor, unit.start + s)
+                    reader.mark(unit.start + s, unit.start + e, "space_between_cjk")
+                    cursor = unit.start + e
             keep(cursor, unit.end)
         kind = units[0].role
         blocks.append(Block(kind, block_start, len(out_chars)))

@@ -65,8 +65,16 @@ COLUMN_GAP_RE = re.compile(f"(?<=\\S)[{SPACES}]{{2,}}(?=\\S)")
 DATE_RE = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 WEEKDAY_RE = re.compile(f"(?:星期|周|礼拜)[{WEEKDAYS}]")
 PUBLICATION_RE = re.compile(f"[{HAN}]{{2,10}}?(?:日报|晚报|早报|时报|商报|晨报|青年报|法制报|经济报|都市报|导报|周报|报)")
-PAGE_RE = re.compile(r"(?:第\s*)?(?P<page>[A-Z]{0,2}\d{1,3})\s*(?:版)?")
-PAGE_LINE_RE = re.compile(r"^(?:第\s*)?(?P<page>[A-Z]{0,2}\d{1,3})(?:\s*版)?(?:\s*[" + HAN + r"]{2,6})?$")
+# Page numbers as OCR reads them: ``O``/``o`` for 0 and ``l``/``I`` for 1 after the section letters (``AO5``, ``Al2``).
+PAGE_NUMBER = r"[A-Z]{0,2}?[\dOolI]{1,3}"
+OCR_PAGE_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+PAGE_RE = re.compile(r"(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")\s*(?:版)?")
+PAGE_LINE_RE = re.compile(r"^(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")(?:\s*版)?(?:\s*[" + HAN + r"]{2,6})?$")
+# What an OCR engine reads into the white space between the fields of a running head or between
+# close columns: a quote mark, or a full stop or comma standing after a space (``河南日报”1998年``).
+STRAY_MARK_RE = re.compile(r"[ \t]*[“”\"]+[ \t]*|[ \t]+[。，,.][“”\"]?(?=[ \t]|$)")
+# Where two close columns may meet on one OCR line: a space, or a stray mark with or without spaces.
+COLUMN_CUT_RE = re.compile(r"[ \t]*[“”\"]+[ \t]*|[ \t]+[。，,.][“”\"]?[ \t]*|[ \t]+")
 PUBLICATION_LINE_RE = re.compile(f"^{PUBLICATION_RE.pattern}$")
 WEEKDAY_LINE_RE = re.compile(f"^{WEEKDAY_RE.pattern}$")
 
