@@ -16,12 +16,12 @@ from pipeline.entities.numbers import CN_NUMERAL, parse_number
 _N = f"[0-9{CN_NUMERAL}]"
 YEAR = rf"(?:{_N}{{4}}|[0-9]{{2}})年"
 MONTH = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?"
-DAY = rf"(?:3[01]|[12][0-9]|0?[1-9]|三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+DAY = rf"(?:3[01]|[12][0-9]|0?[1-9]|三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])(?:日|号(?![线楼院门文码房台车机厅字人位件库桥路街]))"
 PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜间|夜里|深夜|晚|早|夜)"
-QUARTER = r"(?:第)?[一二三四1-4]季度"
+QUARTER = r"(?:第|前)?[一二三四1-4]季度"
 HALF = r"[上下]半年"
 RELATIVE_DAY = r"(?:昨|今|明|前|后)(?:天|日)|昨晚|今晚|明晚|昨夜|今夜|今晨|昨晨|大前天|大后天"
-RELATIVE_YEAR = r"(?:今|去|明|前|后|本|当|全)年(?:度)?"
+RELATIVE_YEAR = r"(?:今|去|明|前|后|本|当|全)年(?:度|同期)?"
 RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|周|星期)"
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
 
@@ -39,7 +39,7 @@ _NOT_AFTER = re.compile(rf"[0-9{CN_NUMERAL}.]$")
 # Under the guidelines these are not dates (pd1998 tags them DATE).
 VAGUE_TIME_WORDS = frozenset(
     "当前 目前 现在 如今 当今 今后 过去 将来 未来 近年 近年来 近来 近期 最近 日前 近日 此前 以前 以后 "
-    "当时 届时 同时 长期 一度 眼下 此时 那时 平时 历来 从前 往年 多年 近几年 这些年 新时期 新世纪 现代 古代 近代 当代 时代 年代".split()
+    "当时 届时 同时 长期 一度 眼下 此时 那时 平时 历来 从前 往年 多年 近几年 这些年 新时期 新世纪 现代 古代 近代 当代 时代 年代 会上 会后 会前 期间".split()
 )
 
 
@@ -101,7 +101,11 @@ def _resolve_point(text: str, ref: date | None, default_year: int | None, defaul
             return None
     if m := _RE_QUARTER.search(text):
         y = year or default_year or (ref.year if ref else None)
-        return f"{y:04d}-Q{_cn(m.group(1))}" if y else None
+        if not y:
+            return None
+        if text[m.start() - 1 : m.start()] == "前":  # 前三季度: the first three quarters
+            return f"{y:04d}-Q1/{y:04d}-Q{_cn(m.group(1))}"
+        return f"{y:04d}-Q{_cn(m.group(1))}"
     if m := _RE_HALF.search(text):
         y = year or default_year or (ref.year if ref else None)
         return f"{y:04d}-H{1 if m.group(1) == '上' else 2}" if y else None

@@ -14,7 +14,7 @@ _CN_DIGIT = "一二两三四五六七八九"
 
 PERCENT_PATTERNS = [
     # 12%, 12.5%, ％ (folded before matching, but accepted anyway), 10%-15%
-    re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?:[%％](?:[-—~～至到])\d+(?:\.\d+)?)?[%％]"),
+    re.compile(r"(?<![0-9.·])\d+(?:[.·]\d+)?(?:[%％]?(?:[-—~～至到])\d+(?:[.·]\d+)?)?[%％]"),
     re.compile(rf"百分之(?:百|{_NUM})(?:[到至](?:百分之)?{_NUM})?"),
     re.compile(rf"(?<![0-9{CN_NUMERAL}]){_NUM}个(?:多)?百分点"),
     # 八成, 八成五, 十成; not 一成不变, 八成为 (becomes), 三成员
@@ -43,7 +43,7 @@ def find_percents(text: str) -> list[tuple[int, int]]:
 
 def percent_value(text: str) -> float | None:
     """The number a percent expression stands for; for a range, its lower end."""
-    text = text.replace("％", "%")
+    text = text.replace("％", "%").replace("·", ".")
     if text.startswith("百分之百"):
         return 100.0
     if "成" in text and "百分" not in text and "%" not in text:

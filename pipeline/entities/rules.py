@@ -63,10 +63,13 @@ _DEPARTMENT_STEMS = (
     "财政 公安 教育 发展改革 发改 统计 民政 交通运输 交通 商务 文化 卫生 卫生计生 环保 环境保护 国土资源 国土 "
     "住房和城乡建设 住建 城乡建设 城乡规划 规划 水利 农业 林业 审计 工商 税务 国税 地税 质监 安监 人力资源和社会保障 "
     "人社 科技 司法 外事 旅游 物价 粮食 工业和信息化 工信 经信 组织 宣传 统战 政法 纪检 监察 编制 信访 "
-    "外贸 经贸 建设 城建 房管 文物 体育 广电 新闻出版 食品药品监督管理 药监 人口计生 扶贫 移民 档案 机关事务"
+    "外贸 经贸 建设 城建 房管 文物 体育 广电 新闻出版 食品药品监督管理 药监 人口计生 扶贫 移民 档案 机关事务 "
+    "市场监督管理 市场监管 生态环境 应急管理 自然资源 退役军人事务 医疗保障 医保 大数据 网信 金融工作 政务服务"
 ).split()
 _ORGAN_SUFFIXES = "委员会 人民政府 政府 人大常委会 人大 政协 纪委 党委 人民法院 中级人民法院 人民检察院 委".split()
 _ADMIN = "自治区 自治州 省 市 县 区 州 盟 旗"
+# Offices of an organ that are named bodies themselves (省政府新闻办, 国务院新闻办公室).
+_OFFICES = "新闻办公室 新闻办 办公厅 办公室 研究室 参事室".split()
 
 
 @lru_cache(maxsize=1)
@@ -75,10 +78,13 @@ def _org_patterns() -> list[re.Pattern[str]]:
     admin = f"(?:{_alternation(_ADMIN.split())})"
     organ = f"(?:{_alternation(_ORGAN_SUFFIXES)})"
     dept = f"(?:{_alternation(_DEPARTMENT_STEMS)})(?:局|厅|委员会|委|部|办公室|办)"
+    office = f"(?:{_alternation(_OFFICES)})?"
     return [
-        re.compile(_alternation(_word_list("orgs.txt"))),
-        # (中共)(郑州)(市)委, (河南)省人民政府, 省委 — not 全市/各市
-        re.compile(rf"(?:中共)?(?:{place}{admin}?|(?<![全各本该我])(?={admin}){admin}){organ}"),
+        re.compile(f"(?:{_alternation(_word_list('orgs.txt'))}){office}"),
+        # (中共)(郑州)(市)委, (河南)省人民政府(新闻办), 省委 — not 全市/各市
+        re.compile(rf"(?:中共)?(?:{place}{admin}?|(?<![全各本该我])(?={admin}){admin}){organ}{office}"),
+        # 郑州海关, 郑州大学
+        re.compile(rf"{place}(?:海关|大学|师范大学|理工大学|中级人民法院|人民医院|中心医院)"),
         # 省财政厅, 郑州市公安局, 国家统计局
         re.compile(rf"(?:{place}{admin}?|(?<![全各本该我]){admin}|国家|中央|市委|省委|县委){dept}"),
         # 郑州晚报, 河南日报(社)
@@ -122,7 +128,7 @@ def _looks_like_name(item: str, known: set[str]) -> bool:
     return surname > 0 and 1 <= len(item) - surname <= 2
 
 
-_BYLINE = re.compile(rf"(?:记者|通讯员|实习生|摄影|文/|图/|文|图)[\s:：/]*((?:[{HAN}]{{2,4}}(?:[ \u3000、,，]+|$))+)", re.M)
+_BYLINE = re.compile(rf"(?:记者|通讯员|实习生|摄影|文/|图/|文：|图：)[\s:：/]*((?:[{HAN}]{{2,4}}(?:[ \u3000、,，]+|$))+)", re.M)
 
 
 def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
@@ -130,8 +136,9 @@ def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
     found: list[Entity] = []
     for match in _BYLINE.finditer(text):
         line_end = text.find("\n", match.start())
-        # Only a byline line: the names run to the end of the line.
-        if line_end != -1 and match.end(1) < line_end and text[match.end(1) : line_end].strip():
+        line_end = len(text) if line_end == -1 else line_end
+        # Only a byline: the names run to the end of the line (or to a closing bracket: （记者 刘晓燕）).
+        if text[match.end(1) : line_end].strip() and text[match.end(1)] not in "）)】]":
             continue
         for name in re.finditer(rf"[{HAN}]{{2,4}}", match.group(1)):
             if name.group()[:1] in surnames() or name.group()[:2] in surnames():
@@ -234,7 +241,7 @@ def _trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
         return span
     piece = text[span.start : span.end]
     for name in sorted(known, key=len, reverse=True):
-        if piece != name and piece.startswith(name):
+        if piece != name and piece.startswith(name) and piece[len(name)] in AFTER_NAME:
             return Entity(span.start, span.start + len(name), span.label)
     return span
 
@@ -257,7 +264,8 @@ def merge_entities(
         for s in model_spans
         if s.label in allowed and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
     ]
-    model = [s for s in model if s is not None]
+    # A name or organisation has at least one Han character (not the page code AA02).
+    model = [s for s in model if s.label not in ("PERSON", "ORG") or re.search(f"[{HAN}]", text[s.start : s.end])]
     reporters = meta.get("reporters") or []
     if isinstance(reporters, str):
         reporters = reporters.split()
@@ -278,10 +286,11 @@ def merge_entities(
         + [Entity(a, b, "DATE") for a, b in find_dates(text) if "DATE" in allowed]
         + [Entity(a, b, "PERCENT") for a, b in find_percents(text) if "PERCENT" in allowed]
     )
-    # A model DATE that contains a rule DATE is the longer reading (今年冬季 over 今年).
-    model_dates = [s for s in model if s.label == "DATE"]
+    # A model DATE or ORG that contains a rule span of its label is the longer reading
+    # (今年冬季 over 今年, 中共中央政治局 over 中共中央).
+    longer = [s for s in model if s.label in ("DATE", "ORG") and s.end - s.start <= 20]
     rule_spans = [
-        next((m for m in model_dates if m.start <= s.start and s.end <= m.end), s) if s.label == "DATE" else s
+        next((m for m in longer if m.label == s.label and m.start <= s.start and s.end <= m.end), s)
         for s in rule_spans
     ]
     chosen = _leftmost_longest(rule_spans)
