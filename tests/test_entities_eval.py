@@ -1,0 +1,52 @@
+"""The evaluation helpers behind `make eval-ner`: exact-span scores, known pd1998 differences, jieba baseline."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.entities.evaluate import Scores, gold_spans, guideline_adjusted, issue_date, jieba_spans
+
+
+def test_scores_exact_spans() -> None:
+    scores = Scores()
+    scores.add({(0, 2, "ORG"), (4, 7, "PERSON")}, {(0, 2, "ORG"), (4, 6, "PERSON"), (8, 9, "DATE")})
+    assert scores.prf("ORG") == (1.0, 1.0, 1.0)
+    assert scores.prf("PERSON") == (0.0, 0.0, 0.0)  # 4-6 is not 4-7: exact spans only
+    assert scores.prf("DATE") == (0.0, 0.0, 0.0)
+    assert scores.micro() == pytest.approx((1 / 3, 1 / 2, 0.4))
+
+
+def test_gold_spans_reads_both_formats_and_drops_other_labels() -> None:
+    record = {"entities": [[0, 2, "ORG"], [3, 5, "LOC"], {"start": 6, "end": 8, "label": "DATE", "text": "昨晚"}]}
+    assert gold_spans(record, ["PERSON", "ORG", "DATE", "PERCENT"]) == {(0, 2, "ORG"), (6, 8, "DATE")}
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "kept"),
+    [
+        ("目前", (0, 2, "DATE"), False),
+        ("全年", (0, 2, "DATE"), False),
+        ("昨晚", (0, 2, "DATE"), True),
+        ("三个百分点", (0, 5, "PERCENT"), False),
+        ("八成", (0, 2, "PERCENT"), False),
+        ("12%", (0, 3, "PERCENT"), True),
+        ("省委", (0, 2, "ORG"), False),
+        ("人民日报", (0, 4, "ORG"), False),
+        ("国务院", (0, 3, "ORG"), True),
+    ],
+)
+def test_guideline_adjusted_removes_only_known_differences(text: str, span: tuple, kept: bool) -> None:
+    assert (span in guideline_adjusted(text, [span])) is kept
+
+
+def test_jieba_baseline_maps_pos_tags() -> None:
+    text = "江泽民昨天在北京会见了新华社记者,增长12%。"
+    spans = {(text[s:e], label) for s, e, label in jieba_spans(text)}
+    assert ("江泽民", "PERSON") in spans
+    assert ("昨天", "DATE") in spans
+    assert ("12%", "PERCENT") in spans
+
+
+@pytest.mark.parametrize(("rid", "day"), [("19980116-01-001-001", "1998-01-16"), ("x", None), ("19981399-1", None)])
+def test_issue_date_from_pd1998_ids(rid: str, day: str | None) -> None:
+    assert issue_date(rid) == day
