@@ -245,6 +245,11 @@ class ColumnGrid:
 
     starts: tuple[float, ...]
     measure: str
+    # where each column's text ends, when close columns meet without a gap in the OCR line (by column; None if unknown)
+    ends: tuple[float | None, ...] = ()
+
+    def end(self, column: int) -> float | None:
+        return self.ends[column] if column < len(self.ends) else None
 
     def position(self, char_widths: list[float], index: int) -> float:
         return float(index) if self.measure == "chars" else sum(char_widths[:index])
@@ -298,7 +303,64 @@ def column_grid(lines: list[str], line_char_widths: list[list[float]] | None = N
         )
         if score > best_score:
             best, best_score = ColumnGrid(tuple([0.0] + modes), measure), score
-    return best
+    return _with_column_ends(lines, line_char_widths, best)
+
+
+def _cut_candidates(line: str) -> list[re.Match[str]]:
+    """Places in a line where two close columns may meet (see ``COLUMN_CUT_RE``), spaces inside numbers excepted."""
+    found = []
+    for match in COLUMN_CUT_RE.finditer(line):
+        if match.start() == 0 or match.end() == len(line):
+            continue
+        bare = not match.group().strip(" \t") and len(match.group()) == 1
+        if bare and line[match.start() - 1].isdigit() and line[match.end()].isdigit():
+            continue
+        found.append(match)
+    return found
+
+
+def _with_column_ends(lines: list[str], line_char_widths: list[list[float]], grid: ColumnGrid) -> ColumnGrid:
+    """Add the columns' text ends, from where many rows show a cut candidate at the same position.
+
+    Close columns meet with no run of spaces in most OCR lines, only a space or a stray
+    mark, which falls where the left column's full lines end; such ends line up row
+    after row, while spaces inside running text fall anywhere.
+    """
+    tolerance = 2.0 if grid.measure == "chars" else 1.0
+    cuts = [
+        (grid.position(widths, match.start()), grid.position(widths, match.end()), row)
+        for row, (line, widths) in enumerate(zip(lines, line_char_widths))
+        for match in _cut_candidates(line)
+    ]
+    row_widths = [grid.position(widths, len(line.rstrip())) for line, widths in zip(lines, line_char_widths)]
+
+    def support(cluster: list[float]) -> float:
+        """Share of the rows reaching past a cluster that have a cut candidate in it."""
+        reaching = sum(1 for width in row_widths if width > cluster[-1] + 2 * tolerance)
+        having = len({row for left, _, row in cuts if cluster[0] <= left <= cluster[-1]})
+        return having / reaching if reaching else 0.0
+
+    rows = sum(1 for line in lines if line.strip())
+    minimum = max(3, rows // 4)
+    clusters = [
+        c for c in _clusters([left for left, _, _ in cuts], tolerance) if len(c) >= minimum and support(c) >= 0.6
+    ]
+    starts = list(grid.starts)
+    ends: list[float | None] = [None] * len(starts)
+    cluster_ends = [sorted(c)[len(c) // 2] for c in clusters]
+    for cluster, end in zip(clusters, cluster_ends):
+        rights = sorted(right for left, right, _ in cuts if cluster[0] <= left <= cluster[-1])
+        start = rights[len(rights) // 2]
+        following = [k for k, s in enumerate(starts) if s > end]
+        # the next known column start belongs to this end unless another column ends in between
+        between = following and any(end < other < starts[following[0]] - 2 * tolerance for other in cluster_ends)
+        if following and not between:
+            ends[following[0] - 1] = end
+        elif all(abs(s - start) > 3 * tolerance for s in starts):
+            position = sum(1 for s in starts if s < start)
+            starts.insert(position, start)
+            ends.insert(position - 1, end)
+    return ColumnGrid(tuple(starts), grid.measure, tuple(ends))
 
 
 def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) -> list[tuple[int, int]]:
@@ -336,15 +398,16 @@ def _column_cut(
     at the character nearest the column's start.
     """
     target = grid.starts[column]
+    left_end = grid.end(column - 1)
     tolerance = 4.0 if grid.measure == "chars" else 2.5
     best: tuple[float, int, int] | None = None
-    for match in COLUMN_CUT_RE.finditer(line, start, end):
-        if match.start() == start or match.end() == end:
+    for match in _cut_candidates(line):
+        if match.start() <= start or match.end() >= end:
             continue
         distance = abs(grid.position(widths, match.end()) - target)
+        if left_end is not None:
+            distance = min(distance, abs(grid.position(widths, match.start()) - left_end))
         bare = not match.group().strip(" \t") and len(match.group()) == 1
-        if bare and line[match.start() - 1].isdigit() and line[match.end()].isdigit():
-            continue  # OCR spaces digits apart: not a column gap
         score = distance + (1.0 if bare else 0.0)
         if distance <= tolerance and (best is None or score < best[0]):
             best = (score, match.start(), match.end())
