@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.jsonl import read_documents, write_documents
+from pipeline.jsonl import RecordError, read_documents, write_documents
 from pipeline.review.client import ReviewClient, ReviewError
 from pipeline.review.server import ServerError, start_server, stop_server
 from pipeline.review.settings import SettingsError, credentials_path, resolve_settings
@@ -24,7 +24,7 @@ console = Console(stderr=True)
 def _guarded(action: Callable[[], int]) -> int:
     try:
         return action()
-    except (ReviewError, ServerError, SettingsError) as error:
+    except (ReviewError, ServerError, SettingsError, RecordError) as error:
         console.print(f"[red]error[/red]: {error}")
         return 1
 
@@ -61,7 +61,9 @@ def push(input: Path, project: str) -> int:
         if report.duplicates_removed:
             console.print(f"removed {report.duplicates_removed} unreviewed duplicate(s) left by a retried import")
         for doc_id in report.stale:
-            console.print(f"[yellow]note[/yellow] {doc_id}: its text changed since an earlier push; both versions are on the server")
+            console.print(
+                f"[yellow]note[/yellow] {doc_id}: its text changed since an earlier push; both versions are on the server"
+            )
         for doc_id, problems in report.invalid.items():
             console.print(f"[red]invalid, not uploaded[/red] {doc_id}: {'; '.join(problems)}")
         for doc_id, message in report.rejected:
@@ -81,15 +83,18 @@ def pull(input: Path, output: Path, project: str, confirmed_only: bool) -> int:
     def action() -> int:
         client = ReviewClient.connect(resolve_settings())
         report = PullReport(project)
-        written = write_documents(
-            output, pull_documents(read_documents(input), client, project, load_schema(), report, confirmed_only=confirmed_only)
+        reviewed = pull_documents(
+            read_documents(input), client, project, load_schema(), report, confirmed_only=confirmed_only
         )
+        written = write_documents(output, reviewed)
         console.print(
             f"wrote {written} reviewed record(s) to {output}: {report.confirmed} confirmed, {report.edited} edited; "
             f"{report.not_on_server} record(s) not in project {project!r}"
         )
         if report.unmatched_on_server:
-            console.print(f"[yellow]note[/yellow] {report.unmatched_on_server} document(s) in the project match no input record")
+            console.print(
+                f"[yellow]note[/yellow] {report.unmatched_on_server} document(s) in the project match no input record"
+            )
         for doc_id in report.text_changed:
             console.print(f"[red]text differs on the server[/red] {doc_id}: not pulled")
         return 1 if report.text_changed else 0

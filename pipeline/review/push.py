@@ -89,7 +89,8 @@ def untouched(client: ReviewClient, project_id: int, doc: ServerDocument) -> boo
     """Unconfirmed and still carrying exactly the annotations that were pushed."""
     if doc.confirmed:
         return False
-    annotations = from_server(doc.text, client.spans(project_id, doc.example_id), client.relations(project_id, doc.example_id))
+    spans, relations = client.spans(project_id, doc.example_id), client.relations(project_id, doc.example_id)
+    annotations = from_server(doc.text, spans, relations)
     return labels_hash(*annotations.keys()) == doc.pushed_labels
 
 

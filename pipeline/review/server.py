@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from pipeline.review.settings import REPO_DIR, ServerSettings, read_credentials, write_credentials
+from pipeline.review.settings import REPO_DIR, ServerSettings, credentials_path, read_credentials, write_credentials
 
 DEFAULT_VENV = REPO_DIR / ".venv-doccano"
 ADMIN_USER = "admin"
@@ -128,7 +128,8 @@ def _log_tail(path: Path, lines: int = 15) -> str:
         return "(no log)"
 
 
-def _login_ok(settings: ServerSettings) -> bool:
+def _login_status(settings: ServerSettings) -> int | None:
+    """HTTP status of a login with the stored credentials; None while nothing answers."""
     try:
         response = requests.post(
             f"{settings.url}/v1/auth/login/",
@@ -136,8 +137,8 @@ def _login_ok(settings: ServerSettings) -> bool:
             timeout=5,
         )
     except requests.RequestException:
-        return False
-    return response.status_code == 200
+        return None
+    return response.status_code
 
 
 def running_server(home: Path) -> LocalServer | None:
@@ -185,8 +186,8 @@ def start_server(
     logs = home / "logs"
     logs.mkdir(exist_ok=True)
     stored = read_credentials(home)
-    first_start = stored is None
-    if first_start and (home / "db.sqlite3").exists():
+    new_database = not (home / "db.sqlite3").exists()
+    if stored is None and not new_database:
         raise ServerError(
             f"{home} holds a doccano database but no credentials.json: restore that file, "
             f"or move {home} aside to start afresh"
@@ -201,7 +202,7 @@ def start_server(
     env = _server_env(home, settings)
     doccano = str(venv / "bin" / "doccano")
     _run_step([doccano, "init"], env, logs / "init.log", "doccano init (database setup)")
-    if first_start:
+    if new_database:
         _run_step(
             [doccano, "createuser", "--username", settings.username, "--password", settings.password],
             env,
@@ -233,8 +234,15 @@ def start_server(
             if proc.poll() is not None:
                 stop_server(home)
                 raise ServerError(f"doccano's {what} exited (code {proc.returncode}):\n{_log_tail(log)}\nlog: {log}")
-        if _login_ok(settings):
+        status = _login_status(settings)
+        if status == 200:
             return server
+        if status == 400:  # doccano answers 400 to a wrong password
+            stop_server(home)
+            raise ServerError(
+                f"doccano at {url} rejects the credentials stored in {credentials_path(home)} "
+                "(password changed in doccano?): put the current password into that file"
+            )
         time.sleep(0.5)
     stop_server(home)
     raise ServerError(f"doccano did not answer at {url} within {timeout:.0f} s; see {web_log} and {worker_log}")
