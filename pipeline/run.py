@@ -29,7 +29,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing import get_context
@@ -193,17 +193,33 @@ def _load_worker_stages(names: tuple[str, ...], segmenter: str | None) -> None:
         _WORKER_ERROR[:] = [f"{type(error).__name__}: {error}"]
 
 
+def _memory_zones(stages: list[StreamStage]) -> ExitStack:
+    """spaCy memory zones around one chunk for the stages that run a spaCy pipeline.
+
+    Strings a pipeline interns while processing (new words, bigram features) would
+    otherwise stay in its vocabulary for the life of the process, and memory would
+    grow with the corpus.  Everything a chunk produced is serialised inside the zone.
+    """
+    stack = ExitStack()
+    for stage in stages:
+        nlp = getattr(getattr(stage, "__self__", None), "nlp", None)
+        if hasattr(nlp, "memory_zone"):
+            stack.enter_context(nlp.memory_zone())
+    return stack
+
+
 def _process_chunk(lines: list[str]) -> list[list[str]]:
     """Run one chunk of JSONL lines through the loaded stages; one list of lines per stage."""
     if _WORKER_ERROR:
         raise RuntimeError(_WORKER_ERROR[0])
     docs = [Document.from_dict(json.loads(line)) for line in lines]
     out: list[list[str]] = []
-    for stage in _WORKER_STAGES:
-        docs = list(stage(docs))
-        if len(docs) != len(lines):
-            raise RuntimeError(f"a stage returned {len(docs)} documents for {len(lines)}")
-        out.append([dump_line(doc.to_dict()) for doc in docs])
+    with _memory_zones(_WORKER_STAGES):
+        for stage in _WORKER_STAGES:
+            docs = list(stage(docs))
+            if len(docs) != len(lines):
+                raise RuntimeError(f"a stage returned {len(docs)} documents for {len(lines)}")
+            out.append([dump_line(doc.to_dict()) for doc in docs])
     return out
 
 
@@ -465,6 +481,7 @@ def run_chain(
     active = plans[first:]
     if not active:
         console.print(f"[green]up to date[/green]: every stage's inputs are unchanged ({output_dir / MANIFEST})")
+        _discard_checkpoint(output_dir)
         code = _previous_skipped_code(output_dir)
         _export(output_dir, export)
         return code
@@ -604,6 +621,13 @@ def _commit_stages(
         input_digest = digest
     manifest["version"] = pipeline.__version__
     write_json(output_dir / MANIFEST, manifest)
+    (output_dir / CHECKPOINT).unlink(missing_ok=True)
+
+
+def _discard_checkpoint(output_dir: Path) -> None:
+    """Remove what an interrupted run left, once the finished artefacts are known to be current."""
+    for name in STAGE_FILES.values():
+        (output_dir / (name + PARTIAL_SUFFIX)).unlink(missing_ok=True)
     (output_dir / CHECKPOINT).unlink(missing_ok=True)
 
 

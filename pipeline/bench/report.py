@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.jsonl import write_json
@@ -86,6 +87,14 @@ def _markdown_tables(text: str) -> list[list[dict[str, str]]]:
     return tables
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the project when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO_DIR))
+    except ValueError:
+        return str(path)
+
+
 def ner_variants(model_dir: Path = NER_MODEL_DIR) -> dict[str, Any] | None:
     """The NER speed/quality choices as the model's own card or JSON gives them (None if it gives none)."""
     for path in sorted(model_dir.glob("*.json")):
@@ -95,12 +104,12 @@ def ner_variants(model_dir: Path = NER_MODEL_DIR) -> dict[str, Any] | None:
             continue
         rows = data.get("variants") if isinstance(data, dict) else data
         if isinstance(rows, list) and rows and all(isinstance(row, dict) for row in rows):
-            return {"source": str(path.relative_to(REPO_DIR)), "rows": rows}
+            return {"source": _shown(path), "rows": rows}
     card = model_dir / "MODEL_CARD.md"
     if card.exists():
         for table in _markdown_tables(card.read_text(encoding="utf-8")):
             if table and any(SPEED_WORDS.search(key) for key in table[0]):
-                return {"source": str(card.relative_to(REPO_DIR)), "rows": table}
+                return {"source": _shown(card), "rows": table}
     return None
 
 
@@ -111,8 +120,9 @@ def _number(value: Any, digits: int = 0) -> str:
 
 
 def _figures_row(label: str, figures: dict[str, Any], baselines: list[str]) -> list[str]:
+    label = escape(label)
     if "error" in figures:
-        return [label, f"[red]unavailable: {figures['error'][:60]}[/red]"] + [""] * (8 + len(baselines))
+        return [label, "[red]unavailable[/red]"] + [""] * (8 + len(baselines))
     ratios = figures.get("vs_baseline", {})
     return [
         label,
@@ -131,7 +141,7 @@ def _figures_row(label: str, figures: dict[str, Any], baselines: list[str]) -> l
 
 def render(results: dict[str, Any], console: Console | None = None) -> None:
     """Print the measurements, the targets and the NER choices."""
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 200)
     baselines = list(results["baselines"])
     table = Table(title="corpusprep throughput and peak memory (each row a fresh process)")
     for column in ("measurement", "docs", "chars", "load s", "run s", "chars/s", "chars/CPU-s", "docs/s",
@@ -148,6 +158,15 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
     for name, figures in results["baselines"].items():
         table.add_row(*_figures_row(f"baseline {name}", figures, baselines))
     console.print(table)
+    for group in ("stages", "chain", "baselines"):
+        for name, figures in results[group].items():
+            if "error" in figures:
+                console.print(f"[red]{group} {escape(name)} unavailable[/red]: {escape(figures['error'])}")
+    if results.get("segmenter_fallback_reason"):
+        console.print(
+            f"[yellow]segmenter[/yellow]: the shipped model could not be loaded, so prelabel and the chain ran "
+            f"with --segmenter {results['segmenter']}"
+        )
     console.print(
         "chars = characters of each measurement's input (raw scans for ingest, normalize and the chain; "
         "document text after it). Stage rows exclude model loading ('load s'); chain rows include it. "
@@ -191,7 +210,7 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
             ner.add_row(*[str(row.get(column, "")) for column in columns])
         console.print(ner)
     else:
-        console.print(f"NER choices: no speed/quality figures in {NER_MODEL_DIR.relative_to(REPO_DIR)} yet.")
+        console.print(f"NER choices: no speed/quality figures in {_shown(NER_MODEL_DIR)} yet.")
 
 
 def write_results(results: dict[str, Any], path: Path) -> None:
