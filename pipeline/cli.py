@@ -199,10 +199,80 @@ def _load_segmenter(choice: Optional[str]) -> Segmenter:
 def _print_evaluation(evaluation: Evaluation) -> None:
     score = evaluation.score
     typer.echo(f"words gold {score.gold}  predicted {score.predicted}  correct {score.correct}")
-    typer.echo(f"chars/s {evaluation.chars_per_second:,.0f}  ({evaluation.chars} chars in {evaluation.seconds:.2f} s)")
+    typer.echo(
+        f"chars/s {evaluation.chars_per_second:,.0f} wall, {evaluation.chars_per_cpu_second:,.0f} per CPU second "
+        f"({evaluation.chars} chars in {evaluation.seconds:.2f} s)"
+    )
     typer.echo(f"P {score.precision:.4f}")
     typer.echo(f"R {score.recall:.4f}")
     typer.echo(f"F1 {score.f1:.4f}")
+
+
+@app.command()
+def bench(
+    data: Path = typer.Option(Path("../shared/data/pd1998"), help="pd1998 folder (train.jsonl, dev.jsonl).",
+                              exists=True, file_okay=False),
+    build: Path = typer.Option(Path("build/bench"), help="Folder for the workload and the artefacts."),
+    output: Path = typer.Option(Path("corpus/bench.json"), "--output", "-o", help="JSON file for the figures."),
+    scale: int = typer.Option(1, min=1, help="Repeat the corpus this many times (BENCH_SCALE)."),
+    workers: int = typer.Option(2, min=1, help="Also measure the chain with this many workers."),
+    segmenter: Optional[str] = typer.Option(None, help="Segmenter for the stages and the chain (default: shipped)."),
+) -> None:
+    """Measure chars/s, docs/s and peak memory of every stage, the chain and baselines (jieba, spaCy char)."""
+    from pipeline.bench.harness import run_bench
+    from pipeline.bench.report import render, write_results
+
+    counts = (1,) if workers == 1 else (1, workers)
+    results = run_bench(data, build / f"scale-{scale}", scale=scale, workers=counts, segmenter=segmenter)
+    write_results(results, output)
+    render(results)
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+def export(
+    corpus: Path = typer.Option(
+        Path("corpus"), "--corpus", "-c", help="Folder with prelabeled.jsonl (and reviewed.jsonl).", file_okay=False
+    ),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Dataset folder (default: CORPUS/dataset)."),
+) -> None:
+    """Export the corpus as a Hugging Face dataset: Parquet per configuration and split, plus its card.
+
+    Reviewed records (reviewed.jsonl) replace the pre-labelled ones.  Load the result
+    with `datasets.load_dataset(FOLDER, "ner")` (or "documents", "quotes").
+    """
+    from pipeline.export import export_dataset
+
+    try:
+        folder = export_dataset(corpus, output or corpus / "dataset")
+    except FileNotFoundError as error:
+        typer.secho(str(error), fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {folder} (card: {folder / 'README.md'})")
+
+
+@app.command()
+def publish(
+    repo_id: str = typer.Option(..., "--repo-id", help="Hub dataset repo, e.g. your-name/zh-news-quotes."),
+    dataset: Path = typer.Option(Path("corpus/dataset"), "--dataset", "-d", help="Exported dataset folder."),
+    private: bool = typer.Option(False, help="Create the repo as private."),
+    timeout: float = typer.Option(10.0, min=0.1, help="Seconds to wait for the Hub to answer a connection."),
+) -> None:
+    """Push the exported dataset folder to the Hugging Face Hub (token in HF_TOKEN).
+
+    Without a token or network it says why, exits with code 1 and leaves the folder
+    ready to upload.  The token is never printed.
+    """
+    from pipeline.publish import PublishError, publish_dataset
+
+    try:
+        published = publish_dataset(dataset, repo_id, private=private, timeout=timeout)
+    except PublishError as error:
+        typer.secho(f"not published: {error}", fg="red", err=True)
+        if error.folder_ready:
+            typer.echo(f"{dataset} is unchanged and ready to upload; run this command again once that is fixed.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"published {published.files} files to {published.url}")
 
 
 ReviewProject = typer.Option("corpusprep", "--project", "-p", help="doccano project name.")
@@ -263,70 +333,3 @@ def doccano_status(
     from pipeline.review import commands
 
     raise typer.Exit(commands.status(project))
-
-
-@app.command()
-def export(
-    corpus: Path = typer.Option(
-        Path("corpus"), "--corpus", "-c", help="Folder with prelabeled.jsonl (and reviewed.jsonl).", file_okay=False
-    ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Dataset folder (default: CORPUS/dataset)."),
-) -> None:
-    """Export the corpus as a Hugging Face dataset: Parquet per configuration and split, plus its card.
-
-    Reviewed records (reviewed.jsonl) replace the pre-labelled ones.  Load the result
-    with `datasets.load_dataset(FOLDER, "ner")` (or "documents", "quotes").
-    """
-    from pipeline.export import export_dataset
-
-    try:
-        folder = export_dataset(corpus, output or corpus / "dataset")
-    except FileNotFoundError as error:
-        typer.secho(str(error), fg="red", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"wrote {folder} (card: {folder / 'README.md'})")
-
-
-@app.command()
-def publish(
-    repo_id: str = typer.Option(..., "--repo-id", help="Hub dataset repo, e.g. your-name/zh-news-quotes."),
-    dataset: Path = typer.Option(Path("corpus/dataset"), "--dataset", "-d", help="Exported dataset folder."),
-    private: bool = typer.Option(False, help="Create the repo as private."),
-    timeout: float = typer.Option(10.0, min=0.1, help="Seconds to wait for the Hub to answer a connection."),
-) -> None:
-    """Push the exported dataset folder to the Hugging Face Hub (token in HF_TOKEN).
-
-    Without a token or network it says why, exits with code 1 and leaves the folder
-    ready to upload.  The token is never printed.
-    """
-    from pipeline.publish import PublishError, publish_dataset
-
-    try:
-        published = publish_dataset(dataset, repo_id, private=private, timeout=timeout)
-    except PublishError as error:
-        typer.secho(f"not published: {error}", fg="red", err=True)
-        if error.folder_ready:
-            typer.echo(f"{dataset} is unchanged and ready to upload; run this command again once that is fixed.", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"published {published.files} files to {published.url}")
-
-
-@app.command()
-def bench(
-    data: Path = typer.Option(Path("../shared/data/pd1998"), help="pd1998 folder (train.jsonl, dev.jsonl).",
-                              exists=True, file_okay=False),
-    build: Path = typer.Option(Path("build/bench"), help="Folder for the workload and the artefacts."),
-    output: Path = typer.Option(Path("corpus/bench.json"), "--output", "-o", help="JSON file for the figures."),
-    scale: int = typer.Option(1, min=1, help="Repeat the corpus this many times (BENCH_SCALE)."),
-    workers: int = typer.Option(2, min=1, help="Also measure the chain with this many workers."),
-    segmenter: Optional[str] = typer.Option(None, help="Segmenter for the stages and the chain (default: shipped)."),
-) -> None:
-    """Measure chars/s, docs/s and peak memory of every stage, the chain and baselines (jieba, spaCy char)."""
-    from pipeline.bench.harness import run_bench
-    from pipeline.bench.report import render, write_results
-
-    counts = (1,) if workers == 1 else (1, workers)
-    results = run_bench(data, build / f"scale-{scale}", scale=scale, workers=counts, segmenter=segmenter)
-    write_results(results, output)
-    render(results)
-    typer.echo(f"wrote {output}")
