@@ -54,6 +54,7 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     """Open a temp file beside ``path``; rename it over ``path`` only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; artefacts are ordinary files
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
@@ -64,6 +65,13 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def current_umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def dump_line(obj: dict[str, Any]) -> str:

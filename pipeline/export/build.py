@@ -22,6 +22,7 @@ from pipeline.export.features import CONFIGS, features_for
 from pipeline.export.rows import ROW_BUILDERS
 from pipeline.export.sources import MergePlan, merged_documents, plan_merge
 from pipeline.export.splits import SPLIT_NAMES, split_of
+from pipeline.jsonl import current_umask
 from pipeline.schema import load_schema
 
 
@@ -74,6 +75,7 @@ def export_dataset(corpus_dir: Path, dataset_dir: Path) -> Path:
     plan = plan_merge(corpus_dir)
     dataset_dir.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(prefix=f".{dataset_dir.name}.new-", dir=dataset_dir.parent))
+    built.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; the dataset is an ordinary folder
     bars = is_progress_bar_enabled()
     disable_progress_bar()
     try:
