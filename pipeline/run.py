@@ -61,6 +61,9 @@ PARTIAL_SUFFIX = ".partial"
 EXIT_SKIPPED = 2
 EXIT_PAUSED = 3
 CHUNK_SIZE = 16
+# A chunk also stops at this many characters of JSON, so that a run of long articles does not
+# raise peak memory: what a worker holds at once is bounded by this, not by the articles' sizes.
+CHUNK_CHARACTERS = 60_000
 
 PACKAGE_DIR = Path(pipeline.__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -252,9 +255,23 @@ def ordered_map(
             yield pending.popleft().result()
 
 
-def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+def chunked(
+    items: Iterable[Any], size: int, *, weight: Callable[[Any], int] | None = None, max_weight: int | None = None
+) -> Iterator[list[Any]]:
+    """Lists of at most ``size`` items and, if given, of at most ``max_weight`` total weight.
+
+    An item heavier than ``max_weight`` gets a chunk of its own.
+    """
+    chunk: list[Any] = []
+    total = 0
+    for item in items:
+        heft = weight(item) if weight else 0
+        if chunk and (len(chunk) >= size or (max_weight is not None and total + heft > max_weight)):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(item)
+        total += heft
+    if chunk:
         yield chunk
 
 
@@ -568,7 +585,7 @@ def _run_chunks(
     inputs: Iterable[tuple[str, str]], stages: tuple[str, ...], segmenter: str | None, workers: int, chunk_size: int
 ) -> Iterator[tuple[list[tuple[str, str]], list[list[str]]]]:
     """Chunks of ``(id, line)`` with, per stage, the lines it made of them (in input order)."""
-    chunks = chunked(inputs, chunk_size)
+    chunks = chunked(inputs, chunk_size, weight=lambda item: len(item[1]), max_weight=CHUNK_CHARACTERS)
     if not stages:
         yield from ((chunk, []) for chunk in chunks)
         return

@@ -114,6 +114,7 @@ def test_summary_gives_ratios_speedup_and_memory_growth() -> None:
     summary = summarise(stages, baselines, chain, (1, 2))
     assert stages["segment"]["vs_baseline"] == {"jieba-cut": 0.5}
     assert summary["speedup_1_to_2"] == pytest.approx(1.6)
+    assert summary["cpu_efficiency_1_to_2"] == pytest.approx(1.6)  # the figures give equal CPU and wall
     assert summary["memory_growth"]["characters_ratio"] == pytest.approx(10)
     assert summary["memory_growth"]["peak_rss_ratio"] == pytest.approx(500 / 450)
     assert summary["chain_chars_per_cpu_second"] == pytest.approx(25_000)

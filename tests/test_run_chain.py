@@ -67,13 +67,13 @@ def artefacts(output: Path) -> dict[str, bytes]:
     return {name: (output / name).read_bytes() for name in STAGE_FILES.values()}
 
 
-def uninterrupted(articles: Path, output: Path) -> dict[str, bytes]:
+def uninterrupted(articles: Path, output: Path, segmenter: str | None = SEGMENTER) -> dict[str, bytes]:
     """The artefacts of one uninterrupted run with one worker, made just now.
 
     Made in each test rather than once, so that every comparison is between runs of
     the same code.
     """
-    assert run_chain(articles, output, segmenter=SEGMENTER, export=False, chunk_size=3) == 0
+    assert run_chain(articles, output, segmenter=segmenter, export=False, chunk_size=3) == 0
     return artefacts(output)
 
 
@@ -82,13 +82,16 @@ def test_every_article_reaches_every_artefact(articles: Path, tmp_path: Path) ->
         assert content.count(b"\n") == ARTICLES, name
 
 
-@pytest.mark.parametrize(("workers", "chunk_size"), [(2, 1), (2, 3), (1, 1)])
+@pytest.mark.parametrize(
+    ("workers", "chunk_size", "segmenter"),
+    [(2, 1, SEGMENTER), (2, 3, SEGMENTER), (1, 1, SEGMENTER), (2, 2, None)],  # None: the shipped pkuseg model
+)
 def test_output_does_not_depend_on_workers_or_chunks(
-    articles: Path, tmp_path: Path, workers: int, chunk_size: int
+    articles: Path, tmp_path: Path, workers: int, chunk_size: int, segmenter: str | None
 ) -> None:
-    code = run_chain(articles, tmp_path, workers=workers, segmenter=SEGMENTER, export=False, chunk_size=chunk_size)
+    code = run_chain(articles, tmp_path, workers=workers, segmenter=segmenter, export=False, chunk_size=chunk_size)
     assert code == 0
-    assert artefacts(tmp_path) == uninterrupted(articles, tmp_path / "reference")
+    assert artefacts(tmp_path) == uninterrupted(articles, tmp_path / "reference", segmenter)
 
 
 @pytest.mark.parametrize(("pause_after", "workers"), [(0, 1), (4, 2), (9, 1)])

@@ -82,11 +82,17 @@ def test_ordered_map_reports_a_stage_that_cannot_load() -> None:
         list(results)
 
 
-@given(st.lists(st.integers()), st.integers(min_value=1, max_value=7))
-def test_chunks_rebuild_the_input(items: list[int], size: int) -> None:
-    chunks = list(chunked(items, size))
+@given(
+    st.lists(st.integers(min_value=0, max_value=50)),
+    st.integers(min_value=1, max_value=7),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=80)),
+)
+def test_chunks_rebuild_the_input_within_their_bounds(items: list[int], size: int, max_weight: int | None) -> None:
+    chunks = list(chunked(items, size, weight=lambda item: item, max_weight=max_weight))
     assert [item for chunk in chunks for item in chunk] == items
     assert all(0 < len(chunk) <= size for chunk in chunks)
+    if max_weight is not None:
+        assert all(sum(chunk) <= max_weight or len(chunk) == 1 for chunk in chunks)
 
 
 @given(st.lists(st.integers()), st.one_of(st.none(), st.integers(min_value=0, max_value=10)))

@@ -154,4 +154,7 @@ def summarise(
             other = chain.get(f"workers={count}")
             if count > 1 and _ok(other):
                 summary[f"speedup_1_to_{count}"] = single["seconds"] / other["seconds"]
+                # CPU seconds per character with N workers against one: the work parallelism adds
+                # (start-up, pickling); it tells what N free cores could give when the machine is busy.
+                summary[f"cpu_efficiency_1_to_{count}"] = other["chars_per_cpu_second"] / single["chars_per_cpu_second"]
     return summary

@@ -192,6 +192,12 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
         if key.startswith("speedup_"):
             count = key.rsplit("_", 1)[-1]
             targets.add_row(f"speed-up 1 → {count} workers (wall)", f"≈ {count}×", f"{value:.2f}×")
+            efficiency = summary.get(f"cpu_efficiency_1_to_{count}")
+            if efficiency is not None:
+                targets.add_row(
+                    f"CPU efficiency with {count} workers (chars per CPU-second vs 1)", "≈ 1",
+                    f"{efficiency:.2f} (bound on free cores: {count * efficiency:.2f}×)",
+                )
     machine = results["machine"]
     targets.add_row(
         "machine", "",
