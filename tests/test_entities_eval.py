@@ -50,3 +50,9 @@ def test_jieba_baseline_maps_pos_tags() -> None:
 @pytest.mark.parametrize(("rid", "day"), [("19980116-01-001-001", "1998-01-16"), ("x", None), ("19981399-1", None)])
 def test_issue_date_from_pd1998_ids(rid: str, day: str | None) -> None:
     assert issue_date(rid) == day
+
+
+def test_guideline_adjusted_joins_ranges_like_the_guidelines() -> None:
+    text = "1月19日至24日,增产10%—30%"
+    gold = [(0, 5, "DATE"), (6, 9, "DATE"), (12, 15, "PERCENT"), (16, 19, "PERCENT")]
+    assert guideline_adjusted(text, gold) == {(0, 9, "DATE"), (12, 19, "PERCENT")}

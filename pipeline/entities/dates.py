@@ -14,9 +14,14 @@ from datetime import date, timedelta
 from pipeline.entities.numbers import CN_NUMERAL, parse_number
 
 _N = f"[0-9{CN_NUMERAL}]"
-YEAR = rf"(?:{_N}{{4}}|[0-9]{{2}})年"
+YEAR = rf"{_N}{{4}}年"
+# Two-digit years (98年) only with a month after them: on their own they are durations (近20年).
+SHORT_YEAR = r"[0-9]{2}年(?=(?:1[0-2]|0?[1-9])月)"
 MONTH = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?"
-DAY = rf"(?:3[01]|[12][0-9]|0?[1-9]|三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])(?:日|号(?![线楼院门文码房台车机厅字人位件库桥路街]))"
+DAY = (
+    r"(?:(?:3[01]|[12][0-9]|0?[1-9])(?:日|号(?![线楼院门文码房台车机厅字人位件库桥路街]))"
+    r"|(?:三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])日)"
+)
 PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜间|夜里|深夜|晚|早|夜)"
 QUARTER = r"(?:第|前)?[一二三四1-4]季度"
 HALF = r"[上下]半年"
@@ -26,7 +31,7 @@ RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|周|星期)"
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
 
 _DATE_CORE = (
-    rf"(?:{YEAR}|{RELATIVE_YEAR})?(?:{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|初|底|末)?|{YEAR_PART})"
+    rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|初|底|末)?|{YEAR_PART})"
     rf"|{YEAR}|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}|{RELATIVE_PERIOD}"
 )
 _RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"

@@ -82,15 +82,35 @@ def gold_spans(record: dict[str, Any], labels: Sequence[str]) -> set[Span]:
 _PD1998_NOT_ORG = re.compile(r"^(?:[省市县区](?:委|政府)|欧盟|解放军|武警部队|\w{0,4}(?:日报|晚报|晨报))$")
 
 
+_RANGE_JOINERS = set("-—–~～至到")
+
+
+def _join_ranges(text: str, spans: Iterable[Span]) -> list[Span]:
+    """pd1998 splits ranges (1月19日 / 24日, 20% / 25%); the guidelines make them one span."""
+    joined: list[Span] = []
+    for span in sorted(spans):
+        if (
+            joined
+            and span[2] == joined[-1][2] in ("DATE", "PERCENT")
+            and span[0] == joined[-1][1] + 1
+            and text[joined[-1][1]] in _RANGE_JOINERS
+        ):
+            joined[-1] = (joined[-1][0], span[1], span[2])
+        else:
+            joined.append(span)
+    return joined
+
+
 def guideline_adjusted(text: str, spans: Iterable[Span]) -> set[Span]:
     """Spans minus those where pd1998 and the guidelines are known to disagree.
 
-    Vague time words (目前: DATE in pd1998, not under the guidelines), 全年 (never DATE in
+    Ranges joined into one span (1月19日至24日, 20%—25%); vague time words (目前: DATE in
+    pd1998, not under the guidelines), 全年 (never DATE in
     pd1998: 0 of 50 in train), 百分点/成 (not PERCENT in pd1998), bare organs, abbreviations
     and newspaper titles (never ORG in pd1998).
     """
     kept = set()
-    for start, end, label in spans:
+    for start, end, label in _join_ranges(text, spans):
         piece = text[start:end]
         if label == "DATE" and (piece in VAGUE_TIME_WORDS or piece == "全年"):
             continue

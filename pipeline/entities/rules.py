@@ -68,6 +68,8 @@ _DEPARTMENT_STEMS = (
 ).split()
 _ORGAN_SUFFIXES = "委员会 人民政府 政府 人大常委会 人大 政协 纪委 党委 人民法院 中级人民法院 人民检察院 委".split()
 _ADMIN = "自治区 自治州 省 市 县 区 州 盟 旗"
+# Last characters of organisation names (政治局, 委员会, 外办, 政府, 公司 ...).
+ORG_FINAL_CHARS = set("局会部院办委府厅处室所社团司行校军队组署站馆心园场厂店台报盟")
 # Offices of an organ that are named bodies themselves (省政府新闻办, 国务院新闻办公室).
 _OFFICES = "新闻办公室 新闻办 办公厅 办公室 研究室 参事室".split()
 
@@ -77,16 +79,16 @@ def _org_patterns() -> list[re.Pattern[str]]:
     place = f"(?:{_alternation(places())})"
     admin = f"(?:{_alternation(_ADMIN.split())})"
     organ = f"(?:{_alternation(_ORGAN_SUFFIXES)})"
-    dept = f"(?:{_alternation(_DEPARTMENT_STEMS)})(?:局|厅|委员会|委|部|办公室|办)"
+    dept = f"(?:{_alternation(_DEPARTMENT_STEMS)})(?:局|厅|委员会|委|部(?!门)|办公室|办)"
     office = f"(?:{_alternation(_OFFICES)})?"
     return [
         re.compile(f"(?:{_alternation(_word_list('orgs.txt'))}){office}"),
         # (中共)(郑州)(市)委, (河南)省人民政府(新闻办), 省委 — not 全市/各市
-        re.compile(rf"(?:中共)?(?:{place}{admin}?|(?<![全各本该我])(?={admin}){admin}){organ}{office}"),
+        re.compile(rf"(?:中共)?(?:{place}{admin}?|(?<![全各本该我特])(?={admin}){admin}){organ}{office}"),
         # 郑州海关, 郑州大学
         re.compile(rf"{place}(?:海关|大学|师范大学|理工大学|中级人民法院|人民医院|中心医院)"),
         # 省财政厅, 郑州市公安局, 国家统计局
-        re.compile(rf"(?:{place}{admin}?|(?<![全各本该我]){admin}|国家|中央|市委|省委|县委){dept}"),
+        re.compile(rf"(?:{place}{admin}?|(?<![全各本该我特]){admin}|国家|中央|市委|省委|县委){dept}"),
         # 郑州晚报, 河南日报(社)
         re.compile(rf"{place}(?:日报|晚报|晨报|商报|都市报|广播电视台|电视台)(?:社)?"),
         re.compile(rf"[{HAN}]{{2,8}}报社"),
@@ -288,7 +290,11 @@ def merge_entities(
     )
     # A model DATE or ORG that contains a rule span of its label is the longer reading
     # (今年冬季 over 今年, 中共中央政治局 over 中共中央).
-    longer = [s for s in model if s.label in ("DATE", "ORG") and s.end - s.start <= 20]
+    longer = [
+        s
+        for s in model
+        if (s.label == "DATE" or (s.label == "ORG" and text[s.end - 1] in ORG_FINAL_CHARS)) and s.end - s.start <= 20
+    ]
     rule_spans = [
         next((m for m in longer if m.label == s.label and m.start <= s.start and s.end <= m.end), s)
         for s in rule_spans

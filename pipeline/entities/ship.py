@@ -23,6 +23,15 @@ def ship(source: Path, target: Path) -> None:
             elif path.exists():
                 path.unlink()
     shutil.copytree(source, target, dirs_exist_ok=True)
+    meta_path = target / "meta.json"
+    meta = srsly.read_json(meta_path)
+    meta.update(
+        name="corpusprep_ner_zh",
+        description="Character-token NER (PERSON, ORG, DATE, PERCENT) trained on People's Daily 1998-01 days 1-15; "
+        "see MODEL_CARD.md.",
+        license="research use with attribution (PKU ICL / Fujitsu People's Daily corpus terms)",
+    )
+    srsly.write_json(meta_path, meta)
     strings_path = target / "vocab" / "strings.json"
     strings = srsly.read_json(strings_path)
     srsly.write_json(strings_path, [s for s in strings if len(s) != 2 or s.isascii()])
