@@ -85,8 +85,14 @@ def _build_nlp(segmenter: str) -> tuple[Language, dict[str, Any]]:
     return nlp, settings
 
 
-def _initialize_pkuseg(nlp: Language, settings: dict[str, Any], model: str, location: str) -> None:
-    """``nlp.tokenizer.initialize(pkuseg_model=...)``, then this project's [pkuseg] settings."""
+def _initialize_pkuseg(
+    nlp: Language, settings: dict[str, Any], model: str, location: str, features: list[str] | None = None
+) -> None:
+    """``nlp.tokenizer.initialize(pkuseg_model=...)``, then this project's [pkuseg] settings.
+
+    ``features``: the model's feature strings when the folder was written without
+    its feature table (see :func:`compact.write_raw`).
+    """
     try:
         nlp.tokenizer.initialize(pkuseg_model=model, pkuseg_user_dict=settings.get("pkuseg_user_dict", "default"))
         seg = nlp.tokenizer.pkuseg_seg
@@ -94,7 +100,8 @@ def _initialize_pkuseg(nlp: Language, settings: dict[str, Any], model: str, loca
             from spacy_pkuseg.config import config as pkuseg_config
 
             seg.feature_extractor = SentenceFeatureExtractor(
-                seg.feature_extractor, word_min=pkuseg_config.wordMin, word_max=pkuseg_config.wordMax
+                seg.feature_extractor, word_min=pkuseg_config.wordMin, word_max=pkuseg_config.wordMax,
+                features=features,
             )
         if not settings.get("merge_dictionary_words", True):
             seg.postprocesser.do_process = False
@@ -113,10 +120,11 @@ def _load_folder(folder: Path) -> Segmenter:
         with tempfile.TemporaryDirectory(prefix="pkuseg-") as expanded:
             try:
                 model = compact.read_compact(folder)
-                compact.write_raw(model, Path(expanded))
+                in_memory = bool(settings.get("sentence_features", True))
+                compact.write_raw(model, Path(expanded), feature_table=not in_memory)
             except (OSError, ValueError, KeyError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as error:
                 raise SegmenterModelError(location, f"is corrupt ({type(error).__name__}: {error})") from error
-            _initialize_pkuseg(nlp, settings, expanded, location)
+            _initialize_pkuseg(nlp, settings, expanded, location, model.features if in_memory else None)
         info["version"] = model.meta.get("version")
     elif compact.is_raw_folder(folder):
         _initialize_pkuseg(nlp, settings, str(folder), location)

@@ -24,18 +24,24 @@ def stock() -> FeatureExtractor:
     return extractor
 
 
-def features_both_ways(stock: FeatureExtractor, text: str) -> tuple[list[list[int]], list[list[int]]]:
-    fast = SentenceFeatureExtractor(stock)
+@pytest.fixture(scope="module")
+def fast(stock: FeatureExtractor) -> SentenceFeatureExtractor:
+    return SentenceFeatureExtractor(stock)
+
+
+def features_both_ways(
+    stock: FeatureExtractor, fast: SentenceFeatureExtractor, text: str
+) -> tuple[list[list[int]], list[list[int]]]:
     nodes = list(stock.normalize_text(text))
     expected = [stock.get_node_features_idx(i, nodes) for i in range(len(nodes))]
     return expected, [fast.get_node_features_idx(i, nodes) for i in range(len(nodes))]
 
 
-def test_same_features_on_the_training_lines(stock: FeatureExtractor) -> None:
+def test_same_features_on_the_training_lines(stock: FeatureExtractor, fast: SentenceFeatureExtractor) -> None:
     lines = ["".join(line.split()) for line in TRAIN.read_text("utf-8").splitlines()[:40]]
     fired: set[int] = set()
     for line in lines:
-        expected, actual = features_both_ways(stock, line)
+        expected, actual = features_both_ways(stock, fast, line)
         assert actual == expected
         fired.update(index for node in expected for index in node)
     names = {index: name for name, index in stock.feature_to_idx.items()}
@@ -43,8 +49,8 @@ def test_same_features_on_the_training_lines(stock: FeatureExtractor) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "中", "１９９８年", "ａｂ-c.d*e", "江泽民发表新年讲话。"])
-def test_same_features_on_edge_cases(stock: FeatureExtractor, text: str) -> None:
-    expected, actual = features_both_ways(stock, text)
+def test_same_features_on_edge_cases(stock: FeatureExtractor, fast: SentenceFeatureExtractor, text: str) -> None:
+    expected, actual = features_both_ways(stock, fast, text)
     assert actual == expected
 
 
@@ -53,14 +59,27 @@ alphabet = list("中国人民新年讲话发表经济发展改革开放的了和
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=alphabet, max_size=40))
-def test_same_features_on_any_text(stock: FeatureExtractor, text: str) -> None:
-    expected, actual = features_both_ways(stock, text)
+def test_same_features_on_any_text(stock: FeatureExtractor, fast: SentenceFeatureExtractor, text: str) -> None:
+    expected, actual = features_both_ways(stock, fast, text)
     assert actual == expected
 
 
-def test_a_new_sentence_is_never_mistaken_for_the_last(stock: FeatureExtractor) -> None:
-    fast = SentenceFeatureExtractor(stock)
+def test_a_new_sentence_is_never_mistaken_for_the_last(stock: FeatureExtractor, fast: SentenceFeatureExtractor) -> None:
     first = list(stock.normalize_text("新年讲话"))
     fast.get_node_features_idx(0, first)
     second = list(stock.normalize_text("经济发展"))
     assert fast.get_node_features_idx(0, second) == stock.get_node_features_idx(0, second)
+
+
+def test_tables_hold_every_feature(stock: FeatureExtractor, fast: SentenceFeatureExtractor) -> None:
+    held = [index for table in fast.tables.values() for index in table.values()]
+    assert sorted(held) == sorted(set(stock.feature_to_idx.values()) - {0})  # all but the bias $$
+
+
+def test_tables_from_a_sorted_feature_list(stock: FeatureExtractor, fast: SentenceFeatureExtractor) -> None:
+    names = sorted(stock.feature_to_idx)
+    from_list = SentenceFeatureExtractor(stock, features=names)
+    nodes = list(stock.normalize_text("中国人民新年讲话发表经济发展"))
+    renumber = {stock.feature_to_idx[name]: position for position, name in enumerate(names)}
+    expected = [[renumber[i] for i in stock.get_node_features_idx(j, nodes)] for j in range(len(nodes))]
+    assert [from_list.get_node_features_idx(j, nodes) for j in range(len(nodes))] == expected

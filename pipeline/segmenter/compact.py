@@ -92,13 +92,19 @@ def read_raw(folder: Path) -> PkusegModel:
     )
 
 
-def write_raw(model: PkusegModel, folder: Path) -> None:
-    """Write the two files spacy-pkuseg loads (``features.msgpack``, ``weights.npz``)."""
+def write_raw(model: PkusegModel, folder: Path, *, feature_table: bool = True) -> None:
+    """Write the two files spacy-pkuseg loads (``features.msgpack``, ``weights.npz``).
+
+    ``feature_table=False`` writes only the bias feature: for a caller that gives
+    pkuseg another feature extractor built from ``model.features`` in memory,
+    which saves writing and re-reading the whole table at every load.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    table = model.features if feature_table else model.features[:1]
     data = {
         "unigram": sorted(model.words),
         "bigram": [],
-        "feature_to_idx": {feature: index for index, feature in enumerate(model.features)},
+        "feature_to_idx": dict(zip(table, range(len(table)))),
         "tag_to_idx": model.tag_to_idx,
     }
     srsly.write_msgpack(folder / RAW_FEATURES, data)
