@@ -224,6 +224,9 @@ def _leftmost_longest(spans: Iterable[Entity]) -> list[Entity]:
     return kept
 
 
+_HAN_ONLY = re.compile(f"[{HAN}0-9]*")
+
+
 def _overlaps(span: Entity, taken: list[tuple[int, int]]) -> bool:
     return any(span.start < end and start < span.end for start, end in taken)
 
@@ -296,7 +299,17 @@ def merge_entities(
         if (s.label == "DATE" or (s.label == "ORG" and text[s.end - 1] in ORG_FINAL_CHARS)) and s.end - s.start <= 20
     ]
     rule_spans = [
-        next((m for m in longer if m.label == s.label and m.start <= s.start and s.end <= m.end), s)
+        next(
+            (
+                m
+                for m in longer
+                if m.label == s.label
+                and m.start <= s.start
+                and s.end <= m.end
+                and _HAN_ONLY.fullmatch(text[m.start : s.start] + text[s.end : m.end])
+            ),
+            s,
+        )
         for s in rule_spans
     ]
     chosen = _leftmost_longest(rule_spans)
