@@ -81,7 +81,7 @@ class Prelabeler:
                 _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value)
                 for e in doc.ents
             ]
-            quotes += _shift_quotes(doc._.quotes or [], offset)
+            quotes += [_with_record_text(q, document.text) for q in _shift_quotes(doc._.quotes or [], offset)]
             if last:
                 document.entities = entities
                 document.quotes = quotes
@@ -109,6 +109,14 @@ def _shift_quotes(quotes: list[dict[str, Any]], offset: int) -> list[dict[str, A
         return value
 
     return [shift(q) for q in quotes]
+
+
+def _with_record_text(quote: dict[str, Any], text: str) -> dict[str, Any]:
+    """Span texts taken from the record's own text (the model saw the width-folded copy)."""
+    return {
+        key: {**span, "text": text[span["start"] : span["end"]]} if isinstance(span, dict) and "start" in span else span
+        for key, span in quote.items()
+    }
 
 
 def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Prelabeler:

@@ -147,3 +147,16 @@ def test_show_renders_entities_as_html(tmp_path: Path) -> None:
     assert render_html(source, target, limit=1) == 1
     html = target.read_text(encoding="utf-8")
     assert "DATE 2013-04-27" in html and "ORG" in html and "不显示" not in html
+
+
+def test_quote_span_texts_are_slices_of_the_record_text(prelabeler: Prelabeler) -> None:
+    """The model reads width-folded text; quote spans must still quote the record's own characters."""
+    text = "市委书记吴天君指出，全市上下要加快建设，完成全年１２％的增长目标。"
+    document = next(prelabeler.label_documents([Document(id="q", text=text, meta={"date": "2013-04-28"})]))
+    assert document.quotes, "the cue 指出 after a named person is an attribution"
+    for quote in document.quotes:
+        for role in ("speaker", "cue", "content"):
+            span = quote[role]
+            if span is not None:
+                assert span["text"] == text[span["start"] : span["end"]]
+    assert "，" in document.quotes[0]["content"]["text"]
