@@ -144,15 +144,17 @@ def test_report_prints_figures_targets_and_unavailable_parts() -> None:
         "stages": {"segment": _figures(100_000, 2.0, 300), "prelabel": {"error": "RuntimeError: not ready",
                                                                       "load_average_after": [1, 1, 1]}},
         "baselines": {"jieba-cut": _figures(100_000, 1.0, 90)},
-        "chain": {"workers=1": _figures(1_000_000, 40.0, 500)},
-        "ner_variants": None,
+        "chain": {"workers=1": _figures(1_000_000, 40.0, 500), "workers=2": _figures(1_000_000, 25.0, 600)},
+        "ner_variants": {"source": "pipeline/models/ner/variants.json", "rows": [{"name": "cnn-64", "F1": 0.8}]},
         "machine": machine_info(),
         "machine_before": machine_info(),
     }
-    results["summary"] = summarise(results["stages"], results["baselines"], results["chain"], (1,))
+    results["summary"] = summarise(results["stages"], results["baselines"], results["chain"], (1, 2))
     console = Console(record=True, width=220)
     render(results, console)
     text = console.export_text()
     assert "stage segment" in text and "50,000" in text and "25,000" in text
     assert "prelabel unavailable" in text and "RuntimeError: not ready" in text
     assert "0.50×" in text
+    assert "1.60×" in text and "3.20×" in text  # speed-up, and the bound two free cores would give
+    assert "cnn-64" in text and "pipeline/models/ner/variants.json" in text

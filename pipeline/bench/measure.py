@@ -96,12 +96,17 @@ def measure_chain(scans: Path, output: Path, workers: int, segmenter: str | None
     from pipeline.ingest import list_sources
     from pipeline.run import run_chain
 
-    characters = sum(len(path.read_text(encoding="utf-8")) for path in list_sources(scans))
+    raw_characters = sum(len(path.read_text(encoding="utf-8")) for path in list_sources(scans))
     clock = Clock()
     code = run_chain(scans, output, workers=workers, segmenter=segmenter, export=False, force=True)
-    documents = sum(1 for _ in iter_json_lines(output / "prelabeled.jsonl"))
+    seconds, cpu_seconds = time.perf_counter() - clock.started, _cpu_seconds() - clock.cpu_started
+    # Counted on the text the NLP stages saw, like the baselines (raw scans also hold layout spaces).
+    documents = characters = 0
+    for _, obj in iter_json_lines(output / "prelabeled.jsonl"):
+        documents += 1
+        characters += len(obj["text"])
     figures = clock.figures(documents, characters)
-    figures["exit_code"] = code
+    figures.update(seconds=seconds, cpu_seconds=cpu_seconds, raw_characters=raw_characters, exit_code=code)
     figures["cpu_seconds"] += _cpu_seconds(resource.RUSAGE_CHILDREN)
     figures["workers"] = workers
     figures["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

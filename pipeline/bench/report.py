@@ -168,8 +168,9 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
             f"with --segmenter {results['segmenter']}"
         )
     console.print(
-        "chars = characters of each measurement's input (raw scans for ingest, normalize and the chain; "
-        "document text after it). Stage rows exclude model loading ('load s'); chain rows include it. "
+        "chars = characters of each measurement's input: raw scans for ingest and normalize, the document text "
+        "after that; for the chain, the text of the documents it produced (the raw scans are in the JSON). "
+        "Stage rows exclude model loading ('load s'); chain rows include it. "
         "chars/CPU-s counts the CPU time of the process and its workers: the per-core figure."
     )
 
@@ -190,7 +191,7 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
         )
     for key, value in summary.items():
         if key.startswith("speedup_"):
-            count = key.rsplit("_", 1)[-1]
+            count = int(key.rsplit("_", 1)[-1])
             targets.add_row(f"speed-up 1 → {count} workers (wall)", f"≈ {count}×", f"{value:.2f}×")
             efficiency = summary.get(f"cpu_efficiency_1_to_{count}")
             if efficiency is not None:
@@ -208,13 +209,14 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
 
     variants = results.get("ner_variants")
     if variants:
-        ner = Table(title=f"NER choices: speed and quality (from {variants['source']})")
+        ner = Table(title="NER choices: speed and quality")
         columns = list(dict.fromkeys(key for row in variants["rows"] for key in row))
         for column in columns:
             ner.add_column(str(column))
         for row in variants["rows"]:
             ner.add_row(*[str(row.get(column, "")) for column in columns])
         console.print(ner)
+        console.print(f"(figures as given in {variants['source']}, not measured by this run)")
     else:
         console.print(f"NER choices: no speed/quality figures in {_shown(NER_MODEL_DIR)} yet.")
 
