@@ -32,6 +32,17 @@ def char_bigrams(doc: Doc) -> Doc:
     return set_char_bigrams(doc)
 
 
+@Language.factory(
+    "entities_from_tags",
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_entities_from_tags(nlp, name):
+    """``doc.ents`` from a character tagger's BILUO ``token.tag_`` (ill-formed sequences repaired)."""
+    from pipeline.entities.tags import EntitiesFromTags
+
+    return EntitiesFromTags()
+
+
 @Language.factory("entity_rules", default_config={"labels": None})
 def make_entity_rules(nlp, name, labels):  # untyped: confection validates real annotations only
     """Exact rules (dates, percents, organ names, bylines, name lists, titles) merged over the model's ents."""

@@ -75,6 +75,8 @@ def test_numbers(text: str, value: float | None) -> None:
         ("□郑州晚报记者 王继兵", ["郑州晚报"]),
         ("全市上下, 市直有关部门, 各级党委", []),
         ("省重点项目暨产业集聚区建设工作会议", []),
+        ("以色列国防部长莫迪凯和外交部长", []),  # the title 部长, not the ministry
+        ("国防部发言人", ["国防部"]),
     ],
 )
 def test_org_gazetteer_and_suffixes(text: str, orgs: list[str]) -> None:
@@ -118,6 +120,8 @@ def test_enumerated_names(text: str, names: list[str]) -> None:
         ("常务副市长胡荃对全市工作进行了点评", ["胡荃"]),
         ("市长马懿在会上指出", ["马懿"]),
         ("——吴天君", ["吴天君"]),
+        ("记者李刚摄", ["李刚"]),  # a photo credit: 摄 is not part of the name
+        ("记者刘杰报道", ["刘杰"]),
         ("市长在会上指出", []),
         ("委员和代表", []),
     ],

@@ -2,7 +2,8 @@
 
 The text is width-folded (same length, so offsets survive) and tokenised into
 single characters with spaCy's Chinese ``char`` segmenter, the tokenisation the
-shipped model uses.  Labels outside the schema (pd1998's LOC) are dropped.
+shipped model uses.  Each character also gets its BILUO tag (``B-PERSON``, ``O``…)
+as ``tag_``, the target of the character tagger.  Labels outside the schema (pd1998's LOC) are dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+from pipeline.entities.tags import biluo_tags
 from pipeline.entities.text import fold_width
 from pipeline.jsonl import iter_json_lines
 from pipeline.schema import load_schema
@@ -35,6 +37,8 @@ def convert(source: Path, target: Path) -> Counter:
                 spans.append(span)
                 kept[label] += 1
         doc.ents = spacy.util.filter_spans(spans)
+        for token, tag in zip(doc, biluo_tags(doc)):  # the target of the character tagger
+            token.tag_ = tag
         docbin.add(doc)
     target.parent.mkdir(parents=True, exist_ok=True)
     docbin.to_disk(target)

@@ -54,8 +54,9 @@ TITLES = (
     "记者 通讯员 实习生 主持人 负责人 发言人 队长 所长 站长 行长 会长 理事长 检察长 庭长 法官 警官 民警"
 ).split()
 HONORIFICS = "小姐 先生 女士 师傅 老师 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()
-# Characters that, right after a two-character name, usually start the next word (在会上, 对..., 指出).
-AFTER_NAME = set("在说指表强要对和与的是等也就还会讲主出参向为从到带率一同提认介称发作进接视调听看了将已曾又都并以于给把被来去上下今昨明、，,。；;：:（(“\"")
+# Characters that, right after a two-character name, usually start the next word (在会上, 对..., 指出;
+# 摄 and 报 of photo and report credits: 记者李刚摄, 记者刘杰报道).
+AFTER_NAME = set("摄报在说指表强要对和与的是等也就还会讲主出参向为从到带率一同提认介称发作进接视调听看了将已曾又都并以于给把被来去上下今昨明、，,。；;：:（(“\"")
 # Surnames that are too often ordinary words to trust after a title without other evidence.
 WEAK_SURNAMES = set("和于向时党都信由平国来公相门原明全应那但利万文成高关安常方程金石白华龙")
 
@@ -96,7 +97,13 @@ def _org_patterns() -> list[re.Pattern[str]]:
 
 
 def find_orgs(text: str) -> list[Entity]:
-    spans = [Entity(m.start(), m.end(), "ORG") for p in _org_patterns() for m in p.finditer(text)]
+    spans = [
+        Entity(m.start(), m.end(), "ORG")
+        for p in _org_patterns()
+        for m in p.finditer(text)
+        # 国防部长, 外交部长: the title 部长, not the ministry (国防部 is ORG 1 time in 38 in pd1998 train).
+        if not (text[m.end() - 1] == "部" and text[m.end() : m.end() + 1] == "长")
+    ]
     return _leftmost_longest(spans)
 
 

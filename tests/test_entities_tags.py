@@ -1,0 +1,77 @@
+"""The BILUO decoder behind ``entities_from_tags``: well-formed sequences read back exactly, ill-formed ones repaired."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from hypothesis import given
+from hypothesis import strategies as st
+
+import pipeline.components  # noqa: F401  (registers entities_from_tags)
+from pipeline.entities.tags import biluo_tags, spans_from_tags
+from pipeline.schema import load_schema
+
+LABELS = load_schema().entity_labels
+
+
+@pytest.mark.parametrize(
+    ("tags", "spans"),
+    [
+        ([], []),
+        (["O", "O"], []),
+        (["B-PERSON", "I-PERSON", "L-PERSON", "O", "U-ORG"], [(0, 3, "PERSON"), (4, 5, "ORG")]),
+        (["B-DATE", "L-DATE", "B-DATE", "L-DATE"], [(0, 2, "DATE"), (2, 4, "DATE")]),
+        # ill-formed: I/L without an open entity start one; a label change closes the open one
+        (["O", "I-ORG", "L-ORG"], [(1, 3, "ORG")]),
+        (["L-PERSON", "O"], [(0, 1, "PERSON")]),
+        (["B-ORG", "I-ORG", "L-PERSON"], [(0, 2, "ORG"), (2, 3, "PERSON")]),
+        (["B-ORG", "I-ORG"], [(0, 2, "ORG")]),  # runs to the end
+        (["B-ORG", "O", "L-ORG"], [(0, 1, "ORG"), (2, 3, "ORG")]),
+        (["B-ORG", "U-DATE"], [(0, 1, "ORG"), (1, 2, "DATE")]),
+    ],
+)
+def test_spans_from_tags(tags: list[str], spans: list[tuple[int, int, str]]) -> None:
+    assert spans_from_tags(tags) == spans
+
+
+def _ents(length: int) -> st.SearchStrategy[list[tuple[int, int, str]]]:
+    """Disjoint entity spans over ``length`` tokens."""
+    return st.lists(st.tuples(st.integers(0, length), st.integers(1, 4), st.sampled_from(LABELS))).map(
+        lambda items: _disjoint(items, length)
+    )
+
+
+def _disjoint(items: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, str]]:
+    kept: list[tuple[int, int, str]] = []
+    for start, width, label in sorted(items):
+        end = min(start + width, length)
+        if start < end and (not kept or start >= kept[-1][1]):
+            kept.append((start, end, label))
+    return kept
+
+
+@given(st.integers(0, 30).flatmap(lambda n: st.tuples(st.just(n), _ents(n))))
+def test_well_formed_tags_read_back_to_the_entities(case: tuple[int, list[tuple[int, int, str]]]) -> None:
+    length, ents = case
+    doc = spacy.blank("zh")("字" * length)
+    doc.ents = [spacy.tokens.Span(doc, start, end, label=label) for start, end, label in ents]
+    assert spans_from_tags(biluo_tags(doc)) == ents
+
+
+@given(st.lists(st.sampled_from(["O"] + [f"{m}-{label}" for m in "BILU" for label in LABELS]), max_size=40))
+def test_any_tag_sequence_gives_disjoint_spans_inside_the_sequence(tags: list[str]) -> None:
+    spans = spans_from_tags(tags)
+    assert all(0 <= start < end <= len(tags) for start, end, _ in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert {label for _, _, label in spans} <= set(LABELS)
+    assert sum(end - start for start, end, _ in spans) == sum(tag != "O" for tag in tags)
+
+
+def test_component_sets_doc_ents_from_token_tags() -> None:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("entities_from_tags")
+    doc = nlp.make_doc("市长马懿在会上")
+    for token, tag in zip(doc, ["O", "O", "B-PERSON", "L-PERSON", "O", "O", "O"]):
+        token.tag_ = tag
+    doc = nlp.get_pipe("entities_from_tags")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("马懿", "PERSON")]
