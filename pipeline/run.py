@@ -430,11 +430,8 @@ def _complete_line_ends(path: Path) -> Iterator[tuple[int, str]]:
             yield offset, record_id
 
 
-def resume_partials(partials: list[Path]) -> tuple[int, Path]:
-    """Cut every partial artefact back to the documents complete in all of them; return how many.
-
-    Also returns the partial whose ids tell which input documents are done.
-    """
+def resume_partials(partials: list[Path]) -> int:
+    """Cut every partial artefact back to the documents complete in all of them; return how many."""
     counts = []
     for path in partials:
         counts.append(sum(1 for _ in _complete_line_ends(path)) if path.exists() else 0)
@@ -450,7 +447,7 @@ def resume_partials(partials: list[Path]) -> tuple[int, Path]:
             end = offset
         with open(path, "r+b") as handle:
             handle.truncate(end)
-    return done, partials[0]
+    return done
 
 
 def skip_done(lines: Iterable[tuple[str, str]], done: int, partial: Path) -> Iterator[tuple[str, str]]:
@@ -514,7 +511,7 @@ def run_chain(
     done = 0
     previous = _read_json(output_dir / CHECKPOINT)
     if previous == checkpoint and not force and all(path.exists() for path in partials):
-        done, _ = resume_partials(partials)
+        done = resume_partials(partials)
         console.print(f"[cyan]resuming[/cyan] from {active[0].name}: {done} document(s) already done")
     else:
         for path in partials:
