@@ -150,6 +150,19 @@ def test_merge_prefers_rules_strips_titles_and_propagates_names() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("邓小平同志指出。高举邓小平理论伟大旗帜,邓小平说", ["邓小平", "邓小平"]),
+        ("丰田说。丰田公司在日本,丰田人说,丰田集团", ["丰田"]),
+    ],
+)
+def test_names_are_not_propagated_into_longer_names(text: str, names: list[str]) -> None:
+    model = [Entity(0, len(names[0]), "PERSON")]
+    merged = merge_entities(text, model, {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
+
+
 def test_merge_emits_only_schema_labels() -> None:
     text = "市委书记吴天君昨晚说,增长12%。"
     merged = merge_entities(text, [Entity(0, 2, "LOC"), Entity(0, 2, "GPE")], {}, LABELS)

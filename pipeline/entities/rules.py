@@ -258,10 +258,18 @@ def _trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
     return span
 
 
+# A name followed by these is part of another thing's name (邓小平理论, 丰田公司, 桂光集团).
+_NOT_AFTER_PERSON = re.compile("公司|集团|理论|思想|主义|家族|有限|工业|制衣|厂|人")
+
+
 def _propagate(text: str, names: set[str], label: str) -> list[Entity]:
     found = []
     for name in names:
-        found += [Entity(m.start(), m.end(), label) for m in re.finditer(re.escape(name), text)]
+        found += [
+            Entity(m.start(), m.end(), label)
+            for m in re.finditer(re.escape(name), text)
+            if label != "PERSON" or not _NOT_AFTER_PERSON.match(text, m.end())
+        ]
     return found
 
 
