@@ -86,6 +86,7 @@ _PD1998_NOT_ORG = re.compile(
 
 
 _RANGE_JOINERS = set("-—–~～至到")
+_EVENING = re.compile("晚(?![上会间饭餐报霞年辈])")
 
 
 def _join_ranges(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -107,13 +108,15 @@ def _join_ranges(text: str, spans: Iterable[Span]) -> list[Span]:
 def guideline_adjusted(text: str, spans: Iterable[Span]) -> set[Span]:
     """Spans minus those where pd1998 and the guidelines are known to disagree.
 
-    Ranges joined into one span (1月19日至24日, 20%—25%); vague time words (目前: DATE in
+    Ranges joined into one span (1月19日至24日, 20%—25%); 27日晚 one DATE; vague time words (目前: DATE in
     pd1998, not under the guidelines), 全年 (never DATE in
     pd1998: 0 of 50 in train), 百分点/成 (not PERCENT in pd1998), bare organs, abbreviations
     and newspaper titles (never ORG in pd1998).
     """
     kept = set()
     for start, end, label in _join_ranges(text, spans):
+        if label == "DATE" and text[end - 1 : end] == "日" and _EVENING.match(text, end):
+            end += 1  # 27日晚 is one DATE; pd1998 leaves 晚 out (14日 / 晚)
         piece = text[start:end]
         if label == "DATE" and (piece in VAGUE_TIME_WORDS or piece == "全年"):
             continue
