@@ -33,6 +33,9 @@ def test_gold_spans_reads_both_formats_and_drops_other_labels() -> None:
         ("省委", (0, 2, "ORG"), False),
         ("人民日报", (0, 4, "ORG"), False),
         ("国务院", (0, 3, "ORG"), True),
+        ("省政协", (0, 3, "ORG"), False),
+        ("自治区党委", (0, 5, "ORG"), False),
+        ("福建省政协", (0, 5, "ORG"), True),
     ],
 )
 def test_guideline_adjusted_removes_only_known_differences(text: str, span: tuple, kept: bool) -> None:
@@ -56,3 +59,16 @@ def test_guideline_adjusted_joins_ranges_like_the_guidelines() -> None:
     text = "1月19日至24日,增产10%—30%"
     gold = [(0, 5, "DATE"), (6, 9, "DATE"), (12, 15, "PERCENT"), (16, 19, "PERCENT")]
     assert guideline_adjusted(text, gold) == {(0, 9, "DATE"), (12, 19, "PERCENT")}
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "adjusted"),
+    [
+        ("15日晚在京举行", (0, 3, "DATE"), (0, 4, "DATE")),  # pd1998 leaves 晚 out; the guidelines keep it
+        ("15日晚在京举行", (0, 4, "DATE"), (0, 4, "DATE")),
+        ("16日晚上到", (0, 3, "DATE"), (0, 3, "DATE")),  # 晚上 is not 晚
+        ("节日晚会", (0, 2, "DATE"), (0, 2, "DATE")),
+    ],
+)
+def test_guideline_adjusted_keeps_the_evening_in_a_date(text: str, span: tuple, adjusted: tuple) -> None:
+    assert guideline_adjusted(text, [span]) == {adjusted}
