@@ -43,7 +43,34 @@ def places() -> list[str]:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """A regex matching any of ``words``, longest first, as a prefix tree (中(?:共中央|国)...).
+
+    Python's ``re`` tries a flat alternation word by word at every position; factored
+    by shared prefixes it rejects a position after one character, which makes the
+    gazetteer patterns several times faster with the same matches.
+    """
+    return _prefix_tree_pattern(frozenset(words))
+
+
+@lru_cache(maxsize=64)
+def _prefix_tree_pattern(words: frozenset[str]) -> str:
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _tree_regex(tree)
+
+
+def _tree_regex(node: dict) -> str:
+    branches = [re.escape(ch) + _tree_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word ends here: the longer continuations are optional, tried first
+        return f"(?:{body})?"
+    return body
 
 
 # Titles that precede a name (市委书记吴天君, 常务副市长胡荃); longest first in the regex.
