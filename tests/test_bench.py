@@ -126,6 +126,7 @@ def test_summary_gives_ratios_speedup_and_memory_growth() -> None:
         ({"variants.json": json.dumps({"variants": [{"name": "char cnn", "chars/s": 21000, "F1": 0.81}]})}, 1),
         ({"MODEL_CARD.md": "# NER\n\n| variant | F1 | chars/s |\n|---|---|---|\n| a | 0.8 | 30,000 |\n"
                            "| b | 0.7 | 60,000 |\n\n| other | table |\n|---|---|\n| x | y |\n"}, 2),
+        ({"MODEL_CARD.md": "| variant | dev ents_f | model chars/CPU-s |\n|---|---|---|\n| B | 0.844 | 31,023 |\n"}, 1),
         ({"MODEL_CARD.md": "# NER\n\n| label | F1 |\n|---|---|\n| PERSON | 0.9 |\n"}, 0),
         ({}, 0),
     ],

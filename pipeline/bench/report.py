@@ -25,7 +25,7 @@ from pipeline.jsonl import write_json
 from pipeline.run import PACKAGE_DIR, REPO_DIR
 
 NER_MODEL_DIR = PACKAGE_DIR / "models" / "ner"
-SPEED_WORDS = re.compile(r"chars?/s|speed|per second|throughput", re.IGNORECASE)
+SPEED_WORDS = re.compile(r"chars?/(cpu-)?s|speed|per second|throughput", re.IGNORECASE)
 
 
 def _git(*args: str) -> str | None:
