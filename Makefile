@@ -86,7 +86,7 @@ eval-quotes: $(STAMP)  ## quote attribution P/R/F1 and slogans taken for speech,
 
 # Word segmentation model (pkuseg, trained here on People's Daily 1998; see pipeline/models/pkuseg/MODEL_CARD.md).
 SEG_MODEL ?= pipeline/models/pkuseg
-SEG_ITERATIONS ?= 16
+SEG_ITERATIONS ?= 20
 SEG_MIN_WEIGHT ?= 0.02
 SEG_QUANTISE ?= int8
 .PHONY: train-segmenter
