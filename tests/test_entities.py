@@ -132,7 +132,7 @@ def test_title_and_name(text: str, names: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "names"),
-    [("黄小姐告诉记者", ["黄"]), ("林先生说", ["林"]), ("欧阳女士说", ["欧阳"]), ("王小明先生", []), ("小姐", [])],
+    [("黄小姐告诉记者", ["黄"]), ("林先生说", ["林"]), ("王大夫说", ["王"]), ("欧阳女士说", ["欧阳"]), ("王小明先生", []), ("小姐", [])],
 )
 def test_honorific_surname_alone(text: str, names: list[str]) -> None:
     assert texts(text, find_honorific_surnames(text)) == names

@@ -80,7 +80,7 @@ TITLES = (
     "常委 委员 董事长 总经理 副总经理 经理 院长 副院长 校长 副校长 教授 研究员 总裁 司令员 政委 大使 "
     "记者 通讯员 实习生 主持人 负责人 发言人 队长 所长 站长 行长 会长 理事长 检察长 庭长 法官 警官 民警"
 ).split()
-HONORIFICS = "小姐 先生 女士 师傅 老师 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()
+HONORIFICS = "小姐 先生 女士 师傅 老师 大夫 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()
 # Characters that, right after a two-character name, usually start the next word (在会上, 对..., 指出;
 # 摄 and 报 of photo and report credits: 记者李刚摄, 记者刘杰报道).
 AFTER_NAME = set("摄报在说指表强要对和与的是等也就还会讲主出参向为从到带率一同提认介称发作进接视调听看了将已曾又都并以于给把被来去上下今昨明、，,。；;：:（(“\"")
