@@ -33,6 +33,8 @@ test: $(STAMP) $(DOCCANO_STAMP)  ## run the test suite (pytest's "no tests" exit
 	$(BIN)/python -m pytest -q tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
+eval: eval-seg eval-ner eval-quotes  ## all quality figures on the development data
+
 show: $(STAMP)  ## render corpus/prelabeled.jsonl as HTML with displaCy
 	$(BIN)/corpusprep show --input $(OUTPUT)/prelabeled.jsonl --output $(OUTPUT)/prelabeled.html
 
