@@ -21,6 +21,7 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 
+from pipeline.metrics import precision_recall_f1
 from pipeline.quotes.attribute import attribute_quotes
 
 GOLD_FILE = Path(__file__).resolve().parents[2] / "annotation_schema" / "gold" / "quotes_gold.jsonl"
@@ -43,16 +44,15 @@ class Scores:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[0]
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[2]
 
 
 def same_speaker(gold: str | None, predicted: str | None) -> bool:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.metrics import precision_recall_f1
+
 
 @dataclass(frozen=True)
 class Score:
@@ -24,16 +26,15 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
+        return precision_recall_f1(self.correct, self.predicted, self.gold)[0]
 
     @property
     def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 0.0
+        return precision_recall_f1(self.correct, self.predicted, self.gold)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return precision_recall_f1(self.correct, self.predicted, self.gold)[2]
 
 
 def word_spans(words: Iterable[str]) -> set[tuple[int, int]]:
