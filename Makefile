@@ -75,9 +75,12 @@ NER_MODEL := pipeline/models/ner
 $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(DATA)/train.jsonl $(DATA)/dev.jsonl pipeline/entities/corpus.py | $(STAMP)
 	$(BIN)/python -m pipeline.entities.corpus $(DATA)/train.jsonl $(NER_WORK)/train.spacy $(DATA)/dev.jsonl $(NER_WORK)/dev.spacy
 
-train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy  ## train the NER model on pd1998 (spacy train) and ship model-best into the package
+train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy  ## train the NER tagger on pd1998 (spacy train, two stages) and ship model-best into the package
 	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/components.py \
-	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy
+	  --output $(NER_WORK)/stage1 --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy
+	$(BIN)/python -m spacy train pipeline/configs/ner_finetune.cfg --code pipeline/components.py \
+	  --output $(NER_WORK)/output --paths.warm_start $(NER_WORK)/stage1/model-best \
+	  --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy
 	$(BIN)/python -m pipeline.entities.ship $(NER_WORK)/output/model-best $(NER_MODEL)
 
 eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev and the modern gold set

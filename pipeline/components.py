@@ -33,6 +33,27 @@ def char_bigrams(doc: Doc) -> Doc:
 
 
 @Language.factory(
+    "biluo_tagger",
+    assigns=["token.tag"],
+    default_config={
+        "model": {"@architectures": "spacy.Tagger.v2", "nO": None, "normalize": False},
+        "overwrite": False,
+        "scorer": {"@scorers": "spacy.tagger_scorer.v1"},
+        "neg_prefix": "!",
+        "label_smoothing": 0.0,
+    },
+    default_score_weights={"tag_acc": 1.0},
+)
+def make_biluo_tagger(nlp, name, model, overwrite, scorer, neg_prefix, label_smoothing):
+    """spaCy's tagger for per-character BILUO tags, decoding only well-formed tag sequences (Viterbi)."""
+    from pipeline.entities.tags import BiluoTagger
+
+    return BiluoTagger(
+        nlp.vocab, model, name, overwrite=overwrite, scorer=scorer, neg_prefix=neg_prefix, label_smoothing=label_smoothing
+    )
+
+
+@Language.factory(
     "entities_from_tags",
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pipeline.components  # noqa: F401  (registers entities_from_tags)
-from pipeline.entities.tags import biluo_tags, spans_from_tags
+from pipeline.entities.tags import best_biluo_path, biluo_tags, spans_from_tags
 from pipeline.schema import load_schema
 
 LABELS = load_schema().entity_labels
@@ -75,3 +75,47 @@ def test_component_sets_doc_ents_from_token_tags() -> None:
         token.tag_ = tag
     doc = nlp.get_pipe("entities_from_tags")(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("马懿", "PERSON")]
+
+
+TAGS = tuple(sorted(["O"] + [f"{m}-{label}" for m in "BILU" for label in LABELS]))
+
+
+def _well_formed(tags: list[str]) -> bool:
+    """Every B/I is followed by I/L of its label, every I/L follows B/I of its label."""
+    previous = "O"
+    for tag in tags + ["O"]:
+        move, _, label = tag.partition("-")
+        continues = previous[0] in "BI"
+        if continues != (move in ("I", "L")) or (continues and previous.partition("-")[2] != label):
+            return False
+        previous = tag
+    return True
+
+
+@given(st.lists(st.lists(st.floats(-5, 5), min_size=len(TAGS), max_size=len(TAGS)), max_size=25))
+def test_best_path_is_always_well_formed(rows: list[list[float]]) -> None:
+    import numpy
+
+    scores = numpy.array(rows, dtype="float32").reshape(len(rows), len(TAGS))
+    tags = [TAGS[i] for i in best_biluo_path(scores, TAGS)]
+    assert len(tags) == len(rows)
+    assert _well_formed(tags)
+
+
+def test_best_path_keeps_a_well_formed_argmax_and_mends_a_broken_name() -> None:
+    import numpy
+
+    def scores(best: list[str], second: dict[int, str] | None = None) -> numpy.ndarray:
+        table = numpy.full((len(best), len(TAGS)), -4.0, dtype="float32")
+        for i, tag in enumerate(best):
+            table[i, TAGS.index(tag)] = 2.0
+        for i, tag in (second or {}).items():
+            table[i, TAGS.index(tag)] = 1.5
+        return table
+
+    kept = ["O", "B-ORG", "I-ORG", "L-ORG", "U-PERSON"]
+    assert [TAGS[i] for i in best_biluo_path(scores(kept), TAGS)] == kept
+    # 中国新星石油公司 with one middle character guessed O: one ORG, not two pieces
+    broken = ["B-ORG", "I-ORG", "O", "I-ORG", "L-ORG"]
+    mended = best_biluo_path(scores(broken, {2: "I-ORG"}), TAGS)
+    assert [TAGS[i] for i in mended] == ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "L-ORG"]

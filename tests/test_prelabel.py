@@ -90,7 +90,9 @@ def test_label_documents_streams_and_keeps_records(prelabeler: Prelabeler) -> No
 def test_offsets_survive_characters_outside_the_bmp(prelabeler: Prelabeler, prefix: str) -> None:
     text = prefix + "市委书记吴天君昨晚说,增长１２％。"
     entities = prelabeler.label_text(text, {"date": "2013-04-28"})
-    assert {(e["text"], e["label"]) for e in entities} >= {("市委", "ORG"), ("吴天君", "PERSON"), ("１２％", "PERCENT")}
+    assert {(e["text"], e["label"]) for e in entities} >= {("吴天君", "PERSON"), ("１２％", "PERCENT")}
+    # 市委, or 𠮷市委 when the rare character touches it (read as a place name, like 郑州市委)
+    assert any(e["label"] == "ORG" and e["text"].endswith("市委") and e["end"] == text.index("书记") for e in entities)
     for entity in entities:
         assert text[entity["start"] : entity["end"]] == entity["text"]
 

@@ -16,7 +16,7 @@ import srsly
 
 def ship(source: Path, target: Path) -> None:
     if target.exists():
-        for name in ("config.cfg", "meta.json", "tokenizer", "tok2vec", "ner", "vocab"):
+        for name in ("config.cfg", "meta.json", "tokenizer", "tok2vec", "ner", "tagger", "vocab"):
             path = target / name
             if path.is_dir():
                 shutil.rmtree(path)
@@ -27,8 +27,8 @@ def ship(source: Path, target: Path) -> None:
     meta = srsly.read_json(meta_path)
     meta.update(
         name="corpusprep_ner_zh",
-        description="Character-token NER (PERSON, ORG, DATE, PERCENT) trained on People's Daily 1998-01 days 1-15; "
-        "see MODEL_CARD.md.",
+        description="Character-token NER (PERSON, ORG, DATE, PERCENT): a per-character BILUO tagger trained on "
+        "People's Daily 1998-01 days 1-15; see MODEL_CARD.md.",
         license="research use with attribution (PKU ICL / Fujitsu People's Daily corpus terms)",
     )
     srsly.write_json(meta_path, meta)

@@ -1,16 +1,21 @@
-"""Entities from per-character BILUO tags: the decoder behind the ``entities_from_tags`` factory.
+"""Entities from per-character BILUO tags: the ``biluo_tagger`` and ``entities_from_tags`` factories.
 
 A softmax tagger over character tokens is much cheaper than a transition-based
-parser, but it predicts each tag on its own, so its sequence can be ill-formed
-(``I-ORG`` after ``O``, ``L-PERSON`` inside an ORG).  The decoder repairs it the
-usual way: a B/I/L that does not continue an open entity of the same label opens
-one, any O, U, B or label change closes the open one.
+parser, but it predicts each tag on its own, so its argmax sequence can be
+ill-formed (``I-ORG`` after ``O``: a long name broken into pieces).  ``BiluoTagger``
+is spaCy's tagger whose guesses are, where the argmax is ill-formed, the best
+well-formed BILUO path (Viterbi over the tag scores).  ``spans_from_tags`` still
+repairs any sequence the usual way (a B/I/L that does not continue an open entity
+of its label opens one), so tags from elsewhere are safe too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
+import numpy
+from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span
 from spacy.training import Example, offsets_to_biluo_tags
 
@@ -59,3 +64,57 @@ class EntitiesFromTags:
         from spacy.scorer import get_ner_prf
 
         return get_ner_prf(examples)
+
+
+@lru_cache(maxsize=8)
+def _transitions(labels: tuple[str, ...]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Allowed BILUO moves as additive penalties: ``(previous x next, first tag, last tag)``."""
+    moves = [label.partition("-") for label in labels]
+    closed = numpy.array([m in ("O", "L", "U") or not sep for m, sep, _ in moves])  # an entity may start next
+    opens = numpy.array([m in ("O", "B", "U") or not sep for m, sep, _ in moves])  # may follow a closed tag
+    allowed = numpy.zeros((len(labels), len(labels)), dtype=bool)
+    for i, (move, _, label) in enumerate(moves):
+        if closed[i]:
+            allowed[i] = opens
+        else:  # B-X or I-X continues with I-X or L-X
+            allowed[i] = [m in ("I", "L") and lab == label for m, _, lab in moves]
+    penalty = numpy.where(allowed, 0.0, -numpy.inf)
+    return penalty, numpy.where(opens, 0.0, -numpy.inf), numpy.where(closed, 0.0, -numpy.inf)
+
+
+def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.ndarray:
+    """Tag ids: the argmax where it is well-formed, else the best well-formed path (Viterbi)."""
+    guesses = scores.argmax(axis=1)
+    if not len(guesses):
+        return guesses
+    penalty, first, last = _transitions(labels)
+    if (
+        first[guesses[0]] == 0
+        and last[guesses[-1]] == 0
+        and not numpy.isinf(penalty[guesses[:-1], guesses[1:]]).any()
+    ):
+        return guesses
+    if (scores >= 0).all() and numpy.allclose(scores.sum(axis=1), 1.0):
+        log_probs = numpy.log(numpy.maximum(scores, 1e-12))
+    else:  # logits: log-softmax
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        log_probs = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
+    best = log_probs[0] + first
+    back = numpy.zeros(log_probs.shape, dtype=numpy.int64)
+    for i in range(1, len(log_probs)):
+        candidates = best[:, None] + penalty
+        back[i] = candidates.argmax(axis=0)
+        best = candidates[back[i], numpy.arange(len(labels))] + log_probs[i]
+    path = numpy.empty(len(log_probs), dtype=numpy.int64)
+    path[-1] = int((best + last).argmax())
+    for i in range(len(log_probs) - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
+class BiluoTagger(Tagger):
+    """spaCy's tagger, decoding BILUO tags into well-formed sequences."""
+
+    def _scores2guesses(self, scores):  # untyped like the method it overrides
+        labels = self.labels
+        return [best_biluo_path(numpy.asarray(getattr(s, "get", lambda: s)()), labels) for s in scores]
