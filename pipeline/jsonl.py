@@ -74,8 +74,16 @@ def current_umask() -> int:
     return mask
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dump_line(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _ENCODER.encode(obj) + "\n"
+
+
+def dump_document(doc: Document) -> str:
+    """One artefact line for ``doc`` (serialised straight from its fields, no copy)."""
+    return _ENCODER.encode(doc.json_fields()) + "\n"
 
 
 def write_documents(path: Path, documents: Iterable[Document]) -> int:
@@ -83,7 +91,7 @@ def write_documents(path: Path, documents: Iterable[Document]) -> int:
     count = 0
     with atomic_writer(path) as handle:
         for doc in documents:
-            handle.write(dump_line(doc.to_dict()))
+            handle.write(dump_document(doc))
             count += 1
     return count
 

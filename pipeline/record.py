@@ -8,7 +8,8 @@ indices into ``Document.text`` (end exclusive).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import copy
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -55,7 +56,38 @@ class Document:
     review: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """An independent plain copy (as ``dataclasses.asdict`` gives, without its per-value overhead)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "meta": _plain_copy(self.meta),
+            "offsets": list(self.offsets),
+            "edits": [_edit_dict(edit) for edit in self.edits],
+            "blocks": [_block_dict(block) for block in self.blocks],
+            "tokens": _plain_copy(self.tokens),
+            "entities": _plain_copy(self.entities),
+            "quotes": _plain_copy(self.quotes),
+            "review": _plain_copy(self.review),
+        }
+
+    def json_fields(self) -> dict[str, Any]:
+        """The fields as a shallow dict in field order, sharing the document's lists: only for serialising.
+
+        Writing millions of artefact lines, a deep copy per document (``to_dict``)
+        would cost more than the JSON encoding itself.
+        """
+        return {
+            "id": self.id,
+            "text": self.text,
+            "meta": self.meta,
+            "offsets": self.offsets,
+            "edits": [_edit_dict(edit) for edit in self.edits],
+            "blocks": [_block_dict(block) for block in self.blocks],
+            "tokens": self.tokens,
+            "entities": self.entities,
+            "quotes": self.quotes,
+            "review": self.review,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
@@ -71,3 +103,31 @@ class Document:
         kwargs["edits"] = [e if isinstance(e, Edit) else Edit(**e) for e in kwargs.get("edits") or []]
         kwargs["blocks"] = [b if isinstance(b, Block) else Block(**b) for b in kwargs.get("blocks") or []]
         return cls(**kwargs)
+
+
+def _edit_dict(edit: Edit | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(edit, Edit):
+        return {"kind": edit.kind, "raw_start": edit.raw_start, "raw_end": edit.raw_end, "replacement": edit.replacement}
+    return _plain_copy(edit)
+
+
+def _block_dict(block: Block | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(block, Block):
+        return {"kind": block.kind, "start": block.start, "end": block.end}
+    return _plain_copy(block)
+
+
+def _plain_copy(value: Any) -> Any:
+    """Deep copy of JSON-like data, converting dataclasses as ``asdict`` does."""
+    kind = type(value)
+    if kind is dict:
+        return {_plain_copy(k): _plain_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(_plain_copy(item) for item in value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)

@@ -40,7 +40,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import pipeline
-from pipeline.jsonl import atomic_writer, dump_line, read_documents, write_json
+from pipeline.jsonl import atomic_writer, dump_document, read_documents, write_json
 from pipeline.record import Document
 
 console = Console(stderr=True)
@@ -131,7 +131,7 @@ def run_ingest(input_dir: Path, output: Path) -> int:
     documents, skipped = ingest_sources(input_dir, output.parent)
     with atomic_writer(output) as handle:
         for doc in documents:
-            handle.write(dump_line(doc.to_dict()))
+            handle.write(dump_document(doc))
     return _finish_skipped(output.parent, skipped)
 
 
@@ -147,7 +147,7 @@ def run_stream_stage(
     with progress_bar() as progress, atomic_writer(output) as handle:
         task = progress.add_task(name, total=None)
         for doc in stage(read_documents(input)):
-            handle.write(dump_line(doc.to_dict()))
+            handle.write(dump_document(doc))
             progress.advance(task)
 
 
@@ -222,7 +222,7 @@ def _process_chunk(lines: list[str]) -> list[list[str]]:
             docs = list(stage(docs))
             if len(docs) != len(lines):
                 raise RuntimeError(f"a stage returned {len(docs)} documents for {len(lines)}")
-            out.append([dump_line(doc.to_dict()) for doc in docs])
+            out.append([dump_document(doc) for doc in docs])
     return out
 
 
@@ -524,7 +524,7 @@ def run_chain(
     skipped: list[dict] = []
     if first == 0:
         documents, skipped = ingest_sources(input_dir, output_dir)
-        inputs: Iterator[tuple[str, str]] = ((doc.id, dump_line(doc.to_dict())) for doc in documents)
+        inputs: Iterator[tuple[str, str]] = ((doc.id, dump_document(doc)) for doc in documents)
     else:
         inputs = _artefact_lines(output_dir / plans[first - 1].path)
     budget = Budget(skip_done(inputs, done, partials[0]), pause_after)

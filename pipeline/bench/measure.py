@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.jsonl import atomic_writer, dump_line, iter_json_lines, read_documents
+from pipeline.jsonl import atomic_writer, dump_document, iter_json_lines, read_documents
 from pipeline.record import Document
 
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*")
@@ -74,7 +74,7 @@ def measure_stage(name: str, source: Path, output: Path, segmenter: str | None) 
     clock.start()
     with atomic_writer(output) as handle:
         for doc in stage(counted):
-            handle.write(dump_line(doc.to_dict()))
+            handle.write(dump_document(doc))
     return clock.figures(counted.documents, counted.characters)
 
 
