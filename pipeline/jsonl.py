@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from json.decoder import scanstring
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,11 +26,33 @@ class RecordError(ValueError):
         self.path, self.line, self.reason = path, line, reason
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_number, object)`` for each non-blank line, streaming."""
+ID_PREFIX = '{"id":"'
+
+
+def leading_id(line: str) -> str | None:
+    """The record id of a line that starts with it (as this module writes them), without parsing the rest."""
+    if not line.startswith(ID_PREFIX):
+        return None
+    try:
+        return scanstring(line, len(ID_PREFIX))[0]
+    except ValueError:
+        return None
+
+
+def iter_json_lines(
+    path: Path, *, keep_id: Callable[[str], bool] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line, streaming.
+
+    With ``keep_id``, lines whose leading id it rejects are passed over unparsed
+    (decoding per-character offsets is most of the cost of reading a record); it
+    is a pre-filter only: a line without a leading id is always yielded.
+    """
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
+                continue
+            if keep_id is not None and (doc_id := leading_id(line)) is not None and not keep_id(doc_id):
                 continue
             try:
                 obj = json.loads(line)
@@ -40,9 +63,9 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, obj
 
 
-def read_documents(path: Path) -> Iterator[Document]:
-    """Stream the documents of a JSONL artefact."""
-    for number, obj in iter_json_lines(path):
+def read_documents(path: Path, *, keep_id: Callable[[str], bool] | None = None) -> Iterator[Document]:
+    """Stream the documents of a JSONL artefact (only those whose id ``keep_id`` accepts, if given)."""
+    for number, obj in iter_json_lines(path, keep_id=keep_id):
         try:
             yield Document.from_dict(obj)
         except (TypeError, ValueError) as exc:

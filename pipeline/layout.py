@@ -86,7 +86,8 @@ def printed_widths(doc: Document) -> list[float]:
     were full-width, which matters when a line's width is compared with the column's.
     """
     folded = {edit.raw_start for edit in doc.edits if edit.kind == "fullwidth_to_halfwidth"}
-    return [1.0 if raw in folded else display_width(ch) for ch, raw in zip(doc.text, doc.offsets)]
+    # display_width inlined for single characters: this runs once per character of every document.
+    return [1.0 if raw in folded or not " " <= ch <= "~" else 0.5 for ch, raw in zip(doc.text, doc.offsets)]
 
 
 
@@ -260,7 +261,7 @@ class ColumnGrid:
 
 
 def char_widths(line: str) -> list[float]:
-    return [display_width(ch) for ch in line]
+    return [0.5 if " " <= ch <= "~" else 1.0 for ch in line]
 
 
 def _clusters(positions: list[float], tolerance: float) -> list[list[float]]:

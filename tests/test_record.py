@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
+
+import pytest
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.jsonl import dump_document, dump_line
+from pipeline.jsonl import RecordError, dump_document, dump_line, leading_id, read_documents
 from pipeline.record import Block, Document, Edit
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=5)
@@ -75,3 +78,31 @@ def test_to_dict_shares_nothing_mutable_with_the_document() -> None:
     assert doc.quotes == [{"start": 0, "end": 1}]
     assert doc.review == {"status": "open"}
     assert doc.edits[0].kind == "dehyphen"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('{"id":"a1","text":"x"}', "a1"),
+        ('{"id":"\\u4eba\\"q","text":"x"}', '人"q'),
+        ('{"text":"x","id":"a1"}', None),
+        ('{"id": "a1"}', None),
+        ('{"id":7}', None),
+        ('{"id":"unterminated', None),
+    ],
+)
+def test_leading_id(line: str, expected: str | None) -> None:
+    assert leading_id(line) == expected
+
+
+def test_keep_id_passes_over_rejected_lines_and_keeps_lines_without_a_leading_id(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    docs = [Document(id=f"d{i}", text="甲" * i, offsets=list(range(i))) for i in range(6)]
+    lines = [dump_document(doc) for doc in docs]
+    lines[4] = json.dumps({"text": docs[4].text, "id": docs[4].id}) + "\n"  # id not first: cannot be pre-filtered
+    lines[5] = '{"id":"d5",broken\n'  # rejected by id, so never parsed
+    path.write_text("".join(lines), encoding="utf-8")
+    kept = [doc.id for doc in read_documents(path, keep_id=lambda doc_id: doc_id in {"d1", "d3"})]
+    assert kept == ["d1", "d3", "d4"]
+    with pytest.raises(RecordError):
+        list(read_documents(path))

@@ -35,7 +35,7 @@ def generate_rows(config: str, split: str, plan: dict[str, Any]) -> Iterator[dic
     """Rows of one configuration for the documents that fall in ``split``."""
     schema = load_schema()
     build = ROW_BUILDERS[config]
-    for doc in merged_documents(MergePlan(**plan)):
+    for doc in merged_documents(MergePlan(**plan), keep_id=lambda doc_id: split_of(doc_id) == split):
         if split_of(doc.id) == split:
             yield from build(doc, schema)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,14 +107,19 @@ def plan_merge(corpus_dir: Path) -> MergePlan:
     return plan
 
 
-def merged_documents(plan: MergePlan) -> Iterator[Document]:
-    """Stream the export's documents: pre-labels in file order, each replaced by its review where planned."""
+def merged_documents(plan: MergePlan, *, keep_id: Callable[[str], bool] | None = None) -> Iterator[Document]:
+    """Stream the export's documents: pre-labels in file order, each replaced by its review where planned.
+
+    ``keep_id`` lets records it rejects go unread where their id is known before
+    parsing (a pre-filter: callers still check the documents they get).
+    """
     reviewed = Path(plan.reviewed) if plan.reviewed else None
-    for doc in read_documents(Path(plan.prelabeled)):
+    for doc in read_documents(Path(plan.prelabeled), keep_id=keep_id):
         if reviewed is not None and doc.id in plan.replace:
             yield read_at(reviewed, plan.replace[doc.id])
         else:
             yield doc
     if reviewed is not None:
-        for offset in plan.reviewed_only.values():
-            yield read_at(reviewed, offset)
+        for doc_id, offset in plan.reviewed_only.items():
+            if keep_id is None or keep_id(doc_id):
+                yield read_at(reviewed, offset)
