@@ -333,3 +333,22 @@ def doccano_status(
     from pipeline.review import commands
 
     raise typer.Exit(commands.status(project))
+
+
+@app.command()
+def schema(
+    check: bool = typer.Option(False, "--check", help="Only check that GUIDELINES.md is up to date (exit 1 if not)."),
+) -> None:
+    """Regenerate the label table in annotation_schema/GUIDELINES.md from labels.yaml."""
+    from pipeline.schema import GUIDELINES_FILE, guidelines_with_label_table, load_schema
+
+    current = GUIDELINES_FILE.read_text(encoding="utf-8")
+    updated = guidelines_with_label_table(current, load_schema())
+    if check:
+        if updated != current:
+            typer.echo(f"{GUIDELINES_FILE} is out of date: run `corpusprep schema`", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{GUIDELINES_FILE} is up to date")
+        return
+    GUIDELINES_FILE.write_text(updated, encoding="utf-8")
+    typer.echo(f"wrote the label table into {GUIDELINES_FILE}")

@@ -10,6 +10,9 @@ import yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "annotation_schema"
 SCHEMA_FILE = SCHEMA_DIR / "labels.yaml"
+GUIDELINES_FILE = SCHEMA_DIR / "GUIDELINES.md"
+TABLE_START = "<!-- label table: generated from labels.yaml by `corpusprep schema`; do not edit -->"
+TABLE_END = "<!-- end of label table -->"
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,21 @@ def load_schema(path: Path = SCHEMA_FILE) -> Schema:
         return Schema(_labels(data["entities"]), _labels(data["quote_roles"]), _labels(data["relations"]))
     except (KeyError, TypeError) as exc:
         raise ValueError(f"{path}: malformed label schema ({exc})") from exc
+
+
+def label_table_markdown(schema: Schema) -> str:
+    """The guideline's label table, generated so it can never drift from ``labels.yaml``."""
+    rows = ["| label | kind | colour | what it marks |", "|---|---|---|---|"]
+    for kind, labels in (("entity", schema.entities), ("quote role", schema.quote_roles), ("relation", schema.relations)):
+        rows += [f"| {label.name} | {kind} | `{label.color}` | {label.description} |" for label in labels]
+    return "\n".join(rows)
+
+
+def guidelines_with_label_table(guidelines: str, schema: Schema) -> str:
+    """``guidelines`` with the text between the table markers replaced by the generated table."""
+    try:
+        head, rest = guidelines.split(TABLE_START, 1)
+        _, tail = rest.split(TABLE_END, 1)
+    except ValueError as exc:
+        raise ValueError(f"the guidelines need the markers {TABLE_START!r} and {TABLE_END!r}") from exc
+    return f"{head}{TABLE_START}\n{label_table_markdown(schema)}\n{TABLE_END}{tail}"
