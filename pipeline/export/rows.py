@@ -6,6 +6,7 @@ No I/O here; ``pipeline.export.build`` streams documents through these into
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import Any
@@ -139,10 +140,14 @@ def ner_rows(doc: Document, schema: Schema) -> Iterator[dict[str, Any]]:
     ids = {name: index for index, name in enumerate(schema.bio_names())}
     spans = entity_spans(doc, schema)
     words = [(int(start), int(end)) for start, end in doc.tokens]
+    word_starts = [w_start for w_start, _ in words]
+    ordered = all(a <= b for a, b in zip(word_starts, word_starts[1:]))
     for number, (start, end) in enumerate(split_sentences(doc.text, [(s, e) for s, e, _ in spans])):
         inside = [(s, e, label) for s, e, label in spans if s < end and start < e]
         chars = [(i, i + 1) for i in range(start, end)]
-        sentence_words = [(w_start, min(w_end, end)) for w_start, w_end in words if start <= w_start < end]
+        # Words in file order are sorted, so a sentence's words are one slice (found by bisection, not a scan).
+        candidates = words[bisect_left(word_starts, start) : bisect_left(word_starts, end)] if ordered else words
+        sentence_words = [(w_start, min(w_end, end)) for w_start, w_end in candidates if start <= w_start < end]
         sentence_words = [(s, e) for s, e in sentence_words if s < e]
         yield {
             "id": f"{doc.id}-{number:04d}",
