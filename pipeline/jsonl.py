@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
 from json.decoder import scanstring
 from pathlib import Path
 from typing import IO, Any
@@ -97,7 +98,14 @@ def current_umask() -> int:
     return mask
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def _dataclass_fields(value: Any) -> dict[str, Any]:
+    """JSON for a dataclass met inside a record's values, as ``dataclasses.asdict`` would give it."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_dataclass_fields)
 
 
 def dump_line(obj: dict[str, Any]) -> str:

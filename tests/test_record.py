@@ -106,3 +106,9 @@ def test_keep_id_passes_over_rejected_lines_and_keeps_lines_without_a_leading_id
     assert kept == ["d1", "d3", "d4"]
     with pytest.raises(RecordError):
         list(read_documents(path))
+
+
+def test_a_dataclass_inside_a_records_values_is_written_as_asdict_writes_it() -> None:
+    doc = Document(id="a", text="甲", entities=[{"start": 0, "end": 1, "edit": Edit("x", 0, 1, "甲")}])
+    assert dump_document(doc) == dump_line(asdict(doc))
+    assert json.loads(dump_document(doc))["entities"][0]["edit"]["replacement"] == "甲"
