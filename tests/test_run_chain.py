@@ -120,10 +120,22 @@ def test_torn_last_line_is_redone(articles: Path, tmp_path: Path) -> None:
     assert artefacts(tmp_path) == uninterrupted(articles, tmp_path / "reference")
 
 
+@pytest.fixture(scope="module")
+def many_articles(articles: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough scans for several chunks, so a run can be caught between its first and last chunk."""
+    folder = tmp_path_factory.mktemp("many-scans")
+    sources = sorted(articles.glob("*.txt"))
+    for copy in range(6):
+        for source in sources:
+            shutil.copy(source, folder / f"{copy}_{source.name}")
+    return folder
+
+
 def test_killed_run_resumes_to_the_uninterrupted_output(
-    articles: Path, tmp_path: Path
+    many_articles: Path, tmp_path: Path
 ) -> None:
     """Kill a real ``corpusprep run`` once it has written some documents, then run it again."""
+    articles = many_articles
     command = [
         sys.executable, "-c", "from pipeline.cli import app; app()", "run", "--input", str(articles), "--output", str(tmp_path),
         "--segmenter", SEGMENTER, "--no-export",
