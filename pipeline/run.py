@@ -40,7 +40,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import pipeline
-from pipeline.jsonl import atomic_writer, dump_document, read_documents, write_json
+from pipeline.jsonl import atomic_writer, dump_document, leading_id, read_documents, write_json
 from pipeline.record import Document
 
 console = Console(stderr=True)
@@ -608,10 +608,15 @@ def _run_chunks(
 
 
 def _artefact_lines(path: Path) -> Iterator[tuple[str, str]]:
+    """``(id, line)`` of an earlier stage's artefact; the id is read off the line's start, so
+    each record is parsed once (by the worker that processes it), not twice."""
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
-                yield json.loads(line)["id"], line if line.endswith("\n") else line + "\n"
+                doc_id = leading_id(line)
+                if doc_id is None:
+                    doc_id = json.loads(line)["id"]
+                yield doc_id, line if line.endswith("\n") else line + "\n"
 
 
 def _commit_stages(
