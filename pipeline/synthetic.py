@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
 
+from pipeline.text_resources import FULLWIDTH_ALNUM_TO_ASCII
+
 WEEKDAYS = "一二三四五六日"
 
 # Characters a typesetter never puts at the start of a line (they hang on the previous one).
@@ -25,9 +27,7 @@ NO_LINE_START = set("，。、；：！？）》」』”’…—％,.;:!?)")
 
 # What OCR engines commonly read full-width punctuation as.
 OCR_PUNCTUATION = str.maketrans({"，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "！": "!", "？": "?"})
-FOLD_FULLWIDTH_ALNUM = str.maketrans(
-    {chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
-)
+FOLD_FULLWIDTH_ALNUM = str.maketrans(FULLWIDTH_ALNUM_TO_ASCII)
 
 
 def articles_from_pd1998(jsonl_path: Path) -> Iterator[tuple[str, list[str]]]:

@@ -19,16 +19,12 @@ BULLETS = "□■◆◇●○▲△★☆"
 # --- character tables -----------------------------------------------------------------------
 # ASCII punctuation an OCR engine reads where the page had full-width punctuation.
 ASCII_TO_FULLWIDTH_PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
-# Full-width digits, Latin letters and the per-cent sign fold to ASCII (same length: offsets survive).
-FULLWIDTH_TO_HALFWIDTH = str.maketrans(
-    {
-        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)},
-        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)},
-        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)},
-        "％": "%",
-        "\u00a0": " ",
-    }
-)
+# Full-width digits and Latin letters to ASCII.
+FULLWIDTH_ALNUM_TO_ASCII = {
+    chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}
+# What normalisation folds: those, the per-cent sign and no-break spaces (same length: offsets survive).
+FULLWIDTH_TO_HALFWIDTH = str.maketrans({**FULLWIDTH_ALNUM_TO_ASCII, "％": "%", "\u00a0": " "})
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 CONTROL = "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
 
