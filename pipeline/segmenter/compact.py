@@ -81,7 +81,7 @@ def read_raw(folder: Path) -> PkusegModel:
         w = np.asarray(npz["w"], dtype=np.float64)
     if n_feature != len(features) or w.shape[0] != n_tag * (n_feature + n_tag):
         raise ValueError(f"{folder}: weights do not match the feature table")
-    meta = json.loads((folder / META).read_text(encoding="utf-8")) if (folder / META).is_file() else {}
+    meta = read_meta(folder)
     return PkusegModel(
         features=features,
         words=set(data["unigram"]),
@@ -186,7 +186,7 @@ def read_compact(folder: Path) -> PkusegModel:
         tags = [str(tag) for tag in npz["tags"]]
     if node_weights.shape != (len(features), len(tags)) or edges.shape != (len(tags) ** 2,):
         raise ValueError(f"{folder}: weights do not match the feature table")
-    meta = json.loads((folder / META).read_text(encoding="utf-8")) if (folder / META).is_file() else {}
+    meta = read_meta(folder)
     return PkusegModel(features, words, {tag: i for i, tag in enumerate(tags)}, node_weights, edges, meta)
 
 
@@ -207,6 +207,12 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def read_meta(folder: Path) -> dict[str, Any]:
+    """A model folder's ``meta.json`` (empty when it has none)."""
+    path = folder / META
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def folder_size(folder: Path) -> int:
     """Bytes of the files in a model folder."""
     return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
@@ -215,7 +221,7 @@ def folder_size(folder: Path) -> int:
 def record_scores(folder: Path, score: Any) -> None:
     """Add the dev scores of a compact model to its ``meta.json``."""
     path = folder / META
-    meta = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    meta = read_meta(folder)
     meta["dev"] = {
         "precision": round(score.precision, 4),
         "recall": round(score.recall, 4),
