@@ -12,12 +12,12 @@ source paragraphs are known, the repair's output can be scored against them.
 from __future__ import annotations
 
 import datetime
-import json
 import random
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
 
+from pipeline.jsonl import iter_json_lines
 from pipeline.text_resources import FULLWIDTH_ALNUM_TO_ASCII
 
 WEEKDAYS = "一二三四五六日"
@@ -38,11 +38,8 @@ def articles_from_pd1998(jsonl_path: Path) -> Iterator[tuple[str, list[str]]]:
     """
 
     def records() -> Iterator[tuple[str, str]]:
-        with open(jsonl_path, encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    record = json.loads(line)
-                    yield "-".join(record["id"].split("-")[:3]), record["text"]
+        for _, record in iter_json_lines(jsonl_path):
+            yield "-".join(record["id"].split("-")[:3]), record["text"]
 
     for article_id, group in groupby(records(), key=lambda item: item[0]):
         yield article_id, [text for _, text in group]

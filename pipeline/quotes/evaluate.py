@@ -12,7 +12,6 @@ the output says which.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 
+from pipeline.jsonl import iter_json_lines
 from pipeline.metrics import precision_recall_f1
 from pipeline.quotes.attribute import attribute_quotes
 
@@ -102,8 +102,7 @@ def score(documents: Iterable[dict[str, Any]], predict: Predictor) -> Scores:
 
 
 def load_gold(path: Path = GOLD_FILE) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return [obj for _, obj in iter_json_lines(path)]
 
 
 def gold_entity_predictor() -> Predictor:
