@@ -13,10 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.jsonl import read_documents
+from pipeline.jsonl import read_documents, write_documents
+from pipeline.record import Document
 from pipeline.review.client import ReviewClient, ReviewError
-from pipeline.review.convert import document_hash, to_doccano_line
-from pipeline.review.push import push_documents, server_documents
+from pipeline.review.convert import META_LABELS, document_hash, to_doccano_line
+from pipeline.review.pull import PullReport, pull_documents
+from pipeline.review.push import push_documents, server_documents, server_labels
 from pipeline.review.server import LocalServer
 from pipeline.review.settings import ServerSettings, credentials_path
 from pipeline.review.status import review_progress
@@ -134,7 +136,8 @@ def test_review_loop_keeps_exactly_the_reviewers_edits(
     # pushing again after the review changes nothing on the server, and duplicates nothing
     before_push = snapshot(admin_client, pid)
     result = cli("push", "--input", str(PRELABELED), "--project", PROJECT)
-    assert result.exit_code == 0 and "0 uploaded, 2 already there" in " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "0 created, 0 refreshed, 2 unchanged, 0 kept" in " ".join(result.output.split())
     assert snapshot(admin_client, pid) == before_push
 
     (row,) = review_progress(admin_client, PROJECT)
@@ -176,7 +179,7 @@ def test_duplicates_from_a_retried_import_are_repaired(admin_client: ReviewClien
     admin_client.upload(project.id, path)
     admin_client.upload(project.id, path)
     report = push_documents(documents, admin_client, "retried", SCHEMA)
-    assert (report.duplicates_removed, report.already_there, report.uploaded) == (1, 1, 1)
+    assert (report.duplicates_removed, report.unchanged, report.created) == (1, 1, 1)
     index = server_documents(admin_client, project.id)
     assert sorted(len(copies) for copies in index.values()) == [1, 1]
 
@@ -192,16 +195,140 @@ def test_worker_timeout_is_bounded_and_a_rerun_repairs(doccano_server: LocalServ
     while len(server_documents(admin_client, project.id)) < len(documents) and time.monotonic() < deadline:
         time.sleep(0.5)  # the import goes on in doccano's worker
     report = push_documents(documents, admin_client, "timeout", SCHEMA)
-    assert report.ok and report.uploaded == 0 and report.already_there == len(documents)
+    assert report.ok and report.created == 0 and report.unchanged == len(documents)
     hashes = {document_hash(d.id, d.text) for d in documents}
     index = server_documents(admin_client, project.id)
     assert set(index) == hashes and all(len(c) == 1 for c in index.values())
 
 
 def test_pull_without_a_project_says_push_first(admin_client: ReviewClient) -> None:
-    from pipeline.review.pull import PullReport, pull_documents
-
     with pytest.raises(ReviewError, match="push the pre-labels first"):
         list(pull_documents(read_documents(PRELABELED), admin_client, "never-pushed", SCHEMA, PullReport("x")))
 
 
+
+# --- pushing again after the pre-labels changed -------------------------------------------
+
+
+def relabelled(doc: Document) -> Document:
+    """The record as a better pre-labeller might see it: its first entity dropped, its last quote's cue unlinked."""
+    new = Document.from_dict(doc.to_dict())
+    first = min(new.entities, key=lambda e: (e["start"], e["end"]))
+    new.entities = [e for e in new.entities if e is not first]
+    new.quotes[-1] = {**new.quotes[-1], "cue": None}
+    return new
+
+
+def renamed(doc: Document, doc_id: str) -> Document:
+    return Document.from_dict({**doc.to_dict(), "id": doc_id})
+
+
+def pushed_labels_of(doc: Document) -> str:
+    return str(to_doccano_line(doc, SCHEMA)[META_LABELS])
+
+
+def server_labels_of(client: ReviewClient, project_id: int, doc_id: str) -> str:
+    (copy,) = [c for copies in server_documents(client, project_id).values() for c in copies if c.doc_id == doc_id]
+    return server_labels(client, project_id, copy)
+
+
+def test_repush_refreshes_untouched_documents_and_keeps_reviewed_ones(
+    doccano_server: LocalServer, admin_client: ReviewClient, cli_env: Any, tmp_path: Path
+) -> None:
+    seed, nonbmp = (next(d for d in read_documents(PRELABELED) if d.id == i) for i in (SEED_ID, NONBMP_ID))
+    confirmed_id = f"{SEED_ID}_confirmed"
+    first = [seed, nonbmp, renamed(seed, confirmed_id)]
+    second = [relabelled(d) for d in first]
+    assert all(pushed_labels_of(a) != pushed_labels_of(b) for a, b in zip(first, second))
+
+    report = push_documents(first, admin_client, "refresh", SCHEMA)
+    assert (report.created, report.refreshed, report.unchanged, report.kept) == (3, 0, 0, [])
+    pid = report.project_id
+
+    # a reviewer fixes a span of the seed without confirming, and confirms the copy without editing it
+    eid = example_of(admin_client, pid, SEED_ID)
+    wrong = next(s for s in admin_client.spans(pid, eid) if seed.text[s.start : s.end] == "郑州日报")
+    admin_client.api.delete_span(pid, eid, wrong.id)
+    admin_client.api.create_span(pid, eid, wrong.start, wrong.end, "ORG")
+    admin_client.api.update_example_state(pid, example_of(admin_client, pid, confirmed_id))
+    reviewed = {doc_id: server_labels_of(admin_client, pid, doc_id) for doc_id in (SEED_ID, confirmed_id)}
+    before = {row[0]: row for row in snapshot(admin_client, pid)}
+
+    new_input = tmp_path / "prelabeled.jsonl"
+    write_documents(new_input, second)
+    result = cli("push", "--input", str(new_input), "--project", "refresh")
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "0 created, 1 refreshed, 0 unchanged, 2 kept" in output and f"{SEED_ID}, {confirmed_id}" in output
+
+    # (a) the untouched document now carries the new pre-labels, and remembers them as pushed
+    assert server_labels_of(admin_client, pid, NONBMP_ID) == pushed_labels_of(relabelled(nonbmp))
+    (refreshed,) = server_documents(admin_client, pid)[document_hash(NONBMP_ID, nonbmp.text)]
+    assert refreshed.pushed_labels == pushed_labels_of(relabelled(nonbmp)) and not refreshed.confirmed
+    # (b) the reviewer's unconfirmed edit and (c) the confirmed document are exactly as they were
+    after = {row[0]: row for row in snapshot(admin_client, pid)}
+    for doc_id in (SEED_ID, confirmed_id):
+        example = example_of(admin_client, pid, doc_id)
+        assert after[example] == before[example]
+        assert server_labels_of(admin_client, pid, doc_id) == reviewed[doc_id]
+    assert reviewed[SEED_ID] != pushed_labels_of(seed) and reviewed[confirmed_id] == pushed_labels_of(first[2])
+    assert len(after) == 3
+
+    # pull reads the refreshed document as unedited pre-labels, the reviewer's document as edited
+    pull_report = PullReport("refresh")
+    pulled = {d.id: d for d in pull_documents(second, admin_client, "refresh", SCHEMA, pull_report)}
+    assert (pulled[NONBMP_ID].review["edited"], pulled[SEED_ID].review["edited"]) == (False, True)
+    assert sorted(e["start"] for e in pulled[NONBMP_ID].entities) == sorted(e["start"] for e in second[1].entities)
+
+    # (d) a third push of the same pre-labels changes nothing
+    report = push_documents(second, admin_client, "refresh", SCHEMA)
+    assert (report.created, report.refreshed, report.unchanged, report.kept) == (0, 0, 1, [SEED_ID, confirmed_id])
+    assert {row[0]: row for row in snapshot(admin_client, pid)} == after
+
+
+def test_a_comment_counts_as_touched(admin_client: ReviewClient) -> None:
+    documents = list(read_documents(PRELABELED))
+    report = push_documents(documents, admin_client, "commented", SCHEMA)
+    pid = report.project_id
+    admin_client.api.create_comment(pid, example_of(admin_client, pid, NONBMP_ID), "is 𠮷野家 one ORG or two?")
+    report = push_documents([relabelled(d) for d in documents], admin_client, "commented", SCHEMA)
+    assert (report.refreshed, report.kept) == (1, [NONBMP_ID])
+    assert server_labels_of(admin_client, pid, NONBMP_ID) == pushed_labels_of(documents[1])
+
+
+def test_an_interrupted_refresh_is_repaired_by_the_next_push(admin_client: ReviewClient, tmp_path: Path) -> None:
+    documents = list(read_documents(PRELABELED))
+    report = push_documents(documents, admin_client, "interrupted", SCHEMA)
+    pid = report.project_id
+    # the refreshed copy arrived but the push stopped before it retired the old one
+    path = tmp_path / "refreshed.jsonl"
+    path.write_text(json.dumps(to_doccano_line(relabelled(documents[0]), SCHEMA), ensure_ascii=False) + "\n")
+    assert admin_client.upload(pid, path) == []
+    assert sorted(len(c) for c in server_documents(admin_client, pid).values()) == [1, 2]
+
+    report = push_documents([relabelled(d) for d in documents], admin_client, "interrupted", SCHEMA)
+    assert (report.duplicates_removed, report.refreshed, report.kept, report.created) == (1, 2, [], 0)
+    index = server_documents(admin_client, pid)
+    assert sorted(len(c) for c in index.values()) == [1, 1]
+    for doc in documents:
+        assert server_labels_of(admin_client, pid, doc.id) == pushed_labels_of(relabelled(doc))
+
+
+def test_without_a_record_of_the_pushed_labels_the_server_annotations_are_kept(
+    admin_client: ReviewClient, tmp_path: Path
+) -> None:
+    project = admin_client.ensure_project("unrecorded", "examples pushed without a labels hash")
+    assert project.id is not None
+    admin_client.ensure_label_types(project.id, SCHEMA)
+    documents = list(read_documents(PRELABELED))
+    path = tmp_path / "unrecorded.jsonl"
+    lines = [{k: v for k, v in to_doccano_line(d, SCHEMA).items() if k != META_LABELS} for d in documents]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    assert admin_client.upload(project.id, path) == []
+
+    same = push_documents(documents, admin_client, "unrecorded", SCHEMA)
+    assert (same.unchanged, same.refreshed, same.kept) == (2, 0, [])
+    changed = push_documents([relabelled(d) for d in documents], admin_client, "unrecorded", SCHEMA)
+    assert (changed.unchanged, changed.refreshed, changed.kept) == (0, 0, [SEED_ID, NONBMP_ID])
+    for doc in documents:
+        assert server_labels_of(admin_client, project.id, doc.id) == pushed_labels_of(doc)

@@ -56,8 +56,11 @@ def push(input: Path, project: str) -> int:
         report = push_documents(read_documents(input), client, project, load_schema())
         console.print(
             f"project [bold]{report.project}[/bold] (id {report.project_id}) at {client.settings.url}: "
-            f"{report.uploaded} uploaded, {report.already_there} already there (left as they are)"
+            f"{report.created} created, {report.refreshed} refreshed, {report.unchanged} unchanged, "
+            f"{len(report.kept)} kept because a reviewer touched them"
         )
+        if report.kept:
+            console.print(f"kept as reviewed (new pre-labels not applied): {', '.join(report.kept)}")
         if report.duplicates_removed:
             console.print(f"removed {report.duplicates_removed} unreviewed duplicate(s) left by a retried import")
         for doc_id in report.stale:
