@@ -305,7 +305,7 @@ def doccano_push(
                                help="Pre-labelled JSONL records."),
     project: str = ReviewProject,
 ) -> None:
-    """Upload pre-labels for review; documents already in the project are skipped and never touched."""
+    """Upload pre-labels for review; a re-push refreshes only documents no reviewer touched."""
     from pipeline.review import commands
 
     raise typer.Exit(commands.push(input, project))

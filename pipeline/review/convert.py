@@ -7,7 +7,7 @@ go to doccano in UTF-16 code units (``𠮷`` counts 2) and come back converted, 
 keeps them right for characters outside the Basic Multilingual Plane.
 
 Each line carries the document id, a stable document hash (id + text) that joins
-reviews back to their records, and a hash of the pushed annotations, so a pull can
+reviews back to their records, and a hash of the pushed annotations, so pull and push can
 tell whether a reviewer changed anything.
 """
 
