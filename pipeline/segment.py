@@ -23,6 +23,7 @@ from spacy.language import Language
 
 from pipeline.record import Document
 from pipeline.segmenter import compact
+from pipeline.segmenter.decoding import SentenceDecoder
 from pipeline.segmenter.features import SentenceFeatureExtractor
 
 PACKAGE = Path(__file__).parent
@@ -103,6 +104,7 @@ def _initialize_pkuseg(
                 seg.feature_extractor, word_min=pkuseg_config.wordMin, word_max=pkuseg_config.wordMax,
                 features=features,
             )
+            seg._cut = SentenceDecoder(seg.feature_extractor, seg.model, seg.idx_to_tag).cut
         if not settings.get("merge_dictionary_words", True):
             seg.postprocesser.do_process = False
         nlp.tokenizer("预热")  # fail here, not on the first record, if the weights are unusable
