@@ -6,7 +6,8 @@ would make.  ``normalize_document`` runs the same finders over a ``Document`` so
 that ``offsets`` stay true (``offsets[i]`` is the raw offset of ``text[i]``) and
 each change is listed as an ``Edit``.  Space rules depend on what a line is
 (headline, byline, body), which ``pipeline.layout`` recognises.  Every rule is
-idempotent, so normalising twice changes nothing.
+idempotent, so normalising twice changes nothing.  Quote marks get their direction
+back per paragraph, as repair will rejoin the lines (``_find_quote_directions``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from pipeline.text_resources import (
     ASCII_PUNCT_NEAR_CJK_RE,
     CJK,
     ASCII_TO_FULLWIDTH_PUNCT,
+    CJK_PUNCT,
     CONTROL_RE,
     CRLF,
+    DOUBLE_QUOTE_LOOKALIKES,
+    DOUBLE_QUOTES,
     FULLWIDTH_ALNUM_RE,
     FULLWIDTH_DECIMAL_POINT_RE,
     FULLWIDTH_TO_HALFWIDTH,
@@ -31,6 +35,9 @@ from pipeline.text_resources import (
     FUNCTION_START,
     HAN,
     LEADING_BULLET_RE,
+    QUOTE_CLOSES_BEFORE,
+    QUOTE_OPENS_AFTER,
+    SINGLE_QUOTES,
     SINGLE_SPACE_BETWEEN_CJK_RE,
     SPACE_BETWEEN_CJK_RE,
     TRAILING_SPACE_RE,
@@ -202,6 +209,79 @@ def find_headline_spaces(text: str) -> Iterator[Replacement]:
             yield match.start(), match.end(), ""
 
 
+_QUOTE_FAMILIES = (DOUBLE_QUOTES, SINGLE_QUOTES)
+_QUOTE_CHARS = "".join(DOUBLE_QUOTES + SINGLE_QUOTES) + DOUBLE_QUOTE_LOOKALIKES
+_QUOTE_CHAR_RE = re.compile(f"[{re.escape(_QUOTE_CHARS)}]")
+_SPACE_CHARS = " \t\u00a0\u3000"
+# Chinese text an ASCII or look-alike mark must touch to count as a quote mark (curly quotes left out,
+# so one mark's repair does not make its neighbour a candidate)
+_CHINESE_CONTEXT_RE = re.compile(f"[{HAN}{CJK_PUNCT.translate(str.maketrans('', '', _QUOTE_CHARS))}]")
+_HAN_RE = re.compile(f"[{HAN}]")
+_COLUMN_GAP_RUN_RE = re.compile(f"[{_SPACE_CHARS}]{{2,}}")
+_ASCII_ALNUM_RE = re.compile(r"[A-Za-z0-9]")
+
+
+def _neighbours(paragraph: str, position: int) -> tuple[str, str]:
+    """The nearest non-space characters before and after ``position`` ("" at the paragraph's edges)."""
+    before = paragraph[:position].rstrip(_SPACE_CHARS)
+    after = paragraph[position + 1 :].lstrip(_SPACE_CHARS)
+    return before[-1:], after[:1]
+
+
+def _quote_family(paragraph: str, position: int) -> tuple[str, str, str] | None:
+    """The family (opening, closing, ASCII) of the quote mark at ``position``, or None if it is no quote mark.
+
+    Curly marks always count; an ASCII mark counts only in Chinese text and not next to
+    a Latin letter or digit (``don't``, ``5'``); a look-alike only between Han characters.
+    """
+    char = paragraph[position]
+    before, after = _neighbours(paragraph, position)
+    for family in _QUOTE_FAMILIES:
+        if char in family[:2]:
+            return family
+        if char == family[2]:
+            touching = paragraph[position - 1 : position] + paragraph[position + 1 : position + 2]
+            if _ASCII_ALNUM_RE.search(touching):
+                return None
+            chinese = _CHINESE_CONTEXT_RE.match(before or "_") or _CHINESE_CONTEXT_RE.match(after or "_")
+            return family if chinese else None
+    if char in DOUBLE_QUOTE_LOOKALIKES and _HAN_RE.match(before or "_") and _HAN_RE.match(after or "_"):
+        return DOUBLE_QUOTES
+    return None
+
+
+def find_quote_directions(paragraph: str) -> Iterator[Replacement]:
+    """Quote marks of one paragraph whose direction OCR got wrong (``坚持”稳定压倒一切”的`` -> ``坚持“稳定压倒一切”的``).
+
+    Within a paragraph a family's marks alternate: open, close, open, ...  The
+    alternation is taken only when it is consistent with what the text around each
+    mark says: a mark at the paragraph start or right after ``：`` opens, one at the
+    paragraph end or right before ``。，！？`` closes.  An odd number of marks or any
+    disagreement leaves the paragraph's marks as they are.  Replacements keep the length.
+    """
+    positions: dict[tuple[str, str, str], list[int]] = {}
+    for match in _QUOTE_CHAR_RE.finditer(paragraph):
+        family = _quote_family(paragraph, match.start())
+        if family is not None:
+            positions.setdefault(family, []).append(match.start())
+    for family, found in positions.items():
+        if len(found) % 2:
+            continue
+        wanted = []
+        for number, position in enumerate(found):
+            before, after = _neighbours(paragraph, position)
+            opens = number % 2 == 0
+            opens_here = not before or before in QUOTE_OPENS_AFTER
+            closes_here = not after or after in QUOTE_CLOSES_BEFORE
+            if (opens and closes_here) or (not opens and opens_here):
+                break
+            wanted.append((position, family[0] if opens else family[1]))
+        else:
+            for position, mark in wanted:
+                if paragraph[position] != mark:
+                    yield position, position + 1, mark
+
+
 # --- str -> str normalisers ------------------------------------------------------------------
 def normalize_line_ends(text: str) -> str:
     """CRLF, CR and form feeds become ``\\n``."""
@@ -243,6 +323,14 @@ def remove_number_spaces(text: str) -> str:
 def normalize_headline_spaces(text: str) -> str:
     """Headlines: a space that cuts a phrase goes; one between parallel phrases stays."""
     return apply_replacements(text, find_headline_spaces(text))
+
+
+def restore_quote_directions(text: str) -> str:
+    """Quote marks get the direction their place in the paragraph demands; here each line is a paragraph."""
+    replacements = []
+    for start, end in _line_spans(text):
+        replacements += [(start + s, start + e, new) for s, e, new in find_quote_directions(text[start:end])]
+    return apply_replacements(text, replacements)
 
 
 def remove_leading_bullets(text: str) -> str:
@@ -290,16 +378,45 @@ def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
                 yield "space_between_cjk", (start + s, start + e, new)
 
 
+def _find_quote_directions(doc: Document) -> list[Replacement]:
+    """Quote marks to turn, decided per paragraph as repair will read the page.
+
+    A quotation often runs over a line end and, on a page of columns, over marks the
+    OCR engine read into the gaps between columns; repair's reading of the page (columns
+    apart, stray marks and furniture out, lines rejoined) gives the paragraphs the
+    marks really alternate in.  Each decision is mapped back through the raw offsets.
+    """
+    if not _QUOTE_CHAR_RE.search(doc.text):
+        return []
+    from pipeline.repair import repair_document  # repair builds on this module: imported when needed
+
+    read = repair_document(doc)
+    index_of_raw = {raw: i for i, (char, raw) in enumerate(zip(doc.text, doc.offsets)) if char in _QUOTE_CHARS}
+    replacements = []
+    for block in read.blocks:
+        paragraph = read.text[block.start : block.end]
+        if layout.parse_furniture(_COLUMN_GAP_RUN_RE.sub(" ", paragraph)):
+            continue  # a running head read as text: its marks are OCR noise between the fields
+        for start, end, new in find_quote_directions(paragraph):
+            index = index_of_raw.get(read.offsets[block.start + start])
+            if index is not None and doc.text[index] == paragraph[start]:
+                replacements.append((index, index + 1, new))
+    return replacements
+
+
 def normalize_document(doc: Document) -> Document:
     """Normalise a document's characters and spaces, recording every change (pure, idempotent)."""
     if not doc.offsets:
         doc = replace(doc, offsets=list(range(len(doc.text))))
-    # one rule's change can give another rule work (``::`` -> ``:：`` -> ``：：``): run to a fixed point
+    # one rule's change can give another rule work (``::`` -> ``:：`` -> ``：：``): run to a fixed point;
+    # quote directions, which need the whole page read, are settled once the other rules have finished
     for _ in range(MAX_ROUNDS):
         before = doc.text
         for kind, finder in CHARACTER_RULES:
             doc = edit_document(doc, kind, list(finder(doc.text)))
         doc = edit_document_by_kind(doc, list(_find_layout_spaces(doc)))
         if doc.text == before:
-            break
+            doc = edit_document(doc, "quote_direction", _find_quote_directions(doc))
+            if doc.text == before:
+                break
     return doc

@@ -34,6 +34,16 @@ CLOSING_QUOTES = "”’」』"
 PARAGRAPH_FINAL = SENTENCE_FINAL + CLOSING_QUOTES + "：:）)》"
 NO_LINE_START = "，。、；：！？）》」』”’…％,.;:!?)%"
 
+# Quote marks by family: (opening, closing, the ASCII mark an OCR engine reads for either).
+DOUBLE_QUOTES = ("“", "”", '"')
+SINGLE_QUOTES = ("‘", "’", "'")
+# What an OCR engine reads for a double quote mark between Chinese characters (``该所的′ 出版物”``).
+DOUBLE_QUOTE_LOOKALIKES = "′"
+# A quote mark right after one of these opens (``他说：“``, ``（“``) ...
+QUOTE_OPENS_AFTER = "：:（(《"
+# ... and right before one of these closes (``“种子工程”，``): no quotation starts with them.
+QUOTE_CLOSES_BEFORE = "。，！？、；：）》,.!?;:)"
+
 # Characters that do not start / end a headline phrase: a space next to them cuts a phrase.
 FUNCTION_START = "和与及或的地得了着过们之而并且等"
 FUNCTION_END = "的和与及或对把被从向在为以于而并将"

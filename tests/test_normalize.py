@@ -17,8 +17,9 @@ from pipeline.normalize import (
     remove_invisible,
     remove_leading_bullets,
     remove_spaces_between_cjk,
+    restore_quote_directions,
 )
-from pipeline.record import Document
+from pipeline.record import Document, Edit
 
 
 @pytest.mark.parametrize(
@@ -151,3 +152,86 @@ def test_layout_fixtures_are_idempotent(fixtures: Path) -> None:
     for path in sorted((fixtures / "layouts").glob("*.txt")):
         once = normalize_document(Document(id=path.stem, text=path.read_text("utf-8")))
         assert normalize_document(once).text == once.text, path.name
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("面实施”种子工程”，加大", "面实施“种子工程”，加大"),
+        ("坚持”稳定压倒一切”的思想", "坚持“稳定压倒一切”的思想"),
+        ("他说：”我们要努力。“", "他说：“我们要努力。”"),
+        ("他说：\"好。\"", "他说：“好。”"),
+        ("主页的”机构”一栏中调出“世界经济研究所“，又从", "主页的“机构”一栏中调出“世界经济研究所”，又从"),
+        ("他说：“我读了’人民日报’。”", "他说：“我读了‘人民日报’。”"),
+        ("该所的′ 出版物”一栏", "该所的“ 出版物”一栏"),
+        ("”甲”\n”乙”", "“甲”\n“乙”"),
+        # right already, or undecidable: left as they are
+        ("实施“种子工程”，加大", "实施“种子工程”，加大"),
+        ("”种子工程”，加大”行政", "”种子工程”，加大”行政"),
+        ("甲”乙：”丙", "甲”乙：”丙"),
+        ("”，甲”", "”，甲”"),
+        ("“第一段没有后引号。\n“第二段。”", "“第一段没有后引号。\n“第二段。”"),
+        ("Windows 'XP' 版", "Windows 'XP' 版"),
+        ("it's 5' 长", "it's 5' 长"),
+        ("东经120°30′北", "东经120°30′北"),
+    ],
+)
+def test_restore_quote_directions(raw: str, clean: str) -> None:
+    assert restore_quote_directions(raw) == clean
+
+
+def test_stage_pairs_quote_marks_across_a_line_end() -> None:
+    """A quotation over a line end: each line alone has one mark, the rejoined paragraph two."""
+    raw = "记者从抗震救灾总指挥部获悉，”让灾区群众\n在保暖简易房中过春节”的第二战役今天展开。"
+    doc = normalize_document(Document(id="q", text=raw))
+    assert doc.text == raw.replace("，”让", "，“让")
+    assert restore_quote_directions(raw) == raw
+    assert doc.offsets == list(range(len(raw)))
+    assert Edit("quote_direction", raw.index("”"), raw.index("”") + 1, "“") in doc.edits
+
+
+def test_stage_leaves_running_head_marks() -> None:
+    """Marks an OCR engine reads between the fields of a running head are not quotations."""
+    head = "郑州晚报”1998年1月16日”星期五                                  BO8"
+    doc = normalize_document(Document(id="h", text=head + "\n本报讯 今天，国家体委副主任说明了征求意见稿。"))
+    assert doc.text.startswith("郑州晚报”1998年1月16日”星期五")
+    assert not [edit for edit in doc.edits if edit.kind == "quote_direction"]
+
+
+_WORDS = st.sampled_from(["中国", "种子工程", "稳定压倒一切", "记者", "出版物", "经济建设"])
+
+
+@st.composite
+def quoted_paragraphs(draw: st.DrawFn) -> str:
+    """Well-formed Chinese paragraphs: words, quotations (some after 说：, some with a quotation inside), 。，."""
+    parts = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["word", "quote", "said", "nested"]))
+        word, other = draw(_WORDS), draw(_WORDS)
+        parts.append(
+            {
+                "word": word,
+                "quote": f"“{word}”",
+                "said": f"他说：“{word}。”",
+                "nested": f"“{word}‘{other}’{word}”",
+            }[kind]
+        )
+        parts.append(draw(st.sampled_from(["", "，", "。", "的"])))
+    return "".join(parts)
+
+
+_TURNED = {"“": "“”\"", "”": "“”\"", "‘": "‘’'", "’": "‘’'"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(quoted_paragraphs(), min_size=1, max_size=3), st.data())
+def test_quote_directions_come_back(paragraphs: list[str], data: st.DataObject) -> None:
+    """However OCR turns the marks of well-formed paragraphs, their directions come back, and only theirs."""
+    text = "\n".join(paragraphs)
+    scanned = "".join(data.draw(st.sampled_from(_TURNED[ch])) if ch in _TURNED else ch for ch in text)
+    restored = restore_quote_directions(scanned)
+    assert restored == text
+    assert restore_quote_directions(restored) == restored
+    doc = normalize_document(Document(id="p", text=scanned))
+    assert doc.text == text
+    assert all(edit.kind == "quote_direction" and edit.raw_end - edit.raw_start == 1 for edit in doc.edits)

@@ -95,3 +95,32 @@ def test_close_columns_are_read_one_after_the_other() -> None:
     assert "让灾区群众在保暖简易房中" in text
     assert "支援张家口地震灾区建房。" in text
     assert text.index("建房。") < text.index("大力支援下")
+
+
+# Quote marks of the source text, against the cleaned bodies: Tesseract read most opening marks as
+# closing ones.  Measured before direction repair: 6 right, 5 turned, 3 lost (mean similarity 0.9165);
+# after: 12 right, 0 turned, 2 lost in a misread column (mean similarity 0.9180).
+QUOTE_MARKS = "“”‘’\"'′"
+
+
+def quote_marks_against_source() -> tuple[int, int]:
+    """(right, turned): source quote marks the clean body has in place, the same or the other way round."""
+    right = turned = 0
+    for name, _, _ in PAGES:
+        _, doc, expected = clean(name)
+        got, want = "".join(body(doc)), "".join(expected["body"])
+        matcher = difflib.SequenceMatcher(None, got, want, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag not in ("equal", "replace") or i2 - i1 != j2 - j1:
+                continue
+            for mine, source in zip(got[i1:i2], want[j1:j2]):
+                if source in QUOTE_MARKS:
+                    right += mine == source
+                    turned += mine != source and mine in QUOTE_MARKS
+    return right, turned
+
+
+def test_quote_marks_face_the_right_way() -> None:
+    right, turned = quote_marks_against_source()
+    assert turned == 0
+    assert right >= 12
