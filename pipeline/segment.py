@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 
 from pipeline.record import Document
@@ -63,7 +65,9 @@ class Segmenter:
     def segment_documents(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Stream records through ``nlp.pipe``; set ``tokens`` and ``meta['segmenter']``, never the text."""
         for spacy_doc, doc in self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=self.batch_size):
-            tokens = [[t.idx, t.idx + len(t)] for t in spacy_doc if not t.is_space]
+            starts, lengths, spaces = spacy_doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64).T
+            words = spaces == 0
+            tokens = np.stack([starts[words], starts[words] + lengths[words]], axis=1).tolist()
             yield replace(doc, tokens=tokens, meta=dict(doc.meta, segmenter=dict(self.info)))
 
     def words(self, text: str) -> list[str]:

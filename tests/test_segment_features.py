@@ -83,3 +83,10 @@ def test_tables_from_a_sorted_feature_list(stock: FeatureExtractor, fast: Senten
     renumber = {stock.feature_to_idx[name]: position for position, name in enumerate(names)}
     expected = [[renumber[i] for i in stock.get_node_features_idx(j, nodes)] for j in range(len(nodes))]
     assert [from_list.get_node_features_idx(j, nodes) for j in range(len(nodes))] == expected
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=alphabet + list("Ｂ７八千abc9|/,"), max_size=40))
+def test_text_matrix_is_the_matrix_of_the_normalised_nodes(fast: SentenceFeatureExtractor, text: str) -> None:
+    nodes = list(fast.normalize_text(text))
+    assert fast.text_matrix(text).tolist() == fast.sentence_matrix(nodes).tolist()

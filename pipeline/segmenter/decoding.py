@@ -3,7 +3,7 @@
 spacy-pkuseg's ``_cut`` asks the extractor for features one node at a time,
 hands the nested lists to its Cython scorer and then joins characters into
 words in a Python loop.  :class:`SentenceDecoder` takes the sentence's features
-as one padded index array (:meth:`SentenceFeatureExtractor.sentence_matrix`),
+as one padded index array (:meth:`SentenceFeatureExtractor.text_matrix`),
 gathers their weights from a table with a zero row for the pad, sums each row
 left to right (the order pkuseg adds them in, so the scores are the same
 floats), runs pkuseg's own Viterbi and cuts the text at the word-initial tags.
@@ -34,9 +34,9 @@ class SentenceDecoder:
         self.edge_scores = np.ascontiguousarray(1.0 + weights[n_feature * n_tag :].reshape(n_tag, n_tag).T)
         self.word_initial = np.array(["B" in idx_to_tag[tag] for tag in range(n_tag)], dtype=bool)
 
-    def node_scores(self, nodes: list[str]) -> np.ndarray:
-        """Score of every tag at every node: the node's feature weights added in pkuseg's order."""
-        columns = self.extractor.sentence_matrix(nodes)
+    def node_scores(self, text: str) -> np.ndarray:
+        """Score of every tag at every node of ``text``: the node's feature weights added in pkuseg's order."""
+        columns = self.extractor.text_matrix(text)
         scores = self.node_weights[columns[:, 0]].copy()
         for column in range(1, columns.shape[1]):
             scores += self.node_weights[columns[:, column]]
@@ -44,10 +44,9 @@ class SentenceDecoder:
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` (one run of text without whitespace), as ``pkuseg._cut`` gives them."""
-        nodes = list(self.extractor.normalize_text(text))
-        if not nodes or not text:
+        if not text:
             return []
-        _, tags = run_viterbi(self.node_scores(nodes), self.edge_scores)
+        _, tags = run_viterbi(self.node_scores(text), self.edge_scores)
         length = min(len(tags), len(text))
         cuts = (np.flatnonzero(self.word_initial[tags[1:length]]) + 1).tolist()
         bounds = [0, *cuts, length]

@@ -16,7 +16,7 @@ padded index array, which :mod:`pipeline.segmenter.decoding` scores with numpy.
 from __future__ import annotations
 
 from bisect import bisect_left
-from itertools import chain
+from itertools import chain, repeat
 from operator import le
 from typing import Any
 
@@ -31,6 +31,10 @@ BASE_COLUMNS = 9  # bias, five node features, three node-pair features: one colu
 # Word features of a node are ordered by group (ending, starting, pair across the left edge, across the right
 # edge), then by word length (longest first); a sort key packs node, group and rank.
 GROUP_SHIFT, NODE_SHIFT = 5, 7
+NUM_ID, LETTER_ID = 0x110000, 0x110001  # node ids of pkuseg's **Num and **Letter nodes (past every code point)
+SPECIAL_NODES = {"**Num": NUM_ID, "**Letter": LETTER_ID}
+ID_SPACE = 0x110002
+PAIR_SHIFT = 21  # a node pair's id: first id << PAIR_SHIFT | second id
 
 
 class SentenceFeatureExtractor:
@@ -40,8 +44,10 @@ class SentenceFeatureExtractor:
     feature looks at (a node, a node pair, a word, a word pair), so pair
     features are only looked up for pairs of lexicon words.  A sorted feature
     list splits into kinds by prefix without a Python loop per feature.  For
-    speed the node and node-pair tables are also held as index arrays (one row
-    per node or pair, one column per kind), so one lookup serves all kinds.
+    speed the node and node-pair tables are also held as index arrays keyed by
+    node id (a code point, or one of two ids for pkuseg's digit and letter
+    classes), so a sentence's node features are numpy lookups, and lexicon words
+    are searched through their prefixes, so most positions stop after two characters.
     """
 
     def __init__(
@@ -65,30 +71,84 @@ class SentenceFeatureExtractor:
             self.tables[kind] = dict(zip([name[cut:] for name in names[low:high]], indices[low:high]))
         self.n_feature = len(names)
         self.pad = self.n_feature  # index of "no feature" in matrices: scored as a row of zeros
-        self.node_rows, self.node_table = self._index_table(CHAR_KINDS)
-        self.pair_rows, self.pair_table = self._index_table(PAIR_KINDS)
+        from spacy_pkuseg.config import config as pkuseg_config
+
+        # code point -> node id: pkuseg's digit and letter classes are one node each
+        self.code_to_id = np.arange(ID_SPACE, dtype=np.int32)
+        if pkuseg_config.numLetterNorm:
+            self.code_to_id[[ord(c) for c in base.num]] = NUM_ID
+            self.code_to_id[[ord(c) for c in base.letter]] = LETTER_ID
+        self.word_text_table = {ord(c): NUM_LETTER_SLOT for c in base.num | base.letter} if pkuseg_config.numLetterNorm else {}
+        self.node_row, self.node_table = self._node_table()
+        self.pair_ids, self.pair_table = self._pair_table()
         end_table, start_table = self.tables["w-1"], self.tables["w1"]
-        self.lexicon: dict[str, tuple[int, int]] = {
-            word: (end_table.get(word, self.pad), start_table.get(word, self.pad))
-            for word in self.unigram
-            if word_min <= len(word) <= word_max
+        words = [word for word in self.unigram if word_min <= len(word) <= word_max]
+        pads = repeat(self.pad)
+        self.lexicon: dict[str, tuple[int, int]] = dict(
+            zip(words, zip(map(end_table.get, words, pads), map(start_table.get, words, pads)))
+        )
+        # prefixes[m]: the first m characters of lexicon words at least m long (m >= 2)
+        self.prefixes: dict[int, set[str]] = {
+            m: {word[:m] for word in self.lexicon if len(word) >= m} for m in range(word_min, word_max + 1)
         }
         self._nodes: list[str] | None = None
         self._features: list[list[int]] = []
 
-    def _index_table(self, kinds: tuple[str, ...]) -> tuple[dict[str, int], np.ndarray]:
-        """Keys of the kinds' tables -> row; rows hold each kind's feature index (pad if none).
+    @staticmethod
+    def node_id(node: str) -> int:
+        """Id of a node as pkuseg's normalised text has it (one character, **Num or **Letter); -1 if neither."""
+        special = SPECIAL_NODES.get(node)
+        if special is not None:
+            return special
+        return ord(node) if len(node) == 1 else -1
 
-        The last row is all pad: it is what a key missing from every table (row -1) gets.
+    def _node_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row of each node id (-1: the last row, all pad), and each row's feature index per node kind."""
+        nodes = dict.fromkeys(chain.from_iterable(self.tables[kind] for kind in CHAR_KINDS))
+        node_ids = [(node, self.node_id(node)) for node in nodes]
+        rows = {node: row for row, (node, node_id) in enumerate((n, i) for n, i in node_ids if i >= 0)}
+        row_of_id = np.full(ID_SPACE, -1, dtype=np.int32)
+        row_of_id[[node_id for node, node_id in node_ids if node_id >= 0]] = np.arange(len(rows), dtype=np.int32)
+        table = np.full((len(rows) + 1, len(CHAR_KINDS)), self.pad, dtype=np.int32)
+        for column, kind in enumerate(CHAR_KINDS):
+            for node, index in self.tables[kind].items():
+                if node in rows:
+                    table[rows[node], column] = index
+        return row_of_id, table
+
+    def _split_pair(self, key: str) -> int:
+        """The pair id of a node-pair key ``A.B``, or -1 when it is no pair of nodes."""
+        for special, special_id in SPECIAL_NODES.items():
+            if key.startswith(special + "."):
+                first, second = special_id, self.node_id(key[len(special) + 1 :])
+                break
+        else:
+            if len(key) < 3 or key[1] != ".":
+                return -1
+            first, second = ord(key[0]), self.node_id(key[2:])
+        return -1 if second < 0 else (first << PAIR_SHIFT) | second
+
+    def _pair_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted node-pair ids, and the feature index of each pair kind (column) for each (pad when none).
+
+        One row past the end is all pad: what a pair missing from every table gets.
+        Keys of two plain characters (nearly all) are split with numpy, the rest one by one.
         """
-        keys = dict.fromkeys(chain.from_iterable(self.tables[kind] for kind in kinds))
-        rows = dict(zip(keys, range(len(keys))))
-        table = np.full((len(keys) + 1, len(kinds)), self.pad, dtype=np.int32)
-        for column, kind in enumerate(kinds):
+        keys = list(dict.fromkeys(chain.from_iterable(self.tables[kind] for kind in PAIR_KINDS)))
+        plain = [key for key in keys if len(key) == 3 and key[1] == "."]
+        other = [key for key in keys if not (len(key) == 3 and key[1] == ".")]
+        codes = np.array(plain or ["..."], dtype="<U3").view(np.uint32).reshape(-1, 3).astype(np.int64)[: len(plain)]
+        pair_ids = np.concatenate([(codes[:, 0] << PAIR_SHIFT) | codes[:, 2], [self._split_pair(k) for k in other]])
+        pair_of = dict(zip(plain + other, pair_ids.tolist()))
+        ids = np.unique(pair_ids[pair_ids >= 0])
+        table = np.full((len(ids) + 1, len(PAIR_KINDS)), self.pad, dtype=np.int32)
+        for column, kind in enumerate(PAIR_KINDS):
             kind_table = self.tables[kind]
-            at = np.fromiter(map(rows.__getitem__, kind_table), dtype=np.int64, count=len(kind_table))
-            table[at, column] = np.fromiter(kind_table.values(), dtype=np.int32, count=len(kind_table))
-        return rows, table
+            kind_ids = np.fromiter(map(pair_of.__getitem__, kind_table), dtype=np.int64, count=len(kind_table))
+            indices = np.fromiter(kind_table.values(), dtype=np.int32, count=len(kind_table))
+            known = kind_ids >= 0
+            table[np.searchsorted(ids, kind_ids[known]), column] = indices[known]
+        return ids, table
 
     def normalize_text(self, text: str) -> Any:
         return self.base.normalize_text(text)
@@ -115,50 +175,75 @@ class SentenceFeatureExtractor:
         Leaving out the pads, a row is exactly pkuseg's feature list of the node,
         in pkuseg's order (so sums over a row add the same numbers in the same order).
         """
-        n = len(nodes)
+        ids = np.array([self.node_id(node) for node in nodes], dtype=np.int64)
+        word_text = "".join(node if len(node) == 1 else NUM_LETTER_SLOT for node in nodes)
+        return self._matrix(ids, word_text)
+
+    def text_matrix(self, text: str) -> np.ndarray:
+        """:meth:`sentence_matrix` of ``list(self.normalize_text(text))``, without a Python step per character."""
+        renamed = self.base.keyword_rename(text)
+        codes = np.frombuffer(renamed.encode("utf-32-le"), dtype=np.uint32)
+        return self._matrix(self.code_to_id[codes], renamed.translate(self.word_text_table))
+
+    def _matrix(self, ids: np.ndarray, word_text: str) -> np.ndarray:
+        """The feature matrix from node ids and the text words are searched in (digits, letters blanked)."""
+        n = len(ids)
         pad = self.pad
         base = np.full((n, BASE_COLUMNS), pad, dtype=np.int32)
         if n == 0:
             return base
         base[:, 0] = 0  # the bias feature $$
-        node_rows = self.node_rows.get
-        node = self.node_table[[node_rows(c, -1) for c in nodes]]  # columns: c, c-1, c1, c-2, c2
+        ids = ids.astype(np.int64)
+        known = ids >= 0
+        rows = self.node_row[np.where(known, ids, 0)]
+        rows[~known] = -1  # a node no table knows: the all-pad row
+        node = self.node_table[rows]  # columns: c, c-1, c1, c-2, c2
         base[:, 1] = node[:, 0]
         base[1:, 2] = node[:-1, 1]  # the node before, seen as c-1
-        if n > 1:
-            pair_rows = self.pair_rows.get
-            pair = self.pair_table[[pair_rows(a + "." + b, -1) for a, b in zip(nodes, nodes[1:])]]
-            base[1:, 3] = pair[:, 0]  # c-1c: the pair ending at the node
-            base[:-1, 5] = pair[:, 1]  # cc1: the pair starting at it
-            base[2:, 7] = pair[:-1, 2]  # c-2c-1: the pair ending just before it
         base[:-1, 4] = node[1:, 2]  # the node after, seen as c1
         base[2:, 6] = node[:-2, 3]
         base[:-2, 8] = node[2:, 4]
-        words = self._word_features(nodes)
+        if n > 1:
+            pair_ids = (ids[:-1] << PAIR_SHIFT) | ids[1:]
+            at = np.searchsorted(self.pair_ids, pair_ids)
+            at[self.pair_ids[np.minimum(at, len(self.pair_ids) - 1)] != pair_ids] = len(self.pair_ids)
+            at[~(known[:-1] & known[1:])] = len(self.pair_ids)
+            pair = self.pair_table[at]
+            base[1:, 3] = pair[:, 0]  # c-1c: the pair ending at the node
+            base[:-1, 5] = pair[:, 1]  # cc1: the pair starting at it
+            base[2:, 7] = pair[:-1, 2]  # c-2c-1: the pair ending just before it
+        words = self._word_features(word_text)
         return np.hstack([base, words]) if words is not None else base
 
-    def _word_features(self, nodes: list[str]) -> np.ndarray | None:
+    def _word_features(self, text: str) -> np.ndarray | None:
         """Word and word-pair feature columns (padded), or None when no node has any."""
-        n = len(nodes)
-        text = "".join(c if len(c) == 1 else NUM_LETTER_SLOT for c in nodes)
+        n = len(text)
         lexicon = self.lexicon
+        pad = self.pad
         keys: list[int] = []
         features: list[int] = []
         ending: dict[int, list[tuple[int, str]]] = {}
         starting: dict[int, list[tuple[int, str]]] = {}
-        for rank, length in enumerate(self.lengths):
-            for start in [s for s in range(n - length + 1) if text[s : s + length] in lexicon]:
+        shortest = self.lengths[-1]
+        candidates = range(n - shortest + 1)
+        for length in reversed(self.lengths):  # shortest first: a word's prefix must start a lexicon word
+            prefixes = self.prefixes[length]
+            candidates = [s for s in candidates if text[s : s + length] in prefixes]
+            rank = self.lengths.index(length)
+            for start in candidates:
                 word = text[start : start + length]
+                info = lexicon.get(word)
+                if info is None:
+                    continue
                 end = start + length - 1
-                end_feature, start_feature = lexicon[word]
                 ending.setdefault(end, []).append((rank, word))
                 starting.setdefault(start, []).append((rank, word))
-                if end_feature != self.pad:
+                if info[0] != pad:
                     keys.append((end << NODE_SHIFT) | rank)
-                    features.append(end_feature)
-                if start_feature != self.pad:
+                    features.append(info[0])
+                if info[1] != pad:
                     keys.append((start << NODE_SHIFT) | (1 << GROUP_SHIFT) | rank)
-                    features.append(start_feature)
+                    features.append(info[1])
         pair_left, pair_right = self.tables["ww.l"].get, self.tables["ww.r"].get
         n_lengths = len(self.lengths)
         for end, before in ending.items():
@@ -183,6 +268,6 @@ class SentenceFeatureExtractor:
         order = np.argsort(key_array, kind="stable")
         node_of = key_array[order] >> NODE_SHIFT
         column = np.arange(len(order)) - np.searchsorted(node_of, node_of, side="left")
-        out = np.full((n, int(column.max()) + 1), self.pad, dtype=np.int32)
+        out = np.full((n, int(column.max()) + 1), pad, dtype=np.int32)
         out[node_of, column] = np.array(features, dtype=np.int32)[order]
         return out
