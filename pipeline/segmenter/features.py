@@ -128,26 +128,38 @@ class SentenceFeatureExtractor:
             first, second = ord(key[0]), self.node_id(key[2:])
         return -1 if second < 0 else (first << PAIR_SHIFT) | second
 
+    def _pair_ids(self, keys: list[str]) -> np.ndarray:
+        """Pair ids of node-pair keys (-1 for a key that is no pair of nodes).
+
+        Keys of two plain characters (nearly all) are split with numpy, the rest one by one.
+        """
+        if not keys:
+            return np.zeros(0, dtype=np.int64)
+        codes = np.array(keys).view(np.uint32).reshape(len(keys), -1).astype(np.int64)
+        if codes.shape[1] < 3:  # no key longer than two characters: none is a pair
+            codes = np.pad(codes, ((0, 0), (0, 3 - codes.shape[1])))
+        plain = codes[:, 1] == ord(".")
+        if codes.shape[1] > 3:
+            plain &= codes[:, 3] == 0
+        ids = (codes[:, 0] << PAIR_SHIFT) | codes[:, 2]
+        for at in np.flatnonzero(~plain).tolist():
+            ids[at] = self._split_pair(keys[at])
+        return ids
+
     def _pair_table(self) -> tuple[np.ndarray, np.ndarray]:
         """Sorted node-pair ids, and the feature index of each pair kind (column) for each (pad when none).
 
         One row past the end is all pad: what a pair missing from every table gets.
-        Keys of two plain characters (nearly all) are split with numpy, the rest one by one.
         """
-        keys = list(dict.fromkeys(chain.from_iterable(self.tables[kind] for kind in PAIR_KINDS)))
-        plain = [key for key in keys if len(key) == 3 and key[1] == "."]
-        other = [key for key in keys if not (len(key) == 3 and key[1] == ".")]
-        codes = np.array(plain or ["..."], dtype="<U3").view(np.uint32).reshape(-1, 3).astype(np.int64)[: len(plain)]
-        pair_ids = np.concatenate([(codes[:, 0] << PAIR_SHIFT) | codes[:, 2], [self._split_pair(k) for k in other]])
-        pair_of = dict(zip(plain + other, pair_ids.tolist()))
-        ids = np.unique(pair_ids[pair_ids >= 0])
+        kind_ids = [self._pair_ids(list(self.tables[kind])) for kind in PAIR_KINDS]
+        ids = np.unique(np.concatenate(kind_ids))
+        ids = ids[ids >= 0]
         table = np.full((len(ids) + 1, len(PAIR_KINDS)), self.pad, dtype=np.int32)
-        for column, kind in enumerate(PAIR_KINDS):
+        for column, (kind, pair_ids) in enumerate(zip(PAIR_KINDS, kind_ids)):
             kind_table = self.tables[kind]
-            kind_ids = np.fromiter(map(pair_of.__getitem__, kind_table), dtype=np.int64, count=len(kind_table))
             indices = np.fromiter(kind_table.values(), dtype=np.int32, count=len(kind_table))
-            known = kind_ids >= 0
-            table[np.searchsorted(ids, kind_ids[known]), column] = indices[known]
+            known = pair_ids >= 0
+            table[np.searchsorted(ids, pair_ids[known]), column] = indices[known]
         return ids, table
 
     def normalize_text(self, text: str) -> Any:
