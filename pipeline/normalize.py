@@ -24,6 +24,7 @@ from pipeline.text_resources import (
     CJK,
     ASCII_TO_FULLWIDTH_PUNCT,
     CJK_PUNCT,
+    COLUMN_GAP_RE,
     CONTROL_RE,
     CRLF,
     DOUBLE_QUOTE_LOOKALIKES,
@@ -120,7 +121,8 @@ find_zero_width = _regex_finder(ZERO_WIDTH_RE, "")
 find_control_chars = _regex_finder(CONTROL_RE, "")
 find_fullwidth_alnum = _regex_finder(FULLWIDTH_ALNUM_RE, lambda m: m.group().translate(FULLWIDTH_TO_HALFWIDTH))
 find_fullwidth_decimal_points = _regex_finder(FULLWIDTH_DECIMAL_POINT_RE, ".")
-find_ascii_punctuation = _regex_finder(ASCII_PUNCT_NEAR_CJK_RE, lambda m: ASCII_TO_FULLWIDTH_PUNCT[m.group()])
+_ASCII_TO_FULLWIDTH_PUNCT_TABLE = str.maketrans(ASCII_TO_FULLWIDTH_PUNCT)
+find_ascii_punctuation = _regex_finder(ASCII_PUNCT_NEAR_CJK_RE, lambda m: m.group().translate(_ASCII_TO_FULLWIDTH_PUNCT_TABLE))
 find_trailing_spaces = _regex_finder(TRAILING_SPACE_RE, "")
 find_leading_bullets = _regex_finder(LEADING_BULLET_RE, "")
 
@@ -218,7 +220,7 @@ _SPACE_CHARS = " \t\u00a0\u3000"
 _CHINESE_CONTEXT_RE = re.compile(f"[{HAN}{CJK_PUNCT.translate(str.maketrans('', '', _QUOTE_CHARS))}]")
 _HAN_RE = re.compile(f"[{HAN}]")
 _COLUMN_GAP_RUN_RE = re.compile(f"[{_SPACE_CHARS}]{{2,}}")
-_ASCII_ALNUM_RE = re.compile(r"[A-Za-z0-9]")
+_ALNUM_RE = re.compile("[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 def _neighbours(paragraph: str, position: int) -> tuple[str, str]:
@@ -231,17 +233,18 @@ def _neighbours(paragraph: str, position: int) -> tuple[str, str]:
 def _quote_family(paragraph: str, position: int) -> tuple[str, str, str] | None:
     """The family (opening, closing, ASCII) of the quote mark at ``position``, or None if it is no quote mark.
 
-    Curly marks always count; an ASCII mark counts only in Chinese text and not next to
-    a Latin letter or digit (``don't``, ``5'``); a look-alike only between Han characters.
+    Curly double marks always count.  A single mark or an ASCII mark touching a Latin
+    letter or digit is an apostrophe or a prime (``don't``, ``’97``, ``5'``); otherwise an ASCII
+    mark counts in Chinese text only, and a look-alike only between Han characters.
     """
     char = paragraph[position]
     before, after = _neighbours(paragraph, position)
+    touching = paragraph[position - 1 : position] + paragraph[position + 1 : position + 2]
     for family in _QUOTE_FAMILIES:
         if char in family[:2]:
-            return family
+            return None if family is SINGLE_QUOTES and _ALNUM_RE.search(touching) else family
         if char == family[2]:
-            touching = paragraph[position - 1 : position] + paragraph[position + 1 : position + 2]
-            if _ASCII_ALNUM_RE.search(touching):
+            if _ALNUM_RE.search(touching):
                 return None
             chinese = _CHINESE_CONTEXT_RE.match(before or "_") or _CHINESE_CONTEXT_RE.match(after or "_")
             return family if chinese else None
@@ -378,6 +381,29 @@ def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
                 yield "space_between_cjk", (start + s, start + e, new)
 
 
+_CURLY_QUOTE_RUN_RE = {
+    family: re.compile(f"[{family[0]}{family[1]}]") for family in _QUOTE_FAMILIES
+}
+_AMBIGUOUS_QUOTE_RE = re.compile(f"[{re.escape(DOUBLE_QUOTES[2] + SINGLE_QUOTES[2] + DOUBLE_QUOTE_LOOKALIKES)}]")
+
+
+def _quotes_pair_line_by_line(text: str) -> bool:
+    """Whether every line's curly marks already pair up (open, close, ...) and no ASCII mark or column gap is there.
+
+    Paragraphs are then whole lines joined, so each alternates as it is and nothing
+    would change: most clean text is spared reading the page.
+    """
+    if _AMBIGUOUS_QUOTE_RE.search(text) or COLUMN_GAP_RE.search(text):
+        return False
+    for line in text.split("\n"):
+        for family, pattern in _CURLY_QUOTE_RUN_RE.items():
+            marks = pattern.findall(line)
+            half = len(marks) // 2
+            if len(marks) % 2 or marks[0::2] != [family[0]] * half or marks[1::2] != [family[1]] * half:
+                return False
+    return True
+
+
 def _find_quote_directions(doc: Document) -> list[Replacement]:
     """Quote marks to turn, decided per paragraph as repair will read the page.
 
@@ -386,7 +412,7 @@ def _find_quote_directions(doc: Document) -> list[Replacement]:
     apart, stray marks and furniture out, lines rejoined) gives the paragraphs the
     marks really alternate in.  Each decision is mapped back through the raw offsets.
     """
-    if not _QUOTE_CHAR_RE.search(doc.text):
+    if not _QUOTE_CHAR_RE.search(doc.text) or _quotes_pair_line_by_line(doc.text):
         return []
     from pipeline.repair import repair_document  # repair builds on this module: imported when needed
 

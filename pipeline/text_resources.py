@@ -57,7 +57,8 @@ CONTROL_RE = re.compile(f"[{CONTROL}]")
 FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％\u00a0]")
 FULLWIDTH_DECIMAL_POINT_RE = re.compile(r"(?<=[0-9])．(?=[0-9])")
 # "next to" looks across a line end, since lines are rejoined later: ``增长5%,`` | ``工业企业``
-ASCII_PUNCT_NEAR_CJK_RE = re.compile(f"(?<=[{CJK}])[,;:()!?]|[,;:()!?](?=[ \t]*\n?[ \t\u3000]*[{CJK}])")
+# A run of marks goes at once (``中::::`` -> ``中：：：：``), as it would mark by mark.
+ASCII_PUNCT_NEAR_CJK_RE = re.compile(f"(?<=[{CJK}])[,;:()!?]+|[,;:()!?]+(?=[ \t]*\n?[ \t\u3000]*[{CJK}])")
 TRAILING_SPACE_RE = re.compile(f"[{SPACES}\u3000]+$", re.MULTILINE)
 LEADING_BULLET_RE = re.compile(f"^[{SPACES}]*[{BULLETS}]+[{SPACES}]*", re.MULTILINE)
 SPACE_BETWEEN_CJK_RE = re.compile(f"(?<=[{CJK}])[{SPACES}]+(?=[{CJK}])")

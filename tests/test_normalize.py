@@ -36,6 +36,7 @@ from pipeline.record import Document, Edit
         ("Windows XP, Linux (x86): ok!", "Windows XP, Linux (x86): ok!"),
         ("4月26日-27日,与会人员", "4月26日-27日，与会人员"),
         ("1,000 tons", "1,000 tons"),
+        ("中::::::’", "中：：：：：：’"),
     ],
 )
 def test_fullwidth_punctuation(raw: str, clean: str) -> None:
@@ -174,6 +175,7 @@ def test_layout_fixtures_are_idempotent(fixtures: Path) -> None:
         ("Windows 'XP' 版", "Windows 'XP' 版"),
         ("it's 5' 长", "it's 5' 长"),
         ("东经120°30′北", "东经120°30′北"),
+        ("凭借在’97赛季的出色表现，赢得了’金靴奖’", "凭借在’97赛季的出色表现，赢得了‘金靴奖’"),
     ],
 )
 def test_restore_quote_directions(raw: str, clean: str) -> None:
