@@ -220,6 +220,7 @@ _SPACE_CHARS = " \t\u00a0\u3000"
 _CHINESE_CONTEXT_RE = re.compile(f"[{HAN}{CJK_PUNCT.translate(str.maketrans('', '', _QUOTE_CHARS))}]")
 _HAN_RE = re.compile(f"[{HAN}]")
 _COLUMN_GAP_RUN_RE = re.compile(f"[{_SPACE_CHARS}]{{2,}}")
+_LATIN_RE = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 _ALNUM_RE = re.compile("[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
@@ -233,9 +234,10 @@ def _neighbours(paragraph: str, position: int) -> tuple[str, str]:
 def _quote_family(paragraph: str, position: int) -> tuple[str, str, str] | None:
     """The family (opening, closing, ASCII) of the quote mark at ``position``, or None if it is no quote mark.
 
-    Curly double marks always count.  A single mark or an ASCII mark touching a Latin
-    letter or digit is an apostrophe or a prime (``don't``, ``’97``, ``5'``); otherwise an ASCII
-    mark counts in Chinese text only, and a look-alike only between Han characters.
+    Curly double marks always count.  A single mark touching a Latin letter or digit is
+    an apostrophe or a prime (``don't``, ``’97``, ``5'``), an ASCII double mark touching a
+    Latin letter belongs to Latin text (``"OK"``); otherwise an ASCII mark counts in
+    Chinese text only, and a look-alike only between Han characters.
     """
     char = paragraph[position]
     before, after = _neighbours(paragraph, position)
@@ -244,7 +246,7 @@ def _quote_family(paragraph: str, position: int) -> tuple[str, str, str] | None:
         if char in family[:2]:
             return None if family is SINGLE_QUOTES and _ALNUM_RE.search(touching) else family
         if char == family[2]:
-            if _ALNUM_RE.search(touching):
+            if (_ALNUM_RE if family is SINGLE_QUOTES else _LATIN_RE).search(touching):
                 return None
             chinese = _CHINESE_CONTEXT_RE.match(before or "_") or _CHINESE_CONTEXT_RE.match(after or "_")
             return family if chinese else None
@@ -259,16 +261,21 @@ def find_quote_directions(paragraph: str) -> Iterator[Replacement]:
     Within a paragraph a family's marks alternate: open, close, open, ...  The
     alternation is taken only when it is consistent with what the text around each
     mark says: a mark at the paragraph start or right after ``：`` opens, one at the
-    paragraph end or right before ``。，！？`` closes.  An odd number of marks or any
-    disagreement leaves the paragraph's marks as they are.  Replacements keep the length.
+    paragraph end or right before ``。，！？`` closes.  An odd number of marks, any
+    disagreement, or a mark of the family that is no quote mark here (an apostrophe,
+    ``"OK"``: the pairs around it are uncertain) leaves the family's marks as they are.
+    Replacements keep the length.
     """
     positions: dict[tuple[str, str, str], list[int]] = {}
+    uncertain = set()
     for match in _QUOTE_CHAR_RE.finditer(paragraph):
         family = _quote_family(paragraph, match.start())
         if family is not None:
             positions.setdefault(family, []).append(match.start())
+        else:
+            uncertain.update(f for f in _QUOTE_FAMILIES if match.group() in f)
     for family, found in positions.items():
-        if len(found) % 2:
+        if len(found) % 2 or family in uncertain:
             continue
         wanted = []
         for number, position in enumerate(found):

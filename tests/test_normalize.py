@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,9 @@ def test_layout_fixtures_are_idempotent(fixtures: Path) -> None:
         ("坚持”稳定压倒一切”的思想", "坚持“稳定压倒一切”的思想"),
         ("他说：”我们要努力。“", "他说：“我们要努力。”"),
         ("他说：\"好。\"", "他说：“好。”"),
+        ("称为\"1997年\"的", "称为“1997年”的"),
+        ("他说\"OK\"。", "他说\"OK\"。"),
+        ("影碟机有\"DVD—P10\"和\"DVD—L10\"两种", "影碟机有\"DVD—P10\"和\"DVD—L10\"两种"),
         ("主页的”机构”一栏中调出“世界经济研究所“，又从", "主页的“机构”一栏中调出“世界经济研究所”，又从"),
         ("他说：“我读了’人民日报’。”", "他说：“我读了‘人民日报’。”"),
         ("该所的′ 出版物”一栏", "该所的“ 出版物”一栏"),
@@ -175,7 +179,8 @@ def test_layout_fixtures_are_idempotent(fixtures: Path) -> None:
         ("Windows 'XP' 版", "Windows 'XP' 版"),
         ("it's 5' 长", "it's 5' 长"),
         ("东经120°30′北", "东经120°30′北"),
-        ("凭借在’97赛季的出色表现，赢得了’金靴奖’", "凭借在’97赛季的出色表现，赢得了‘金靴奖’"),
+        ("凭借在’97赛季的出色表现，赢得了’金靴奖’", "凭借在’97赛季的出色表现，赢得了’金靴奖’"),
+        ("赢得了’金靴奖’，“’金球奖’”", "赢得了‘金靴奖’，“‘金球奖’”"),
     ],
 )
 def test_restore_quote_directions(raw: str, clean: str) -> None:
@@ -237,3 +242,25 @@ def test_quote_directions_come_back(paragraphs: list[str], data: st.DataObject) 
     doc = normalize_document(Document(id="p", text=scanned))
     assert doc.text == text
     assert all(edit.kind == "quote_direction" and edit.raw_end - edit.raw_start == 1 for edit in doc.edits)
+
+
+def pd1998_quoted_paragraphs(fixtures: Path) -> list[str]:
+    """Thirty People's Daily paragraphs (pd1998, January 1998) with quotations, some with quotations inside."""
+    return (fixtures / "normalize_quotes_pd1998.txt").read_text("utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    "scan",
+    [
+        lambda text: text.replace("“", "”").replace("‘", "’"),
+        lambda text: text.replace("“", '"').replace("”", '"'),
+    ],
+    ids=["opening_read_as_closing", "double_read_as_ascii"],
+)
+def test_newspaper_quotations_come_back(fixtures: Path, scan: Callable[[str], str]) -> None:
+    paragraphs = pd1998_quoted_paragraphs(fixtures)
+    for paragraph in paragraphs:
+        assert restore_quote_directions(paragraph) == paragraph
+        assert restore_quote_directions(scan(paragraph)) == paragraph
+    article = "\n".join(paragraphs)
+    assert normalize_document(Document(id="s", text=scan(article))).text == normalized(article)
