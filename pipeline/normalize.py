@@ -388,9 +388,7 @@ def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
                 yield "space_between_cjk", (start + s, start + e, new)
 
 
-_CURLY_QUOTE_RUN_RE = {
-    family: re.compile(f"[{family[0]}{family[1]}]") for family in _QUOTE_FAMILIES
-}
+_CURLY_QUOTE_RE = {family: re.compile(f"[{family[0]}{family[1]}]") for family in _QUOTE_FAMILIES}
 _AMBIGUOUS_QUOTE_RE = re.compile(f"[{re.escape(DOUBLE_QUOTES[2] + SINGLE_QUOTES[2] + DOUBLE_QUOTE_LOOKALIKES)}]")
 
 
@@ -403,7 +401,7 @@ def _quotes_pair_line_by_line(text: str) -> bool:
     if _AMBIGUOUS_QUOTE_RE.search(text) or COLUMN_GAP_RE.search(text):
         return False
     for line in text.split("\n"):
-        for family, pattern in _CURLY_QUOTE_RUN_RE.items():
+        for family, pattern in _CURLY_QUOTE_RE.items():
             marks = pattern.findall(line)
             half = len(marks) // 2
             if len(marks) % 2 or marks[0::2] != [family[0]] * half or marks[1::2] != [family[1]] * half:
@@ -441,7 +439,7 @@ def normalize_document(doc: Document) -> Document:
     """Normalise a document's characters and spaces, recording every change (pure, idempotent)."""
     if not doc.offsets:
         doc = replace(doc, offsets=list(range(len(doc.text))))
-    # one rule's change can give another rule work (``::`` -> ``:：`` -> ``：：``): run to a fixed point;
+    # one rule's change can give another rule work (``我 , 你`` -> ``我 ， 你`` -> ``我，你``): run to a fixed point;
     # quote directions, which need the whole page read, are settled once the other rules have finished
     for _ in range(MAX_ROUNDS):
         before = doc.text
