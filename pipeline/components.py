@@ -5,6 +5,8 @@ module only registers what those configs name.  Results live on the Doc:
 ``doc.ents`` (entities, with ``span._.value`` for normalised DATE/PERCENT values),
 ``doc._.quotes`` (attributions in the record's format) and ``doc._.meta`` (the
 record's metadata, e.g. the issue date that relative dates resolve against).
+``doc._.word_spans`` carries words the segment stage already cut, so the NER's word
+features do not segment the text a second time.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ if not Doc.has_extension("meta"):
     Doc.set_extension("meta", default=None)
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
+if not Doc.has_extension("word_spans"):
+    Doc.set_extension("word_spans", default=None)
 if not Span.has_extension("value"):
     Span.set_extension("value", default=None)
 
@@ -30,6 +34,52 @@ def char_bigrams(doc: Doc) -> Doc:
     from pipeline.entities.features import set_char_bigrams
 
     return set_char_bigrams(doc)
+
+
+class WordFeatures:
+    """Word-position features (LEMMA) for character tokens.
+
+    Words come from ``doc._.word_spans`` (set from the segment stage's tokens), else
+    from ``cuts`` (text -> word spans; training reads jackknifed cuts, so the model
+    meets segmenter errors like those on unseen text), else from the shipped pkuseg.
+    """
+
+    def __init__(self, cuts: dict[str, list[list[int]]] | None = None) -> None:
+        self.cuts = cuts or {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size: int = 256):
+        from itertools import islice
+
+        from pipeline.entities.features import segment_word_spans, set_word_features
+
+        docs = iter(docs)
+        while batch := list(islice(docs, batch_size)):
+            for doc in batch:
+                if doc._.word_spans is None and doc.text in self.cuts:
+                    doc._.word_spans = self.cuts[doc.text]
+            uncut = [doc for doc in batch if doc._.word_spans is None]
+            for doc, spans in zip(uncut, segment_word_spans([doc.text for doc in uncut])):
+                doc._.word_spans = spans
+            for doc in batch:
+                yield set_word_features(doc, doc._.word_spans)
+
+
+@Language.factory("word_features", default_config={"cuts_path": None})
+def make_word_features(nlp, name, cuts_path):  # untyped: confection validates real annotations only
+    """The shape of the pkuseg word each character belongs to, as the character's LEMMA.
+
+    ``cuts_path``: a JSONL of ``{"text", "words"}`` whose word spans are used for those
+    texts instead of cutting them (training only).
+    """
+    from pathlib import Path
+
+    from pipeline.jsonl import iter_json_lines
+
+    cuts = {r["text"]: r["words"] for _, r in iter_json_lines(Path(cuts_path))} if cuts_path else None
+    return WordFeatures(cuts)
 
 
 @Language.factory(

@@ -65,9 +65,12 @@ class Prelabeler:
     def _docs(self, documents: Iterable[Document]) -> Iterator[tuple[Doc, tuple[Document, int, bool]]]:
         for document in documents:
             pieces = split_pieces(document.text)
+            words = _pkuseg_words(document)
             for index, (offset, piece) in enumerate(pieces):
                 doc = self.nlp.make_doc(fold_width(piece))
                 doc._.meta = dict(document.meta)
+                if words is not None:
+                    doc._.word_spans = _words_in_piece(words, offset, len(piece))
                 yield doc, (document, offset, index == len(pieces) - 1)
 
     def label_documents(self, documents: Iterable[Document]) -> Iterator[Document]:
@@ -92,6 +95,21 @@ class Prelabeler:
         """Entities of one text (convenience for tests and notebooks)."""
         document = Document(id="text", text=text, meta=dict(meta or {}))
         return next(self.label_documents([document])).entities
+
+
+def _pkuseg_words(document: Document) -> list[list[int]] | None:
+    """The words the segment stage cut with pkuseg, or None (the NER then cuts them itself)."""
+    segmenter = document.meta.get("segmenter") or {}
+    if document.tokens and segmenter.get("name") == "pkuseg":
+        return document.tokens
+    return None
+
+
+def _words_in_piece(words: list[list[int]], offset: int, length: int) -> list[list[int]]:
+    """Word spans inside ``[offset, offset + length)``, relative to the piece."""
+    if not offset and (not words or words[-1][1] <= length):
+        return words
+    return [[start - offset, end - offset] for start, end in words if start >= offset and end <= offset + length]
 
 
 def _shift_quotes(quotes: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:
