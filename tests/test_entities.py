@@ -163,6 +163,31 @@ def test_names_are_not_propagated_into_longer_names(text: str, names: list[str])
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "names"),
+    [
+        ("种子选手葛菲/顾俊获胜", [(4, 7, "PERSON")], ["葛菲"]),  # the model ran into the pair's slash
+        ("“刘永”说", [(0, 4, "PERSON")], ["刘永"]),
+        ("捷克警察局长托马谢克14日说", [(6, 9, "PERSON")], ["托马谢克"]),  # a foreign name cut short runs on
+        ("以色列总理内塔尼亚胡和他", [(5, 7, "PERSON")], ["内塔尼亚胡"]),
+        ("穆巴拉克·阿萨德说", [(0, 3, "PERSON")], ["穆巴拉克·阿萨德"]),  # over the name dot
+        ("克林顿说", [(0, 3, "PERSON")], ["克林顿"]),  # stops at the first ordinary character
+        ("王大明尼日利亚", [(0, 3, "PERSON")], ["王大明"]),  # not a transliterated name: never extended
+    ],
+)
+def test_model_person_edges_are_repaired(text: str, model: list[tuple[int, int, str]], names: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*span) for span in model], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
+
+
+def test_transliteration_characters_are_phonetic() -> None:
+    from pipeline.entities.rules import transliteration_characters
+
+    phonetic = transliteration_characters()
+    assert set("斯尔克诺塔") <= phonetic
+    assert not set("的是在了和国人说") & phonetic
+
+
 def test_merge_emits_only_schema_labels() -> None:
     text = "市委书记吴天君昨晚说,增长12%。"
     merged = merge_entities(text, [Entity(0, 2, "LOC"), Entity(0, 2, "GPE")], {}, LABELS)

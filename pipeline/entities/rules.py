@@ -38,6 +38,12 @@ def surnames() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def transliteration_characters() -> frozenset[str]:
+    """Phonetic characters of foreign names (see :mod:`pipeline.entities.transliteration`)."""
+    return frozenset("".join(_word_list("transliteration.txt")))
+
+
+@lru_cache(maxsize=1)
 def places() -> list[str]:
     return sorted(set(_word_list("places.txt")), key=len, reverse=True)
 
@@ -278,6 +284,42 @@ def _strip_title(text: str, span: Entity) -> Entity | None:
     return span
 
 
+_NAME_DOT = "·"
+MAX_FOREIGN_NAME = 12
+# Punctuation a model span may run into at its edges (葛菲/顾俊 -> 葛菲/).
+_EDGE_PUNCTUATION = "/／、,，.。;；:：!！?？\"“”'‘’|"
+
+
+def _trim_edges(text: str, span: Entity) -> Entity | None:
+    """A model span without punctuation at its edges (None if nothing is left)."""
+    start, end = span.start, span.end
+    while start < end and text[start] in _EDGE_PUNCTUATION + _NAME_DOT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCTUATION + _NAME_DOT:
+        end -= 1
+    if start == end:
+        return None
+    return span if (start, end) == (span.start, span.end) else Entity(start, end, span.label)
+
+
+def _extend_foreign_name(text: str, span: Entity) -> Entity:
+    """A transliterated PERSON cut short (斯卡尔 in 斯卡尔法罗说) runs on over the name's characters."""
+    phonetic = transliteration_characters()
+    if span.label != "PERSON" or span.end - span.start < 2:
+        return span
+    if not all(ch in phonetic or ch == _NAME_DOT for ch in text[span.start : span.end]):
+        return span
+    end = span.end
+    while end - span.start < MAX_FOREIGN_NAME and end < len(text):
+        if text[end] in phonetic:
+            end += 1
+        elif text[end] == _NAME_DOT and text[end + 1 : end + 2] in phonetic:
+            end += 2
+        else:
+            break
+    return span if end == span.end else Entity(span.start, end, span.label)
+
+
 def _trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
     """A model PERSON span that runs past a name known from the byline or a list ends with it (胡荃对 -> 胡荃)."""
     if span.label != "PERSON":
@@ -311,9 +353,11 @@ def merge_entities(
     meta = meta or {}
     allowed = set(labels)
     model = [
-        _strip_title(text, s) if s.label == "PERSON" else s
-        for s in model_spans
-        if s.label in allowed and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
+        _extend_foreign_name(text, _strip_title(text, s)) if s.label == "PERSON" else s
+        for s in (_trim_edges(text, span) if span.label in ("PERSON", "ORG") else span for span in model_spans)
+        if s is not None
+        and s.label in allowed
+        and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
     ]
     # A name or organisation has at least one Han character (not the page code AA02).
     model = [s for s in model if s.label not in ("PERSON", "ORG") or re.search(f"[{HAN}]", text[s.start : s.end])]
