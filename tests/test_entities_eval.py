@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.entities.evaluate import Scores, gold_spans, guideline_adjusted, issue_date, jieba_spans
+from pipeline.entities.evaluate import (
+    Scores,
+    gold_spans,
+    guideline_adjusted,
+    issue_date,
+    jieba_spans,
+    split_merged_names,
+)
 
 
 def test_scores_exact_spans() -> None:
@@ -72,3 +79,22 @@ def test_guideline_adjusted_joins_ranges_like_the_guidelines() -> None:
 )
 def test_guideline_adjusted_keeps_the_evening_in_a_date(text: str, span: tuple, adjusted: tuple) -> None:
     assert guideline_adjusted(text, [span]) == {adjusted}
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "adjusted"),
+    [
+        # (胡勇辉余清楚): one pd1998 span, two people named exactly -> two gold names
+        ({(1, 7, "PERSON")}, {(1, 4, "PERSON"), (4, 7, "PERSON")}, {(1, 4, "PERSON"), (4, 7, "PERSON")}),
+        # only one of the two found: the pd1998 span stays (one miss, not a free hit)
+        ({(1, 7, "PERSON")}, {(1, 4, "PERSON")}, {(1, 7, "PERSON")}),
+        # pieces that do not tile the span exactly leave it alone
+        ({(1, 7, "PERSON")}, {(1, 4, "PERSON"), (5, 7, "PERSON")}, {(1, 7, "PERSON")}),
+        # one predicted span equal to the gold span is no split
+        ({(1, 7, "PERSON")}, {(1, 7, "PERSON")}, {(1, 7, "PERSON")}),
+        # other labels are never split
+        ({(0, 6, "ORG")}, {(0, 3, "ORG"), (3, 6, "ORG")}, {(0, 6, "ORG")}),
+    ],
+)
+def test_split_merged_names(gold: set, predicted: set, adjusted: set) -> None:
+    assert split_merged_names(gold, predicted) == adjusted
