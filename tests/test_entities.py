@@ -13,6 +13,7 @@ from pipeline.entities.rules import (
     find_byline_names,
     find_enumerated_names,
     find_honorific_surnames,
+    find_listed_names,
     find_orgs,
     find_titled_names,
     merge_entities,
@@ -186,6 +187,21 @@ def test_transliteration_characters_are_phonetic() -> None:
     phonetic = transliteration_characters()
     assert set("斯尔克诺塔") <= phonetic
     assert not set("的是在了和国人说") & phonetic
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "names"),
+    [
+        ("准更有明显进步,江靖弋、苏雪冰在全国比赛", {"江靖弋"}, ["江靖弋", "苏雪冰"]),
+        ("有自己的编导章东新、冯蔚的作品", {"章东新"}, ["章东新", "冯蔚"]),  # the name at the end of the first item
+        ("唐耿良、袁阔成、徐勍、连丽如", {"袁阔成"}, ["唐耿良", "袁阔成", "徐勍", "连丽如"]),
+        ("江靖弋、苏雪冰在全国", set(), []),  # no name of the list known: nothing
+        ("工业、农业、服务业", {"工业"}, []),  # items that are not names
+        ("赵国政、吕艺生、付林三位艺术家", {"赵国政"}, []),  # where the last name ends is unclear: nothing
+    ],
+)
+def test_listed_names(text: str, known: set[str], names: list[str]) -> None:
+    assert texts(text, find_listed_names(text, known)) == names
 
 
 def test_merge_emits_only_schema_labels() -> None:

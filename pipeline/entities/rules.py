@@ -231,6 +231,47 @@ def find_enumerated_names(text: str, known: set[str]) -> list[Entity]:
     return found
 
 
+_LIST = re.compile(rf"[{HAN}]{{2,5}}(?:、[{HAN}]{{2,5}})+")
+
+
+def _name_in(item: str, known: set[str], *, at_end: bool, following: str) -> str | None:
+    """The name a list item ends with (first item: 编导章东新) or starts with (last item: 冯蔚的作品), if any."""
+    next_ok = not following or following in AFTER_NAME or not re.match(f"[{HAN}]", following)
+    if item in known or (_looks_like_name(item, known) and (not at_end or next_ok)):
+        return item
+    pieces = [item[-n:] if not at_end else item[:n] for n in (4, 3, 2) if n < len(item)]
+    for piece in pieces:
+        if piece in known:
+            return piece
+    for piece in pieces:
+        if len(piece) > 3 or not _looks_like_name(piece, known):
+            continue
+        if not at_end or (piece[-1] not in AFTER_NAME and item[len(piece)] in AFTER_NAME):
+            return piece
+    return None
+
+
+def find_listed_names(text: str, known: set[str]) -> list[Entity]:
+    """Names in a 、 list of names of which at least one is already known (江靖弋、苏雪冰在全国...)."""
+    found: list[Entity] = []
+    for match in _LIST.finditer(text):
+        items = match.group().split("、")
+        following = text[match.end() : match.end() + 1]
+        first = _name_in(items[0], known, at_end=False, following="")
+        last = _name_in(items[-1], known, at_end=True, following=following)
+        middle = items[1:-1]
+        if first is None or last is None or not all(_looks_like_name(item, known) for item in middle):
+            continue
+        names = [first, *middle, last]
+        if not any(name in known for name in names):
+            continue
+        pos = match.start() + len(items[0]) - len(first)
+        for name, item in zip(names, [first, *middle, items[-1]]):
+            found.append(Entity(pos, pos + len(name), "PERSON"))
+            pos += len(name) + 1 if item is not items[-1] else 0
+    return found
+
+
 def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> list[Entity]:
     """A name right after a title (市委书记吴天君 -> 吴天君) or a signature line (——吴天君)."""
     found: list[Entity] = []
@@ -375,6 +416,9 @@ def merge_entities(
     person_rules = byline + enumerated + titled + find_honorific_surnames(text)
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
     known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and 2 <= s.end - s.start <= 4}
+    listed = find_listed_names(text, known)
+    person_rules += listed
+    known |= {text[s.start : s.end] for s in listed}
     orgs = find_orgs(text)
     rule_spans = (
         [s for s in person_rules if "PERSON" in allowed]
