@@ -27,6 +27,7 @@ from pipeline.record import Document
 from pipeline.segmenter import compact
 from pipeline.segmenter.decoding import SentenceDecoder
 from pipeline.segmenter.features import SentenceFeatureExtractor
+from pipeline.segmenter.lexicon import WordMerger
 
 PACKAGE = Path(__file__).parent
 CONFIG_PATH = PACKAGE / "configs" / "segment.cfg"
@@ -91,12 +92,18 @@ def _build_nlp(segmenter: str) -> tuple[Language, dict[str, Any]]:
 
 
 def _initialize_pkuseg(
-    nlp: Language, settings: dict[str, Any], model: str, location: str, features: list[str] | None = None
+    nlp: Language,
+    settings: dict[str, Any],
+    model: str,
+    location: str,
+    features: list[str] | None = None,
+    merge_words: list[str] | None = None,
 ) -> None:
     """``nlp.tokenizer.initialize(pkuseg_model=...)``, then this project's [pkuseg] settings.
 
     ``features``: the model's feature strings when the folder was written without
-    its feature table (see :func:`compact.write_raw`).
+    its feature table (see :func:`compact.write_raw`).  ``merge_words``: words the
+    training corpus always writes whole, merged after the CRF (see :mod:`pipeline.segmenter.lexicon`).
     """
     try:
         nlp.tokenizer.initialize(pkuseg_model=model, pkuseg_user_dict=settings.get("pkuseg_user_dict", "default"))
@@ -111,6 +118,8 @@ def _initialize_pkuseg(
             seg._cut = SentenceDecoder(seg.feature_extractor, seg.model, seg.idx_to_tag).cut
         if not settings.get("merge_dictionary_words", True):
             seg.postprocesser.do_process = False
+        if merge_words and settings.get("merge_training_words", True):
+            seg.postprocesser = WordMerger(merge_words, then=seg.postprocesser)
         nlp.tokenizer("预热")  # fail here, not on the first record, if the weights are unusable
     except (OSError, ValueError, KeyError, TypeError, AssertionError, EOFError, zipfile.BadZipFile) as error:
         raise SegmenterModelError(location, f"cannot be loaded ({type(error).__name__}: {error})") from error
@@ -128,10 +137,13 @@ def _load_folder(folder: Path) -> Segmenter:
                 model = compact.read_compact(folder)
                 in_memory = bool(settings.get("sentence_features", True))
                 compact.write_raw(model, Path(expanded), feature_table=not in_memory)
+                merge_words = compact.read_merge_words(folder)
             except (OSError, ValueError, KeyError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as error:
                 raise SegmenterModelError(location, f"is corrupt ({type(error).__name__}: {error})") from error
-            _initialize_pkuseg(nlp, settings, expanded, location, model.features if in_memory else None)
+            _initialize_pkuseg(nlp, settings, expanded, location, model.features if in_memory else None, merge_words)
         info["version"] = model.meta.get("version")
+        if merge_words and settings.get("merge_training_words", True):
+            info["merge_words"] = len(merge_words)
     elif compact.is_raw_folder(folder):
         _initialize_pkuseg(nlp, settings, str(folder), location)
     else:

@@ -104,3 +104,19 @@ def test_evaluate_command_with_missing_model_explains(fixtures: Path, tmp_path: 
     )
     assert result.exit_code == 1
     assert "corpusprep segmenter train" in result.output and "Traceback" not in result.output
+
+
+def test_training_writes_the_words_to_merge(tmp_path: Path, fixtures: Path) -> None:
+    out = tmp_path / "merging"
+    out.mkdir()
+    compact.write_merge_words(out, ["旧词"])  # left from an earlier model in the same folder
+    train_model(fixtures / "seg_train_tiny.txt", fixtures / "seg_dev_tiny.txt", out, iterations=1, log=io.StringIO())
+    assert compact.read_merge_words(out) is None  # not asked for: the stale list is gone
+    train_model(
+        fixtures / "seg_train_tiny.txt", fixtures / "seg_dev_tiny.txt", out, iterations=1, merge_min_count=2,
+        log=io.StringIO(),
+    )
+    words = compact.read_merge_words(out)
+    assert words and all(len(word) >= 2 for word in words)
+    assert compact.read_meta(out)["merge_min_count"] == 2
+    assert load_segmenter(str(out)).info["merge_words"] == len(words)

@@ -11,7 +11,9 @@ digits spent on float64.  The compact folder keeps:
   finds the shared prefixes), then the words that kept features still mention;
 - ``weights.npz``-like ``quantised.npz``: node weights as int8 or float16 codes
   with a per-tag scale, edge weights as float64;
-- ``meta.json``: how it was made (pruning threshold, quantisation, F1, data).
+- ``meta.json``: how it was made (pruning threshold, quantisation, F1, data);
+- optionally ``merge_words.txt.xz``: words the training corpus always writes
+  whole, merged after the CRF (:mod:`pipeline.segmenter.lexicon`).
 
 :func:`expand_compact` writes the folder spacy-pkuseg reads.  Feature index 0
 is the bias feature ``$$`` that pkuseg's inference always fires; it stays at 0.
@@ -35,6 +37,7 @@ RAW_WEIGHTS = "weights.npz"
 COMPACT_FEATURES = "features.txt.xz"
 COMPACT_WEIGHTS = "quantised.npz"
 META = "meta.json"
+MERGE_WORDS = "merge_words.txt.xz"
 BIAS_FEATURE = "$$"
 WORD_FEATURE_PREFIXES = ("w-1.", "w1.")
 PAIR_FEATURE_PREFIXES = ("ww.l.", "ww.r.")
@@ -190,6 +193,23 @@ def read_compact(folder: Path) -> PkusegModel:
     return PkusegModel(features, words, {tag: i for i, tag in enumerate(tags)}, node_weights, edges, meta)
 
 
+def write_merge_words(folder: Path, words: list[str]) -> None:
+    """Write the words merged after the CRF (one a line, xz)."""
+    if any("\n" in word for word in words):
+        raise ValueError("words may not contain line breaks")
+    data = "\n".join(sorted(words)).encode("utf-8")
+    (folder / MERGE_WORDS).write_bytes(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME))
+
+
+def read_merge_words(folder: Path) -> list[str] | None:
+    """The words merged after the CRF, or None when the folder has none."""
+    path = folder / MERGE_WORDS
+    if not path.is_file():
+        return None
+    text = lzma.decompress(path.read_bytes()).decode("utf-8")
+    return text.split("\n") if text else []
+
+
 def expand_compact(folder: Path, destination: Path) -> None:
     """Write the folder spacy-pkuseg reads from a compact folder."""
     write_raw(read_compact(folder), destination)
@@ -199,6 +219,7 @@ def folder_digest(folder: Path) -> str:
     """sha256 over the model files (names and bytes), to record which model made a corpus."""
     digest = hashlib.sha256()
     names = [COMPACT_FEATURES, COMPACT_WEIGHTS] if is_compact_folder(folder) else [RAW_FEATURES, RAW_WEIGHTS]
+    names += [MERGE_WORDS] if (folder / MERGE_WORDS).is_file() else []
     for name in names:
         digest.update(name.encode())
         with open(folder / name, "rb") as handle:
@@ -229,6 +250,8 @@ def record_scores(folder: Path, score: Any) -> None:
         "words": score.gold,
     }
     meta["size_bytes"] = sum(
-        (folder / name).stat().st_size for name in (COMPACT_FEATURES, COMPACT_WEIGHTS) if (folder / name).is_file()
+        (folder / name).stat().st_size
+        for name in (COMPACT_FEATURES, COMPACT_WEIGHTS, MERGE_WORDS)
+        if (folder / name).is_file()
     )
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

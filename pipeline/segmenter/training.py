@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.segmenter import compact
+from pipeline.segmenter import compact, lexicon
 from pipeline.segmenter.scoring import Score, read_gold, score_words
 
 
@@ -165,12 +165,15 @@ def train_model(
     quantisation: str = "int8",
     raw_dir: Path | None = None,
     patience: int = 3,
+    merge_min_count: int = 0,
     log: TextIO | None = None,
 ) -> Evaluation:
     """Train, compress into ``out_dir`` and score the result on ``dev_file``.
 
     The plain model is kept in ``raw_dir`` when given (to try other compressions
-    later), else trained in a temporary folder.
+    later), else trained in a temporary folder.  ``merge_min_count`` > 0 also
+    writes the training words seen at least that often and never split
+    (:func:`lexicon.consistent_words`), which the segmenter merges after the CRF.
     """
     from pipeline.segment import load_segmenter
 
@@ -187,8 +190,14 @@ def train_model(
             "iterations": iterations,
             "feature_trim": feature_trim,
             "regularisation": regularisation,
+            "merge_min_count": merge_min_count,
         }
         compress_model(raw, out_dir, min_weight=min_weight, quantisation=quantisation, meta=meta)
+    merge_file = out_dir / compact.MERGE_WORDS
+    if merge_min_count > 0:
+        compact.write_merge_words(out_dir, lexicon.consistent_words(read_gold(train_file), merge_min_count))
+    elif merge_file.is_file():
+        merge_file.unlink()  # left from an earlier model: it belongs to that one
     evaluation = evaluate_file(load_segmenter(str(out_dir)), dev_file)
     compact.record_scores(out_dir, evaluation.score)
     return evaluation
