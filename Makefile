@@ -70,17 +70,19 @@ doccano-down: $(STAMP)  ## stop the local doccano (by PID)
 # --- entities ---------------------------------------------------------------------------
 NER_WORK ?= /tmp/corpusprep-ner
 NER_MODEL := pipeline/models/ner
+NER_STEPS ?= 5000
 .PHONY: train-ner
 
 $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(DATA)/train.jsonl $(DATA)/dev.jsonl pipeline/entities/corpus.py | $(STAMP)
 	$(BIN)/python -m pipeline.entities.corpus $(DATA)/train.jsonl $(NER_WORK)/train.spacy $(DATA)/dev.jsonl $(NER_WORK)/dev.spacy
 
-train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy  ## train the NER tagger on pd1998 (spacy train, two stages) and ship model-best into the package
+$(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt pipeline/entities/jackknife.py | $(STAMP)
+	$(BIN)/python -m pipeline.entities.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife
+
+train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 (jackknifed pkuseg word cuts, spacy train) and ship model-best into the package
 	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/components.py \
-	  --output $(NER_WORK)/stage1 --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy
-	$(BIN)/python -m spacy train pipeline/configs/ner_finetune.cfg --code pipeline/components.py \
-	  --output $(NER_WORK)/output --paths.warm_start $(NER_WORK)/stage1/model-best \
-	  --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy
+	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy \
+	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS)
 	$(BIN)/python -m pipeline.entities.ship $(NER_WORK)/output/model-best $(NER_MODEL)
 
 eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev and the modern gold set
@@ -94,10 +96,12 @@ SEG_MODEL ?= pipeline/models/pkuseg
 SEG_ITERATIONS ?= 20
 SEG_MIN_WEIGHT ?= 0.02
 SEG_QUANTISE ?= int8
+SEG_MERGE_MIN_COUNT ?= 1
 .PHONY: train-segmenter
 train-segmenter: $(STAMP)  ## train the shipped pkuseg model on $(DATA)/train_seg.txt (tens of minutes), score on dev
 	$(BIN)/corpusprep segmenter train --train $(DATA)/train_seg.txt --dev $(DATA)/dev_seg.txt --out $(SEG_MODEL) \
-		--iterations $(SEG_ITERATIONS) --min-weight $(SEG_MIN_WEIGHT) --quantise $(SEG_QUANTISE)
+		--iterations $(SEG_ITERATIONS) --min-weight $(SEG_MIN_WEIGHT) --quantise $(SEG_QUANTISE) \
+		--merge-min-count $(SEG_MERGE_MIN_COUNT)
 
 eval-seg: $(STAMP)  ## word P/R/F1 (SIGHAN) and chars/s of the shipped segmenter on $(DATA)/dev_seg.txt
 	$(BIN)/corpusprep segmenter evaluate $(DATA)/dev_seg.txt

@@ -143,13 +143,16 @@ def segmenter_train(
     min_weight: float = typer.Option(0.0, min=0.0, help="Prune features whose weights are all below this."),
     quantise: str = typer.Option("int8", help="Stored weight type: int8, float16, float32 or float64."),
     keep_raw: Optional[Path] = typer.Option(None, help="Also keep the unpruned pkuseg model folder here."),
+    merge_min_count: int = typer.Option(
+        0, min=0, help="Merge after the CRF the training words seen this often and never split (0: none)."
+    ),
 ) -> None:
     """Train a pkuseg model with spacy_pkuseg.train, prune and quantise it, and score it on DEV."""
     from pipeline.segmenter.training import train_model
 
     evaluation = train_model(
         train, dev, out, iterations=iterations, feature_trim=feature_trim, regularisation=regularisation,
-        min_weight=min_weight, quantisation=quantise, raw_dir=keep_raw,
+        min_weight=min_weight, quantisation=quantise, raw_dir=keep_raw, merge_min_count=merge_min_count,
     )
     _print_evaluation(evaluation)
 
