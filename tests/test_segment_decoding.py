@@ -49,7 +49,9 @@ def test_same_words_and_scores_on_news_lines(pkuseg: Any, decoder: SentenceDecod
         assert np.array_equal(decoder.node_scores(line), pkuseg_scores(pkuseg, line))
 
 
-@pytest.mark.parametrize("text", ["中", "１９９８年", "ａｂ-c.d*e", "江泽民发表新年讲话。", "ＡＢＣ１２３"])
+@pytest.mark.parametrize(
+    "text", ["中", "１９９８年", "ａｂ-c.d*e", "江泽民发表新年讲话。", "ＡＢＣ１２３", "a\ud800b中国", "😀中国人民", "\x00中国"]
+)
 def test_same_words_on_edge_cases(pkuseg: Any, decoder: SentenceDecoder, text: str) -> None:
     assert decoder.cut(text) == type(pkuseg)._cut(pkuseg, text)
 

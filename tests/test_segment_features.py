@@ -90,3 +90,10 @@ def test_tables_from_a_sorted_feature_list(stock: FeatureExtractor, fast: Senten
 def test_text_matrix_is_the_matrix_of_the_normalised_nodes(fast: SentenceFeatureExtractor, text: str) -> None:
     nodes = list(fast.normalize_text(text))
     assert fast.text_matrix(text).tolist() == fast.sentence_matrix(nodes).tolist()
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(exclude_categories=()), max_size=30))
+def test_text_matrix_on_any_characters(fast: SentenceFeatureExtractor, text: str) -> None:
+    nodes = list(fast.normalize_text(text))
+    assert fast.text_matrix(text).tolist() == fast.sentence_matrix(nodes).tolist()

@@ -194,7 +194,7 @@ class SentenceFeatureExtractor:
     def text_matrix(self, text: str) -> np.ndarray:
         """:meth:`sentence_matrix` of ``list(self.normalize_text(text))``, without a Python step per character."""
         renamed = self.base.keyword_rename(text)
-        codes = np.frombuffer(renamed.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(renamed.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         return self._matrix(self.code_to_id[codes], renamed.translate(self.word_text_table))
 
     def _matrix(self, ids: np.ndarray, word_text: str) -> np.ndarray:
