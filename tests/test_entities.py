@@ -204,6 +204,16 @@ def test_listed_names(text: str, known: set[str], names: list[str]) -> None:
     assert texts(text, find_listed_names(text, known)) == names
 
 
+def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
+    text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
+    model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only
+    merged = merge_entities(text, model, {}, LABELS)
+    assert [(s.start, text[s.start : s.end]) for s in merged if s.label == "PERSON"] == [
+        (5, "内塔尼亚胡"),
+        (12, "内塔尼亚胡"),
+    ]
+
+
 def test_merge_emits_only_schema_labels() -> None:
     text = "市委书记吴天君昨晚说,增长12%。"
     merged = merge_entities(text, [Entity(0, 2, "LOC"), Entity(0, 2, "GPE")], {}, LABELS)

@@ -361,6 +361,14 @@ def _extend_foreign_name(text: str, span: Entity) -> Entity:
     return span if end == span.end else Entity(span.start, end, span.label)
 
 
+def _plausible_name(name: str) -> bool:
+    """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
+    if 2 <= len(name) <= 4:
+        return True
+    phonetic = transliteration_characters()
+    return len(name) <= MAX_FOREIGN_NAME and all(ch in phonetic or ch == _NAME_DOT for ch in name)
+
+
 def _trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
     """A model PERSON span that runs past a name known from the byline or a list ends with it (胡荃对 -> 胡荃)."""
     if span.label != "PERSON":
@@ -415,7 +423,7 @@ def merge_entities(
     titled = find_titled_names(text, known, model_person_starts)
     person_rules = byline + enumerated + titled + find_honorific_surnames(text)
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
-    known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and 2 <= s.end - s.start <= 4}
+    known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and _plausible_name(text[s.start : s.end])}
     listed = find_listed_names(text, known)
     person_rules += listed
     known |= {text[s.start : s.end] for s in listed}
@@ -457,6 +465,12 @@ def merge_entities(
     if "PERSON" not in allowed:
         known = set()
     for span in _leftmost_longest(_propagate(text, known, "PERSON") + _propagate(text, org_names, "ORG")):
+        inside = [c for c in chosen if span.start <= c.start and c.end <= span.end and c != span]
+        if span.label == "PERSON" and inside and all(c.label == "PERSON" for c in inside):
+            # The same name cut short elsewhere (斯卡尔 where 斯卡尔法罗 was found): the full name wins.
+            if not _overlaps(span, [(c.start, c.end) for c in chosen if c not in inside]):
+                chosen = [c for c in chosen if c not in inside]
+                taken = [(c.start, c.end) for c in chosen]
         if not _overlaps(span, taken):
             chosen.append(span)
             taken.append((span.start, span.end))
