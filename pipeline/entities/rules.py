@@ -456,6 +456,7 @@ def merge_entities(
         for s in rule_spans
     ]
     chosen = _leftmost_longest(rule_spans)
+    from_rules = set(chosen)
     taken = [(s.start, s.end) for s in chosen]
     for span in sorted(model, key=lambda s: s.start):
         if not _overlaps(span, taken):
@@ -466,7 +467,7 @@ def merge_entities(
         known = set()
     for span in _leftmost_longest(_propagate(text, known, "PERSON") + _propagate(text, org_names, "ORG")):
         inside = [c for c in chosen if span.start <= c.start and c.end <= span.end and c != span]
-        if span.label == "PERSON" and inside and all(c.label == "PERSON" for c in inside):
+        if span.label == "PERSON" and inside and all(c.label == "PERSON" and c not in from_rules for c in inside):
             # The same name cut short elsewhere (斯卡尔 where 斯卡尔法罗 was found): the full name wins.
             if not _overlaps(span, [(c.start, c.end) for c in chosen if c not in inside]):
                 chosen = [c for c in chosen if c not in inside]
