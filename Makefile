@@ -70,7 +70,7 @@ doccano-down: $(STAMP)  ## stop the local doccano (by PID)
 # --- entities ---------------------------------------------------------------------------
 NER_WORK ?= /tmp/corpusprep-ner
 NER_MODEL := pipeline/models/ner
-NER_STEPS ?= 5000
+NER_STEPS ?= 6000
 .PHONY: train-ner
 
 $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(DATA)/train.jsonl $(DATA)/dev.jsonl pipeline/entities/corpus.py | $(STAMP)

@@ -2,7 +2,8 @@
 
 ``spacy train`` saves no optimizer state in model-best, but its string store holds
 every character bigram seen in training (features are hashed, the strings are never
-read back), which would double the shipped size.
+read back), which would double the shipped size.  The training-only word cuts are
+unset in the shipped config, so the folder loads on a machine without them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import spacy
 import srsly
 
 
@@ -32,6 +34,13 @@ def ship(source: Path, target: Path) -> None:
         license="research use with attribution (PKU ICL / Fujitsu People's Daily corpus terms)",
     )
     srsly.write_json(meta_path, meta)
+    config = spacy.util.load_config(target / "config.cfg", interpolate=False)
+    for component in config["components"].values():
+        if "cuts_path" in component:
+            component["cuts_path"] = None  # training-only: the jackknifed cuts of the training text
+    if "cuts" in config.get("paths", {}):
+        config["paths"]["cuts"] = None
+    config.to_disk(target / "config.cfg")
     strings_path = target / "vocab" / "strings.json"
     strings = srsly.read_json(strings_path)
     srsly.write_json(strings_path, [s for s in strings if len(s) != 2 or s.isascii()])
