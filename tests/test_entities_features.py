@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from spacy.strings import get_string_id
 
 import pipeline.components  # noqa: F401  (registers word_features)
-from pipeline.entities.features import NO_WORD, segment_word_spans, segmenter_view, word_position_features
+from pipeline.entities.features import (
+    NO_WORD,
+    segment_word_spans,
+    segmenter_view,
+    token_texts,
+    word_position_features,
+)
 from pipeline.entities.jackknife import half_of, split_segmented, write_cuts
 from pipeline.prelabel import _pkuseg_words, _words_in_piece
 from pipeline.record import Document
@@ -143,3 +149,9 @@ def test_jackknife_cuts_each_half_with_the_other_halfs_model(tmp_path: Path) -> 
     texts = [r["text"] for r in written]
     assert texts == ["国务院总理李鹏会见客人,12%。", "江泽民主席在北京。"]  # keyed by the width-folded text the NER reads
     assert [r["words"] for r in written] == segment_word_spans(texts)
+
+
+@given(st.text(alphabet=st.sampled_from(list("李鹏说 \n\u3000a1,。𠮷")), max_size=40))
+def test_token_texts_match_spacy_tokens(text: str) -> None:
+    doc = spacy.blank("zh")(text)
+    assert token_texts(doc) == [token.text for token in doc]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy
-from spacy.attrs import LEMMA, NORM
+from spacy.attrs import IDX, LEMMA, LENGTH, NORM
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
@@ -30,11 +30,17 @@ _PUNCTUATION_TO_FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F) i
 NO_WORD = "_"
 
 
+def token_texts(doc: Doc) -> list[str]:
+    """The text of every token, sliced from ``doc.text`` (no Token object per character)."""
+    text = doc.text
+    return [text[start : start + length] for start, length in doc.to_array([IDX, LENGTH]).tolist()]
+
+
 def set_char_bigrams(doc: Doc) -> Doc:
     """Set each token's NORM to the hash of its text joined with the next token's text."""
     if not len(doc):
         return doc
-    words = [token.text for token in doc]
+    words = token_texts(doc)
     following = words[1:] + [""]
     hashes = numpy.fromiter(
         (get_string_id(word + after) for word, after in zip(words, following)), dtype="uint64", count=len(words)
@@ -71,7 +77,8 @@ def set_word_features(doc: Doc, word_spans: Sequence[Sequence[int]]) -> Doc:
     if not len(doc):
         return doc
     features = word_position_features(doc.text, word_spans)
-    hashes = numpy.fromiter((get_string_id(features[token.idx]) for token in doc), dtype="uint64", count=len(doc))
+    starts = doc.to_array(IDX).tolist()
+    hashes = numpy.fromiter((get_string_id(features[start]) for start in starts), dtype="uint64", count=len(doc))
     return doc.from_array([LEMMA], hashes.reshape(-1, 1))
 
 

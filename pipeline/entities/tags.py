@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy
+from spacy.attrs import TAG
 from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span
 from spacy.training import Example, offsets_to_biluo_tags
@@ -52,7 +53,8 @@ class EntitiesFromTags:
     """Set ``doc.ents`` from the tagger's ``token.tag_`` (BILUO), and score entities in training."""
 
     def __call__(self, doc: Doc) -> Doc:
-        tags = [token.tag_ for token in doc]
+        strings = doc.vocab.strings  # tags read as one array: no Token object per character
+        tags = [strings[tag] if tag else "" for tag in doc.to_array(TAG).tolist()]
         doc.ents = [Span(doc, start, end, label=label) for start, end, label in spans_from_tags(tags)]
         return doc
 
