@@ -61,8 +61,9 @@ class WordFeatures:
                 if doc._.word_spans is None and doc.text in self.cuts:
                     doc._.word_spans = self.cuts[doc.text]
             uncut = [doc for doc in batch if doc._.word_spans is None]
-            for doc, spans in zip(uncut, segment_word_spans([doc.text for doc in uncut])):
-                doc._.word_spans = spans
+            if uncut:  # the segmenter is loaded only when some text has no words yet
+                for doc, spans in zip(uncut, segment_word_spans([doc.text for doc in uncut])):
+                    doc._.word_spans = spans
             for doc in batch:
                 yield set_word_features(doc, doc._.word_spans)
 

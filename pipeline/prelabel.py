@@ -58,9 +58,9 @@ def _entity_record(text: str, start: int, end: int, label: str, value: Any) -> d
 class Prelabeler:
     """Labels documents with a spaCy pipeline; one instance serves a whole run."""
 
-    def __init__(self, nlp: Language, batch_size: int = 64) -> None:
+    def __init__(self, nlp: Language, batch_size: int | None = None) -> None:
         self.nlp = nlp
-        self.batch_size = batch_size
+        self.batch_size = batch_size or nlp.batch_size
 
     def _docs(self, documents: Iterable[Document]) -> Iterator[tuple[Doc, tuple[Document, int, bool]]]:
         for document in documents:
@@ -100,8 +100,8 @@ class Prelabeler:
 def _pkuseg_words(document: Document) -> list[list[int]] | None:
     """The words the segment stage cut with pkuseg, or None (the NER then cuts them itself)."""
     segmenter = document.meta.get("segmenter") or {}
-    if document.tokens and segmenter.get("name") == "pkuseg":
-        return document.tokens
+    if segmenter.get("name") == "pkuseg" and (document.tokens or not document.text.strip()):
+        return document.tokens  # a blank text has no words: nothing to cut (and no segmenter to load)
     return None
 
 
