@@ -169,6 +169,7 @@ def test_names_are_not_propagated_into_longer_names(text: str, names: list[str])
     [
         ("种子选手葛菲/顾俊获胜", [(4, 7, "PERSON")], ["葛菲"]),  # the model ran into the pair's slash
         ("“刘永”说", [(0, 4, "PERSON")], ["刘永"]),
+        ("会议。\n吴天君指出", [(3, 7, "PERSON")], ["吴天君"]),  # a span the model began on a line break
         ("捷克警察局长托马谢克14日说", [(6, 9, "PERSON")], ["托马谢克"]),  # a foreign name cut short runs on
         ("以色列总理内塔尼亚胡和他", [(5, 7, "PERSON")], ["内塔尼亚胡"]),
         ("穆巴拉克·阿萨德说", [(0, 3, "PERSON")], ["穆巴拉克·阿萨德"]),  # over the name dot
@@ -236,11 +237,17 @@ def test_fold_width(text: str, folded: str) -> None:
     assert fold_width(text) == folded
 
 
-@given(st.text(alphabet="市委书记吴天君昨晚省政府12%、等出席八成季度上半年𠮷 \n", max_size=120))
-def test_merged_spans_are_inside_the_text_and_disjoint(text: str) -> None:
-    spans = merge_entities(text, [], {"date": "2013-04-28"}, LABELS)
+@given(
+    st.text(alphabet="市委书记吴天君昨晚省政府12%、等出席八成季度上半年𠮷 \n", max_size=120),
+    st.lists(st.tuples(st.integers(0, 120), st.integers(1, 6), st.sampled_from(LABELS)), max_size=6),
+)
+def test_merged_spans_are_inside_the_text_and_disjoint(text: str, model: list[tuple[int, int, str]]) -> None:
+    model_spans = [Entity(start, min(start + length, len(text)), label) for start, length, label in model if start < len(text)]
+    spans = merge_entities(text, model_spans, {"date": "2013-04-28"}, LABELS)
     for span in spans:
         assert 0 <= span.start < span.end <= len(text)
+        piece = text[span.start : span.end]
+        assert piece == piece.strip()  # no entity begins or ends on whitespace
     for left, right in zip(spans, spans[1:]):
         assert left.end <= right.start
 

@@ -332,11 +332,12 @@ _EDGE_PUNCTUATION = "/／、,，.。;；:：!！?？\"“”'‘’|"
 
 
 def _trim_edges(text: str, span: Entity) -> Entity | None:
-    """A model span without punctuation at its edges (None if nothing is left)."""
+    """A model span without whitespace at its edges, nor punctuation for names (None if nothing is left)."""
     start, end = span.start, span.end
-    while start < end and text[start] in _EDGE_PUNCTUATION + _NAME_DOT:
+    strip = _EDGE_PUNCTUATION + _NAME_DOT if span.label in ("PERSON", "ORG") else ""
+    while start < end and (text[start].isspace() or text[start] in strip):
         start += 1
-    while end > start and text[end - 1] in _EDGE_PUNCTUATION + _NAME_DOT:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
         end -= 1
     if start == end:
         return None
@@ -403,7 +404,7 @@ def merge_entities(
     allowed = set(labels)
     model = [
         _extend_foreign_name(text, _strip_title(text, s)) if s.label == "PERSON" else s
-        for s in (_trim_edges(text, span) if span.label in ("PERSON", "ORG") else span for span in model_spans)
+        for s in (_trim_edges(text, span) for span in model_spans)
         if s is not None
         and s.label in allowed
         and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
