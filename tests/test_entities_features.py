@@ -155,3 +155,12 @@ def test_jackknife_cuts_each_half_with_the_other_halfs_model(tmp_path: Path) -> 
 def test_token_texts_match_spacy_tokens(text: str) -> None:
     doc = spacy.blank("zh")(text)
     assert token_texts(doc) == [token.text for token in doc]
+
+
+def test_jackknife_refuses_misaligned_files(tmp_path: Path) -> None:
+    train = tmp_path / "train.jsonl"
+    train.write_text('{"id": "19980101-01-001-001", "text": "江泽民说"}\n', encoding="utf-8")
+    seg = tmp_path / "train_seg.txt"
+    seg.write_text("李 鹏 说\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="train_seg.txt:1"):
+        split_segmented(train, seg, tmp_path / "work")

@@ -36,7 +36,12 @@ def split_segmented(train_jsonl: Path, train_seg: Path, work_dir: Path) -> dict[
     files = {half: path.open("w", encoding="utf-8") for half, path in paths.items()}
     try:
         with train_seg.open(encoding="utf-8") as lines:
-            for (_, record), line in zip(iter_json_lines(train_jsonl), lines):
+            for number, ((_, record), line) in enumerate(zip(iter_json_lines(train_jsonl), lines, strict=True), 1):
+                if "".join(line.split()) != "".join(str(record["text"]).split()):
+                    raise ValueError(
+                        f"{train_seg}:{number}: not the text of record {number} of {train_jsonl} "
+                        "(line i of the segmented file must be record i)"
+                    )
                 files[half_of(str(record["id"]))].write(line.rstrip("\r\n") + "\n")
     finally:
         for file in files.values():
