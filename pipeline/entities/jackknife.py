@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     models = {}
     for half, path in split_segmented(train_jsonl, train_seg, work_dir).items():
         models[half] = work_dir / f"pkuseg_{half}"
-        evaluation = train_model(path, dev_seg, models[half], iterations=ITERATIONS, min_weight=0.02)
+        evaluation = train_model(path, dev_seg, models[half], iterations=ITERATIONS)
         print(f"pkuseg on half {half}: dev F1 {evaluation.score.f1:.4f}")
     print(f"{write_cuts(train_jsonl, models, work_dir / 'cuts.jsonl')} cut paragraphs -> {work_dir / 'cuts.jsonl'}")
 
