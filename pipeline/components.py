@@ -51,12 +51,11 @@ class WordFeatures:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs, batch_size: int = 256):
-        from itertools import islice
+        from spacy.util import minibatch
 
         from pipeline.entities.features import segment_word_spans, set_word_features
 
-        docs = iter(docs)
-        while batch := list(islice(docs, batch_size)):
+        for batch in minibatch(docs, size=batch_size):
             for doc in batch:
                 if doc._.word_spans is None and doc.text in self.cuts:
                     doc._.word_spans = self.cuts[doc.text]

@@ -22,6 +22,7 @@ import numpy as np
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.record import Document
 from pipeline.segmenter import compact
@@ -55,6 +56,13 @@ def official_model_names() -> list[str]:
     return list(Config.available_models)
 
 
+def word_offsets(spacy_doc: Doc) -> list[list[int]]:
+    """``[start, end]`` of every token that is not whitespace, read as arrays (no Token object per word)."""
+    starts, lengths, spaces = spacy_doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64).T
+    words = spaces == 0
+    return np.stack([starts[words], starts[words] + lengths[words]], axis=1).tolist()
+
+
 @dataclass
 class Segmenter:
     """A spaCy Chinese pipeline that only tokenises, plus a record of which model it uses."""
@@ -66,10 +74,7 @@ class Segmenter:
     def segment_documents(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Stream records through ``nlp.pipe``; set ``tokens`` and ``meta['segmenter']``, never the text."""
         for spacy_doc, doc in self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=self.batch_size):
-            starts, lengths, spaces = spacy_doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64).T
-            words = spaces == 0
-            tokens = np.stack([starts[words], starts[words] + lengths[words]], axis=1).tolist()
-            yield replace(doc, tokens=tokens, meta=dict(doc.meta, segmenter=dict(self.info)))
+            yield replace(doc, tokens=word_offsets(spacy_doc), meta=dict(doc.meta, segmenter=dict(self.info)))
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` (whitespace dropped)."""
@@ -118,7 +123,7 @@ def _initialize_pkuseg(
             seg._cut = SentenceDecoder(seg.feature_extractor, seg.model, seg.idx_to_tag).cut
         if not settings.get("merge_dictionary_words", True):
             seg.postprocesser.do_process = False
-        if merge_words and settings.get("merge_training_words", True):
+        if merge_words:
             seg.postprocesser = WordMerger(merge_words, then=seg.postprocesser)
         nlp.tokenizer("预热")  # fail here, not on the first record, if the weights are unusable
     except (OSError, ValueError, KeyError, TypeError, AssertionError, EOFError, zipfile.BadZipFile) as error:
@@ -137,12 +142,13 @@ def _load_folder(folder: Path) -> Segmenter:
                 model = compact.read_compact(folder)
                 in_memory = bool(settings.get("sentence_features", True))
                 compact.write_raw(model, Path(expanded), feature_table=not in_memory)
-                merge_words = compact.read_merge_words(folder)
+                # [pkuseg] merge_training_words = false switches the merge list off
+                merge_words = compact.read_merge_words(folder) if settings.get("merge_training_words", True) else None
             except (OSError, ValueError, KeyError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as error:
                 raise SegmenterModelError(location, f"is corrupt ({type(error).__name__}: {error})") from error
             _initialize_pkuseg(nlp, settings, expanded, location, model.features if in_memory else None, merge_words)
         info["version"] = model.meta.get("version")
-        if merge_words and settings.get("merge_training_words", True):
+        if merge_words:
             info["merge_words"] = len(merge_words)
     elif compact.is_raw_folder(folder):
         _initialize_pkuseg(nlp, settings, str(folder), location)

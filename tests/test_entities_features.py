@@ -12,14 +12,9 @@ from hypothesis import strategies as st
 from spacy.strings import get_string_id
 
 import pipeline.components  # noqa: F401  (registers word_features)
-from pipeline.entities.features import (
-    NO_WORD,
-    segment_word_spans,
-    segmenter_view,
-    token_texts,
-    word_position_features,
-)
+from pipeline.entities.features import NO_WORD, segment_word_spans, token_texts, word_position_features
 from pipeline.entities.jackknife import half_of, split_segmented, write_cuts
+from pipeline.entities.text import segmenter_view
 from pipeline.prelabel import _pkuseg_words, _words_in_piece
 from pipeline.record import Document
 

@@ -21,12 +21,11 @@ from spacy.attrs import IDX, LEMMA, LENGTH, NORM
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from pipeline.entities.text import segmenter_view
+
 if TYPE_CHECKING:
     from pipeline.segment import Segmenter
 
-# The segmenter was trained on full-width punctuation (，：（）), the NER model reads
-# width-folded text (,:()): words are cut on the segmenter's own view of the text.
-_PUNCTUATION_TO_FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F) if not chr(code).isalnum()}
 NO_WORD = "_"
 
 
@@ -82,11 +81,6 @@ def set_word_features(doc: Doc, word_spans: Sequence[Sequence[int]]) -> Doc:
     return doc.from_array([LEMMA], hashes.reshape(-1, 1))
 
 
-def segmenter_view(text: str) -> str:
-    """``text`` as the segmenter was trained to see it: ASCII punctuation full-width (same length)."""
-    return text.translate(_PUNCTUATION_TO_FULLWIDTH)
-
-
 @lru_cache(maxsize=1)
 def _shipped_segmenter() -> Segmenter:
     from pipeline.segment import load_segmenter
@@ -100,8 +94,7 @@ def segment_word_spans(texts: Sequence[str], segmenter: Segmenter | None = None)
     For texts no segment stage has cut (training, standalone ``prelabel``); the
     segmenter's view has the same length, so its offsets are the text's.
     """
+    from pipeline.segment import word_offsets
+
     segmenter = segmenter or _shipped_segmenter()
-    return [
-        [[token.idx, token.idx + len(token)] for token in doc if not token.is_space]
-        for doc in segmenter.nlp.pipe((segmenter_view(t) for t in texts), batch_size=segmenter.batch_size)
-    ]
+    return [word_offsets(doc) for doc in segmenter.nlp.pipe(map(segmenter_view, texts), batch_size=segmenter.batch_size)]

@@ -10,6 +10,18 @@ from __future__ import annotations
 _FULLWIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
+# The way back for punctuation only (,:() -> ，：（）): letters and digits stay half-width.
+_PUNCTUATION_TO_FULLWIDTH = {half: full for full, half in _FULLWIDTH_TABLE.items() if not chr(half).isalnum()}
+
+
 def fold_width(text: str) -> str:
     """Fold full-width ASCII forms (１２％, ，, Ａ) to half-width; same length, same offsets."""
     return text.translate(_FULLWIDTH_TABLE)
+
+
+def segmenter_view(text: str) -> str:
+    """Folded text as the pkuseg segmenter was trained to see it: punctuation full-width again (same length).
+
+    The segmenter learnt ，：（）, the NER model reads ,:(): words are cut on the segmenter's own view.
+    """
+    return text.translate(_PUNCTUATION_TO_FULLWIDTH)
