@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from pipeline.entities.dates import VAGUE_TIME_WORDS, find_dates
 from pipeline.entities.percent import find_percents
+from pipeline.entities.transliteration import NAME_DOT
 
 DATA = Path(__file__).parent / "data"
 HAN = "\u3400-\u9fff\U00020000-\U0003ffff"
@@ -265,10 +266,11 @@ def find_listed_names(text: str, known: set[str]) -> list[Entity]:
         names = [first, *middle, last]
         if not any(name in known for name in names):
             continue
-        pos = match.start() + len(items[0]) - len(first)
-        for name, item in zip(names, [first, *middle, items[-1]]):
-            found.append(Entity(pos, pos + len(name), "PERSON"))
-            pos += len(name) + 1 if item is not items[-1] else 0
+        item_starts = [match.start()]
+        for item in items[:-1]:
+            item_starts.append(item_starts[-1] + len(item) + 1)
+        item_starts[0] += len(items[0]) - len(first)  # the first item's name is at its end
+        found += [Entity(start, start + len(name), "PERSON") for start, name in zip(item_starts, names)]
     return found
 
 
@@ -325,7 +327,6 @@ def _strip_title(text: str, span: Entity) -> Entity | None:
     return span
 
 
-_NAME_DOT = "·"
 MAX_FOREIGN_NAME = 12
 # Punctuation a model span may run into at its edges (葛菲/顾俊 -> 葛菲/).
 _EDGE_PUNCTUATION = "/／、,，.。;；:：!！?？\"“”'‘’|"
@@ -334,7 +335,7 @@ _EDGE_PUNCTUATION = "/／、,，.。;；:：!！?？\"“”'‘’|"
 def _trim_edges(text: str, span: Entity) -> Entity | None:
     """A model span without whitespace at its edges, nor punctuation for names (None if nothing is left)."""
     start, end = span.start, span.end
-    strip = _EDGE_PUNCTUATION + _NAME_DOT if span.label in ("PERSON", "ORG") else ""
+    strip = _EDGE_PUNCTUATION + NAME_DOT if span.label in ("PERSON", "ORG") else ""
     while start < end and (text[start].isspace() or text[start] in strip):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
@@ -344,18 +345,22 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
     return span if (start, end) == (span.start, span.end) else Entity(start, end, span.label)
 
 
+def _is_transliterated(name: str) -> bool:
+    """Only phonetic characters of foreign names (and the name dot): 内塔尼亚胡, 穆巴拉克·阿萨德."""
+    phonetic = transliteration_characters()
+    return all(ch in phonetic or ch == NAME_DOT for ch in name)
+
+
 def _extend_foreign_name(text: str, span: Entity) -> Entity:
     """A transliterated PERSON cut short (斯卡尔 in 斯卡尔法罗说) runs on over the name's characters."""
+    if span.label != "PERSON" or span.end - span.start < 2 or not _is_transliterated(text[span.start : span.end]):
+        return span
     phonetic = transliteration_characters()
-    if span.label != "PERSON" or span.end - span.start < 2:
-        return span
-    if not all(ch in phonetic or ch == _NAME_DOT for ch in text[span.start : span.end]):
-        return span
     end = span.end
     while end - span.start < MAX_FOREIGN_NAME and end < len(text):
         if text[end] in phonetic:
             end += 1
-        elif text[end] == _NAME_DOT and text[end + 1 : end + 2] in phonetic:
+        elif text[end] == NAME_DOT and text[end + 1 : end + 2] in phonetic:
             end += 2
         else:
             break
@@ -364,10 +369,7 @@ def _extend_foreign_name(text: str, span: Entity) -> Entity:
 
 def _plausible_name(name: str) -> bool:
     """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
-    if 2 <= len(name) <= 4:
-        return True
-    phonetic = transliteration_characters()
-    return len(name) <= MAX_FOREIGN_NAME and all(ch in phonetic or ch == _NAME_DOT for ch in name)
+    return 2 <= len(name) <= 4 or (len(name) <= MAX_FOREIGN_NAME and _is_transliterated(name))
 
 
 def _trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
