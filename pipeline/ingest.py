@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from pipeline.record import Document
-from pipeline.text_resources import CJK, HAN
+from pipeline.text_resources import CJK, HAN_RE
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_BYTES_ENV = "CORPUSPREP_MAX_BYTES"
@@ -24,7 +24,6 @@ MAX_BYTES_ENV = "CORPUSPREP_MAX_BYTES"
 MIN_PLAUSIBLE = 0.97
 
 _PLAUSIBLE_RE = re.compile(f"[{CJK}\\u0020-\\u007e\\t\\n\\r\\u00a0\\u2010-\\u2027\\u2030-\\u203b\\u25a0-\\u25ff\\u2460-\\u24ff\\u2605\\u2606]")
-_HAN_RE = re.compile(f"[{HAN}]")
 _BINARY_CONTROL_RE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
@@ -109,7 +108,7 @@ def _guess_with_charset_normalizer(data: bytes) -> tuple[str, str] | None:
     if best is None:
         return None
     text = str(best)
-    if plausible_share(text) >= MIN_PLAUSIBLE and _HAN_RE.search(text):
+    if plausible_share(text) >= MIN_PLAUSIBLE and HAN_RE.search(text):
         return text, best.encoding
     return None
 

@@ -35,6 +35,7 @@ from pipeline.text_resources import (
     FUNCTION_END,
     FUNCTION_START,
     HAN,
+    HAN_RE,
     LEADING_BULLET_RE,
     QUOTE_CLOSES_BEFORE,
     QUOTE_OPENS_AFTER,
@@ -218,7 +219,6 @@ _SPACE_CHARS = " \t\u00a0\u3000"
 # Chinese text an ASCII or look-alike mark must touch to count as a quote mark (curly quotes left out,
 # so one mark's repair does not make its neighbour a candidate)
 _CHINESE_CONTEXT_RE = re.compile(f"[{HAN}{CJK_PUNCT.translate(str.maketrans('', '', _QUOTE_CHARS))}]")
-_HAN_RE = re.compile(f"[{HAN}]")
 _COLUMN_GAP_RUN_RE = re.compile(f"[{_SPACE_CHARS}]{{2,}}")
 _LATIN_RE = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 _ALNUM_RE = re.compile("[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
@@ -250,7 +250,7 @@ def _quote_family(paragraph: str, position: int) -> tuple[str, str, str] | None:
                 return None
             chinese = _CHINESE_CONTEXT_RE.match(before or "_") or _CHINESE_CONTEXT_RE.match(after or "_")
             return family if chinese else None
-    if char in DOUBLE_QUOTE_LOOKALIKES and _HAN_RE.match(before or "_") and _HAN_RE.match(after or "_"):
+    if char in DOUBLE_QUOTE_LOOKALIKES and HAN_RE.match(before or "_") and HAN_RE.match(after or "_"):
         return DOUBLE_QUOTES
     return None
 

@@ -54,6 +54,7 @@ WEEKDAYS = "一二三四五六日天"
 CRLF = re.compile(r"\r\n?|\x0c")
 ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 CONTROL_RE = re.compile(f"[{CONTROL}]")
+HAN_RE = re.compile(f"[{HAN}]")
 FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％\u00a0]")
 FULLWIDTH_DECIMAL_POINT_RE = re.compile(r"(?<=[0-9])．(?=[0-9])")
 # "next to" looks across a line end, since lines are rejoined later: ``增长5%,`` | ``工业企业``
