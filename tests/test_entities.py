@@ -11,6 +11,7 @@ from pipeline.entities.percent import find_percents, percent_value
 from pipeline.entities.rules import (
     Entity,
     find_byline_names,
+    find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
     find_listed_names,
@@ -179,6 +180,47 @@ def test_names_are_not_propagated_into_longer_names(text: str, names: list[str])
 )
 def test_model_person_edges_are_repaired(text: str, model: list[tuple[int, int, str]], names: list[str]) -> None:
     merged = merge_entities(text, [Entity(*span) for span in model], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("会议在京召开。\n史卫民\n", ["史卫民"]),  # a line of one name: the author's credit
+        ("正文。\n岳世华 尚正海  阿平\n", ["岳世华", "尚正海", "阿平"]),
+        ("比赛中夺得亚军的李心草。(陈光)", ["陈光"]),  # names in brackets closing a line
+        ("夜读春秋（马得画）", ["马得"]),  # a credit verb after the name
+        ("图为新建的大桥。（李舸摄）。\n下一段", ["李舸"]),
+        ("（王虎、张泽摄）", ["王虎", "张泽"]),
+        ("韩国\n", []),  # a place name, not a person
+        ("高温\n", []),  # a surname that is more often a word (高) needs other evidence
+        ("江苏（南京）", []),
+        ("信息廊、王小明\n", []),  # every item must look like a name, or nothing is taken
+        ("（附图片１张）", []),
+        ("会议指出（王小明）有关问题", []),  # brackets inside a sentence are no credit
+    ],
+)
+def test_credit_names(text: str, names: list[str]) -> None:
+    assert texts(text, find_credit_names(text, set())) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "names"),
+    [
+        ("由钱兆熹作曲", [(0, 1), (1, 3), (3, 4), (4, 6)], ["钱兆熹"]),  # the model stopped at 钱兆
+        ("亚军李心草。", [(0, 2), (2, 4), (4, 5), (5, 6)], ["李心草"]),
+        ("主任罗斌代表他", [(0, 2), (2, 4), (4, 6), (6, 7)], ["罗斌"]),  # 代表 is the segmenter's word
+        ("乘客李某携带", [(0, 2), (2, 4), (4, 6)], ["李某"]),  # 李某: a withheld name
+        ("朱玲副主笔", [(0, 2), (2, 3), (3, 5)], ["朱玲"]),  # 副 starts a title
+        ("当时王刚说了", [(0, 2), (2, 4), (4, 5), (5, 6)], ["王刚"]),  # 说 is a usual next word
+        ("由钱兆熹作曲", None, ["钱兆"]),  # without the segmenter's words nothing is completed
+    ],
+)
+def test_a_name_cut_one_character_short_is_completed(
+    text: str, words: list[tuple[int, int]] | None, names: list[str]
+) -> None:
+    start = next(i for i, ch in enumerate(text) if ch in "钱李罗朱王")
+    merged = merge_entities(text, [Entity(start, start + 2, "PERSON")], {}, LABELS, words)
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
 
 

@@ -6,10 +6,13 @@ import pytest
 
 from pipeline.entities.evaluate import (
     Scores,
+    article_key,
     gold_spans,
     guideline_adjusted,
     issue_date,
     jieba_spans,
+    prelabel_article_spans,
+    prelabel_spans,
     split_merged_names,
 )
 
@@ -98,3 +101,30 @@ def test_guideline_adjusted_keeps_the_evening_in_a_date(text: str, span: tuple, 
 )
 def test_split_merged_names(gold: set, predicted: set, adjusted: set) -> None:
     assert split_merged_names(gold, predicted) == adjusted
+
+
+@pytest.mark.parametrize(
+    ("record_id", "key"),
+    [("19980116-01-001-003", "19980116-01-001"), ("zzwb-20130428-AA02", "zzwb-20130428-AA02"), ("", "")],
+)
+def test_article_key(record_id: str, key: str) -> None:
+    assert article_key(record_id) == key
+
+
+def test_article_predictions_map_back_to_their_paragraphs() -> None:
+    meta = {"date": "1998-01-16"}
+    records = [
+        {"id": "19980116-01-001-001", "text": "市委书记吴天君昨天说,增长12%。", "meta": meta},
+        {"id": "19980116-01-001-002", "text": "吴天君强调。", "meta": meta},
+        {"id": "19980116-01-002-001", "text": "", "meta": meta},
+        {"id": "19980116-01-003-001", "text": "今年产值增长5%。", "meta": meta},
+    ]
+    in_articles = prelabel_article_spans(records)
+    alone = list(prelabel_spans(records))
+    assert len(in_articles) == len(records)
+    for record, spans in zip(records, in_articles):
+        assert all(0 <= s < e <= len(record["text"]) for s, e, _ in spans)
+    texts = [{(r["text"][s:e], label) for s, e, label in spans} for r, spans in zip(records, in_articles)]
+    assert ("吴天君", "PERSON") in texts[1]  # known from the article's first paragraph
+    assert texts[2] == set()
+    assert in_articles[3] == alone[3]  # an article of one paragraph: the same as alone

@@ -20,7 +20,7 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         model = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        merged = merge_entities(doc.text, model, doc._.meta, self.labels)
+        merged = merge_entities(doc.text, model, doc._.meta, self.labels, doc._.word_spans)
         spans = [doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand") for e in merged]
         kept, last_end = [], -1
         for span in spans:  # expansion to token bounds can make neighbours touch: keep the first

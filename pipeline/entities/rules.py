@@ -197,6 +197,39 @@ def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
     return found
 
 
+_SEPARATOR = r"[ \u3000、，,]+"
+# A line holding only names (an author's or photographer's credit under an article).
+_CREDIT_LINE = re.compile(rf"^[ \u3000]*([{HAN}]{{2,4}}(?:{_SEPARATOR}[{HAN}]{{2,4}})*)[ \u3000]*$", re.M)
+# Names in brackets closing a line, with an optional credit verb: （白宇）, （李舸摄）, （方成画）.
+_CREDIT_BRACKET = re.compile(
+    rf"[（(]((?:[{HAN}]{{2,4}}?(?:{_SEPARATOR})?)+?)(?:摄影|摄|作|画|绘|摘|文|图|报道)?[)）][ \u3000。.]*$", re.M
+)
+
+
+def _credited_name(item: str, known: set[str], place_names: set[str]) -> bool:
+    """Known, or surname + one or two characters that is no place and starts with no word-like surname (高温)."""
+    return item in known or (
+        _looks_like_name(item, known) and item not in place_names and item[:1] not in WEAK_SURNAMES
+    )
+
+
+def find_credit_names(text: str, known: set[str]) -> list[Entity]:
+    """Names on a credit: a line of names only, or names in brackets closing a line.
+
+    In pd1998 such a line or bracket of surname + one or two characters is a person
+    about 95% of the time (229 of 241 lines in train, photo credits included); every
+    item must look like a name and none may be a place name, or nothing is taken.
+    """
+    found: list[Entity] = []
+    place_names = set(places())
+    for pattern in (_CREDIT_LINE, _CREDIT_BRACKET):
+        for match in pattern.finditer(text):
+            names = list(re.finditer(rf"[{HAN}]+", match.group(1)))
+            if all(_credited_name(n.group(), known, place_names) for n in names):
+                found += [Entity(match.start(1) + n.start(), match.start(1) + n.end(), "PERSON") for n in names]
+    return found
+
+
 _ENUMERATION = re.compile(
     rf"([{HAN}]{{2,12}}、(?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}}?)(?=等(?:人|同志|领导)?(?:出席|参加|陪同|会见|参观|考察|观摩|到会|在座|讲话|分别)|同志(?:出席|参加|陪同))"
 )
@@ -288,6 +321,9 @@ def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> lis
     return found
 
 
+_TITLE_START = re.compile(f"(?:{_alternation(TITLES + HONORIFICS + ['同志', '夫人', '家', '们'])})")
+
+
 def find_honorific_surnames(text: str) -> list[Entity]:
     """黄小姐, 林先生: the surname alone is the PERSON."""
     found = []
@@ -367,6 +403,30 @@ def _extend_foreign_name(text: str, span: Entity) -> Entity:
     return span if end == span.end else Entity(span.start, end, span.label)
 
 
+# 李某 is a name withheld; 副 starts a title (朱玲副主笔).
+_NOT_GIVEN_NAME = set("某副")
+
+
+def _complete_given_name(text: str, span: Entity, long_word_starts: set[int]) -> Entity:
+    """A model PERSON of surname + one character takes the next one when a name plainly ends there.
+
+    钱兆|熹作曲, 李心|草。: the following character is Han, begins no longer word of the
+    segmenter's (代表, 关于), no title and no usual next word, and the one after it is
+    such a next word or no Han at all.
+    """
+    name = text[span.start : span.end]
+    if span.label != "PERSON" or len(name) != 2 or name[:1] not in surnames() or name[:1] in WEAK_SURNAMES:
+        return span
+    following, after = text[span.end : span.end + 1], text[span.end + 1 : span.end + 2]
+    if not long_word_starts or span.end in long_word_starts or following in _NOT_GIVEN_NAME or not re.match(f"[{HAN}]", following):
+        return span
+    if following in AFTER_NAME or _TITLE_START.match(text, span.end):
+        return span
+    if after and re.match(f"[{HAN}]", after) and after not in AFTER_NAME:
+        return span
+    return Entity(span.start, span.end + 1, span.label)
+
+
 def _plausible_name(name: str) -> bool:
     """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
     return 2 <= len(name) <= 4 or (len(name) <= MAX_FOREIGN_NAME and _is_transliterated(name))
@@ -399,13 +459,24 @@ def _propagate(text: str, names: set[str], label: str) -> list[Entity]:
 
 
 def merge_entities(
-    text: str, model_spans: Sequence[Entity], meta: dict[str, Any] | None, labels: Sequence[str]
+    text: str,
+    model_spans: Sequence[Entity],
+    meta: dict[str, Any] | None,
+    labels: Sequence[str],
+    word_spans: Sequence[Sequence[int]] | None = None,
 ) -> list[Entity]:
-    """Rule spans first, then the model's where they do not clash; names propagated within the document."""
+    """Rule spans first, then the model's where they do not clash; names propagated within the document.
+
+    ``word_spans``, the segmenter's words as ``[start, end]`` offsets, let a model name cut
+    one character short be completed (:func:`_complete_given_name`); without them it is not.
+    """
     meta = meta or {}
+    long_word_starts = {start for start, end in word_spans or () if end - start >= 2}
     allowed = set(labels)
     model = [
-        _extend_foreign_name(text, _strip_title(text, s)) if s.label == "PERSON" else s
+        _complete_given_name(text, _extend_foreign_name(text, _strip_title(text, s)), long_word_starts)
+        if s.label == "PERSON"
+        else s
         for s in (_trim_edges(text, span) for span in model_spans)
         if s is not None
         and s.label in allowed
@@ -424,7 +495,7 @@ def merge_entities(
     model = [_trim_to_known(text, s, known) for s in model]
     model_person_starts = {s.start for s in model if s.label == "PERSON"}
     titled = find_titled_names(text, known, model_person_starts)
-    person_rules = byline + enumerated + titled + find_honorific_surnames(text)
+    person_rules = byline + enumerated + titled + find_honorific_surnames(text) + find_credit_names(text, known)
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
     known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and _plausible_name(text[s.start : s.end])}
     listed = find_listed_names(text, known)
