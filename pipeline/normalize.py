@@ -419,9 +419,9 @@ def _find_quote_directions(doc: Document) -> list[Replacement]:
     """
     if not _QUOTE_CHAR_RE.search(doc.text) or _quotes_pair_line_by_line(doc.text):
         return []
-    from pipeline.repair import repair_document  # repair builds on this module: imported when needed
+    from pipeline.repair import read_page  # repair builds on this module: imported when needed
 
-    read = repair_document(doc)
+    read = read_page(doc, remember=True)  # the repair stage reuses it if this document is the one normalised
     index_of_raw = {raw: i for i, (char, raw) in enumerate(zip(doc.text, doc.offsets)) if char in _QUOTE_CHARS}
     replacements = []
     for block in read.blocks:

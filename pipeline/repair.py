@@ -13,6 +13,7 @@ Steps, all on the normalised text:
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -192,8 +193,51 @@ def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence:
     return paragraphs
 
 
-def repair_document(doc: Document) -> Document:
-    """Recognise the layout and rejoin broken lines; pure, and keeps offsets and edits true."""
+@dataclass(frozen=True)
+class PageReading:
+    """The page as repair reads it: paragraphs (one per line of ``text``) and why each dropped character went.
+
+    ``kept[i]``/``dropped_as[i]`` are about character ``i`` of the document read;
+    ``inserted`` are the line joins and paragraph breaks added.
+    """
+
+    text: str
+    offsets: list[int]
+    blocks: list[Block]
+    kept: list[bool]
+    dropped_as: list[str]
+    inserted: list[Edit]
+    meta: dict[str, Any]
+
+
+RECENT_READINGS = 32
+"""How many pages ``read_page`` remembers: twice the documents of a chain's chunk (``run.CHUNK_SIZE``)."""
+_recent_readings: OrderedDict[int, tuple[Document, PageReading]] = OrderedDict()
+
+
+def read_page(doc: Document, *, remember: bool = False) -> PageReading:
+    """Repair's reading of the page; with ``remember``, kept for ``repair_document`` of this very document.
+
+    Normalize reads the page to set quote directions, and in the chain the document
+    it returns goes straight to repair: remembering the reading spares reading the
+    page twice.  Documents are never changed in place (stages make new ones with
+    ``dataclasses.replace``), so the document object itself identifies the reading.
+    """
+    reading = _read_page(doc)
+    if remember:
+        _recent_readings[id(doc)] = (doc, reading)
+        while len(_recent_readings) > RECENT_READINGS:
+            _recent_readings.popitem(last=False)
+    return reading
+
+
+def _remembered_reading(doc: Document) -> PageReading | None:
+    """The reading ``read_page`` remembered for this document object, handed out once."""
+    found = _recent_readings.pop(id(doc), None)
+    return found[1] if found is not None and found[0] is doc else None
+
+
+def _read_page(doc: Document) -> PageReading:
     text = doc.text
     offsets = doc.offsets or list(range(len(text)))
     doc = replace(doc, offsets=offsets)
@@ -265,15 +309,24 @@ def repair_document(doc: Document) -> Document:
             for i in range(before.end, after.start):
                 if reader.dropped_as[i] == "paragraph_break":
                     reader.dropped_as[i] = "join_lines"
-    removed = _removal_edits(doc, kept, reader.dropped_as)
-    new_text = "".join(out_chars)
-    meta: dict[str, Any] = {**doc.meta, **page.meta}
+    return PageReading("".join(out_chars), out_offsets, blocks, kept, reader.dropped_as, inserted, page.meta)
+
+
+def repair_document(doc: Document) -> Document:
+    """Recognise the layout and rejoin broken lines; pure, and keeps offsets and edits true."""
+    reading = _remembered_reading(doc) or _read_page(doc)
+    if not doc.offsets:
+        doc = replace(doc, offsets=list(range(len(doc.text))))
+    removed = _removal_edits(doc, reading.kept, reading.dropped_as)
+    new_text = reading.text
+    blocks = reading.blocks
+    meta: dict[str, Any] = {**doc.meta, **reading.meta}
     for kind in (layout.HEADLINE, layout.SUBHEADLINE):
         found = [new_text[b.start : b.end] for b in blocks if b.kind == kind]
         if found:
             meta[kind] = "\n".join(found)
-    edits = list(doc.edits) + sorted(removed + inserted, key=lambda e: (e.raw_start, e.raw_end))
-    return replace(doc, text=new_text, offsets=out_offsets, edits=edits, blocks=blocks, meta=meta)
+    edits = list(doc.edits) + sorted(removed + reading.inserted, key=lambda e: (e.raw_start, e.raw_end))
+    return replace(doc, text=new_text, offsets=reading.offsets, edits=edits, blocks=blocks, meta=meta)
 
 
 def _removal_edits(doc: Document, kept: list[bool], kinds: list[str]) -> list[Edit]:
