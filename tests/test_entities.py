@@ -224,6 +224,34 @@ def test_a_name_cut_one_character_short_is_completed(
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "words", "orgs"),
+    [
+        # the model began inside the segmenter's word 澳大利亚, and 美国 is a place name before it
+        ("出任澳大利亚体育技术学院主教练", (4, 12), [(0, 2), (2, 6), (6, 8), (8, 10), (10, 12)], ["澳大利亚体育技术学院"]),
+        ("前景,美国联邦快递公司在", (6, 11), [(0, 2), (2, 3), (3, 5), (5, 7), (7, 9), (9, 11)], ["美国联邦快递公司"]),
+        ("福建省建阳市东田小学成立", (3, 10), [(0, 3), (3, 6), (6, 8), (8, 10)], ["福建省建阳市东田小学"]),
+        ("华西村党委书记说", (0, 5), [(0, 3), (3, 5), (5, 7)], ["华西村党委"]),  # the end is never moved
+    ],
+)
+def test_model_org_edges_snap_to_words_and_places(
+    text: str, model: tuple[int, int], words: list[tuple[int, int]], orgs: list[str]
+) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS, words)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
+
+
+def test_a_place_is_not_a_person() -> None:
+    text = "代表在马尼拉举行"
+    assert merge_entities(text, [Entity(3, 6, "PERSON")], {}, LABELS) == []
+
+
+def test_a_ministry_is_not_propagated_into_a_ministers_title() -> None:
+    text = "外交部发表声明。外交部长钱其琛说"
+    merged = merge_entities(text, [Entity(0, 3, "ORG")], {}, LABELS)
+    assert [(s.start, text[s.start : s.end]) for s in merged if s.label == "ORG"] == [(0, "外交部")]
+
+
 def test_transliteration_characters_are_phonetic() -> None:
     from pipeline.entities.rules import transliteration_characters
 

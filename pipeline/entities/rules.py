@@ -49,6 +49,11 @@ def places() -> list[str]:
     return sorted(set(_word_list("places.txt")), key=len, reverse=True)
 
 
+@lru_cache(maxsize=1)
+def _place_set() -> frozenset[str]:
+    return frozenset(places())
+
+
 def _alternation(words: Iterable[str]) -> str:
     """A regex matching any of ``words``, longest first, as a prefix tree (中(?:共中央|国)...).
 
@@ -206,10 +211,10 @@ _CREDIT_BRACKET = re.compile(
 )
 
 
-def _credited_name(item: str, known: set[str], place_names: set[str]) -> bool:
+def _credited_name(item: str, known: set[str]) -> bool:
     """Known, or surname + one or two characters that is no place and starts with no word-like surname (高温)."""
     return item in known or (
-        _looks_like_name(item, known) and item not in place_names and item[:1] not in WEAK_SURNAMES
+        _looks_like_name(item, known) and item not in _place_set() and item[:1] not in WEAK_SURNAMES
     )
 
 
@@ -221,11 +226,10 @@ def find_credit_names(text: str, known: set[str]) -> list[Entity]:
     item must look like a name and none may be a place name, or nothing is taken.
     """
     found: list[Entity] = []
-    place_names = set(places())
     for pattern in (_CREDIT_LINE, _CREDIT_BRACKET):
         for match in pattern.finditer(text):
             names = list(re.finditer(rf"[{HAN}]+", match.group(1)))
-            if all(_credited_name(n.group(), known, place_names) for n in names):
+            if all(_credited_name(n.group(), known) for n in names):
                 found += [Entity(match.start(1) + n.start(), match.start(1) + n.end(), "PERSON") for n in names]
     return found
 
@@ -427,6 +431,21 @@ def _complete_given_name(text: str, span: Entity, long_word_starts: set[int]) ->
     return Entity(span.start, span.end + 1, span.label)
 
 
+_PLACE_BEFORE = re.compile(f"(?:{_alternation(places())})$")
+
+
+def _snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]], word_at: dict[int, int]) -> Entity:
+    """A model ORG that begins inside one of the segmenter's words takes the whole word, and the
+    place names right before it (亚体育技术学院 -> 澳大利亚体育技术学院: 澳大利亚 is one word)."""
+    start = span.start
+    first = word_at.get(start)
+    if first is not None and words[first][0] < start and re.fullmatch(f"[{HAN}]+", text[words[first][0] : start]):
+        start = words[first][0]
+    while match := _PLACE_BEFORE.search(text, 0, start):
+        start = match.start()
+    return span if start == span.start else Entity(start, span.end, span.label)
+
+
 def _plausible_name(name: str) -> bool:
     """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
     return 2 <= len(name) <= 4 or (len(name) <= MAX_FOREIGN_NAME and _is_transliterated(name))
@@ -453,7 +472,8 @@ def _propagate(text: str, names: set[str], label: str) -> list[Entity]:
         found += [
             Entity(m.start(), m.end(), label)
             for m in re.finditer(re.escape(name), text)
-            if label != "PERSON" or not _NOT_AFTER_PERSON.match(text, m.end())
+            if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, m.end()))
+            and not (label == "ORG" and _ministry_in_title(text, m.end()))
         ]
     return found
 
@@ -472,18 +492,22 @@ def merge_entities(
     """
     meta = meta or {}
     long_word_starts = {start for start, end in word_spans or () if end - start >= 2}
+    word_at = {pos: index for index, (start, end) in enumerate(word_spans or ()) for pos in range(start, end)}
     allowed = set(labels)
     model = [
         _complete_given_name(text, _extend_foreign_name(text, _strip_title(text, s)), long_word_starts)
         if s.label == "PERSON"
+        else _snap_org_to_words(text, s, word_spans or (), word_at)
+        if s.label == "ORG"
         else s
         for s in (_trim_edges(text, span) for span in model_spans)
         if s is not None
         and s.label in allowed
         and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
     ]
-    # A name or organisation has at least one Han character (not the page code AA02).
+    # A name or organisation has at least one Han character (not the page code AA02); a place is no person.
     model = [s for s in model if s.label not in ("PERSON", "ORG") or re.search(f"[{HAN}]", text[s.start : s.end])]
+    model = [s for s in model if s.label != "PERSON" or text[s.start : s.end] not in _place_set()]
     model = [s for s in model if s.label != "ORG" or not _ministry_in_title(text, s.end)]
     reporters = meta.get("reporters") or []
     if isinstance(reporters, str):
