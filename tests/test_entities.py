@@ -79,6 +79,11 @@ def test_numbers(text: str, value: float | None) -> None:
         ("省重点项目暨产业集聚区建设工作会议", []),
         ("以色列国防部长莫迪凯和外交部长", []),  # the title 部长, not the ministry
         ("国防部发言人", ["国防部"]),
+        ("击败伊朗队和哈萨克斯坦女队", ["伊朗队", "哈萨克斯坦女队"]),  # a place's team
+        ("湖北省红十字会捐出帐篷", ["湖北省红十字会"]),
+        ("圣马力诺外交部总司长", ["圣马力诺外交部"]),
+        ("美国国防部长科恩", []),
+        ("首钢队大胜空军队", []),  # teams not named by a place are left to the model
     ],
 )
 def test_org_gazetteer_and_suffixes(text: str, orgs: list[str]) -> None:
