@@ -13,7 +13,7 @@ from __future__ import annotations
 import lzma
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
+from spacy.lang.zh import Segmenter as SpacySegmenter
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import get_words_and_spaces
 
 from pipeline.record import Document
 from pipeline.segmenter import compact
@@ -63,6 +65,23 @@ def word_offsets(spacy_doc: Doc) -> list[list[int]]:
     return np.stack([starts[words], starts[words] + lengths[words]], axis=1).tolist()
 
 
+def aligned_word_offsets(words: Iterable[str], text: str) -> list[list[int]]:
+    """What ``word_offsets`` reads from the Doc spaCy's tokenizer makes of ``words``, without making the Doc.
+
+    The words are aligned with the text by spaCy's own ``get_words_and_spaces``, as
+    ``ChineseTokenizer`` does; whitespace tokens (``IS_SPACE``) are left out.
+    """
+    tokens, spaces = get_words_and_spaces(words, text)
+    offsets = []
+    position = 0
+    for token, space in zip(tokens, spaces):
+        end = position + len(token)
+        if not token.isspace():
+            offsets.append([position, end])
+        position = end + space
+    return offsets
+
+
 @dataclass
 class Segmenter:
     """A spaCy Chinese pipeline that only tokenises, plus a record of which model it uses."""
@@ -72,9 +91,30 @@ class Segmenter:
     batch_size: int = 256
 
     def segment_documents(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Stream records through ``nlp.pipe``; set ``tokens`` and ``meta['segmenter']``, never the text."""
-        for spacy_doc, doc in self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=self.batch_size):
-            yield replace(doc, tokens=word_offsets(spacy_doc), meta=dict(doc.meta, segmenter=dict(self.info)))
+        """Set ``tokens`` and ``meta['segmenter']`` of each record, never the text.
+
+        With pkuseg and no components the words are aligned straight from the
+        segmenter's cut: the Doc ``nlp.pipe`` would build (a lexeme per new word, in
+        a memory zone made again for every chunk) cost as much as the cut itself, and
+        only its word offsets are kept.  Otherwise records go through ``nlp.pipe``.
+        """
+        cut = self._pkuseg_cut()
+        if cut is None:
+            for spacy_doc, doc in self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=self.batch_size):
+                yield replace(doc, tokens=word_offsets(spacy_doc), meta=dict(doc.meta, segmenter=dict(self.info)))
+            return
+        for doc in docs:
+            if len(doc.text) > self.nlp.max_length:
+                self.nlp.make_doc(doc.text)  # raises spaCy's own error for a text that is too long
+            tokens = aligned_word_offsets(cut(doc.text), doc.text)
+            yield replace(doc, tokens=tokens, meta=dict(doc.meta, segmenter=dict(self.info)))
+
+    def _pkuseg_cut(self) -> Callable[[str], list[str]] | None:
+        """The tokenizer's pkuseg cut when it alone makes the words (no pipeline components), else None."""
+        tokenizer = self.nlp.tokenizer
+        if self.nlp.pipe_names or getattr(tokenizer, "segmenter", None) != SpacySegmenter.pkuseg:
+            return None
+        return tokenizer.pkuseg_seg.cut if tokenizer.pkuseg_seg is not None else None
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` (whitespace dropped)."""
