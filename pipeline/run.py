@@ -196,17 +196,27 @@ def _load_worker_stages(names: tuple[str, ...], segmenter: str | None) -> None:
         _WORKER_ERROR[:] = [f"{type(error).__name__}: {error}"]
 
 
-def _memory_zones(stages: list[StreamStage]) -> ExitStack:
-    """spaCy memory zones around one chunk for the stages that run a spaCy pipeline.
+# Strings a pipeline's vocabulary may keep for the life of the process (see _memory_zones).
+VOCABULARY_BUDGET = 100_000
 
-    Strings a pipeline interns while processing (new words, bigram features) would
-    otherwise stay in its vocabulary for the life of the process, and memory would
-    grow with the corpus.  Everything a chunk produced is serialised inside the zone.
+
+def _memory_zones(stages: list[StreamStage]) -> ExitStack:
+    """spaCy memory zones around one chunk for the stages that run a spaCy pipeline, once their vocabulary is full.
+
+    Strings a pipeline interns while processing (new words, characters) would otherwise
+    stay in its vocabulary for the life of the process, and memory would grow with the
+    corpus.  Inside a zone, though, every lexeme not yet known is made anew in every
+    chunk (for the prelabel stage's character tokens that was most of building the
+    Doc).  So chunks run outside zones until the vocabulary holds ``VOCABULARY_BUDGET``
+    strings (the frequent characters and words, met early), and in zones from then on:
+    memory stays bounded and known lexemes are looked up.  A lexeme depends only on its
+    string, so the output is the same either way.  Everything a chunk produced is
+    serialised inside its zone.
     """
     stack = ExitStack()
     for stage in stages:
         nlp = getattr(getattr(stage, "__self__", None), "nlp", None)
-        if hasattr(nlp, "memory_zone"):
+        if hasattr(nlp, "memory_zone") and len(nlp.vocab.strings) >= VOCABULARY_BUDGET:
             stack.enter_context(nlp.memory_zone())
     return stack
 
