@@ -6,7 +6,6 @@ import pytest
 
 from pipeline.entities.evaluate import (
     Scores,
-    article_key,
     gold_spans,
     guideline_adjusted,
     issue_date,
@@ -101,14 +100,6 @@ def test_guideline_adjusted_keeps_the_evening_in_a_date(text: str, span: tuple, 
 )
 def test_split_merged_names(gold: set, predicted: set, adjusted: set) -> None:
     assert split_merged_names(gold, predicted) == adjusted
-
-
-@pytest.mark.parametrize(
-    ("record_id", "key"),
-    [("19980116-01-001-003", "19980116-01-001"), ("zzwb-20130428-AA02", "zzwb-20130428-AA02"), ("", "")],
-)
-def test_article_key(record_id: str, key: str) -> None:
-    assert article_key(record_id) == key
 
 
 def test_article_predictions_map_back_to_their_paragraphs() -> None:

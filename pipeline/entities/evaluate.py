@@ -27,6 +27,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.entities.articles import join_articles
 from pipeline.entities.dates import VAGUE_TIME_WORDS
 from pipeline.entities.percent import find_percents
 from pipeline.entities.text import fold_width
@@ -187,36 +188,19 @@ def prelabel_spans(
         yield {(e["start"], e["end"], e["label"]) for e in document.entities}
 
 
-_PARAGRAPH_NUMBER = re.compile(r"^(\d{8}-\d+-\d+)-\d+$")
-
-
-def article_key(record_id: str) -> str:
-    """pd1998 paragraph ids are ``date-page-article-paragraph``; other ids stand alone."""
-    match = _PARAGRAPH_NUMBER.match(record_id)
-    return match.group(1) if match else record_id
-
-
 def prelabel_article_spans(
     records: Sequence[dict[str, Any]], *, model_dir: Path | None = None
 ) -> list[set[Span]]:
-    """Predictions per record, made on whole articles: consecutive paragraphs of one article
-    joined by line breaks, as ``corpusprep run`` reads an article, so names found in one
-    paragraph are known in the others.  Spans are mapped back to their paragraph."""
-    articles: list[dict[str, Any]] = []
-    members: list[list[tuple[int, int]]] = []  # (record index, offset in the article)
-    for index, record in enumerate(records):
-        key = article_key(str(record.get("id", "")))
-        if articles and articles[-1]["id"] == key:
-            members[-1].append((index, len(articles[-1]["text"]) + 1))
-            articles[-1]["text"] += "\n" + record["text"]
-        else:
-            articles.append({"id": key, "text": record["text"], "meta": record["meta"]})
-            members.append([(index, 0)])
-    found: list[set[Span]] = [set() for _ in records]
-    for spans, parts in zip(prelabel_spans(articles, model_dir=model_dir), members):
-        for index, offset in parts:
-            end = offset + len(records[index]["text"])
-            found[index] = {(s - offset, e - offset, label) for s, e, label in spans if offset <= s and e <= end}
+    """Predictions per record, made on whole articles (:func:`pipeline.entities.articles.join_articles`),
+    as ``corpusprep run`` reads an article, so names found in one paragraph are known in the
+    others.  Spans are mapped back to their paragraph."""
+    joined = list(join_articles(records))
+    found: list[set[Span]] = []
+    articles = [article for article, _ in joined]
+    for spans, (_, offsets) in zip(prelabel_spans(articles, model_dir=model_dir), joined):
+        for offset in offsets:
+            end = offset + len(records[len(found)]["text"])
+            found.append({(s - offset, e - offset, label) for s, e, label in spans if offset <= s and e <= end})
     return found
 
 
