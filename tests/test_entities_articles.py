@@ -27,6 +27,7 @@ RECORDS = [
     {"id": "19980116-01-001-002", "text": "李鹏、朱镕基参加", "entities": [[0, 2, "PERSON"], [3, 6, "PERSON"]]},
     {"id": "19980116-01-002-001", "text": "", "entities": []},
     {"id": "19980116-01-003-001", "text": "新华社电", "entities": [[0, 3, "ORG"]]},
+    {"id": "19980116-01-003-002", "text": "昨晚", "entities": [{"start": 0, "end": 2, "label": "DATE", "text": "昨晚"}]},
     {"id": "19980116-01-001-003", "text": "又一段", "entities": []},  # the same article again, not consecutive
 ]
 
@@ -36,7 +37,7 @@ def test_consecutive_paragraphs_join_with_their_entities_moved() -> None:
     assert [(a["id"], offsets) for a, offsets in joined] == [
         ("19980116-01-001", [0, 8]),
         ("19980116-01-002", [0]),
-        ("19980116-01-003", [0]),
+        ("19980116-01-003", [0, 5]),
         ("19980116-01-001", [0]),
     ]
     first, _ = joined[0]
@@ -44,6 +45,7 @@ def test_consecutive_paragraphs_join_with_their_entities_moved() -> None:
     assert [first["text"][s:e] for s, e, _ in first["entities"]] == ["江泽民", "李鹏", "朱镕基"]
     assert first["meta"] == {"date": "1998-01-16"}
     assert RECORDS[0]["entities"] == [[0, 3, "PERSON"]]  # the input is not changed
+    assert joined[2][0]["entities"] == [[0, 3, "ORG"], {"start": 5, "end": 7, "label": "DATE", "text": "昨晚"}]
 
 
 def test_the_command_writes_the_articles_of_all_inputs(tmp_path) -> None:

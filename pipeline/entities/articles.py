@@ -29,9 +29,17 @@ def article_key(record_id: str) -> str:
     return match.group(1) + (match.group(2) or "") if match else record_id
 
 
+def _moved(entity: Any, offset: int) -> Any:
+    """A pd1998 triple ``[start, end, label]`` or a record dict ``{"start", "end", ...}`` moved by ``offset``."""
+    if isinstance(entity, dict):
+        return {**entity, "start": entity["start"] + offset, "end": entity["end"] + offset}
+    start, end, *rest = entity
+    return [start + offset, end + offset, *rest]
+
+
 def join_articles(records: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], list[int]]]:
     """``(article, offsets)``: consecutive records of one article joined by line breaks, their
-    ``entities`` (pd1998 triples) moved to article offsets; ``offsets[i]`` is where paragraph i starts."""
+    ``entities`` (pd1998 triples or record dicts) moved to article offsets; ``offsets[i]`` is where paragraph i starts."""
     article: dict[str, Any] | None = None
     offsets: list[int] = []
     for record in records:
@@ -44,9 +52,7 @@ def join_articles(records: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str,
                 yield article, offsets
             article, offsets, offset = {**record, "id": key, "entities": []}, [], 0
         offsets.append(offset)
-        article["entities"] = article["entities"] + [
-            [start + offset, end + offset, label] for start, end, label in record.get("entities", [])
-        ]
+        article["entities"] = article["entities"] + [_moved(entity, offset) for entity in record.get("entities", [])]
     if article is not None:
         yield article, offsets
 
