@@ -13,8 +13,10 @@ back per paragraph, as repair will rejoin the lines (``_find_quote_directions``)
 from __future__ import annotations
 
 import re
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline import layout
@@ -369,12 +371,48 @@ def _line_spans(text: str) -> Iterator[tuple[int, int]]:
         start += len(line) + 1
 
 
-def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
-    """Space rules scoped by line role: headline rule, body rule; bylines and furniture keep theirs."""
+@dataclass(frozen=True)
+class PageAnalysis:
+    """A document's lines, each character's printed width, and what ``layout.analyze`` makes of the lines."""
+
+    spans: list[tuple[int, int]]
+    widths: list[float]
+    page: layout.PageLayout
+
+
+RECENT_ANALYSES = 64
+"""How many documents ``analyze_page`` remembers: a chain's chunk (``run.CHUNK_SIZE``) in two or three versions."""
+_recent_analyses: OrderedDict[int, tuple[weakref.ref[Document], PageAnalysis]] = OrderedDict()
+
+
+def analyze_page(doc: Document) -> PageAnalysis:
+    """The page's layout analysis, made once per document object.
+
+    Normalize's last round analyses the very document whose quote marks are then read
+    in paragraphs and which the repair stage gets next; each of them would analyse the
+    same page again.  Analyses are remembered for the last documents by weak
+    reference: documents are never changed in place (stages make new ones with
+    ``dataclasses.replace``), so the object identifies its analysis while it lives.
+    """
+    found = _recent_analyses.get(id(doc))
+    if found is not None and found[0]() is doc:
+        return found[1]
     text = doc.text
     widths = layout.printed_widths(doc)
     spans = list(_line_spans(text))
     page = layout.analyze([text[s:e] for s, e in spans], [sum(widths[s:e]) for s, e in spans])
+    analysis = PageAnalysis(spans, widths, page)
+    _recent_analyses[id(doc)] = (weakref.ref(doc), analysis)
+    while len(_recent_analyses) > RECENT_ANALYSES:
+        _recent_analyses.popitem(last=False)
+    return analysis
+
+
+def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
+    """Space rules scoped by line role: headline rule, body rule; bylines and furniture keep theirs."""
+    text = doc.text
+    analysis = analyze_page(doc)
+    spans, page = analysis.spans, analysis.page
     for (start, end), role, in_columns in zip(spans, page.roles, page.column_rows):
         line = text[start:end]
         if role in layout.HEADLINE_ROLES:

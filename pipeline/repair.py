@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline import layout
-from pipeline.normalize import find_body_spaces, raw_span
+from pipeline.normalize import analyze_page, find_body_spaces, raw_span
 from pipeline.record import Block, Document, Edit
 
 JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
@@ -79,14 +79,6 @@ def continues(previous: str, previous_width: float, following_indented: bool, bl
     if final and evidence.indents_paragraphs:
         return True
     return True
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for line in text.split("\n"):
-        spans.append((start, start + len(line)))
-        start += len(line) + 1
-    return spans
 
 
 class _Reader:
@@ -239,12 +231,12 @@ def _remembered_reading(doc: Document) -> PageReading | None:
 
 def _read_page(doc: Document) -> PageReading:
     text = doc.text
-    offsets = doc.offsets or list(range(len(text)))
-    doc = replace(doc, offsets=offsets)
-    spans = _line_spans(text)
+    if not doc.offsets:
+        doc = replace(doc, offsets=list(range(len(text))))
+    offsets = doc.offsets
+    analysis = analyze_page(doc)  # normalize has most often analysed this very document already
+    spans, widths, page = analysis.spans, analysis.widths, analysis.page
     lines = [text[s:e] for s, e in spans]
-    widths = layout.printed_widths(doc)
-    page = layout.analyze(lines, [sum(widths[s:e]) for s, e in spans])
 
     reader = _Reader(text, widths)
     index = 0

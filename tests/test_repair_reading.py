@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import pytest
 
-from pipeline import repair
+from pipeline import normalize, repair
 from pipeline.ingest import read_article
 from pipeline.jsonl import dump_document
-from pipeline.normalize import normalize_document
+from pipeline.normalize import RECENT_ANALYSES, analyze_page, normalize_document
 from pipeline.record import Document
 from pipeline.repair import RECENT_READINGS, read_page, repair_document
 
@@ -64,3 +65,23 @@ def test_remembered_readings_are_bounded() -> None:
     for number in range(RECENT_READINGS + 10):
         read_page(Document(id=str(number), text=doc.text, offsets=list(doc.offsets)), remember=True)
     assert len(repair._recent_readings) <= RECENT_READINGS
+
+
+def test_a_page_is_analysed_once_per_document_object() -> None:
+    normalised = normalize_document(read_article(READ_PAGES[0]))
+    twin = fresh_copy(normalised)
+    analysis = analyze_page(normalised)
+    assert analyze_page(normalised) is analysis
+    again = analyze_page(twin)
+    assert again is not analysis
+    assert (again.spans, again.widths, again.page) == (analysis.spans, analysis.widths, analysis.page)
+
+
+def test_analyses_are_bounded_and_do_not_keep_documents_alive() -> None:
+    docs = [Document(id=str(n), text=f"标题{n}\n\n正文。", offsets=list(range(6 + len(str(n))))) for n in range(80)]
+    for doc in docs:
+        analyze_page(doc)
+    assert len(normalize._recent_analyses) <= RECENT_ANALYSES
+    last = weakref.ref(docs[-1])
+    del docs, doc
+    assert last() is None
