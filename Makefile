@@ -73,13 +73,26 @@ NER_MODEL := pipeline/models/ner
 NER_STEPS ?= 6000
 .PHONY: train-ner
 
-$(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(DATA)/train.jsonl $(DATA)/dev.jsonl pipeline/entities/corpus.py | $(STAMP)
-	$(BIN)/python -m pipeline.entities.corpus $(DATA)/train.jsonl $(NER_WORK)/train.spacy $(DATA)/dev.jsonl $(NER_WORK)/dev.spacy
+NER_RENAMED_COPIES ?= 1
 
-$(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt pipeline/entities/jackknife.py | $(STAMP)
-	$(BIN)/python -m pipeline.entities.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife
+# Training paragraphs with their people renamed (pipeline/entities/augment.py).
+$(NER_WORK)/renamed.jsonl: $(DATA)/train.jsonl pipeline/entities/augment.py | $(STAMP)
+	$(BIN)/python -m pipeline.entities.augment $(DATA)/train.jsonl $@ --copies $(NER_RENAMED_COPIES)
 
-train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 (jackknifed pkuseg word cuts, spacy train) and ship model-best into the package
+# Train and dev as whole articles, as corpusprep run reads them (pipeline/entities/articles.py).
+$(NER_WORK)/train_articles.jsonl: $(DATA)/train.jsonl $(NER_WORK)/renamed.jsonl pipeline/entities/articles.py | $(STAMP)
+	$(BIN)/python -m pipeline.entities.articles $(DATA)/train.jsonl $(NER_WORK)/renamed.jsonl $@
+
+$(NER_WORK)/dev_articles.jsonl: $(DATA)/dev.jsonl pipeline/entities/articles.py | $(STAMP)
+	$(BIN)/python -m pipeline.entities.articles $(DATA)/dev.jsonl $@
+
+$(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(NER_WORK)/train_articles.jsonl $(NER_WORK)/dev_articles.jsonl pipeline/entities/corpus.py | $(STAMP)
+	$(BIN)/python -m pipeline.entities.corpus $(NER_WORK)/train_articles.jsonl $(NER_WORK)/train.spacy $(NER_WORK)/dev_articles.jsonl $(NER_WORK)/dev.spacy
+
+$(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt $(NER_WORK)/train_articles.jsonl pipeline/entities/jackknife.py | $(STAMP)
+	$(BIN)/python -m pipeline.entities.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife $(NER_WORK)/train_articles.jsonl
+
+train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 articles + renamed copies (jackknifed pkuseg cuts, spacy train) and ship model-best
 	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/components.py \
 	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy \
 	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS)

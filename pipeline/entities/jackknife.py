@@ -8,7 +8,9 @@ day; each half is cut by a pkuseg model trained on the other half only, and thos
 cuts (``cuts.jsonl``: ``{"text", "words"}``, text width-folded as the NER reads it)
 are what the NER trains on.
 
-``python -m pipeline.entities.jackknife TRAIN.jsonl TRAIN_SEG.txt DEV_SEG.txt WORK_DIR``
+``python -m pipeline.entities.jackknife TRAIN.jsonl TRAIN_SEG.txt DEV_SEG.txt WORK_DIR [CUT.jsonl]``
+trains the two half models on TRAIN and cuts CUT.jsonl (default TRAIN.jsonl: the NER may
+train on the articles of TRAIN and their renamed copies, whose ids keep their issue day).
 """
 
 from __future__ import annotations
@@ -69,15 +71,18 @@ def main(argv: list[str] | None = None) -> None:
     from pipeline.segmenter.training import train_model
 
     args = argv if argv is not None else sys.argv[1:]
-    if len(args) != 4:
-        raise SystemExit("usage: python -m pipeline.entities.jackknife TRAIN.jsonl TRAIN_SEG.txt DEV_SEG.txt WORK_DIR")
-    train_jsonl, train_seg, dev_seg, work_dir = map(Path, args)
+    if len(args) not in (4, 5):
+        raise SystemExit(
+            "usage: python -m pipeline.entities.jackknife TRAIN.jsonl TRAIN_SEG.txt DEV_SEG.txt WORK_DIR [CUT.jsonl]"
+        )
+    train_jsonl, train_seg, dev_seg, work_dir = map(Path, args[:4])
+    to_cut = Path(args[4]) if len(args) == 5 else train_jsonl
     models = {}
     for half, path in split_segmented(train_jsonl, train_seg, work_dir).items():
         models[half] = work_dir / f"pkuseg_{half}"
         evaluation = train_model(path, dev_seg, models[half], iterations=ITERATIONS)
         print(f"pkuseg on half {half}: dev F1 {evaluation.score.f1:.4f}")
-    print(f"{write_cuts(train_jsonl, models, work_dir / 'cuts.jsonl')} cut paragraphs -> {work_dir / 'cuts.jsonl'}")
+    print(f"{write_cuts(to_cut, models, work_dir / 'cuts.jsonl')} cut texts -> {work_dir / 'cuts.jsonl'}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,74 @@
+"""Renamed training copies: people replaced consistently, other entities moved with the text."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.entities.augment import build_sampler, rename_people, renamed_copies
+from pipeline.entities.rules import surnames, transliteration_characters
+
+TRAIN = [
+    {"id": "19980101-01-001-001", "text": "国家主席江泽民会见克林顿", "entities": [[4, 7, "PERSON"], [9, 12, "PERSON"]]},
+    {"id": "19980101-01-001-002", "text": "记者王刚、李小明报道", "entities": [[2, 4, "PERSON"], [5, 8, "PERSON"]]},
+    {"id": "19980101-01-001-003", "text": "约翰·加朗说", "entities": [[0, 5, "PERSON"]]},
+]
+
+
+@pytest.fixture(scope="module")
+def sampler():
+    return build_sampler(TRAIN, surnames(), transliteration_characters())
+
+
+def people(record: dict) -> list[str]:
+    return [record["text"][s:e] for s, e, label in record["entities"] if label == "PERSON"]
+
+
+def test_people_are_renamed_and_other_entities_move_with_the_text(sampler) -> None:
+    record = {
+        "id": "19980102-01-001-001",
+        "text": "1月2日,王刚在北京说,王刚和张大伟都到了新华社。",
+        "entities": [[0, 4, "DATE"], [5, 7, "PERSON"], [8, 10, "LOC"], [12, 14, "PERSON"], [15, 18, "PERSON"], [21, 24, "ORG"]],
+    }
+    renamed = rename_people(record, sampler, random.Random(3))
+    assert renamed is not None and renamed["id"] == record["id"]
+    names = people(renamed)
+    assert names[0] == names[1]  # the same person keeps one new name
+    assert [renamed["text"][s:e] for s, e, label in renamed["entities"] if label != "PERSON"] == ["1月2日", "北京", "新华社"]
+    for name in names:  # Chinese names keep their shape: a known surname, then one or two characters
+        assert name[:1] in surnames() and 2 <= len(name) <= 3
+    assert renamed["text"].endswith("都到了新华社。")
+
+
+def test_a_foreign_name_keeps_its_parts(sampler) -> None:
+    renamed = rename_people(TRAIN[2], sampler, random.Random(0))
+    assert renamed is not None
+    (name,) = people(renamed)
+    assert name.count("·") == 1 and all(len(part) >= 2 for part in name.split("·"))
+    assert renamed["text"].endswith("说")
+
+
+def test_records_without_renamable_people_give_no_copy(sampler) -> None:
+    assert rename_people({"id": "x", "text": "黄小姐说", "entities": [[0, 1, "PERSON"]]}, sampler, random.Random(0)) is None
+    assert rename_people({"id": "x", "text": "新华社", "entities": [[0, 3, "ORG"]]}, sampler, random.Random(0)) is None
+    assert rename_people({"id": "x", "text": "", "entities": []}, sampler, random.Random(0)) is None
+
+
+def test_copies_are_numbered_and_reproducible(sampler) -> None:
+    first = list(renamed_copies(TRAIN, sampler, copies=2, seed=7))
+    assert [r["id"] for r in first][:2] == ["19980101-01-001-001~renamed1", "19980101-01-001-001~renamed2"]
+    assert first == list(renamed_copies(TRAIN, sampler, copies=2, seed=7))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), index=st.integers(0, len(TRAIN) - 1))
+def test_entity_offsets_stay_inside_the_text_and_in_order(sampler, seed: int, index: int) -> None:
+    renamed = rename_people(TRAIN[index], sampler, random.Random(seed))
+    assert renamed is not None
+    spans = renamed["entities"]
+    assert all(0 <= s < e <= len(renamed["text"]) for s, e, _ in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert len(spans) == len(TRAIN[index]["entities"])
