@@ -9,7 +9,7 @@ to its other mentions in the same document.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -120,6 +120,15 @@ _OFFICES = "新闻办公室 新闻办 办公厅 办公室 研究室 参事室".s
 _PLACE_BODIES = "队 男队 女队 红十字会 足协 奥委会 驻华大使馆 档案馆 图书馆 通讯社 外交部 国防部".split()
 
 
+def _first_characters(words: Iterable[str]) -> str:
+    """The characters the words start with, escaped for a character class.
+
+    A pattern led by ``(?=[...])`` of these is rejected at a position in one test, where
+    the place alternation alone is tried branch by branch: about three times faster here.
+    """
+    return "".join(sorted({re.escape(word[0]) for word in words if word}))
+
+
 @lru_cache(maxsize=1)
 def _org_patterns() -> list[re.Pattern[str]]:
     place = f"(?:{_alternation(places())})"
@@ -127,18 +136,20 @@ def _org_patterns() -> list[re.Pattern[str]]:
     organ = f"(?:{_alternation(_ORGAN_SUFFIXES)})"
     dept = f"(?:{_alternation(_DEPARTMENT_STEMS)})(?:局|厅|委员会|委|部(?!门)|办公室|办)"
     office = f"(?:{_alternation(_OFFICES)})?"
+    place_first = _first_characters(places())
+    admin_first = _first_characters(_ADMIN.split())
     return [
         re.compile(f"(?:{_alternation(_word_list('orgs.txt'))}){office}"),
         # (中共)(郑州)(市)委, (河南)省人民政府(新闻办), 省委 — not 全市/各市
-        re.compile(rf"(?:中共)?(?:{place}{admin}?|(?<![全各本该我特])(?={admin}){admin}){organ}{office}"),
+        re.compile(rf"(?=[中{place_first}{admin_first}])(?:中共)?(?:{place}{admin}?|(?<![全各本该我特])(?={admin}){admin}){organ}{office}"),
         # 伊朗队, 湖北省红十字会, 圣马力诺外交部: a place's team or body (ORG 99% of the time in pd1998)
-        re.compile(rf"(?:{place}{admin}?)+(?:{_alternation(_PLACE_BODIES)})"),
+        re.compile(rf"(?=[{place_first}])(?:{place}{admin}?)+(?:{_alternation(_PLACE_BODIES)})"),
         # 郑州海关, 郑州大学
-        re.compile(rf"{place}(?:海关|大学|师范大学|理工大学|中级人民法院|人民医院|中心医院)"),
+        re.compile(rf"(?=[{place_first}]){place}(?:海关|大学|师范大学|理工大学|中级人民法院|人民医院|中心医院)"),
         # 省财政厅, 郑州市公安局, 国家统计局
-        re.compile(rf"(?:{place}{admin}?|(?<![全各本该我特]){admin}|国家|中央|市委|省委|县委){dept}"),
+        re.compile(rf"(?=[{place_first}{admin_first}国中市省县])(?:{place}{admin}?|(?<![全各本该我特]){admin}|国家|中央|市委|省委|县委){dept}"),
         # 郑州晚报, 河南日报(社)
-        re.compile(rf"{place}(?:日报|晚报|晨报|商报|都市报|广播电视台|电视台)(?:社)?"),
+        re.compile(rf"(?=[{place_first}]){place}(?:日报|晚报|晨报|商报|都市报|广播电视台|电视台)(?:社)?"),
         re.compile(rf"[{HAN}]{{2,8}}报社"),
     ]
 
@@ -474,14 +485,22 @@ def _trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
 _NOT_AFTER_PERSON = re.compile("公司|集团|理论|思想|主义|家族|有限|工业|制衣|厂|人")
 
 
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Start offsets of ``word`` in ``text``, left to right, not overlapping (as ``re.finditer``)."""
+    start = text.find(word) if word else -1
+    while start != -1:
+        yield start
+        start = text.find(word, start + len(word))
+
+
 def _propagate(text: str, names: set[str], label: str) -> list[Entity]:
     found = []
     for name in names:
         found += [
-            Entity(m.start(), m.end(), label)
-            for m in re.finditer(re.escape(name), text)
-            if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, m.end()))
-            and not (label == "ORG" and _ministry_in_title(text, m.end()))
+            Entity(start, start + len(name), label)
+            for start in _occurrences(text, name)
+            if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
+            and not (label == "ORG" and _ministry_in_title(text, start + len(name)))
         ]
     return found
 
