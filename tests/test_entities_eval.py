@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.entities.evaluate import (
     Scores,
+    target_table,
     gold_spans,
     guideline_adjusted,
     issue_date,
@@ -119,3 +120,16 @@ def test_article_predictions_map_back_to_their_paragraphs() -> None:
     assert ("吴天君", "PERSON") in texts[1]  # known from the article's first paragraph
     assert texts[2] == set()
     assert in_articles[3] == alone[3]  # an article of one paragraph: the same as alone
+
+
+def test_target_table_says_met_or_the_gap() -> None:
+    from rich.console import Console
+
+    scores = {"prelabel (model + rules)": Scores(), "model only": Scores()}
+    scores["prelabel (model + rules)"].add({(0, 2, "ORG"), (3, 5, "PERSON")}, {(0, 2, "ORG"), (3, 4, "PERSON")})
+    console = Console(width=200, record=True)
+    console.print(target_table(scores, ["PERSON", "ORG", "DATE"], {"PERSON": 0.95, "ORG": 0.88}))
+    text = console.export_text()
+    assert "1.000 (met)" in text  # ORG
+    assert "0.000 (gap 0.950)" in text  # PERSON
+    assert "DATE" not in text and "model only" not in text  # no target, not the prelabeler
