@@ -147,9 +147,19 @@ def run_stream_stage(
     """Apply a streaming stage (one that batches, e.g. through ``nlp.pipe``) to a JSONL artefact."""
     with progress_bar() as progress, atomic_writer(output) as handle:
         task = progress.add_task(name, total=None)
-        for doc in stage(read_documents(input)):
-            handle.write(dump_document(doc))
+        for line in stage_lines_in_zones(stage, read_documents(input)):
+            handle.write(line)
             progress.advance(task)
+
+
+def stage_lines_in_zones(stage: StreamStage, documents: Iterable[Document]) -> Iterator[str]:
+    """The stage's output as JSONL lines, run chunk by chunk as the chain runs it: each chunk in
+    the stage's spaCy memory zone once its vocabulary is full (:func:`_memory_zones`), and
+    serialised inside it, so a stage run on its own keeps its memory bounded too."""
+    for chunk in chunked(documents, CHUNK_SIZE, weight=lambda doc: len(doc.text), max_weight=CHUNK_CHARACTERS):
+        with _memory_zones([stage]):
+            lines = [dump_document(doc) for doc in stage(chunk)]
+        yield from lines
 
 
 # --- stages as streaming functions ----------------------------------------------------

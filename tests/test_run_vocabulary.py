@@ -58,3 +58,16 @@ def test_output_is_the_same_in_and_out_of_memory_zones() -> None:
     outside, _ = segment_chunks(10**9, chunks)
     assert in_zones == outside
     assert all('"tokens":[[0,1]' in line for line in in_zones)
+
+
+def test_a_stage_run_on_its_own_keeps_its_vocabulary_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`corpusprep <stage>` and the bench's stage rows go through stage_lines_in_zones: same lines, bounded."""
+    stage = run.load_stage("segment", segmenter="char")
+    strings = stage.__self__.nlp.vocab.strings
+    documents = [doc for chunk in chunks_of_new_characters(12) for doc in chunk]
+    monkeypatch.setattr(run, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(run, "VOCABULARY_BUDGET", 0)
+    before = len(strings)
+    lines = list(run.stage_lines_in_zones(stage, documents))
+    assert len(strings) == before  # a full vocabulary: every chunk ran in a zone
+    assert lines == [dump_document(doc) for doc in stage(documents)]  # the same output as one plain pass

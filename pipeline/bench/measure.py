@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.jsonl import atomic_writer, dump_document, iter_json_lines, read_documents
+from pipeline.jsonl import atomic_writer, iter_json_lines, read_documents
 from pipeline.record import Document
 
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*")
@@ -54,6 +54,8 @@ class Clock:
 
 def measure_stage(name: str, source: Path, output: Path, segmenter: str | None) -> dict[str, Any]:
     """Run one stage over an artefact (ingest: over the scans folder), writing its artefact."""
+    from pipeline.run import stage_lines_in_zones
+
     clock = Clock()
     if name == "ingest":
         from pipeline.ingest import IngestError, list_sources, read_article
@@ -73,8 +75,8 @@ def measure_stage(name: str, source: Path, output: Path, segmenter: str | None) 
     counted = _Counter(inputs)
     clock.start()
     with atomic_writer(output) as handle:
-        for doc in stage(counted):
-            handle.write(dump_document(doc))
+        for line in stage_lines_in_zones(stage, counted):  # as `corpusprep <stage>` and the chain run it
+            handle.write(line)
     return clock.figures(counted.documents, counted.characters)
 
 
