@@ -13,14 +13,12 @@ back per paragraph, as repair will rejoin the lines (``_find_quote_directions``)
 from __future__ import annotations
 
 import re
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline import layout
-from pipeline.record import Document, Edit
+from pipeline.record import Document, Edit, RecentDocuments
 from pipeline.text_resources import (
     ASCII_PUNCT_NEAR_CJK_RE,
     CJK,
@@ -382,7 +380,7 @@ class PageAnalysis:
 
 RECENT_ANALYSES = 64
 """How many documents ``analyze_page`` remembers: a chain's chunk (``run.CHUNK_SIZE``) in two or three versions."""
-_recent_analyses: OrderedDict[int, tuple[weakref.ref[Document], PageAnalysis]] = OrderedDict()
+_recent_analyses: RecentDocuments[PageAnalysis] = RecentDocuments(RECENT_ANALYSES)
 
 
 def analyze_page(doc: Document) -> PageAnalysis:
@@ -390,21 +388,17 @@ def analyze_page(doc: Document) -> PageAnalysis:
 
     Normalize's last round analyses the very document whose quote marks are then read
     in paragraphs and which the repair stage gets next; each of them would analyse the
-    same page again.  Analyses are remembered for the last documents by weak
-    reference: documents are never changed in place (stages make new ones with
-    ``dataclasses.replace``), so the object identifies its analysis while it lives.
+    same page again, so the analysis is remembered for the last documents.
     """
-    found = _recent_analyses.get(id(doc))
-    if found is not None and found[0]() is doc:
-        return found[1]
+    found = _recent_analyses.get(doc)
+    if found is not None:
+        return found
     text = doc.text
     widths = layout.printed_widths(doc)
     spans = list(_line_spans(text))
     page = layout.analyze([text[s:e] for s, e in spans], [sum(widths[s:e]) for s, e in spans])
     analysis = PageAnalysis(spans, widths, page)
-    _recent_analyses[id(doc)] = (weakref.ref(doc), analysis)
-    while len(_recent_analyses) > RECENT_ANALYSES:
-        _recent_analyses.popitem(last=False)
+    _recent_analyses.put(doc, analysis)
     return analysis
 
 

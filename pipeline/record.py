@@ -9,8 +9,10 @@ indices into ``Document.text`` (end exclusive).
 from __future__ import annotations
 
 import copy
+import weakref
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 
 @dataclass
@@ -131,3 +133,43 @@ def _plain_copy(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     return copy.deepcopy(value)
+
+
+Value = TypeVar("Value")
+
+
+class RecentDocuments(Generic[Value]):
+    """What was made from the last ``size`` Document objects, found again by the object itself.
+
+    Stages never change a document in place (they make new ones with
+    ``dataclasses.replace``), so while a document object lives it identifies what was
+    made from it: normalize's page analysis and reading, reused by the repair stage.
+    Documents are held weakly; a dead document's id, reused by a new object, is not
+    taken for it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[int, tuple[weakref.ref[Document], Value]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, doc: Document) -> bool:
+        return self.get(doc) is not None
+
+    def get(self, doc: Document) -> Value | None:
+        found = self._entries.get(id(doc))
+        return found[1] if found is not None and found[0]() is doc else None
+
+    def pop(self, doc: Document) -> Value | None:
+        """The value, handed out once: it is forgotten."""
+        value = self.get(doc)
+        if value is not None:
+            del self._entries[id(doc)]
+        return value
+
+    def put(self, doc: Document, value: Value) -> None:
+        self._entries[id(doc)] = (weakref.ref(doc), value)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)

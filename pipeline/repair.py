@@ -13,13 +13,12 @@ Steps, all on the normalised text:
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline import layout
 from pipeline.normalize import analyze_page, find_body_spaces, raw_span
-from pipeline.record import Block, Document, Edit
+from pipeline.record import Block, Document, Edit, RecentDocuments
 
 JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
 STRIP = layout.STRIP
@@ -204,7 +203,7 @@ class PageReading:
 
 RECENT_READINGS = 32
 """How many pages ``read_page`` remembers: twice the documents of a chain's chunk (``run.CHUNK_SIZE``)."""
-_recent_readings: OrderedDict[int, tuple[Document, PageReading]] = OrderedDict()
+_recent_readings: RecentDocuments[PageReading] = RecentDocuments(RECENT_READINGS)
 
 
 def read_page(doc: Document, *, remember: bool = False) -> PageReading:
@@ -212,21 +211,12 @@ def read_page(doc: Document, *, remember: bool = False) -> PageReading:
 
     Normalize reads the page to set quote directions, and in the chain the document
     it returns goes straight to repair: remembering the reading spares reading the
-    page twice.  Documents are never changed in place (stages make new ones with
-    ``dataclasses.replace``), so the document object itself identifies the reading.
+    page twice.
     """
     reading = _read_page(doc)
     if remember:
-        _recent_readings[id(doc)] = (doc, reading)
-        while len(_recent_readings) > RECENT_READINGS:
-            _recent_readings.popitem(last=False)
+        _recent_readings.put(doc, reading)
     return reading
-
-
-def _remembered_reading(doc: Document) -> PageReading | None:
-    """The reading ``read_page`` remembered for this document object, handed out once."""
-    found = _recent_readings.pop(id(doc), None)
-    return found[1] if found is not None and found[0] is doc else None
 
 
 def _read_page(doc: Document) -> PageReading:
@@ -306,7 +296,7 @@ def _read_page(doc: Document) -> PageReading:
 
 def repair_document(doc: Document) -> Document:
     """Recognise the layout and rejoin broken lines; pure, and keeps offsets and edits true."""
-    reading = _remembered_reading(doc) or _read_page(doc)
+    reading = _recent_readings.pop(doc) or _read_page(doc)  # handed out once
     if not doc.offsets:
         doc = replace(doc, offsets=list(range(len(doc.text))))
     removed = _removal_edits(doc, reading.kept, reading.dropped_as)

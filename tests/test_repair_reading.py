@@ -30,10 +30,10 @@ def fresh_copy(doc: Document) -> Document:
 @pytest.mark.parametrize("path", READ_PAGES, ids=lambda p: p.name)
 def test_repair_of_a_normalised_page_is_the_same_with_or_without_the_remembered_reading(path: Path) -> None:
     normalised = normalize_document(read_article(path))
-    assert id(normalised) in repair._recent_readings  # normalize read this page, so repair can skip reading it
+    assert normalised in repair._recent_readings  # normalize read this page, so repair can skip reading it
     expected = repair_document(fresh_copy(normalised))
     reused = repair_document(normalised)
-    assert id(normalised) not in repair._recent_readings  # handed out once
+    assert normalised not in repair._recent_readings  # handed out once
     assert dump_document(reused) == dump_document(expected)
     assert dump_document(repair_document(normalised)) == dump_document(expected)  # and read again when asked again
 
@@ -41,7 +41,7 @@ def test_repair_of_a_normalised_page_is_the_same_with_or_without_the_remembered_
 def test_a_reading_belongs_to_the_document_object_not_to_an_equal_one() -> None:
     normalised = normalize_document(read_article(READ_PAGES[0]))
     twin = fresh_copy(normalised)
-    assert id(twin) not in repair._recent_readings
+    assert twin not in repair._recent_readings
     assert dump_document(repair_document(twin)) == dump_document(repair_document(normalised))
 
 
