@@ -52,7 +52,7 @@ def join_articles(records: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str,
                 yield article, offsets
             article, offsets, offset = {**record, "id": key, "entities": []}, [], 0
         offsets.append(offset)
-        article["entities"] = article["entities"] + [_moved(entity, offset) for entity in record.get("entities", [])]
+        article["entities"].extend(_moved(entity, offset) for entity in record.get("entities", []))
     if article is not None:
         yield article, offsets
 

@@ -56,12 +56,13 @@ class NameSampler:
     part_lengths: Counter = field(default_factory=Counter)
 
     def add(self, name: str) -> None:
-        surname = _surname_length(name, self.surnames)
-        if surname and _HAN_NAME.fullmatch(name) and 1 <= len(name) - surname <= 2:
+        kind = self.kind(name)
+        if kind == "chinese":
+            surname = _surname_length(name, self.surnames)
             self.surname_counts[name[:surname]] += 1
             self.given_chars.update(name[surname:])
             self.given_lengths[len(name) - surname] += 1
-        elif _is_foreign(name, self.phonetic):
+        elif kind == "foreign":
             for part in name.split(NAME_DOT):
                 self.part_lengths[len(part)] += 1
                 self.foreign_chars.update(part)

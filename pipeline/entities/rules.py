@@ -9,6 +9,7 @@ to its other mentions in the same document.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -441,7 +442,9 @@ def _complete_given_name(text: str, span: Entity, long_word_starts: set[int]) ->
     if span.label != "PERSON" or len(name) != 2 or name[:1] not in surnames() or name[:1] in WEAK_SURNAMES:
         return span
     following, after = text[span.end : span.end + 1], text[span.end + 1 : span.end + 2]
-    if not long_word_starts or span.end in long_word_starts or following in _NOT_GIVEN_NAME or not re.match(f"[{HAN}]", following):
+    if not long_word_starts or span.end in long_word_starts or following in _NOT_GIVEN_NAME:
+        return span
+    if not re.match(f"[{HAN}]", following):
         return span
     if following in AFTER_NAME or _TITLE_START.match(text, span.end):
         return span
@@ -453,16 +456,29 @@ def _complete_given_name(text: str, span: Entity, long_word_starts: set[int]) ->
 _PLACE_BEFORE = re.compile(f"(?:{_alternation(places())})$")
 
 
-def _snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]], word_at: dict[int, int]) -> Entity:
+def _snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) -> Entity:
     """A model ORG that begins inside one of the segmenter's words takes the whole word, and the
     place names right before it (亚体育技术学院 -> 澳大利亚体育技术学院: 澳大利亚 is one word)."""
     start = span.start
-    first = word_at.get(start)
-    if first is not None and words[first][0] < start and re.fullmatch(f"[{HAN}]+", text[words[first][0] : start]):
-        start = words[first][0]
+    index = bisect_right(words, start, key=lambda word: word[0]) - 1  # the last word starting at or before it
+    if index >= 0 and words[index][0] < start < words[index][1]:
+        if re.fullmatch(f"[{HAN}]+", text[words[index][0] : start]):
+            start = words[index][0]
     while match := _PLACE_BEFORE.search(text, 0, start):
         start = match.start()
     return span if start == span.start else Entity(start, span.end, span.label)
+
+
+def _repaired_model_span(
+    text: str, span: Entity, words: Sequence[Sequence[int]], long_word_starts: set[int]
+) -> Entity:
+    """A model PERSON with its title cut off, run on over a foreign name or a given name cut short;
+    a model ORG snapped to the segmenter's words; other labels as they are."""
+    if span.label == "PERSON":
+        return _complete_given_name(text, _extend_foreign_name(text, _strip_title(text, span)), long_word_starts)
+    if span.label == "ORG":
+        return _snap_org_to_words(text, span, words)
+    return span
 
 
 def _plausible_name(name: str) -> bool:
@@ -518,15 +534,11 @@ def merge_entities(
     one character short be completed (:func:`_complete_given_name`); without them it is not.
     """
     meta = meta or {}
-    long_word_starts = {start for start, end in word_spans or () if end - start >= 2}
-    word_at = {pos: index for index, (start, end) in enumerate(word_spans or ()) for pos in range(start, end)}
+    words = word_spans or ()
+    long_word_starts = {start for start, end in words if end - start >= 2}
     allowed = set(labels)
     model = [
-        _complete_given_name(text, _extend_foreign_name(text, _strip_title(text, s)), long_word_starts)
-        if s.label == "PERSON"
-        else _snap_org_to_words(text, s, word_spans or (), word_at)
-        if s.label == "ORG"
-        else s
+        _repaired_model_span(text, s, words, long_word_starts)
         for s in (_trim_edges(text, span) for span in model_spans)
         if s is not None
         and s.label in allowed
