@@ -246,9 +246,18 @@ def test_model_org_edges_snap_to_words_and_places(
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
 
 
-def test_a_place_is_not_a_person() -> None:
-    text = "代表在马尼拉举行"
-    assert merge_entities(text, [Entity(3, 6, "PERSON")], {}, LABELS) == []
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("代表在马尼拉举行", "马尼拉"),  # a place seen in pd1998 train
+        ("贝宁政局渐趋稳定", "贝宁"),  # countries, rivers and world cities from the hand list
+        ("塞纳河啊,女人河", "塞纳河"),
+        ("初来毛里求斯工作时", "毛里求斯"),
+    ],
+)
+def test_a_place_is_not_a_person(text: str, place: str) -> None:
+    start = text.index(place)
+    assert merge_entities(text, [Entity(start, start + len(place), "PERSON")], {}, LABELS) == []
 
 
 def test_a_ministry_is_not_propagated_into_a_ministers_title() -> None:
