@@ -289,6 +289,22 @@ def test_listed_names(text: str, known: set[str], names: list[str]) -> None:
     assert texts(text, find_listed_names(text, known)) == names
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "persons"),
+    [
+        # 艾滋 taken for a name once is not propagated into the segmenter's word 艾滋病
+        ("艾滋说，治疗艾滋病", [[0, 2], [2, 3], [3, 4], [4, 6], [6, 9]], ["艾滋"]),
+        # a mention the words bound on both sides is propagated
+        ("王楠说，王楠赢了", [[0, 2], [2, 3], [3, 4], [4, 6], [6, 7], [7, 8]], ["王楠", "王楠"]),
+        # a word that crosses only one edge does not block it (the segmenter cuts unknown names badly)
+        ("陶铸说，陶铸同他", [[0, 2], [2, 3], [3, 4], [4, 5], [5, 7], [7, 8]], ["陶铸", "陶铸"]),
+    ],
+)
+def test_a_name_is_not_propagated_into_a_longer_word(text: str, words: list[list[int]], persons: list[str]) -> None:
+    merged = merge_entities(text, [Entity(0, 2, "PERSON")], {}, LABELS, words)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only

@@ -509,13 +509,24 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
         start = text.find(word, start + len(word))
 
 
-def _propagate(text: str, names: set[str], label: str) -> list[Entity]:
+def _inside_longer_word(start: int, end: int, words: Sequence[Sequence[int]]) -> bool:
+    """Whether one segmenter word holds ``start:end`` and more (艾滋 in 艾滋病, 锡山 in 锡山市)."""
+    index = bisect_right(words, start, key=lambda word: word[0]) - 1
+    if index < 0:
+        return False
+    word_start, word_end = words[index]
+    return word_start <= start and end <= word_end and word_end - word_start > end - start
+
+
+def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
+    """Every other mention of ``names``; a PERSON not where one segmenter word holds it and more."""
     found = []
     for name in names:
         found += [
             Entity(start, start + len(name), label)
             for start in _occurrences(text, name)
             if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
+            and not (label == "PERSON" and _inside_longer_word(start, start + len(name), words))
             and not (label == "ORG" and _ministry_in_title(text, start + len(name)))
         ]
     return found
@@ -602,7 +613,8 @@ def merge_entities(
     org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2} if "ORG" in allowed else set()
     if "PERSON" not in allowed:
         known = set()
-    for span in _leftmost_longest(_propagate(text, known, "PERSON") + _propagate(text, org_names, "ORG")):
+    propagated = _propagate(text, known, "PERSON", words) + _propagate(text, org_names, "ORG")
+    for span in _leftmost_longest(propagated):
         inside = [c for c in chosen if span.start <= c.start and c.end <= span.end and c != span]
         if span.label == "PERSON" and inside and all(c.label == "PERSON" and c not in from_rules for c in inside):
             # The same name cut short elsewhere (斯卡尔 where 斯卡尔法罗 was found): the full name wins.
