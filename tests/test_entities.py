@@ -305,6 +305,14 @@ def test_a_name_is_not_propagated_into_a_longer_word(text: str, words: list[list
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
 
 
+def test_a_model_name_inside_a_longer_word_is_no_name() -> None:
+    text = "夕阳余辉，余辉说"
+    words = [[0, 4], [4, 5], [5, 7], [7, 8]]
+    model = [Entity(2, 4, "PERSON"), Entity(5, 7, "PERSON")]
+    merged = merge_entities(text, model, {}, LABELS, words)
+    assert [(s.start, s.end) for s in merged if s.label == "PERSON"] == [(5, 7)]
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only
