@@ -313,6 +313,19 @@ def test_a_model_name_inside_a_longer_word_is_no_name() -> None:
     assert [(s.start, s.end) for s in merged if s.label == "PERSON"] == [(5, 7)]
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "persons"),
+    [
+        ("抵达波尔多", (2, 4), []),  # the place 波尔多 runs past the name's end
+        ("泛舟塞纳河", (1, 4), []),  # 塞纳河 runs past its end
+        ("乔治·华盛顿说", (0, 6), ["乔治·华盛顿"]),  # a place wholly inside a name does not count
+    ],
+)
+def test_a_model_name_cut_from_a_place_is_no_name(text: str, model: tuple[int, int], persons: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only

@@ -518,6 +518,21 @@ def _inside_longer_word(start: int, end: int, words: Sequence[Sequence[int]]) ->
     return word_start <= start and end <= word_end and word_end - word_start > end - start
 
 
+_PLACE = re.compile(_alternation(places()))
+
+
+def _cut_from_a_place(text: str, span: Entity) -> bool:
+    """Whether a place name runs over an edge of ``span`` (波尔 in 波尔多, 舟塞纳 over 塞纳河);
+    a place wholly inside a name (华盛顿 in 乔治·华盛顿) does not count."""
+    longest = max(map(len, places()))
+    for start in range(max(0, span.start - longest + 1), span.end):
+        match = _PLACE.match(text, start)
+        if match and match.start() < span.end and match.end() > span.start:
+            if match.start() < span.start or match.end() > span.end:
+                return True
+    return False
+
+
 def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
     """Every other mention of ``names``; a PERSON not where one segmenter word holds it and more."""
     found = []
@@ -560,6 +575,7 @@ def merge_entities(
     model = [s for s in model if s.label not in ("PERSON", "ORG") or re.search(f"[{HAN}]", text[s.start : s.end])]
     model = [s for s in model if s.label != "PERSON" or text[s.start : s.end] not in _place_set()]
     model = [s for s in model if s.label != "PERSON" or not _inside_longer_word(s.start, s.end, words)]
+    model = [s for s in model if s.label != "PERSON" or not _cut_from_a_place(text, s)]
     model = [s for s in model if s.label != "ORG" or not _ministry_in_title(text, s.end)]
     reporters = meta.get("reporters") or []
     if isinstance(reporters, str):
