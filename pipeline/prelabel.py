@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import pipeline.components  # noqa: F401  (registers the factories the config names)
+from pipeline.entities.ops import use_prediction_ops
 from pipeline.entities.text import fold_width
 from pipeline.record import Document
 
@@ -33,7 +34,7 @@ def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MO
     config = spacy.util.load_config(config_path, overrides={"paths.ner_model": str(model_dir)}, interpolate=False)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     nlp.max_length = MAX_PIECE_CHARS + 1
-    return nlp
+    return use_prediction_ops(nlp)
 
 
 def split_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:

@@ -1,0 +1,51 @@
+"""The prediction ops compute what thinc's own ops compute, on arrays and on the shipped model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+import pytest
+from thinc.api import NumpyOps
+
+from pipeline.entities.ops import PredictionOps, use_prediction_ops
+from pipeline.prelabel import build_pipeline
+
+RNG = numpy.random.default_rng(0)
+
+
+@pytest.mark.parametrize("pieces", [2, 3, 4])
+def test_maxout_takes_the_largest_piece_as_thinc_does(pieces: int) -> None:
+    X = RNG.standard_normal((50, 7, pieces)).astype("float32")
+    best, which = PredictionOps().maxout(X)
+    thinc_best, _ = NumpyOps().maxout(X)
+    assert which is None
+    numpy.testing.assert_array_equal(best, thinc_best)
+
+
+@pytest.mark.parametrize(("trans1", "trans2"), [(False, False), (False, True), (True, False), (True, True)])
+def test_gemm_matches_thinc_with_and_without_out(trans1: bool, trans2: bool) -> None:
+    x = RNG.standard_normal((6, 5) if trans1 else (5, 6)).astype("float32")
+    y = RNG.standard_normal((4, 6) if trans2 else (6, 4)).astype("float32")
+    expected = NumpyOps().gemm(x, y, trans1=trans1, trans2=trans2)
+    numpy.testing.assert_allclose(PredictionOps().gemm(x, y, trans1=trans1, trans2=trans2), expected, rtol=1e-5)
+    out = numpy.zeros((5, 4), dtype="float32")
+    PredictionOps().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+    numpy.testing.assert_allclose(out, expected, rtol=1e-5)
+
+
+def test_the_shipped_model_predicts_the_same_with_either_ops() -> None:
+    text = (Path(__file__).parent / "fixtures" / "seed_zzwb_20130428.txt").read_text(encoding="utf-8")
+    nlp = build_pipeline()
+    assert all(isinstance(node.ops, PredictionOps) for node in nlp.get_pipe("tok2vec").model.walk())
+    thinc_ops = NumpyOps()
+    for _name, component in nlp.components:
+        for node in component.model.walk() if hasattr(component, "model") else ():
+            node.ops = thinc_ops
+    docs = [nlp(text[:400]), nlp(text[400:1200])]
+    encoder = nlp.get_pipe("tok2vec").model  # embedding and encoder: every gemm and maxout of the NER
+    expected = encoder.predict(docs)
+    use_prediction_ops(nlp)
+    vectors = encoder.predict(docs)
+    for got, want in zip(vectors, expected):
+        numpy.testing.assert_allclose(got, want, atol=1e-5)
