@@ -27,6 +27,8 @@ if not Span.has_extension("value"):
 
 from spacy.language import Language  # noqa: E402
 
+from pipeline.entities.text import doc_text  # noqa: E402
+
 
 @Language.component("char_bigrams")
 def char_bigrams(doc: Doc) -> Doc:
@@ -57,11 +59,11 @@ class WordFeatures:
 
         for batch in minibatch(docs, size=batch_size):
             for doc in batch:
-                if doc._.word_spans is None and doc.text in self.cuts:
-                    doc._.word_spans = self.cuts[doc.text]
+                if doc._.word_spans is None and doc_text(doc) in self.cuts:
+                    doc._.word_spans = self.cuts[doc_text(doc)]
             uncut = [doc for doc in batch if doc._.word_spans is None]
             if uncut:  # the segmenter is loaded only when some text has no words yet
-                for doc, spans in zip(uncut, segment_word_spans([doc.text for doc in uncut])):
+                for doc, spans in zip(uncut, segment_word_spans([doc_text(doc) for doc in uncut])):
                     doc._.word_spans = spans
             for doc in batch:
                 yield set_word_features(doc, doc._.word_spans)
@@ -140,7 +142,7 @@ class QuoteAttributor:
         from pipeline.quotes import attribute_quotes
 
         entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents]
-        doc._.quotes = attribute_quotes(doc.text, entities, doc._.meta or {})
+        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {})
         return doc
 
 

@@ -159,3 +159,14 @@ def test_jackknife_refuses_misaligned_files(tmp_path: Path) -> None:
     seg.write_text("李 鹏 说\n", encoding="utf-8")
     with pytest.raises(ValueError, match="train_seg.txt:1"):
         split_segmented(train, seg, tmp_path / "work")
+
+
+@given(st.text(alphabet="中文 𠮷Ａ,\n", max_size=40))
+def test_doc_text_is_the_docs_text_joined_once(text: str) -> None:
+    from pipeline.entities.text import DOC_TEXT_KEY, doc_text
+
+    doc = spacy.blank("zh").make_doc(text)
+    assert DOC_TEXT_KEY not in doc.user_data
+    assert doc_text(doc) == doc.text
+    assert doc.user_data[DOC_TEXT_KEY] == doc.text  # kept: the next reader does not join the tokens again
+    assert token_texts(doc) == [token.text for token in doc]

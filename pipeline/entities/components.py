@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from pipeline.entities.dates import date_value, parse_issue_date
 from pipeline.entities.percent import percent_value
 from pipeline.entities.rules import Entity, merge_entities
+from pipeline.entities.text import doc_text
 from pipeline.schema import load_schema
 
 
@@ -20,7 +21,7 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         model = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        merged = merge_entities(doc.text, model, doc._.meta, self.labels, doc._.word_spans)
+        merged = merge_entities(doc_text(doc), model, doc._.meta, self.labels, doc._.word_spans)
         spans = [doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand") for e in merged]
         kept, last_end = [], -1
         for span in spans:  # expansion to token bounds can make neighbours touch: keep the first

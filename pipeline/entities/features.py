@@ -21,7 +21,7 @@ from spacy.attrs import IDX, LEMMA, LENGTH, NORM
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from pipeline.entities.text import segmenter_view
+from pipeline.entities.text import doc_text, segmenter_view
 
 if TYPE_CHECKING:
     from pipeline.segment import Segmenter
@@ -31,7 +31,7 @@ NO_WORD = "_"
 
 def token_texts(doc: Doc) -> list[str]:
     """The text of every token, sliced from ``doc.text`` (no Token object per character)."""
-    text = doc.text
+    text = doc_text(doc)
     return [text[start : start + length] for start, length in doc.to_array([IDX, LENGTH]).tolist()]
 
 
@@ -75,7 +75,7 @@ def set_word_features(doc: Doc, word_spans: Sequence[Sequence[int]]) -> Doc:
     """Set each character token's LEMMA to the hash of its word-position feature."""
     if not len(doc):
         return doc
-    features = word_position_features(doc.text, word_spans)
+    features = word_position_features(doc_text(doc), word_spans)
     starts = doc.to_array(IDX).tolist()
     hashes = numpy.fromiter((get_string_id(features[start]) for start in starts), dtype="uint64", count=len(doc))
     return doc.from_array([LEMMA], hashes.reshape(-1, 1))

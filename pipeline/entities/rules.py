@@ -519,13 +519,13 @@ def _inside_longer_word(start: int, end: int, words: Sequence[Sequence[int]]) ->
 
 
 _PLACE = re.compile(_alternation(places()))
+_LONGEST_PLACE = max(map(len, places()))
 
 
 def _cut_from_a_place(text: str, span: Entity) -> bool:
     """Whether a place name runs over an edge of ``span`` (波尔 in 波尔多, 舟塞纳 over 塞纳河);
     a place wholly inside a name (华盛顿 in 乔治·华盛顿) does not count."""
-    longest = max(map(len, places()))
-    for start in range(max(0, span.start - longest + 1), span.end):
+    for start in range(max(0, span.start - _LONGEST_PLACE + 1), span.end):
         match = _PLACE.match(text, start)
         if match and match.start() < span.end and match.end() > span.start:
             if match.start() < span.start or match.end() > span.end:
