@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import pipeline.components  # noqa: F401  (registers the factories the config names)
+import pipeline.tokens  # noqa: F401  (registers the tokenizer the config names)
 from pipeline.entities.ops import use_prediction_ops
 from pipeline.entities.text import DOC_TEXT_KEY, fold_width
 from pipeline.record import Document

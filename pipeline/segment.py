@@ -24,13 +24,13 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.lang.zh import Segmenter as SpacySegmenter
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
 
 from pipeline.record import Document
 from pipeline.segmenter import compact
 from pipeline.segmenter.decoding import SentenceDecoder
 from pipeline.segmenter.features import SentenceFeatureExtractor
 from pipeline.segmenter.lexicon import WordMerger
+from pipeline.tokens import words_and_spaces
 
 PACKAGE = Path(__file__).parent
 CONFIG_PATH = PACKAGE / "configs" / "segment.cfg"
@@ -68,10 +68,11 @@ def word_offsets(spacy_doc: Doc) -> list[list[int]]:
 def aligned_word_offsets(words: Iterable[str], text: str) -> list[list[int]]:
     """What ``word_offsets`` reads from the Doc spaCy's tokenizer makes of ``words``, without making the Doc.
 
-    The words are aligned with the text by spaCy's own ``get_words_and_spaces``, as
-    ``ChineseTokenizer`` does; whitespace tokens (``IS_SPACE``) are left out.
+    The words are aligned with the text as spaCy's ``get_words_and_spaces`` aligns them
+    for ``ChineseTokenizer`` (:func:`pipeline.tokens.words_and_spaces`, the same result in
+    linear time); whitespace tokens (``IS_SPACE``) are left out.
     """
-    tokens, spaces = get_words_and_spaces(words, text)
+    tokens, spaces = words_and_spaces(words, text)
     offsets = []
     position = 0
     for token, space in zip(tokens, spaces):
