@@ -9,6 +9,7 @@ the ``corpusprep.CharTokenizer.v1`` tokenizer makes the Doc spaCy's ``char`` seg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Callable
 
@@ -55,8 +56,31 @@ class CharTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = words_and_spaces(text, text)
+        words, spaces = char_words_and_spaces(text)
         return Doc(self.vocab, words=words, spaces=spaces)
+
+
+_WHITESPACE_RUNS = re.compile(r"(\s+)")
+
+
+def char_words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
+    """``words_and_spaces(list(text), text)``, a run of text at a time instead of a character:
+    every other character is a token, a space right after one is its trailing space, and
+    the rest of a whitespace run is one token."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    for index, run in enumerate(_WHITESPACE_RUNS.split(text)):
+        if index % 2 == 0:  # the pieces between whitespace runs
+            words.extend(run)
+            spaces.extend([False] * len(run))
+            continue
+        if run[0] == " " and words:
+            spaces[-1] = True
+            run = run[1:]
+        if run:
+            words.append(run)
+            spaces.append(False)
+    return words, spaces
 
 
 @spacy.registry.tokenizers("corpusprep.CharTokenizer.v1")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import spacy
 from hypothesis import given
@@ -25,10 +27,18 @@ def cut_texts(draw: st.DrawFn) -> tuple[list[str], str]:
     return words, text
 
 
+def outcome(align: Callable[[list[str], str], object], words: list[str], text: str) -> object:
+    """The alignment, or the message it is refused with (a word with whitespace at its edge can be)."""
+    try:
+        return align(words, text)
+    except ValueError as error:
+        return str(error)
+
+
 @given(cut_texts())
 def test_words_and_spaces_is_spacys_alignment(cut: tuple[list[str], str]) -> None:
     words, text = cut
-    assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+    assert outcome(words_and_spaces, words, text) == outcome(get_words_and_spaces, words, text)
 
 
 @given(TEXTS)
@@ -46,3 +56,10 @@ def test_words_that_are_not_the_text_are_refused_as_spacy_refuses_them(words: li
     with pytest.raises(ValueError) as theirs:
         get_words_and_spaces(words, text)
     assert str(ours.value) == str(theirs.value)
+
+
+@given(TEXTS)
+def test_char_words_and_spaces_is_the_alignment_of_every_character(text: str) -> None:
+    from pipeline.tokens import char_words_and_spaces
+
+    assert char_words_and_spaces(text) == get_words_and_spaces(list(text), text)
