@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 import spacy
 from hypothesis import given
@@ -119,3 +121,29 @@ def test_best_path_keeps_a_well_formed_argmax_and_mends_a_broken_name() -> None:
     broken = ["B-ORG", "I-ORG", "O", "I-ORG", "L-ORG"]
     mended = best_biluo_path(scores(broken, {2: "I-ORG"}), TAGS)
     assert [TAGS[i] for i in mended] == ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "L-ORG"]
+
+
+SMALL_TAGS = ("O", "B-ORG", "I-ORG", "L-ORG", "U-ORG", "U-PERSON")
+
+
+@given(st.lists(st.lists(st.floats(-5, 5), min_size=len(SMALL_TAGS), max_size=len(SMALL_TAGS)), min_size=1, max_size=5))
+def test_best_path_scores_as_high_as_any_well_formed_path(rows: list[list[float]]) -> None:
+    import itertools
+
+    import numpy
+
+    logits = numpy.array(rows, dtype="float64")
+    log_probs = logits - numpy.log(numpy.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))
+    log_probs -= logits.max(axis=1, keepdims=True)
+
+    def score(path: Sequence[int]) -> float:
+        return float(sum(log_probs[i, tag] for i, tag in enumerate(path)))
+
+    best = max(
+        score(path)
+        for path in itertools.product(range(len(SMALL_TAGS)), repeat=len(rows))
+        if _well_formed([SMALL_TAGS[i] for i in path])
+    )
+    found = best_biluo_path(logits, SMALL_TAGS)
+    assert _well_formed([SMALL_TAGS[i] for i in found])
+    assert score(found) == pytest.approx(best, abs=1e-9)

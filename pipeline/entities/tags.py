@@ -19,6 +19,7 @@ from spacy.attrs import TAG
 from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span
 from spacy.training import Example, offsets_to_biluo_tags
+from spacy_pkuseg.inference import run_viterbi
 
 
 def spans_from_tags(tags: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -84,6 +85,9 @@ def _transitions(labels: tuple[str, ...]) -> tuple[numpy.ndarray, numpy.ndarray,
     return penalty, numpy.where(opens, 0.0, -numpy.inf), numpy.where(closed, 0.0, -numpy.inf)
 
 
+_FORBIDDEN = -1e30
+
+
 def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.ndarray:
     """Tag ids: the argmax where it is well-formed, else the best well-formed path (Viterbi)."""
     guesses = scores.argmax(axis=1)
@@ -101,17 +105,12 @@ def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.nda
     else:  # logits: log-softmax
         shifted = scores - scores.max(axis=1, keepdims=True)
         log_probs = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
-    best = log_probs[0] + first
-    back = numpy.zeros(log_probs.shape, dtype=numpy.int64)
-    for i in range(1, len(log_probs)):
-        candidates = best[:, None] + penalty
-        back[i] = candidates.argmax(axis=0)
-        best = candidates[back[i], numpy.arange(len(labels))] + log_probs[i]
-    path = numpy.empty(len(log_probs), dtype=numpy.int64)
-    path[-1] = int((best + last).argmax())
-    for i in range(len(log_probs) - 1, 0, -1):
-        path[i - 1] = back[i, path[i]]
-    return path
+    # spaCy-pkuseg's Viterbi (compiled) finds the best path; forbidden moves cost more than any path scores.
+    node_scores = numpy.ascontiguousarray(log_probs, dtype=numpy.float64)
+    node_scores[0] += numpy.maximum(first, _FORBIDDEN)
+    node_scores[-1] += numpy.maximum(last, _FORBIDDEN)
+    _, path = run_viterbi(node_scores, numpy.maximum(penalty, _FORBIDDEN))
+    return path.astype(numpy.int64)
 
 
 class BiluoTagger(Tagger):
