@@ -326,6 +326,22 @@ def test_a_model_name_cut_from_a_place_is_no_name(text: str, model: tuple[int, i
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "persons"),
+    [
+        # 田亮 found alone twice, 田亮高 once: the character after the name was taken with it
+        ("田亮说。田亮表示，比田亮高出", [(0, 2), (4, 6), (10, 13)], ["田亮", "田亮", "田亮"]),
+        # 何大一 found twice, 何大 once: the longer name is the name
+        ("何大一说。何大一表示，何大", [(0, 3), (5, 8), (11, 13)], ["何大一", "何大一", "何大"]),
+    ],
+)
+def test_a_name_with_one_character_too_many_ends_with_the_name_found_more_often(
+    text: str, model: list[tuple[int, int]], persons: list[str]
+) -> None:
+    merged = merge_entities(text, [Entity(a, b, "PERSON") for a, b in model], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only
