@@ -17,6 +17,7 @@ from pipeline.entities.rules import (
     find_listed_names,
     find_orgs,
     find_titled_names,
+    find_nationality_marked_names,
     merge_entities,
 )
 from pipeline.entities.text import fold_width
@@ -340,6 +341,26 @@ def test_a_name_with_one_character_too_many_ends_with_the_name_found_more_often(
 ) -> None:
     merged = merge_entities(text, [Entity(a, b, "PERSON") for a, b in model], {}, LABELS)
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("副主任：张宝三、保洪忠（佤族）、卢邦正", ["保洪忠"]),
+        ("李逢滋、海里且姆·斯拉木（女、维吾尔族）", ["海里且姆·斯拉木"]),
+        ("夫(维吾尔族)、苏来衣曼(柯尔克孜族)、", ["苏来衣曼"]),
+        ("选举阿不都热依木·卡德尔(维吾尔族)为主席", []),  # not in a list: 选举 would be taken with it
+        ("访问了延边（朝鲜族）自治州", []),
+        ("，全国人民代表大会（蒙古族）", []),  # five characters, not transliterated
+    ],
+)
+def test_names_marked_with_a_nationality(text: str, names: list[str]) -> None:
+    assert [text[s.start : s.end] for s in find_nationality_marked_names(text)] == names
+
+
+def test_a_nationality_marked_name_makes_its_list_known() -> None:
+    text = "副主任：张宝三、保洪忠（佤族）、卢邦正"
+    assert [text[s.start : s.end] for s in merge_entities(text, [], {}, LABELS)][:2] == ["张宝三", "保洪忠"]
 
 
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:

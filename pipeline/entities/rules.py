@@ -255,6 +255,22 @@ def find_credit_names(text: str, known: set[str]) -> list[Entity]:
     return found
 
 
+# A name in a list of office-holders marked with the holder's nationality (and sex): 松布（土族）,
+# 阿不都热依木·卡德尔（维吾尔族）, 吴碧莲（女、土家族）.
+_NATIONALITY_MARKED = re.compile(rf"(?<=[、，,：:])([{HAN}{NAME_DOT}]{{2,16}})[（(](?:女[、，,]?)?[{HAN}]{{1,4}}族[)）]")
+
+
+def find_nationality_marked_names(text: str) -> list[Entity]:
+    """Names in a list, followed by the holder's nationality in brackets (15 of 17 in pd1998 train
+    are persons): two to four characters, or a transliterated name (洛桑灵智多杰, 玉素甫·艾沙)."""
+    return [
+        Entity(match.start(1), match.end(1), "PERSON")
+        for match in _NATIONALITY_MARKED.finditer(text)
+        if match.group(1) not in _place_set()
+        and (len(match.group(1)) <= 4 or NAME_DOT in match.group(1) or _is_transliterated(match.group(1)))
+    ]
+
+
 _ENUMERATION = re.compile(
     rf"([{HAN}]{{2,12}}、(?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}}?)(?=等(?:人|同志|领导)?(?:出席|参加|陪同|会见|参观|考察|观摩|到会|在座|讲话|分别)|同志(?:出席|参加|陪同))"
 )
@@ -603,7 +619,14 @@ def merge_entities(
     model = _trim_to_shorter_model_names(text, model)
     model_person_starts = {s.start for s in model if s.label == "PERSON"}
     titled = find_titled_names(text, known, model_person_starts)
-    person_rules = byline + enumerated + titled + find_honorific_surnames(text) + find_credit_names(text, known)
+    person_rules = (
+        byline
+        + enumerated
+        + titled
+        + find_honorific_surnames(text)
+        + find_credit_names(text, known)
+        + find_nationality_marked_names(text)
+    )
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
     known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and _plausible_name(text[s.start : s.end])}
     listed = find_listed_names(text, known)
