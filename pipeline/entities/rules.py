@@ -481,7 +481,7 @@ def _snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) 
     if index >= 0 and words[index][0] < start < words[index][1]:
         if re.fullmatch(f"[{HAN}]+", text[words[index][0] : start]):
             start = words[index][0]
-    while match := _PLACE_BEFORE.search(text, 0, start):
+    while match := _PLACE_BEFORE.search(text, max(0, start - _LONGEST_PLACE), start):
         start = match.start()
     return span if start == span.start else Entity(start, span.end, span.label)
 
