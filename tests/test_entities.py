@@ -85,6 +85,8 @@ def test_numbers(text: str, value: float | None) -> None:
         ("圣马力诺外交部总司长", ["圣马力诺外交部"]),
         ("美国国防部长科恩", []),
         ("首钢队大胜空军队", []),  # teams not named by a place are left to the model
+        ("农业部将继续实施，生态环境部发布", ["农业部", "生态环境部"]),  # ministries, 1998 and today
+        ("省级财政部门和公安部门", []),  # 部门: departments, not the ministries
     ],
 )
 def test_org_gazetteer_and_suffixes(text: str, orgs: list[str]) -> None:
@@ -361,6 +363,11 @@ def test_names_marked_with_a_nationality(text: str, names: list[str]) -> None:
 def test_a_nationality_marked_name_makes_its_list_known() -> None:
     text = "副主任：张宝三、保洪忠（佤族）、卢邦正"
     assert [text[s.start : s.end] for s in merge_entities(text, [], {}, LABELS)][:2] == ["张宝三", "保洪忠"]
+
+
+def test_a_ministry_is_not_propagated_into_departments() -> None:
+    text = "财政部发布通知。省级财政部门执行"
+    assert [text[s.start : s.end] for s in merge_entities(text, [], {}, LABELS)] == ["财政部"]
 
 
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:

@@ -161,12 +161,17 @@ def _ministry_in_title(text: str, end: int) -> bool:
     return text[end - 1 : end] == "部" and text[end : end + 1] == "长"
 
 
+def _departments(text: str, end: int) -> bool:
+    """Whether a ministry's name ending at ``end`` is the start of 部门, departments (公安部门, 财政部门)."""
+    return text[end - 1 : end + 1] == "部门"
+
+
 def find_orgs(text: str) -> list[Entity]:
     spans = [
         Entity(m.start(), m.end(), "ORG")
         for p in _org_patterns()
         for m in p.finditer(text)
-        if not _ministry_in_title(text, m.end())
+        if not _ministry_in_title(text, m.end()) and not _departments(text, m.end())
     ]
     return _leftmost_longest(spans)
 
@@ -573,7 +578,7 @@ def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[
             for start in _occurrences(text, name)
             if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
             and not (label == "PERSON" and _inside_longer_word(start, start + len(name), words))
-            and not (label == "ORG" and _ministry_in_title(text, start + len(name)))
+            and not (label == "ORG" and (_ministry_in_title(text, start + len(name)) or _departments(text, start + len(name))))
         ]
     return found
 
