@@ -71,7 +71,7 @@ doccano-down: $(STAMP)  ## stop the local doccano (by PID)
 NER_WORK ?= /tmp/corpusprep-ner
 NER_MODEL := pipeline/models/ner
 NER_STEPS ?= 6000
-.PHONY: train-ner
+.PHONY: train-ner entity-lists
 
 NER_RENAMED_COPIES ?= 1
 
@@ -97,6 +97,10 @@ train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/c
 	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy \
 	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS)
 	$(BIN)/python -m pipeline.entities.ship $(NER_WORK)/output/model-best $(NER_MODEL)
+
+entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train (transliteration characters, common words)
+	$(BIN)/python -m pipeline.entities.transliteration $(DATA)/train.jsonl
+	$(BIN)/python -m pipeline.entities.common_words $(DATA)/train_seg.txt $(DATA)/train.jsonl
 
 eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev and the modern gold set
 	$(BIN)/python -m pipeline.entities.evaluate $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl

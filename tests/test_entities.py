@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +18,7 @@ from pipeline.entities.rules import (
     find_enumerated_names,
     find_honorific_surnames,
     find_listed_names,
+    common_words,
     find_orgs,
     find_titled_names,
     find_nationality_marked_names,
@@ -370,6 +374,15 @@ def test_a_ministry_is_not_propagated_into_departments() -> None:
     assert [text[s.start : s.end] for s in merge_entities(text, [], {}, LABELS)] == ["财政部"]
 
 
+def test_a_common_word_from_the_model_is_no_name_but_a_titled_one_is() -> None:
+    text = "温度也只在零下。副总理周旋说"
+    model = [Entity(0, 2, "PERSON")]  # 温度, a word pd1998 never labels PERSON
+    assert "温度" in common_words()
+    persons = [text[s.start : s.end] for s in merge_entities(text, model, {}, LABELS) if s.label == "PERSON"]
+    assert "周旋" in common_words()
+    assert persons == ["周旋"]  # found after a title by the rules, whatever the word list says
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only
@@ -443,3 +456,14 @@ def test_shipped_model_finds_a_person() -> None:
     nlp = spacy.load(NER_MODEL)
     doc = nlp("江泽民会见全国宣传部长会议代表时强调")
     assert ("江泽民", "PERSON") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_common_words_are_frequent_words_never_a_person(tmp_path: Path) -> None:
+    from pipeline.entities.common_words import derive
+
+    seg = tmp_path / "train_seg.txt"
+    seg.write_text("银行 行长 高洁 说\n银行 高洁 １２月\n银行 行长 高洁 行长 １２月 １２月\n", encoding="utf-8")
+    train = tmp_path / "train.jsonl"
+    train.write_text(json.dumps({"id": "1", "text": "记者高洁摄", "entities": [[2, 4, "PERSON"]]}) + "\n", encoding="utf-8")
+    # 银行 and 行长 three times each; 高洁 is a PERSON once; １２月 is no Han word; 说 is one character
+    assert derive(seg, train) == ["行长", "银行"]
