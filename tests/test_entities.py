@@ -375,12 +375,11 @@ def test_a_ministry_is_not_propagated_into_departments() -> None:
 
 
 def test_a_common_word_from_the_model_is_no_name_but_a_titled_one_is() -> None:
-    text = "温度也只在零下。副总理周旋说"
-    model = [Entity(0, 2, "PERSON")]  # 温度, a word pd1998 never labels PERSON
-    assert "温度" in common_words()
-    persons = [text[s.start : s.end] for s in merge_entities(text, model, {}, LABELS) if s.label == "PERSON"]
-    assert "周旋" in common_words()
-    assert persons == ["周旋"]  # found after a title by the rules, whatever the word list says
+    text = "温度也只在零下。副总理周旋说，邮电局"
+    model = [Entity(0, 2, "PERSON"), Entity(15, 18, "ORG")]  # words pd1998 never labels PERSON or ORG
+    assert {"温度", "邮电局", "周旋"} <= common_words()
+    merged = [(text[s.start : s.end], s.label) for s in merge_entities(text, model, {}, LABELS)]
+    assert merged == [("周旋", "PERSON")]  # found after a title by the rules, whatever the word list says
 
 
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
@@ -458,12 +457,17 @@ def test_shipped_model_finds_a_person() -> None:
     assert ("江泽民", "PERSON") in [(e.text, e.label_) for e in doc.ents]
 
 
-def test_common_words_are_frequent_words_never_a_person(tmp_path: Path) -> None:
+def test_common_words_are_frequent_words_never_a_person_or_org(tmp_path: Path) -> None:
     from pipeline.entities.common_words import derive
 
     seg = tmp_path / "train_seg.txt"
     seg.write_text("银行 行长 高洁 说\n银行 高洁 １２月\n银行 行长 高洁 行长 １２月 １２月\n", encoding="utf-8")
     train = tmp_path / "train.jsonl"
-    train.write_text(json.dumps({"id": "1", "text": "记者高洁摄", "entities": [[2, 4, "PERSON"]]}) + "\n", encoding="utf-8")
-    # 银行 and 行长 three times each; 高洁 is a PERSON once; １２月 is no Han word; 说 is one character
-    assert derive(seg, train) == ["行长", "银行"]
+    records = [
+        {"id": "1", "text": "记者高洁摄", "entities": [[2, 4, "PERSON"]]},
+        {"id": "2", "text": "人民银行", "entities": [[2, 4, "ORG"]]},
+    ]
+    train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    # 银行 and 行长 three times each, but 银行 was once an ORG and 高洁 a PERSON;
+    # １２月 is no Han word; 说 is one character
+    assert derive(seg, train) == ["行长"]

@@ -1,10 +1,11 @@
-"""Common words that are no one's name (银行, 雪花, 温度), derived from training data.
+"""Common words that name no one and no organisation (银行, 雪花, 温度, 邮电局), derived from training data.
 
-The character model now and then takes a common two-character word for a name in a
-context where names stand.  A word pd1998's segmented training text holds at least
-``MIN_COUNT`` times and never as a PERSON is taken for a common word, and a PERSON the
-model alone proposes is dropped when it is one (:func:`pipeline.entities.rules.merge_entities`);
-names found by rules (after a title, on a byline, in a list) are kept.
+The character model now and then takes a common word for a name in a context where
+names stand.  A word pd1998's segmented training text holds at least ``MIN_COUNT``
+times and never as a PERSON or an ORG is taken for a common word, and a PERSON or ORG
+the model alone proposes is dropped when it is one
+(:func:`pipeline.entities.rules.merge_entities`); names found by rules (after a title,
+on a byline, in a list, in the organisation gazetteer) are kept.
 
 ``python -m pipeline.entities.common_words TRAIN_SEG.txt TRAIN.jsonl`` rewrites
 ``pipeline/entities/data/common_words.txt``.
@@ -22,20 +23,21 @@ from pipeline.jsonl import iter_json_lines
 TARGET = Path(__file__).parent / "data" / "common_words.txt"
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 MIN_COUNT = 3
+NAME_LABELS = ("PERSON", "ORG")
 
 
 def derive(train_seg: Path, train_jsonl: Path) -> list[str]:
-    """Words of two or more Han characters seen ``MIN_COUNT`` times and never as a PERSON, sorted."""
+    """Words of two or more Han characters seen ``MIN_COUNT`` times and never as a PERSON or ORG, sorted."""
     counts: Counter = Counter()
     with train_seg.open(encoding="utf-8") as lines:
         for line in lines:
             counts.update(word for word in line.split() if len(word) >= 2)
-    persons = set()
+    names = set()
     for _, record in iter_json_lines(train_jsonl):
         text = record["text"]
-        persons.update(text[start:end] for start, end, label in record.get("entities", []) if label == "PERSON")
+        names.update(text[start:end] for start, end, label in record.get("entities", []) if label in NAME_LABELS)
     return sorted(
-        word for word, count in counts.items() if count >= MIN_COUNT and word not in persons and _HAN_WORD.fullmatch(word)
+        word for word, count in counts.items() if count >= MIN_COUNT and word not in names and _HAN_WORD.fullmatch(word)
     )
 
 
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("usage: python -m pipeline.entities.common_words TRAIN_SEG.txt TRAIN.jsonl")
     words = derive(Path(args[0]), Path(args[1]))
     TARGET.write_text(
-        "# Words seen at least 3 times in pd1998 train and never as a PERSON, by pipeline/entities/common_words.py\n"
+        "# Words seen at least 3 times in pd1998 train and never as a PERSON or ORG, by pipeline/entities/common_words.py\n"
         + "\n".join(words) + "\n",
         encoding="utf-8",
     )

@@ -48,7 +48,7 @@ def transliteration_characters() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """Words that are no one's name (see :mod:`pipeline.entities.common_words`)."""
+    """Words that name no one and no organisation (see :mod:`pipeline.entities.common_words`)."""
     return frozenset(_word_list("common_words.txt"))
 
 
@@ -612,11 +612,11 @@ def merge_entities(
         and s.label in allowed
         and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
     ]
-    # A name or organisation has at least one Han character (not the page code AA02); a place or a
-    # common word is no person, nor is part of a longer segmenter word (余辉 in 夕阳余辉, 金鹏 in 金鹏杯).
+    # A name or organisation has at least one Han character (not the page code AA02), and is no common
+    # word; a place is no person, nor is part of a longer segmenter word (余辉 in 夕阳余辉, 金鹏 in 金鹏杯).
     model = [s for s in model if s.label not in ("PERSON", "ORG") or re.search(f"[{HAN}]", text[s.start : s.end])]
     model = [s for s in model if s.label != "PERSON" or text[s.start : s.end] not in _place_set()]
-    model = [s for s in model if s.label != "PERSON" or text[s.start : s.end] not in common_words()]
+    model = [s for s in model if s.label not in ("PERSON", "ORG") or text[s.start : s.end] not in common_words()]
     model = [s for s in model if s.label != "PERSON" or not _inside_longer_word(s.start, s.end, words)]
     model = [s for s in model if s.label != "PERSON" or not _cut_from_a_place(text, s)]
     model = [s for s in model if s.label != "ORG" or not _ministry_in_title(text, s.end)]
