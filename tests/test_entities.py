@@ -382,6 +382,19 @@ def test_a_common_word_from_the_model_is_no_name_but_a_titled_one_is() -> None:
     assert merged == [("周旋", "PERSON")]  # found after a title by the rules, whatever the word list says
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "orgs"),
+    [
+        ("记者随国家环保局调查组来到该厂", (3, 11), ["国家环保局"]),
+        ("中国政府陪同团团长", (0, 7), ["中国政府"]),
+        ("中国青年代表团抵京", (0, 7), ["中国青年代表团"]),  # 中国青年 is no organisation: kept as found
+    ],
+)
+def test_a_delegation_is_not_its_organisation(text: str, model: tuple[int, int], orgs: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only

@@ -505,7 +505,20 @@ def _repaired_model_span(
     if span.label == "PERSON":
         return _complete_given_name(text, _extend_foreign_name(text, _strip_title(text, span)), long_word_starts)
     if span.label == "ORG":
-        return _snap_org_to_words(text, span, words)
+        return _snap_org_to_words(text, _without_delegation(text, span), words)
+    return span
+
+
+# A group an organisation sends is not the organisation (国家环保局调查组, 中国政府陪同团): pd1998 labels
+# the organisation alone.
+_DELEGATION = re.compile("(?:调查组|陪同团|代表团|考察团|访问团|研究小组)$")
+
+
+def _without_delegation(text: str, span: Entity) -> Entity:
+    """A model ORG that ends with a delegation, cut back to the organisation before it when that is one."""
+    match = _DELEGATION.search(text, span.start, span.end)
+    if match and match.start() - span.start >= 2 and text[match.start() - 1] in ORG_FINAL_CHARS:
+        return Entity(span.start, match.start(), span.label)
     return span
 
 
