@@ -395,6 +395,19 @@ def test_a_delegation_is_not_its_organisation(text: str, model: tuple[int, int],
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
 
 
+def test_an_organisation_the_model_names_twice_is_named_so_everywhere() -> None:
+    text = "丰田公司说。丰田公司表示。丰田公司也认为；波音公司说"
+    model = [Entity(0, 4, "ORG"), Entity(6, 10, "ORG"), Entity(21, 25, "ORG")]  # 波音公司 only once
+    orgs = [(s.start, text[s.start : s.end]) for s in merge_entities(text, model, {}, LABELS) if s.label == "ORG"]
+    assert orgs == [(0, "丰田公司"), (6, "丰田公司"), (13, "丰田公司"), (21, "波音公司")]
+
+
+def test_a_kind_of_institution_is_no_organisation() -> None:
+    text = "人民法院可以向人民检察院调取证据"
+    model = [Entity(0, 4, "ORG"), Entity(7, 12, "ORG")]
+    assert merge_entities(text, model, {}, LABELS) == []
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only

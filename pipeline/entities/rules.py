@@ -509,6 +509,10 @@ def _repaired_model_span(
     return span
 
 
+# Kinds of institution, not one institution: 人民检察院 alone is any procuratorate (pd1998 never labels it).
+_INSTITUTION_KINDS = frozenset("人民检察院 人民法院 人民政府 公安机关 检察机关 审判机关".split())
+
+
 # A group an organisation sends is not the organisation (国家环保局调查组, 中国政府陪同团): pd1998 labels
 # the organisation alone.
 _DELEGATION = re.compile("(?:调查组|陪同团|代表团|考察团|访问团|研究小组)$")
@@ -633,6 +637,7 @@ def merge_entities(
     model = [s for s in model if s.label != "PERSON" or not _inside_longer_word(s.start, s.end, words)]
     model = [s for s in model if s.label != "PERSON" or not _cut_from_a_place(text, s)]
     model = [s for s in model if s.label != "ORG" or not _ministry_in_title(text, s.end)]
+    model = [s for s in model if s.label != "ORG" or text[s.start : s.end] not in _INSTITUTION_KINDS]
     reporters = meta.get("reporters") or []
     if isinstance(reporters, str):
         reporters = reporters.split()
@@ -693,6 +698,9 @@ def merge_entities(
             chosen.append(span)
             taken.append((span.start, span.end))
     org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2} if "ORG" in allowed else set()
+    # An organisation the model names in full more than once is named so elsewhere in the text too (丰田公司).
+    model_orgs = Counter(text[s.start : s.end] for s in chosen if s.label == "ORG" and s.end - s.start >= 4)
+    org_names |= {name for name, count in model_orgs.items() if count >= 2}
     if "PERSON" not in allowed:
         known = set()
     propagated = _propagate(text, known, "PERSON", words) + _propagate(text, org_names, "ORG")
