@@ -408,6 +408,23 @@ def test_a_kind_of_institution_is_no_organisation() -> None:
     assert merge_entities(text, model, {}, LABELS) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "model", "orgs"),
+    [
+        # the model stopped inside the segmenter's word 抗震救灾: no organisation ends there
+        ("河北省张北县抗震救灾指挥部", [[0, 3], [3, 6], [6, 10], [10, 13]], (0, 9), []),
+        # 党委 ends inside the word 党委书记, but with an organ: kept
+        ("华西村党委书记吴仁宝", [[0, 3], [3, 7], [7, 10]], (0, 5), ["华西村党委"]),
+        ("华西村党委书记吴仁宝", [[0, 3], [3, 5], [5, 7], [7, 10]], (0, 5), ["华西村党委"]),
+    ],
+)
+def test_a_model_org_ends_where_a_word_ends_or_with_an_organ(
+    text: str, words: list[list[int]], model: tuple[int, int], orgs: list[str]
+) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS, words)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only

@@ -592,6 +592,12 @@ def _cut_from_a_place(text: str, span: Entity) -> bool:
     return False
 
 
+def _ends_inside_a_word(end: int, words: Sequence[Sequence[int]]) -> bool:
+    """Whether a segmenter word runs on past ``end`` (抗震救|灾, 交响协|奏曲)."""
+    index = bisect_right(words, end - 1, key=lambda word: word[0]) - 1
+    return index >= 0 and words[index][0] < end < words[index][1]
+
+
 def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
     """Every other mention of ``names``; a PERSON not where one segmenter word holds it and more."""
     found = []
@@ -638,6 +644,12 @@ def merge_entities(
     model = [s for s in model if s.label != "PERSON" or not _cut_from_a_place(text, s)]
     model = [s for s in model if s.label != "ORG" or not _ministry_in_title(text, s.end)]
     model = [s for s in model if s.label != "ORG" or text[s.start : s.end] not in _INSTITUTION_KINDS]
+    # An organisation ends where a word ends, or at least with an organ (党委|书记 cuts a word, and is one).
+    model = [
+        s
+        for s in model
+        if s.label != "ORG" or text[s.end - 1] in ORG_FINAL_CHARS or not _ends_inside_a_word(s.end, words)
+    ]
     reporters = meta.get("reporters") or []
     if isinstance(reporters, str):
         reporters = reporters.split()
