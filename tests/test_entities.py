@@ -425,6 +425,12 @@ def test_a_model_org_ends_where_a_word_ends_or_with_an_organ(
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
 
 
+@pytest.mark.parametrize("text", ["全市政协委员中开展", "许多公司正在研究", "各级政府要"])
+def test_all_of_a_kind_is_no_organisation(text: str) -> None:
+    end = text.index("委员") if "委员" in text else 4
+    assert merge_entities(text, [Entity(0, end, "ORG")], {}, LABELS) == []
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only

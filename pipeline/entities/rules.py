@@ -513,6 +513,10 @@ def _repaired_model_span(
 _INSTITUTION_KINDS = frozenset("人民检察院 人民法院 人民政府 公安机关 检察机关 审判机关".split())
 
 
+# All of a kind, not one organisation: 全市政协(委员), 全县小学, 许多公司, 各级政府.
+_QUANTIFIED = re.compile("全[市县省区镇乡村]|许多|一些|各[地级国个]|有关|所有|部分")
+
+
 # A group an organisation sends is not the organisation (国家环保局调查组, 中国政府陪同团): pd1998 labels
 # the organisation alone.
 _DELEGATION = re.compile("(?:调查组|陪同团|代表团|考察团|访问团|研究小组)$")
@@ -644,6 +648,7 @@ def merge_entities(
     model = [s for s in model if s.label != "PERSON" or not _cut_from_a_place(text, s)]
     model = [s for s in model if s.label != "ORG" or not _ministry_in_title(text, s.end)]
     model = [s for s in model if s.label != "ORG" or text[s.start : s.end] not in _INSTITUTION_KINDS]
+    model = [s for s in model if s.label != "ORG" or not _QUANTIFIED.match(text, s.start)]
     # An organisation ends where a word ends, or at least with an organ (党委|书记 cuts a word, and is one).
     model = [
         s
