@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 import pipeline.components  # noqa: F401  (registers the factories the config names)
 import pipeline.tokens  # noqa: F401  (registers the tokenizer the config names)
+from pipeline.batching import chunked
 from pipeline.entities.ops import use_prediction_ops
 from pipeline.entities.text import DOC_TEXT_KEY, fold_width
 from pipeline.record import Document
@@ -26,8 +27,12 @@ from pipeline.record import Document
 PACKAGE = Path(__file__).resolve().parent
 PRELABEL_CONFIG = PACKAGE / "configs" / "prelabel.cfg"
 NER_MODEL = PACKAGE / "models" / "ner"
-# Longer texts are labelled in pieces cut at line breaks, so memory stays flat.
-MAX_PIECE_CHARS = 50_000
+# Longer texts are labelled in pieces cut at line breaks, and a batch holds at most this many
+# characters too: the encoder's memory grows with the characters of a batch (seven characters'
+# vectors per position), so its peak stays the same whatever the documents (news articles
+# are rarely a tenth of this).
+MAX_PIECE_CHARS = 20_000
+MAX_BATCH_CHARS = MAX_PIECE_CHARS
 
 
 def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Language:
@@ -81,9 +86,9 @@ class Prelabeler:
         """Stream documents through the pipeline, filling ``entities`` (and ``quotes``)."""
         entities: list[dict[str, Any]] = []
         quotes: list[dict[str, Any]] = []
-        for doc, (document, offset, last) in self.nlp.pipe(
-            self._docs(documents), as_tuples=True, batch_size=self.batch_size
-        ):
+        batches = chunked(self._docs(documents), self.batch_size, weight=lambda item: len(item[0]), max_weight=MAX_BATCH_CHARS)
+        labelled = (item for batch in batches for item in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
+        for doc, (document, offset, last) in labelled:
             entities += [
                 _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value)
                 for e in doc.ents

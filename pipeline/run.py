@@ -41,6 +41,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import pipeline
+from pipeline.batching import chunked
 from pipeline.jsonl import atomic_writer, dump_document, leading_id, read_documents, write_json
 from pipeline.record import Document
 
@@ -288,26 +289,6 @@ def ordered_map(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-def chunked(
-    items: Iterable[Any], size: int, *, weight: Callable[[Any], int] | None = None, max_weight: int | None = None
-) -> Iterator[list[Any]]:
-    """Lists of at most ``size`` items and, if given, of at most ``max_weight`` total weight.
-
-    An item heavier than ``max_weight`` gets a chunk of its own.
-    """
-    chunk: list[Any] = []
-    total = 0
-    for item in items:
-        heft = weight(item) if weight else 0
-        if chunk and (len(chunk) >= size or (max_weight is not None and total + heft > max_weight)):
-            yield chunk
-            chunk, total = [], 0
-        chunk.append(item)
-        total += heft
-    if chunk:
-        yield chunk
 
 
 # --- fingerprints and the manifest ----------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -84,6 +85,16 @@ def test_label_documents_streams_and_keeps_records(prelabeler: Prelabeler) -> No
     assert {"start": 7, "end": 9, "label": "DATE", "text": "昨晚", "value": "2013-04-27"} in out[0].entities
     assert out[2].entities == [{"start": 2, "end": 5, "label": "PERCENT", "text": "12%", "value": 12.0}]
     assert all(isinstance(d.quotes, list) for d in out)
+
+
+def test_entities_do_not_depend_on_how_documents_are_batched(prelabeler: Prelabeler) -> None:
+    seed = (Path(__file__).parent / "fixtures" / "seed_zzwb_20130428.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in seed.split("\n") if p.strip()]
+    documents = [Document(id=str(i), text=p, meta={"date": "2013-04-28"}) for i, p in enumerate(paragraphs)]
+    one_at_a_time = [d.entities for d in Prelabeler(prelabeler.nlp, batch_size=1).label_documents(copy.deepcopy(documents))]
+    many_at_once = [d.entities for d in Prelabeler(prelabeler.nlp, batch_size=64).label_documents(copy.deepcopy(documents))]
+    assert sum(map(len, one_at_a_time)) > 20  # the seed's people, organs, dates and percents
+    assert one_at_a_time == many_at_once
 
 
 @pytest.mark.parametrize("prefix", ["𠮷", "𠮷𠮷𠮷\n", "😀a𠮷 "])

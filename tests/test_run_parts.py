@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.batching import chunked
 from pipeline.run import (
     PACKAGE_DIR,
     Budget,
     _load_worker_stages,
-    chunked,
     module_closure,
     ordered_map,
     resume_partials,
