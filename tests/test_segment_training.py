@@ -120,3 +120,17 @@ def test_training_writes_the_words_to_merge(tmp_path: Path, fixtures: Path) -> N
     assert words and all(len(word) >= 2 for word in words)
     assert compact.read_meta(out)["merge_min_count"] == 2
     assert load_segmenter(str(out)).info["merge_words"] == len(words)
+
+
+def test_training_twice_gives_the_same_model(tmp_path: Path) -> None:
+    from pipeline.segmenter.training import train_raw
+
+    fixtures = Path(__file__).parent / "fixtures"
+    for name in ("first", "second"):
+        train_raw(
+            fixtures / "seg_train_tiny.txt", fixtures / "seg_dev_tiny.txt", tmp_path / name, iterations=1, log=io.StringIO()
+        )
+    first, second = compact.read_raw(tmp_path / "first"), compact.read_raw(tmp_path / "second")
+    assert first.features == second.features
+    assert np.array_equal(first.node_weights, second.node_weights)
+    assert np.array_equal(first.edge_weights, second.edge_weights)

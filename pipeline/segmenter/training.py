@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import random
 import sys
 import tempfile
 import time
@@ -63,6 +64,22 @@ def pkuseg_options(**options: Any) -> Iterator[None]:
             setattr(config, name, value)
 
 
+# pkuseg's trainer shuffles the training sentences with Python's random module, unseeded: seeded
+# here, training the same data twice gives the same model.
+TRAINING_SEED = 0
+
+
+@contextlib.contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """Python's random numbers from ``seed`` inside the block; the caller's sequence is restored after."""
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
 def train_raw(
     train_file: Path,
     dev_file: Path,
@@ -98,7 +115,7 @@ def train_raw(
         init_model=None, featureTrim=feature_trim, reg=regularisation, swLog=io.StringIO(),
     )
     scores: list[float] = []
-    with pkuseg_options(**options), contextlib.redirect_stdout(log):
+    with pkuseg_options(**options), contextlib.redirect_stdout(log), _seeded(TRAINING_SEED):
         os.makedirs(config.outDir, exist_ok=True)
         extractor = FeatureExtractor()
         extractor.build(config.trainFile)
