@@ -431,6 +431,20 @@ def test_all_of_a_kind_is_no_organisation(text: str) -> None:
     assert merge_entities(text, [Entity(0, end, "ORG")], {}, LABELS) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "persons"),
+    [
+        ("原来，张市长是华人", (3, 6), ["张"]),  # a surname with a title after it: the surname alone
+        ("组方王大夫都服用", (2, 5), ["王"]),  # with an honorific
+        ("市长马懿说", (0, 4), ["马懿"]),  # a leading title is cut off, as before
+        ("该市长说", (0, 3), ["该市长"]),  # 该 is no surname: the span is left to the other rules
+    ],
+)
+def test_titles_are_not_part_of_a_person(text: str, model: tuple[int, int], persons: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
+
+
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     text = "以色列总理内塔尼亚胡说。内塔尼亚胡表示同意。"
     model = [Entity(5, 10, "PERSON"), Entity(14, 17, "PERSON")]  # the second mention found as 尼亚胡 only

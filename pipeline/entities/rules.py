@@ -407,11 +407,15 @@ def _overlaps(span: Entity, taken: list[tuple[int, int]]) -> bool:
 
 
 def _strip_title(text: str, span: Entity) -> Entity | None:
-    """Cut a leading title off a PERSON span (市长马懿 -> 马懿)."""
+    """Cut a leading title off a PERSON span (市长马懿 -> 马懿); a surname with a title or an
+    honorific after it is the surname alone (张市长 -> 张, 王大夫 -> 王, as 黄小姐 -> 黄)."""
     piece = text[span.start : span.end]
     match = re.match(rf"^.*(?:{_alternation(TITLES)})", piece)
     if match and match.end() < len(piece):
         return Entity(span.start + match.end(), span.end, span.label)
+    titled = re.fullmatch(rf"(.{{1,2}}?)(?:{_alternation(TITLES + HONORIFICS)})", piece)
+    if titled and titled.group(1) in surnames():
+        return Entity(span.start, span.start + len(titled.group(1)), span.label)
     return span
 
 
