@@ -22,6 +22,7 @@ from pipeline.entities.rules import (
     find_orgs,
     find_titled_names,
     find_nationality_marked_names,
+    find_nationals,
     merge_entities,
 )
 from pipeline.entities.text import fold_width
@@ -443,6 +444,19 @@ def test_all_of_a_kind_is_no_organisation(text: str) -> None:
 def test_titles_are_not_part_of_a_person(text: str, model: tuple[int, int], persons: list[str]) -> None:
     merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS)
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("澳大利亚托普、美国斯特里特；男子100米仰泳", ["托普", "斯特里特"]),
+        ("亚军，美国佩塞克和邦尼尔名列第三", ["佩塞克"]),
+        ("代表来自印度尼西亚、新加坡", []),  # 尼西亚 ends the place 印度尼西亚
+        ("兑换德国马克。", []),  # the currency: 马克 is a common word
+    ],
+)
+def test_a_foreign_name_after_its_country_in_a_list(text: str, names: list[str]) -> None:
+    assert [text[s.start : s.end] for s in find_nationals(text)] == names
 
 
 def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:

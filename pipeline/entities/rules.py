@@ -282,6 +282,26 @@ def find_nationality_marked_names(text: str) -> list[Entity]:
     ]
 
 
+def find_nationals(text: str) -> list[Entity]:
+    """A foreign name right after its country in a list (美国佩塞克和邦尼尔, 丹麦的马尔廷、): a run of
+    phonetic characters that is no place, no common word, nor the end of a longer place name."""
+    found = []
+    for match in _national_pattern().finditer(text):
+        place = _PLACE.match(text, match.start())
+        if place and place.end() > match.start(1) or _PLACE.fullmatch(match.group(1)) or match.group(1) in common_words():
+            continue  # 印度|尼西亚, a place, or a word such as 马克 (德国马克, the currency)
+        found.append(Entity(match.start(1), match.end(1), "PERSON"))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _national_pattern() -> re.Pattern[str]:
+    phonetic = "".join(sorted(transliteration_characters()))
+    return re.compile(
+        rf"(?:{_alternation(places())})的?([{phonetic}{NAME_DOT}]{{2,{MAX_FOREIGN_NAME}}})(?=[、，,;；和。])"
+    )
+
+
 _ENUMERATION = re.compile(
     rf"([{HAN}]{{2,12}}、(?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}}?)(?=等(?:人|同志|领导)?(?:出席|参加|陪同|会见|参观|考察|观摩|到会|在座|讲话|分别)|同志(?:出席|参加|陪同))"
 )
@@ -677,6 +697,7 @@ def merge_entities(
         + find_honorific_surnames(text)
         + find_credit_names(text, known)
         + find_nationality_marked_names(text)
+        + find_nationals(text)
     )
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
     known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and _plausible_name(text[s.start : s.end])}
