@@ -21,7 +21,7 @@ import pipeline.components  # noqa: F401  (registers the factories the config na
 import pipeline.tokens  # noqa: F401  (registers the tokenizer the config names)
 from pipeline.batching import chunked
 from pipeline.entities.ops import use_prediction_ops
-from pipeline.entities.text import DOC_TEXT_KEY, fold_width
+from pipeline.entities.text import fold_width
 from pipeline.record import Document
 
 PACKAGE = Path(__file__).resolve().parent
@@ -74,9 +74,7 @@ class Prelabeler:
             pieces = split_pieces(document.text)
             words = _pkuseg_words(document)
             for index, (offset, piece) in enumerate(pieces):
-                folded = fold_width(piece)
-                doc = self.nlp.make_doc(folded)
-                doc.user_data[DOC_TEXT_KEY] = folded  # the components read it: not joined again from tokens
+                doc = self.nlp.make_doc(fold_width(piece))
                 doc._.meta = dict(document.meta)
                 if words is not None:
                     doc._.word_spans = _words_in_piece(words, offset, len(piece))

@@ -4,7 +4,8 @@ spaCy's ``get_words_and_spaces`` finds each word in a fresh slice of the rest of
 text, so aligning a text costs time in the square of its length: it was a tenth of the
 prelabel stage's time outside the model on the bench articles, and more on long ones.
 :func:`words_and_spaces` searches from a position instead and returns the same tokens;
-the ``corpusprep.CharTokenizer.v1`` tokenizer makes the Doc spaCy's ``char`` segmenter makes.
+the ``corpusprep.CharTokenizer.v1`` tokenizer makes the Doc spaCy's ``char`` segmenter makes,
+and keeps the text it was made from for :func:`pipeline.entities.text.doc_text`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+from pipeline.entities.text import DOC_TEXT_KEY
 
 
 def words_and_spaces(words: Iterable[str], text: str) -> tuple[list[str], list[bool]]:
@@ -57,7 +60,9 @@ class CharTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words, spaces = char_words_and_spaces(text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[DOC_TEXT_KEY] = text  # what doc_text reads: not joined again from the tokens
+        return doc
 
 
 _WHITESPACE_RUNS = re.compile(r"(\s+)")

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from spacy.util import get_words_and_spaces
 
+from pipeline.entities.text import DOC_TEXT_KEY
 from pipeline.tokens import CharTokenizer, words_and_spaces
 
 TEXTS = st.text(alphabet="中文人 \n\t\u3000a𠮷，", max_size=30)
@@ -47,6 +48,7 @@ def test_char_tokenizer_makes_spacys_char_doc(text: str) -> None:
     ours = CharTokenizer(spacy_nlp.vocab)(text)
     theirs = spacy_nlp.make_doc(text)
     assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+    assert ours.user_data[DOC_TEXT_KEY] == theirs.text  # the text doc_text reads, kept as the doc was made
 
 
 @pytest.mark.parametrize(("words", "text"), [(["中国", "美国"], "中国人"), (["中国"], "中 国 x")])

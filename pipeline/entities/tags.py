@@ -69,9 +69,13 @@ class EntitiesFromTags:
         return get_ner_prf(examples)
 
 
+# A forbidden move's penalty: more than any path scores, finite so the compiled Viterbi can add it.
+_FORBIDDEN = -1e30
+
+
 @lru_cache(maxsize=8)
 def _transitions(labels: tuple[str, ...]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
-    """Allowed BILUO moves as additive penalties: ``(previous x next, first tag, last tag)``."""
+    """Allowed BILUO moves as additive penalties, 0 or ``_FORBIDDEN``: ``(previous x next, first tag, last tag)``."""
     moves = [label.partition("-") for label in labels]
     closed = numpy.array([m in ("O", "L", "U") or not sep for m, sep, _ in moves])  # an entity may start next
     opens = numpy.array([m in ("O", "B", "U") or not sep for m, sep, _ in moves])  # may follow a closed tag
@@ -81,11 +85,8 @@ def _transitions(labels: tuple[str, ...]) -> tuple[numpy.ndarray, numpy.ndarray,
             allowed[i] = opens
         else:  # B-X or I-X continues with I-X or L-X
             allowed[i] = [m in ("I", "L") and lab == label for m, _, lab in moves]
-    penalty = numpy.where(allowed, 0.0, -numpy.inf)
-    return penalty, numpy.where(opens, 0.0, -numpy.inf), numpy.where(closed, 0.0, -numpy.inf)
-
-
-_FORBIDDEN = -1e30
+    penalty = numpy.where(allowed, 0.0, _FORBIDDEN)
+    return penalty, numpy.where(opens, 0.0, _FORBIDDEN), numpy.where(closed, 0.0, _FORBIDDEN)
 
 
 def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.ndarray:
@@ -97,7 +98,7 @@ def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.nda
     if (
         first[guesses[0]] == 0
         and last[guesses[-1]] == 0
-        and not numpy.isinf(penalty[guesses[:-1], guesses[1:]]).any()
+        and not penalty[guesses[:-1], guesses[1:]].any()
     ):
         return guesses
     if (scores >= 0).all() and numpy.allclose(scores.sum(axis=1), 1.0):
@@ -105,11 +106,11 @@ def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.nda
     else:  # logits: log-softmax
         shifted = scores - scores.max(axis=1, keepdims=True)
         log_probs = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
-    # spaCy-pkuseg's Viterbi (compiled) finds the best path; forbidden moves cost more than any path scores.
+    # spaCy-pkuseg's Viterbi (compiled) finds the best path.
     node_scores = numpy.ascontiguousarray(log_probs, dtype=numpy.float64)
-    node_scores[0] += numpy.maximum(first, _FORBIDDEN)
-    node_scores[-1] += numpy.maximum(last, _FORBIDDEN)
-    _, path = run_viterbi(node_scores, numpy.maximum(penalty, _FORBIDDEN))
+    node_scores[0] += first
+    node_scores[-1] += last
+    _, path = run_viterbi(node_scores, penalty)
     return path.astype(numpy.int64)
 
 
