@@ -508,14 +508,19 @@ def _complete_given_name(text: str, span: Entity, long_word_starts: set[int]) ->
 _PLACE_BEFORE = re.compile(f"(?:{_alternation(places())})$")
 
 
+def _word_at(position: int, words: Sequence[Sequence[int]]) -> Sequence[int] | None:
+    """The segmenter word ``[start, end]`` that holds the character at ``position``, if any."""
+    index = bisect_right(words, position, key=lambda word: word[0]) - 1
+    return words[index] if index >= 0 and position < words[index][1] else None
+
+
 def _snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) -> Entity:
     """A model ORG that begins inside one of the segmenter's words takes the whole word, and the
     place names right before it (亚体育技术学院 -> 澳大利亚体育技术学院: 澳大利亚 is one word)."""
     start = span.start
-    index = bisect_right(words, start, key=lambda word: word[0]) - 1  # the last word starting at or before it
-    if index >= 0 and words[index][0] < start < words[index][1]:
-        if re.fullmatch(f"[{HAN}]+", text[words[index][0] : start]):
-            start = words[index][0]
+    word = _word_at(start, words)
+    if word is not None and word[0] < start and re.fullmatch(f"[{HAN}]+", text[word[0] : start]):
+        start = word[0]
     while match := _PLACE_BEFORE.search(text, max(0, start - _LONGEST_PLACE), start):
         start = match.start()
     return span if start == span.start else Entity(start, span.end, span.label)
@@ -598,11 +603,8 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
 
 def _inside_longer_word(start: int, end: int, words: Sequence[Sequence[int]]) -> bool:
     """Whether one segmenter word holds ``start:end`` and more (艾滋 in 艾滋病, 锡山 in 锡山市)."""
-    index = bisect_right(words, start, key=lambda word: word[0]) - 1
-    if index < 0:
-        return False
-    word_start, word_end = words[index]
-    return word_start <= start and end <= word_end and word_end - word_start > end - start
+    word = _word_at(start, words)
+    return word is not None and end <= word[1] and word[1] - word[0] > end - start
 
 
 _PLACE = re.compile(_alternation(places()))
@@ -622,8 +624,8 @@ def _cut_from_a_place(text: str, span: Entity) -> bool:
 
 def _ends_inside_a_word(end: int, words: Sequence[Sequence[int]]) -> bool:
     """Whether a segmenter word runs on past ``end`` (抗震救|灾, 交响协|奏曲)."""
-    index = bisect_right(words, end - 1, key=lambda word: word[0]) - 1
-    return index >= 0 and words[index][0] < end < words[index][1]
+    word = _word_at(end, words)
+    return word is not None and word[0] < end
 
 
 def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
@@ -638,6 +640,31 @@ def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[
             and not (label == "ORG" and (_ministry_in_title(text, start + len(name)) or _departments(text, start + len(name))))
         ]
     return found
+
+
+def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]) -> bool:
+    """Whether a repaired model PERSON or ORG may stand (other labels always may)."""
+    if span.label not in ("PERSON", "ORG"):
+        return True
+    piece = text[span.start : span.end]
+    # A name or organisation has a Han character (not the page code AA02) and is no common word.
+    if not re.search(f"[{HAN}]", piece) or piece in common_words():
+        return False
+    if span.label == "PERSON":
+        # No place, nor a piece of a longer segmenter word (余辉 in 夕阳余辉) or of a place (波尔 in 波尔多).
+        return (
+            piece not in _place_set()
+            and not _inside_longer_word(span.start, span.end, words)
+            and not _cut_from_a_place(text, span)
+        )
+    # No minister's title, kind of institution or all of a kind; it ends where a word ends, or
+    # at least with an organ (党委|书记 cuts a word, and is one).
+    return (
+        not _ministry_in_title(text, span.end)
+        and piece not in _INSTITUTION_KINDS
+        and not _QUANTIFIED.match(text, span.start)
+        and (text[span.end - 1] in ORG_FINAL_CHARS or not _ends_inside_a_word(span.end, words))
+    )
 
 
 def merge_entities(
@@ -663,22 +690,7 @@ def merge_entities(
         and s.label in allowed
         and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
     ]
-    # A name or organisation has at least one Han character (not the page code AA02), and is no common
-    # word; a place is no person, nor is part of a longer segmenter word (余辉 in 夕阳余辉, 金鹏 in 金鹏杯).
-    model = [s for s in model if s.label not in ("PERSON", "ORG") or re.search(f"[{HAN}]", text[s.start : s.end])]
-    model = [s for s in model if s.label != "PERSON" or text[s.start : s.end] not in _place_set()]
-    model = [s for s in model if s.label not in ("PERSON", "ORG") or text[s.start : s.end] not in common_words()]
-    model = [s for s in model if s.label != "PERSON" or not _inside_longer_word(s.start, s.end, words)]
-    model = [s for s in model if s.label != "PERSON" or not _cut_from_a_place(text, s)]
-    model = [s for s in model if s.label != "ORG" or not _ministry_in_title(text, s.end)]
-    model = [s for s in model if s.label != "ORG" or text[s.start : s.end] not in _INSTITUTION_KINDS]
-    model = [s for s in model if s.label != "ORG" or not _QUANTIFIED.match(text, s.start)]
-    # An organisation ends where a word ends, or at least with an organ (党委|书记 cuts a word, and is one).
-    model = [
-        s
-        for s in model
-        if s.label != "ORG" or text[s.end - 1] in ORG_FINAL_CHARS or not _ends_inside_a_word(s.end, words)
-    ]
+    model = [s for s in model if _credible_model_span(text, s, words)]
     reporters = meta.get("reporters") or []
     if isinstance(reporters, str):
         reporters = reporters.split()
