@@ -18,9 +18,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from pipeline.entities.rules import write_word_list
 from pipeline.jsonl import iter_json_lines
 
-TARGET = Path(__file__).parent / "data" / "common_words.txt"
+TARGET = "common_words.txt"  # in pipeline/entities/data/
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 MIN_COUNT = 3
 NAME_LABELS = ("PERSON", "ORG")
@@ -46,12 +47,12 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) != 2:
         raise SystemExit("usage: python -m pipeline.entities.common_words TRAIN_SEG.txt TRAIN.jsonl")
     words = derive(Path(args[0]), Path(args[1]))
-    TARGET.write_text(
-        "# Words seen at least 3 times in pd1998 train and never as a PERSON or ORG, by pipeline/entities/common_words.py\n"
-        + "\n".join(words) + "\n",
-        encoding="utf-8",
+    target = write_word_list(
+        TARGET,
+        "Words seen at least 3 times in pd1998 train and never as a PERSON or ORG, by pipeline/entities/common_words.py",
+        "\n".join(words),
     )
-    print(f"{len(words)} words -> {TARGET}")
+    print(f"{len(words)} words -> {target}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,13 @@ def _word_list(name: str) -> list[str]:
     return [word for line in lines if not line.startswith("#") for word in line.split()]
 
 
+def write_word_list(name: str, comment: str, body: str) -> Path:
+    """Write a list in ``data/`` as :func:`_word_list` reads it: a comment line, then the words."""
+    path = DATA / name
+    path.write_text(f"# {comment}\n{body}\n", encoding="utf-8")
+    return path
+
+
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
     return frozenset(_word_list("surnames.txt"))

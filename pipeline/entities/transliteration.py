@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.jsonl import iter_json_lines
 
-TARGET = Path(__file__).parent / "data" / "transliteration.txt"
+TARGET = "transliteration.txt"  # in pipeline/entities/data/
 MIN_COUNT = 3
 MIN_SHARE = 0.02
 NAME_DOT = "·"
@@ -43,18 +43,18 @@ def derive(train_jsonl: Path, surnames: frozenset[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from pipeline.entities.rules import surnames
+    from pipeline.entities.rules import surnames, write_word_list
 
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1:
         raise SystemExit("usage: python -m pipeline.entities.transliteration TRAIN.jsonl")
     characters = derive(Path(args[0]), surnames())
-    TARGET.write_text(
-        "# Characters of transliterated foreign names, derived from pd1998 train by pipeline/entities/transliteration.py\n"
-        + "".join(characters) + "\n",
-        encoding="utf-8",
+    target = write_word_list(
+        TARGET,
+        "Characters of transliterated foreign names, derived from pd1998 train by pipeline/entities/transliteration.py",
+        "".join(characters),
     )
-    print(f"{len(characters)} characters -> {TARGET}")
+    print(f"{len(characters)} characters -> {target}")
 
 
 if __name__ == "__main__":
