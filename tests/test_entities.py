@@ -548,3 +548,55 @@ def test_common_words_are_frequent_words_never_a_person_or_org(tmp_path: Path) -
     # 银行 and 行长 three times each, but 银行 was once an ORG and 高洁 a PERSON;
     # １２月 is no Han word; 说 is one character
     assert derive(seg, train) == ["行长"]
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "orgs"),
+    [
+        # the rules find 华盛顿大学 (place + 大学); the model's longer reading ends with it and wins
+        ("美国华盛顿大学饶毅", (0, 7), ["美国华盛顿大学"]),
+        # one character more than the rule's is no longer reading (the model ran into 闻, heard)
+        ("近日又闻北京大学与清华大学联合", (3, 8), ["北京大学"]),
+    ],
+)
+def test_a_model_org_ending_with_a_rule_org_is_the_longer_reading(
+    text: str, model: tuple[int, int], orgs: list[str]
+) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "orgs"),
+    [
+        # 枣庄市 is one segmenter word, a city the place list lacks: it belongs to the organisation
+        ("竟是枣庄市文物管理办公室副主任", [[0, 1], [1, 2], [2, 5], [5, 7], [7, 9], [9, 12], [12, 13], [13, 15]],
+         ["枣庄市文物管理办公室"]),
+        # 该市, "this city", is no city's name
+        ("据该市文物管理办公室说", [[0, 1], [1, 3], [3, 5], [5, 7], [7, 10], [10, 11]], ["文物管理办公室"]),
+    ],
+)
+def test_a_city_word_before_a_model_org_is_part_of_it(text: str, words: list[list[int]], orgs: list[str]) -> None:
+    start = text.index("文物")
+    merged = merge_entities(text, [Entity(start, start + 7, "ORG")], {}, LABELS, words)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "model", "orgs"),
+    [
+        ("建设银行总行要按照", [[0, 2], [2, 4], [4, 6], [6, 7], [7, 9]], (0, 4), ["建设银行总行"]),
+        ("南昌市国税局稽查分局依法", [[0, 3], [3, 6], [6, 8], [8, 10], [10, 12]], (0, 6), ["南昌市国税局稽查分局"]),
+        # 查处 (investigate) ends with 处 but is a common word, not an office
+        ("瑞丽市公安局共查处卖淫", [[0, 3], [3, 6], [6, 7], [7, 9], [9, 11]], (0, 6), ["瑞丽市公安局"]),
+        # a place after the news agency is its dateline (莫斯科 ends with 科, as an office would)
+        ("据新华社莫斯科1月14日电", [[0, 1], [1, 4], [4, 7], [7, 9], [9, 12], [12, 13]], (1, 4), ["新华社"]),
+        # 所属分行, its branches: not one unit
+        ("建设银行所属分行要", [[0, 2], [2, 4], [4, 6], [6, 8], [8, 9]], (0, 4), ["建设银行"]),
+    ],
+)
+def test_a_unit_named_right_after_its_organisation_is_part_of_it(
+    text: str, words: list[list[int]], model: tuple[int, int], orgs: list[str]
+) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS, words)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
