@@ -92,6 +92,9 @@ def test_numbers(text: str, value: float | None) -> None:
         ("首钢队大胜空军队", []),  # teams not named by a place are left to the model
         ("农业部将继续实施，生态环境部发布", ["农业部", "生态环境部"]),  # ministries, 1998 and today
         ("省级财政部门和公安部门", []),  # 部门: departments, not the ministries
+        # a political consultative conference's session is the body
+        ("政协四川省第八届委员会第一次全体会议", ["政协四川省第八届委员会"]),
+        ("提交政协第八届全国委员会常务委员会审议", ["政协第八届全国委员会常务委员会"]),
     ],
 )
 def test_org_gazetteer_and_suffixes(text: str, orgs: list[str]) -> None:

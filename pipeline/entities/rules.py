@@ -166,6 +166,9 @@ def _org_patterns() -> list[re.Pattern[str]]:
         # 郑州晚报, 河南日报(社)
         re.compile(rf"(?=[{place_first}]){place}(?:日报|晚报|晨报|商报|都市报|广播电视台|电视台)(?:社)?"),
         re.compile(rf"[{HAN}]{{2,8}}报社"),
+        # 政协四川省第八届委员会, 政协第九届全国委员会(常务委员会): a session of a political consultative
+        # conference is the body itself (pd1998 dev labels it ORG 13 times in 21, train never: 0 in 11)
+        re.compile(rf"政协(?:{place}{admin}?)?第[一二三四五六七八九十]+届(?:全国)?委员会(?:常务委员会)?"),
     ]
 
 
