@@ -603,3 +603,18 @@ def test_a_unit_named_right_after_its_organisation_is_part_of_it(
 ) -> None:
     merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS, words)
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("促使内塔尼亚胡政府执行协议", (2, 9), [("内塔尼亚胡", "PERSON")]),  # the leader's government
+        ("克林顿政府表示", (0, 5), [("克林顿", "PERSON")]),
+        ("巴西政府表示", (0, 4), [("巴西政府", "ORG")]),  # a place's government
+    ],
+)
+def test_a_government_named_after_its_leader_gives_the_leader(
+    text: str, model: tuple[int, int], expected: list[tuple[str, str]]
+) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
+    assert [(text[s.start : s.end], s.label) for s in merged] == expected
