@@ -703,7 +703,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
 
 # A unit of an organisation named right after it is part of its name (建设银行总行, 南昌市国税局稽查分局,
 # 中国科学院生物研究所): pd1998 train keeps 分行 in the organisation 14 times of 17, 研究所 14 of 16.
-_UNIT_KINDS = "总行 分行 支行 分局 分公司 分会 委员会 研究所 研究院 研究中心 办公室 附属医院 煤矿 乘务部 处 科".split()
+_UNIT_KINDS = "总行 分行 支行 分局 分公司 分会 委员会 研究所 研究院 研究中心 办公室 附属医院 煤矿 乘务部 附中 处 科 所 系".split()
 _SUB_UNIT = re.compile(
     f"(?:(?![的和与及是在为对将把被从向等属各])[{HAN}]){{0,6}}?"
     f"({'|'.join(_UNIT_KINDS)})"
@@ -711,12 +711,14 @@ _SUB_UNIT = re.compile(
 
 
 def _names_a_unit(text: str, unit: re.Match[str], words: Sequence[Sequence[int]]) -> bool:
-    """Whether a ``_SUB_UNIT`` match is a unit: it ends with a segmenter word that is the unit's kind or
-    no common word (not 共|查处), and is no place (新华社|莫斯科 is a dateline)."""
+    """Whether a ``_SUB_UNIT`` match is a unit: more than one character, ending with a segmenter word that
+    is the unit's kind or no common word (not 共|查处), and no place (新华社|莫斯科 is a dateline)."""
     last = _word_at(unit.end() - 1, words)
     if last is None or last[1] != unit.end():
         return False
     last_word = text[last[0] : last[1]]
+    if len(unit.group()) == 1:  # 所, 处 alone are particles and verbs (基金组织所要求, 处以)
+        return False
     return (last_word == unit.group(1) or last_word not in common_words()) and not _cut_from_a_place(
         text, Entity(unit.start(), unit.end(), "ORG")
     ) and not _PLACE_BEFORE.search(text, unit.start(), unit.end())
