@@ -622,3 +622,15 @@ def test_a_government_named_after_its_leader_gives_the_leader(
 ) -> None:
     merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
     assert [(text[s.start : s.end], s.label) for s in merged] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "orgs"),
+    [
+        ("新年前夕,八届全国人大常委会第二十九次会议", (5, 14), ["全国人大常委会"]),
+        ("召开第九届全国人民代表大会", (2, 13), ["全国人民代表大会"]),
+    ],
+)
+def test_a_session_number_is_no_part_of_the_body(text: str, model: tuple[int, int], orgs: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
