@@ -589,8 +589,9 @@ def _leader_of_government(text: str, span: Entity) -> Entity | None:
 _INSTITUTION_KINDS = frozenset("人民检察院 人民法院 人民政府 公安机关 检察机关 审判机关".split())
 
 
-# All of a kind, not one organisation: 全市政协(委员), 全县小学, 许多公司, 各级政府.
-_QUANTIFIED = re.compile("全[市县省区镇乡村]|许多|一些|各[地级国个]|有关|所有|部分")
+# All or some of a kind, not one organisation: 全市政协(委员), 全县小学, 许多公司, 各级政府, 多数航空公司,
+# 本市政协 (this city's, said in passing), 一流大学, 新建核电站; pd1998 train has no ORG that begins so.
+_QUANTIFIED = re.compile("全[市县省区镇乡村]|许多|一些|各[地级国个]|有关|所有|部分|大?多数|本[市县省区地国]|一流|新建")
 
 
 # A group an organisation sends is not the organisation (国家环保局调查组, 中国政府陪同团): pd1998 labels
