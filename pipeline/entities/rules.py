@@ -155,8 +155,9 @@ def _org_patterns() -> list[re.Pattern[str]]:
     admin_first = _first_characters(_ADMIN.split())
     return [
         re.compile(f"(?:{_alternation(_word_list('orgs.txt'))}){office}"),
-        # (中共)(郑州)(市)委, (河南)省人民政府(新闻办), 省委 — not 全市/各市
-        re.compile(rf"(?=[中{place_first}{admin_first}])(?:中共)?(?:{place}{admin}?|(?<![全各本该我特])(?={admin}){admin}){organ}{office}"),
+        # (中共)(郑州)(市)委, (河南)省人民政府(新闻办), 省委 — not 全市/各市; every place before the
+        # organ is in its name (北京市朝阳区委, 河北省高邑县委: 12 of 12 in pd1998 train)
+        re.compile(rf"(?=[中{place_first}{admin_first}])(?:中共)?(?:(?:{place}{admin}?)+|(?<![全各本该我特])(?={admin}){admin}){organ}{office}"),
         # 伊朗队, 湖北省红十字会, 圣马力诺外交部: a place's team or body (ORG 99% of the time in pd1998)
         re.compile(rf"(?=[{place_first}])(?:{place}{admin}?)+(?:{_alternation(_PLACE_BODIES)})"),
         # 郑州海关, 郑州大学
