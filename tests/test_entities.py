@@ -93,6 +93,7 @@ def test_numbers(text: str, value: float | None) -> None:
         ("首钢队大胜空军队", []),  # teams not named by a place are left to the model
         ("农业部将继续实施，生态环境部发布", ["农业部", "生态环境部"]),  # ministries, 1998 and today
         ("省级财政部门和公安部门", []),  # 部门: departments, not the ministries
+        ("从市财政部分预算外资金中", []),  # 部分: part of, not a ministry
         # a political consultative conference's session is the body
         ("政协四川省第八届委员会第一次全体会议", ["政协四川省第八届委员会"]),
         ("提交政协第八届全国委员会常务委员会审议", ["政协第八届全国委员会常务委员会"]),
@@ -645,3 +646,8 @@ def test_a_government_named_after_its_leader_gives_the_leader(
 def test_a_session_number_is_no_part_of_the_body(text: str, model: tuple[int, int], orgs: list[str]) -> None:
     merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
+
+
+@pytest.mark.parametrize(("text", "model"), [("各地公安部门要", (2, 5)), ("从市财政部分预算外资金中", (1, 5))])
+def test_a_model_ministry_before_departments_or_part_is_none(text: str, model: tuple[int, int]) -> None:
+    assert merge_entities(text, [Entity(*model, "ORG")], {}, LABELS) == []

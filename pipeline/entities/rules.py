@@ -149,7 +149,7 @@ def _org_patterns() -> list[re.Pattern[str]]:
     place = f"(?:{_alternation(places())})"
     admin = f"(?:{_alternation(_ADMIN.split())})"
     organ = f"(?:{_alternation(_ORGAN_SUFFIXES)})"
-    dept = f"(?:{_alternation(_DEPARTMENT_STEMS)})(?:局|厅|委员会|委|部(?!门)|办公室|办)"
+    dept = f"(?:{_alternation(_DEPARTMENT_STEMS)})(?:局|厅|委员会|委|部(?![门分])|办公室|办)"
     office = f"(?:{_alternation(_OFFICES)})?"
     place_first = _first_characters(places())
     admin_first = _first_characters(_ADMIN.split())
@@ -179,8 +179,9 @@ def _ministry_in_title(text: str, end: int) -> bool:
 
 
 def _departments(text: str, end: int) -> bool:
-    """Whether a ministry's name ending at ``end`` is the start of 部门, departments (公安部门, 财政部门)."""
-    return text[end - 1 : end + 1] == "部门"
+    """Whether a ministry's name ending at ``end`` is the start of 部门, departments (公安部门, 财政部门),
+    or of 部分, part (市财政部分预算外资金)."""
+    return text[end - 1 : end + 1] in ("部门", "部分")
 
 
 def find_orgs(text: str) -> list[Entity]:
@@ -710,6 +711,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
     # at least with an organ (党委|书记 cuts a word, and is one).
     return (
         not _ministry_in_title(text, span.end)
+        and not _departments(text, span.end)
         and piece not in _INSTITUTION_KINDS
         and not _QUANTIFIED.match(text, span.start)
         and (text[span.end - 1] in ORG_FINAL_CHARS or not _ends_inside_a_word(span.end, words))
