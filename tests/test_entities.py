@@ -17,6 +17,7 @@ from pipeline.entities.rules import (
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
+    find_named_companies,
     find_listed_names,
     common_words,
     find_orgs,
@@ -651,3 +652,28 @@ def test_a_session_number_is_no_part_of_the_body(text: str, model: tuple[int, in
 @pytest.mark.parametrize(("text", "model"), [("各地公安部门要", (2, 5)), ("从市财政部分预算外资金中", (1, 5))])
 def test_a_model_ministry_before_departments_or_part_is_none(text: str, model: tuple[int, int]) -> None:
     assert merge_entities(text, [Entity(*model, "ORG")], {}, LABELS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "orgs"),
+    [
+        ("被富临集团收购后", [[0, 1], [1, 3], [3, 5], [5, 7], [7, 8]], ["富临集团"]),
+        ("民生银行行长", [[0, 2], [2, 4], [4, 6]], ["民生银行"]),
+        # the place before the name is part of it
+        ("民营企业四川绵阳富临集团每", [[0, 2], [2, 4], [4, 6], [6, 8], [8, 10], [10, 12], [12, 13]], ["四川绵阳富临集团"]),
+        ("对电信公司,政府承诺", [[0, 1], [1, 3], [3, 5], [5, 6], [6, 8], [8, 10]], []),  # a kind of company
+        ("据称该集团在印尼", [[0, 1], [1, 3], [3, 5], [5, 6], [6, 8]], []),  # that group
+        ("香港公司", [[0, 2], [2, 4]], []),  # a place's company is as often a kind
+    ],
+)
+def test_a_name_word_before_company_or_group_is_an_organisation(
+    text: str, words: list[list[int]], orgs: list[str]
+) -> None:
+    assert texts(text, find_named_companies(text, words)) == orgs
+
+
+def test_a_named_company_gives_way_to_the_models_organisation() -> None:
+    text = "所罗门美邦公司对中国"
+    words = [[0, 3], [3, 5], [5, 7], [7, 8], [8, 10]]
+    merged = merge_entities(text, [Entity(0, 7, "ORG")], {}, LABELS, words)
+    assert texts(text, merged) == ["所罗门美邦公司"]

@@ -722,7 +722,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
 # 中国科学院生物研究所): pd1998 train keeps 分行 in the organisation 14 times of 17, 研究所 14 of 16.
 _UNIT_KINDS = "总行 分行 支行 分局 分公司 分会 委员会 研究所 研究院 研究中心 办公室 附属医院 煤矿 乘务部 附中 处 科 所 系".split()
 _SUB_UNIT = re.compile(
-    f"(?:(?![的和与及是在为对将把被从向等属各])[{HAN}]){{0,6}}?"
+    f"(?:(?![的和与及是在为对将把被从向等属各也了])[{HAN}]){{0,4}}?"
     f"({'|'.join(_UNIT_KINDS)})"
 )
 
@@ -754,6 +754,32 @@ def _with_sub_units(text: str, spans: list[Entity], words: Sequence[Sequence[int
         extended.append(span)
     taken = [(s.start, s.end) for s in extended if s.label == "ORG"]
     return [s for s in extended if not any(a <= s.start and s.end <= b and (a, b) != (s.start, s.end) for a, b in taken)]
+
+
+_DEMONSTRATIVE = re.compile("[该本此这那其各每]")
+_COMPANY_KINDS = ("集团公司", "有限公司", "公司", "集团", "银行")
+
+
+def find_named_companies(text: str, words: Sequence[Sequence[int]]) -> list[Entity]:
+    """A name the segmenter cuts as its own word, then 公司, 集团 or 银行 (富临|集团, 车桥|公司, 民生|银行).
+
+    The word must be no common word (电信|公司, 这家|公司 are kinds, not names) and no place
+    (a place's company is as often a kind: 香港|公司)."""
+    found = []
+    for (start, end), following in zip(words, words[1:]):
+        name = text[start:end]
+        kind = text[following[0] : following[1]]
+        if (
+            following[0] == end
+            and kind in _COMPANY_KINDS
+            and end - start >= 2
+            and re.fullmatch(f"[{HAN}]+", name)
+            and name not in common_words()
+            and name not in _place_set()
+            and not _DEMONSTRATIVE.search(name)
+        ):
+            found.append(_snap_org_to_words(text, Entity(start, following[1], "ORG"), words))
+    return found
 
 
 def merge_entities(
@@ -806,6 +832,9 @@ def merge_entities(
     person_rules += listed
     known |= {text[s.start : s.end] for s in listed}
     orgs = find_orgs(text)
+    if "ORG" in allowed:  # only where the model saw nothing
+        model_taken = [(s.start, s.end) for s in model]
+        model += [s for s in find_named_companies(text, words) if not _overlaps(s, model_taken)]
     rule_spans = (
         [s for s in person_rules if "PERSON" in allowed]
         + [s for s in orgs if "ORG" in allowed]
