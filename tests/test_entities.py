@@ -677,3 +677,9 @@ def test_a_named_company_gives_way_to_the_models_organisation() -> None:
     words = [[0, 3], [3, 5], [5, 7], [7, 8], [8, 10]]
     merged = merge_entities(text, [Entity(0, 7, "ORG")], {}, LABELS, words)
     assert texts(text, merged) == ["所罗门美邦公司"]
+
+
+@pytest.mark.parametrize("org", ["贝尔格莱德市中心", "欧洲国家政府", "阿拉伯国家议会", "全国文化厅"])
+def test_no_one_body_is_no_organisation(org: str) -> None:
+    text = org + "的"
+    assert merge_entities(text, [Entity(0, len(org), "ORG")], {}, LABELS) == []

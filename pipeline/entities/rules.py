@@ -591,6 +591,11 @@ def _leader_of_government(text: str, span: Entity) -> Entity | None:
 _INSTITUTION_KINDS = frozenset("人民检察院 人民法院 人民政府 公安机关 检察机关 审判机关".split())
 
 
+# Not one body: a city centre (贝尔格莱德市中心), the governments or parliaments of several countries
+# (欧洲国家政府, 阿拉伯国家议会), a provincial department across the country (全国文化厅局长会议).
+_NO_ONE_BODY = re.compile("市中心$|国家(?:政府|议会)$|^全国[^人政妇总]{1,4}[厅局]$")
+
+
 # All or some of a kind, not one organisation: 全市政协(委员), 全县小学, 许多公司, 各级政府, 多数航空公司,
 # 本市政协 (this city's, said in passing), 一流大学, 新建核电站; pd1998 train has no ORG that begins so.
 _QUANTIFIED = re.compile("全[市县省区镇乡村]|许多|一些|各[地级国个]|有关|所有|部分|大?多数|本[市县省区地国]|一流|新建")
@@ -713,6 +718,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         not _ministry_in_title(text, span.end)
         and not _departments(text, span.end)
         and piece not in _INSTITUTION_KINDS
+        and not _NO_ONE_BODY.search(piece)
         and not _QUANTIFIED.match(text, span.start)
         and (text[span.end - 1] in ORG_FINAL_CHARS or not _ends_inside_a_word(span.end, words))
     )
