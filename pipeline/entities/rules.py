@@ -525,9 +525,14 @@ _PLACE_BEFORE = re.compile(f"(?:{_alternation(places())})$")
 _CITY = re.compile(f"(?![该本全各两我住到在])[{HAN}]{{2,4}}[市县]")
 
 
+def _word_index(position: int, words: Sequence[Sequence[int]]) -> int:
+    """The index of the last segmenter word that starts at or before ``position`` (-1 if none)."""
+    return bisect_right(words, position, key=lambda word: word[0]) - 1
+
+
 def _word_at(position: int, words: Sequence[Sequence[int]]) -> Sequence[int] | None:
     """The segmenter word ``[start, end]`` that holds the character at ``position``, if any."""
-    index = bisect_right(words, position, key=lambda word: word[0]) - 1
+    index = _word_index(position, words)
     return words[index] if index >= 0 and position < words[index][1] else None
 
 
@@ -763,7 +768,7 @@ def _with_sub_units(text: str, spans: list[Entity], words: Sequence[Sequence[int
 
 
 _DEMONSTRATIVE = re.compile("[该本此这那其各每]")
-_COMPANY_KINDS = ("集团公司", "有限公司", "公司", "集团", "银行")
+_COMPANY_KIND = re.compile("集团公司|有限公司|公司|集团|银行")
 
 
 def find_named_companies(text: str, words: Sequence[Sequence[int]]) -> list[Entity]:
@@ -772,19 +777,21 @@ def find_named_companies(text: str, words: Sequence[Sequence[int]]) -> list[Enti
     The word must be no common word (电信|公司, 这家|公司 are kinds, not names) and no place
     (a place's company is as often a kind: 香港|公司)."""
     found = []
-    for (start, end), following in zip(words, words[1:]):
+    for kind_match in _COMPANY_KIND.finditer(text, 2):
+        index = _word_index(kind_match.start(), words)
+        if index < 1 or tuple(words[index]) != kind_match.span():
+            continue
+        start, end = words[index - 1]
         name = text[start:end]
-        kind = text[following[0] : following[1]]
         if (
-            following[0] == end
-            and kind in _COMPANY_KINDS
+            end == kind_match.start()
             and end - start >= 2
             and re.fullmatch(f"[{HAN}]+", name)
             and name not in common_words()
             and name not in _place_set()
             and not _DEMONSTRATIVE.search(name)
         ):
-            found.append(_snap_org_to_words(text, Entity(start, following[1], "ORG"), words))
+            found.append(_snap_org_to_words(text, Entity(start, kind_match.end(), "ORG"), words))
     return found
 
 
