@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from pipeline.record import Document
 from pipeline.segmenter import compact
-from pipeline.segmenter.decoding import SentenceDecoder
+from pipeline.segmenter.decoding import SentenceDecoder, TextCutter
 from pipeline.segmenter.features import SentenceFeatureExtractor
 from pipeline.segmenter.lexicon import WordMerger
 from pipeline.tokens import words_and_spaces
@@ -161,7 +161,9 @@ def _initialize_pkuseg(
                 seg.feature_extractor, word_min=pkuseg_config.wordMin, word_max=pkuseg_config.wordMax,
                 features=features,
             )
-            seg._cut = SentenceDecoder(seg.feature_extractor, seg.model, seg.idx_to_tag).cut
+            decoder = SentenceDecoder(seg.feature_extractor, seg.model, seg.idx_to_tag)
+            seg._cut = decoder.cut
+            seg.cut = TextCutter(seg, decoder)  # a text's pieces decoded together
         if not settings.get("merge_dictionary_words", True):
             seg.postprocesser.do_process = False
         if merge_words:

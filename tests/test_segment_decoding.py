@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from spacy_pkuseg import inference
 from spacy_pkuseg.model import Model
 
 from pipeline.segment import load_segmenter
-from pipeline.segmenter.decoding import SentenceDecoder
+from pipeline.segmenter.decoding import SentenceDecoder, TextCutter
 
 DEV = Path(__file__).parent / "fixtures" / "seg_dev_tiny.txt"
 
@@ -70,3 +71,25 @@ def test_weights_of_another_size_are_refused(pkuseg: Any) -> None:
     other = Model(pkuseg.model.n_feature - 1, pkuseg.model.n_tag)
     with pytest.raises(ValueError, match="features"):
         SentenceDecoder(pkuseg.feature_extractor, other, pkuseg.idx_to_tag)
+
+
+def test_the_shipped_segmenter_cuts_whole_texts_at_once(pkuseg: Any) -> None:
+    assert isinstance(pkuseg.cut, TextCutter)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=alphabet + [" ", "\n", "\u3000", "\x00"], max_size=80))
+def test_a_text_cut_at_once_is_pkusegs_cut_piece_by_piece(pkuseg: Any, text: str) -> None:
+    assert pkuseg.cut(text) == type(pkuseg).cut(pkuseg, text)
+
+
+def test_user_dictionary_words_are_kept_whole(pkuseg: Any, decoder: SentenceDecoder) -> None:
+    from spacy_pkuseg import Preprocesser
+
+    with_user_words = copy.copy(pkuseg)
+    with_user_words.preprocesser = Preprocesser(None)
+    with_user_words.preprocesser.insert("新年讲话", "")
+    with_user_words.cut = TextCutter(with_user_words, decoder)
+    text = "江泽民发表新年讲话。 经济发展新年讲话"
+    assert with_user_words.cut(text) == type(pkuseg).cut(with_user_words, text)
+    assert "新年讲话" in with_user_words.cut(text)

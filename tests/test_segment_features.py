@@ -97,3 +97,19 @@ def test_text_matrix_is_the_matrix_of_the_normalised_nodes(fast: SentenceFeature
 def test_text_matrix_on_any_characters(fast: SentenceFeatureExtractor, text: str) -> None:
     nodes = list(fast.normalize_text(text))
     assert fast.text_matrix(text).tolist() == fast.sentence_matrix(nodes).tolist()
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(alphabet=alphabet + list("Ｂ７八千abc9\x00"), max_size=12), min_size=1, max_size=5))
+def test_texts_matrix_holds_each_texts_own_matrix(fast: SentenceFeatureExtractor, texts: list[str]) -> None:
+    from pipeline.segmenter.features import TEXT_GAP
+
+    together = fast.texts_matrix(texts)
+    start = 0
+    for text in texts:
+        own = fast.text_matrix(text)
+        block = together[start : start + len(text)]
+        assert block[:, : own.shape[1]].tolist() == own.tolist()
+        assert (block[:, own.shape[1] :] == fast.pad).all()  # a wider matrix pads the extra columns
+        start += len(text) + TEXT_GAP
+    assert len(together) == start - TEXT_GAP

@@ -16,6 +16,7 @@ padded index array, which :mod:`pipeline.segmenter.decoding` scores with numpy.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from itertools import chain, repeat
 from operator import le
 from typing import Any
@@ -34,6 +35,8 @@ GROUP_SHIFT, NODE_SHIFT = 5, 7
 NUM_ID, LETTER_ID = 0x110000, 0x110001  # node ids of pkuseg's **Num and **Letter nodes (past every code point)
 SPECIAL_NODES = {"**Num": NUM_ID, "**Letter": LETTER_ID}
 ID_SPACE = 0x110002
+TEXT_GAP = 2  # rows between texts in one matrix: as far as a node's features look
+GAP_NODES = NUM_LETTER_SLOT * TEXT_GAP  # in the word search: no word spans a gap
 PAIR_SHIFT = 21  # a node pair's id: first id << PAIR_SHIFT | second id
 
 
@@ -82,7 +85,8 @@ class SentenceFeatureExtractor:
         self.node_row, self.node_table = self._node_table()
         self.pair_ids, self.pair_table = self._pair_table()
         end_table, start_table = self.tables["w-1"], self.tables["w1"]
-        words = [word for word in self.unigram if word_min <= len(word) <= word_max]
+        # no word holds the slot character, so no word is found across a digit, a letter or a text gap
+        words = [word for word in self.unigram if word_min <= len(word) <= word_max and NUM_LETTER_SLOT not in word]
         pads = repeat(self.pad)
         self.lexicon: dict[str, tuple[int, int]] = dict(
             zip(words, zip(map(end_table.get, words, pads), map(start_table.get, words, pads)))
@@ -193,9 +197,23 @@ class SentenceFeatureExtractor:
 
     def text_matrix(self, text: str) -> np.ndarray:
         """:meth:`sentence_matrix` of ``list(self.normalize_text(text))``, without a Python step per character."""
-        renamed = self.base.keyword_rename(text)
+        return self.texts_matrix([text])
+
+    def texts_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """The :meth:`text_matrix` of each text, one after another with ``TEXT_GAP`` rows between them.
+
+        The gap's nodes are in no table and no word, and a node's features look at
+        most two nodes away, so each text's rows are exactly its own matrix (the gap
+        rows are to be skipped): a document's sentences make one matrix, not one each.
+        """
+        joined = GAP_NODES.join(texts)
+        renamed = self.base.keyword_rename(joined)
         codes = np.frombuffer(renamed.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        return self._matrix(self.code_to_id[codes], renamed.translate(self.word_text_table))
+        ids = self.code_to_id[codes].astype(np.int64)
+        if len(texts) > 1:
+            ends = np.cumsum([len(text) + TEXT_GAP for text in texts[:-1]]) - TEXT_GAP
+            ids[(ends[:, None] + np.arange(TEXT_GAP)).ravel()] = -1  # no node: all its features are pads
+        return self._matrix(ids, renamed.translate(self.word_text_table))
 
     def _matrix(self, ids: np.ndarray, word_text: str) -> np.ndarray:
         """The feature matrix from node ids and the text words are searched in (digits, letters blanked)."""
