@@ -683,3 +683,16 @@ def test_a_named_company_gives_way_to_the_models_organisation() -> None:
 def test_no_one_body_is_no_organisation(org: str) -> None:
     text = org + "的"
     assert merge_entities(text, [Entity(0, len(org), "ORG")], {}, LABELS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "words", "persons"),
+    [
+        # 龙家, the Long family: the surname alone, though 龙家 is one segmenter word and 龙 a common word
+        ("要多到龙家,关心好三兄妹。", (3, 5), [[0, 1], [1, 2], [2, 3], [3, 5], [5, 6]], ["龙"]),
+        ("在郭家和闫家", (1, 3), [[0, 1], [1, 3], [3, 4], [4, 6]], ["郭"]),
+    ],
+)
+def test_a_family_is_its_surname(text: str, model: tuple[int, int], words: list[list[int]], persons: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS, words)
+    assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons

@@ -440,12 +440,13 @@ def _overlaps(span: Entity, taken: list[tuple[int, int]]) -> bool:
 
 def _strip_title(text: str, span: Entity) -> Entity | None:
     """Cut a leading title off a PERSON span (市长马懿 -> 马懿); a surname with a title or an
-    honorific after it is the surname alone (张市长 -> 张, 王大夫 -> 王, as 黄小姐 -> 黄)."""
+    honorific after it, or 家 (family: 龙家 -> 龙, as pd1998 train 8 times of 8), is the surname
+    alone (张市长 -> 张, 王大夫 -> 王, as 黄小姐 -> 黄)."""
     piece = text[span.start : span.end]
     match = re.match(rf"^.*(?:{_alternation(TITLES)})", piece)
     if match and match.end() < len(piece):
         return Entity(span.start + match.end(), span.end, span.label)
-    titled = re.fullmatch(rf"(.{{1,2}}?)(?:{_alternation(TITLES + HONORIFICS)})", piece)
+    titled = re.fullmatch(rf"(.{{1,2}}?)(?:{_alternation(TITLES + HONORIFICS)}|家)", piece)
     if titled and titled.group(1) in surnames():
         return Entity(span.start, span.start + len(titled.group(1)), span.label)
     return span
@@ -707,6 +708,8 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
     if span.label not in ("PERSON", "ORG"):
         return True
     piece = text[span.start : span.end]
+    if span.label == "PERSON" and len(piece) == 1 and piece in surnames():
+        return True  # a surname alone, as its title or 家 left it (张市长 -> 张, 龙家 -> 龙, one segmenter word)
     # A name or organisation has a Han character (not the page code AA02) and is no common word.
     if not re.search(f"[{HAN}]", piece) or piece in common_words():
         return False
