@@ -297,6 +297,9 @@ def test_transliteration_characters_are_phonetic() -> None:
         ("江靖弋、苏雪冰在全国", set(), []),  # no name of the list known: nothing
         ("工业、农业、服务业", {"工业"}, []),  # items that are not names
         ("赵国政、吕艺生、付林三位艺术家", {"赵国政"}, []),  # where the last name ends is unclear: nothing
+        # 银行 (bank) is a common word, though 银 is a surname: the list of banks holds one name only
+        ("亚洲蒂亚拉银行、萨希德加查帕卡萨银行", {"萨希德"}, []),
+        ("瑞典国王、王后以及", {"王后"}, []),
     ],
 )
 def test_listed_names(text: str, known: set[str], names: list[str]) -> None:
@@ -691,6 +694,7 @@ def test_no_one_body_is_no_organisation(org: str) -> None:
         # 龙家, the Long family: the surname alone, though 龙家 is one segmenter word and 龙 a common word
         ("要多到龙家,关心好三兄妹。", (3, 5), [[0, 1], [1, 2], [2, 3], [3, 5], [5, 6]], ["龙"]),
         ("在郭家和闫家", (1, 3), [[0, 1], [1, 3], [3, 4], [4, 6]], ["郭"]),
+        ("瑞典国王、王后", (3, 4), [[0, 2], [2, 4], [4, 5], [5, 7]], []),  # 王 of the word 国王 is no surname
     ],
 )
 def test_a_family_is_its_surname(text: str, model: tuple[int, int], words: list[list[int]], persons: list[str]) -> None:

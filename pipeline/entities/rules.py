@@ -215,10 +215,11 @@ def _name_at(text: str, pos: int, known: set[str], weak_ok: bool = False) -> int
 
 
 def _looks_like_name(item: str, known: set[str]) -> bool:
-    """A whole list item that is a name: known, or surname (single or compound) + one or two characters."""
+    """A whole list item that is a name: known, or surname (single or compound) + one or two
+    characters that are no common word (银行 is a bank, though 银 is a surname)."""
     if item in known:
         return True
-    if not re.fullmatch(f"[{HAN}]+", item):
+    if not re.fullmatch(f"[{HAN}]+", item) or item in common_words():
         return False
     surname = 2 if item[:2] in surnames() else 1 if item[:1] in surnames() else 0
     return surname > 0 and 1 <= len(item) - surname <= 2
@@ -709,7 +710,10 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         return True
     piece = text[span.start : span.end]
     if span.label == "PERSON" and len(piece) == 1 and piece in surnames():
-        return True  # a surname alone, as its title or 家 left it (张市长 -> 张, 龙家 -> 龙, one segmenter word)
+        # a surname alone, as its title or 家 left it (张市长 -> 张, 龙家 -> 龙, one segmenter word),
+        # where it begins a word (not 王 of 国王)
+        word = _word_at(span.start, words)
+        return word is None or word[0] == span.start
     # A name or organisation has a Han character (not the page code AA02) and is no common word.
     if not re.search(f"[{HAN}]", piece) or piece in common_words():
         return False
