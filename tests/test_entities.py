@@ -211,6 +211,11 @@ def test_model_person_edges_are_repaired(text: str, model: list[tuple[int, int, 
         ("夜读春秋（马得画）", ["马得"]),  # a credit verb after the name
         ("图为新建的大桥。（李舸摄）。\n下一段", ["李舸"]),
         ("（王虎、张泽摄）", ["王虎", "张泽"]),
+        # two names written together: one name each, where only one cut gives two names
+        ("的喜爱。(谢跃文樊萌)", ["谢跃文", "樊萌"]),  # not 谢跃|文樊萌: 文 is a word-like surname
+        ("（张晨光张习海摄）", ["张晨光", "张习海"]),
+        ("加工基地。(杨俊江摄)", ["杨俊江"]),  # the credit verb is no part of a name
+        ("开通使用。(赵荣林摄影报道)", ["赵荣林"]),
         ("韩国\n", []),  # a place name, not a person
         ("高温\n", []),  # a surname that is more often a word (高) needs other evidence
         ("江苏（南京）", []),

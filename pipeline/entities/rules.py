@@ -273,10 +273,43 @@ def find_credit_names(text: str, known: set[str]) -> list[Entity]:
     found: list[Entity] = []
     for pattern in (_CREDIT_LINE, _CREDIT_BRACKET):
         for match in pattern.finditer(text):
-            names = list(re.finditer(rf"[{HAN}]+", match.group(1)))
-            if all(_credited_name(n.group(), known) for n in names):
-                found += [Entity(match.start(1) + n.start(), match.start(1) + n.end(), "PERSON") for n in names]
+            names: list[tuple[int, int]] = []
+            for run in re.finditer(rf"[{HAN}]+", match.group(1)):
+                start = match.start(1) + run.start()
+                cuts = _credited_names(run.group(), known)
+                if cuts is None:
+                    break
+                names += [(start + a, start + b) for a, b in cuts]
+            else:
+                found += [Entity(start, end, "PERSON") for start, end in names]
     return found
+
+
+_CREDIT_VERB = re.compile("(?:摄影|摄|作|画|绘|摘|报道)+$")
+
+
+def _credited_names(run: str, known: set[str]) -> list[tuple[int, int]] | None:
+    """The names in one run of a credit, as offsets into it: the run itself, the run without a
+    credit verb the bracket pattern left on it (杨俊江摄), or two names written together."""
+    if _credited_name(run, known):
+        return [(0, len(run))]
+    verb = _CREDIT_VERB.search(run)
+    name = run[: verb.start()] if verb else run
+    if verb and _credited_name(name, known):
+        return [(0, len(name))]
+    cut = _two_names(name, known)
+    return None if cut is None else [(0, cut), (cut, len(name))]
+
+
+def _two_names(run: str, known: set[str]) -> int | None:
+    """Where two names written together on a credit part (谢跃文樊萌 -> 谢跃文|樊萌), if only one cut
+    gives two names whose second surname is no word-like one (谢跃|文樊萌: 文 is one)."""
+    cuts = [
+        cut
+        for cut in range(2, len(run) - 1)
+        if _credited_name(run[:cut], known) and _credited_name(run[cut:], known)
+    ]
+    return cuts[0] if len(cuts) == 1 else None
 
 
 # A name in a list of office-holders marked with the holder's nationality (and sex): 松布（土族）,
