@@ -175,7 +175,7 @@ def test_merge_prefers_rules_strips_titles_and_propagates_names() -> None:
     ("text", "names"),
     [
         ("邓小平同志指出。高举邓小平理论伟大旗帜,邓小平说", ["邓小平", "邓小平"]),
-        ("丰田说。丰田公司在日本,丰田人说,丰田集团", ["丰田"]),
+        ("王选说。王选人说,王选思想", ["王选"]),
     ],
 )
 def test_names_are_not_propagated_into_longer_names(text: str, names: list[str]) -> None:
@@ -704,4 +704,24 @@ def test_no_one_body_is_no_organisation(org: str) -> None:
 )
 def test_a_family_is_its_surname(text: str, model: tuple[int, int], words: list[list[int]], persons: list[str]) -> None:
     merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS, words)
+    assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "persons"),
+    [
+        # named before 油田 elsewhere in the text: an oilfield, not a person
+        ("渤西油田今天投产。渤西是个好地方", [(0, 2), (9, 11)], []),
+        ("从临沂市沈泉庄传来喜讯。沈泉庄村的又一个产业", [(4, 7)], []),
+        ("第三代港口水平的龙吴港", [(8, 11)], []),  # a port by its last character
+        ("切莫泪洒黄昏路", [(4, 7)], []),
+        ("丰田说。丰田公司在日本,丰田人说,丰田集团", [(0, 2)], []),  # a firm, named before 公司 elsewhere
+        # 庄重 (solemnly) after a name is no village
+        ("局长解振华庄重宣布。解振华说", [(2, 5), (10, 13)], ["解振华", "解振华"]),
+    ],
+)
+def test_a_model_name_that_is_a_place_elsewhere_is_no_person(
+    text: str, model: list[tuple[int, int]], persons: list[str]
+) -> None:
+    merged = merge_entities(text, [Entity(a, b, "PERSON") for a, b in model], {}, LABELS)
     assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons

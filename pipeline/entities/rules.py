@@ -688,6 +688,24 @@ def _trim_to_shorter_model_names(text: str, model: list[Entity]) -> list[Entity]
 _NOT_AFTER_PERSON = re.compile("公司|集团|理论|思想|主义|家族|有限|工业|制衣|厂|人")
 
 
+# Ends of place names: a model PERSON ending so is a place (黄昏路, 龙吴港; pd1998 train has one name in
+# 7,779 that does), and a name found before one of these elsewhere in the text is one too
+# (沈泉庄 of 沈泉庄村, 渤西 of 渤西油田).
+_PLACE_FINAL_CHARS = set("港潭庄街寺宫楼路")
+_PLACE_AFTER = re.compile("村(?!长)|庄(?![重严])|港|油田|煤矿|集团|公司|路|街|[镇乡县市](?![长委定静压亲民])")
+
+
+def _names_of_places(text: str, spans: Sequence[Entity]) -> set[str]:
+    """The model's PERSON names that are places or firms by their last character or by what follows them elsewhere."""
+    names = {text[s.start : s.end] for s in spans if s.label == "PERSON" and s.end - s.start >= 2}
+    return {
+        name
+        for name in names
+        if name[-1] in _PLACE_FINAL_CHARS
+        or any(_PLACE_AFTER.match(text, start + len(name)) for start in _occurrences(text, name))
+    }
+
+
 def _occurrences(text: str, word: str) -> Iterator[int]:
     """Start offsets of ``word`` in ``text``, left to right, not overlapping (as ``re.finditer``)."""
     start = text.find(word) if word else -1
@@ -859,6 +877,8 @@ def merge_entities(
         and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
     ]
     model = [s for s in model if _credible_model_span(text, s, words)]
+    places_named = _names_of_places(text, model)
+    model = [s for s in model if not (s.label == "PERSON" and text[s.start : s.end] in places_named)]
     reporters = meta.get("reporters") or []
     if isinstance(reporters, str):
         reporters = reporters.split()
