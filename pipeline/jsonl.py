@@ -16,7 +16,9 @@ from json.decoder import scanstring
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.record import Document
+import orjson
+
+from pipeline.record import Document, Edit
 
 
 class RecordError(ValueError):
@@ -112,9 +114,48 @@ def dump_line(obj: dict[str, Any]) -> str:
     return _ENCODER.encode(obj) + "\n"
 
 
+# Fields a Document types as str / list[int] / list[list[int]]: the bulk of a line, not walked
+# (nor are the edits when all are Edit objects, whose fields are typed str and int).
+_TYPED_FIELDS = frozenset({"id", "text", "offsets", "tokens"})
+_TYPED_WITH_EDITS = _TYPED_FIELDS | {"edits"}
+
+
 def dump_document(doc: Document) -> str:
-    """One artefact line for ``doc`` (serialised straight from its fields, no copy)."""
-    return _ENCODER.encode(doc.json_fields()) + "\n"
+    """One artefact line for ``doc`` (serialised straight from its fields, no copy).
+
+    Written by orjson (a quarter of the json module's time: the chain writes every
+    character's offset five times) whenever orjson's bytes are the json module's:
+    the other fields hold only plain JSON values and floats both spell alike, and
+    orjson accepts the whole (no lone surrogate, no integer past 64 bits).
+    Anything else is written by the json module, as before.
+    """
+    fields = doc.json_fields()
+    typed = _TYPED_WITH_EDITS if all(type(edit) is Edit for edit in doc.edits) else _TYPED_FIELDS
+    if all(_spelled_alike(value) for name, value in fields.items() if name not in typed):
+        try:
+            return orjson.dumps(fields).decode() + "\n"
+        except orjson.JSONEncodeError:
+            pass
+    return _ENCODER.encode(fields) + "\n"
+
+
+def _spelled_alike(value: Any) -> bool:
+    """Whether orjson writes ``value`` byte for byte as ``_ENCODER`` does.
+
+    True for plain str/int/bool/None, dicts with str keys and lists of such, and
+    floats in positional notation for both (zero, and 1e-4 <= |x| < 1e16: outside
+    it Python writes ``1e-05`` where orjson writes ``1e-5``, and NaN is ``null``).
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return value == 0.0 or 1e-4 <= abs(value) < 1e16
+    if kind is dict:
+        return all(type(key) is str and _spelled_alike(item) for key, item in value.items())
+    if kind is list or kind is tuple:
+        return all(map(_spelled_alike, value))
+    return False
 
 
 def write_documents(path: Path, documents: Iterable[Document]) -> int:
