@@ -6,6 +6,7 @@ import contextlib
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -113,3 +114,20 @@ def test_texts_matrix_holds_each_texts_own_matrix(fast: SentenceFeatureExtractor
         assert (block[:, own.shape[1] :] == fast.pad).all()  # a wider matrix pads the extra columns
         start += len(text) + TEXT_GAP
     assert len(together) == start - TEXT_GAP
+
+
+LEXICON = ["中国", "中国人", "中国人民", "人民", "国人", "新年", "新年讲话", "讲话", "发展", "经济发展", "ａｂ"]
+
+
+@settings(max_examples=150)
+@given(text=st.text(alphabet=list("中国人民新年讲话经济发展ａｂ\x00"), max_size=40))
+def test_lexicon_index_finds_every_occurrence_of_every_word(text: str) -> None:
+    from pipeline.segmenter.features import LexiconIndex
+
+    index = LexiconIndex(sorted(LEXICON), word_max=6)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    starts, lengths, numbers = index.find(codes)
+    found = {(int(s), int(n), sorted(LEXICON)[int(w)]) for s, n, w in zip(starts, lengths, numbers)}
+    expected = {(s, len(w), w) for w in LEXICON for s in range(len(text)) if text.startswith(w, s)}
+    assert found == expected
+    assert len(found) == len(starts)  # no occurrence twice

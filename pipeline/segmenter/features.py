@@ -5,10 +5,11 @@ builds all 50 word-pair feature strings (``ww.l.X*Y``) and 20 substrings,
 whether or not they are words, and looks each one up.  That is ~80% of its
 segmentation time.  :class:`SentenceFeatureExtractor` gives exactly the same
 feature indices (same order, checked against pkuseg's own extractor in the
-tests) but finds the lexicon words of a sentence once, and only builds pair
-features for pairs of real words: a pair with a non-word is never a feature,
-since pkuseg renames ``*`` in the text and only word bigrams seen in training
-become pair features.  It is a drop-in for ``pkuseg.feature_extractor``, and
+tests) but finds the lexicon words of a sentence once (a numpy search per word
+length in the lexicon held as a trie of sorted arrays, :class:`LexiconIndex`),
+and only looks up pair features for pairs of real words: a pair with a non-word
+is never a feature, since pkuseg renames ``*`` in the text and only word bigrams
+seen in training become pair features.  It is a drop-in for ``pkuseg.feature_extractor``, and
 :meth:`SentenceFeatureExtractor.sentence_matrix` gives the same features as one
 padded index array, which :mod:`pipeline.segmenter.decoding` scores with numpy.
 """
@@ -38,6 +39,7 @@ ID_SPACE = 0x110002
 TEXT_GAP = 2  # rows between texts in one matrix: as far as a node's features look
 GAP_NODES = NUM_LETTER_SLOT * TEXT_GAP  # in the word search: no word spans a gap
 PAIR_SHIFT = 21  # a node pair's id: first id << PAIR_SHIFT | second id
+CODE_BITS = 21  # every code point is below 1 << 21
 
 
 class SentenceFeatureExtractor:
@@ -84,17 +86,14 @@ class SentenceFeatureExtractor:
         self.word_text_table = {ord(c): NUM_LETTER_SLOT for c in base.num | base.letter} if pkuseg_config.numLetterNorm else {}
         self.node_row, self.node_table = self._node_table()
         self.pair_ids, self.pair_table = self._pair_table()
-        end_table, start_table = self.tables["w-1"], self.tables["w1"]
         # no word holds the slot character, so no word is found across a digit, a letter or a text gap
-        words = [word for word in self.unigram if word_min <= len(word) <= word_max and NUM_LETTER_SLOT not in word]
+        words = sorted(word for word in self.unigram if word_min <= len(word) <= word_max and NUM_LETTER_SLOT not in word)
+        self.words = LexiconIndex(words, word_max)
+        number = {word: index for index, word in enumerate(words)}
         pads = repeat(self.pad)
-        self.lexicon: dict[str, tuple[int, int]] = dict(
-            zip(words, zip(map(end_table.get, words, pads), map(start_table.get, words, pads)))
-        )
-        # prefixes[m]: the first m characters of lexicon words at least m long (m >= 2)
-        self.prefixes: dict[int, set[str]] = {
-            m: {word[:m] for word in self.lexicon if len(word) >= m} for m in range(word_min, word_max + 1)
-        }
+        self.end_feature = np.fromiter(map(self.tables["w-1"].get, words, pads), dtype=np.int32, count=len(words))
+        self.start_feature = np.fromiter(map(self.tables["w1"].get, words, pads), dtype=np.int32, count=len(words))
+        self.word_pairs, self.pair_features = self._word_pair_table(number)
         self._nodes: list[str] | None = None
         self._features: list[list[int]] = []
 
@@ -165,6 +164,22 @@ class SentenceFeatureExtractor:
             known = pair_ids >= 0
             table[np.searchsorted(ids, pair_ids[known]), column] = indices[known]
         return ids, table
+
+    def _word_pair_table(self, number: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys (first word's number * word count + second's) of the word pairs that are features,
+        and their ``ww.l`` and ``ww.r`` feature indices (pad when none).
+
+        A found word never holds ``*`` (pkuseg renames it in the text), so a key
+        ``A*B`` of other than two lexicon words is never looked up.
+        """
+        pairs: dict[int, list[int]] = {}
+        for column, kind in enumerate(("ww.l", "ww.r")):
+            for key, index in self.tables[kind].items():
+                first, _, second = key.partition("*")
+                if first in number and second in number:
+                    pairs.setdefault(number[first] * len(number) + number[second], [self.pad, self.pad])[column] = index
+        keys = np.array(sorted(pairs), dtype=np.int64)
+        return keys, np.array([pairs[key] for key in keys.tolist()], dtype=np.int32).reshape(-1, 2)
 
     def normalize_text(self, text: str) -> Any:
         return self.base.normalize_text(text)
@@ -242,62 +257,96 @@ class SentenceFeatureExtractor:
             base[1:, 3] = pair[:, 0]  # c-1c: the pair ending at the node
             base[:-1, 5] = pair[:, 1]  # cc1: the pair starting at it
             base[2:, 7] = pair[:-1, 2]  # c-2c-1: the pair ending just before it
-        words = self._word_features(word_text)
+        codes = np.frombuffer(word_text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        words = self._word_features(codes)
         return np.hstack([base, words]) if words is not None else base
 
-    def _word_features(self, text: str) -> np.ndarray | None:
-        """Word and word-pair feature columns (padded), or None when no node has any."""
-        n = len(text)
-        lexicon = self.lexicon
-        pad = self.pad
-        keys: list[int] = []
-        features: list[int] = []
-        ending: dict[int, list[tuple[int, str]]] = {}
-        starting: dict[int, list[tuple[int, str]]] = {}
-        shortest = self.lengths[-1]
-        candidates = range(n - shortest + 1)
-        for length in reversed(self.lengths):  # shortest first: a word's prefix must start a lexicon word
-            prefixes = self.prefixes[length]
-            candidates = [s for s in candidates if text[s : s + length] in prefixes]
-            rank = self.lengths.index(length)
-            for start in candidates:
-                word = text[start : start + length]
-                info = lexicon.get(word)
-                if info is None:
-                    continue
-                end = start + length - 1
-                ending.setdefault(end, []).append((rank, word))
-                starting.setdefault(start, []).append((rank, word))
-                if info[0] != pad:
-                    keys.append((end << NODE_SHIFT) | rank)
-                    features.append(info[0])
-                if info[1] != pad:
-                    keys.append((start << NODE_SHIFT) | (1 << GROUP_SHIFT) | rank)
-                    features.append(info[1])
-        pair_left, pair_right = self.tables["ww.l"].get, self.tables["ww.r"].get
-        n_lengths = len(self.lengths)
-        for end, before in ending.items():
-            after = starting.get(end + 1)
-            if after is None:
-                continue
-            for rank_before, pre in before:
-                for rank_after, post in after:
-                    pair = pre + "*" + post
-                    rank = rank_before * n_lengths + rank_after
-                    left = pair_left(pair)  # ww.l: the pair across the left edge of the node after
-                    if left is not None:
-                        keys.append(((end + 1) << NODE_SHIFT) | (2 << GROUP_SHIFT) | rank)
-                        features.append(left)
-                    right = pair_right(pair)  # ww.r: the pair across the right edge of the node itself
-                    if right is not None:
-                        keys.append((end << NODE_SHIFT) | (3 << GROUP_SHIFT) | rank)
-                        features.append(right)
-        if not keys:
+    def _word_features(self, codes: np.ndarray) -> np.ndarray | None:
+        """Word and word-pair feature columns (padded) of the text with these code points, or None when no node has any.
+
+        A node's word features are ordered by group (words ending at it, words
+        starting at it, pairs across its left edge, across its right edge) and within
+        a group by rank (longer words first): one sort of keys packing node, group and rank.
+        """
+        n, pad = len(codes), self.pad
+        starts, lengths, words = self.words.find(codes)
+        ends = starts + lengths - 1
+        ranks = self.words.word_max - lengths  # the position of the length in self.lengths
+        keys = [(ends << NODE_SHIFT) | ranks, (starts << NODE_SHIFT) | (1 << GROUP_SHIFT) | ranks]
+        features = [self.end_feature[words], self.start_feature[words]]
+        # pairs: each word with every word starting right after it
+        order = np.argsort(starts, kind="stable")
+        first = np.searchsorted(starts[order], ends + 1, side="left")
+        count = np.searchsorted(starts[order], ends + 1, side="right") - first
+        before = np.repeat(np.arange(len(starts)), count)
+        after = order[np.repeat(first - (np.cumsum(count) - count), count) + np.arange(len(before))]
+        found = lookup(self.word_pairs, words[before] * len(self.end_feature) + words[after])
+        before, after, found = before[found >= 0], after[found >= 0], found[found >= 0]
+        rank = ranks[before] * len(self.lengths) + ranks[after]
+        keys += [((ends[before] + 1) << NODE_SHIFT) | (2 << GROUP_SHIFT) | rank,  # ww.l: across the left edge of the node after
+                 (ends[before] << NODE_SHIFT) | (3 << GROUP_SHIFT) | rank]  # ww.r: across the right edge of the node itself
+        features += [self.pair_features[found, 0], self.pair_features[found, 1]]
+        key_array, feature_array = np.concatenate(keys), np.concatenate(features)
+        key_array, feature_array = key_array[feature_array != pad], feature_array[feature_array != pad]
+        if not len(key_array):
             return None
-        key_array = np.array(keys, dtype=np.int64)
         order = np.argsort(key_array, kind="stable")
         node_of = key_array[order] >> NODE_SHIFT
         column = np.arange(len(order)) - np.searchsorted(node_of, node_of, side="left")
         out = np.full((n, int(column.max()) + 1), pad, dtype=np.int32)
-        out[node_of, column] = np.array(features, dtype=np.int32)[order]
+        out[node_of, column] = feature_array[order]
         return out
+
+
+def lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The position of each key in ``sorted_keys``, -1 where it is missing."""
+    if not len(sorted_keys):
+        return np.full(len(keys), -1, dtype=np.int64)
+    at = np.searchsorted(sorted_keys, keys)
+    hit = sorted_keys[np.minimum(at, len(sorted_keys) - 1)] == keys
+    return np.where(hit, at, -1)
+
+
+class LexiconIndex:
+    """The lexicon's words as a trie held in sorted arrays, one level per prefix length, so that the
+    words of a text are found by a numpy search per length instead of a set lookup per position.
+
+    At level 1 a character's entry is read from a table by code point; at level m > 1
+    an m-character prefix is the key ``entry of its first m-1 characters << CODE_BITS | its last
+    character``, and its entry is the key's position in the level's sorted keys.
+    """
+
+    def __init__(self, words: Sequence[str], word_max: int) -> None:
+        self.word_max = word_max
+        self.first = np.full(ID_SPACE, -1, dtype=np.int64)  # code point -> level-1 entry
+        self.keys: dict[int, np.ndarray] = {}  # level m > 1: sorted keys
+        self.word_at: dict[int, np.ndarray] = {}  # level m: the number of the word an entry spells, or -1
+        entry: dict[str, int] = {}
+        for m in range(1, word_max + 1):
+            prefixes = {word[:m] for word in words if len(word) >= m}
+            if m == 1:
+                ordered = sorted(prefixes)
+                self.first[[ord(prefix) for prefix in ordered]] = np.arange(len(ordered))
+            else:
+                keyed = sorted(((entry[prefix[:-1]] << CODE_BITS) | ord(prefix[-1]), prefix) for prefix in prefixes)
+                ordered = [prefix for _, prefix in keyed]
+                self.keys[m] = np.array([key for key, _ in keyed], dtype=np.int64)
+            entry.update(zip(ordered, range(len(ordered))))
+            number = {word: index for index, word in enumerate(words) if len(word) == m}
+            self.word_at[m] = np.array([number.get(prefix, -1) for prefix in ordered], dtype=np.int64)
+
+    def find(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(starts, lengths, word numbers)`` of every lexicon word in the text with these code points."""
+        starts = np.arange(len(codes))
+        entries = self.first[codes]
+        found: list[tuple[np.ndarray, np.ndarray]] = []
+        for m in range(1, self.word_max + 1):
+            if m > 1:
+                starts, entries = starts[starts + m <= len(codes)], entries[starts + m <= len(codes)]
+                entries = lookup(self.keys[m], (entries << CODE_BITS) | codes[starts + m - 1])
+            starts, entries = starts[entries >= 0], entries[entries >= 0]
+            words = self.word_at[m][entries]
+            found.append((starts[words >= 0], words[words >= 0]))
+        starts = np.concatenate([at for at, _ in found])
+        lengths = np.concatenate([np.full(len(at), m, dtype=np.int64) for m, (at, _) in enumerate(found, start=1)])
+        return starts, lengths, np.concatenate([words for _, words in found])
