@@ -725,3 +725,18 @@ def test_a_model_name_that_is_a_place_elsewhere_is_no_person(
 ) -> None:
     merged = merge_entities(text, [Entity(a, b, "PERSON") for a, b in model], {}, LABELS)
     assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "words", "persons"),
+    [
+        ("饲养员李文又来到了", (3, 6), [[0, 3], [3, 4], [4, 5], [5, 6], [6, 8], [8, 9]], ["李文"]),
+        # 肖像 (portrait) is one segmenter word, as a name is not: left as the model said
+        ("王进喜的肖像下说", (4, 7), [[0, 1], [1, 3], [3, 4], [4, 6], [6, 7], [7, 8]], ["肖像下"]),
+    ],
+)
+def test_a_particle_after_a_model_name_is_cut_off(
+    text: str, model: tuple[int, int], words: list[list[int]], persons: list[str]
+) -> None:
+    merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS, words)
+    assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons
