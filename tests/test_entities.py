@@ -11,21 +11,19 @@ from hypothesis import strategies as st
 
 from pipeline.entities.numbers import parse_number
 from pipeline.entities.percent import find_percents, percent_value
-from pipeline.entities.rules import (
-    Entity,
+from pipeline.entities.lexicon import Entity, common_words
+from pipeline.entities.org_rules import find_named_companies, find_orgs
+from pipeline.entities.person_rules import (
     find_byline_names,
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
-    find_named_companies,
     find_listed_names,
-    common_words,
-    find_orgs,
-    find_titled_names,
     find_nationality_marked_names,
     find_nationals,
-    merge_entities,
+    find_titled_names,
 )
+from pipeline.entities.rules import merge_entities
 from pipeline.entities.text import fold_width
 from pipeline.schema import load_schema
 
@@ -286,7 +284,7 @@ def test_a_ministry_is_not_propagated_into_a_ministers_title() -> None:
 
 
 def test_transliteration_characters_are_phonetic() -> None:
-    from pipeline.entities.rules import transliteration_characters
+    from pipeline.entities.lexicon import transliteration_characters
 
     phonetic = transliteration_characters()
     assert set("斯尔克诺塔") <= phonetic

@@ -144,7 +144,7 @@ def renamed_copies(
 
 
 def main(argv: list[str] | None = None) -> None:
-    from pipeline.entities.rules import surnames, transliteration_characters
+    from pipeline.entities.lexicon import surnames, transliteration_characters
 
     args = list(argv if argv is not None else sys.argv[1:])
     options = {"--copies": 1, "--seed": 0}

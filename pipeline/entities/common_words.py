@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from pipeline.entities.rules import write_word_list
+from pipeline.entities.lexicon import write_word_list
 from pipeline.jsonl import iter_json_lines
 
 TARGET = "common_words.txt"  # in pipeline/entities/data/

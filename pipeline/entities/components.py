@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from spacy.tokens import Doc
 
 from pipeline.entities.dates import date_value, parse_issue_date
+from pipeline.entities.lexicon import Entity
 from pipeline.entities.percent import percent_value
-from pipeline.entities.rules import Entity, merge_entities
+from pipeline.entities.rules import merge_entities
 from pipeline.entities.text import doc_text
 from pipeline.schema import load_schema
 

@@ -43,7 +43,7 @@ def derive(train_jsonl: Path, surnames: frozenset[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from pipeline.entities.rules import surnames, write_word_list
+    from pipeline.entities.lexicon import surnames, write_word_list
 
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1:
