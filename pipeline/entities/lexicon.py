@@ -18,9 +18,7 @@ from pipeline.entities.transliteration import NAME_DOT
 DATA = Path(__file__).parent / "data"
 
 
-
 HAN = "\u3400-\u9fff\U00020000-\U0003ffff"
-
 
 
 class Entity(NamedTuple):
@@ -29,11 +27,9 @@ class Entity(NamedTuple):
     label: str
 
 
-
 def word_list(name: str) -> list[str]:
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [word for line in lines if not line.startswith("#") for word in line.split()]
-
 
 
 def write_word_list(name: str, comment: str, body: str) -> Path:
@@ -43,11 +39,9 @@ def write_word_list(name: str, comment: str, body: str) -> Path:
     return path
 
 
-
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
     return frozenset(word_list("surnames.txt"))
-
 
 
 @lru_cache(maxsize=1)
@@ -56,12 +50,10 @@ def transliteration_characters() -> frozenset[str]:
     return frozenset("".join(word_list("transliteration.txt")))
 
 
-
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Words that name no one and no organisation (see :mod:`pipeline.entities.common_words`)."""
     return frozenset(word_list("common_words.txt"))
-
 
 
 @lru_cache(maxsize=1)
@@ -69,11 +61,9 @@ def places() -> list[str]:
     return sorted(set(word_list("places.txt")), key=len, reverse=True)
 
 
-
 @lru_cache(maxsize=1)
 def place_set() -> frozenset[str]:
     return frozenset(places())
-
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -84,7 +74,6 @@ def alternation(words: Iterable[str]) -> str:
     gazetteer patterns several times faster with the same matches.
     """
     return _prefix_tree_pattern(frozenset(words))
-
 
 
 @lru_cache(maxsize=64)
@@ -98,7 +87,6 @@ def _prefix_tree_pattern(words: frozenset[str]) -> str:
     return _tree_regex(tree)
 
 
-
 def _tree_regex(node: dict) -> str:
     branches = [re.escape(ch) + _tree_regex(child) for ch, child in sorted(node.items()) if ch]
     if not branches:
@@ -107,7 +95,6 @@ def _tree_regex(node: dict) -> str:
     if "" in node:  # a word ends here: the longer continuations are optional, tried first
         return f"(?:{body})?"
     return body
-
 
 
 # Titles that precede a name (市委书记吴天君, 常务副市长胡荃); longest first in the regex.
@@ -119,9 +106,7 @@ TITLES = (
 ).split()
 
 
-
 HONORIFICS = "小姐 先生 女士 师傅 老师 大夫 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()
-
 
 
 # Characters that, right after a two-character name, usually start the next word (在会上, 对..., 指出;
@@ -129,10 +114,8 @@ HONORIFICS = "小姐 先生 女士 师傅 老师 大夫 大爷 大妈 阿姨 大
 AFTER_NAME = set("摄报在说指表强要对和与的是等也就还会讲主出参向为从到带率一同提认介称发作进接视调听看了将已曾又都并以于给把被来去上下今昨明、，,。；;：:（(“\"")
 
 
-
 # Surnames that are too often ordinary words to trust after a title without other evidence.
 WEAK_SURNAMES = set("和于向时党都信由平国来公相门原明全应那但利万文成高关安常方程金石白华龙")
-
 
 
 def first_characters(words: Iterable[str]) -> str:
@@ -144,7 +127,6 @@ def first_characters(words: Iterable[str]) -> str:
     return "".join(sorted({re.escape(word[0]) for word in words if word}))
 
 
-
 def leftmost_longest(spans: Iterable[Entity]) -> list[Entity]:
     kept: list[Entity] = []
     for span in sorted(set(spans), key=lambda s: (s.start, -(s.end - s.start))):
@@ -153,14 +135,11 @@ def leftmost_longest(spans: Iterable[Entity]) -> list[Entity]:
     return kept
 
 
-
 def overlaps(span: Entity, taken: list[tuple[int, int]]) -> bool:
     return any(span.start < end and start < span.end for start, end in taken)
 
 
-
 MAX_FOREIGN_NAME = 12
-
 
 
 def is_transliterated(name: str) -> bool:
@@ -169,9 +148,7 @@ def is_transliterated(name: str) -> bool:
     return all(ch in phonetic or ch == NAME_DOT for ch in name)
 
 
-
 PLACE_BEFORE = re.compile(f"(?:{alternation(places())})$")
-
 
 
 def word_index(position: int, words: Sequence[Sequence[int]]) -> int:
@@ -179,12 +156,10 @@ def word_index(position: int, words: Sequence[Sequence[int]]) -> int:
     return bisect_right(words, position, key=lambda word: word[0]) - 1
 
 
-
 def word_at(position: int, words: Sequence[Sequence[int]]) -> Sequence[int] | None:
     """The segmenter word ``[start, end]`` that holds the character at ``position``, if any."""
     index = word_index(position, words)
     return words[index] if index >= 0 and position < words[index][1] else None
-
 
 
 def occurrences(text: str, word: str) -> Iterator[int]:
@@ -195,20 +170,16 @@ def occurrences(text: str, word: str) -> Iterator[int]:
         start = text.find(word, start + len(word))
 
 
-
 def inside_longer_word(start: int, end: int, words: Sequence[Sequence[int]]) -> bool:
     """Whether one segmenter word holds ``start:end`` and more (艾滋 in 艾滋病, 锡山 in 锡山市)."""
     word = word_at(start, words)
     return word is not None and end <= word[1] and word[1] - word[0] > end - start
 
 
-
 PLACE = re.compile(alternation(places()))
 
 
-
 LONGEST_PLACE = max(map(len, places()))
-
 
 
 def cut_from_a_place(text: str, span: Entity) -> bool:
@@ -220,7 +191,6 @@ def cut_from_a_place(text: str, span: Entity) -> bool:
             if match.start() < span.start or match.end() > span.end:
                 return True
     return False
-
 
 
 def ends_inside_a_word(end: int, words: Sequence[Sequence[int]]) -> bool:

@@ -38,30 +38,24 @@ _DEPARTMENT_STEMS = (
 ).split()
 
 
-
 _ORGAN_SUFFIXES = "委员会 人民政府 政府 人大常委会 人大 政协 纪委 党委 人民法院 中级人民法院 人民检察院 委".split()
 
 
-
 _ADMIN = "自治区 自治州 省 市 县 区 州 盟 旗"
-
 
 
 # Last characters of organisation names (政治局, 委员会, 外办, 政府, 公司 ...).
 ORG_FINAL_CHARS = set("局会部院办委府厅处室所社团司行校军队组署站馆心园场厂店台报盟")
 
 
-
 # Offices of an organ that are named bodies themselves (省政府新闻办, 国务院新闻办公室).
 _OFFICES = "新闻办公室 新闻办 办公厅 办公室 研究室 参事室".split()
-
 
 
 # Bodies named by their place alone: in pd1998 train and dev, place + one of these is ORG
 # in 86% (足协) to 100% of its occurrences, 队 in 119 of 120, once ministers' titles
 # (外交部长) are set aside; 代表团, 博物馆, 电台, 公司 and 银行 are ORG less than half the time.
 _PLACE_BODIES = "队 男队 女队 红十字会 足协 奥委会 驻华大使馆 档案馆 图书馆 通讯社 外交部 国防部".split()
-
 
 
 @lru_cache(maxsize=1)
@@ -108,18 +102,15 @@ def _org_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str] | None]]:
     ]
 
 
-
 def ministry_in_title(text: str, end: int) -> bool:
     """国防部长, 外交部长: the title 部长, not the ministry (国防部 is ORG 1 time in 38 in pd1998 train)."""
     return text[end - 1 : end] == "部" and text[end : end + 1] == "长"
-
 
 
 def departments(text: str, end: int) -> bool:
     """Whether a ministry's name ending at ``end`` is the start of 部门, departments (公安部门, 财政部门),
     or of 部分, part (市财政部分预算外资金)."""
     return text[end - 1 : end + 1] in ("部门", "部分")
-
 
 
 def find_orgs(text: str) -> list[Entity]:
@@ -133,11 +124,9 @@ def find_orgs(text: str) -> list[Entity]:
     return leftmost_longest(spans)
 
 
-
 # A city or county the place list lacks, as one segmenter word right before an organisation (枣庄市|文物管理办公室):
 # pd1998 train names it with the organisation 244 times, leaves it out 4 times.
 _CITY = re.compile(f"(?![该本全各两我住到在])[{HAN}]{{2,4}}[市县]")
-
 
 
 def snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) -> Entity:
@@ -155,11 +144,9 @@ def snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) -
     return span if start == span.start else Entity(start, span.end, span.label)
 
 
-
 # The session before a body (八届全国人大常委会, 第九届全国人民代表大会) is no part of its name: pd1998
 # train leaves it out 13 times of 15.
 _SESSION = re.compile("第?[一二三四五六七八九十]+届")
-
 
 
 def without_session(text: str, span: Entity) -> Entity:
@@ -168,7 +155,6 @@ def without_session(text: str, span: Entity) -> Entity:
     if match and span.end - match.end() >= 2:
         return Entity(match.end(), span.end, span.label)
     return span
-
 
 
 def leader_of_government(text: str, span: Entity) -> Entity | None:
@@ -185,10 +171,8 @@ def leader_of_government(text: str, span: Entity) -> Entity | None:
     return None
 
 
-
 # Kinds of institution, not one institution: 人民检察院 alone is any procuratorate (pd1998 never labels it).
 INSTITUTION_KINDS = frozenset("人民检察院 人民法院 人民政府 公安机关 检察机关 审判机关".split())
-
 
 
 # Not one body: a city centre (贝尔格莱德市中心), the governments or parliaments of several countries
@@ -196,17 +180,14 @@ INSTITUTION_KINDS = frozenset("人民检察院 人民法院 人民政府 公安�
 NO_ONE_BODY = re.compile("市中心$|国家(?:政府|议会)$|^全国[^人政妇总]{1,4}[厅局]$")
 
 
-
 # All or some of a kind, not one organisation: 全市政协(委员), 全县小学, 许多公司, 各级政府, 多数航空公司,
 # 本市政协 (this city's, said in passing), 一流大学, 新建核电站; pd1998 train has no ORG that begins so.
 QUANTIFIED = re.compile("全[市县省区镇乡村]|许多|一些|各[地级国个]|有关|所有|部分|大?多数|本[市县省区地国]|一流|新建")
 
 
-
 # A group an organisation sends is not the organisation (国家环保局调查组, 中国政府陪同团): pd1998 labels
 # the organisation alone.
 _DELEGATION = re.compile("(?:调查组|陪同团|代表团|考察团|访问团|研究小组)$")
-
 
 
 def without_delegation(text: str, span: Entity) -> Entity:
@@ -217,18 +198,15 @@ def without_delegation(text: str, span: Entity) -> Entity:
     return span
 
 
-
 # A unit of an organisation named right after it is part of its name (建设银行总行, 南昌市国税局稽查分局,
 # 中国科学院生物研究所): pd1998 train keeps 分行 in the organisation 14 times of 17, 研究所 14 of 16.
 _UNIT_KINDS = "总行 分行 支行 分局 分公司 分会 委员会 研究所 研究院 研究中心 办公室 附属医院 煤矿 乘务部 附中 处 科 所 系".split()
-
 
 
 _SUB_UNIT = re.compile(
     f"(?:(?![的和与及是在为对将把被从向等属各也了])[{HAN}]){{0,4}}?"
     f"({'|'.join(_UNIT_KINDS)})"
 )
-
 
 
 def _names_a_unit(text: str, unit: re.Match[str], words: Sequence[Sequence[int]]) -> bool:
@@ -243,7 +221,6 @@ def _names_a_unit(text: str, unit: re.Match[str], words: Sequence[Sequence[int]]
     return (last_word == unit.group(1) or last_word not in common_words()) and not cut_from_a_place(
         text, Entity(unit.start(), unit.end(), "ORG")
     ) and not PLACE_BEFORE.search(text, unit.start(), unit.end())
-
 
 
 def with_sub_units(text: str, spans: list[Entity], words: Sequence[Sequence[int]]) -> list[Entity]:
@@ -261,13 +238,10 @@ def with_sub_units(text: str, spans: list[Entity], words: Sequence[Sequence[int]
     return [s for s in extended if not any(a <= s.start and s.end <= b and (a, b) != (s.start, s.end) for a, b in taken)]
 
 
-
 _DEMONSTRATIVE = re.compile("[该本此这那其各每]")
 
 
-
 _COMPANY_KIND = re.compile("集团公司|有限公司|公司|集团|银行")
-
 
 
 def find_named_companies(text: str, words: Sequence[Sequence[int]]) -> list[Entity]:

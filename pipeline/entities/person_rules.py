@@ -52,7 +52,6 @@ def _name_at(text: str, pos: int, known: set[str], weak_ok: bool = False) -> int
     return (2 if compound else 1) + given
 
 
-
 def _looks_like_name(item: str, known: set[str]) -> bool:
     """A whole list item that is a name: known, or surname (single or compound) + one or two
     characters that are no common word (银行 is a bank, though 银 is a surname)."""
@@ -64,9 +63,7 @@ def _looks_like_name(item: str, known: set[str]) -> bool:
     return surname > 0 and 1 <= len(item) - surname <= 2
 
 
-
 _BYLINE = re.compile(rf"(?:记者|通讯员|实习生|摄影|文/|图/|文：|图：)[\s:：/]*((?:[{HAN}]{{2,4}}(?:[ \u3000、,，]+|$))+)", re.M)
-
 
 
 def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
@@ -88,14 +85,11 @@ def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
     return found
 
 
-
 _SEPARATOR = r"[ \u3000、，,]+"
-
 
 
 # A line holding only names (an author's or photographer's credit under an article).
 _CREDIT_LINE = re.compile(rf"^[ \u3000]*([{HAN}]{{2,4}}(?:{_SEPARATOR}[{HAN}]{{2,4}})*)[ \u3000]*$", re.M)
-
 
 
 # Names in brackets closing a line, with an optional credit verb: （白宇）, （李舸摄）, （方成画）.
@@ -104,13 +98,11 @@ _CREDIT_BRACKET = re.compile(
 )
 
 
-
 def _credited_name(item: str, known: set[str]) -> bool:
     """Known, or surname + one or two characters that is no place and starts with no word-like surname (高温)."""
     return item in known or (
         _looks_like_name(item, known) and item not in place_set() and item[:1] not in WEAK_SURNAMES
     )
-
 
 
 def find_credit_names(text: str, known: set[str]) -> list[Entity]:
@@ -135,9 +127,7 @@ def find_credit_names(text: str, known: set[str]) -> list[Entity]:
     return found
 
 
-
 _CREDIT_VERB = re.compile("(?:摄影|摄|作|画|绘|摘|报道)+$")
-
 
 
 def _credited_names(run: str, known: set[str]) -> list[tuple[int, int]] | None:
@@ -153,7 +143,6 @@ def _credited_names(run: str, known: set[str]) -> list[tuple[int, int]] | None:
     return None if cut is None else [(0, cut), (cut, len(name))]
 
 
-
 def _two_names(run: str, known: set[str]) -> int | None:
     """Where two names written together on a credit part (谢跃文樊萌 -> 谢跃文|樊萌), if only one cut
     gives two names whose second surname is no word-like one (谢跃|文樊萌: 文 is one)."""
@@ -165,11 +154,9 @@ def _two_names(run: str, known: set[str]) -> int | None:
     return cuts[0] if len(cuts) == 1 else None
 
 
-
 # A name in a list of office-holders marked with the holder's nationality (and sex): 松布（土族）,
 # 阿不都热依木·卡德尔（维吾尔族）, 吴碧莲（女、土家族）.
 _NATIONALITY_MARKED = re.compile(rf"(?<=[、，,：:])([{HAN}{NAME_DOT}]{{2,16}})[（(](?:女[、，,]?)?[{HAN}]{{1,4}}族[)）]")
-
 
 
 def find_nationality_marked_names(text: str) -> list[Entity]:
@@ -181,7 +168,6 @@ def find_nationality_marked_names(text: str) -> list[Entity]:
         if match.group(1) not in place_set()
         and (len(match.group(1)) <= 4 or NAME_DOT in match.group(1) or is_transliterated(match.group(1)))
     ]
-
 
 
 def find_nationals(text: str) -> list[Entity]:
@@ -196,7 +182,6 @@ def find_nationals(text: str) -> list[Entity]:
     return found
 
 
-
 @lru_cache(maxsize=1)
 def _national_pattern() -> re.Pattern[str]:
     phonetic = "".join(sorted(transliteration_characters()))
@@ -205,11 +190,9 @@ def _national_pattern() -> re.Pattern[str]:
     )
 
 
-
 _ENUMERATION = re.compile(
     rf"([{HAN}]{{2,12}}、(?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}}?)(?=等(?:人|同志|领导)?(?:出席|参加|陪同|会见|参观|考察|观摩|到会|在座|讲话|分别)|同志(?:出席|参加|陪同))"
 )
-
 
 
 def find_enumerated_names(text: str, known: set[str]) -> list[Entity]:
@@ -242,9 +225,7 @@ def find_enumerated_names(text: str, known: set[str]) -> list[Entity]:
     return found
 
 
-
 _LIST = re.compile(rf"[{HAN}]{{2,5}}(?:、[{HAN}]{{2,5}})+")
-
 
 
 def _name_in(item: str, known: set[str], *, at_end: bool, following: str) -> str | None:
@@ -262,7 +243,6 @@ def _name_in(item: str, known: set[str], *, at_end: bool, following: str) -> str
         if not at_end or (piece[-1] not in AFTER_NAME and item[len(piece)] in AFTER_NAME):
             return piece
     return None
-
 
 
 def find_listed_names(text: str, known: set[str]) -> list[Entity]:
@@ -287,7 +267,6 @@ def find_listed_names(text: str, known: set[str]) -> list[Entity]:
     return found
 
 
-
 def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> list[Entity]:
     """A name right after a title (市委书记吴天君 -> 吴天君) or a signature line (——吴天君)."""
     found: list[Entity] = []
@@ -302,9 +281,7 @@ def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> lis
     return found
 
 
-
 _TITLE_START = re.compile(f"(?:{alternation(TITLES + HONORIFICS + ['同志', '夫人', '家', '们'])})")
-
 
 
 def find_honorific_surnames(text: str) -> list[Entity]:
@@ -322,7 +299,6 @@ def find_honorific_surnames(text: str) -> list[Entity]:
     return found
 
 
-
 def strip_title(text: str, span: Entity) -> Entity | None:
     """Cut a leading title off a PERSON span (市长马懿 -> 马懿); a surname with a title or an
     honorific after it, or 家 (family: 龙家 -> 龙, as pd1998 train 8 times of 8), is the surname
@@ -335,7 +311,6 @@ def strip_title(text: str, span: Entity) -> Entity | None:
     if titled and titled.group(1) in surnames():
         return Entity(span.start, span.start + len(titled.group(1)), span.label)
     return span
-
 
 
 def extend_foreign_name(text: str, span: Entity) -> Entity:
@@ -354,10 +329,8 @@ def extend_foreign_name(text: str, span: Entity) -> Entity:
     return span if end == span.end else Entity(span.start, end, span.label)
 
 
-
 # 李某 is a name withheld; 副 starts a title (朱玲副主笔).
 _NOT_GIVEN_NAME = set("某副")
-
 
 
 def complete_given_name(text: str, span: Entity, long_word_starts: set[int]) -> Entity:
@@ -382,11 +355,9 @@ def complete_given_name(text: str, span: Entity, long_word_starts: set[int]) -> 
     return Entity(span.start, span.end + 1, span.label)
 
 
-
 # Particles that end no name of the 7,779 in pd1998 train (玲珑的, 李文又): a model name ending with
 # one ran into the words after it.
 _NEVER_ENDS_A_NAME = set("的下未了着过是在就又")
-
 
 
 def without_particle(text: str, span: Entity, words: Sequence[Sequence[int]]) -> Entity:
@@ -400,11 +371,9 @@ def without_particle(text: str, span: Entity, words: Sequence[Sequence[int]]) ->
     return Entity(span.start, span.end - 1, span.label)
 
 
-
 def plausible_name(name: str) -> bool:
     """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
     return 2 <= len(name) <= 4 or (len(name) <= MAX_FOREIGN_NAME and is_transliterated(name))
-
 
 
 def trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
@@ -416,7 +385,6 @@ def trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
         if piece != name and piece.startswith(name) and piece[len(name)] in AFTER_NAME:
             return Entity(span.start, span.start + len(name), span.label)
     return span
-
 
 
 def trim_to_shorter_model_names(text: str, model: list[Entity]) -> list[Entity]:
@@ -433,16 +401,13 @@ def trim_to_shorter_model_names(text: str, model: list[Entity]) -> list[Entity]:
     ]
 
 
-
 # Ends of place names: a model PERSON ending so is a place (黄昏路, 龙吴港; pd1998 train has one name in
 # 7,779 that does), and a name found before one of these elsewhere in the text is one too
 # (沈泉庄 of 沈泉庄村, 渤西 of 渤西油田).
 _PLACE_FINAL_CHARS = set("港潭庄街寺宫楼路")
 
 
-
 _PLACE_AFTER = re.compile("村(?!长)|庄(?![重严])|港|油田|煤矿|集团|公司|路|街|[镇乡县市](?![长委定静压亲民])")
-
 
 
 def names_of_places(text: str, spans: Sequence[Entity]) -> set[str]:

@@ -69,10 +69,8 @@ from pipeline.entities.transliteration import NAME_DOT
 _HAN_ONLY = re.compile(f"[{HAN}0-9]*")
 
 
-
 # Punctuation a model span may run into at its edges (葛菲/顾俊 -> 葛菲/).
 _EDGE_PUNCTUATION = "/／、,，.。;；:：!！?？\"“”'‘’|"
-
 
 
 def _trim_edges(text: str, span: Entity) -> Entity | None:
@@ -86,7 +84,6 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
     if start == end:
         return None
     return span if (start, end) == (span.start, span.end) else Entity(start, end, span.label)
-
 
 
 def _repaired_model_span(
@@ -104,10 +101,8 @@ def _repaired_model_span(
     return span
 
 
-
 # A name followed by these is part of another thing's name (邓小平理论, 丰田公司, 桂光集团).
 _NOT_AFTER_PERSON = re.compile("公司|集团|理论|思想|主义|家族|有限|工业|制衣|厂|人")
-
 
 
 def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
@@ -122,7 +117,6 @@ def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[
             and not (label == "ORG" and (ministry_in_title(text, start + len(name)) or departments(text, start + len(name))))
         ]
     return found
-
 
 
 def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]) -> bool:
@@ -155,7 +149,6 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         and not QUANTIFIED.match(text, span.start)
         and (text[span.end - 1] in ORG_FINAL_CHARS or not ends_inside_a_word(span.end, words))
     )
-
 
 
 def merge_entities(
