@@ -170,3 +170,34 @@ def test_doc_text_is_the_docs_text_joined_once(text: str) -> None:
     assert doc_text(doc) == doc.text
     assert doc.user_data[DOC_TEXT_KEY] == doc.text  # kept: the next reader does not join the tokens again
     assert token_texts(doc) == [token.text for token in doc]
+
+
+def positions_one_span_at_a_time(text: str, word_spans: list[list[int]]) -> list[str]:
+    """The definition: spans written in order, each clipped to the text, a later one over an earlier."""
+    features = [NO_WORD] * len(text)
+    for start, end in word_spans:
+        start, end = max(start, 0), min(end, len(text))
+        for i in range(start, end):
+            size = min(end - start, 5)
+            features[i] = "S1" if size == 1 else ("B" if i == start else "E" if i == end - 1 else "I") + str(size)
+    return features
+
+
+@given(st.text(alphabet="的是李鹏公司 ", max_size=25), st.lists(st.lists(st.integers(-3, 30), min_size=2, max_size=2), max_size=8))
+def test_word_positions_of_any_spans_even_overlapping(text: str, spans: list[list[int]]) -> None:
+    assert word_position_features(text, spans) == positions_one_span_at_a_time(text, spans)
+
+
+@given(st.text(alphabet=st.sampled_from(list("李鹏说 \n\u3000a1,。𠮷")), max_size=40), st.integers(1, 4))
+def test_token_features_are_the_hashes_of_their_strings(text: str, word_length: int) -> None:
+    from spacy.attrs import LEMMA, NORM
+
+    from pipeline.entities.features import set_char_bigrams, set_word_features
+
+    doc = spacy.blank("zh")(text)
+    spans = [[start, min(start + word_length, len(text))] for start in range(0, len(text), word_length)]
+    set_word_features(set_char_bigrams(doc), spans)
+    words = [token.text for token in doc]
+    positions = word_position_features(text, spans)
+    assert doc.to_array(NORM).tolist() == [get_string_id(a + b) for a, b in zip(words, words[1:] + [""])]
+    assert doc.to_array(LEMMA).tolist() == [get_string_id(positions[token.idx]) for token in doc]

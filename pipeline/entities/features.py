@@ -39,12 +39,19 @@ def set_char_bigrams(doc: Doc) -> Doc:
     """Set each token's NORM to the hash of its text joined with the next token's text."""
     if not len(doc):
         return doc
-    words = token_texts(doc)
-    following = words[1:] + [""]
-    hashes = numpy.fromiter(
-        (get_string_id(word + after) for word, after in zip(words, following)), dtype="uint64", count=len(words)
-    )
+    text = doc_text(doc)
+    if len(doc) == len(text):  # every token one character, none with a trailing space: the bigrams are slices
+        bigrams = [text[i : i + 2] for i in range(len(text))]
+    else:
+        words = token_texts(doc)
+        bigrams = [word + after for word, after in zip(words, words[1:] + [""])]
+    hashes = numpy.fromiter(map(get_string_id, bigrams), dtype="uint64", count=len(bigrams))
     return doc.from_array([NORM], hashes.reshape(-1, 1))
+
+
+# Word-position features and their codes: 0 is no word, 1 a one-character word, then B/I/E for sizes 2-5.
+WORD_POSITIONS = [NO_WORD, "S1"] + [move + str(size) for size in range(2, 6) for move in "BIE"]
+_POSITION_HASHES = numpy.array([get_string_id(feature) for feature in WORD_POSITIONS], dtype="uint64")
 
 
 def word_position_features(text: str, word_spans: Sequence[Sequence[int]]) -> list[str]:
@@ -56,28 +63,42 @@ def word_position_features(text: str, word_spans: Sequence[Sequence[int]]) -> li
     offsets of the words (whitespace may be left out); a character in no word gets
     ``NO_WORD``.
     """
-    features = [NO_WORD] * len(text)
-    for start, end in word_spans:
-        start, end = max(start, 0), min(end, len(text))
-        length = end - start
-        if length == 1:
-            features[start] = "S1"
-        elif length > 1:
-            size = str(min(length, 5))
-            features[start] = "B" + size
-            for i in range(start + 1, end - 1):
-                features[i] = "I" + size
-            features[end - 1] = "E" + size
-    return features
+    return [WORD_POSITIONS[code] for code in word_position_codes(len(text), word_spans).tolist()]
+
+
+def word_position_codes(length: int, word_spans: Sequence[Sequence[int]]) -> numpy.ndarray:
+    """:func:`word_position_features` as indices into ``WORD_POSITIONS``, computed with numpy.
+
+    Spans are clipped to the text; where spans overlap, a character takes its
+    feature from the last span that covers it.
+    """
+    codes = numpy.zeros(length, dtype=numpy.int64)
+    spans = numpy.asarray(word_spans, dtype=numpy.int64).reshape(-1, 2)
+    starts, ends = numpy.maximum(spans[:, 0], 0), numpy.minimum(spans[:, 1], length)
+    number = numpy.flatnonzero(ends > starts)  # the spans that cover any character, in order
+    if not len(number):
+        return codes
+    starts, ends = starts[number], ends[number]
+    sizes = ends - starts
+    # every covered position with its span's number, then each position's last span
+    offsets = numpy.arange(int(sizes.sum())) - numpy.repeat(numpy.cumsum(sizes) - sizes, sizes)
+    positions = numpy.repeat(starts, sizes) + offsets
+    last = numpy.full(length, -1, dtype=numpy.int64)
+    numpy.maximum.at(last, positions, numpy.repeat(numpy.arange(len(number)), sizes))
+    covered = numpy.flatnonzero(last >= 0)
+    span = last[covered]
+    start, end, size = starts[span], ends[span], numpy.minimum(sizes[span], 5)
+    move = numpy.where(covered == start, 0, numpy.where(covered == end - 1, 2, 1))  # B, E, else I
+    codes[covered] = numpy.where(size == 1, 1, 2 + (size - 2) * 3 + move)
+    return codes
 
 
 def set_word_features(doc: Doc, word_spans: Sequence[Sequence[int]]) -> Doc:
     """Set each character token's LEMMA to the hash of its word-position feature."""
     if not len(doc):
         return doc
-    features = word_position_features(doc_text(doc), word_spans)
-    starts = doc.to_array(IDX).tolist()
-    hashes = numpy.fromiter((get_string_id(features[start]) for start in starts), dtype="uint64", count=len(doc))
+    codes = word_position_codes(len(doc_text(doc)), word_spans)
+    hashes = _POSITION_HASHES[codes[doc.to_array(IDX)]]
     return doc.from_array([LEMMA], hashes.reshape(-1, 1))
 
 
