@@ -147,3 +147,25 @@ def test_best_path_scores_as_high_as_any_well_formed_path(rows: list[list[float]
     found = best_biluo_path(logits, SMALL_TAGS)
     assert _well_formed([SMALL_TAGS[i] for i in found])
     assert score(found) == pytest.approx(best, abs=1e-9)
+
+
+ANY_TAGS = ["O", "", "U", "B"] + [f"{m}-{label}" for m in "BILU" for label in LABELS]
+
+
+@given(st.lists(st.sampled_from(ANY_TAGS), max_size=40))
+def test_tags_given_only_where_not_o_read_the_same(tags: list[str]) -> None:
+    from pipeline.entities.tags import spans_from_tagged
+
+    positions = [i for i, tag in enumerate(tags) if tag not in ("O", "")]
+    assert spans_from_tagged(positions, [tags[i] for i in positions]) == spans_from_tags(tags)
+
+
+@given(st.lists(st.sampled_from(ANY_TAGS[:2] + ANY_TAGS[4:]), min_size=1, max_size=30))  # spans with labels
+def test_component_reads_any_token_tags_as_spans_from_tags(tags: list[str]) -> None:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("entities_from_tags")
+    doc = nlp.make_doc("字" * len(tags))
+    for token, tag in zip(doc, tags):
+        token.tag_ = tag
+    doc = nlp.get_pipe("entities_from_tags")(doc)
+    assert [(e.start, e.end, e.label_) for e in doc.ents] == spans_from_tags(tags)

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy
 from spacy.attrs import TAG
 from spacy.pipeline import Tagger
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.training import Example, offsets_to_biluo_tags
 from spacy_pkuseg.inference import run_viterbi
@@ -24,9 +25,23 @@ from spacy_pkuseg.inference import run_viterbi
 
 def spans_from_tags(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """Token spans ``(start, end, label)``, end exclusive, from a possibly ill-formed BILUO sequence."""
+    return spans_from_tagged(range(len(tags)), tags)
+
+
+def spans_from_tagged(positions: Iterable[int], tags: Iterable[str]) -> list[tuple[int, int, str]]:
+    """:func:`spans_from_tags` of a tag sequence given only at ``positions`` (ascending), ``O`` elsewhere.
+
+    A position left out holds ``O`` (as does a tag with no B/I/L/U move): it closes
+    an open entity and opens none, so mostly-``O`` sequences need only their other tags.
+    """
     spans: list[tuple[int, int, str]] = []
     open_start, open_label = -1, ""
-    for i, tag in enumerate(tags):
+    previous = -1
+    for i, tag in zip(positions, tags):
+        if open_label and i > previous + 1:  # an O in between
+            spans.append((open_start, previous + 1, open_label))
+            open_start, open_label = -1, ""
+        previous = i
         move, _, label = tag.partition("-")
         if move in ("I", "L") and open_label == label:
             if move == "L":
@@ -41,7 +56,7 @@ def spans_from_tags(tags: Sequence[str]) -> list[tuple[int, int, str]]:
         elif move in ("B", "I") and label:
             open_start, open_label = i, label
     if open_label:
-        spans.append((open_start, len(tags), open_label))
+        spans.append((open_start, previous + 1, open_label))  # closed by the O after it, or by the end
     return spans
 
 
@@ -55,8 +70,11 @@ class EntitiesFromTags:
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings  # tags read as one array: no Token object per character
-        tags = [strings[tag] if tag else "" for tag in doc.to_array(TAG).tolist()]
-        doc.ents = [Span(doc, start, end, label=label) for start, end, label in spans_from_tags(tags)]
+        tag_ids = doc.to_array(TAG)
+        tagged = numpy.flatnonzero((tag_ids != 0) & (tag_ids != get_string_id("O"))).tolist()  # the rest are O
+        tags = [strings[tag] for tag in tag_ids[tagged].tolist()]
+        spans = spans_from_tagged(tagged, tags)
+        doc.ents = [Span(doc, start, end, label=label) for start, end, label in spans]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
