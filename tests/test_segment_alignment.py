@@ -81,3 +81,16 @@ def test_segment_stage_gives_the_tokens_of_spacys_pipeline(shipped: Segmenter, p
     assert [d.tokens for d in direct] == [d.tokens for d in piped]
     assert [d.meta for d in direct] == [d.meta for d in piped]
     assert direct[0].tokens  # the page has words
+
+
+@pytest.mark.parametrize(
+    ("words", "text"),
+    [
+        (["新年", " ", "讲话"], "新年  讲话"),
+        (["新 年", "讲话"], "新 年讲话"),  # a word holding whitespace
+        (["新年", "\n", "讲话"], "新年\n讲话"),  # a whitespace word
+        (["年", "年"], "年 年"),
+    ],
+)
+def test_words_not_as_pkuseg_cuts_them_align_as_spacy_aligns_them(words: list[str], text: str) -> None:
+    assert aligned_word_offsets(words, text) == offsets_through_doc(words, text)
