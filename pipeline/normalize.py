@@ -454,7 +454,8 @@ def _find_quote_directions(doc: Document) -> list[Replacement]:
     from pipeline.repair import read_page  # repair builds on this module: imported when needed
 
     read = read_page(doc, remember=True)  # the repair stage reuses it if this document is the one normalised
-    index_of_raw = {raw: i for i, (char, raw) in enumerate(zip(doc.text, doc.offsets)) if char in _QUOTE_CHARS}
+    offsets = doc.offsets  # only the marks are visited, not every character
+    index_of_raw = {offsets[i]: i for i in (m.start() for m in _QUOTE_CHAR_RE.finditer(doc.text)) if i < len(offsets)}
     replacements = []
     for block in read.blocks:
         paragraph = read.text[block.start : block.end]
