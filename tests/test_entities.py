@@ -738,3 +738,16 @@ def test_a_particle_after_a_model_name_is_cut_off(
 ) -> None:
     merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS, words)
     assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "persons"),
+    [
+        ("该中心主任哈瓦特博士说", (5, 9), ["哈瓦特"]),  # 博 begins 博士, though it is phonetic
+        ("绿党领导人瓦内夫人和", (5, 8), ["瓦内"]),
+        ("李光夫说", (0, 3), ["李光夫"]),  # 夫 not followed by 人: the name's own
+    ],
+)
+def test_a_model_name_does_not_take_the_start_of_a_title(text: str, model: tuple[int, int], persons: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS)
+    assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons

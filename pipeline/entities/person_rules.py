@@ -371,6 +371,18 @@ def without_particle(text: str, span: Entity, words: Sequence[Sequence[int]]) ->
     return Entity(span.start, span.end - 1, span.label)
 
 
+# Titles and forms of address whose first character a model name runs into (哈瓦特博|士, 瓦内夫|人).
+_ADDRESS_AFTER = ("博士", "夫人", "先生", "女士", "小姐", "教授", "同志", "总统", "总理", "主席")
+
+
+def without_address_start(text: str, span: Entity) -> Entity:
+    """A model PERSON whose last character begins a title or form of address after it, without that character."""
+    last = span.end - 1
+    if span.end - span.start >= 3 and any(text.startswith(title, last) for title in _ADDRESS_AFTER):
+        return Entity(span.start, last, span.label)
+    return span
+
+
 def plausible_name(name: str) -> bool:
     """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
     return 2 <= len(name) <= 4 or (len(name) <= MAX_FOREIGN_NAME and is_transliterated(name))

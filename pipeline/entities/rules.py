@@ -61,6 +61,7 @@ from pipeline.entities.person_rules import (
     strip_title,
     trim_to_known,
     trim_to_shorter_model_names,
+    without_address_start,
     without_particle,
 )
 from pipeline.entities.transliteration import NAME_DOT
@@ -92,8 +93,8 @@ def _repaired_model_span(
     """A model PERSON with its title cut off, run on over a foreign name or a given name cut short;
     a model ORG snapped to the segmenter's words; other labels as they are."""
     if span.label == "PERSON":
-        span = without_particle(text, span, words)
-        return complete_given_name(text, extend_foreign_name(text, strip_title(text, span)), long_word_starts)
+        span = extend_foreign_name(text, strip_title(text, without_particle(text, span, words)))
+        return complete_given_name(text, without_address_start(text, span), long_word_starts)
     if span.label == "ORG":
         if leader := leader_of_government(text, span):
             return leader
