@@ -751,3 +751,19 @@ def test_a_particle_after_a_model_name_is_cut_off(
 def test_a_model_name_does_not_take_the_start_of_a_title(text: str, model: tuple[int, int], persons: list[str]) -> None:
     merged = merge_entities(text, [Entity(*model, "PERSON")], {}, LABELS)
     assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "persons"),
+    [
+        # 老农, an old farmer, is no part of 乔荣's name
+        ("在村里,老农乔荣说", [[0, 1], [1, 2], [2, 3], [3, 4], [4, 6], [6, 8], [8, 9]], ["乔荣"]),
+        # a transliterated name cut in two by the segmenter stays whole
+        ("美国选手克拉泽博格;", [[0, 2], [2, 4], [4, 7], [7, 9], [9, 10]], ["克拉泽博格"]),
+    ],
+)
+def test_a_descriptor_before_a_model_name_is_cut_off(text: str, words: list[list[int]], persons: list[str]) -> None:
+    start = text.index(persons[0]) - (2 if persons[0] == "乔荣" else 0)
+    end = text.index(persons[0]) + len(persons[0])
+    merged = merge_entities(text, [Entity(start, end, "PERSON")], {}, LABELS, words)
+    assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons

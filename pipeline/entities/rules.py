@@ -62,6 +62,7 @@ from pipeline.entities.person_rules import (
     trim_to_known,
     trim_to_shorter_model_names,
     without_address_start,
+    without_descriptor,
     without_particle,
 )
 from pipeline.entities.transliteration import NAME_DOT
@@ -93,7 +94,7 @@ def _repaired_model_span(
     """A model PERSON with its title cut off, run on over a foreign name or a given name cut short;
     a model ORG snapped to the segmenter's words; other labels as they are."""
     if span.label == "PERSON":
-        span = extend_foreign_name(text, strip_title(text, without_particle(text, span, words)))
+        span = extend_foreign_name(text, strip_title(text, without_descriptor(text, without_particle(text, span, words), words)))
         return complete_given_name(text, without_address_start(text, span), long_word_starts)
     if span.label == "ORG":
         if leader := leader_of_government(text, span):
