@@ -91,6 +91,7 @@ def test_numbers(text: str, value: float | None) -> None:
         ("美国国防部长科恩", []),
         ("首钢队大胜空军队", []),  # teams not named by a place are left to the model
         ("农业部将继续实施，生态环境部发布", ["农业部", "生态环境部"]),  # ministries, 1998 and today
+        ("又同国内贸易部的华星集团", ["国内贸易部"]),
         ("省级财政部门和公安部门", []),  # 部门: departments, not the ministries
         ("从市财政部分预算外资金中", []),  # 部分: part of, not a ministry
         # a political consultative conference's session is the body
