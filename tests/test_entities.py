@@ -92,6 +92,9 @@ def test_numbers(text: str, value: float | None) -> None:
         ("首钢队大胜空军队", []),  # teams not named by a place are left to the model
         ("农业部将继续实施，生态环境部发布", ["农业部", "生态环境部"]),  # ministries, 1998 and today
         ("又同国内贸易部的华星集团", ["国内贸易部"]),
+        ("日本通产省曾经总结过", ["日本通产省"]),  # the country before a ministry is in its name
+        ("访问德黑兰\n新华社电", ["新华社"]),  # not across a line break
+        ("成都军区从1997年起", ["成都军区"]),
         ("省级财政部门和公安部门", []),  # 部门: departments, not the ministries
         ("从市财政部分预算外资金中", []),  # 部分: part of, not a ministry
         # a political consultative conference's session is the body

@@ -148,7 +148,7 @@ def is_transliterated(name: str) -> bool:
     return all(ch in phonetic or ch == NAME_DOT for ch in name)
 
 
-PLACE_BEFORE = re.compile(f"(?:{alternation(places())})$")
+PLACE_BEFORE = re.compile(f"(?:{alternation(places())})\\Z")
 
 
 def word_index(position: int, words: Sequence[Sequence[int]]) -> int:

@@ -121,7 +121,15 @@ def find_orgs(text: str) -> list[Entity]:
         for m in pattern.finditer(text)
         if not ministry_in_title(text, m.end()) and not departments(text, m.end())
     ]
-    return leftmost_longest(spans)
+    return leftmost_longest(_with_places_before(text, span) for span in spans)
+
+
+def _with_places_before(text: str, span: Entity) -> Entity:
+    """An organisation with the place names right before it (日本|通产省, 美国|国防部)."""
+    start = span.start
+    while match := PLACE_BEFORE.search(text, max(0, start - LONGEST_PLACE), start):
+        start = match.start()
+    return span if start == span.start else Entity(start, span.end, span.label)
 
 
 # A city or county the place list lacks, as one segmenter word right before an organisation (枣庄市|文物管理办公室):
