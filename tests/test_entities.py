@@ -96,6 +96,7 @@ def test_numbers(text: str, value: float | None) -> None:
         ("访问德黑兰\n新华社电", ["新华社"]),  # not across a line break
         ("成都军区从1997年起", ["成都军区"]),
         ("联合国教科文组织、世界卫生组织和世界银行", ["联合国教科文组织", "世界卫生组织", "世界银行"]),
+        ("九三学社中央主席吴阶平,民进中央主席", ["九三学社中央", "民进中央"]),
         ("省级财政部门和公安部门", []),  # 部门: departments, not the ministries
         ("从市财政部分预算外资金中", []),  # 部分: part of, not a ministry
         # a political consultative conference's session is the body
