@@ -144,8 +144,7 @@ def snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) -
     word = word_at(start, words)
     if word is not None and word[0] < start and re.fullmatch(f"[{HAN}]+", text[word[0] : start]):
         start = word[0]
-    while match := PLACE_BEFORE.search(text, max(0, start - LONGEST_PLACE), start):
-        start = match.start()
+    start = _with_places_before(text, Entity(start, span.end, span.label)).start
     before = word_at(start - 1, words) if start else None
     if before is not None and before[1] == start and _CITY.fullmatch(text, before[0], start):
         start = before[0]
@@ -220,15 +219,16 @@ _SUB_UNIT = re.compile(
 def _names_a_unit(text: str, unit: re.Match[str], words: Sequence[Sequence[int]]) -> bool:
     """Whether a ``_SUB_UNIT`` match is a unit: more than one character, ending with a segmenter word that
     is the unit's kind or no common word (not 共|查处), and no place (新华社|莫斯科 is a dateline)."""
+    if len(unit.group()) == 1:  # 所, 处 alone are particles and verbs (基金组织所要求, 处以)
+        return False
     last = word_at(unit.end() - 1, words)
     if last is None or last[1] != unit.end():
         return False
     last_word = text[last[0] : last[1]]
-    if len(unit.group()) == 1:  # 所, 处 alone are particles and verbs (基金组织所要求, 处以)
-        return False
-    return (last_word == unit.group(1) or last_word not in common_words()) and not cut_from_a_place(
-        text, Entity(unit.start(), unit.end(), "ORG")
-    ) and not PLACE_BEFORE.search(text, unit.start(), unit.end())
+    is_place = cut_from_a_place(text, Entity(unit.start(), unit.end(), "ORG")) or PLACE_BEFORE.search(
+        text, unit.start(), unit.end()
+    )
+    return (last_word == unit.group(1) or last_word not in common_words()) and not is_place
 
 
 def with_sub_units(text: str, spans: list[Entity], words: Sequence[Sequence[int]]) -> list[Entity]:

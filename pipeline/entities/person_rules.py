@@ -120,7 +120,7 @@ def find_credit_names(text: str, known: set[str]) -> list[Entity]:
                 start = match.start(1) + run.start()
                 cuts = _credited_names(run.group(), known)
                 if cuts is None:
-                    break
+                    break  # a run that holds no name: the whole credit is no credit
                 names += [(start + a, start + b) for a, b in cuts]
             else:
                 found += [Entity(start, end, "PERSON") for start, end in names]
