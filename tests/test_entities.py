@@ -534,6 +534,25 @@ def test_merged_spans_are_inside_the_text_and_disjoint(text: str, model: list[tu
         assert left.end <= right.start
 
 
+@given(
+    st.text(alphabet="富临集团公司银行总分行研究所老农乔荣家的博士政府市县第八届政协委员会枣庄（）摄、\n", max_size=80),
+    st.lists(st.integers(1, 80), max_size=30),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(1, 6), st.sampled_from(LABELS)), max_size=6),
+)
+def test_merged_spans_with_words_are_inside_the_text_and_disjoint(
+    text: str, cuts: list[int], model: list[tuple[int, int, str]]
+) -> None:
+    """The rules that read the segmenter's words keep spans inside the text and apart, whatever the cut."""
+    bounds = sorted({0, len(text), *(cut for cut in cuts if cut < len(text))})
+    words = [[start, end] for start, end in zip(bounds, bounds[1:])]
+    model_spans = [Entity(start, min(start + length, len(text)), label) for start, length, label in model if start < len(text)]
+    spans = merge_entities(text, model_spans, {}, LABELS, words)
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(text)
+    for left, right in zip(spans, spans[1:]):
+        assert left.end <= right.start
+
+
 def test_schema_is_the_single_source_of_labels() -> None:
     """The model's labels and the rule components' labels are exactly the schema's."""
     import spacy
