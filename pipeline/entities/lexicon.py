@@ -19,6 +19,7 @@ DATA = Path(__file__).parent / "data"
 
 
 HAN = "\u3400-\u9fff\U00020000-\U0003ffff"
+HAN_RUN = re.compile(f"[{HAN}]+")
 
 
 class Entity(NamedTuple):

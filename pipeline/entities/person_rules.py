@@ -14,6 +14,7 @@ from pipeline.entities.lexicon import (
     AFTER_NAME,
     Entity,
     HAN,
+    HAN_RUN,
     HONORIFICS,
     MAX_FOREIGN_NAME,
     PLACE,
@@ -57,7 +58,7 @@ def _looks_like_name(item: str, known: set[str]) -> bool:
     characters that are no common word (银行 is a bank, though 银 is a surname)."""
     if item in known:
         return True
-    if not re.fullmatch(f"[{HAN}]+", item) or item in common_words():
+    if not HAN_RUN.fullmatch(item) or item in common_words():
         return False
     surname = 2 if item[:2] in surnames() else 1 if item[:1] in surnames() else 0
     return surname > 0 and 1 <= len(item) - surname <= 2

@@ -34,11 +34,10 @@ from pipeline.entities.org_rules import (
     NO_ONE_BODY,
     ORG_FINAL_CHARS,
     QUANTIFIED,
-    departments,
     find_named_companies,
     find_orgs,
     leader_of_government,
-    ministry_in_title,
+    ministry_runs_on,
     snap_org_to_words,
     with_sub_units,
     without_delegation,
@@ -91,10 +90,13 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
 def _repaired_model_span(
     text: str, span: Entity, words: Sequence[Sequence[int]], long_word_starts: set[int]
 ) -> Entity:
-    """A model PERSON with its title cut off, run on over a foreign name or a given name cut short;
-    a model ORG snapped to the segmenter's words; other labels as they are."""
+    """A model PERSON without the particle, descriptor, title or start of a title around the name, run
+    on over a foreign name or a given name cut short; a model ORG without a delegation or session
+    number, snapped to the segmenter's words (or the leader its government is named after); other
+    labels as they are."""
     if span.label == "PERSON":
-        span = extend_foreign_name(text, strip_title(text, without_descriptor(text, without_particle(text, span, words), words)))
+        span = without_descriptor(text, without_particle(text, span, words), words)
+        span = extend_foreign_name(text, strip_title(text, span))
         return complete_given_name(text, without_address_start(text, span), long_word_starts)
     if span.label == "ORG":
         if leader := leader_of_government(text, span):
@@ -116,7 +118,7 @@ def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[
             for start in occurrences(text, name)
             if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
             and not (label == "PERSON" and inside_longer_word(start, start + len(name), words))
-            and not (label == "ORG" and (ministry_in_title(text, start + len(name)) or departments(text, start + len(name))))
+            and not (label == "ORG" and ministry_runs_on(text, start + len(name)))
         ]
     return found
 
@@ -144,13 +146,24 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
     # No minister's title, kind of institution or all of a kind; it ends where a word ends, or
     # at least with an organ (党委|书记 cuts a word, and is one).
     return (
-        not ministry_in_title(text, span.end)
-        and not departments(text, span.end)
+        not ministry_runs_on(text, span.end)
         and piece not in INSTITUTION_KINDS
         and not NO_ONE_BODY.search(piece)
         and not QUANTIFIED.match(text, span.start)
         and (text[span.end - 1] in ORG_FINAL_CHARS or not ends_inside_a_word(span.end, words))
     )
+
+
+def _longer_reading(text: str, model_span: Entity, rule_span: Entity) -> bool:
+    """Whether a model DATE or ORG holding a rule span of its label, with Han characters or digits
+    around it, is the longer reading (今年冬季 over 今年, 中共中央政治局 over 中共中央): an ORG must end
+    with an organ, or end with the rule span and add two characters or more before it (美国华盛顿大学)."""
+    m, s = model_span, rule_span
+    if m.label != s.label or not (m.start <= s.start and s.end <= m.end):
+        return False
+    if m.label == "ORG" and text[m.end - 1] not in ORG_FINAL_CHARS and not (m.end == s.end and s.start - m.start >= 2):
+        return False
+    return bool(_HAN_ONLY.fullmatch(text[m.start : s.start] + text[s.end : m.end]))
 
 
 def merge_entities(
@@ -214,28 +227,8 @@ def merge_entities(
         + [Entity(a, b, "DATE") for a, b in find_dates(text) if "DATE" in allowed]
         + [Entity(a, b, "PERCENT") for a, b in find_percents(text) if "PERCENT" in allowed]
     )
-    # A model DATE or ORG that contains a rule span of its label is the longer reading
-    # (今年冬季 over 今年, 中共中央政治局 over 中共中央).
-    longer = [
-        s
-        for s in model
-        if (s.label == "DATE" or s.label == "ORG") and s.end - s.start <= 20
-    ]
-    rule_spans = [
-        next(
-            (
-                m
-                for m in longer
-                if m.label == s.label
-                and (m.label == "DATE" or text[m.end - 1] in ORG_FINAL_CHARS or (m.end == s.end and s.start - m.start >= 2))
-                and m.start <= s.start
-                and s.end <= m.end
-                and _HAN_ONLY.fullmatch(text[m.start : s.start] + text[s.end : m.end])
-            ),
-            s,
-        )
-        for s in rule_spans
-    ]
+    longer = [s for s in model if s.label in ("DATE", "ORG") and s.end - s.start <= 20]
+    rule_spans = [next((m for m in longer if _longer_reading(text, m, s)), s) for s in rule_spans]
     chosen = leftmost_longest(rule_spans)
     from_rules = set(chosen)
     taken = [(s.start, s.end) for s in chosen]
