@@ -792,3 +792,12 @@ def test_a_descriptor_before_a_model_name_is_cut_off(text: str, words: list[list
     end = text.index(persons[0]) + len(persons[0])
     merged = merge_entities(text, [Entity(start, end, "PERSON")], {}, LABELS, words)
     assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons
+
+
+def test_a_name_propagated_into_a_joined_unit_is_not_added_over_it() -> None:
+    """Propagation sees the organisations as the unit rule left them: no span over a joined unit."""
+    text = "南昌市国税局稽查分局依法。稽查分局说。稽查分局好"
+    words = [[0, 3], [3, 6], [6, 8], [8, 10], [10, 12], [12, 13], [13, 15], [15, 17], [17, 18], [18, 19], [19, 21], [21, 23], [23, 24]]
+    model = [Entity(0, 6, "ORG"), Entity(13, 17, "ORG"), Entity(19, 23, "ORG")]
+    merged = merge_entities(text, model, {}, LABELS, words)
+    assert [(s.start, s.end) for s in merged] == [(0, 10), (13, 17), (19, 23)]

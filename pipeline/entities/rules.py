@@ -237,6 +237,7 @@ def merge_entities(
             chosen.append(span)
             taken.append((span.start, span.end))
     chosen = with_sub_units(text, chosen, words)
+    taken = [(s.start, s.end) for s in chosen]  # the units joined have moved some ends
     org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2} if "ORG" in allowed else set()
     # An organisation the model names in full more than once is named so elsewhere in the text too (丰田公司).
     model_orgs = Counter(text[s.start : s.end] for s in chosen if s.label == "ORG" and s.end - s.start >= 4)
