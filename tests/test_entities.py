@@ -497,6 +497,22 @@ def test_a_name_found_in_full_replaces_its_cut_short_mentions() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # the family name of a foreign name found in full stands alone later
+        ("贝宁总统马蒂厄·克雷库抵京。克雷库表示感谢。", ["马蒂厄·克雷库", "克雷库"]),
+        # a one-character last part is no name of its own
+        ("记者让·米说。米价上涨。", ["让·米"]),
+    ],
+)
+def test_a_foreign_family_name_is_propagated(text: str, names: list[str]) -> None:
+    first = names[0]
+    model = [Entity(text.index(first), text.index(first) + len(first), "PERSON")]
+    merged = merge_entities(text, model, {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
+
+
 def test_merge_emits_only_schema_labels() -> None:
     text = "市委书记吴天君昨晚说,增长12%。"
     merged = merge_entities(text, [Entity(0, 2, "LOC"), Entity(0, 2, "GPE")], {}, LABELS)
