@@ -15,6 +15,7 @@ from pipeline.entities.lexicon import Entity, common_words
 from pipeline.entities.org_rules import find_named_companies, find_orgs
 from pipeline.entities.person_rules import (
     find_byline_names,
+    find_called_names,
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
@@ -376,11 +377,28 @@ def test_a_name_with_one_character_too_many_ends_with_the_name_found_more_often(
         ("夫(维吾尔族)、苏来衣曼(柯尔克孜族)、", ["苏来衣曼"]),
         ("选举阿不都热依木·卡德尔(维吾尔族)为主席", []),  # not in a list: 选举 would be taken with it
         ("访问了延边（朝鲜族）自治州", []),
-        ("，全国人民代表大会（蒙古族）", []),  # five characters, not transliterated
+        ("，全国人民代表大会（蒙古族）", []),  # a long run holding common words
+        ("、韩修国、洛桑灵智多杰（藏族）、", ["洛桑灵智多杰"]),  # a long name holding none
+        ("主任：韩葆珍（女）、杨迁", ["韩葆珍"]),  # marked with the sex
+        ("，占旭刚（中国，男，举重），青山绫里（日本，女，游泳）", ["占旭刚", "青山绫里"]),
+        ("选举张晔（女）为市长", []),
     ],
 )
 def test_names_marked_with_a_nationality(text: str, names: list[str]) -> None:
     assert [text[s.start : s.end] for s in find_nationality_marked_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("一位叫庞增福的工人对记者说", ["庞增福"]),
+        ("有个叫侯萨姆的青年", ["侯萨姆"]),  # a transliterated name
+        ("经历了那个叫人心碎的日子", []),
+        ("主叫计费的方法", []),
+    ],
+)
+def test_a_name_someone_is_called(text: str, names: list[str]) -> None:
+    assert [text[s.start : s.end] for s in find_called_names(text, set())] == names
 
 
 def test_a_nationality_marked_name_makes_its_list_known() -> None:

@@ -48,6 +48,7 @@ from pipeline.entities.person_rules import (
     complete_given_name,
     extend_foreign_name,
     find_byline_names,
+    find_called_names,
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
@@ -216,6 +217,7 @@ def merge_entities(
         + find_honorific_surnames(text)
         + find_credit_names(text, known)
         + find_nationality_marked_names(text)
+        + find_called_names(text, known)
         + find_nationals(text)
     )
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
