@@ -33,6 +33,9 @@ from pipeline.entities.lexicon import (
 from pipeline.entities.transliteration import NAME_DOT
 
 
+_ITEM_ENDS = ("、",)  # a list separator; not ，(周旋说，)
+
+
 def _name_at(text: str, pos: int, known: set[str], weak_ok: bool = False) -> int:
     """Length of the name starting at ``pos`` (0 if none): a known name, else surname + 1-2 characters."""
     for length in (4, 3, 2):
@@ -42,10 +45,13 @@ def _name_at(text: str, pos: int, known: set[str], weak_ok: bool = False) -> int
     first = text[pos : pos + 1]
     if not compound and (first not in surnames() or (first in WEAK_SURNAMES and not weak_ok)):
         return 0
-    rest = text[pos + (2 if compound else 1) : pos + 4]
+    given_start = pos + (2 if compound else 1)
+    rest = text[given_start : pos + 4]
     given = 0
-    for ch in rest[:2]:
-        if not re.match(f"[{HAN}]", ch) or ch in AFTER_NAME:
+    for i, ch in enumerate(rest[:2]):
+        # 明 may begin the next word (明天), not where an item ends right after it (大使南月明、)
+        ends_item = i == 1 and text[given_start + 2 : given_start + 3] in _ITEM_ENDS
+        if not re.match(f"[{HAN}]", ch) or (ch in AFTER_NAME and not ends_item):
             break
         given += 1
     if given == 0:
