@@ -153,6 +153,9 @@ def test_enumerated_names(text: str, names: list[str]) -> None:
         # 明 often begins the next word (明天), but not where the list item ends after it
         ("以色列驻华大使南月明、芬兰驻华大使", ["南月明"]),
         ("市长王小明天到京", ["王小"]),
+        # a reporter's credit is a name even with a surname that is often a word (高温)
+        ("（新华社记者高洁摄）", ["高洁"]),
+        ("记者高兴地说", []),
     ],
 )
 def test_title_and_name(text: str, names: list[str]) -> None:

@@ -292,9 +292,17 @@ def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> lis
         if pos in model_starts:
             continue  # the model found a name here; its length is usually better
         length = _name_at(text, pos, known)
+        if not length and match.group() in _REPORTER_TITLES:
+            # a reporter's credit is a name whatever its surname (记者高洁摄: pd1998 train 306 of 307)
+            length = _name_at(text, pos, known, weak_ok=True)
+            length = length if text.startswith(_CREDIT_VERBS, pos + length) else 0
         if length:
             found.append(Entity(pos, pos + length, "PERSON"))
     return found
+
+
+_REPORTER_TITLES = ("记者", "通讯员")
+_CREDIT_VERBS = ("摄", "报道")
 
 
 # Someone introduced by name: 一位叫庞增福的工人, 有个叫秦秀英的姑娘.
