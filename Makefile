@@ -98,9 +98,10 @@ train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/c
 	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS)
 	$(BIN)/python -m pipeline.entities.ship $(NER_WORK)/output/model-best $(NER_MODEL)
 
-entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train (transliteration characters, common words)
+entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train (transliteration characters, common words, time words)
 	$(BIN)/python -m pipeline.entities.transliteration $(DATA)/train.jsonl
 	$(BIN)/python -m pipeline.entities.common_words $(DATA)/train_seg.txt $(DATA)/train.jsonl
+	$(BIN)/python -m pipeline.entities.time_words $(DATA)/train.jsonl
 
 eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev and the modern gold set
 	$(BIN)/python -m pipeline.entities.evaluate $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl

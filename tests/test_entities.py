@@ -637,6 +637,35 @@ def test_common_words_are_frequent_words_never_a_person_or_org(tmp_path: Path) -
     assert derive(seg, train) == ["行长"]
 
 
+def test_time_words_are_training_dates_with_no_time_character(tmp_path: Path) -> None:
+    from pipeline.entities.time_words import derive
+
+    train = tmp_path / "train.jsonl"
+    records = [
+        {"id": "1", "text": "元旦前夕，12月31日", "entities": [[0, 2, "DATE"], [5, 11, "DATE"]]},
+        {"id": "2", "text": "黄昏时分到了昨天", "entities": [[0, 2, "DATE"], [6, 8, "DATE"]]},
+        {"id": "3", "text": "人民银行", "entities": [[0, 4, "ORG"]]},
+    ]
+    train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    # 12月31日 and 昨天 are plainly dates; an ORG is no date
+    assert derive(train) == ["元旦", "黄昏"]
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "dates"),
+    [
+        ("字节跳动发布新产品", (0, 2), []),  # no time character: 节 alone makes no date
+        ("元旦前夕", (0, 2), ["元旦"]),  # a festival
+        ("黄昏时分", (0, 2), ["黄昏"]),  # labelled DATE in pd1998 train
+        ("三国间相互理解", (1, 3), []),
+        ("国庆节期间", (0, 3), ["国庆节"]),
+    ],
+)
+def test_a_model_date_must_be_a_date(text: str, model: tuple[int, int], dates: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "DATE")], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "DATE"] == dates
+
+
 @pytest.mark.parametrize(
     ("text", "model", "orgs"),
     [

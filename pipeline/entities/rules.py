@@ -65,6 +65,7 @@ from pipeline.entities.person_rules import (
     without_descriptor,
     without_particle,
 )
+from pipeline.entities.time_words import credible_model_date
 from pipeline.entities.transliteration import NAME_DOT
 
 
@@ -131,7 +132,10 @@ def _last_name_parts(names: set[str]) -> set[str]:
 
 
 def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]) -> bool:
-    """Whether a repaired model PERSON or ORG may stand (other labels always may)."""
+    """Whether a repaired model span may stand: a DATE that is a date, a PERSON or ORG that is a
+    name (PERCENT always)."""
+    if span.label == "DATE":
+        return credible_model_date(text[span.start : span.end])
     if span.label not in ("PERSON", "ORG"):
         return True
     piece = text[span.start : span.end]
