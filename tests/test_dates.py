@@ -59,6 +59,12 @@ def test_date_values_against_issue_date(text: str, value: str | None) -> None:
         ("上月", date(2013, 1, 15), "2012-12"),
         ("上周", date(2022, 3, 8), "2022-W09"),
         ("27日", date(2013, 4, 28), "2013-04-27"),
+        # a day of a week: weeks begin on Monday; the issue of Sunday 2023-07-16 is in week 28
+        ("上周五", date(2023, 7, 16), "2023-07-07"),
+        ("本周三", date(2023, 7, 16), "2023-07-12"),
+        ("上星期天", date(2023, 7, 16), "2023-07-09"),
+        ("下礼拜一", date(2023, 7, 16), "2023-07-17"),
+        ("下周二", date(2023, 12, 28), "2024-01-02"),  # across a year
     ],
 )
 def test_relative_dates_cross_boundaries(text: str, issue: date, value: str) -> None:
@@ -85,6 +91,8 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("增长12%", []),
         ("第127日", []),  # a day number glued to a larger number is not a date
         ("郑州晚报 2013年4月28日", ["2013年4月28日"]),
+        ("上周五,公司发布公告", ["上周五"]),
+        ("每周五出版", []),  # every Friday is no date
     ],
 )
 def test_find_dates(text: str, found: list[str]) -> None:

@@ -27,7 +27,7 @@ QUARTER = r"(?:第|前)?[一二三四1-4]季度"
 HALF = r"[上下]半年"
 RELATIVE_DAY = r"(?:昨|今|明|前|后)(?:天|日)|昨晚|今晚|明晚|昨夜|今夜|今晨|昨晨|大前天|大后天"
 RELATIVE_YEAR = r"(?:今|去|明|前|后|本|当|全)年(?:度|同期)?"
-RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|周|星期)"
+RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天]?)"
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
 
 _DATE_CORE = (
@@ -84,6 +84,8 @@ _RE_DAY = re.compile(r"(3[01]|[12][0-9]|0?[1-9]|三十[一]?|二?十[一二三�
 _RE_QUARTER = re.compile(r"([一二三四1-4])季度")
 _RE_HALF = re.compile(r"([上下])半年")
 _RANGE_SPLIT = re.compile(r"[-—–~～至到]")
+_RE_WEEK = re.compile(r"(本|这|上|下|上个|下个|这个)(?:周|星期|礼拜)([一二三四五六日天]?)")
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _YEAR_OFFSET = {"今": 0, "本": 0, "当": 0, "全": 0, "去": -1, "前": -2, "明": 1, "后": 1}
 _DAY_WORDS = {
     "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "昨晨": -1,
@@ -124,8 +126,11 @@ def _resolve_point(text: str, ref: date | None, default_year: int | None, defaul
     if re.search(r"(下|下个)月", text) and ref:
         nxt = (ref.replace(day=28) + timedelta(days=4)).replace(day=1)
         return f"{nxt.year:04d}-{nxt.month:02d}"
-    if re.search(r"(本|这|上|下|上个|下个|这个)(周|星期)", text) and ref:
-        shift = -7 if "上" in text else 7 if "下" in text else 0
+    if (m := _RE_WEEK.search(text)) and ref:
+        shift = -7 if "上" in m.group(1) else 7 if "下" in m.group(1) else 0
+        if m.group(2):  # 上周五: that day of the week before the issue's week (weeks begin on Monday)
+            monday = ref - timedelta(days=ref.weekday())
+            return (monday + timedelta(days=shift + _WEEKDAY[m.group(2)])).isoformat()
         iso = (ref + timedelta(days=shift)).isocalendar()
         return f"{iso[0]:04d}-W{iso[1]:02d}"
     if month is None and day is not None:
