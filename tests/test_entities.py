@@ -146,6 +146,7 @@ def test_enumerated_names(text: str, names: list[str]) -> None:
         ("常务副市长胡荃对全市工作进行了点评", ["胡荃"]),
         ("市长马懿在会上指出", ["马懿"]),
         ("——吴天君", ["吴天君"]),
+        ("——习近平", ["习近平"]),  # surnames beyond the most common ones (习, 洪, 萧)
         ("记者李刚摄", ["李刚"]),  # a photo credit: 摄 is not part of the name
         ("记者刘杰报道", ["刘杰"]),
         ("市长在会上指出", []),
