@@ -824,6 +824,7 @@ def test_a_model_name_that_is_a_place_elsewhere_is_no_person(
     ("text", "model", "words", "persons"),
     [
         ("饲养员李文又来到了", (3, 6), [[0, 3], [3, 4], [4, 5], [5, 6], [6, 8], [8, 9]], ["李文"]),
+        ("院长姚洋则指出", (2, 5), [[0, 2], [2, 3], [3, 4], [4, 5], [5, 7]], ["姚洋"]),
         # 肖像 (portrait) is one segmenter word, as a name is not: left as the model said
         ("王进喜的肖像下说", (4, 7), [[0, 1], [1, 3], [3, 4], [4, 6], [6, 7], [7, 8]], ["肖像下"]),
     ],
