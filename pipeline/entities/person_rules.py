@@ -372,7 +372,8 @@ _NOT_GIVEN_NAME = set("某副")
 
 
 def complete_given_name(text: str, span: Entity, long_word_starts: set[int]) -> Entity:
-    """A model PERSON of surname + one character takes the next one when a name plainly ends there.
+    """A model PERSON of surname + one character takes the next one when a name plainly ends there
+    (and it is no character that ends no name: 付林|则).
 
     钱兆|熹作曲, 李心|草。: the following character is Han, begins no longer word of the
     segmenter's (代表, 关于), no title and no usual next word, and the one after it is
@@ -382,7 +383,7 @@ def complete_given_name(text: str, span: Entity, long_word_starts: set[int]) -> 
     if span.label != "PERSON" or len(name) != 2 or name[:1] not in surnames() or name[:1] in WEAK_SURNAMES:
         return span
     following, after = text[span.end : span.end + 1], text[span.end + 1 : span.end + 2]
-    if not long_word_starts or span.end in long_word_starts or following in _NOT_GIVEN_NAME:
+    if not long_word_starts or span.end in long_word_starts or following in _NOT_GIVEN_NAME | _NEVER_ENDS_A_NAME:
         return span
     if not re.match(f"[{HAN}]", following):
         return span
