@@ -116,6 +116,7 @@ def test_org_gazetteer_and_suffixes(text: str, orgs: list[str]) -> None:
         ("本报记者 刘晓燕\n", [], ["刘晓燕"]),
         ("记者王继兵报道说今天下雨了", [], []),  # not a byline line: names do not run to the line's end
         ("王继兵和袁帅报道", ["王继兵", "袁帅"], ["王继兵", "袁帅"]),
+        ("记者 刘洋报道\n", [], ["刘洋"]),  # the credit verb is no part of the name
     ],
 )
 def test_byline_names(text: str, reporters: list[str], names: list[str]) -> None:
@@ -406,6 +407,21 @@ def test_names_marked_with_a_nationality(text: str, names: list[str]) -> None:
 )
 def test_a_name_someone_is_called(text: str, names: list[str]) -> None:
     assert [text[s.start : s.end] for s in find_called_names(text, set())] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "names"),
+    [
+        # a credit whose spaces normalisation removed: names end where the next title begins
+        ("本报讯（记者陈晓通讯员粤统宣）", [], ["陈晓"]),
+        ("本报讯（记者陈晓通讯员粤统宣）", [(6, 9)], ["陈晓"]),  # the model ran into 通讯员
+        ("记者张华实习生刘洋报道", [(2, 5)], ["张华", "刘洋"]),
+        ("记者李通报道", [], ["李通"]),  # 通 ends a name where no 通讯员 follows
+    ],
+)
+def test_names_on_a_credit_without_spaces(text: str, model: list[tuple[int, int]], names: list[str]) -> None:
+    merged = merge_entities(text, [Entity(a, b, "PERSON") for a, b in model], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
 
 
 def test_a_nationality_marked_name_makes_its_list_known() -> None:

@@ -33,6 +33,8 @@ from pipeline.entities.lexicon import (
 from pipeline.entities.transliteration import NAME_DOT
 
 
+# Titles that follow a name straight away on a credit whose spaces were lost (记者陈晓通讯员…).
+_NEXT_TITLE = re.compile("通讯员|记者|实习生|摄影|特约")
 _ITEM_ENDS = ("、",)  # a list separator; not ，(周旋说，)
 
 
@@ -53,6 +55,8 @@ def _name_at(text: str, pos: int, known: set[str], weak_ok: bool = False) -> int
         ends_item = i == 1 and text[given_start + 2 : given_start + 3] in _ITEM_ENDS
         if not re.match(f"[{HAN}]", ch) or (ch in AFTER_NAME and not ends_item):
             break
+        if i == 1 and _NEXT_TITLE.match(text, given_start + 1):
+            break  # the next title begins here (记者陈晓通讯员粤统宣: 陈晓, then 通讯员)
         given += 1
     if given == 0:
         return 0
@@ -83,9 +87,10 @@ def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
         if text[match.end(1) : line_end].strip() and text[match.end(1)] not in "）)】]":
             continue
         for name in re.finditer(rf"[{HAN}]{{2,4}}", match.group(1)):
-            if name.group()[:1] in surnames() or name.group()[:2] in surnames():
+            piece = _BYLINE_VERB.sub("", name.group())  # 记者刘洋报道: the verb is no part of the name
+            if len(piece) >= 2 and (piece[:1] in surnames() or piece[:2] in surnames()):
                 start = match.start(1) + name.start()
-                found.append(Entity(start, start + len(name.group()), "PERSON"))
+                found.append(Entity(start, start + len(piece), "PERSON"))
     for reporter in reporters:
         if isinstance(reporter, str) and reporter:
             found += [Entity(m.start(), m.end(), "PERSON") for m in re.finditer(re.escape(reporter), text)]
@@ -93,6 +98,7 @@ def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
 
 
 _SEPARATOR = r"[ \u3000、，,]+"
+_BYLINE_VERB = re.compile("(?:报道|摄影|摄)$")
 
 
 # A line holding only names (an author's or photographer's credit under an article).
@@ -396,12 +402,14 @@ def complete_given_name(text: str, span: Entity, long_word_starts: set[int]) -> 
 
 # Particles and verbs that end no name of the 7,779 in pd1998 train (玲珑的, 李文又, 王明也), or one
 # (则: 李敬则; 姚洋则指出): a model name ending with one ran into the words after it.
-_NEVER_ENDS_A_NAME = set("的下未了着过是在就又也便却曾将等说与对向从被把给还亦即则")
+_NEVER_ENDS_A_NAME = set("的下未了着过是在就又也便却曾将等说与对向从被把给还亦即则摄")
 
 
 def without_particle(text: str, span: Entity, words: Sequence[Sequence[int]]) -> Entity:
     """A model PERSON of three or more characters without the particle it ends with, unless what is left
     is one segmenter word (肖像|下: the segmenter cuts a name into surname and given name, a noun not)."""
+    if span.end - span.start >= 4 and text.endswith("报道", span.start, span.end):
+        return Entity(span.start, span.end - 2, span.label)  # a credit: 记者刘洋报道
     if span.end - span.start < 3 or text[span.end - 1] not in _NEVER_ENDS_A_NAME:
         return span
     word = word_at(span.start, words)
@@ -411,7 +419,11 @@ def without_particle(text: str, span: Entity, words: Sequence[Sequence[int]]) ->
 
 
 # Titles and forms of address whose first character a model name runs into (哈瓦特博|士, 瓦内夫|人).
-_ADDRESS_AFTER = ("博士", "夫人", "先生", "女士", "小姐", "教授", "同志", "总统", "总理", "主席")
+_ADDRESS_AFTER = (
+    "博士", "夫人", "先生", "女士", "小姐", "教授", "同志", "总统", "总理", "主席",
+    # titles on a credit whose spaces were lost (记者陈晓通|讯员, 张华实|习生)
+    "通讯员", "实习生", "记者", "摄影",
+)
 
 
 def without_address_start(text: str, span: Entity) -> Entity:
