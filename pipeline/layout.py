@@ -21,6 +21,7 @@ from pipeline.record import Document
 from pipeline.text_resources import (
     ATTRIBUTION_RE,
     BYLINE_RE,
+    CREDIT_ROLE_RE,
     COLUMN_CUT_RE,
     COLUMN_GAP_RE,
     CREDIT_RE,
@@ -199,7 +200,8 @@ def parse_credit(text: str) -> list[str]:
     match = CREDIT_RE.search(text[:80])
     if not match:
         return []
-    return [name for name in NAME_SPLIT_RE.split(match["names"].strip()) if 2 <= len(name) <= 5]
+    names = NAME_SPLIT_RE.split(CREDIT_ROLE_RE.sub(" ", match["names"]).strip())
+    return [name for name in names if 2 <= len(name) <= 5]
 
 
 def is_attribution(line: str) -> bool:

@@ -25,6 +25,7 @@ from pipeline.text_resources import (
     ASCII_TO_FULLWIDTH_PUNCT,
     CJK_PUNCT,
     COLUMN_GAP_RE,
+    CREDIT_RE,
     CONTROL_RE,
     CRLF,
     DOUBLE_QUOTE_LOOKALIKES,
@@ -166,9 +167,11 @@ def find_number_spaces(text: str) -> Iterator[Replacement]:
 
 
 def find_body_spaces(text: str, *, keep_column_gaps: bool = False) -> list[Replacement]:
-    """Body text: spaces between Chinese characters and inside or around numbers in Chinese text."""
+    """Body text: spaces between Chinese characters and inside or around numbers in Chinese text,
+    except between the names of an in-text credit (本报讯（记者 王继兵 袁帅）), where they separate people."""
     found = set(find_spaces_between_cjk(text, keep_column_gaps=keep_column_gaps)) | set(find_number_spaces(text))
-    return sorted(found)
+    credits = [match.span() for match in CREDIT_RE.finditer(text)] if "（" in text or "(" in text else []
+    return sorted(edit for edit in found if not any(start < edit[0] < end for start, end in credits))
 
 
 @lru_cache(maxsize=1)

@@ -94,7 +94,11 @@ BYLINE_RE = re.compile(
 )
 BYLINE_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|摄影)")
 # An in-text credit at the start of a story: 新华社北京1月15日电(记者孙杰) / 本报讯（记者 王继兵 袁帅）
-CREDIT_RE = re.compile(r"[（(]\s*(?:[" + HAN + r"]{0,10}?)(?:本报|特约)?记者\s*(?P<names>[" + HAN + r"·\s、，]{2,30}?)\s*[）)]")
+CREDIT_RE = re.compile(
+    r"[（(]\s*(?:[" + HAN + r"]{0,10}?)(?:(?:本报|特约)?记者|通讯员|实习生)\s*(?P<names>[" + HAN + r"·\s、，]{2,40}?)\s*[）)]"
+)
+# A credit role inside the names of one (记者 陈晓 通讯员 粤统宣): it separates names, it is none.
+CREDIT_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|摄影)")
 NAME_SPLIT_RE = re.compile(f"[{SPACES}\u3000、，,]+")
 
 # A pull-quote attribution line: ——吴天君

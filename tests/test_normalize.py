@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.normalize import (
+    apply_replacements,
+    find_body_spaces,
     fold_fullwidth,
     fullwidth_punctuation,
     normalize_document,
@@ -92,6 +94,19 @@ def test_normalize_line_ends(raw: str, clean: str) -> None:
 )
 def test_remove_spaces_between_cjk(raw: str, clean: str) -> None:
     assert remove_spaces_between_cjk(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # the spaces of an in-text credit separate people: they stay; the body's go
+        ("本报讯（记者 陈晓 通讯员 粤统宣）我市 召开会议", "本报讯（记者 陈晓 通讯员 粤统宣）我市召开会议"),
+        ("新华社北京电(记者 王继兵 袁帅)昨 晚", "新华社北京电(记者 王继兵 袁帅)昨晚"),
+        ("会议（第一 阶段）结束", "会议（第一阶段）结束"),  # no credit: a bracket is body text
+    ],
+)
+def test_body_spaces_keep_an_in_text_credits_separators(raw: str, clean: str) -> None:
+    assert apply_replacements(raw, find_body_spaces(raw)) == clean
 
 
 def test_column_gaps_survive_when_asked() -> None:

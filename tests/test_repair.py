@@ -70,7 +70,15 @@ def test_parse_byline(line: str, names: list[str] | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "names"),
-    [("新华社北京1月15日电（记者孙杰）中国航空工业", ["孙杰"]), ("本报讯（记者 王继兵 袁帅）昨晚", ["王继兵", "袁帅"]), ("昨晚，我市召开会议", [])],
+    [
+        ("新华社北京1月15日电（记者孙杰）中国航空工业", ["孙杰"]),
+        ("本报讯（记者 王继兵 袁帅）昨晚", ["王继兵", "袁帅"]),
+        ("昨晚，我市召开会议", []),
+        # a second role word separates names and is none; a credit may name only a correspondent
+        ("本报讯（记者 陈晓 通讯员 粤统宣）7月15日", ["陈晓", "粤统宣"]),
+        ("本报讯（通讯员 李明）昨日", ["李明"]),
+        ("新华社北京7月15日电（记者王晓燕、李明）", ["王晓燕", "李明"]),
+    ],
 )
 def test_parse_credit(text: str, names: list[str]) -> None:
     assert layout.parse_credit(text) == names
