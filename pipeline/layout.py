@@ -21,22 +21,26 @@ from pipeline.record import Document
 from pipeline.text_resources import (
     ATTRIBUTION_RE,
     BYLINE_RE,
-    CREDIT_ROLE_RE,
+    BYLINE_ROLE_RE,
     COLUMN_CUT_RE,
     COLUMN_GAP_RE,
     CREDIT_RE,
+    CREDIT_ROLE_RE,
     DATE_RE,
     HAN,
     INDENT_RE,
+    JUMP_LINE_RE,
     LONE_QUOTE_MARK_RE,
     MARKDOWN_HEADING_RE,
     NAME_SPLIT_RE,
     OCR_PAGE_DIGITS,
+    PAGE_IN_HEAD_RE,
     PAGE_LINE_RE,
     PAGE_RE,
     PARAGRAPH_FINAL,
     PUBLICATION_LINE_RE,
     PUBLICATION_RE,
+    STAFF_CREDIT_RE,
     STRAY_MARK_RE,
     WEEKDAY_LINE_RE,
     WEEKDAY_RE,
@@ -146,6 +150,8 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     are taken for spaces first.
     """
     text = STRAY_MARK_RE.sub(" ", line).strip(STRIP)
+    if JUMP_LINE_RE.match(text):
+        return {}  # where the article goes on or came from: no text of it
     if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
         return None
     found: dict[str, Any] = {}
@@ -161,13 +167,18 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
             found["weekday"] = weekday.group()
             rest = rest[: weekday.start()] + " " + rest[weekday.end() :]
         publication = PUBLICATION_RE.search(rest)
-        if publication:
+        if publication and not BYLINE_ROLE_RE.search(publication.group()):  # not 新华社记者张三报(道)
             found["publication"] = publication.group()
             rest = rest[: publication.start()] + " " + rest[publication.end() :]
+        rest = STAFF_CREDIT_RE.sub(" ", rest)
         page = PAGE_RE.fullmatch(rest.strip(STRIP)) if re.search(r"\d", rest) else None
         if page and page_number(page["page"]):
             found["page"] = page_number(page["page"])
             rest = ""
+        elif page := PAGE_IN_HEAD_RE.search(rest):
+            if number := page_number(page["page"] or page["alone"]):
+                found["page"] = number
+                rest = rest[: page.start()] + " " + rest[page.end() :]
         leftover = re.findall(f"[{HAN}]", rest)
         names_the_paper = "publication" in found or "weekday" in found or "page" in found
         return found if names_the_paper and len(leftover) <= 6 else None

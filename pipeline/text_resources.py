@@ -77,6 +77,14 @@ PUBLICATION_RE = re.compile(f"[{HAN}]{{2,10}}?(?:日报|晚报|早报|时报|商
 PAGE_NUMBER = r"[A-Z]{0,2}?[\dOolI]{1,3}"
 OCR_PAGE_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 PAGE_RE = re.compile(r"(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")\s*(?:版)?")
+# A page named inside a running head, with its 版 (第4版, A02版) or standing alone between fields (A02).
+PAGE_IN_HEAD_RE = re.compile(r"第\s*(?P<page>" + PAGE_NUMBER + r")\s*版|(?<![^\s\u3000])(?P<alone>" + PAGE_NUMBER + r")(?:\s*版)?(?![^\s\u3000])")
+# A jump line where an article breaks across pages: （下转第五版）, (上接第1版), （转A3版）.
+JUMP_LINE_RE = re.compile(r"^[（(]\s*(?:下转|上接|转|接)\s*第?\s*[A-Z0-9一二三四五六七八九十]{1,4}\s*版\s*[）)]$")
+# A running head's staff credits (责任编辑：刘洋, 美编 王芳): furniture, not the paper's text.
+STAFF_CREDIT_RE = re.compile(
+    r"(?:责任编辑|本版编辑|编辑|美编|校对|版式设计|版式|图片编辑|制图)\s*[：:]?\s*[" + HAN + r"]{2,4}(?:[、\s][" + HAN + r"]{2,4})*"
+)
 PAGE_LINE_RE = re.compile(r"^(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")(?:\s*版)?(?:\s*[" + HAN + r"]{2,6})?$")
 # What an OCR engine reads into the white space between the fields of a running head or between
 # close columns: a quote mark, or a full stop or comma standing after a space (``河南日报”1998年``).

@@ -45,6 +45,16 @@ def seed() -> Document:
         ("2013年4月28日,与会人员对各县区进行了观摩", None),
         ("集聚产业 追梦中原", None),
         ("4月26日-27日", None),
+        # a section name, staff credits and a page among the fields
+        (
+            "人民日报　2024年3月6日　星期三　第4版　要闻　责任编辑：刘洋",
+            {"publication": "人民日报", "date": "2024-03-06", "weekday": "星期三", "page": "4"},
+        ),
+        ("南方日报　2023年7月16日　星期日　A02　要闻", {"publication": "南方日报", "date": "2023-07-16", "weekday": "星期日", "page": "A02"}),
+        ("2013年4月28日 星期日 编辑 王芳 美编 李丽", {"date": "2013-04-28", "weekday": "星期日"}),
+        ("2024年3月6日电 新华社记者张三报道", None),  # a reporter's credit names no paper
+        ("（下转第五版）", {}),  # a jump line: furniture without metadata
+        ("(上接第1版)", {}),
     ],
 )
 def test_parse_furniture(line: str, found: dict | None) -> None:
@@ -221,3 +231,34 @@ def test_pd1998_layouts(path: Path) -> None:
         assert doc.meta[key] == expected[key]
     if expected["reporters"]:
         assert doc.meta["reporters"] == expected["reporters"]
+
+
+XINHUA_STYLE = """人民日报　2024年3月6日　星期三　第4版　要闻　责任编辑：刘洋
+
+政府工作报告提出
+
+今年经济增长预期目标为5%左右
+
+新华社北京3月5日电（记者 张晓松 朱基钗）国务院总理李强5日在政府工作报告中
+说，今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以
+上；居民消费价格涨幅3%左右。
+
+李强指出，过去一年，我国经济总体回升向好。
+
+（下转第五版）
+"""
+
+
+def test_a_page_without_markdown_a_full_running_head_and_an_in_text_credit() -> None:
+    doc = clean(XINHUA_STYLE, "xinhua")
+    assert {key: doc.meta.get(key) for key in ("date", "page", "publication", "reporters")} == {
+        "date": "2024-03-06",
+        "page": "4",
+        "publication": "人民日报",
+        "reporters": ["张晓松", "朱基钗"],
+    }
+    assert (doc.meta["headline"], doc.meta["subheadline"]) == ("政府工作报告提出", "今年经济增长预期目标为5%左右")
+    body = paragraphs(doc, "body")
+    assert [p[:13] for p in body] == ["新华社北京3月5日电（记者", "李强指出，过去一年，我国经"]
+    assert body[0].endswith("居民消费价格涨幅3%左右。")  # hard-wrapped lines rejoined
+    assert "下转" not in doc.text
