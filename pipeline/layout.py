@@ -28,6 +28,7 @@ from pipeline.text_resources import (
     CREDIT_ROLE_RE,
     DATE_RE,
     HAN,
+    HEAD_FIELD_RE,
     INDENT_RE,
     JUMP_LINE_RE,
     LONE_QUOTE_MARK_RE,
@@ -158,7 +159,8 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     date = DATE_RE.search(text)
     if date:
         try:
-            found["date"] = datetime.date(int(date["year"]), int(date["month"]), int(date["day"])).isoformat()
+            month, day = date["month"] or date["month2"], date["day"] or date["day2"]
+            found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
         except ValueError:
             return None
         rest = text[: date.start()] + " " + text[date.end() :]
@@ -170,7 +172,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
         if publication and not BYLINE_ROLE_RE.search(publication.group()):  # not 新华社记者张三报(道)
             found["publication"] = publication.group()
             rest = rest[: publication.start()] + " " + rest[publication.end() :]
-        rest = STAFF_CREDIT_RE.sub(" ", rest)
+        rest = HEAD_FIELD_RE.sub(" ", STAFF_CREDIT_RE.sub(" ", rest))
         page = PAGE_RE.fullmatch(rest.strip(STRIP)) if re.search(r"\d", rest) else None
         if page and page_number(page["page"]):
             found["page"] = page_number(page["page"])

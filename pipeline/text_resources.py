@@ -70,17 +70,33 @@ MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+")
 # A run of two or more spaces between two non-space characters: where side-by-side columns meet.
 COLUMN_GAP_RE = re.compile(f"(?<=\\S)[{SPACES}]{{2,}}(?=\\S)")
 
-DATE_RE = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+# An issue date in a running head: 2013年4月28日, or 2023-07-16, 2023.7.16, 2023/7/16.
+DATE_RE = re.compile(
+    r"(?P<year>(?:19|20)\d\d)(?:\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+    r"|(?P<sep>[-./])(?P<month2>\d{1,2})(?P=sep)(?P<day2>\d{1,2})(?!\d))"
+)
 WEEKDAY_RE = re.compile(f"(?:星期|周|礼拜)[{WEEKDAYS}]")
 PUBLICATION_RE = re.compile(f"[{HAN}]{{2,10}}?(?:日报|晚报|早报|时报|商报|晨报|青年报|法制报|经济报|都市报|导报|周报|报)")
 # Page numbers as OCR reads them: ``O``/``o`` for 0 and ``l``/``I`` for 1 after the section letters (``AO5``, ``Al2``).
 PAGE_NUMBER = r"[A-Z]{0,2}?[\dOolI]{1,3}"
 OCR_PAGE_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 PAGE_RE = re.compile(r"(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")\s*(?:版)?")
-# A page named inside a running head, with its 版 (第4版, A02版) or standing alone between fields (A02).
-PAGE_IN_HEAD_RE = re.compile(r"第\s*(?P<page>" + PAGE_NUMBER + r")\s*版|(?<![^\s\u3000])(?P<alone>" + PAGE_NUMBER + r")(?:\s*版)?(?![^\s\u3000])")
+# A page named inside a running head, with its 版 (第4版, A02版) or standing alone between fields (A02);
+# a spread by its first page (A08-A09 -> A08).
+PAGE_IN_HEAD_RE = re.compile(
+    r"第\s*(?P<page>" + PAGE_NUMBER + r")\s*版"
+    r"|(?<![^\s\u3000])(?P<alone>" + PAGE_NUMBER + r")(?:[-–]" + PAGE_NUMBER + r")?(?:\s*版)?(?![^\s\u3000])"
+)
 # A jump line where an article breaks across pages: （下转第五版）, (上接第1版), （转A3版）.
 JUMP_LINE_RE = re.compile(r"^[（(]\s*(?:下转|上接|转|接)\s*第?\s*[A-Z0-9一二三四五六七八九十]{1,4}\s*版\s*[）)]$")
+# Fields of a running head besides date, weekday, paper and page: the lunar date (农历癸卯年五月廿九),
+# the issue number (第7136期, 总第1234期, 今日24版), the serial and postal codes (国内统一连续出版物号
+# CN41-0003, 邮发代号35-1), and the bars between fields.
+HEAD_FIELD_RE = re.compile(
+    r"农历\s*(?:[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年)?\s*(?:闰)?[正一二三四五六七八九十冬腊]{1,2}月\s*(?:初|十|廿|二十|三十)?[一二三四五六七八九十]?"
+    r"|总?第\s*\d+\s*期|今日\s*\d+\s*版|(?:国内统一连续出版物号|邮发代号|国际标准连续出版物号)\s*[：:]?\s*(?:CN|ISSN)?\s*[\dA-Z-]+"
+    r"|CN\s*\d+-\d+(?:/[A-Z]+)?|[|｜]"
+)
 # A running head's staff credits (责任编辑：刘洋, 美编 王芳): furniture, not the paper's text.
 STAFF_CREDIT_RE = re.compile(
     r"(?:责任编辑|本版编辑|编辑|美编|校对|版式设计|版式|图片编辑|制图)\s*[：:]?\s*[" + HAN + r"]{2,4}(?:[、\s][" + HAN + r"]{2,4})*"

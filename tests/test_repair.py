@@ -54,6 +54,13 @@ def seed() -> Document:
         ("2013年4月28日 星期日 编辑 王芳 美编 李丽", {"date": "2013-04-28", "weekday": "星期日"}),
         ("2024年3月6日电 新华社记者张三报道", None),  # a reporter's credit names no paper
         ("（下转第五版）", {}),  # a jump line: furniture without metadata
+        # other date styles, the lunar date, serial numbers and spreads
+        ("2023年7月16日 星期日 农历癸卯年五月廿九", {"date": "2023-07-16", "weekday": "星期日"}),
+        ("北京青年报 2023-07-16 A05 社会新闻", {"date": "2023-07-16", "publication": "北京青年报", "page": "A05"}),
+        ("2023.7.16 星期日 第5版", {"date": "2023-07-16", "weekday": "星期日", "page": "5"}),
+        ("2023年7月16日 星期日 国内统一连续出版物号 CN41-0003", {"date": "2023-07-16", "weekday": "星期日"}),
+        ("新京报 2024年3月6日 星期三 A08-A09 | 时事", {"date": "2024-03-06", "weekday": "星期三", "publication": "新京报", "page": "A08"}),
+        ("2013年4月31日 星期日", None),  # no such day
         ("(上接第1版)", {}),
     ],
 )
