@@ -20,6 +20,7 @@ from typing import Any
 from pipeline.record import Document
 from pipeline.text_resources import (
     ATTRIBUTION_RE,
+    BULLETS,
     BYLINE_RE,
     BYLINE_ROLE_RE,
     COLUMN_CUT_RE,
@@ -56,8 +57,10 @@ QUOTE_MARK = "quote_mark"
 PULL_QUOTE = "pull_quote"
 ATTRIBUTION = "attribution"
 BODY = "body"
+CROSSHEAD = "crosshead"
 
-HEADLINE_ROLES = frozenset({HEADLINE, SUBHEADLINE})
+# Heading lines: their spaces between phrases stay (集聚产业 追梦中原), and no body line joins them.
+HEADLINE_ROLES = frozenset({HEADLINE, SUBHEADLINE, CROSSHEAD})
 TEXT_ROLES = frozenset({BODY, PULL_QUOTE, ATTRIBUTION})
 DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK})
 
@@ -501,6 +504,7 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
         _guess_headline(lines, roles, widths)
 
     _mark_pull_quotes(lines, roles)
+    _mark_crossheads(lines, roles)
     final_roles = [role or BODY for role in roles]
 
     if "reporters" not in meta:
@@ -544,6 +548,31 @@ def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list
             break
     if picked == 2 and content[-1] == content[1]:
         roles[content[1]] = None
+
+
+MAX_CROSSHEAD_WIDTH = 40
+
+
+def is_crosshead(line: str) -> bool:
+    """A short line led by a bullet, with no sentence punctuation, that is no byline: a crosshead
+    inside the body (■ 早高峰发车间隔6分钟), a heading of its own that no paragraph runs into.
+    Normalisation keeps its bullet, the evidence, and repair drops it."""
+    text = line.strip(STRIP)
+    if not text or text[0] not in BULLETS:
+        return False
+    heading = text.lstrip(BULLETS + STRIP)
+    return (
+        bool(heading)
+        and display_width(heading) <= MAX_CROSSHEAD_WIDTH
+        and not SENTENCE_PUNCT_RE.search(heading)
+        and parse_byline(line) is None
+    )
+
+
+def _mark_crossheads(lines: list[str], roles: list[str | None]) -> None:
+    for index, line in enumerate(lines):
+        if roles[index] is None and is_crosshead(line):
+            roles[index] = CROSSHEAD
 
 
 def _mark_pull_quotes(lines: list[str], roles: list[str | None]) -> None:

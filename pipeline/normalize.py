@@ -126,7 +126,14 @@ find_fullwidth_decimal_points = _regex_finder(FULLWIDTH_DECIMAL_POINT_RE, ".")
 _ASCII_TO_FULLWIDTH_PUNCT_TABLE = str.maketrans(ASCII_TO_FULLWIDTH_PUNCT)
 find_ascii_punctuation = _regex_finder(ASCII_PUNCT_NEAR_CJK_RE, lambda m: m.group().translate(_ASCII_TO_FULLWIDTH_PUNCT_TABLE))
 find_trailing_spaces = _regex_finder(TRAILING_SPACE_RE, "")
-find_leading_bullets = _regex_finder(LEADING_BULLET_RE, "")
+
+
+def find_leading_bullets(text: str) -> Iterator[Replacement]:
+    """Bullets at the start of a line, except a crosshead's (see :func:`layout.is_crosshead`)."""
+    for match in LEADING_BULLET_RE.finditer(text):
+        line_end = text.find("\n", match.start())
+        if not layout.is_crosshead(text[match.start() : len(text) if line_end == -1 else line_end]):
+            yield match.start(), match.end(), ""
 
 
 def find_spaces_between_cjk(text: str, *, keep_column_gaps: bool = False) -> Iterator[Replacement]:

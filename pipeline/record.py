@@ -30,7 +30,7 @@ class Edit:
 
 @dataclass
 class Block:
-    """A layout block of the clean text: headline, subheadline, byline, body, pull_quote, attribution."""
+    """A layout block of the clean text: headline, subheadline, byline, body, crosshead, pull_quote, attribution."""
 
     kind: str
     start: int

@@ -22,6 +22,7 @@ from pipeline.record import Block, Document, Edit, RecentDocuments
 
 JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
 STRIP = layout.STRIP
+BULLETS = layout.BULLETS
 
 
 @dataclass
@@ -107,6 +108,11 @@ class _Reader:
         prefix = layout.markdown_prefix_length(line)
         self.mark(start, start + prefix, "strip_markup")
         body = line[prefix:]
+        if role == layout.CROSSHEAD:  # its bullet, kept by normalisation as the evidence, goes now
+            bullets = len(body) - len(body.lstrip(BULLETS))
+            self.mark(start + prefix, start + prefix + bullets, "stray_symbol")
+            prefix += bullets
+            body = body[bullets:]
         lead = len(body) - len(body.lstrip(STRIP))
         trail = len(body) - len(body.rstrip(STRIP))
         self.mark(start + prefix, start + prefix + lead, "strip_indent")

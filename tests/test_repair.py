@@ -269,3 +269,37 @@ def test_a_page_without_markdown_a_full_running_head_and_an_in_text_credit() -> 
     assert [p[:13] for p in body] == ["新华社北京3月5日电（记者", "李强指出，过去一年，我国经"]
     assert body[0].endswith("居民消费价格涨幅3%左右。")  # hard-wrapped lines rejoined
     assert "下转" not in doc.text
+
+
+CROSSHEAD_PAGE = """本报记者 李晓燕
+
+昨日，记者从郑州地铁集团获悉，6号线将于4月28日开通运营。
+
+■ 早高峰发车间隔6分钟
+
+郑州地铁集团副总经理赵刚介绍，开通初期，早晚高峰发车间隔6分钟。
+"""
+
+
+def test_a_crosshead_stands_alone_without_its_bullet() -> None:
+    doc = clean(CROSSHEAD_PAGE, "crosshead")
+    assert paragraphs(doc, "crosshead") == ["早高峰发车间隔6分钟"]
+    assert [p[:6] for p in paragraphs(doc, "body")] == ["昨日，记者从", "郑州地铁集团"]
+    start = doc.text.index("早高峰")
+    assert CROSSHEAD_PAGE[doc.offsets[start]] == "早"  # offsets still point into the raw page
+    bullet = CROSSHEAD_PAGE.index("■")
+    assert any(e.kind == "stray_symbol" and e.raw_start <= bullet < e.raw_end for e in doc.edits)
+
+
+@pytest.mark.parametrize(
+    ("line", "crosshead"),
+    [
+        ("■ 早高峰发车间隔6分钟", True),
+        ("◆坚持稳中求进", True),
+        ("□郑州晚报记者 王继兵 袁帅", False),  # a byline
+        ("■ 记者从郑州地铁集团获悉，6号线将于4月28日开通运营。", False),  # a sentence
+        ("早高峰发车间隔6分钟", False),  # no bullet
+    ],
+)
+def test_is_crosshead(line: str, crosshead: bool) -> None:
+    assert layout.is_crosshead(line) is crosshead
