@@ -43,6 +43,7 @@ from pipeline.text_resources import (
     PUBLICATION_LINE_RE,
     PUBLICATION_RE,
     STAFF_CREDIT_RE,
+    STORY_OPENER_RE,
     STRAY_MARK_RE,
     WEEKDAY_LINE_RE,
     WEEKDAY_RE,
@@ -207,8 +208,20 @@ def parse_byline(line: str) -> list[str] | None:
         return None
     names = [name for name in NAME_SPLIT_RE.split(match["names"]) if name]
     names = [re.sub(r"^(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|摄影)", "", name) for name in names]
-    names = [name for name in names if 2 <= len(name) <= 5]
+    names = [name for name in padded_names_joined(names) if 2 <= len(name) <= 5]
     return names or None
+
+
+def padded_names_joined(pieces: list[str]) -> list[str]:
+    """A two-character name set to a three-character width is one name (刘 勇 -> 刘勇): runs of
+    single characters are joined."""
+    names: list[str] = []
+    for piece in pieces:
+        if len(piece) == 1 and names and len(names[-1]) == 1:
+            names[-1] += piece
+        else:
+            names.append(piece)
+    return names
 
 
 def parse_credit(text: str) -> list[str]:
@@ -216,7 +229,8 @@ def parse_credit(text: str) -> list[str]:
     match = CREDIT_RE.search(text[:80])
     if not match:
         return []
-    names = NAME_SPLIT_RE.split(CREDIT_ROLE_RE.sub(" ", match["names"]).strip())
+    pieces = CREDIT_ROLE_RE.sub("|", match["names"]).split("|")  # each role's names on their own
+    names = [name for piece in pieces for name in padded_names_joined(NAME_SPLIT_RE.split(piece.strip()))]
     return [name for name in names if 2 <= len(name) <= 5]
 
 
@@ -489,6 +503,8 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             byline_at, meta["reporters"] = index, names
             roles[index] = BYLINE
             break
+    if byline_at is None:  # the story's opening words (本报讯, 新华社北京3月5日电) end the headlines as a byline would
+        byline_at = next((i for i in content[:BYLINE_SEARCH_LINES] if STORY_OPENER_RE.match(lines[i].strip(STRIP))), None)
     if headings:
         levels = [len(MARKDOWN_HEADING_RE.match(lines[i]).group(1)) for i in headings]  # type: ignore[union-attr]
         top = headings[levels.index(min(levels))]

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pipeline import layout
 from pipeline.record import Document, Edit, RecentDocuments
 from pipeline.text_resources import (
+    ASCII_FULL_STOP_RE,
     ASCII_PUNCT_NEAR_CJK_RE,
     CJK,
     ASCII_TO_FULLWIDTH_PUNCT,
@@ -125,6 +126,7 @@ find_fullwidth_alnum = _regex_finder(FULLWIDTH_ALNUM_RE, lambda m: m.group().tra
 find_fullwidth_decimal_points = _regex_finder(FULLWIDTH_DECIMAL_POINT_RE, ".")
 _ASCII_TO_FULLWIDTH_PUNCT_TABLE = str.maketrans(ASCII_TO_FULLWIDTH_PUNCT)
 find_ascii_punctuation = _regex_finder(ASCII_PUNCT_NEAR_CJK_RE, lambda m: m.group().translate(_ASCII_TO_FULLWIDTH_PUNCT_TABLE))
+find_ascii_full_stops = _regex_finder(ASCII_FULL_STOP_RE, "。")
 find_trailing_spaces = _regex_finder(TRAILING_SPACE_RE, "")
 
 
@@ -178,7 +180,23 @@ def find_body_spaces(text: str, *, keep_column_gaps: bool = False) -> list[Repla
     except between the names of an in-text credit (本报讯（记者 王继兵 袁帅）), where they separate people."""
     found = set(find_spaces_between_cjk(text, keep_column_gaps=keep_column_gaps)) | set(find_number_spaces(text))
     credits = [match.span() for match in CREDIT_RE.finditer(text)] if "（" in text or "(" in text else []
-    return sorted(edit for edit in found if not any(start < edit[0] < end for start, end in credits))
+    if not credits:
+        return sorted(found)
+    padding = {edit for start, end in credits for edit in find_name_padding(text, start, end)}
+    return sorted(edit for edit in found if edit in padding or not any(start < edit[0] < end for start, end in credits))
+
+
+_SPACED_RUN_RE = re.compile(f"[{HAN}]+")
+
+
+def find_name_padding(text: str, start: int = 0, end: int | None = None) -> Iterator[Replacement]:
+    """Spaces that set a two-character name to a three-character width (记者 刘  勇): between two
+    single characters in a byline or credit, where the other spaces separate names."""
+    runs = list(_SPACED_RUN_RE.finditer(text, start, len(text) if end is None else end))
+    for left, right in zip(runs, runs[1:]):
+        gap = text[left.end() : right.start()]
+        if len(left.group()) == 1 and len(right.group()) == 1 and gap and not gap.strip(" \t\u3000\u00a0"):
+            yield left.end(), right.start(), ""
 
 
 @lru_cache(maxsize=1)
@@ -321,9 +339,11 @@ def fold_fullwidth(text: str) -> str:
 
 
 def fullwidth_punctuation(text: str) -> str:
-    """ASCII ``, ; : ( ) ! ?`` next to Chinese text become ``，；：（）！？`` (runs of them too)."""
+    """ASCII ``, ; : ( ) ! ?`` next to Chinese text become ``，；：（）！？`` (runs of them too), and a
+    full stop ending a Chinese sentence ``。``."""
     for _ in range(MAX_ROUNDS):
         changed = apply_replacements(text, find_ascii_punctuation(text))
+        changed = apply_replacements(changed, find_ascii_full_stops(changed))
         if changed == text:
             break
         text = changed
@@ -367,6 +387,7 @@ CHARACTER_RULES: tuple[tuple[str, Finder], ...] = (
     ("fullwidth_to_halfwidth", find_fullwidth_alnum),
     ("fullwidth_to_halfwidth", find_fullwidth_decimal_points),
     ("ascii_punctuation", find_ascii_punctuation),
+    ("ascii_punctuation", find_ascii_full_stops),
     ("trailing_space", find_trailing_spaces),
     ("stray_symbol", find_leading_bullets),
 )
@@ -423,6 +444,9 @@ def _find_layout_spaces(doc: Document) -> Iterator[tuple[str, Replacement]]:
             prefix = layout.markdown_prefix_length(line)
             for s, e, new in find_headline_spaces(line[prefix:]):
                 yield "headline_space", (start + prefix + s, start + prefix + e, new)
+        elif role == layout.BYLINE:
+            for s, e, new in find_name_padding(line):
+                yield "space_between_cjk", (start + s, start + e, new)
         elif role in layout.TEXT_ROLES and not in_columns:
             # rows of side-by-side columns keep their spaces: they show where the columns meet,
             # and repair takes them out of each column's lines once it has read the columns apart

@@ -19,6 +19,9 @@ BULLETS = "□■◆◇●○▲△★☆"
 # --- character tables -----------------------------------------------------------------------
 # ASCII punctuation an OCR engine reads where the page had full-width punctuation.
 ASCII_TO_FULLWIDTH_PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+# An ASCII full stop that ends a Chinese sentence (良好. 据介绍): after a Chinese character, before
+# another, a quote mark or the line's end. A decimal point stands between digits and stays.
+ASCII_FULL_STOP_RE = re.compile(f"(?<=[{HAN}])\\.(?=[ \t]*(?:$|[{HAN}“”「」『』]))", re.MULTILINE)
 # Full-width digits and Latin letters to ASCII.
 FULLWIDTH_ALNUM_TO_ASCII = {
     chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
@@ -123,6 +126,10 @@ CREDIT_RE = re.compile(
 )
 # A credit role inside the names of one (记者 陈晓 通讯员 粤统宣): it separates names, it is none.
 CREDIT_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|摄影)")
+# The opening words of a story's first paragraph: 本报讯, 本报郑州4月27日讯, 新华社北京3月5日电.
+STORY_OPENER_RE = re.compile(
+    r"^(?:本报讯|本报[" + HAN + r"]{0,8}?\d{1,2}月\d{1,2}日[讯电]|[" + HAN + r"]{1,8}?社[" + HAN + r"]{0,8}?\d{1,2}月\d{1,2}日电)"
+)
 NAME_SPLIT_RE = re.compile(f"[{SPACES}\u3000、，,]+")
 
 # A pull-quote attribution line: ——吴天君

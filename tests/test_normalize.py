@@ -40,6 +40,11 @@ from pipeline.record import Document, Edit
         ("4月26日-27日,与会人员", "4月26日-27日，与会人员"),
         ("1,000 tons", "1,000 tons"),
         ("中::::::’", "中：：：：：：’"),
+        # a full stop ending a Chinese sentence; decimal points and Latin abbreviations stay
+        ("形势总体良好. 据介绍", "形势总体良好。 据介绍"),
+        ("总体良好.\n下一段", "总体良好。\n下一段"),
+        ("增长4.5%", "增长4.5%"),
+        ("U.S. 美国", "U.S. 美国"),
     ],
 )
 def test_fullwidth_punctuation(raw: str, clean: str) -> None:
@@ -103,6 +108,8 @@ def test_remove_spaces_between_cjk(raw: str, clean: str) -> None:
         ("本报讯（记者 陈晓 通讯员 粤统宣）我市 召开会议", "本报讯（记者 陈晓 通讯员 粤统宣）我市召开会议"),
         ("新华社北京电(记者 王继兵 袁帅)昨 晚", "新华社北京电(记者 王继兵 袁帅)昨晚"),
         ("会议（第一 阶段）结束", "会议（第一阶段）结束"),  # no credit: a bracket is body text
+        # a two-character name set to three characters' width is one name
+        ("本报讯（记者 刘 勇 通讯员 李 明）昨日", "本报讯（记者 刘勇 通讯员 李明）昨日"),
     ],
 )
 def test_body_spaces_keep_an_in_text_credits_separators(raw: str, clean: str) -> None:

@@ -95,6 +95,7 @@ def test_parse_byline(line: str, names: list[str] | None) -> None:
         ("本报讯（记者 陈晓 通讯员 粤统宣）7月15日", ["陈晓", "粤统宣"]),
         ("本报讯（通讯员 李明）昨日", ["李明"]),
         ("新华社北京7月15日电（记者王晓燕、李明）", ["王晓燕", "李明"]),
+        ("本报讯（记者 刘 勇 通讯员 李 明）", ["刘勇", "李明"]),  # names padded to three characters
     ],
 )
 def test_parse_credit(text: str, names: list[str]) -> None:
@@ -303,3 +304,29 @@ def test_a_crosshead_stands_alone_without_its_bullet() -> None:
 )
 def test_is_crosshead(line: str, crosshead: bool) -> None:
     assert layout.is_crosshead(line) is crosshead
+
+
+NOISY_GBK_PAGE = """河南日报  ２０２３年５月１２日  星期五  第２版
+全省春播工作基本结束
+本报讯（记者 刘 勇）记者５月１１日从省农业农村厅获悉,截至目前,全省春播粮食作物已完
+成９８.５％,比去年同期快２个百分点. 省农业农村厅厅长 张 明 表示,今年全省粮食生产
+形势总体良好.
+  据介绍,今年一季度全省农业增加值同比增长４.２％,高于全国平均水平.
+"""
+
+
+def test_a_headline_run_into_the_story_and_an_ascii_full_stop() -> None:
+    doc = clean(NOISY_GBK_PAGE, "noisy")
+    assert doc.meta["headline"] == "全省春播工作基本结束"  # the story's opening words (本报讯) end it
+    assert doc.meta["reporters"] == ["刘勇"]
+    body = paragraphs(doc, "body")
+    assert len(body) == 2 and body[0].startswith("本报讯（记者 刘勇）记者5月11日")
+    assert body[0].endswith("形势总体良好。") and body[1].startswith("据介绍，")
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [("本报记者 刘  勇", ["刘勇"]), ("本报记者 李晓燕  实习生 王宁", ["李晓燕", "王宁"])],
+)
+def test_byline_names_padded_to_three_characters(line: str, names: list[str]) -> None:
+    assert layout.parse_byline(line) == names
