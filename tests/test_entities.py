@@ -424,6 +424,12 @@ def test_names_on_a_credit_without_spaces(text: str, model: list[tuple[int, int]
     assert [text[s.start : s.end] for s in merged if s.label == "PERSON"] == names
 
 
+def test_a_model_span_across_a_space_is_split() -> None:
+    text = "电（记者 张晓松 朱基钗）国务院"
+    merged = merge_entities(text, [Entity(5, 12, "PERSON"), Entity(13, 16, "ORG")], {}, LABELS)
+    assert [(text[s.start : s.end], s.label) for s in merged] == [("张晓松", "PERSON"), ("朱基钗", "PERSON"), ("国务院", "ORG")]
+
+
 def test_a_nationality_marked_name_makes_its_list_known() -> None:
     text = "副主任：张宝三、保洪忠（佤族）、卢邦正"
     assert [text[s.start : s.end] for s in merge_entities(text, [], {}, LABELS)][:2] == ["张宝三", "保洪忠"]

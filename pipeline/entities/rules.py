@@ -89,6 +89,22 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
     return span if (start, end) == (span.start, span.end) else Entity(start, end, span.label)
 
 
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _split_at_spaces(text: str, span: Entity) -> list[Entity]:
+    """A model name or organisation across a space is two (记者 张晓松 朱基钗: the space the credit
+    keeps between its names); pieces of one character are dropped."""
+    if span.label not in ("PERSON", "ORG") or not _SPACE_RUN.search(text, span.start, span.end):
+        return [span]
+    pieces, start = [], span.start
+    for gap in _SPACE_RUN.finditer(text, span.start, span.end):
+        pieces.append(Entity(start, gap.start(), span.label))
+        start = gap.end()
+    pieces.append(Entity(start, span.end, span.label))
+    return [piece for piece in pieces if piece.end - piece.start >= 2]
+
+
 def _repaired_model_span(
     text: str, span: Entity, words: Sequence[Sequence[int]], long_word_starts: set[int]
 ) -> Entity:
@@ -195,7 +211,7 @@ def merge_entities(
     allowed = set(labels)
     model = [
         _repaired_model_span(text, s, words, long_word_starts)
-        for s in (_trim_edges(text, span) for span in model_spans)
+        for s in (_trim_edges(text, piece) for span in model_spans for piece in _split_at_spaces(text, span))
         if s is not None
         and s.label in allowed
         and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
