@@ -28,6 +28,8 @@ from pipeline.text_resources import (
     CREDIT_RE,
     CREDIT_ROLE_RE,
     DATE_RE,
+    EDITORS_NOTE_RE,
+    END_MARK_RE,
     HAN,
     HEAD_FIELD_RE,
     INDENT_RE,
@@ -155,8 +157,8 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     are taken for spaces first.
     """
     text = STRAY_MARK_RE.sub(" ", line).strip(STRIP)
-    if JUMP_LINE_RE.match(text):
-        return {}  # where the article goes on or came from: no text of it
+    if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
+        return {}  # where the article goes on, came from or ends: no text of it
     if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
         return None
     found: dict[str, Any] = {}
@@ -492,6 +494,8 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
                 meta.setdefault(key, value)
         elif LONE_QUOTE_MARK_RE.match(line.strip(STRIP)):
             roles[index] = QUOTE_MARK
+        elif EDITORS_NOTE_RE.match(line.strip(STRIP)):
+            roles[index] = BODY
 
     # headlines: Markdown markers, else the lines above the byline, else a short first line
     headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]

@@ -90,6 +90,10 @@ PAGE_IN_HEAD_RE = re.compile(
     r"第\s*(?P<page>" + PAGE_NUMBER + r")\s*版"
     r"|(?<![^\s\u3000])(?P<alone>" + PAGE_NUMBER + r")(?:[-–]" + PAGE_NUMBER + r")?(?:\s*版)?(?![^\s\u3000])"
 )
+# An end mark under a story: （完）, (全文完), （待续）.
+END_MARK_RE = re.compile(r"^[（(]\s*(?:完|全文完|待续|未完待续|未完)\s*[）)]$")
+# An editor's note before a story (【编者按】, 编者按：): text of the page, never its headline.
+EDITORS_NOTE_RE = re.compile(r"^(?:【\s*编者(?:按|的话)\s*】|编者(?:按|的话)\s*[：:])")
 # A jump line where an article breaks across pages: （下转第五版）, (上接第1版), （转A3版）.
 JUMP_LINE_RE = re.compile(r"^[（(]\s*(?:下转|上接|转|接)\s*第?\s*[A-Z0-9一二三四五六七八九十]{1,4}\s*版\s*[）)]$")
 # Fields of a running head besides date, weekday, paper and page: the lunar date (农历癸卯年五月廿九),
@@ -117,7 +121,9 @@ WEEKDAY_LINE_RE = re.compile(f"^{WEEKDAY_RE.pattern}$")
 BYLINE_RE = re.compile(
     f"^[{BULLETS}]?[{SPACES}]*(?P<outlet>(?:本报|[{HAN}]{{1,8}}(?:报|社|台|网|刊|站))?)"
     r"(?P<role>(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|文|图|摄影)"
-    f"[{SPACES}\u3000：:]*(?P<names>[{HAN}·][{HAN}·{SPACES}\u3000、，,]*)$"
+    f"[{SPACES}\u3000：:]*(?P<names>[{HAN}·][{HAN}·{SPACES}\u3000、，,]*?)"
+    # what the reporters did, after their names: 文/图, 摄, 报道
+    f"(?:[{SPACES}\u3000]*(?:文/图|文／图|图/文|摄影|摄|报道))?[{SPACES}\u3000]*$"
 )
 BYLINE_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|摄影)")
 # An in-text credit at the start of a story: 新华社北京1月15日电(记者孙杰) / 本报讯（记者 王继兵 袁帅）

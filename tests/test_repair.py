@@ -54,6 +54,7 @@ def seed() -> Document:
         ("2013年4月28日 星期日 编辑 王芳 美编 李丽", {"date": "2013-04-28", "weekday": "星期日"}),
         ("2024年3月6日电 新华社记者张三报道", None),  # a reporter's credit names no paper
         ("（下转第五版）", {}),  # a jump line: furniture without metadata
+        ("（完）", {}),  # an end mark
         # other date styles, the lunar date, serial numbers and spreads
         ("2023年7月16日 星期日 农历癸卯年五月廿九", {"date": "2023-07-16", "weekday": "星期日"}),
         ("北京青年报 2023-07-16 A05 社会新闻", {"date": "2023-07-16", "publication": "北京青年报", "page": "A05"}),
@@ -326,7 +327,33 @@ def test_a_headline_run_into_the_story_and_an_ascii_full_stop() -> None:
 
 @pytest.mark.parametrize(
     ("line", "names"),
-    [("本报记者 刘  勇", ["刘勇"]), ("本报记者 李晓燕  实习生 王宁", ["李晓燕", "王宁"])],
+    [
+        ("本报记者 刘  勇", ["刘勇"]),
+        ("本报记者 李晓燕  实习生 王宁", ["李晓燕", "王宁"]),
+        ("□ 本报记者 刘洋 文/图", ["刘洋"]),  # what the reporter did, after the name
+        ("本报记者 张华 摄", ["张华"]),
+    ],
 )
 def test_byline_names_padded_to_three_characters(line: str, names: list[str]) -> None:
     assert layout.parse_byline(line) == names
+
+
+EDITORS_NOTE_PAGE = """郑州日报 2022年10月20日 星期四 第05版 民生
+
+【编者按】 今年以来，我市持续推进老旧小区改造。本报今起推出系列报道，敬请关注。
+
+老旧小区焕新颜
+
+□ 本报记者 刘洋 文/图
+
+10月19日上午，记者来到金水区文化路街道的一处老旧小区。
+
+(完)
+"""
+
+
+def test_an_editors_note_is_no_headline_and_an_end_mark_goes() -> None:
+    doc = clean(EDITORS_NOTE_PAGE, "note")
+    assert (doc.meta["headline"], doc.meta["reporters"]) == ("老旧小区焕新颜", ["刘洋"])
+    assert [p[:6] for p in paragraphs(doc, "body")] == ["【编者按】今", "10月19日"]
+    assert "（完）" not in doc.text and "(完)" not in doc.text
