@@ -19,6 +19,7 @@ from pipeline.entities.person_rules import (
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
+    find_leaders,
     find_listed_names,
     find_nationality_marked_names,
     find_nationals,
@@ -428,6 +429,38 @@ def test_a_model_span_across_a_space_is_split() -> None:
     text = "电（记者 张晓松 朱基钗）国务院"
     merged = merge_entities(text, [Entity(5, 12, "PERSON"), Entity(13, 16, "ORG")], {}, LABELS)
     assert [(text[s.start : s.end], s.label) for s in merged] == [("张晓松", "PERSON"), ("朱基钗", "PERSON"), ("国务院", "ORG")]
+
+
+def _words(text: str, cuts: str) -> list[list[int]]:
+    """Word offsets from the text written with | between words."""
+    assert cuts.replace("|", "") == text
+    offsets, start = [], 0
+    for word in cuts.split("|"):
+        offsets.append([start, start + len(word)])
+        start += len(word)
+    return offsets
+
+
+@pytest.mark.parametrize(
+    ("cuts", "names"),
+    [
+        ("美国|总统|拜登|15日|在|旧金山|会见", ["拜登"]),
+        ("泰国|总理|差瓦立|宣布|将", ["差瓦立"]),
+        ("德国|总理|朔尔茨|和|法国|总统|马克龙|将", ["朔尔茨", "马克龙"]),
+        ("美国|总统|华盛顿|说", []),  # a place
+        ("英国|首相|办公室|的|发言人", []),  # a common word
+        ("总统|拜登|说", []),  # no place before the title
+        ("美国|总统|选举|结果", []),
+    ],
+)
+def test_a_places_office_holder(cuts: str, names: list[str]) -> None:
+    text = cuts.replace("|", "")
+    assert texts(text, find_leaders(text, _words(text, cuts))) == names
+
+
+def test_a_listed_name_is_no_piece_of_a_place() -> None:
+    text = "致电的有：秘鲁总统藤森、吉布提总统古莱德、文莱苏丹"
+    assert "吉布" not in texts(text, find_listed_names(text, {"藤森"}))
 
 
 def test_a_nationality_marked_name_makes_its_list_known() -> None:

@@ -52,6 +52,7 @@ from pipeline.entities.person_rules import (
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
+    find_leaders,
     find_listed_names,
     find_nationality_marked_names,
     find_nationals,
@@ -238,6 +239,7 @@ def merge_entities(
         + find_credit_names(text, known)
         + find_nationality_marked_names(text)
         + find_called_names(text, known)
+        + find_leaders(text, words)
         + find_nationals(text)
     )
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
