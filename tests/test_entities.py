@@ -451,6 +451,7 @@ def _words(text: str, cuts: str) -> list[list[int]]:
         ("英国|首相|办公室|的|发言人", []),  # a common word
         ("总统|拜登|说", []),  # no place before the title
         ("美国|总统|选举|结果", []),
+        ("美军|太平洋|总部|司令|普吕厄|和", ["普吕厄"]),  # an organisation's office-holder
     ],
 )
 def test_a_places_office_holder(cuts: str, names: list[str]) -> None:
