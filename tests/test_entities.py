@@ -464,6 +464,17 @@ def test_a_listed_name_is_no_piece_of_a_place() -> None:
     assert "吉布" not in texts(text, find_listed_names(text, {"藤森"}))
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "found"),
+    [
+        ("据悉，OpenAI公司发布了新模型", (5, 11, "ORG"), ["OpenAI公司"]),  # a Latin word is whole
+        ("四川长征A23.25元", (1, 5, "ORG"), ["川长征A"]),  # digits after it are no part of it
+    ],
+)
+def test_a_model_span_takes_whole_latin_words(text: str, model: tuple[int, int, str], found: list[str]) -> None:
+    assert texts(text, merge_entities(text, [Entity(*model)], {}, LABELS)) == found
+
+
 def test_a_nationality_marked_name_makes_its_list_known() -> None:
     text = "副主任：张宝三、保洪忠（佤族）、卢邦正"
     assert [text[s.start : s.end] for s in merge_entities(text, [], {}, LABELS)][:2] == ["张宝三", "保洪忠"]

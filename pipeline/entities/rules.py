@@ -87,7 +87,15 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
         end -= 1
     if start == end:
         return None
+    if span.label in ("PERSON", "ORG"):  # a Latin word is whole in a name (OpenAI公司, not nAI公司)
+        while start > 0 and _LATIN.match(text, start - 1) and _LATIN.match(text, start):
+            start -= 1
+        while end < len(text) and _LATIN.match(text, end - 1) and _LATIN.match(text, end):
+            end += 1
     return span if (start, end) == (span.start, span.end) else Entity(start, end, span.label)
+
+
+_LATIN = re.compile("[A-Za-z]")
 
 
 _SPACE_RUN = re.compile(r"\s+")
