@@ -28,6 +28,8 @@ from pipeline.text_resources import (
     COLUMN_GAP_RE,
     CREDIT_RE,
     CONTROL_RE,
+    CORNER_QUOTE_RE,
+    CORNER_QUOTES,
     CRLF,
     DOUBLE_QUOTE_LOOKALIKES,
     DOUBLE_QUOTES,
@@ -127,6 +129,7 @@ find_fullwidth_decimal_points = _regex_finder(FULLWIDTH_DECIMAL_POINT_RE, ".")
 _ASCII_TO_FULLWIDTH_PUNCT_TABLE = str.maketrans(ASCII_TO_FULLWIDTH_PUNCT)
 find_ascii_punctuation = _regex_finder(ASCII_PUNCT_NEAR_CJK_RE, lambda m: m.group().translate(_ASCII_TO_FULLWIDTH_PUNCT_TABLE))
 find_ascii_full_stops = _regex_finder(ASCII_FULL_STOP_RE, "。")
+find_corner_quotes = _regex_finder(CORNER_QUOTE_RE, lambda m: CORNER_QUOTES[m.group()])
 find_trailing_spaces = _regex_finder(TRAILING_SPACE_RE, "")
 
 
@@ -388,6 +391,7 @@ CHARACTER_RULES: tuple[tuple[str, Finder], ...] = (
     ("fullwidth_to_halfwidth", find_fullwidth_decimal_points),
     ("ascii_punctuation", find_ascii_punctuation),
     ("ascii_punctuation", find_ascii_full_stops),
+    ("corner_quote", find_corner_quotes),
     ("trailing_space", find_trailing_spaces),
     ("stray_symbol", find_leading_bullets),
 )

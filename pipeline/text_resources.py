@@ -42,6 +42,10 @@ DOUBLE_QUOTES = ("“", "”", '"')
 SINGLE_QUOTES = ("‘", "’", "'")
 # What an OCR engine reads for a double quote mark between Chinese characters (``该所的′ 出版物”``).
 DOUBLE_QUOTE_LOOKALIKES = "′"
+# Corner brackets used as quote marks (「…」, 『…』 inside): to the curly quotes the rest of the
+# pipeline reads as speech, double and single.
+CORNER_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
+CORNER_QUOTE_RE = re.compile("[「」『』]")
 # A quote mark right after one of these opens (``他说：“``, ``（“``) ...
 QUOTE_OPENS_AFTER = "：:（(《"
 # ... and right before one of these closes (``“种子工程”，``): no quotation starts with them.

@@ -286,3 +286,10 @@ def test_newspaper_quotations_come_back(fixtures: Path, scan: Callable[[str], st
         assert restore_quote_directions(scan(paragraph)) == paragraph
     article = "\n".join(paragraphs)
     assert normalize_document(Document(id="s", text=scan(article))).text == normalized(article)
+
+
+def test_corner_brackets_become_curly_quotes() -> None:
+    doc = normalize_document(Document(id="t", text="蔡斌说：「队员们说『加油』。」"))
+    assert doc.text == "蔡斌说：“队员们说‘加油’。”"
+    assert [e.kind for e in doc.edits] == ["corner_quote"] * 4
+    assert all(len(e.replacement) == e.raw_end - e.raw_start for e in doc.edits)  # offsets survive
