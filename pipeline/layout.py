@@ -208,9 +208,14 @@ def parse_byline(line: str) -> list[str] | None:
     match = BYLINE_RE.match(text)
     if not match:
         return None
+    if match["dateline"] and re.search("[，,]", match["names"]):
+        return None  # 本报讯 记者 张三 昨日，我市…: the story itself begins
     names = [name for name in NAME_SPLIT_RE.split(match["names"]) if name]
     names = [re.sub(r"^(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|摄影)", "", name) for name in names]
-    names = [name for name in padded_names_joined(names) if 2 <= len(name) <= 5]
+    names = padded_names_joined(names)
+    if any(len(name) > 5 for name in names):
+        return None  # a phrase, no name: the line is text
+    names = [name for name in names if len(name) >= 2]
     return names or None
 
 

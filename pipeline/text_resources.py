@@ -14,7 +14,7 @@ CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b
 # A character that belongs to Chinese running text: a Han character or CJK / full-width punctuation.
 CJK = HAN + CJK_PUNCT
 SPACES = " \t\u00a0"
-BULLETS = "□■◆◇●○▲△★☆"
+BULLETS = "□■◆◇●○▲△★☆◎▼▽"
 
 # --- character tables -----------------------------------------------------------------------
 # ASCII punctuation an OCR engine reads where the page had full-width punctuation.
@@ -123,11 +123,13 @@ WEEKDAY_LINE_RE = re.compile(f"^{WEEKDAY_RE.pattern}$")
 
 # A byline: optional bullet, optional outlet, a role word, then the names.
 BYLINE_RE = re.compile(
-    f"^[{BULLETS}]?[{SPACES}]*(?P<outlet>(?:本报|[{HAN}]{{1,8}}(?:报|社|台|网|刊|站))?)"
+    # 本报讯 may lead the line; the outlet is the paper, its agency or its app (河南日报客户端)
+    f"^[{BULLETS}]?[{SPACES}]*(?P<dateline>本报讯[{SPACES}\u3000]*)?"
+    f"(?P<outlet>(?:本报|[{HAN}·]{{1,14}}?(?:报|社|台|网|刊|站|客户端|新闻|融媒体))?(?:特派|驻[{HAN}]{{1,4}})?)"
     r"(?P<role>(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|文|图|摄影)"
     f"[{SPACES}\u3000：:]*(?P<names>[{HAN}·][{HAN}·{SPACES}\u3000、，,]*?)"
-    # what the reporters did, after their names: 文/图, 摄, 报道
-    f"(?:[{SPACES}\u3000]*(?:文/图|文／图|图/文|摄影|摄|报道))?[{SPACES}\u3000]*$"
+    # what the reporters did, after their names: 文/图, 摄, 报道, 发自北京
+    f"(?:[{SPACES}\u3000]*(?:文/图|文／图|图/文|摄影|摄|报道|发自[{HAN}]{{2,6}}))?[{SPACES}\u3000]*$"
 )
 BYLINE_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|摄影)")
 # An in-text credit at the start of a story: 新华社北京1月15日电(记者孙杰) / 本报讯（记者 王继兵 袁帅）

@@ -357,3 +357,20 @@ def test_an_editors_note_is_no_headline_and_an_end_mark_goes() -> None:
     assert (doc.meta["headline"], doc.meta["reporters"]) == ("老旧小区焕新颜", ["刘洋"])
     assert [p[:6] for p in paragraphs(doc, "body")] == ["【编者按】今", "10月19日"]
     assert "（完）" not in doc.text and "(完)" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("本报讯 记者 张三 通讯员 李四 王五", ["张三", "李四", "王五"]),
+        ("◎ 本报记者 张三", ["张三"]),
+        ("本报特派记者 张三 发自北京", ["张三"]),
+        ("河南日报客户端记者 张三 李四", ["张三", "李四"]),
+        ("大河报·大河客户端记者 张三", ["张三"]),
+        ("本报驻京记者 张三", ["张三"]),
+        ("本报讯 记者 张三 昨日，我市召开会议", None),  # the story begins on this line
+        ("记者 张三 昨日我市召开了全市会议", None),  # a phrase is no name
+    ],
+)
+def test_bylines_of_more_papers(line: str, names: list[str] | None) -> None:
+    assert layout.parse_byline(line) == names
