@@ -374,3 +374,32 @@ def test_an_editors_note_is_no_headline_and_an_end_mark_goes() -> None:
 )
 def test_bylines_of_more_papers(line: str, names: list[str] | None) -> None:
     assert layout.parse_byline(line) == names
+
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+# Pages of other papers and layouts, written for the tests: what ingest, normalise and repair must make of them.
+PAGE_EXPECTATIONS = {
+    "nanfang_running_head_pull_quote": ("2023-07-16", "南方日报", "A02", ["陈晓", "粤统宣"], "稳字当头 拼经济促发展"),
+    "xinhua_kicker_headline": ("2024-03-06", "人民日报", "4", ["张晓松", "朱基钗"], "政府工作报告提出"),
+    "local_crosshead_caption": ("2023-04-28", "大河报", "A03", ["李晓燕", "王宁"], "郑州地铁6号线一期"),
+    "quotes_across_paragraphs": ("2023-09-08", "经济日报", "3", ["周明"], "专家：消费市场持续回暖"),
+    "noisy_gb18030": ("2023-05-12", "河南日报", "2", ["刘勇"], "全省春播工作基本结束"),
+    "editors_note_end_mark": ("2022-10-20", "郑州日报", "05", ["刘洋"], "老旧小区焕新颜"),
+    "indented_hard_wrapped": ("2023-04-28", "河南日报", "2", ["孙静"], "全力以赴抓好安全生产"),
+    "world_news": ("2023-11-16", None, "1", ["王晓", "李明"], "中美元首举行会晤"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_EXPECTATIONS))
+def test_pages_of_other_papers(name: str) -> None:
+    from pipeline.ingest import read_article
+
+    article = read_article(PAGES / f"{name}.txt")
+    doc = repair_document(normalize_document(article))
+    date, publication, page, reporters, headline = PAGE_EXPECTATIONS[name]
+    found = tuple(doc.meta.get(key) for key in ("date", "publication", "page", "reporters", "headline"))
+    assert found == (date, publication, page, reporters, headline)
+    for block in doc.blocks:  # every body paragraph ends a sentence or a photo credit: nothing cut
+        paragraph = doc.text[block.start : block.end]
+        if block.kind == "body":
+            assert layout.ends_paragraph(paragraph) or paragraph.endswith("摄"), paragraph
