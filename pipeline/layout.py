@@ -513,7 +513,14 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             roles[index] = BYLINE
             break
     if byline_at is None:  # the story's opening words (本报讯, 新华社北京3月5日电) end the headlines as a byline would
-        byline_at = next((i for i in content[:BYLINE_SEARCH_LINES] if STORY_OPENER_RE.match(lines[i].strip(STRIP))), None)
+        byline_at = next(
+            (
+                i
+                for i in content[:BYLINE_SEARCH_LINES]
+                if STORY_OPENER_RE.match(lines[i].strip(STRIP)) and not _has_column_gap(lines[i])
+            ),
+            None,
+        )
     if headings:
         levels = [len(MARKDOWN_HEADING_RE.match(lines[i]).group(1)) for i in headings]  # type: ignore[union-attr]
         top = headings[levels.index(min(levels))]
@@ -521,7 +528,9 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             roles[i] = HEADLINE if i == top else SUBHEADLINE
     elif byline_at is not None:
         above = [i for i in content if i < byline_at and roles[i] is None]
-        if 0 < len(above) <= 3 and all(display_width(lines[i].strip(STRIP)) <= MAX_HEADLINE_WIDTH for i in above):
+        if 0 < len(above) <= 3 and all(
+            display_width(lines[i].strip(STRIP)) <= MAX_HEADLINE_WIDTH and not _has_column_gap(lines[i]) for i in above
+        ):
             roles[above[0]] = HEADLINE
             for i in above[1:]:
                 roles[i] = SUBHEADLINE
@@ -594,9 +603,15 @@ def is_crosshead(line: str) -> bool:
     )
 
 
+def stands_apart_below(lines: list[str], index: int) -> bool:
+    """Whether a blank line (or the end of the page) follows line ``index``: a crosshead stands so,
+    where the first line of a bulleted, hard-wrapped paragraph (●各地利用已归集的住房公积金建) runs on."""
+    return index + 1 >= len(lines) or not lines[index + 1].strip(STRIP)
+
+
 def _mark_crossheads(lines: list[str], roles: list[str | None]) -> None:
     for index, line in enumerate(lines):
-        if roles[index] is None and is_crosshead(line):
+        if roles[index] is None and is_crosshead(line) and stands_apart_below(lines, index):
             roles[index] = CROSSHEAD
 
 

@@ -134,10 +134,14 @@ find_trailing_spaces = _regex_finder(TRAILING_SPACE_RE, "")
 
 
 def find_leading_bullets(text: str) -> Iterator[Replacement]:
-    """Bullets at the start of a line, except a crosshead's (see :func:`layout.is_crosshead`)."""
+    """Bullets at the start of a line, except a crosshead's (see :func:`layout.is_crosshead`):
+    a short bulleted line with a blank line after it."""
     for match in LEADING_BULLET_RE.finditer(text):
         line_end = text.find("\n", match.start())
-        if not layout.is_crosshead(text[match.start() : len(text) if line_end == -1 else line_end]):
+        line_end = len(text) if line_end == -1 else line_end
+        next_end = text.find("\n", line_end + 1)
+        lines = [text[match.start() : line_end], text[line_end + 1 : len(text) if next_end == -1 else next_end]]
+        if not (layout.is_crosshead(lines[0]) and (line_end == len(text) or layout.stands_apart_below(lines, 0))):
             yield match.start(), match.end(), ""
 
 

@@ -283,6 +283,13 @@ CROSSHEAD_PAGE = """本报记者 李晓燕
 """
 
 
+def test_a_bulleted_paragraph_that_runs_on_is_no_crosshead() -> None:
+    page = "记者 刘洋\n\n●各地利用已归集的住房公积金建\n立住房委员会，发放个人住房贷款。\n"
+    doc = clean(page, "bullets")
+    assert paragraphs(doc, "crosshead") == []
+    assert paragraphs(doc, "body") == ["各地利用已归集的住房公积金建立住房委员会，发放个人住房贷款。"]
+
+
 def test_a_crosshead_stands_alone_without_its_bullet() -> None:
     doc = clean(CROSSHEAD_PAGE, "crosshead")
     assert paragraphs(doc, "crosshead") == ["早高峰发车间隔6分钟"]
