@@ -528,9 +528,7 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             roles[i] = HEADLINE if i == top else SUBHEADLINE
     elif byline_at is not None:
         above = [i for i in content if i < byline_at and roles[i] is None]
-        if 0 < len(above) <= 3 and all(
-            display_width(lines[i].strip(STRIP)) <= MAX_HEADLINE_WIDTH and not _has_column_gap(lines[i]) for i in above
-        ):
+        if 0 < len(above) <= 3 and all(display_width(lines[i].strip(STRIP)) <= MAX_HEADLINE_WIDTH for i in above):
             roles[above[0]] = HEADLINE
             for i in above[1:]:
                 roles[i] = SUBHEADLINE
