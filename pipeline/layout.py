@@ -190,6 +190,8 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
         leftover = re.findall(f"[{HAN}]", rest)
         names_the_paper = "publication" in found or "weekday" in found or "page" in found
         return found if names_the_paper and len(leftover) <= 6 else None
+    if re.search(f"[{HAN}]", text) and not re.search(f"[{HAN}]", HEAD_FIELD_RE.sub("", STAFF_CREDIT_RE.sub("", text))):
+        return {}  # a line of staff credits alone: 责任编辑：张三　版式设计：李四
     page_line = PAGE_LINE_RE.match(text)
     if page_line and page_number(page_line["page"]):
         return {"page": page_number(page_line["page"])}

@@ -109,8 +109,16 @@ HEAD_FIELD_RE = re.compile(
     r"|CN\s*\d+-\d+(?:/[A-Z]+)?|[|｜]"
 )
 # A running head's staff credits (责任编辑：刘洋, 美编 王芳): furniture, not the paper's text.
+_STAFF_ROLES = r"(?:责任编辑|本版编辑|图片编辑|编辑|美编|校对|版式设计|版式|制图)"
 STAFF_CREDIT_RE = re.compile(
-    r"(?:责任编辑|本版编辑|编辑|美编|校对|版式设计|版式|图片编辑|制图)\s*[：:]?\s*[" + HAN + r"]{2,4}(?:[、\s][" + HAN + r"]{2,4})*"
+    _STAFF_ROLES
+    + r"(?:\s*[：:]\s*|\s+)["
+    + HAN
+    + r"]{2,4}(?:[、\s]+(?!"
+    + _STAFF_ROLES
+    + r")["
+    + HAN
+    + r"]{2,4})*"
 )
 PAGE_LINE_RE = re.compile(r"^(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")(?:\s*版)?(?:\s*[" + HAN + r"]{2,6})?$")
 # What an OCR engine reads into the white space between the fields of a running head or between

@@ -55,6 +55,8 @@ def seed() -> Document:
         ("2024年3月6日电 新华社记者张三报道", None),  # a reporter's credit names no paper
         ("（下转第五版）", {}),  # a jump line: furniture without metadata
         ("（完）", {}),  # an end mark
+        ("责任编辑：张三　版式设计：李四", {}),  # a line of staff credits alone
+        ("编辑部的故事", None),
         # other date styles, the lunar date, serial numbers and spreads
         ("2023年7月16日 星期日 农历癸卯年五月廿九", {"date": "2023-07-16", "weekday": "星期日"}),
         ("北京青年报 2023-07-16 A05 社会新闻", {"date": "2023-07-16", "publication": "北京青年报", "page": "A05"}),
