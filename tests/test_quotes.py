@@ -185,6 +185,15 @@ CONSTRUCTIONS = [
         [("庞增福", "庞增福", "说", "刚建集团时我们还觉得有盼头。", "direct")],
         id="named-member-of-a-group",
     ),
+    pytest.param(
+        "据路透社报道，美联储主席鲍威尔表示，通胀率已回落。据新华社报道，国家统计局将于15日发布数据。",
+        ("鲍威尔",),
+        [
+            ("鲍威尔", "鲍威尔", "表示", "通胀率已回落。", "indirect"),  # the outlet only passes it on
+            ("新华社", "新华社", "报道", "国家统计局将于15日发布数据。", "indirect"),  # no speaker inside
+        ],
+        id="a-speaker-inside-what-an-outlet-reports",
+    ),
 ]
 
 

@@ -164,6 +164,11 @@ def _forward_content(
     return (opens, opens), "indirect", False
 
 
+def _according_to(text: str, source: Any) -> bool:
+    """Whether a source is introduced by 据 (据路透社报道, 据新华社消息): an outlet passing speech on."""
+    return source.start > 0 and text[source.start - 1] == "据"
+
+
 def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
     for para in paras:
         if para.end < start or para.start > end:
@@ -226,7 +231,10 @@ def attribute_quotes(
             last, reach = forward[-1]
             boundary = any(ch in SENTENCE_END + "\n" for ch in text[last.content[0] : source.start])
             if last.content[0] < cue.start < reach and not boundary:
-                continue  # nested: a cue inside the speech it belongs to (他说，有人认为，…)
+                if not (_according_to(text, last.source) and source.kind == "person" and source.start >= last.content[0]):
+                    continue  # nested: a cue inside the speech it belongs to (他说，有人认为，…)
+                # 据路透社报道，鲍威尔表示，…: the outlet only passes the speech on; the speaker inside says it
+                forward.pop()
         opened = _forward_content(text, paras, cue)
         if opened is None:
             continue
