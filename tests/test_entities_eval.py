@@ -71,6 +71,12 @@ def test_guideline_adjusted_joins_ranges_like_the_guidelines() -> None:
     assert guideline_adjusted(text, gold) == {(0, 9, "DATE"), (12, 19, "PERCENT")}
 
 
+def test_guideline_adjusted_takes_the_first_month_of_a_month_range() -> None:
+    text = "去年1—11月全国轻工业,1—11月累计"
+    gold = [(0, 2, "DATE"), (4, 7, "DATE"), (15, 18, "DATE")]  # pd1998: 去年 / 1— / 11月
+    assert guideline_adjusted(text, gold) == {(0, 7, "DATE"), (13, 18, "DATE")}
+
+
 @pytest.mark.parametrize(
     ("text", "span", "adjusted"),
     [

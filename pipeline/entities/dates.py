@@ -30,8 +30,10 @@ RELATIVE_YEAR = r"(?:今|去|明|前|后|本|当|全)年(?:度|同期)?"
 RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天]?)"
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
 
+# 1-6月, 1至10月份: a range of months written with one 月
+MONTH_RANGE = r"(?:1[0-2]|0?[1-9])[-—–~～至到](?:1[0-2]|0?[1-9])月(?:份)?"
 _DATE_CORE = (
-    rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|初|底|末)?|{YEAR_PART})"
+    rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{MONTH_RANGE}|{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|初|底|末)?|{YEAR_PART})"
     rf"|{YEAR}|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}|{RELATIVE_PERIOD}"
 )
 _RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
@@ -155,6 +157,8 @@ def date_value(text: str, ref: date | None) -> str | None:
     if text in VAGUE_TIME_WORDS:
         return None
     parts = _RANGE_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 2 and "月" not in parts[0] and _RE_MONTH.match(parts[1]) and parts[0][-1:].isdigit():
+        parts[0] += "月"  # 1-6月: the first month shares the second's 月
     first = _resolve_point(parts[0], ref, None, None)
     if len(parts) == 1 or first is None:
         return first

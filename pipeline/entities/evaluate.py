@@ -93,10 +93,20 @@ _RANGE_JOINERS = set("-—–~～至到")
 _EVENING = re.compile("晚(?![上会间饭餐报霞年辈])")
 
 
+_MONTH_RANGE_START = re.compile(r"(?:1[0-2]|0?[1-9])[-—–~～至到]\Z")
+
+
 def _join_ranges(text: str, spans: Iterable[Span]) -> list[Span]:
-    """pd1998 splits ranges (1月19日 / 24日, 20% / 25%); the guidelines make them one span."""
+    """pd1998 splits ranges (1月19日 / 24日, 20% / 25%) and leaves the first month of 1—11月
+    unlabelled (去年 / 1— / 11月); the guidelines make each one span."""
     joined: list[Span] = []
     for span in sorted(spans):
+        if span[2] == "DATE" and (first := _MONTH_RANGE_START.search(text, max(0, span[0] - 3), span[0])):
+            if re.match(r"(?:1[0-2]|0?[1-9])月", text[span[0] : span[1]]):
+                span = (first.start(), span[1], span[2])  # 1—11月, whose 1— pd1998 leaves out
+                if joined and joined[-1][2] == "DATE" and joined[-1][1] == span[0]:
+                    joined[-1] = (joined[-1][0], span[1], span[2])  # 去年 + 1—11月
+                    continue
         if (
             joined
             and span[2] == joined[-1][2] in ("DATE", "PERCENT")

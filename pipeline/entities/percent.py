@@ -13,8 +13,8 @@ _NUM = rf"[0-9{CN_NUMERAL}]+(?:[.点][0-9{CN_NUMERAL}]+)?"
 _CN_DIGIT = "一二两三四五六七八九"
 
 PERCENT_PATTERNS = [
-    # 12%, 12.5%, ％ (folded before matching, but accepted anyway), 10%-15%
-    re.compile(r"(?<![0-9.·])\d+(?:[.·]\d+)?(?:[%％]?(?:[-—~～至到])\d+(?:[.·]\d+)?)?[%％]"),
+    # 12%, 12.5%, ％ (folded before matching, but accepted anyway), 10%-15%, a fall of -2.5%
+    re.compile(r"(?:(?<![0-9A-Za-z.·%％])[-−－](?=\d))?(?<![0-9.·])\d+(?:[.·]\d+)?(?:[%％]?(?:[-—~～至到])\d+(?:[.·]\d+)?)?[%％]"),
     re.compile(rf"百分之(?:百|{_NUM})(?:[到至](?:百分之)?{_NUM})?"),
     re.compile(rf"(?<![0-9{CN_NUMERAL}]){_NUM}个(?:多)?百分点"),
     # 八成, 八成五, 十成; not 一成不变, 八成为 (becomes), 三成员
@@ -56,4 +56,5 @@ def percent_value(text: str) -> float | None:
         extra = parse_number(ones) if ones else 0.0
         return base * 10 + (extra or 0.0)
     match = _LEADING_NUMBER.search(text.removeprefix("百分之"))
-    return parse_number(match.group()) if match else None
+    value = parse_number(match.group()) if match else None
+    return -value if value is not None and text[:1] in "-−－" else value
