@@ -26,7 +26,6 @@ from pipeline.text_resources import (
     COLUMN_CUT_RE,
     COLUMN_GAP_RE,
     CREDIT_RE,
-    CREDIT_ROLE_RE,
     DATE_RE,
     EDITORS_NOTE_RE,
     END_MARK_RE,
@@ -178,7 +177,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
         if publication and not BYLINE_ROLE_RE.search(publication.group()):  # not 新华社记者张三报(道)
             found["publication"] = publication.group()
             rest = rest[: publication.start()] + " " + rest[publication.end() :]
-        rest = HEAD_FIELD_RE.sub(" ", STAFF_CREDIT_RE.sub(" ", rest))
+        rest = _without_head_fields(rest)
         page = PAGE_RE.fullmatch(rest.strip(STRIP)) if re.search(r"\d", rest) else None
         if page and page_number(page["page"]):
             found["page"] = page_number(page["page"])
@@ -190,7 +189,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
         leftover = re.findall(f"[{HAN}]", rest)
         names_the_paper = "publication" in found or "weekday" in found or "page" in found
         return found if names_the_paper and len(leftover) <= 6 else None
-    if re.search(f"[{HAN}]", text) and not re.search(f"[{HAN}]", HEAD_FIELD_RE.sub("", STAFF_CREDIT_RE.sub("", text))):
+    if re.search(f"[{HAN}]", text) and not re.search(f"[{HAN}]", _without_head_fields(text)):
         return {}  # a line of staff credits alone: 责任编辑：张三　版式设计：李四
     page_line = PAGE_LINE_RE.match(text)
     if page_line and page_number(page_line["page"]):
@@ -200,6 +199,11 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     if WEEKDAY_LINE_RE.match(text):
         return {"weekday": text}
     return None
+
+
+def _without_head_fields(text: str) -> str:
+    """``text`` without a running head's staff credits and other fields (lunar date, serial numbers)."""
+    return HEAD_FIELD_RE.sub(" ", STAFF_CREDIT_RE.sub(" ", text))
 
 
 def parse_byline(line: str) -> list[str] | None:
@@ -213,7 +217,7 @@ def parse_byline(line: str) -> list[str] | None:
     if match["dateline"] and re.search("[，,]", match["names"]):
         return None  # 本报讯 记者 张三 昨日，我市…: the story itself begins
     names = [name for name in NAME_SPLIT_RE.split(match["names"]) if name]
-    names = [re.sub(r"^(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|摄影)", "", name) for name in names]
+    names = [name[role.end() :] if (role := BYLINE_ROLE_RE.match(name)) else name for name in names]
     names = padded_names_joined(names)
     if any(len(name) > 5 for name in names):
         return None  # a phrase, no name: the line is text
@@ -238,7 +242,7 @@ def parse_credit(text: str) -> list[str]:
     match = CREDIT_RE.search(text[:80])
     if not match:
         return []
-    pieces = CREDIT_ROLE_RE.sub("|", match["names"]).split("|")  # each role's names on their own
+    pieces = BYLINE_ROLE_RE.sub("|", match["names"]).split("|")  # each role's names on their own
     names = [name for piece in pieces for name in padded_names_joined(NAME_SPLIT_RE.split(piece.strip()))]
     return [name for name in names if 2 <= len(name) <= 5]
 
@@ -603,15 +607,16 @@ def is_crosshead(line: str) -> bool:
     )
 
 
-def stands_apart_below(lines: list[str], index: int) -> bool:
-    """Whether a blank line (or the end of the page) follows line ``index``: a crosshead stands so,
-    where the first line of a bulleted, hard-wrapped paragraph (●各地利用已归集的住房公积金建) runs on."""
-    return index + 1 >= len(lines) or not lines[index + 1].strip(STRIP)
+def is_crosshead_at(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` is a crosshead: one with a blank line (or the end of the page) after
+    it, where the first line of a bulleted, hard-wrapped paragraph (●各地利用已归集的住房公积金建) runs on."""
+    stands_apart = index + 1 >= len(lines) or not lines[index + 1].strip(STRIP)
+    return stands_apart and is_crosshead(lines[index])
 
 
 def _mark_crossheads(lines: list[str], roles: list[str | None]) -> None:
-    for index, line in enumerate(lines):
-        if roles[index] is None and is_crosshead(line) and stands_apart_below(lines, index):
+    for index in range(len(lines)):
+        if roles[index] is None and is_crosshead_at(lines, index):
             roles[index] = CROSSHEAD
 
 

@@ -134,14 +134,11 @@ find_trailing_spaces = _regex_finder(TRAILING_SPACE_RE, "")
 
 
 def find_leading_bullets(text: str) -> Iterator[Replacement]:
-    """Bullets at the start of a line, except a crosshead's (see :func:`layout.is_crosshead`):
-    a short bulleted line with a blank line after it."""
+    """Bullets at the start of a line, except a crosshead's (see :func:`layout.is_crosshead_at`)."""
+    lines: list[str] = []
     for match in LEADING_BULLET_RE.finditer(text):
-        line_end = text.find("\n", match.start())
-        line_end = len(text) if line_end == -1 else line_end
-        next_end = text.find("\n", line_end + 1)
-        lines = [text[match.start() : line_end], text[line_end + 1 : len(text) if next_end == -1 else next_end]]
-        if not (layout.is_crosshead(lines[0]) and (line_end == len(text) or layout.stands_apart_below(lines, 0))):
+        lines = lines or text.split("\n")
+        if not layout.is_crosshead_at(lines, text.count("\n", 0, match.start())):
             yield match.start(), match.end(), ""
 
 
@@ -193,16 +190,16 @@ def find_body_spaces(text: str, *, keep_column_gaps: bool = False) -> list[Repla
     return sorted(edit for edit in found if edit in padding or not any(start < edit[0] < end for start, end in credits))
 
 
-_SPACED_RUN_RE = re.compile(f"[{HAN}]+")
+_HAN_RUN_RE = re.compile(f"[{HAN}]+")
 
 
 def find_name_padding(text: str, start: int = 0, end: int | None = None) -> Iterator[Replacement]:
     """Spaces that set a two-character name to a three-character width (记者 刘  勇): between two
     single characters in a byline or credit, where the other spaces separate names."""
-    runs = list(_SPACED_RUN_RE.finditer(text, start, len(text) if end is None else end))
+    runs = list(_HAN_RUN_RE.finditer(text, start, len(text) if end is None else end))
     for left, right in zip(runs, runs[1:]):
         gap = text[left.end() : right.start()]
-        if len(left.group()) == 1 and len(right.group()) == 1 and gap and not gap.strip(" \t\u3000\u00a0"):
+        if len(left.group()) == 1 and len(right.group()) == 1 and gap and not gap.strip(_SPACE_CHARS):
             yield left.end(), right.start(), ""
 
 

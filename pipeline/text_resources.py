@@ -110,15 +110,9 @@ HEAD_FIELD_RE = re.compile(
 )
 # A running head's staff credits (责任编辑：刘洋, 美编 王芳): furniture, not the paper's text.
 _STAFF_ROLES = r"(?:责任编辑|本版编辑|图片编辑|编辑|美编|校对|版式设计|版式|制图)"
+# a role, a colon or a space, then names; a second role is no name of the first
 STAFF_CREDIT_RE = re.compile(
-    _STAFF_ROLES
-    + r"(?:\s*[：:]\s*|\s+)["
-    + HAN
-    + r"]{2,4}(?:[、\s]+(?!"
-    + _STAFF_ROLES
-    + r")["
-    + HAN
-    + r"]{2,4})*"
+    f"{_STAFF_ROLES}(?:\\s*[：:]\\s*|\\s+)[{HAN}]{{2,4}}(?:[、\\s]+(?!{_STAFF_ROLES})[{HAN}]{{2,4}})*"
 )
 PAGE_LINE_RE = re.compile(r"^(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")(?:\s*版)?(?:\s*[" + HAN + r"]{2,6})?$")
 # What an OCR engine reads into the white space between the fields of a running head or between
@@ -144,8 +138,6 @@ BYLINE_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|�
 CREDIT_RE = re.compile(
     r"[（(]\s*(?:[" + HAN + r"]{0,10}?)(?:(?:本报|特约)?记者|通讯员|实习生)\s*(?P<names>[" + HAN + r"·\s、，]{2,40}?)\s*[）)]"
 )
-# A credit role inside the names of one (记者 陈晓 通讯员 粤统宣): it separates names, it is none.
-CREDIT_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|摄影)")
 # The opening words of a story's first paragraph: 本报讯, 本报郑州4月27日讯, 新华社北京3月5日电.
 STORY_OPENER_RE = re.compile(
     r"^(?:本报讯|本报[" + HAN + r"]{0,8}?\d{1,2}月\d{1,2}日[讯电]|[" + HAN + r"]{1,8}?社[" + HAN + r"]{0,8}?\d{1,2}月\d{1,2}日电)"

@@ -153,7 +153,8 @@ def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[
 def _last_name_parts(names: set[str]) -> set[str]:
     """The family names of the foreign names found (克雷库 of 马蒂厄·克雷库): later mentions use
     them alone. pd1998 train labels every such mention PERSON (162 of 162)."""
-    return {name.rsplit(NAME_DOT, 1)[1] for name in names if len(name.rsplit(NAME_DOT, 1)[-1]) >= 2 and NAME_DOT in name}
+    last_parts = (name.rsplit(NAME_DOT, 1)[1] for name in names if NAME_DOT in name)
+    return {part for part in last_parts if len(part) >= 2}
 
 
 def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]) -> bool:

@@ -164,9 +164,9 @@ def _forward_content(
     return (opens, opens), "indirect", False
 
 
-def _according_to(text: str, source: Any) -> bool:
+def _according_to(text: str, source: Source | None) -> bool:
     """Whether a source is introduced by 据 (据路透社报道, 据新华社消息): an outlet passing speech on."""
-    return source.start > 0 and text[source.start - 1] == "据"
+    return source is not None and source.start > 0 and text[source.start - 1] == "据"
 
 
 def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
