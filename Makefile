@@ -75,39 +75,39 @@ NER_STEPS ?= 6000
 
 NER_RENAMED_COPIES ?= 1
 
-# Training paragraphs with their people renamed (pipeline/entities/augment.py).
-$(NER_WORK)/renamed.jsonl: $(DATA)/train.jsonl pipeline/entities/augment.py | $(STAMP)
-	$(BIN)/python -m pipeline.entities.augment $(DATA)/train.jsonl $@ --copies $(NER_RENAMED_COPIES)
+# Training paragraphs with their people renamed (pipeline/train/ner/augment.py).
+$(NER_WORK)/renamed.jsonl: $(DATA)/train.jsonl pipeline/train/ner/augment.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.augment $(DATA)/train.jsonl $@ --copies $(NER_RENAMED_COPIES)
 
-# Train and dev as whole articles, as corpusprep run reads them (pipeline/entities/articles.py).
-$(NER_WORK)/train_articles.jsonl: $(DATA)/train.jsonl $(NER_WORK)/renamed.jsonl pipeline/entities/articles.py | $(STAMP)
-	$(BIN)/python -m pipeline.entities.articles $(DATA)/train.jsonl $(NER_WORK)/renamed.jsonl $@
+# Train and dev as whole articles, as corpusprep run reads them (pipeline/train/ner/articles.py).
+$(NER_WORK)/train_articles.jsonl: $(DATA)/train.jsonl $(NER_WORK)/renamed.jsonl pipeline/train/ner/articles.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.articles $(DATA)/train.jsonl $(NER_WORK)/renamed.jsonl $@
 
-$(NER_WORK)/dev_articles.jsonl: $(DATA)/dev.jsonl pipeline/entities/articles.py | $(STAMP)
-	$(BIN)/python -m pipeline.entities.articles $(DATA)/dev.jsonl $@
+$(NER_WORK)/dev_articles.jsonl: $(DATA)/dev.jsonl pipeline/train/ner/articles.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.articles $(DATA)/dev.jsonl $@
 
-$(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(NER_WORK)/train_articles.jsonl $(NER_WORK)/dev_articles.jsonl pipeline/entities/corpus.py | $(STAMP)
-	$(BIN)/python -m pipeline.entities.corpus $(NER_WORK)/train_articles.jsonl $(NER_WORK)/train.spacy $(NER_WORK)/dev_articles.jsonl $(NER_WORK)/dev.spacy
+$(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(NER_WORK)/train_articles.jsonl $(NER_WORK)/dev_articles.jsonl pipeline/train/ner/corpus.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.corpus $(NER_WORK)/train_articles.jsonl $(NER_WORK)/train.spacy $(NER_WORK)/dev_articles.jsonl $(NER_WORK)/dev.spacy
 
-$(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt $(NER_WORK)/train_articles.jsonl pipeline/entities/jackknife.py | $(STAMP)
-	$(BIN)/python -m pipeline.entities.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife $(NER_WORK)/train_articles.jsonl
+$(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt $(NER_WORK)/train_articles.jsonl pipeline/train/ner/jackknife.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife $(NER_WORK)/train_articles.jsonl
 
 train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 articles + renamed copies (jackknifed pkuseg cuts, spacy train) and ship model-best
-	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/components.py \
+	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/stages/components.py \
 	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy \
 	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS)
-	$(BIN)/python -m pipeline.entities.ship $(NER_WORK)/output/model-best $(NER_MODEL)
+	$(BIN)/python -m pipeline.train.ner.ship $(NER_WORK)/output/model-best $(NER_MODEL)
 
 entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train (transliteration characters, common words, time words)
-	$(BIN)/python -m pipeline.entities.transliteration $(DATA)/train.jsonl
-	$(BIN)/python -m pipeline.entities.common_words $(DATA)/train_seg.txt $(DATA)/train.jsonl
-	$(BIN)/python -m pipeline.entities.time_words $(DATA)/train.jsonl
+	$(BIN)/python -m pipeline.train.word_lists.transliteration $(DATA)/train.jsonl
+	$(BIN)/python -m pipeline.train.word_lists.common_words $(DATA)/train_seg.txt $(DATA)/train.jsonl
+	$(BIN)/python -m pipeline.train.word_lists.time_words $(DATA)/train.jsonl
 
 eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev and the modern gold set
-	$(BIN)/python -m pipeline.entities.evaluate $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl
+	$(BIN)/python -m pipeline.eval.entities $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl
 
 eval-quotes: $(STAMP)  ## quote attribution P/R/F1 and slogans taken for speech, on annotation_schema/gold/quotes_gold.jsonl
-	$(BIN)/python -m pipeline.quotes.evaluate
+	$(BIN)/python -m pipeline.eval.quotes
 
 # Word segmentation model (pkuseg, trained here on People's Daily 1998; see pipeline/models/pkuseg/MODEL_CARD.md).
 SEG_MODEL ?= pipeline/models/pkuseg

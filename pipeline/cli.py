@@ -69,7 +69,7 @@ def ingest(input: Path = InputDir, output: Path = OutputFile) -> None:
 @app.command()
 def normalize(input: Path = InputFile, output: Path = OutputFile) -> None:
     """Normalise punctuation, widths, stray OCR symbols and spaces in ingested records."""
-    from pipeline.normalize import normalize_document
+    from pipeline.stages.normalize import normalize_document
     from pipeline.run import run_document_stage
 
     run_document_stage(input, output, normalize_document, "normalize")
@@ -78,7 +78,7 @@ def normalize(input: Path = InputFile, output: Path = OutputFile) -> None:
 @app.command()
 def repair(input: Path = InputFile, output: Path = OutputFile) -> None:
     """Recognise layout (headline, byline, pull quotes, furniture) and rejoin broken lines."""
-    from pipeline.repair import repair_document
+    from pipeline.stages.repair import repair_document
     from pipeline.run import run_document_stage
 
     run_document_stage(input, output, repair_document, "repair")
@@ -94,7 +94,7 @@ def segment(
 ) -> None:
     """Segment record text into words with spaCy's Chinese pipeline and pkuseg."""
     from pipeline.run import run_stream_stage
-    from pipeline.segment import load_segmenter
+    from pipeline.stages.segment import load_segmenter
 
     run_stream_stage(input, output, load_segmenter(segmenter).segment_documents, "segment")
 
@@ -102,7 +102,7 @@ def segment(
 @app.command()
 def prelabel(input: Path = InputFile, output: Path = OutputFile) -> None:
     """Pre-label PERSON, ORG, DATE, PERCENT and quote attributions on JSONL records ({"id","text"} at least)."""
-    from pipeline.prelabel import load_prelabeler
+    from pipeline.stages.prelabel import load_prelabeler
     from pipeline.run import run_stream_stage
 
     run_stream_stage(input, output, load_prelabeler().label_documents, "prelabel")
@@ -124,8 +124,8 @@ def show(
 from typing import TYPE_CHECKING  # noqa: E402  (segmenter commands' own section)
 
 if TYPE_CHECKING:
-    from pipeline.segment import Segmenter
-    from pipeline.segmenter.training import Evaluation
+    from pipeline.stages.segment import Segmenter
+    from pipeline.train.segmenter import Evaluation
 
 SegmenterChoice = typer.Option(
     None, "--segmenter", help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
@@ -148,7 +148,7 @@ def segmenter_train(
     ),
 ) -> None:
     """Train a pkuseg model with spacy_pkuseg.train, prune and quantise it, and score it on DEV."""
-    from pipeline.segmenter.training import train_model
+    from pipeline.train.segmenter import train_model
 
     evaluation = train_model(
         train, dev, out, iterations=iterations, feature_trim=feature_trim, regularisation=regularisation,
@@ -166,8 +166,8 @@ def segmenter_compress(
     dev: Optional[Path] = typer.Option(None, help="Score the compact model on this gold file.", exists=True),
 ) -> None:
     """Prune, quantise and compress a pkuseg model folder (to measure what each step costs)."""
-    from pipeline.segmenter.compact import folder_size, record_scores
-    from pipeline.segmenter.training import compress_model, evaluate_file
+    from pipeline.stages.segmenter.compact import folder_size, record_scores
+    from pipeline.train.segmenter import compress_model, evaluate_file
 
     model = compress_model(raw, out, min_weight=min_weight, quantisation=quantise)
     typer.echo(f"features {model.n_feature}  words {len(model.words)}  bytes {folder_size(out)}")
@@ -183,14 +183,14 @@ def segmenter_evaluate(
     segmenter: Optional[str] = SegmenterChoice,
 ) -> None:
     """Segment the gold file's text and print word precision, recall and F1 (SIGHAN scoring)."""
-    from pipeline.segmenter.training import evaluate_file
+    from pipeline.train.segmenter import evaluate_file
 
     _print_evaluation(evaluate_file(_load_segmenter(segmenter), gold))
 
 
 def _load_segmenter(choice: Optional[str]) -> Segmenter:
     """Load a segmenter; a missing or corrupt model is a one-paragraph error, not a traceback."""
-    from pipeline.segment import SegmenterModelError, load_segmenter
+    from pipeline.stages.segment import SegmenterModelError, load_segmenter
 
     try:
         return load_segmenter(choice)
@@ -222,8 +222,8 @@ def bench(
     segmenter: Optional[str] = typer.Option(None, help="Segmenter for the stages and the chain (default: shipped)."),
 ) -> None:
     """Measure chars/s, docs/s and peak memory of every stage, the chain and baselines (jieba, spaCy char)."""
-    from pipeline.bench.harness import run_bench
-    from pipeline.bench.report import render, write_results
+    from pipeline.eval.bench.harness import run_bench
+    from pipeline.eval.bench.report import render, write_results
 
     counts = (1,) if workers == 1 else (1, workers)
     results = run_bench(data, build / f"scale-{scale}", scale=scale, workers=counts, segmenter=segmenter)
@@ -266,7 +266,7 @@ def publish(
     Without a token or network it says why, exits with code 1 and leaves the folder
     ready to upload.  The token is never printed.
     """
-    from pipeline.publish import PublishError, publish_dataset
+    from pipeline.export.publish import PublishError, publish_dataset
 
     try:
         published = publish_dataset(dataset, repo_id, private=private, timeout=timeout)
@@ -343,7 +343,7 @@ def schema(
     check: bool = typer.Option(False, "--check", help="Only check that GUIDELINES.md is up to date (exit 1 if not)."),
 ) -> None:
     """Regenerate the label table in annotation_schema/GUIDELINES.md from labels.yaml."""
-    from pipeline.schema import GUIDELINES_FILE, guidelines_with_label_table, load_schema
+    from pipeline.core.schema import GUIDELINES_FILE, guidelines_with_label_table, load_schema
 
     current = GUIDELINES_FILE.read_text(encoding="utf-8")
     updated = guidelines_with_label_table(current, load_schema())

@@ -41,9 +41,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import pipeline
-from pipeline.batching import chunked
-from pipeline.jsonl import atomic_writer, dump_document, leading_id, read_documents, write_json
-from pipeline.record import Document
+from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, PACKAGE_DIR, SCHEMA_DIR
+from pipeline.core.batching import chunked
+from pipeline.core.jsonl import atomic_writer, dump_document, leading_id, read_documents, write_json
+from pipeline.core.record import Document
 
 console = Console(stderr=True)
 
@@ -67,10 +68,8 @@ CHUNK_SIZE = 16
 # raise peak memory: what a worker holds at once is bounded by this, not by the articles' sizes.
 CHUNK_CHARACTERS = 60_000
 
-PACKAGE_DIR = Path(pipeline.__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
 # Data every stage may read besides its code: the label schema and the spaCy configs.
-SHARED_DATA = (REPO_DIR / "annotation_schema", PACKAGE_DIR / "configs")
+SHARED_DATA = (SCHEMA_DIR, CONFIGS_DIR)
 # Stages that load trained models from the package.
 MODEL_STAGES = {"segment", "prelabel"}
 
@@ -94,7 +93,7 @@ def ingest_sources(input_dir: Path, output_dir: Path | None) -> tuple[Iterator[D
 
     Returns the document stream and the (filled while streaming) list of skipped files.
     """
-    from pipeline.ingest import IngestError, list_sources, read_article
+    from pipeline.stages.ingest import IngestError, list_sources, read_article
 
     skipped: list[dict] = []
     sources = list_sources(input_dir)
@@ -172,19 +171,19 @@ def load_stage(name: str, *, segmenter: str | None = None) -> StreamStage:
     """The stage ``name`` as a function over a stream of documents (models loaded once here)."""
     try:
         if name == "normalize":
-            from pipeline.normalize import normalize_document
+            from pipeline.stages.normalize import normalize_document
 
             return lambda docs: map(normalize_document, docs)
         if name == "repair":
-            from pipeline.repair import repair_document
+            from pipeline.stages.repair import repair_document
 
             return lambda docs: map(repair_document, docs)
         if name == "segment":
-            from pipeline.segment import load_segmenter
+            from pipeline.stages.segment import load_segmenter
 
             return load_segmenter(segmenter).segment_documents
         if name == "prelabel":
-            from pipeline.prelabel import load_prelabeler
+            from pipeline.stages.prelabel import load_prelabeler
 
             return load_prelabeler().label_documents
     except ImportError as error:
@@ -361,11 +360,11 @@ def module_closure(module: str) -> list[Path]:
 
 
 STAGE_MODULES = {
-    "ingest": "pipeline.ingest",
-    "normalize": "pipeline.normalize",
-    "repair": "pipeline.repair",
-    "segment": "pipeline.segment",
-    "prelabel": "pipeline.prelabel",
+    "ingest": "pipeline.stages.ingest",
+    "normalize": "pipeline.stages.normalize",
+    "repair": "pipeline.stages.repair",
+    "segment": "pipeline.stages.segment",
+    "prelabel": "pipeline.stages.prelabel",
 }
 
 
@@ -377,7 +376,7 @@ def code_fingerprint(stage: str, segmenter: str | None = None) -> str:
     for root in SHARED_DATA:
         _tree_stats(digest, root)
     if stage in MODEL_STAGES:
-        _tree_stats(digest, PACKAGE_DIR / "models")
+        _tree_stats(digest, MODELS_DIR)
         if stage == "segment" and segmenter and Path(segmenter).exists():
             _tree_stats(digest, Path(segmenter).resolve())
     return digest.hexdigest()
@@ -500,7 +499,7 @@ def run_chain(
     long archive can be processed in sittings.  ``chunk_size`` documents go to a
     worker at a time; it changes neither order nor content.
     """
-    from pipeline.ingest import list_sources
+    from pipeline.stages.ingest import list_sources
 
     output_dir.mkdir(parents=True, exist_ok=True)
     sources = list_sources(input_dir)

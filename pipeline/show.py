@@ -12,9 +12,9 @@ from typing import Any
 
 from spacy import displacy
 
-from pipeline.jsonl import atomic_writer, read_documents
-from pipeline.record import Document
-from pipeline.schema import load_schema
+from pipeline.core.jsonl import atomic_writer, read_documents
+from pipeline.core.record import Document
+from pipeline.core.schema import load_schema
 
 
 def _label(entity: dict[str, Any]) -> str:

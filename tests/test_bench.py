@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from pipeline.bench.harness import summarise
-from pipeline.bench.measure import _reason, run_measurement
-from pipeline.bench.report import machine_info, ner_variants, render
-from pipeline.bench.workload import SAMPLE_EVERY, build_workload, reporters_of
-from pipeline.synthetic import articles_from_pd1998
+from pipeline.eval.bench.harness import summarise
+from pipeline.eval.bench.measure import _reason, run_measurement
+from pipeline.eval.bench.report import machine_info, ner_variants, render
+from pipeline.eval.bench.workload import SAMPLE_EVERY, build_workload, reporters_of
+from pipeline.eval.synthetic import articles_from_pd1998
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_failed_measurement_reports_its_reason(tmp_path: Path) -> None:
     ("log", "reason"),
     [
         ("Traceback (most recent call last):\n  File x\n    raise SegmenterModelError(\n"
-         "pipeline.segment.SegmenterModelError: no model\n", "pipeline.segment.SegmenterModelError: no model"),
+         "pipeline.stages.segment.SegmenterModelError: no model\n", "pipeline.stages.segment.SegmenterModelError: no model"),
         ("progress\nRuntimeError: the prelabel stage is not available\nImportError: later echo\n",
          "RuntimeError: the prelabel stage is not available"),
         ("nothing went wrong here\n", None),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.entities.dates import date_value, find_dates, parse_issue_date
+from pipeline.stages.entities.dates import date_value, find_dates, parse_issue_date
 
 ISSUE = date(2013, 4, 28)
 

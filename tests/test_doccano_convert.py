@@ -11,8 +11,8 @@ from doccano_client.models.project import Project
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.jsonl import read_documents
-from pipeline.record import Document
+from pipeline.core.jsonl import read_documents
+from pipeline.core.record import Document
 from pipeline.review.client import ReviewClient, ReviewError, ServerRelation, ServerSpan, check_project
 from pipeline.review.convert import (
     META_HASH,
@@ -30,7 +30,7 @@ from pipeline.review.convert import (
 )
 from pipeline.review.server import free_port
 from pipeline.review.settings import ServerSettings, SettingsError, read_credentials, resolve_settings, write_credentials
-from pipeline.schema import load_schema
+from pipeline.core.schema import load_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA = load_schema()

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.entities.numbers import parse_number
-from pipeline.entities.percent import find_percents, percent_value
-from pipeline.entities.lexicon import Entity, common_words
-from pipeline.entities.org_rules import find_named_companies, find_orgs
-from pipeline.entities.person_rules import (
+from pipeline.stages.entities.numbers import parse_number
+from pipeline.stages.entities.percent import find_percents, percent_value
+from pipeline.stages.entities.lexicon import Entity, common_words
+from pipeline.stages.entities.org_rules import find_named_companies, find_orgs
+from pipeline.stages.entities.person_rules import (
     find_byline_names,
     find_called_names,
     find_credit_names,
@@ -25,9 +25,9 @@ from pipeline.entities.person_rules import (
     find_nationals,
     find_titled_names,
 )
-from pipeline.entities.rules import merge_entities
-from pipeline.entities.text import fold_width
-from pipeline.schema import load_schema
+from pipeline.stages.entities.rules import merge_entities
+from pipeline.core.text import fold_width
+from pipeline.core.schema import load_schema
 
 LABELS = load_schema().entity_labels
 
@@ -305,7 +305,7 @@ def test_a_ministry_is_not_propagated_into_a_ministers_title() -> None:
 
 
 def test_transliteration_characters_are_phonetic() -> None:
-    from pipeline.entities.lexicon import transliteration_characters
+    from pipeline.stages.entities.lexicon import transliteration_characters
 
     phonetic = transliteration_characters()
     assert set("斯尔克诺塔") <= phonetic
@@ -670,7 +670,7 @@ def test_schema_is_the_single_source_of_labels() -> None:
     """The model's labels and the rule components' labels are exactly the schema's."""
     import spacy
 
-    from pipeline.prelabel import NER_MODEL, build_pipeline
+    from pipeline.stages.prelabel import NER_MODEL, build_pipeline
 
     def entity_labels(tags: tuple[str, ...]) -> set[str]:
         """BILUO tags (B-PERSON, ..., O) -> the entity labels they mark."""
@@ -686,8 +686,8 @@ def test_schema_is_the_single_source_of_labels() -> None:
 def test_shipped_model_finds_a_person() -> None:
     import spacy
 
-    import pipeline.components  # noqa: F401
-    from pipeline.prelabel import NER_MODEL
+    import pipeline.stages.components  # noqa: F401
+    from pipeline.stages.prelabel import NER_MODEL
 
     nlp = spacy.load(NER_MODEL)
     doc = nlp("江泽民会见全国宣传部长会议代表时强调")
@@ -695,7 +695,7 @@ def test_shipped_model_finds_a_person() -> None:
 
 
 def test_common_words_are_frequent_words_never_a_person_or_org(tmp_path: Path) -> None:
-    from pipeline.entities.common_words import derive
+    from pipeline.train.word_lists.common_words import derive
 
     seg = tmp_path / "train_seg.txt"
     seg.write_text("银行 行长 高洁 说\n银行 高洁 １２月\n银行 行长 高洁 行长 １２月 １２月\n", encoding="utf-8")
@@ -711,7 +711,7 @@ def test_common_words_are_frequent_words_never_a_person_or_org(tmp_path: Path) -
 
 
 def test_time_words_are_training_dates_with_no_time_character(tmp_path: Path) -> None:
-    from pipeline.entities.time_words import derive
+    from pipeline.train.word_lists.time_words import derive
 
     train = tmp_path / "train.jsonl"
     records = [

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.entities.articles import article_key, join_articles, main
+from pipeline.train.ner.articles import article_key, join_articles, main
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.entities.evaluate import (
+from pipeline.eval.entities import (
     Scores,
     target_table,
     gold_spans,

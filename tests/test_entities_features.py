@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from spacy.strings import get_string_id
 
-import pipeline.components  # noqa: F401  (registers word_features)
-from pipeline.entities.features import NO_WORD, segment_word_spans, token_texts, word_position_features
-from pipeline.entities.jackknife import half_of, split_segmented, write_cuts
-from pipeline.entities.text import segmenter_view
-from pipeline.prelabel import _pkuseg_words, _words_in_piece
-from pipeline.record import Document
+import pipeline.stages.components  # noqa: F401  (registers word_features)
+from pipeline.stages.entities.features import NO_WORD, segment_word_spans, token_texts, word_position_features
+from pipeline.train.ner.jackknife import half_of, split_segmented, write_cuts
+from pipeline.core.text import segmenter_view
+from pipeline.stages.prelabel import _pkuseg_words, _words_in_piece
+from pipeline.core.record import Document
 
 
 @pytest.mark.parametrize(
@@ -106,8 +106,8 @@ def test_prelabel_reuses_only_pkuseg_words(meta: dict, tokens: list[list[int]], 
 
 
 def test_prelabel_gives_the_same_entities_with_reused_or_recut_words() -> None:
-    from pipeline.prelabel import load_prelabeler
-    from pipeline.segment import load_segmenter
+    from pipeline.stages.prelabel import load_prelabeler
+    from pipeline.stages.segment import load_segmenter
 
     text = "国务院总理李鹏昨天在北京会见了美国国务卿奥尔布赖特，中国银行行长出席。"
     segmented = next(load_segmenter().segment_documents([Document(id="d", text=text)]))
@@ -130,7 +130,7 @@ def test_jackknife_halves_by_issue_day(tmp_path: Path) -> None:
 
 
 def test_jackknife_cuts_each_half_with_the_other_halfs_model(tmp_path: Path) -> None:
-    from pipeline.segment import SHIPPED_MODEL
+    from pipeline.stages.segment import SHIPPED_MODEL
 
     records = [
         {"id": "19980103-01-001-001", "text": "国务院总理李鹏会见客人，１２％。"},
@@ -163,7 +163,7 @@ def test_jackknife_refuses_misaligned_files(tmp_path: Path) -> None:
 
 @given(st.text(alphabet="中文 𠮷Ａ,\n", max_size=40))
 def test_doc_text_is_the_docs_text_joined_once(text: str) -> None:
-    from pipeline.entities.text import DOC_TEXT_KEY, doc_text
+    from pipeline.core.text import DOC_TEXT_KEY, doc_text
 
     doc = spacy.blank("zh").make_doc(text)
     assert DOC_TEXT_KEY not in doc.user_data
@@ -192,7 +192,7 @@ def test_word_positions_of_any_spans_even_overlapping(text: str, spans: list[lis
 def test_token_features_are_the_hashes_of_their_strings(text: str, word_length: int) -> None:
     from spacy.attrs import LEMMA, NORM
 
-    from pipeline.entities.features import set_char_bigrams, set_word_features
+    from pipeline.stages.entities.features import set_char_bigrams, set_word_features
 
     doc = spacy.blank("zh")(text)
     spans = [[start, min(start + word_length, len(text))] for start in range(0, len(text), word_length)]

@@ -8,8 +8,8 @@ import numpy
 import pytest
 from thinc.api import NumpyOps
 
-from pipeline.entities.ops import PredictionOps, use_prediction_ops
-from pipeline.prelabel import build_pipeline
+from pipeline.stages.entities.ops import PredictionOps, use_prediction_ops
+from pipeline.stages.prelabel import build_pipeline
 
 RNG = numpy.random.default_rng(0)
 

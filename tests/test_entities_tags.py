@@ -9,9 +9,9 @@ import spacy
 from hypothesis import given
 from hypothesis import strategies as st
 
-import pipeline.components  # noqa: F401  (registers entities_from_tags)
-from pipeline.entities.tags import best_biluo_path, biluo_tags, spans_from_tags
-from pipeline.schema import load_schema
+import pipeline.stages.components  # noqa: F401  (registers entities_from_tags)
+from pipeline.stages.entities.tags import best_biluo_path, biluo_tags, spans_from_tags
+from pipeline.core.schema import load_schema
 
 LABELS = load_schema().entity_labels
 
@@ -154,7 +154,7 @@ ANY_TAGS = ["O", "", "U", "B"] + [f"{m}-{label}" for m in "BILU" for label in LA
 
 @given(st.lists(st.sampled_from(ANY_TAGS), max_size=40))
 def test_tags_given_only_where_not_o_read_the_same(tags: list[str]) -> None:
-    from pipeline.entities.tags import spans_from_tagged
+    from pipeline.stages.entities.tags import spans_from_tagged
 
     positions = [i for i, tag in enumerate(tags) if tag not in ("O", "")]
     assert spans_from_tagged(positions, [tags[i] for i in positions]) == spans_from_tags(tags)

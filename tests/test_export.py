@@ -24,7 +24,7 @@ from pipeline.export.card import MODEL_CARDS, measured_section
 from pipeline.export.rows import bio_tags
 from pipeline.export.sentences import split_sentences
 from pipeline.export.sources import merged_documents, plan_merge
-from pipeline.schema import load_schema
+from pipeline.core.schema import load_schema
 
 CORPUS = Path(__file__).parent / "fixtures" / "export_corpus"
 

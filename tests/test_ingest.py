@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.ingest import IngestError, list_sources, read_article
+from pipeline.stages.ingest import IngestError, list_sources, read_article
 
 SEED_NAME = "seed_zzwb_20130428.txt"
 

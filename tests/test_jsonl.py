@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.jsonl import _spelled_alike, dump_document
-from pipeline.record import Block, Document, Edit
+from pipeline.core.jsonl import _spelled_alike, dump_document
+from pipeline.core.record import Block, Document, Edit
 
 
 def json_module_line(doc: Document) -> str:

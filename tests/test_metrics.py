@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.metrics import precision_recall_f1
+from pipeline.eval.metrics import precision_recall_f1
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalize import (
+from pipeline.stages.normalize import (
     apply_replacements,
     find_body_spaces,
     fold_fullwidth,
@@ -22,7 +22,7 @@ from pipeline.normalize import (
     remove_spaces_between_cjk,
     restore_quote_directions,
 )
-from pipeline.record import Document, Edit
+from pipeline.core.record import Document, Edit
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import read_article
-from pipeline.normalize import normalize_document
-from pipeline.record import Document
-from pipeline.repair import repair_document
+from pipeline.stages.ingest import read_article
+from pipeline.stages.normalize import normalize_document
+from pipeline.core.record import Document
+from pipeline.stages.repair import repair_document
 
 OCR = Path(__file__).parent / "fixtures" / "ocr"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.prelabel import Prelabeler, load_prelabeler, split_pieces
-from pipeline.record import Document
-from pipeline.schema import load_schema
+from pipeline.stages.prelabel import Prelabeler, load_prelabeler, split_pieces
+from pipeline.core.record import Document
+from pipeline.core.schema import load_schema
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.export import export_dataset
-from pipeline.publish import PublishError, check_reachable, publish_dataset
+from pipeline.export.publish import PublishError, check_reachable, publish_dataset
 
 CORPUS = Path(__file__).parent / "fixtures" / "export_corpus"
 TOKEN = "hf_notARealToken0123456789abcdefXYZ"

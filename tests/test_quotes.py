@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.quotes import attribute_quotes
+from pipeline.stages.quotes import attribute_quotes
 
 FURNITURE = re.compile(r"^(郑州晚报( \d{4}年\d{1,2}月\d{1,2}日)?|[A-Z]{2}\d{2})$")
 

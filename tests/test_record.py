@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.jsonl import RecordError, dump_document, dump_line, leading_id, read_documents
-from pipeline.record import Block, Document, Edit
+from pipeline.core.jsonl import RecordError, dump_document, dump_line, leading_id, read_documents
+from pipeline.core.record import Block, Document, Edit
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=5)
 json_values = st.recursive(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import layout
-from pipeline.normalize import normalize_document
-from pipeline.record import Document
-from pipeline.repair import Evidence, continues, repair_document
+from pipeline.page import layout
+from pipeline.stages.normalize import normalize_document
+from pipeline.core.record import Document
+from pipeline.stages.repair import Evidence, continues, repair_document
 
 LAYOUTS = sorted((Path(__file__).parent / "fixtures" / "layouts").glob("*.txt"))
 
@@ -401,7 +401,7 @@ PAGE_EXPECTATIONS = {
 
 @pytest.mark.parametrize("name", sorted(PAGE_EXPECTATIONS))
 def test_pages_of_other_papers(name: str) -> None:
-    from pipeline.ingest import read_article
+    from pipeline.stages.ingest import read_article
 
     article = read_article(PAGES / f"{name}.txt")
     doc = repair_document(normalize_document(article))

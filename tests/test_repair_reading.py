@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import normalize, repair
-from pipeline.ingest import read_article
-from pipeline.jsonl import dump_document
-from pipeline.normalize import RECENT_ANALYSES, analyze_page, normalize_document
-from pipeline.record import Document
-from pipeline.repair import RECENT_READINGS, read_page, repair_document
+from pipeline.stages import normalize, repair
+from pipeline.stages.ingest import read_article
+from pipeline.core.jsonl import dump_document
+from pipeline.stages.normalize import RECENT_ANALYSES, analyze_page, normalize_document
+from pipeline.core.record import Document
+from pipeline.stages.repair import RECENT_READINGS, read_page, repair_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # pages whose quote marks normalize can only settle by reading the page (columns, ASCII marks, lines to rejoin)

@@ -1,6 +1,6 @@
 """The whole chain: output independent of workers, resumed runs equal uninterrupted ones, skipping.
 
-Articles are typeset from the seed fixture's paragraphs with ``pipeline.synthetic``
+Articles are typeset from the seed fixture's paragraphs with ``pipeline.eval.synthetic``
 (several layouts, one or two columns), so the chain sees OCR-like scans.  The
 segmenter is spaCy's char segmenter, which needs no trained model.
 """
@@ -29,7 +29,7 @@ from pipeline.run import (
     STAGE_FILES,
     run_chain,
 )
-from pipeline.synthetic import lay_out_article
+from pipeline.eval.synthetic import lay_out_article
 
 ARTICLES = 10
 SEGMENTER = "char"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.batching import chunked
+from pipeline.core.batching import chunked
 from pipeline.run import (
     PACKAGE_DIR,
     Budget,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline import run
-from pipeline.jsonl import dump_document
-from pipeline.record import Document
+from pipeline.core.jsonl import dump_document
+from pipeline.core.record import Document
 
 # characters no pipeline knows before it meets them: every chunk brings new strings
 HAN_RUN = [chr(code) for code in range(0x4E00, 0x4E00 + 600)]

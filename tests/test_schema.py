@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.schema import (
+from pipeline.core.schema import (
     GUIDELINES_FILE,
     TABLE_END,
     TABLE_START,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.segmenter.scoring import Score, read_gold, score_words, word_spans
+from pipeline.eval.segmentation import Score, read_gold, score_words, word_spans
 
 
 @pytest.mark.parametrize(

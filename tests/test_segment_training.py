@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.segment import load_segmenter
-from pipeline.segmenter import compact
-from pipeline.segmenter.training import evaluate_file, train_model
+from pipeline.stages.segment import load_segmenter
+from pipeline.stages.segmenter import compact
+from pipeline.train.segmenter import evaluate_file, train_model
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_training_writes_the_words_to_merge(tmp_path: Path, fixtures: Path) -> N
 
 
 def test_training_twice_gives_the_same_model(tmp_path: Path) -> None:
-    from pipeline.segmenter.training import train_raw
+    from pipeline.train.segmenter import train_raw
 
     fixtures = Path(__file__).parent / "fixtures"
     for name in ("first", "second"):

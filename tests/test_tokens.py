@@ -1,4 +1,4 @@
-"""pipeline.tokens gives what spaCy gives: the same tokens and spaces, the same char Docs."""
+"""pipeline.core.tokens gives what spaCy gives: the same tokens and spaces, the same char Docs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from spacy.util import get_words_and_spaces
 
-from pipeline.entities.text import DOC_TEXT_KEY
-from pipeline.tokens import CharTokenizer, words_and_spaces
+from pipeline.core.text import DOC_TEXT_KEY
+from pipeline.core.tokens import CharTokenizer, words_and_spaces
 
 TEXTS = st.text(alphabet="中文人 \n\t\u3000a𠮷，", max_size=30)
 
@@ -62,6 +62,6 @@ def test_words_that_are_not_the_text_are_refused_as_spacy_refuses_them(words: li
 
 @given(TEXTS)
 def test_char_words_and_spaces_is_the_alignment_of_every_character(text: str) -> None:
-    from pipeline.tokens import char_words_and_spaces
+    from pipeline.core.tokens import char_words_and_spaces
 
     assert char_words_and_spaces(text) == get_words_and_spaces(list(text), text)

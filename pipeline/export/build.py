@@ -22,8 +22,8 @@ from pipeline.export.features import CONFIGS, features_for
 from pipeline.export.rows import ROW_BUILDERS
 from pipeline.export.sources import MergePlan, merged_documents, plan_merge
 from pipeline.export.splits import SPLIT_NAMES, split_of
-from pipeline.jsonl import current_umask
-from pipeline.schema import load_schema
+from pipeline.core.jsonl import current_umask
+from pipeline.core.schema import load_schema
 
 
 def data_file(config: str, split: str) -> str:

@@ -26,9 +26,9 @@ import pipeline
 from pipeline.export.features import CONFIGS
 from pipeline.export.sources import MergePlan
 from pipeline.export.splits import SPLIT_NAMES, SPLITS
-from pipeline.schema import load_schema
+from pipeline.core.paths import MODELS_DIR
+from pipeline.core.schema import load_schema
 
-MODELS_DIR = Path(pipeline.__file__).resolve().parent / "models"
 MODEL_CARDS = {
     "entity pre-labeller (spaCy NER + rules)": MODELS_DIR / "ner" / "MODEL_CARD.md",
     "word segmenter (pkuseg)": MODELS_DIR / "pkuseg" / "MODEL_CARD.md",

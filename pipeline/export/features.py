@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
-from pipeline.schema import Schema, load_schema
+from pipeline.core.schema import Schema, load_schema
 
 CONFIGS = ("documents", "ner", "quotes")
 

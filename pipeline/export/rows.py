@@ -12,8 +12,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.export.sentences import split_sentences
-from pipeline.record import Document
-from pipeline.schema import Schema
+from pipeline.core.record import Document
+from pipeline.core.schema import Schema
 
 Span = tuple[int, int]
 LabelledSpan = tuple[int, int, str]

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.jsonl import iter_json_lines, read_documents
-from pipeline.record import Document
+from pipeline.core.jsonl import iter_json_lines, read_documents
+from pipeline.core.record import Document
 
 PRELABELED_FILE = "prelabeled.jsonl"
 REVIEWED_FILE = "reviewed.jsonl"

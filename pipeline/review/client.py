@@ -24,7 +24,7 @@ from doccano_client.repositories.task_status import TaskStatusRepository
 from requests.adapters import HTTPAdapter
 
 from pipeline.review.settings import ServerSettings, SettingsError
-from pipeline.schema import Schema
+from pipeline.core.schema import Schema
 
 REQUEST_TIMEOUT = 30.0
 TASK_TIMEOUT = 600.0

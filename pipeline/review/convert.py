@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.record import Document
+from pipeline.core.record import Document
 from pipeline.review.client import ServerRelation, ServerSpan
-from pipeline.schema import Schema
+from pipeline.core.schema import Schema
 
 OFFSET_UNIT = "utf-16"
 META_ID, META_HASH, META_LABELS, META_UNIT, META_SOURCE = (

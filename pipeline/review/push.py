@@ -23,8 +23,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pipeline.jsonl import dump_line
-from pipeline.record import Document
+from pipeline.core.jsonl import dump_line
+from pipeline.core.record import Document
 from pipeline.review.client import ReviewClient
 from pipeline.review.convert import (
     META_HASH,
@@ -36,7 +36,7 @@ from pipeline.review.convert import (
     validate_document,
     validate_line,
 )
-from pipeline.schema import Schema
+from pipeline.core.schema import Schema
 
 BATCH_SIZE = 500
 PROJECT_DESCRIPTION = (

@@ -15,7 +15,8 @@ import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-REPO_DIR = Path(__file__).resolve().parents[2]
+from pipeline.core.paths import REPO_DIR
+
 DEFAULT_HOME = REPO_DIR / ".doccano"
 DEFAULT_PORT = 8000
 DEFAULT_PROJECT = "corpusprep"

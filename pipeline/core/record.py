@@ -1,0 +1,175 @@
+"""The one record type that flows through every stage.
+
+Stages are pure functions ``Document -> Document`` (or generators over documents);
+reading and writing happen only at the edges (``pipeline.core.jsonl``).  Text is frozen
+once repaired: later stages only add spans, whose offsets are Python ``str``
+indices into ``Document.text`` (end exclusive).
+"""
+
+from __future__ import annotations
+
+import copy
+import weakref
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, Generic, TypeVar
+
+
+@dataclass
+class Edit:
+    """One change a stage made to the scan, so a reviewer can see why text differs.
+
+    ``raw_start``/``raw_end`` are code-point offsets into the raw (decoded) file.
+    """
+
+    kind: str
+    raw_start: int
+    raw_end: int
+    replacement: str
+
+
+@dataclass
+class Block:
+    """A layout block of the clean text: headline, subheadline, byline, body, crosshead, pull_quote, attribution."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    """A newspaper article as it moves from raw scan to reviewed annotations.
+
+    ``offsets[i]`` is the raw-file offset (code points of the decoded file) that
+    ``text[i]`` came from; inserted characters map to the raw position they were
+    inserted at.
+    """
+
+    id: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    offsets: list[int] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    tokens: list[list[int]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    review: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """An independent plain copy (as ``dataclasses.asdict`` gives, without its per-value overhead)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "meta": _plain_copy(self.meta),
+            "offsets": list(self.offsets),
+            "edits": [_edit_dict(edit) for edit in self.edits],
+            "blocks": [_block_dict(block) for block in self.blocks],
+            "tokens": _plain_copy(self.tokens),
+            "entities": _plain_copy(self.entities),
+            "quotes": _plain_copy(self.quotes),
+            "review": _plain_copy(self.review),
+        }
+
+    def json_fields(self) -> dict[str, Any]:
+        """The fields as a shallow dict in field order, sharing the document's lists: only for serialising.
+
+        Writing millions of artefact lines, a deep copy per document (``to_dict``)
+        would cost more than the JSON encoding itself.
+        """
+        return {
+            "id": self.id,
+            "text": self.text,
+            "meta": self.meta,
+            "offsets": self.offsets,
+            "edits": [_edit_dict(edit) for edit in self.edits],
+            "blocks": [_block_dict(block) for block in self.blocks],
+            "tokens": self.tokens,
+            "entities": self.entities,
+            "quotes": self.quotes,
+            "review": self.review,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Document":
+        """Build from a JSON object; unknown keys are kept in ``meta['extra']`` rather than lost."""
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        extra = {k: v for k, v in data.items() if k not in known}
+        if "id" not in kwargs or "text" not in kwargs:
+            raise ValueError("a record needs at least 'id' and 'text'")
+        kwargs["meta"] = dict(kwargs.get("meta") or {})
+        if extra:
+            kwargs["meta"].setdefault("extra", {}).update(extra)
+        kwargs["edits"] = [e if isinstance(e, Edit) else Edit(**e) for e in kwargs.get("edits") or []]
+        kwargs["blocks"] = [b if isinstance(b, Block) else Block(**b) for b in kwargs.get("blocks") or []]
+        return cls(**kwargs)
+
+
+def _edit_dict(edit: Edit | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(edit, Edit):
+        return {"kind": edit.kind, "raw_start": edit.raw_start, "raw_end": edit.raw_end, "replacement": edit.replacement}
+    return _plain_copy(edit)
+
+
+def _block_dict(block: Block | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(block, Block):
+        return {"kind": block.kind, "start": block.start, "end": block.end}
+    return _plain_copy(block)
+
+
+def _plain_copy(value: Any) -> Any:
+    """Deep copy of JSON-like data, converting dataclasses as ``asdict`` does."""
+    kind = type(value)
+    if kind is dict:
+        return {_plain_copy(k): _plain_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(_plain_copy(item) for item in value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)
+
+
+Value = TypeVar("Value")
+
+
+class RecentDocuments(Generic[Value]):
+    """What was made from the last ``size`` Document objects, found again by the object itself.
+
+    Stages never change a document in place (they make new ones with
+    ``dataclasses.replace``), so while a document object lives it identifies what was
+    made from it: normalize's page analysis and reading, reused by the repair stage.
+    Documents are held weakly; a dead document's id, reused by a new object, is not
+    taken for it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[int, tuple[weakref.ref[Document], Value]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, doc: Document) -> bool:
+        return self.get(doc) is not None
+
+    def get(self, doc: Document) -> Value | None:
+        found = self._entries.get(id(doc))
+        return found[1] if found is not None and found[0]() is doc else None
+
+    def pop(self, doc: Document) -> Value | None:
+        """The value, handed out once: it is forgotten."""
+        value = self.get(doc)
+        if value is not None:
+            del self._entries[id(doc)]
+        return value
+
+    def put(self, doc: Document, value: Value) -> None:
+        self._entries[id(doc)] = (weakref.ref(doc), value)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)

@@ -1,0 +1,164 @@
+"""Score quote attribution against the hand-annotated gold set (``make eval-quotes``).
+
+An attribution matches a gold one when the speaker is right (same ``speaker_name``,
+or one name ends with the other: ``外交部发言人`` / ``发言人``) and the predicted content
+covers at least half of the gold content.  Each gold and each predicted attribution
+matches at most once.  Separately, a predicted quote whose content is mostly a gold
+slogan span (“中原梦”) counts as a slogan wrongly taken for speech.
+
+Entities come from the prelabel pipeline when it loads, else from the gold file;
+the output says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+
+from pipeline.core.jsonl import iter_json_lines
+from pipeline.eval.metrics import precision_recall_f1
+from pipeline.stages.quotes.attribute import attribute_quotes
+
+GOLD_FILE = Path(__file__).resolve().parents[2] / "annotation_schema" / "gold" / "quotes_gold.jsonl"
+MIN_CONTENT_COVER = 0.5
+Predictor = Callable[[dict[str, Any]], list[dict[str, Any]]]
+console = Console()
+
+
+@dataclass
+class Scores:
+    """Counts over a gold set, with the misses and false alarms kept for reading."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    slogans: int = 0
+    slogans_taken: int = 0
+    missed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    spurious: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[0]
+
+    @property
+    def recall(self) -> float:
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[1]
+
+    @property
+    def f1(self) -> float:
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[2]
+
+
+def same_speaker(gold: str | None, predicted: str | None) -> bool:
+    """Same name, or one ends with the other (a title or a modifier more or less)."""
+    if not gold or not predicted:
+        return False
+    if gold == predicted:
+        return True
+    short, long = sorted((gold, predicted), key=len)
+    return len(short) >= 2 and long.endswith(short)
+
+
+def covered(gold: dict[str, Any], predicted: dict[str, Any]) -> float:
+    """Share of the gold span that the predicted span covers."""
+    overlap = min(gold["end"], predicted["end"]) - max(gold["start"], predicted["start"])
+    return max(0, overlap) / max(1, gold["end"] - gold["start"])
+
+
+def matches(gold: dict[str, Any], predicted: dict[str, Any]) -> bool:
+    return same_speaker(gold["speaker_name"], predicted["speaker_name"]) and (
+        covered(gold["content"], predicted["content"]) >= MIN_CONTENT_COVER
+    )
+
+
+def score(documents: Iterable[dict[str, Any]], predict: Predictor) -> Scores:
+    """Score ``predict`` (gold document -> attributions) over gold documents."""
+    scores = Scores()
+    for document in documents:
+        gold, predicted = document["quotes"], predict(document)
+        scores.gold += len(gold)
+        scores.predicted += len(predicted)
+        unmatched = list(predicted)
+        for expected in gold:
+            found = next((p for p in unmatched if matches(expected, p)), None)
+            if found is None:
+                scores.missed.append((document["id"], expected))
+            else:
+                unmatched.remove(found)
+                scores.matched += 1
+        scores.spurious += [(document["id"], p) for p in unmatched]
+        slogans = document.get("slogans", [])
+        scores.slogans += len(slogans)
+        scores.slogans_taken += sum(
+            any(covered(p["content"], slogan) >= MIN_CONTENT_COVER for slogan in slogans) for p in predicted
+        )
+    return scores
+
+
+def load_gold(path: Path = GOLD_FILE) -> list[dict[str, Any]]:
+    return [obj for _, obj in iter_json_lines(path)]
+
+
+def gold_entity_predictor() -> Predictor:
+    return lambda doc: attribute_quotes(doc["text"], doc.get("entities", []), doc.get("meta", {}))
+
+
+def prelabel_predictor() -> Predictor:
+    """Entities from the prelabel pipeline, then the pure attribution function."""
+    from pipeline.stages.prelabel import load_prelabeler
+
+    prelabeler = load_prelabeler()
+
+    def predict(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        entities = prelabeler.label_text(doc["text"], doc.get("meta", {}))
+        return attribute_quotes(doc["text"], entities, doc.get("meta", {}))
+
+    return predict
+
+
+def _brief(quote: dict[str, Any]) -> str:
+    content = quote["content"]["text"].replace("\n", "/")
+    cue = quote["cue"]["text"] if quote["cue"] else "-"
+    return f"{quote['speaker_name']} | {cue} | {content[:30]}{'…' if len(content) > 30 else ''}"
+
+
+def main(
+    gold: Path = typer.Option(GOLD_FILE, help="Gold attributions (JSONL, one article a line)."),
+    entities: str = typer.Option("auto", help="auto (prelabel pipeline if it loads, else gold), prelabel, gold or none."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false alarms."),
+) -> None:
+    """Attribution precision, recall and F1 on the gold set, and slogans taken for speech."""
+    documents = load_gold(gold)
+    source: Optional[str] = None
+    predict: Predictor | None = None
+    if entities in ("auto", "prelabel"):
+        try:
+            predict, source = prelabel_predictor(), "prelabel pipeline (pipeline.stages.prelabel.load_prelabeler)"
+        except (ImportError, OSError, ValueError) as error:
+            if entities == "prelabel":
+                raise typer.BadParameter(f"the prelabel pipeline does not load: {error}") from error
+            console.print(f"[yellow]prelabel pipeline unavailable ({error}); using gold entities[/yellow]")
+    if predict is None and entities in ("auto", "gold"):
+        predict, source = gold_entity_predictor(), "gold entity annotations"
+    if predict is None:
+        predict, source = (lambda doc: attribute_quotes(doc["text"], [], doc.get("meta", {}))), "none (text only)"
+    scores = score(documents, predict)
+    console.print(f"quote attribution on {gold.name}: {len(documents)} articles; entities from {source}")
+    console.print(f"gold {scores.gold}  predicted {scores.predicted}  matched {scores.matched}")
+    console.print(f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}")
+    console.print(f"slogans wrongly taken as quotes: {scores.slogans_taken} (of {scores.slogans} gold slogan spans)")
+    if verbose:
+        for doc_id, quote in scores.missed:
+            console.print(f"  missed    {doc_id}: {_brief(quote)}", markup=False)
+        for doc_id, quote in scores.spurious:
+            console.print(f"  spurious  {doc_id}: {_brief(quote)}", markup=False)
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,640 @@
+"""Layout recognition: what each line of a scan is, and how its columns sit.
+
+Works on plain lines (no offsets), so both normalisation (which scopes its space
+rules by line role) and repair (which builds paragraphs and blocks) use the same
+reading of the page.  Evidence used is what any newspaper scan gives: Markdown
+heading markers when a converter left them, a byline's role word (记者, 通讯员),
+dates, weekdays and page numbers in running heads, lone decorative quote marks and
+``——NAME`` lines around pull quotes, line widths against the column width, and
+runs of spaces where side-by-side columns meet.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.core.record import Document
+from pipeline.core.text_tables import (
+    ATTRIBUTION_RE,
+    BULLETS,
+    BYLINE_RE,
+    BYLINE_ROLE_RE,
+    COLUMN_CUT_RE,
+    COLUMN_GAP_RE,
+    CREDIT_RE,
+    DATE_RE,
+    EDITORS_NOTE_RE,
+    END_MARK_RE,
+    HAN,
+    HEAD_FIELD_RE,
+    INDENT_RE,
+    JUMP_LINE_RE,
+    LONE_QUOTE_MARK_RE,
+    MARKDOWN_HEADING_RE,
+    NAME_SPLIT_RE,
+    OCR_PAGE_DIGITS,
+    PAGE_IN_HEAD_RE,
+    PAGE_LINE_RE,
+    PAGE_RE,
+    PARAGRAPH_FINAL,
+    PUBLICATION_LINE_RE,
+    PUBLICATION_RE,
+    STAFF_CREDIT_RE,
+    STORY_OPENER_RE,
+    STRAY_MARK_RE,
+    WEEKDAY_LINE_RE,
+    WEEKDAY_RE,
+)
+
+BLANK = "blank"
+FURNITURE = "furniture"
+HEADLINE = "headline"
+SUBHEADLINE = "subheadline"
+BYLINE = "byline"
+QUOTE_MARK = "quote_mark"
+PULL_QUOTE = "pull_quote"
+ATTRIBUTION = "attribution"
+BODY = "body"
+CROSSHEAD = "crosshead"
+
+# Heading lines: their spaces between phrases stay (集聚产业 追梦中原), and no body line joins them.
+HEADLINE_ROLES = frozenset({HEADLINE, SUBHEADLINE, CROSSHEAD})
+TEXT_ROLES = frozenset({BODY, PULL_QUOTE, ATTRIBUTION})
+DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK})
+
+MAX_FURNITURE_WIDTH = 40
+MAX_HEADLINE_WIDTH = 90
+MAX_COLUMN_WIDTH = 45
+MAX_BYLINE_WIDTH = 40
+BYLINE_SEARCH_LINES = 8
+SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
+STRIP = " \t\u3000\u00a0"
+
+
+@dataclass
+class PageLayout:
+    """The reading of one article's lines: a role per line, which lines are side-by-side column rows, metadata."""
+
+    roles: list[str]
+    column_rows: list[bool]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+# --- measuring ---------------------------------------------------------------------------------
+def display_width(text: str) -> float:
+    """Printed width in em: Chinese and full-width characters 1, ASCII (half-width) 0.5."""
+    return sum(0.5 if " " <= ch <= "~" else 1.0 for ch in text)
+
+
+def printed_widths(doc: Document) -> list[float]:
+    """Width in em of each character as printed on the page.
+
+    Normalisation folds full-width digits and letters to half-width; on the page they
+    were full-width, which matters when a line's width is compared with the column's.
+    """
+    folded = {edit.raw_start for edit in doc.edits if edit.kind == "fullwidth_to_halfwidth"}
+    # display_width inlined for single characters: this runs once per character of every document.
+    return [1.0 if raw in folded or not " " <= ch <= "~" else 0.5 for ch, raw in zip(doc.text, doc.offsets)]
+
+
+
+def estimate_column_width(widths: list[float], *, min_lines: int = 4, min_share: float = 0.45) -> float | None:
+    """The column width of hard-wrapped text: the width most lines share, or None if lines are free-running.
+
+    Most lines of a hard-wrapped column are full (the column width, give or take a
+    half-width character or a hanging punctuation mark); paragraph ends are shorter.
+    """
+    widths = [w for w in widths if w >= 4]
+    if len(widths) < min_lines:
+        return None
+    counts = Counter(round(w) for w in widths)
+    best, best_near = None, 0
+    for candidate in counts:
+        near = sum(n for w, n in counts.items() if candidate - 1 <= w <= candidate + 1)
+        if near > best_near or (near == best_near and best is not None and candidate > best):
+            best, best_near = candidate, near
+    if best is None or best > MAX_COLUMN_WIDTH or best_near / len(widths) < min_share:
+        return None
+    # the full width: the widest common width near the mode (hanging punctuation excepted)
+    near_widths = sorted(w for w in widths if best - 1 <= round(w) <= best + 1)
+    return near_widths[len(near_widths) // 2] if near_widths else float(best)
+
+
+def is_indented(line: str) -> bool:
+    return bool(INDENT_RE.match(line))
+
+
+def markdown_prefix_length(line: str) -> int:
+    """Length of a leading Markdown heading marker (``## ``), 0 if none."""
+    match = MARKDOWN_HEADING_RE.match(line)
+    return match.end() if match else 0
+
+
+def ends_paragraph(line: str) -> bool:
+    """Whether a line ends with punctuation that can end a paragraph (。！？” ...)."""
+    stripped = line.rstrip(STRIP)
+    return bool(stripped) and stripped[-1] in PARAGRAPH_FINAL
+
+
+# --- furniture, bylines, attributions --------------------------------------------------------
+def page_number(token: str) -> str | None:
+    """A page number as printed (``AO5`` read by OCR -> ``A05``), or None without a single digit."""
+    match = re.fullmatch(r"(?P<letters>[A-Z]{0,2}?)(?P<number>[\dOolI]{1,3})", token)
+    if not match or not re.search(r"\d", match["number"]):
+        return None
+    return match["letters"] + match["number"].translate(OCR_PAGE_DIGITS)
+
+
+def parse_furniture(line: str) -> dict[str, Any] | None:
+    """Metadata from a page-furniture line (running head, dateline, page number), or None if it is not one.
+
+    Marks an OCR engine reads into the white space between the fields (``河南日报”1998年``)
+    are taken for spaces first.
+    """
+    text = STRAY_MARK_RE.sub(" ", line).strip(STRIP)
+    if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
+        return {}  # where the article goes on, came from or ends: no text of it
+    if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
+        return None
+    found: dict[str, Any] = {}
+    date = DATE_RE.search(text)
+    if date:
+        try:
+            month, day = date["month"] or date["month2"], date["day"] or date["day2"]
+            found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
+        except ValueError:
+            return None
+        rest = text[: date.start()] + " " + text[date.end() :]
+        weekday = WEEKDAY_RE.search(rest)
+        if weekday:
+            found["weekday"] = weekday.group()
+            rest = rest[: weekday.start()] + " " + rest[weekday.end() :]
+        publication = PUBLICATION_RE.search(rest)
+        if publication and not BYLINE_ROLE_RE.search(publication.group()):  # not 新华社记者张三报(道)
+            found["publication"] = publication.group()
+            rest = rest[: publication.start()] + " " + rest[publication.end() :]
+        rest = _without_head_fields(rest)
+        page = PAGE_RE.fullmatch(rest.strip(STRIP)) if re.search(r"\d", rest) else None
+        if page and page_number(page["page"]):
+            found["page"] = page_number(page["page"])
+            rest = ""
+        elif page := PAGE_IN_HEAD_RE.search(rest):
+            if number := page_number(page["page"] or page["alone"]):
+                found["page"] = number
+                rest = rest[: page.start()] + " " + rest[page.end() :]
+        leftover = re.findall(f"[{HAN}]", rest)
+        names_the_paper = "publication" in found or "weekday" in found or "page" in found
+        return found if names_the_paper and len(leftover) <= 6 else None
+    if re.search(f"[{HAN}]", text) and not re.search(f"[{HAN}]", _without_head_fields(text)):
+        return {}  # a line of staff credits alone: 责任编辑：张三　版式设计：李四
+    page_line = PAGE_LINE_RE.match(text)
+    if page_line and page_number(page_line["page"]):
+        return {"page": page_number(page_line["page"])}
+    if PUBLICATION_LINE_RE.match(text):
+        return {"publication": text}
+    if WEEKDAY_LINE_RE.match(text):
+        return {"weekday": text}
+    return None
+
+
+def _without_head_fields(text: str) -> str:
+    """``text`` without a running head's staff credits and other fields (lunar date, serial numbers)."""
+    return HEAD_FIELD_RE.sub(" ", STAFF_CREDIT_RE.sub(" ", text))
+
+
+def parse_byline(line: str) -> list[str] | None:
+    """Reporter names from a byline (``□郑州晚报记者 王继兵 袁帅`` -> ``["王继兵", "袁帅"]``), or None."""
+    text = line.strip(STRIP)
+    if not text or display_width(text) > MAX_BYLINE_WIDTH or re.search(r"[。！？]", text):
+        return None
+    match = BYLINE_RE.match(text)
+    if not match:
+        return None
+    if match["dateline"] and re.search("[，,]", match["names"]):
+        return None  # 本报讯 记者 张三 昨日，我市…: the story itself begins
+    names = [name for name in NAME_SPLIT_RE.split(match["names"]) if name]
+    names = [name[role.end() :] if (role := BYLINE_ROLE_RE.match(name)) else name for name in names]
+    names = padded_names_joined(names)
+    if any(len(name) > 5 for name in names):
+        return None  # a phrase, no name: the line is text
+    names = [name for name in names if len(name) >= 2]
+    return names or None
+
+
+def padded_names_joined(pieces: list[str]) -> list[str]:
+    """A two-character name set to a three-character width is one name (刘 勇 -> 刘勇): runs of
+    single characters are joined."""
+    names: list[str] = []
+    for piece in pieces:
+        if len(piece) == 1 and names and len(names[-1]) == 1:
+            names[-1] += piece
+        else:
+            names.append(piece)
+    return names
+
+
+def parse_credit(text: str) -> list[str]:
+    """Reporter names from an in-text credit at a story's start: ``电（记者孙杰）``."""
+    match = CREDIT_RE.search(text[:80])
+    if not match:
+        return []
+    pieces = BYLINE_ROLE_RE.sub("|", match["names"]).split("|")  # each role's names on their own
+    names = [name for piece in pieces for name in padded_names_joined(NAME_SPLIT_RE.split(piece.strip()))]
+    return [name for name in names if 2 <= len(name) <= 5]
+
+
+def is_attribution(line: str) -> bool:
+    return bool(ATTRIBUTION_RE.match(line.strip(STRIP)))
+
+
+# --- side-by-side columns ------------------------------------------------------------------------
+def _has_column_gap(line: str) -> bool:
+    return bool(COLUMN_GAP_RE.search(line.strip(STRIP)))
+
+
+def _is_offset_cell(line: str) -> bool:
+    """A row whose first column is empty: text that starts far to the right."""
+    return len(line) - len(line.lstrip(" \t")) >= 4 and bool(line.strip())
+
+
+def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
+    """``(first, last + 1)`` line ranges where two or three columns are printed side by side."""
+    regions = []
+    index = 0
+    while index < len(lines):
+        if roles[index] not in (BODY, BLANK):
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(lines) and roles[run_end] in (BODY, BLANK):
+            run_end += 1
+        gap_rows = [i for i in range(index, run_end) if roles[i] == BODY and _has_column_gap(lines[i])]
+        if len(gap_rows) >= 2:
+            body_rows = [i for i in range(index, run_end) if roles[i] == BODY]
+            regions.append((body_rows[0], body_rows[-1] + 1))
+        index = run_end
+    return regions
+
+
+@dataclass(frozen=True)
+class ColumnGrid:
+    """Where the columns of a side-by-side region start, and in which unit positions are counted.
+
+    Some tools pad columns by characters, others (OCR engines, ``pdftotext -layout``)
+    by physical position, where a Chinese character is twice as wide as a space;
+    ``measure`` is ``"chars"`` or ``"em"``, whichever lines the columns up better.
+    """
+
+    starts: tuple[float, ...]
+    measure: str
+    # where each column's text ends, when close columns meet without a gap in the OCR line (by column; None if unknown)
+    ends: tuple[float | None, ...] = ()
+
+    def end(self, column: int) -> float | None:
+        return self.ends[column] if column < len(self.ends) else None
+
+    def position(self, char_widths: list[float], index: int) -> float:
+        return float(index) if self.measure == "chars" else sum(char_widths[:index])
+
+    def indent(self, char_widths: list[float], start: int, column: int) -> float:
+        """How far right of its column's start a cell begins (in the grid's unit)."""
+        return self.position(char_widths, start) - self.starts[column]
+
+
+def char_widths(line: str) -> list[float]:
+    return [0.5 if " " <= ch <= "~" else 1.0 for ch in line]
+
+
+def _clusters(positions: list[float], tolerance: float) -> list[list[float]]:
+    positions = sorted(positions)
+    clusters: list[list[float]] = []
+    for position in positions:
+        if clusters and position - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(position)
+        else:
+            clusters.append([position])
+    return clusters
+
+
+def column_grid(lines: list[str], line_char_widths: list[list[float]] | None = None) -> ColumnGrid:
+    """Find the column starts of a side-by-side region from the gaps' positions.
+
+    ``line_char_widths`` give each character's printed width (default: measured from the text).
+    """
+    if line_char_widths is None:
+        line_char_widths = [char_widths(line) for line in lines]
+    gap_ends = [
+        (widths, match.end())
+        for line, widths in zip(lines, line_char_widths)
+        for match in re.finditer(r"[ \t]{2,}(?=\S)", line)
+        if match.start() > 0 or match.end() >= 4
+    ]
+    best = ColumnGrid((0.0,), "chars")
+    best_score = -1.0
+    minimum = max(2, len(lines) // 6)
+    for measure, tolerance in (("chars", 3.0), ("em", 1.5)):
+        grid = ColumnGrid((0.0,), measure)
+        positions = [grid.position(widths, end) for widths, end in gap_ends]
+        clusters = [c for c in _clusters(positions, tolerance) if len(c) >= minimum]
+        modes = [sorted(c)[len(c) // 2] for c in clusters]  # the median resists jitter
+        # how tightly the gaps line up: share of gap ends within a third of the tolerance of a column start
+        score = (
+            sum(1 for p in positions if any(abs(p - m) <= tolerance / 3 for m in modes)) / len(positions)
+            if positions
+            else 0.0
+        )
+        if score > best_score:
+            best, best_score = ColumnGrid(tuple([0.0] + modes), measure), score
+    return _with_column_ends(lines, line_char_widths, best)
+
+
+def _cut_candidates(line: str) -> list[re.Match[str]]:
+    """Places in a line where two close columns may meet (see ``COLUMN_CUT_RE``), spaces inside numbers excepted."""
+    found = []
+    for match in COLUMN_CUT_RE.finditer(line):
+        if match.start() == 0 or match.end() == len(line):
+            continue
+        bare = not match.group().strip(" \t") and len(match.group()) == 1
+        if bare and line[match.start() - 1].isdigit() and line[match.end()].isdigit():
+            continue
+        found.append(match)
+    return found
+
+
+def _with_column_ends(lines: list[str], line_char_widths: list[list[float]], grid: ColumnGrid) -> ColumnGrid:
+    """Add the columns' text ends, from where many rows show a cut candidate at the same position.
+
+    Close columns meet with no run of spaces in most OCR lines, only a space or a stray
+    mark, which falls where the left column's full lines end; such ends line up row
+    after row, while spaces inside running text fall anywhere.
+    """
+    tolerance = 2.0 if grid.measure == "chars" else 1.0
+    cuts = [
+        (grid.position(widths, match.start()), grid.position(widths, match.end()), row)
+        for row, (line, widths) in enumerate(zip(lines, line_char_widths))
+        for match in _cut_candidates(line)
+    ]
+    row_widths = [grid.position(widths, len(line.rstrip())) for line, widths in zip(lines, line_char_widths)]
+
+    def support(cluster: list[float]) -> float:
+        """Share of the rows reaching past a cluster that have a cut candidate in it."""
+        reaching = sum(1 for width in row_widths if width > cluster[-1] + 2 * tolerance)
+        having = len({row for left, _, row in cuts if cluster[0] <= left <= cluster[-1]})
+        return having / reaching if reaching else 0.0
+
+    rows = sum(1 for line in lines if line.strip())
+    minimum = max(3, rows // 4)
+    clusters = [
+        c for c in _clusters([left for left, _, _ in cuts], tolerance) if len(c) >= minimum and support(c) >= 0.6
+    ]
+    starts = list(grid.starts)
+    ends: list[float | None] = [None] * len(starts)
+    cluster_ends = [sorted(c)[len(c) // 2] for c in clusters]
+    for cluster, end in zip(clusters, cluster_ends):
+        rights = sorted(right for left, right, _ in cuts if cluster[0] <= left <= cluster[-1])
+        start = rights[len(rights) // 2]
+        following = [k for k, s in enumerate(starts) if s > end]
+        # the next known column start belongs to this end unless another column ends in between
+        between = following and any(end < other < starts[following[0]] - 2 * tolerance for other in cluster_ends)
+        if following and not between:
+            ends[following[0] - 1] = end
+        elif all(abs(s - start) > 3 * tolerance for s in starts):
+            position = sum(1 for s in starts if s < start)
+            starts.insert(position, start)
+            ends.insert(position - 1, end)
+    return ColumnGrid(tuple(starts), grid.measure, tuple(ends))
+
+
+def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) -> list[tuple[int, int]]:
+    """Cell spans ``(start, end)`` of one row, one per column (empty spans for empty cells)."""
+    if widths is None:
+        widths = char_widths(line)
+    slack = 3.0 if grid.measure == "chars" else 1.5
+    cells: list[list[tuple[int, int]]] = [[] for _ in grid.starts]
+    for match in re.finditer(r"\S+(?:[ \t]?\S+)*", line):
+        start, end = match.span()
+        where = grid.position(widths, start)
+        # text cannot start left of its column: the last column starting at or before it (with slack)
+        fitting = [k for k, column_start in enumerate(grid.starts) if column_start <= where + slack]
+        column = fitting[-1] if fitting else 0
+        # a run that reaches over the next column's start holds two columns the OCR engine did not space apart
+        while column + 1 < len(grid.starts) and grid.position(widths, end) > grid.starts[column + 1] + slack:
+            cut = _column_cut(line, widths, grid, start, end, column + 1)
+            if cut is None:
+                break
+            cells[column].append((start, cut[0]))
+            start, column = cut[1], column + 1
+        cells[column].append((start, end))
+    return [(spans[0][0], spans[-1][1]) if spans else (0, 0) for spans in cells]
+
+
+def _column_cut(
+    line: str, widths: list[float], grid: ColumnGrid, start: int, end: int, column: int
+) -> tuple[int, int] | None:
+    """Where to cut ``line[start:end]`` before ``column``: ``(end of the left cell, start of the right one)``.
+
+    Candidates are what an OCR engine leaves where close columns meet: a space, often
+    with a stray quote mark or full stop read into the white (``设备简 ”还将``).  The
+    one whose right side starts nearest the column's start wins; a bare space inside a
+    number or far from the column start counts for less.  Without any, the cut falls
+    at the character nearest the column's start.
+    """
+    target = grid.starts[column]
+    left_end = grid.end(column - 1)
+    tolerance = 4.0 if grid.measure == "chars" else 2.5
+    best: tuple[float, int, int] | None = None
+    for match in _cut_candidates(line):
+        if match.start() <= start or match.end() >= end:
+            continue
+        distance = abs(grid.position(widths, match.end()) - target)
+        if left_end is not None:
+            distance = min(distance, abs(grid.position(widths, match.start()) - left_end))
+        bare = not match.group().strip(" \t") and len(match.group()) == 1
+        score = distance + (1.0 if bare else 0.0)
+        if distance <= tolerance and (best is None or score < best[0]):
+            best = (score, match.start(), match.end())
+    if best is not None:
+        return best[1], best[2]
+    positions = [(abs(grid.position(widths, i) - target), i) for i in range(start + 1, end)]
+    if not positions:
+        return None
+    distance, index = min(positions)
+    return (index, index) if distance <= tolerance else None
+
+
+# --- the whole page ------------------------------------------------------------------------------
+def _first_content(lines: list[str], roles: list[str], start: int = 0) -> int | None:
+    for index in range(start, len(lines)):
+        if roles[index] is None:
+            return index
+    return None
+
+
+def _next_nonblank(lines: list[str], index: int) -> int | None:
+    for j in range(index + 1, len(lines)):
+        if lines[j].strip(STRIP):
+            return j
+    return None
+
+
+def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
+    """Recognise furniture, headline(s), byline, pull quotes and body lines of an article.
+
+    ``widths`` are the lines' printed widths (see ``printed_widths``); measured from
+    the text if not given.
+    """
+    if widths is None:
+        widths = [display_width(line) for line in lines]
+    roles: list[str | None] = [None] * len(lines)
+    meta: dict[str, Any] = {}
+
+    for index, line in enumerate(lines):
+        if not line.strip(STRIP):
+            roles[index] = BLANK
+            continue
+        if markdown_prefix_length(line):
+            continue
+        furniture = parse_furniture(line)
+        if furniture is not None:
+            roles[index] = FURNITURE
+            for key, value in furniture.items():
+                meta.setdefault(key, value)
+        elif LONE_QUOTE_MARK_RE.match(line.strip(STRIP)):
+            roles[index] = QUOTE_MARK
+        elif EDITORS_NOTE_RE.match(line.strip(STRIP)):
+            roles[index] = BODY
+
+    # headlines: Markdown markers, else the lines above the byline, else a short first line
+    headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]
+    content = [i for i in range(len(lines)) if roles[i] is None]
+    byline_at = None
+    for index in content[:BYLINE_SEARCH_LINES]:
+        names = parse_byline(lines[index])
+        if names:
+            byline_at, meta["reporters"] = index, names
+            roles[index] = BYLINE
+            break
+    if byline_at is None:  # the story's opening words (本报讯, 新华社北京3月5日电) end the headlines as a byline would
+        byline_at = next(
+            (
+                i
+                for i in content[:BYLINE_SEARCH_LINES]
+                if STORY_OPENER_RE.match(lines[i].strip(STRIP)) and not _has_column_gap(lines[i])
+            ),
+            None,
+        )
+    if headings:
+        levels = [len(MARKDOWN_HEADING_RE.match(lines[i]).group(1)) for i in headings]  # type: ignore[union-attr]
+        top = headings[levels.index(min(levels))]
+        for i in headings:
+            roles[i] = HEADLINE if i == top else SUBHEADLINE
+    elif byline_at is not None:
+        above = [i for i in content if i < byline_at and roles[i] is None]
+        if 0 < len(above) <= 3 and all(display_width(lines[i].strip(STRIP)) <= MAX_HEADLINE_WIDTH for i in above):
+            roles[above[0]] = HEADLINE
+            for i in above[1:]:
+                roles[i] = SUBHEADLINE
+    else:
+        _guess_headline(lines, roles, widths)
+
+    _mark_pull_quotes(lines, roles)
+    _mark_crossheads(lines, roles)
+    final_roles = [role or BODY for role in roles]
+
+    if "reporters" not in meta:
+        first_body = next((lines[i] for i, role in enumerate(final_roles) if role == BODY), "")
+        credit = parse_credit(first_body.strip(STRIP))
+        if credit:
+            meta["reporters"] = credit
+
+    column_rows = [False] * len(lines)
+    for first, last in column_regions(lines, final_roles):
+        for index in range(first, last):
+            column_rows[index] = final_roles[index] in (BODY, BLANK)
+    return PageLayout(final_roles, column_rows, meta)
+
+
+def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:
+    """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline."""
+    content = [i for i in range(len(lines)) if roles[i] is None]
+    if len(content) < 2:
+        return
+    column = estimate_column_width([line_widths[i] for i in content])
+    picked = 0
+    for index in content[:2]:
+        text = lines[index].strip(STRIP)
+        following = _next_nonblank(lines, index)
+        stands_apart = following is not None and following > index + 1
+        off_width = column is not None and abs(line_widths[index] - column) > 1.5 and not _has_column_gap(lines[index])
+        body_width = column is not None and abs(line_widths[index] - column) <= 1
+        if (
+            text[-1] in "。"
+            or display_width(text) > MAX_HEADLINE_WIDTH
+            or not (stands_apart or off_width)
+            or body_width
+            or _has_column_gap(lines[index])
+            or is_indented(lines[index])
+        ):
+            break
+        roles[index] = HEADLINE if picked == 0 else SUBHEADLINE
+        picked += 1
+        if not stands_apart:
+            break
+    if picked == 2 and content[-1] == content[1]:
+        roles[content[1]] = None
+
+
+MAX_CROSSHEAD_WIDTH = 40
+
+
+def is_crosshead(line: str) -> bool:
+    """A short line led by a bullet, with no sentence punctuation, that is no byline: a crosshead
+    inside the body (■ 早高峰发车间隔6分钟), a heading of its own that no paragraph runs into.
+    Normalisation keeps its bullet, the evidence, and repair drops it."""
+    text = line.strip(STRIP)
+    if not text or text[0] not in BULLETS:
+        return False
+    heading = text.lstrip(BULLETS + STRIP)
+    return (
+        bool(heading)
+        and display_width(heading) <= MAX_CROSSHEAD_WIDTH
+        and not SENTENCE_PUNCT_RE.search(heading)
+        and parse_byline(line) is None
+    )
+
+
+def is_crosshead_at(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` is a crosshead: one with a blank line (or the end of the page) after
+    it, where the first line of a bulleted, hard-wrapped paragraph (●各地利用已归集的住房公积金建) runs on."""
+    stands_apart = index + 1 >= len(lines) or not lines[index + 1].strip(STRIP)
+    return stands_apart and is_crosshead(lines[index])
+
+
+def _mark_crossheads(lines: list[str], roles: list[str | None]) -> None:
+    for index in range(len(lines)):
+        if roles[index] is None and is_crosshead_at(lines, index):
+            roles[index] = CROSSHEAD
+
+
+def _mark_pull_quotes(lines: list[str], roles: list[str | None]) -> None:
+    """Lines between lone “ and ” marks, and a quotation followed by a ``——NAME`` line, are pull quotes."""
+    inside = False
+    for index, line in enumerate(lines):
+        if roles[index] == QUOTE_MARK:
+            inside = line.strip(STRIP) in "“「『\""  and not inside
+            continue
+        if roles[index] is not None:
+            continue
+        if is_attribution(line):
+            roles[index] = ATTRIBUTION
+            previous = index - 1
+            while previous >= 0 and roles[previous] == BLANK:
+                previous -= 1
+            if previous >= 0 and roles[previous] in (None, BODY):
+                roles[previous] = PULL_QUOTE
+        elif inside:
+            roles[index] = PULL_QUOTE

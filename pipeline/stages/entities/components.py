@@ -1,0 +1,46 @@
+"""The spaCy components behind the ``entity_rules`` and ``entity_values`` factories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc
+
+from pipeline.stages.entities.dates import date_value, parse_issue_date
+from pipeline.stages.entities.lexicon import Entity
+from pipeline.stages.entities.percent import percent_value
+from pipeline.stages.entities.rules import merge_entities
+from pipeline.core.text import doc_text
+from pipeline.core.schema import load_schema
+
+
+class EntityRules:
+    """Replace ``doc.ents`` by the merge of exact rules and the model's entities."""
+
+    def __init__(self, labels: Sequence[str] | None = None) -> None:
+        self.labels = list(labels) if labels else load_schema().entity_labels
+
+    def __call__(self, doc: Doc) -> Doc:
+        model = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        merged = merge_entities(doc_text(doc), model, doc._.meta, self.labels, doc._.word_spans)
+        spans = [doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand") for e in merged]
+        kept, last_end = [], -1
+        for span in spans:  # expansion to token bounds can make neighbours touch: keep the first
+            if span is not None and span.start >= last_end:
+                kept.append(span)
+                last_end = span.end
+        doc.ents = kept
+        return doc
+
+
+class EntityValues:
+    """Set ``span._.value`` on DATE and PERCENT entities."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        issue_date = parse_issue_date((doc._.meta or {}).get("date"))
+        for ent in doc.ents:
+            if ent.label_ == "DATE":
+                ent._.value = date_value(ent.text, issue_date)
+            elif ent.label_ == "PERCENT":
+                ent._.value = percent_value(ent.text)
+        return doc

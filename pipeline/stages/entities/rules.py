@@ -1,0 +1,298 @@
+"""Exact rules for entities, merged with the statistical model's spans.
+
+The rule families live by label (:mod:`pipeline.stages.entities.person_rules`,
+:mod:`pipeline.stages.entities.org_rules`, dates and percents in their own modules, the shared
+word lists in :mod:`pipeline.stages.entities.lexicon`); ``merge_entities`` combines them with the
+model's spans: model spans are repaired or dropped when not credible, rule spans win where
+they overlap, and every name found is propagated to its other mentions in the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.stages.entities.dates import VAGUE_TIME_WORDS, find_dates
+from pipeline.stages.entities.lexicon import (
+    Entity,
+    HAN,
+    common_words,
+    cut_from_a_place,
+    ends_inside_a_word,
+    inside_longer_word,
+    leftmost_longest,
+    occurrences,
+    overlaps,
+    place_set,
+    surnames,
+    word_at,
+)
+from pipeline.stages.entities.org_rules import (
+    INSTITUTION_KINDS,
+    NO_ONE_BODY,
+    ORG_FINAL_CHARS,
+    QUANTIFIED,
+    find_named_companies,
+    find_orgs,
+    leader_of_government,
+    ministry_runs_on,
+    snap_org_to_words,
+    with_sub_units,
+    without_delegation,
+    without_session,
+)
+from pipeline.stages.entities.percent import find_percents
+from pipeline.stages.entities.person_rules import (
+    complete_given_name,
+    extend_foreign_name,
+    find_byline_names,
+    find_called_names,
+    find_credit_names,
+    find_enumerated_names,
+    find_honorific_surnames,
+    find_leaders,
+    find_listed_names,
+    find_nationality_marked_names,
+    find_nationals,
+    find_titled_names,
+    names_of_places,
+    plausible_name,
+    strip_title,
+    trim_to_known,
+    trim_to_shorter_model_names,
+    without_address_start,
+    without_descriptor,
+    without_particle,
+)
+from pipeline.stages.entities.time_words import credible_model_date
+from pipeline.stages.entities.lexicon import NAME_DOT
+
+
+_HAN_ONLY = re.compile(f"[{HAN}0-9]*")
+
+
+# Punctuation a model span may run into at its edges (葛菲/顾俊 -> 葛菲/).
+_EDGE_PUNCTUATION = "/／、,，.。;；:：!！?？\"“”'‘’|"
+
+
+def _trim_edges(text: str, span: Entity) -> Entity | None:
+    """A model span without whitespace at its edges, nor punctuation for names (None if nothing is left)."""
+    start, end = span.start, span.end
+    strip = _EDGE_PUNCTUATION + NAME_DOT if span.label in ("PERSON", "ORG") else ""
+    while start < end and (text[start].isspace() or text[start] in strip):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
+        end -= 1
+    if start == end:
+        return None
+    if span.label in ("PERSON", "ORG"):  # a Latin word is whole in a name (OpenAI公司, not nAI公司)
+        while start > 0 and _LATIN.match(text, start - 1) and _LATIN.match(text, start):
+            start -= 1
+        while end < len(text) and _LATIN.match(text, end - 1) and _LATIN.match(text, end):
+            end += 1
+    return span if (start, end) == (span.start, span.end) else Entity(start, end, span.label)
+
+
+_LATIN = re.compile("[A-Za-z]")
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _split_at_spaces(text: str, span: Entity) -> list[Entity]:
+    """A model name or organisation across a space is two (记者 张晓松 朱基钗: the space the credit
+    keeps between its names); pieces of one character are dropped."""
+    if span.label not in ("PERSON", "ORG") or not _SPACE_RUN.search(text, span.start, span.end):
+        return [span]
+    pieces, start = [], span.start
+    for gap in _SPACE_RUN.finditer(text, span.start, span.end):
+        pieces.append(Entity(start, gap.start(), span.label))
+        start = gap.end()
+    pieces.append(Entity(start, span.end, span.label))
+    return [piece for piece in pieces if piece.end - piece.start >= 2]
+
+
+def _repaired_model_span(
+    text: str, span: Entity, words: Sequence[Sequence[int]], long_word_starts: set[int]
+) -> Entity:
+    """A model PERSON without the particle, descriptor, title or start of a title around the name, run
+    on over a foreign name or a given name cut short; a model ORG without a delegation or session
+    number, snapped to the segmenter's words (or the leader its government is named after); other
+    labels as they are."""
+    if span.label == "PERSON":
+        span = without_descriptor(text, without_particle(text, span, words), words)
+        span = extend_foreign_name(text, strip_title(text, span))
+        return complete_given_name(text, without_address_start(text, span), long_word_starts)
+    if span.label == "ORG":
+        if leader := leader_of_government(text, span):
+            return leader
+        return snap_org_to_words(text, without_session(text, without_delegation(text, span)), words)
+    return span
+
+
+# A name followed by these is part of another thing's name (邓小平理论, 丰田公司, 桂光集团).
+_NOT_AFTER_PERSON = re.compile("公司|集团|理论|思想|主义|家族|有限|工业|制衣|厂|人")
+
+
+def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
+    """Every other mention of ``names``; a PERSON not where one segmenter word holds it and more."""
+    found = []
+    for name in names:
+        found += [
+            Entity(start, start + len(name), label)
+            for start in occurrences(text, name)
+            if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
+            and not (label == "PERSON" and inside_longer_word(start, start + len(name), words))
+            and not (label == "ORG" and ministry_runs_on(text, start + len(name)))
+        ]
+    return found
+
+
+def _last_name_parts(names: set[str]) -> set[str]:
+    """The family names of the foreign names found (克雷库 of 马蒂厄·克雷库): later mentions use
+    them alone. pd1998 train labels every such mention PERSON (162 of 162)."""
+    last_parts = (name.rsplit(NAME_DOT, 1)[1] for name in names if NAME_DOT in name)
+    return {part for part in last_parts if len(part) >= 2}
+
+
+def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]) -> bool:
+    """Whether a repaired model span may stand: a DATE that is a date, a PERSON or ORG that is a
+    name (PERCENT always)."""
+    if span.label == "DATE":
+        return credible_model_date(text[span.start : span.end])
+    if span.label not in ("PERSON", "ORG"):
+        return True
+    piece = text[span.start : span.end]
+    if span.label == "PERSON" and len(piece) == 1 and piece in surnames():
+        # a surname alone, as its title or 家 left it (张市长 -> 张, 龙家 -> 龙, one segmenter word),
+        # where it begins a word (not 王 of 国王)
+        word = word_at(span.start, words)
+        return word is None or word[0] == span.start
+    # A name or organisation has a Han character (not the page code AA02) and is no common word.
+    if not re.search(f"[{HAN}]", piece) or piece in common_words():
+        return False
+    if span.label == "PERSON":
+        # No place, nor a piece of a longer segmenter word (余辉 in 夕阳余辉) or of a place (波尔 in 波尔多).
+        return (
+            piece not in place_set()
+            and not inside_longer_word(span.start, span.end, words)
+            and not cut_from_a_place(text, span)
+        )
+    # No minister's title, kind of institution or all of a kind; it ends where a word ends, or
+    # at least with an organ (党委|书记 cuts a word, and is one).
+    return (
+        not ministry_runs_on(text, span.end)
+        and piece not in INSTITUTION_KINDS
+        and not NO_ONE_BODY.search(piece)
+        and not QUANTIFIED.match(text, span.start)
+        and (text[span.end - 1] in ORG_FINAL_CHARS or not ends_inside_a_word(span.end, words))
+    )
+
+
+def _longer_reading(text: str, model_span: Entity, rule_span: Entity) -> bool:
+    """Whether a model DATE or ORG holding a rule span of its label, with Han characters or digits
+    around it, is the longer reading (今年冬季 over 今年, 中共中央政治局 over 中共中央): an ORG must end
+    with an organ, or end with the rule span and add two characters or more before it (美国华盛顿大学)."""
+    m, s = model_span, rule_span
+    if m.label != s.label or not (m.start <= s.start and s.end <= m.end):
+        return False
+    if m.label == "ORG" and text[m.end - 1] not in ORG_FINAL_CHARS and not (m.end == s.end and s.start - m.start >= 2):
+        return False
+    return bool(_HAN_ONLY.fullmatch(text[m.start : s.start] + text[s.end : m.end]))
+
+
+def merge_entities(
+    text: str,
+    model_spans: Sequence[Entity],
+    meta: dict[str, Any] | None,
+    labels: Sequence[str],
+    word_spans: Sequence[Sequence[int]] | None = None,
+) -> list[Entity]:
+    """Rule spans first, then the model's where they do not clash; names propagated within the document.
+
+    ``word_spans``, the segmenter's words as ``[start, end]`` offsets, let a model name cut
+    one character short be completed (:func:`complete_given_name`); without them it is not.
+    """
+    meta = meta or {}
+    words = word_spans or ()
+    long_word_starts = {start for start, end in words if end - start >= 2}
+    allowed = set(labels)
+    model = [
+        _repaired_model_span(text, s, words, long_word_starts)
+        for s in (_trim_edges(text, piece) for span in model_spans for piece in _split_at_spaces(text, span))
+        if s is not None
+        and s.label in allowed
+        and not (s.label == "DATE" and text[s.start : s.end] in VAGUE_TIME_WORDS)
+    ]
+    model = [s for s in model if _credible_model_span(text, s, words)]
+    places_named = names_of_places(text, model)
+    model = [s for s in model if not (s.label == "PERSON" and text[s.start : s.end] in places_named)]
+    reporters = meta.get("reporters") or []
+    if isinstance(reporters, str):
+        reporters = reporters.split()
+    byline = find_byline_names(text, reporters)
+    known = {text[s.start : s.end] for s in byline}
+    enumerated = find_enumerated_names(text, known)
+    known |= {text[s.start : s.end] for s in enumerated}
+    model = [trim_to_known(text, s, known) for s in model]
+    model = trim_to_shorter_model_names(text, model)
+    model_person_starts = {s.start for s in model if s.label == "PERSON"}
+    titled = find_titled_names(text, known, model_person_starts)
+    person_rules = (
+        byline
+        + enumerated
+        + titled
+        + find_honorific_surnames(text)
+        + find_credit_names(text, known)
+        + find_nationality_marked_names(text)
+        + find_called_names(text, known)
+        + find_leaders(text, words)
+        + find_nationals(text)
+    )
+    known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
+    known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and plausible_name(text[s.start : s.end])}
+    listed = find_listed_names(text, known)
+    person_rules += listed
+    known |= {text[s.start : s.end] for s in listed}
+    orgs = find_orgs(text)
+    if "ORG" in allowed:  # only where the model saw nothing
+        model_taken = [(s.start, s.end) for s in model]
+        model += [s for s in find_named_companies(text, words) if not overlaps(s, model_taken)]
+    rule_spans = (
+        [s for s in person_rules if "PERSON" in allowed]
+        + [s for s in orgs if "ORG" in allowed]
+        + [Entity(a, b, "DATE") for a, b in find_dates(text) if "DATE" in allowed]
+        + [Entity(a, b, "PERCENT") for a, b in find_percents(text) if "PERCENT" in allowed]
+    )
+    longer = [s for s in model if s.label in ("DATE", "ORG") and s.end - s.start <= 20]
+    rule_spans = [next((m for m in longer if _longer_reading(text, m, s)), s) for s in rule_spans]
+    chosen = leftmost_longest(rule_spans)
+    from_rules = set(chosen)
+    taken = [(s.start, s.end) for s in chosen]
+    for span in sorted(model, key=lambda s: s.start):
+        if not overlaps(span, taken):
+            chosen.append(span)
+            taken.append((span.start, span.end))
+    chosen = with_sub_units(text, chosen, words)
+    taken = [(s.start, s.end) for s in chosen]  # the units joined have moved some ends
+    org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2} if "ORG" in allowed else set()
+    # An organisation the model names in full more than once is named so elsewhere in the text too (丰田公司).
+    model_orgs = Counter(text[s.start : s.end] for s in chosen if s.label == "ORG" and s.end - s.start >= 4)
+    org_names |= {name for name, count in model_orgs.items() if count >= 2}
+    known |= _last_name_parts({text[s.start : s.end] for s in chosen if s.label == "PERSON"})
+    if "PERSON" not in allowed:
+        known = set()
+    propagated = _propagate(text, known, "PERSON", words) + _propagate(text, org_names, "ORG")
+    for span in leftmost_longest(propagated):
+        inside = [c for c in chosen if span.start <= c.start and c.end <= span.end and c != span]
+        if span.label == "PERSON" and inside and all(c.label == "PERSON" and c not in from_rules for c in inside):
+            # The same name cut short elsewhere (斯卡尔 where 斯卡尔法罗 was found): the full name wins.
+            if not overlaps(span, [(c.start, c.end) for c in chosen if c not in inside]):
+                chosen = [c for c in chosen if c not in inside]
+                taken = [(c.start, c.end) for c in chosen]
+        if not overlaps(span, taken):
+            chosen.append(span)
+            taken.append((span.start, span.end))
+    return sorted(chosen)

@@ -1,0 +1,149 @@
+"""The prelabel stage: entities (and, when configured, quotes) on documents, through spaCy.
+
+The pipeline is assembled from ``pipeline/configs/prelabel.cfg``: the shipped NER model
+(``pipeline/models/ner``) followed by exact rules and value normalisers.  Documents are
+streamed through ``nlp.pipe``; each Doc gets the record's meta first, so relative dates
+resolve against ``meta['date']``.  The model reads width-folded text (same length), and
+every span is written with offsets into the record's own text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import pipeline.stages.components  # noqa: F401  (registers the factories the config names)
+import pipeline.core.tokens  # noqa: F401  (registers the tokenizer the config names)
+from pipeline.core.batching import chunked
+from pipeline.stages.entities.ops import use_prediction_ops
+from pipeline.core.text import fold_width
+from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
+from pipeline.core.record import Document
+
+PRELABEL_CONFIG = CONFIGS_DIR / "prelabel.cfg"
+NER_MODEL = MODELS_DIR / "ner"
+# Longer texts are labelled in pieces cut at line breaks, and a batch holds at most this many
+# characters too: the encoder's memory grows with the characters of a batch (seven characters'
+# vectors per position), so its peak stays the same whatever the documents (news articles
+# are rarely a tenth of this).
+MAX_PIECE_CHARS = 20_000
+MAX_BATCH_CHARS = MAX_PIECE_CHARS
+
+
+def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Language:
+    """Assemble the spaCy pipeline from the package config, sourcing the trained model."""
+    config = spacy.util.load_config(config_path, overrides={"paths.ner_model": str(model_dir)}, interpolate=False)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.max_length = MAX_PIECE_CHARS + 1
+    return use_prediction_ops(nlp)
+
+
+def split_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, cut after a line break where possible."""
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        end = cut + 1 if cut > start else start + limit
+        pieces.append((start, text[start:end]))
+        start = end
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _entity_record(text: str, start: int, end: int, label: str, value: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"start": start, "end": end, "label": label, "text": text[start:end]}
+    if value is not None:
+        record["value"] = value
+    return record
+
+
+class Prelabeler:
+    """Labels documents with a spaCy pipeline; one instance serves a whole run."""
+
+    def __init__(self, nlp: Language, batch_size: int | None = None) -> None:
+        self.nlp = nlp
+        self.batch_size = batch_size or nlp.batch_size
+
+    def _docs(self, documents: Iterable[Document]) -> Iterator[tuple[Doc, tuple[Document, int, bool]]]:
+        for document in documents:
+            pieces = split_pieces(document.text)
+            words = _pkuseg_words(document)
+            for index, (offset, piece) in enumerate(pieces):
+                doc = self.nlp.make_doc(fold_width(piece))
+                doc._.meta = dict(document.meta)
+                if words is not None:
+                    doc._.word_spans = _words_in_piece(words, offset, len(piece))
+                yield doc, (document, offset, index == len(pieces) - 1)
+
+    def label_documents(self, documents: Iterable[Document]) -> Iterator[Document]:
+        """Stream documents through the pipeline, filling ``entities`` (and ``quotes``)."""
+        entities: list[dict[str, Any]] = []
+        quotes: list[dict[str, Any]] = []
+        batches = chunked(self._docs(documents), self.batch_size, weight=lambda item: len(item[0]), max_weight=MAX_BATCH_CHARS)
+        labelled = (item for batch in batches for item in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
+        for doc, (document, offset, last) in labelled:
+            entities += [
+                _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value)
+                for e in doc.ents
+            ]
+            quotes += [_with_record_text(q, document.text) for q in _shift_quotes(doc._.quotes or [], offset)]
+            if last:
+                document.entities = entities
+                document.quotes = quotes
+                entities, quotes = [], []
+                yield document
+
+    def label_text(self, text: str, meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Entities of one text (convenience for tests and notebooks)."""
+        document = Document(id="text", text=text, meta=dict(meta or {}))
+        return next(self.label_documents([document])).entities
+
+
+def _pkuseg_words(document: Document) -> list[list[int]] | None:
+    """The words the segment stage cut with pkuseg, or None (the NER then cuts them itself)."""
+    segmenter = document.meta.get("segmenter") or {}
+    if segmenter.get("name") == "pkuseg" and (document.tokens or not document.text.strip()):
+        return document.tokens  # a blank text has no words: nothing to cut (and no segmenter to load)
+    return None
+
+
+def _words_in_piece(words: list[list[int]], offset: int, length: int) -> list[list[int]]:
+    """Word spans inside ``[offset, offset + length)``, relative to the piece."""
+    if not offset and (not words or words[-1][1] <= length):
+        return words
+    return [[start - offset, end - offset] for start, end in words if start >= offset and end <= offset + length]
+
+
+def _shift_quotes(quotes: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:
+    """Quote records of a piece, with every ``start``/``end`` moved by the piece's offset."""
+    if not offset:
+        return list(quotes)
+
+    def shift(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: (v + offset if k in ("start", "end") and isinstance(v, int) else shift(v)) for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [shift(v) for v in value]
+        return value
+
+    return [shift(q) for q in quotes]
+
+
+def _with_record_text(quote: dict[str, Any], text: str) -> dict[str, Any]:
+    """Span texts taken from the record's own text (the model saw the width-folded copy)."""
+    return {
+        key: {**span, "text": text[span["start"] : span["end"]]} if isinstance(span, dict) and "start" in span else span
+        for key, span in quote.items()
+    }
+
+
+def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Prelabeler:
+    """The project's prelabeler: the package config with the shipped model."""
+    return Prelabeler(build_pipeline(config_path, model_dir))

@@ -1,0 +1,305 @@
+"""Quote attribution over a whole article, staged as in citron: cue -> content -> source -> coreference.
+
+``attribute_quotes(text, entities, meta)`` is pure: it needs no model, only the
+article text (paragraphs separated by ``\\n``) and whatever PERSON/ORG entities a
+recogniser found (possibly none).  Each attribution is a dict in the record format::
+
+    {"speaker": {"start","end","text"} | None, "speaker_name": str | None,
+     "cue": {"start","end","text"} | None, "content": {"start","end","text"},
+     "kind": "direct" | "indirect" | "mixed"}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
+from pipeline.stages.quotes.coref import known_person_names, person_mentions, resolve_pronoun
+from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
+from pipeline.stages.quotes.lexicon import ATTRIBUTION_LINE_RE, LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END
+from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
+from pipeline.stages.quotes.sources import Source, clause_start, find_source, title_names
+from pipeline.stages.quotes.spans import Paragraph, SpanDict, paragraph_at, paragraphs, span_dict, strip_span
+
+Record = dict[str, Any]
+KINDS = ("direct", "indirect", "mixed")
+HEADLINE_COLON_RE = re.compile(r"^([^：:，,。]{2,14})[：:]\s*(\S.*)$")
+QUOTE_CHARS = "“”\" \u3000"
+HEADLINE_COLON_MAX_CHARS = 40
+#: Words that mark a headline's right side as something said (要…, 必须…, 我们…), not a topic.
+UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
+
+
+@dataclass
+class Attribution:
+    """An attribution while it is being built; ``content`` may still grow or shrink."""
+
+    source: Source | None
+    cue: tuple[int, int] | None
+    content: tuple[int, int]
+    kind: str
+    forward: bool = False
+    speaker_name: str | None = None
+    spoken_by: "Attribution | None" = field(default=None, repr=False)
+
+    @property
+    def begins(self) -> int:
+        points = [self.content[0]]
+        if self.source:
+            points.append(self.source.start)
+        if self.cue:
+            points.append(self.cue[0])
+        return min(points)
+
+
+def _entities(text: str, entities: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """PERSON/ORG entities as plain dicts with their text (a model's or a gold file's)."""
+    kept = []
+    for ent in entities:
+        start, end, label = int(ent["start"]), int(ent["end"]), str(ent["label"])
+        if label in ("PERSON", "ORG"):
+            kept.append({"start": start, "end": end, "label": label, "text": text[start:end]})
+    return sorted(kept, key=lambda e: e["start"])
+
+
+def _person_name(text: str, start: int, end: int, entities: list[dict[str, Any]]) -> str:
+    """The name in an attribution line (——市长马懿 -> 马懿)."""
+    inside = [e for e in entities if e["label"] == "PERSON" and start <= e["start"] and e["end"] <= end]
+    if inside:
+        return inside[-1]["text"]
+    titled = title_names(text[start:end])
+    if titled and titled[-1][1] == end - start:
+        return text[start + titled[-1][0] : end]
+    return text[start:end]
+
+
+def pull_quotes(text: str, paras: list[Paragraph], entities: list[dict[str, Any]]) -> tuple[list[Attribution], set[int]]:
+    """Pull quotes attributed by a ``——NAME`` paragraph; also the paragraphs they occupy."""
+    found: list[Attribution] = []
+    blocked = {p.index for p in paras if LONE_MARK_RE.match(text, p.start, p.end)}
+    for para in paras:
+        line = ATTRIBUTION_LINE_RE.match(text[para.start : para.end])
+        if not line:
+            continue
+        blocked.add(para.index)
+        quoted = next(
+            (q for q in reversed(paras[: para.index]) if q.index not in blocked or not LONE_MARK_RE.match(text, q.start, q.end)),
+            None,
+        )
+        if quoted is None or ATTRIBUTION_LINE_RE.match(text[quoted.start : quoted.end]):
+            continue
+        blocked.add(quoted.index)
+        start, end = strip_span(text, quoted.start, quoted.end, QUOTE_CHARS)
+        name_start, name_end = para.start + line.start(2), para.start + line.end(2)
+        dash = (para.start + line.start(1), para.start + line.end(1))
+        name = _person_name(text, name_start, name_end, entities)
+        offset = text.rfind(name, name_start, name_end)
+        source = Source(offset, offset + len(name), name, "person", name) if offset >= 0 else None
+        found.append(Attribution(source, dash, (start, end), "direct", speaker_name=name))
+    return found, blocked
+
+
+def headline_colon(text: str, para: Paragraph, entities: list[dict[str, Any]], names: set[str]) -> Attribution | None:
+    """A headline ``X：…`` whose X is a person, organisation or group."""
+    body = text[para.start : para.end]
+    if len(body) > HEADLINE_COLON_MAX_CHARS or "。" in body.rstrip("。"):
+        return None
+    match = HEADLINE_COLON_RE.match(body)
+    if not match or not UTTERANCE_RE.search(match.group(2)):
+        return None  # 石学海：牵着骆驼闯影坛 names a topic, not words said
+    colon = para.start + match.end(1)
+    source = find_source(text, colon, entities, names, look_back=0)
+    if source is None or source.kind not in ("person", "org", "group") or source.start != para.start + match.start(1):
+        return None
+    content = strip_span(text, para.start + match.start(2), para.end, QUOTE_CHARS)
+    return Attribution(source, (colon, colon + 1), content, "direct")
+
+
+def _quote_before(text: str, pos: int, paras: list[Paragraph]) -> tuple[int, int] | None:
+    """The “…” closing right before ``pos`` (``…，”他说``), as ``(open, close)``."""
+    i = pos - 1
+    while i >= 0 and text[i] in "，, \u3000":
+        i -= 1
+    if i < 0 or text[i] != QUOTE_CLOSE:
+        return None
+    para = paragraph_at(paras, i)
+    for open_at, close_at in quoted_stretches(text, para) if para else []:
+        if close_at == i:
+            return open_at, close_at
+    return None
+
+
+def _forward_content(
+    text: str, paras: list[Paragraph], cue: Cue
+) -> tuple[tuple[int, int], str, bool] | None:
+    """Where the speech after a cue starts: ``(span so far, kind, ends_fixed)``."""
+    para = paragraph_at(paras, cue.opens)
+    if para is None:
+        return None
+    opens = cue.opens
+    if cue.mark == "headline" and opens < para.end:
+        return (opens, para.end), "indirect", True
+    if opens >= para.end:
+        if para.index + 1 >= len(paras):
+            return None
+        nxt = paras[para.index + 1]
+        if cue.mark == "headline" and not is_headline(text, nxt):
+            return None
+        opens = nxt.start
+        if cue.mark == "headline":
+            return (opens, nxt.end), "indirect", True
+    para = paragraph_at(paras, opens)
+    if text[opens] == QUOTE_OPEN:
+        close_at = closing_quote(text, paras, opens)
+        if close_at <= para.end and not is_speech(text, para, opens, close_at):
+            return (opens, opens), "indirect", False  # a term opens the reported speech (认为，“肥力高”对…)
+        after_para = paragraph_at(paras, close_at)
+        rest = text[close_at + 1 : after_para.end] if after_para and close_at < after_para.end else ""
+        if not rest.strip() or rest.lstrip()[0] in SENTENCE_END or CUE_AFTER_RE.match(rest):
+            start, end = strip_span(text, opens + 1, close_at, " \u3000\n")
+            return (start, end), "direct", True
+        return (opens, opens), "mixed", False
+    return (opens, opens), "indirect", False
+
+
+def _according_to(text: str, source: Source | None) -> bool:
+    """Whether a source is introduced by 据 (据路透社报道, 据新华社消息): an outlet passing speech on."""
+    return source is not None and source.start > 0 and text[source.start - 1] == "据"
+
+
+def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
+    for para in paras:
+        if para.end < start or para.start > end:
+            continue
+        for open_at, close_at in quoted_stretches(text, para):
+            if start <= open_at and close_at <= end and is_speech(text, para, open_at, close_at):
+                return True
+    return False
+
+
+def _byline_name(text: str, mention: tuple[int, int, str], reporters: set[str]) -> bool:
+    """A reporter's name (meta, 记者X, or in a parenthesised dateline) is never who speaks."""
+    start, _, name = mention
+    opened = max(text.rfind("（", 0, start), text.rfind("(", 0, start))
+    in_brackets = opened > max(text.rfind("）", 0, start), text.rfind(")", 0, start), text.rfind("\n", 0, start))
+    return name in reporters or text[max(0, start - 2) : start] == "记者" or in_brackets
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def attribute_quotes(
+    text: str, entities: Iterable[Mapping[str, Any]] = (), meta: Mapping[str, Any] | None = None
+) -> list[Record]:
+    """Every attribution in the article, in text order (see the module docstring for the format)."""
+    paras = paragraphs(text)
+    ents = _entities(text, entities)
+    names = known_person_names(text, ents)
+    reporters = set((meta or {}).get("reporters") or [])
+    mentions = [m for m in person_mentions(text, ents, names) if not _byline_name(text, m, reporters)]
+    attributions, blocked = pull_quotes(text, paras, ents)
+    for para in paras:
+        if para.index not in blocked:
+            headline = headline_colon(text, para, ents, names)
+            if headline:
+                attributions.append(headline)
+                blocked.add(para.index)
+
+    headlines = blocked | {p.index for p in paras if is_headline(text, p)}
+    forward: list[tuple[Attribution, int]] = []  # with the furthest the speech could run
+    for cue in find_cues(text, paras):
+        para = paragraph_at(paras, cue.start)
+        if para is None or para.index in blocked:
+            continue
+        source = find_source(text, cue.start, ents, names)
+        if source is None or (source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters)):
+            continue
+        before = _quote_before(text, clause_start(text, source.start), paras)
+        consumed = [a.content for a in attributions] + [a.content for a, _ in forward]
+        if before and not any(_overlaps((before[0] + 1, before[1]), c) for c in consumed):
+            if is_speech(text, para if paragraph_at(paras, before[0]) == para else paragraph_at(paras, before[0]), *before):
+                start, end = strip_span(text, before[0] + 1, before[1])
+                attributions.append(Attribution(source, (cue.start, cue.end), (start, end), "direct"))
+        if cue.mark == "stop":
+            continue
+        if cue.mark == "quote" and cue.text not in ("说", "说道", "称", "表示", "指出", "强调", "写道", "答道", "问道"):
+            continue
+        if forward:
+            last, reach = forward[-1]
+            boundary = any(ch in SENTENCE_END + "\n" for ch in text[last.content[0] : source.start])
+            if last.content[0] < cue.start < reach and not boundary:
+                if not (_according_to(text, last.source) and source.kind == "person" and source.start >= last.content[0]):
+                    continue  # nested: a cue inside the speech it belongs to (他说，有人认为，…)
+                # 据路透社报道，鲍威尔表示，…: the outlet only passes the speech on; the speaker inside says it
+                forward.pop()
+        opened = _forward_content(text, paras, cue)
+        if opened is None:
+            continue
+        span, kind, fixed = opened
+        attribution = Attribution(source, (cue.start, cue.end), span, kind, forward=not fixed)
+        reach = span[1] if fixed else speech_end(text, paras, span[0], stops=[], blocked=headlines)
+        forward.append((attribution, reach))
+
+    stops = sorted(
+        {sentence_start(text, a.begins) for a, _ in forward} | {sentence_start(text, a.begins) for a in attributions}
+    )
+    for attribution, _ in forward:
+        if attribution.forward:
+            start = attribution.content[0]
+            end = speech_end(text, paras, start, stops=stops, blocked=headlines)
+            attribution.content = (start, end)
+            if attribution.kind == "indirect" and _mixed(text, paras, start, end):
+                attribution.kind = "mixed"
+        if attribution.content[1] > attribution.content[0]:
+            attributions.append(attribution)
+
+    attributions.sort(key=lambda a: a.content[0])
+    _attribute_uncued(text, paras, blocked, attributions)
+    _resolve_speakers(text, attributions, mentions)
+    return [_record(text, a) for a in sorted(attributions, key=lambda a: (a.content[0], a.begins))]
+
+
+def _attribute_uncued(text: str, paras: list[Paragraph], blocked: set[int], attributions: list[Attribution]) -> None:
+    """Quoted sentences with no cue are said by whoever spoke last (a paragraph of “…” after 他说，…)."""
+    for para in paras:
+        if para.index in blocked:
+            continue
+        for open_at, close_at in quoted_stretches(text, para):
+            before = text[para.start : open_at].rstrip()
+            if before and before[-1] not in SENTENCE_END:
+                continue
+            inner = strip_span(text, open_at + 1, close_at)
+            if any(_overlaps(inner, a.content) for a in attributions) or not is_speech(text, para, open_at, close_at):
+                continue
+            previous = [a for a in attributions if a.content[0] < open_at and a.source is not None]
+            if previous:
+                attributions.append(Attribution(None, None, inner, "direct", spoken_by=previous[-1]))
+                attributions.sort(key=lambda a: a.content[0])
+
+
+def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list[tuple[int, int, str]]) -> None:
+    """Fill ``speaker_name``: pronouns resolved, uncued quotes take their speaker's name."""
+    for attribution in sorted(attributions, key=lambda a: a.begins):
+        if attribution.spoken_by is not None:
+            attribution.speaker_name = attribution.spoken_by.speaker_name
+        elif attribution.speaker_name is None and attribution.source is not None:
+            source = attribution.source
+            if source.kind == "pronoun":
+                spoken = [a.content for a in attributions if a.content[1] <= source.start]
+                attribution.speaker_name = resolve_pronoun(text, source.text, source.start, mentions, spoken)
+            else:
+                attribution.speaker_name = source.name
+
+
+def _record(text: str, attribution: Attribution) -> Record:
+    source = attribution.source
+    return {
+        "speaker": span_dict(text, source.start, source.end) if source else None,
+        "speaker_name": attribution.speaker_name,
+        "cue": span_dict(text, *attribution.cue) if attribution.cue else None,
+        "content": span_dict(text, *attribution.content),
+        "kind": attribution.kind,
+    }

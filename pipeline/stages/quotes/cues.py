@@ -1,0 +1,89 @@
+"""Cue finder: the verbs that introduce speech, told apart from the same words used otherwise.
+
+A cue counts only when what follows it opens speech: punctuation (``指出，``,
+``说：``), a quote mark (``说“``), the end of a sentence right after a quote
+(``”他说。``) or, in a headline, the content itself (``会议强调 深化认识``).
+``基本要求``, ``总要求``, ``的要求``, ``据介绍`` and words like ``小说``/``简称`` are not cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.stages.quotes.lexicon import (
+    ADDRESSEE_CUES,
+    ADDRESSEES,
+    CUE_RE,
+    HEADLINE_CUES,
+    NOT_CUE_BEFORE,
+    NOUN_MARKERS,
+    OPENING_PUNCT,
+    QUOTE_OPEN,
+    SENTENCE_END,
+)
+from pipeline.stages.quotes.spans import Paragraph
+
+ADDRESSEE_RE = re.compile(ADDRESSEES)
+HEADLINE_MAX_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue word at ``[start, end)``; speech opens at ``opens``.
+
+    ``mark`` says what follows: ``"punct"`` (，/：), ``"quote"`` (“), ``"stop"``
+    (。 after a quote) or ``"headline"`` (no punctuation, in a headline).
+    """
+
+    start: int
+    end: int
+    text: str
+    opens: int
+    mark: str
+
+
+def is_headline(text: str, para: Paragraph) -> bool:
+    """A short paragraph with no sentence-final punctuation (a headline or subheadline)."""
+    body = text[para.start : para.end]
+    return len(body) <= HEADLINE_MAX_CHARS and not any(ch in body for ch in SENTENCE_END + "，,")
+
+
+def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
+    """False when the word is a noun or part of another word (基本要求, 的要求, 据介绍, 小说)."""
+    before = text[para_start:start]
+    if any(before.endswith(marker) for marker in NOUN_MARKERS):
+        return False
+    return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
+
+
+def find_cues(text: str, paras: list[Paragraph]) -> list[Cue]:
+    """Every cue in the article, in text order."""
+    cues: list[Cue] = []
+    for para in paras:
+        headline = is_headline(text, para)
+        for match in CUE_RE.finditer(text, para.start, para.end):
+            word, start = match.group(), match.start()
+            if not used_as_cue(text, start, word, para.start):
+                continue
+            pos = match.end()
+            if word in ADDRESSEE_CUES:
+                addressee = ADDRESSEE_RE.match(text, pos, para.end)
+                if addressee and addressee.end() < para.end and text[addressee.end()] in OPENING_PUNCT:
+                    pos = addressee.end()
+            following = text[pos] if pos < para.end else ""
+            if following and following in OPENING_PUNCT:
+                opens = pos + 1
+                while opens < para.end and text[opens] in " \u3000":
+                    opens += 1
+                cues.append(Cue(start, match.end(), word, opens, "punct"))
+            elif following == QUOTE_OPEN:
+                cues.append(Cue(start, match.end(), word, pos, "quote"))
+            elif following and following in SENTENCE_END:
+                cues.append(Cue(start, match.end(), word, pos, "stop"))
+            elif headline and word in HEADLINE_CUES:
+                opens = pos
+                while opens < para.end and text[opens] in " \u3000":
+                    opens += 1
+                cues.append(Cue(start, match.end(), word, opens, "headline"))
+    return cues

@@ -1,0 +1,177 @@
+"""Source finder: who stands before a cue (a person, pronoun, organisation, group or document).
+
+The source is the subject of the cue's clause: the phrase from the clause start up to
+the first adverbial (在会上, 今天, 对记者, 也 …).  A title chain before a name is not
+part of the speaker (市委副书记、市长马懿 -> 马懿).  Entities from the NER are used when
+present; without them, a title followed by a name, a name seen before, or a head word
+(们, 部, 意见 …) still finds the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.stages.quotes.lexicon import (
+    ADVERBIAL_START_RE,
+    DOCUMENT_HEADS,
+    GROUP_HEADS,
+    LEADING_CONNECTIVE_RE,
+    NAME_STOP_CHARS,
+    ORG_HEADS,
+    PRE_SAY_RE,
+    PRONOUNS,
+    QUOTE_CLOSE,
+    QUOTE_OPEN,
+    SENTENCE_END,
+    SURNAMES,
+    TITLE_NAME_RE,
+)
+
+CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
+MAX_SOURCE_CHARS = 30
+#: Characters that make a compound with the title before them (主席国, 主席团, 委员会), not a name.
+TITLE_COMPOUND_CHARS = frozenset("国团会部处")
+#: ``一位叫庞增福的工人``: a named member of a group speaks as that person.
+NAMED_RE = re.compile(r"(?:名叫|叫做|叫)([\u4e00-\u9fff]{2,3})的[\u4e00-\u9fff]{1,4}$")
+SOURCE_KINDS = ("person", "pronoun", "org", "group", "document")
+
+
+@dataclass(frozen=True)
+class Source:
+    """The source mention ``text[start:end]``; ``name`` is who it is (a pronoun's antecedent)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    name: str | None
+
+
+def clause_start(text: str, pos: int) -> int:
+    """Index just after the last clause boundary before ``pos``."""
+    i = pos - 1
+    while i >= 0 and text[i] not in CLAUSE_BOUNDARIES:
+        i -= 1
+    return i + 1
+
+
+def _entities_in(entities: list[dict[str, Any]], start: int, end: int, label: str) -> list[dict[str, Any]]:
+    return [e for e in entities if e["label"] == label and start <= e["start"] and e["end"] <= end]
+
+
+def _inside_entity(entities: list[dict[str, Any]], pos: int) -> bool:
+    return any(e["start"] < pos < e["end"] for e in entities)
+
+
+def head_phrases(text: str, start: int, end: int, entities: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Candidate subject phrases of a clause ``[start, end)``, shortest first.
+
+    Each candidate ends where an adverbial (在会上, 今天, 对记者, 也 …) may begin; the
+    whole clause comes last.  Single characters like 就/同/对 also occur inside nouns
+    (再就业, 同志), so the caller keeps the first candidate that makes a source.
+    """
+    connective = LEADING_CONNECTIVE_RE.match(text, start, end)
+    if connective:
+        start = connective.end()
+    while start < end and text[start] in "据《 \u3000":
+        start += 1
+    cuts = [
+        pos
+        for pos in range(start + 1, end)
+        if ADVERBIAL_START_RE.match(text, pos, end) and not _inside_entity(entities, pos)
+    ]
+    before_say = PRE_SAY_RE.search(text, start, end)
+    if before_say and before_say.start() > start and not _inside_entity(entities, before_say.start()):
+        cuts.append(before_say.start())
+    phrases = []
+    for cut in sorted(set(cuts)) + [end]:
+        phrase_end = cut
+        while phrase_end > start and text[phrase_end - 1] in "》 \u3000":
+            phrase_end -= 1
+        if phrase_end > start:
+            phrases.append((start, phrase_end))
+    return phrases
+
+
+def title_names(text: str) -> list[tuple[int, int]]:
+    """Names after a title (市长马懿, 市委书记吴天君), found without a model."""
+    found = []
+    for match in TITLE_NAME_RE.finditer(text):
+        start, end = match.span(1)
+        if text[start] not in SURNAMES or text[start] in TITLE_COMPOUND_CHARS or text[start + 1] in NAME_STOP_CHARS:
+            continue
+        if text[end - 1] in NAME_STOP_CHARS:
+            end -= 1
+        found.append((start, end))
+    return found
+
+
+def classify_phrase(phrase: str, orgs_ending_here: bool) -> str | None:
+    """The source kind of a head phrase without a person in it, or None if it is no source."""
+    if not phrase or len(phrase) > MAX_SOURCE_CHARS:
+        return None
+    if phrase in PRONOUNS:
+        return "pronoun"
+    if phrase.endswith(DOCUMENT_HEADS):
+        return "document"
+    if phrase.endswith(GROUP_HEADS):
+        return "group"
+    if orgs_ending_here or phrase.endswith(ORG_HEADS):
+        return "org"
+    return None
+
+
+def find_source(
+    text: str,
+    cue_start: int,
+    entities: list[dict[str, Any]],
+    known_names: set[str],
+    *,
+    look_back: int = 2,
+) -> Source | None:
+    """The source of the cue at ``cue_start``; an empty clause (``…，并强调``) looks one clause back."""
+    start = clause_start(text, cue_start)
+    phrases = head_phrases(text, start, cue_start, entities)
+    if not phrases:
+        if look_back and start > 0 and text[start - 1] in "，,":
+            return find_source(text, start - 1, entities, known_names, look_back=look_back - 1)
+        return None
+    for head_start, head_end in phrases:
+        source = _phrase_source(text, head_start, head_end, entities, known_names)
+        if source is not None:
+            return source
+    return None
+
+
+def _phrase_source(
+    text: str, head_start: int, head_end: int, entities: list[dict[str, Any]], known_names: set[str]
+) -> Source | None:
+    """The source a subject phrase names, or None if it names none."""
+    phrase = text[head_start:head_end]
+    persons = [
+        e
+        for e in _entities_in(entities, head_start, head_end, "PERSON")
+        if text[e["end"] : e["end"] + 1] != "的" or text[e["start"] - 1 : e["start"]] in ("叫", "为")  # 一位叫庞增福的工人
+    ]
+    if persons:
+        person = persons[-1]
+        return Source(person["start"], person["end"], person["text"], "person", person["text"])
+    named = NAMED_RE.search(phrase)
+    if named:
+        s, e = named.span(1)
+        return Source(head_start + s, head_start + e, named.group(1), "person", named.group(1))
+    titled = [span for span in title_names(phrase) if span[1] == len(phrase)]
+    if titled:
+        s, e = titled[-1]
+        return Source(head_start + s, head_start + e, phrase[s:e], "person", phrase[s:e])
+    for name in sorted(known_names, key=len, reverse=True):
+        if phrase.endswith(name):
+            s = head_end - len(name)
+            return Source(s, head_end, name, "person", name)
+    org_here = any(e["end"] == head_end for e in _entities_in(entities, head_start, head_end, "ORG"))
+    kind = classify_phrase(phrase, org_here)
+    if kind is None:
+        return None
+    return Source(head_start, head_end, phrase, kind, None if kind == "pronoun" else phrase)
