@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.core.edits import apply_replacements
+from pipeline.page.spaces import find_body_spaces
 from pipeline.stages.normalize import (
-    apply_replacements,
-    find_body_spaces,
     fold_fullwidth,
     fullwidth_punctuation,
     normalize_document,

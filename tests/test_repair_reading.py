@@ -1,18 +1,19 @@
-"""The page reading normalize makes for quote directions is the one repair uses: same output, read once."""
+"""The page normalize reads is handed to repair on the document: same output as reading it again, read once."""
 
 from __future__ import annotations
 
-import weakref
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from pipeline.stages import normalize, repair
-from pipeline.stages.ingest import read_article
 from pipeline.core.jsonl import dump_document
-from pipeline.stages.normalize import RECENT_ANALYSES, analyze_page, normalize_document
 from pipeline.core.record import Document
-from pipeline.stages.repair import RECENT_READINGS, read_page, repair_document
+from pipeline.page.analysis import analyze_page
+from pipeline.page.reading import read_page
+from pipeline.stages.ingest import read_article
+from pipeline.stages.normalize import normalize_document
+from pipeline.stages.repair import repair_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # pages whose quote marks normalize can only settle by reading the page (columns, ASCII marks, lines to rejoin)
@@ -28,21 +29,44 @@ def fresh_copy(doc: Document) -> Document:
 
 
 @pytest.mark.parametrize("path", READ_PAGES, ids=lambda p: p.name)
-def test_repair_of_a_normalised_page_is_the_same_with_or_without_the_remembered_reading(path: Path) -> None:
+def test_repair_of_a_normalised_page_is_the_same_with_or_without_the_handed_reading(path: Path) -> None:
     normalised = normalize_document(read_article(path))
-    assert normalised in repair._recent_readings  # normalize read this page, so repair can skip reading it
+    assert normalised.page is not None and normalised.page.reading is not None  # normalize read this page
     expected = repair_document(fresh_copy(normalised))
-    reused = repair_document(normalised)
-    assert normalised not in repair._recent_readings  # handed out once
-    assert dump_document(reused) == dump_document(expected)
-    assert dump_document(repair_document(normalised)) == dump_document(expected)  # and read again when asked again
+    assert dump_document(repair_document(normalised)) == dump_document(expected)
 
 
-def test_a_reading_belongs_to_the_document_object_not_to_an_equal_one() -> None:
+@pytest.mark.parametrize("path", READ_PAGES[:2], ids=lambda p: p.name)
+def test_the_handed_analysis_is_the_analysis_of_the_normalised_text(path: Path) -> None:
+    normalised = normalize_document(read_article(path))
+    again = analyze_page(fresh_copy(normalised))
+    assert normalised.page is not None
+    handed = normalised.page.analysis
+    assert (handed.spans, handed.widths, handed.page) == (again.spans, again.widths, again.page)
+
+
+def test_a_page_without_quote_marks_to_settle_hands_on_its_analysis_only() -> None:
+    normalised = normalize_document(Document(id="t", text="标题\n\n正文第一段。\n\n正文第二段。"))
+    assert normalised.page is not None
+    assert normalised.page.reading is None
+    assert repair_document(normalised).text == repair_document(fresh_copy(normalised)).text
+
+
+def test_the_page_is_never_written_out_nor_carried_to_a_new_document() -> None:
     normalised = normalize_document(read_article(READ_PAGES[0]))
-    twin = fresh_copy(normalised)
-    assert twin not in repair._recent_readings
-    assert dump_document(repair_document(twin)) == dump_document(repair_document(normalised))
+    assert "page" not in normalised.to_dict()
+    assert '"page"' not in dump_document(normalised)
+    assert fresh_copy(normalised).page is None
+    assert dataclasses.replace(normalised, text=normalised.text + "。").page is None
+    assert repair_document(normalised).page is None
+
+
+def test_normalize_leaves_its_input_alone() -> None:
+    raw = read_article(READ_PAGES[0])
+    normalize_document(raw)
+    assert raw.page is None
+    clean = normalize_document(Document(id="t", text="正文。"))  # nothing to change: still a new object
+    assert normalize_document(clean) is not clean or clean.page is None
 
 
 @pytest.mark.parametrize(
@@ -58,30 +82,3 @@ def test_read_page_gives_the_paragraphs_repair_writes(text: str, paragraphs: lis
     assert [reading.text[b.start : b.end] for b in reading.blocks] == paragraphs
     assert reading.text == repair_document(doc).text
     assert len(reading.offsets) == len(reading.text)
-
-
-def test_remembered_readings_are_bounded() -> None:
-    doc = normalize_document(Document(id="t", text="他说：“好”\n"))
-    for number in range(RECENT_READINGS + 10):
-        read_page(Document(id=str(number), text=doc.text, offsets=list(doc.offsets)), remember=True)
-    assert len(repair._recent_readings) <= RECENT_READINGS
-
-
-def test_a_page_is_analysed_once_per_document_object() -> None:
-    normalised = normalize_document(read_article(READ_PAGES[0]))
-    twin = fresh_copy(normalised)
-    analysis = analyze_page(normalised)
-    assert analyze_page(normalised) is analysis
-    again = analyze_page(twin)
-    assert again is not analysis
-    assert (again.spans, again.widths, again.page) == (analysis.spans, analysis.widths, analysis.page)
-
-
-def test_analyses_are_bounded_and_do_not_keep_documents_alive() -> None:
-    docs = [Document(id=str(n), text=f"标题{n}\n\n正文。", offsets=list(range(6 + len(str(n))))) for n in range(80)]
-    for doc in docs:
-        analyze_page(doc)
-    assert len(normalize._recent_analyses) <= RECENT_ANALYSES
-    last = weakref.ref(docs[-1])
-    del docs, doc
-    assert last() is None

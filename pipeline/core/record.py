@@ -9,10 +9,11 @@ indices into ``Document.text`` (end exclusive).
 from __future__ import annotations
 
 import copy
-import weakref
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.page.reading import Page
 
 
 @dataclass
@@ -56,6 +57,9 @@ class Document:
     entities: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[dict[str, Any]] = field(default_factory=list)
     review: dict[str, Any] | None = None
+    # What normalize read of the page, handed to repair in the chain; never written out, and not
+    # carried by ``dataclasses.replace``, so a document made from this one starts without it.
+    page: Page | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """An independent plain copy (as ``dataclasses.asdict`` gives, without its per-value overhead)."""
@@ -94,7 +98,7 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
         """Build from a JSON object; unknown keys are kept in ``meta['extra']`` rather than lost."""
-        known = {f.name for f in fields(cls)}
+        known = set(RECORD_FIELDS)
         kwargs = {k: v for k, v in data.items() if k in known}
         extra = {k: v for k, v in data.items() if k not in known}
         if "id" not in kwargs or "text" not in kwargs:
@@ -105,6 +109,15 @@ class Document:
         kwargs["edits"] = [e if isinstance(e, Edit) else Edit(**e) for e in kwargs.get("edits") or []]
         kwargs["blocks"] = [b if isinstance(b, Block) else Block(**b) for b in kwargs.get("blocks") or []]
         return cls(**kwargs)
+
+
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Document) if f.init)
+"""The fields written out, in order (``Document.page`` is handed on in memory only)."""
+
+
+def record_asdict(doc: Document) -> dict[str, Any]:
+    """``dataclasses.asdict`` of the written fields: what ``to_dict`` must equal."""
+    return {key: value for key, value in asdict(doc).items() if key in RECORD_FIELDS}
 
 
 def _edit_dict(edit: Edit | dict[str, Any]) -> dict[str, Any]:
@@ -133,43 +146,3 @@ def _plain_copy(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     return copy.deepcopy(value)
-
-
-Value = TypeVar("Value")
-
-
-class RecentDocuments(Generic[Value]):
-    """What was made from the last ``size`` Document objects, found again by the object itself.
-
-    Stages never change a document in place (they make new ones with
-    ``dataclasses.replace``), so while a document object lives it identifies what was
-    made from it: normalize's page analysis and reading, reused by the repair stage.
-    Documents are held weakly; a dead document's id, reused by a new object, is not
-    taken for it.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[int, tuple[weakref.ref[Document], Value]] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __contains__(self, doc: Document) -> bool:
-        return self.get(doc) is not None
-
-    def get(self, doc: Document) -> Value | None:
-        found = self._entries.get(id(doc))
-        return found[1] if found is not None and found[0]() is doc else None
-
-    def pop(self, doc: Document) -> Value | None:
-        """The value, handed out once: it is forgotten."""
-        value = self.get(doc)
-        if value is not None:
-            del self._entries[id(doc)]
-        return value
-
-    def put(self, doc: Document, value: Value) -> None:
-        self._entries[id(doc)] = (weakref.ref(doc), value)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)

@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 
 # --- character classes (as regex class bodies) --------------------------------------------
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han characters: CJK unified ideographs, extension A, compatibility ideographs and the
+# supplementary planes (extensions B and after). The one definition of "a Chinese character".
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 # A character that belongs to Chinese running text: a Han character or CJK / full-width punctuation.
 CJK = HAN + CJK_PUNCT
 SPACES = " \t\u00a0"
+# Spaces and the ideographic space: what is stripped from a printed line's ends.
+BLANKS = SPACES + "\u3000"
 BULLETS = "□■◆◇●○▲△★☆◎▼▽"
 
 # --- character tables -----------------------------------------------------------------------
@@ -22,10 +26,10 @@ ASCII_TO_FULLWIDTH_PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")":
 # An ASCII full stop that ends a Chinese sentence (良好. 据介绍): after a Chinese character, before
 # another, a quote mark or the line's end. A decimal point stands between digits and stays.
 ASCII_FULL_STOP_RE = re.compile(f"(?<=[{HAN}])\\.(?=[ \t]*(?:$|[{HAN}“”「」『』]))", re.MULTILINE)
-# Full-width digits and Latin letters to ASCII.
-FULLWIDTH_ALNUM_TO_ASCII = {
-    chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
-}
+# Full-width ASCII forms (！ .. ～) to ASCII, by code point; the ideographic space is no such form.
+FULLWIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Of those, the digits and Latin letters.
+FULLWIDTH_ALNUM_TO_ASCII = {chr(full): chr(half) for full, half in FULLWIDTH_ASCII.items() if chr(half).isalnum()}
 # What normalisation folds: those, the per-cent sign and no-break spaces (same length: offsets survive).
 FULLWIDTH_TO_HALFWIDTH = str.maketrans({**FULLWIDTH_ALNUM_TO_ASCII, "％": "%", "\u00a0": " "})
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -62,6 +66,10 @@ CRLF = re.compile(r"\r\n?|\x0c")
 ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 CONTROL_RE = re.compile(f"[{CONTROL}]")
 HAN_RE = re.compile(f"[{HAN}]")
+HAN_RUN_RE = re.compile(f"[{HAN}]+")
+# A Latin letter, half- or full-width (full-width ones are folded only later in some texts).
+LATIN_LETTER_RE = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
+LATIN_OR_DIGIT_RE = re.compile("[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％\u00a0]")
 FULLWIDTH_DECIMAL_POINT_RE = re.compile(r"(?<=[0-9])．(?=[0-9])")
 # "next to" looks across a line end, since lines are rejoined later: ``增长5%,`` | ``工业企业``

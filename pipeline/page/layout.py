@@ -20,6 +20,7 @@ from typing import Any
 from pipeline.core.record import Document
 from pipeline.core.text_tables import (
     ATTRIBUTION_RE,
+    BLANKS,
     BULLETS,
     BYLINE_RE,
     BYLINE_ROLE_RE,
@@ -72,7 +73,6 @@ MAX_COLUMN_WIDTH = 45
 MAX_BYLINE_WIDTH = 40
 BYLINE_SEARCH_LINES = 8
 SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
-STRIP = " \t\u3000\u00a0"
 
 
 @dataclass
@@ -136,7 +136,7 @@ def markdown_prefix_length(line: str) -> int:
 
 def ends_paragraph(line: str) -> bool:
     """Whether a line ends with punctuation that can end a paragraph (。！？” ...)."""
-    stripped = line.rstrip(STRIP)
+    stripped = line.rstrip(BLANKS)
     return bool(stripped) and stripped[-1] in PARAGRAPH_FINAL
 
 
@@ -155,7 +155,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     Marks an OCR engine reads into the white space between the fields (``河南日报”1998年``)
     are taken for spaces first.
     """
-    text = STRAY_MARK_RE.sub(" ", line).strip(STRIP)
+    text = STRAY_MARK_RE.sub(" ", line).strip(BLANKS)
     if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
         return {}  # where the article goes on, came from or ends: no text of it
     if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
@@ -178,7 +178,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
             found["publication"] = publication.group()
             rest = rest[: publication.start()] + " " + rest[publication.end() :]
         rest = _without_head_fields(rest)
-        page = PAGE_RE.fullmatch(rest.strip(STRIP)) if re.search(r"\d", rest) else None
+        page = PAGE_RE.fullmatch(rest.strip(BLANKS)) if re.search(r"\d", rest) else None
         if page and page_number(page["page"]):
             found["page"] = page_number(page["page"])
             rest = ""
@@ -208,7 +208,7 @@ def _without_head_fields(text: str) -> str:
 
 def parse_byline(line: str) -> list[str] | None:
     """Reporter names from a byline (``□郑州晚报记者 王继兵 袁帅`` -> ``["王继兵", "袁帅"]``), or None."""
-    text = line.strip(STRIP)
+    text = line.strip(BLANKS)
     if not text or display_width(text) > MAX_BYLINE_WIDTH or re.search(r"[。！？]", text):
         return None
     match = BYLINE_RE.match(text)
@@ -248,12 +248,12 @@ def parse_credit(text: str) -> list[str]:
 
 
 def is_attribution(line: str) -> bool:
-    return bool(ATTRIBUTION_RE.match(line.strip(STRIP)))
+    return bool(ATTRIBUTION_RE.match(line.strip(BLANKS)))
 
 
 # --- side-by-side columns ------------------------------------------------------------------------
 def _has_column_gap(line: str) -> bool:
-    return bool(COLUMN_GAP_RE.search(line.strip(STRIP)))
+    return bool(COLUMN_GAP_RE.search(line.strip(BLANKS)))
 
 
 def _is_offset_cell(line: str) -> bool:
@@ -467,16 +467,9 @@ def _column_cut(
 
 
 # --- the whole page ------------------------------------------------------------------------------
-def _first_content(lines: list[str], roles: list[str], start: int = 0) -> int | None:
-    for index in range(start, len(lines)):
-        if roles[index] is None:
-            return index
-    return None
-
-
 def _next_nonblank(lines: list[str], index: int) -> int | None:
     for j in range(index + 1, len(lines)):
-        if lines[j].strip(STRIP):
+        if lines[j].strip(BLANKS):
             return j
     return None
 
@@ -493,7 +486,7 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
     meta: dict[str, Any] = {}
 
     for index, line in enumerate(lines):
-        if not line.strip(STRIP):
+        if not line.strip(BLANKS):
             roles[index] = BLANK
             continue
         if markdown_prefix_length(line):
@@ -503,9 +496,9 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             roles[index] = FURNITURE
             for key, value in furniture.items():
                 meta.setdefault(key, value)
-        elif LONE_QUOTE_MARK_RE.match(line.strip(STRIP)):
+        elif LONE_QUOTE_MARK_RE.match(line.strip(BLANKS)):
             roles[index] = QUOTE_MARK
-        elif EDITORS_NOTE_RE.match(line.strip(STRIP)):
+        elif EDITORS_NOTE_RE.match(line.strip(BLANKS)):
             roles[index] = BODY
 
     # headlines: Markdown markers, else the lines above the byline, else a short first line
@@ -523,7 +516,7 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             (
                 i
                 for i in content[:BYLINE_SEARCH_LINES]
-                if STORY_OPENER_RE.match(lines[i].strip(STRIP)) and not _has_column_gap(lines[i])
+                if STORY_OPENER_RE.match(lines[i].strip(BLANKS)) and not _has_column_gap(lines[i])
             ),
             None,
         )
@@ -534,7 +527,7 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             roles[i] = HEADLINE if i == top else SUBHEADLINE
     elif byline_at is not None:
         above = [i for i in content if i < byline_at and roles[i] is None]
-        if 0 < len(above) <= 3 and all(display_width(lines[i].strip(STRIP)) <= MAX_HEADLINE_WIDTH for i in above):
+        if 0 < len(above) <= 3 and all(display_width(lines[i].strip(BLANKS)) <= MAX_HEADLINE_WIDTH for i in above):
             roles[above[0]] = HEADLINE
             for i in above[1:]:
                 roles[i] = SUBHEADLINE
@@ -547,7 +540,7 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
 
     if "reporters" not in meta:
         first_body = next((lines[i] for i, role in enumerate(final_roles) if role == BODY), "")
-        credit = parse_credit(first_body.strip(STRIP))
+        credit = parse_credit(first_body.strip(BLANKS))
         if credit:
             meta["reporters"] = credit
 
@@ -566,7 +559,7 @@ def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list
     column = estimate_column_width([line_widths[i] for i in content])
     picked = 0
     for index in content[:2]:
-        text = lines[index].strip(STRIP)
+        text = lines[index].strip(BLANKS)
         following = _next_nonblank(lines, index)
         stands_apart = following is not None and following > index + 1
         off_width = column is not None and abs(line_widths[index] - column) > 1.5 and not _has_column_gap(lines[index])
@@ -595,10 +588,10 @@ def is_crosshead(line: str) -> bool:
     """A short line led by a bullet, with no sentence punctuation, that is no byline: a crosshead
     inside the body (■ 早高峰发车间隔6分钟), a heading of its own that no paragraph runs into.
     Normalisation keeps its bullet, the evidence, and repair drops it."""
-    text = line.strip(STRIP)
+    text = line.strip(BLANKS)
     if not text or text[0] not in BULLETS:
         return False
-    heading = text.lstrip(BULLETS + STRIP)
+    heading = text.lstrip(BULLETS + BLANKS)
     return (
         bool(heading)
         and display_width(heading) <= MAX_CROSSHEAD_WIDTH
@@ -610,7 +603,7 @@ def is_crosshead(line: str) -> bool:
 def is_crosshead_at(lines: list[str], index: int) -> bool:
     """Whether line ``index`` is a crosshead: one with a blank line (or the end of the page) after
     it, where the first line of a bulleted, hard-wrapped paragraph (●各地利用已归集的住房公积金建) runs on."""
-    stands_apart = index + 1 >= len(lines) or not lines[index + 1].strip(STRIP)
+    stands_apart = index + 1 >= len(lines) or not lines[index + 1].strip(BLANKS)
     return stands_apart and is_crosshead(lines[index])
 
 
@@ -625,7 +618,7 @@ def _mark_pull_quotes(lines: list[str], roles: list[str | None]) -> None:
     inside = False
     for index, line in enumerate(lines):
         if roles[index] == QUOTE_MARK:
-            inside = line.strip(STRIP) in "“「『\""  and not inside
+            inside = line.strip(BLANKS) in "“「『\""  and not inside
             continue
         if roles[index] is not None:
             continue

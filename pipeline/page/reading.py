@@ -1,0 +1,292 @@
+"""The page read into paragraphs, as repair writes it out and as normalize needs it for quote marks.
+
+Steps, all on the normalised text:
+1. :mod:`pipeline.page.layout` gives each line a role and finds side-by-side columns,
+   which are read back column by column;
+2. page furniture and decorative quote marks go, Markdown markers and indentation are stripped;
+3. lines that belong to one paragraph are rejoined (``continues``), using sentence-final
+   punctuation, line widths against the column width, indentation and blank lines;
+4. the result is one paragraph per line of ``text`` with a ``Block`` per paragraph, the
+   found metadata, an offset per character, and why each dropped character went.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pipeline.core.edits import raw_span
+from pipeline.core.record import Block, Document, Edit
+from pipeline.core.text_tables import BLANKS, BULLETS
+from pipeline.page import layout
+from pipeline.page.analysis import PageAnalysis, analyze_page
+from pipeline.page.spaces import find_body_spaces
+
+JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
+
+
+@dataclass
+class Unit:
+    """One printed line (or column cell) of text in reading order."""
+
+    role: str
+    start: int
+    end: int
+    width: float
+    indented: bool
+    newline: int | None  # index of the source "\n" ending this line, if the unit owns it
+
+
+@dataclass
+class Break:
+    """Something between units that is not text: a blank line, furniture, a page change."""
+
+
+@dataclass
+class ColumnBreak:
+    """The move from the foot of one side-by-side column to the head of the next: no paragraph evidence."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the whole article says about its lines: column width, indentation, blank-line habit."""
+
+    width: float | None
+    indents_paragraphs: bool
+    blank_between_paragraphs: bool
+
+
+def continues(previous: str, previous_width: float, following_indented: bool, blank_between: bool, evidence: Evidence) -> bool:
+    """Whether the next line continues the paragraph of ``previous`` (a line-break repair rule).
+
+    * Indentation, where the article uses it, opens a paragraph.
+    * Free-running lines (one paragraph per line): a line continues only if it does not
+      end in 。！？” and the like, as in ``促使企业尽`` | ``快投产``.
+    * Hard-wrapped lines: a line shorter than the column ends its paragraph when it ends
+      in sentence punctuation (or is clearly short); a full line continues, unless it
+      ends a sentence and a blank line follows in an article that separates paragraphs so.
+    """
+    if evidence.indents_paragraphs and following_indented:
+        return False
+    final = layout.ends_paragraph(previous)
+    if evidence.width is None:
+        return not final
+    shortfall = evidence.width - previous_width
+    if shortfall >= 1:  # short line
+        return not final and shortfall <= 2
+    return not (final and blank_between and evidence.blank_between_paragraphs)
+
+
+class _Reader:
+    """Turns lines into units in reading order, remembering why each dropped character was dropped."""
+
+    def __init__(self, text: str, widths: list[float]) -> None:
+        self.text = text
+        self.widths = widths
+        self.dropped_as = ["paragraph_break"] * len(text)
+        self.sequence: list[Unit | Break | ColumnBreak] = []
+
+    def width(self, start: int, end: int) -> float:
+        return sum(self.widths[start:end])
+
+    def mark(self, start: int, end: int, kind: str) -> None:
+        for index in range(start, min(end, len(self.text))):
+            self.dropped_as[index] = kind
+
+    def add_line(self, start: int, end: int, role: str) -> None:
+        line = self.text[start:end]
+        newline = end if end < len(self.text) else None
+        if role in layout.DROPPED_ROLES:
+            kind = {layout.FURNITURE: "remove_furniture", layout.QUOTE_MARK: "remove_decoration"}.get(role, "paragraph_break")
+            self.mark(start, end, kind)
+            self.sequence.append(Break())
+            return
+        prefix = layout.markdown_prefix_length(line)
+        self.mark(start, start + prefix, "strip_markup")
+        body = line[prefix:]
+        if role == layout.CROSSHEAD:  # its bullet, kept by normalisation as the evidence, goes now
+            bullets = len(body) - len(body.lstrip(BULLETS))
+            self.mark(start + prefix, start + prefix + bullets, "stray_symbol")
+            prefix += bullets
+            body = body[bullets:]
+        lead = len(body) - len(body.lstrip(BLANKS))
+        trail = len(body) - len(body.rstrip(BLANKS))
+        self.mark(start + prefix, start + prefix + lead, "strip_indent")
+        self.mark(end - trail, end, "trailing_space")
+        self.sequence.append(
+            Unit(
+                role=role,
+                start=start + prefix + lead,
+                end=end - trail,
+                width=self.width(start + prefix, end - trail),
+                indented=layout.is_indented(body),
+                newline=newline,
+            )
+        )
+
+    def add_columns(self, spans: list[tuple[int, int]]) -> None:
+        """Read a side-by-side region column by column."""
+        lines = [self.text[s:e] for s, e in spans]
+        line_widths = [self.widths[s:e] for s, e in spans]
+        grid = layout.column_grid(lines, line_widths)
+        first, last = spans[0][0], spans[-1][1]
+        self.mark(first, last + 1, "split_columns")
+        rows = [layout.split_row(line, grid, widths) for line, widths in zip(lines, line_widths)]
+        for column in range(len(grid.starts)):
+            cells = [(spans[r][0] + s, spans[r][0] + e) for r, row in enumerate(rows) for s, e in [row[column]]]
+            while cells and cells[-1][0] == cells[-1][1]:
+                cells.pop()
+            if column:
+                self.sequence.append(ColumnBreak())
+            for row, (s, e) in enumerate(cells):
+                if s == e:
+                    self.sequence.append(Break())
+                else:
+                    cell = self.text[s:e]
+                    indent = grid.indent(line_widths[row], s - spans[row][0], column)
+                    indented = layout.is_indented(cell) or indent >= (2 if grid.measure == "chars" else 1)
+                    self.sequence.append(Unit(layout.BODY, s, e, self.width(s, e), indented, None))
+
+
+def _evidence(sequence: list[Unit | Break | ColumnBreak]) -> Evidence:
+    units = [u for u in sequence if isinstance(u, Unit) and u.role == layout.BODY]
+    width = layout.estimate_column_width([u.width for u in units])
+    indented = sum(u.indented for u in units)
+    indents = indented >= 2 and indented >= 0.05 * len(units)
+    blank_after_end = ends = 0
+    if width is not None:
+        for index, item in enumerate(sequence[:-1]):
+            if isinstance(item, Unit) and item.role == layout.BODY and item.width <= width - 2:
+                ends += 1
+                blank_after_end += isinstance(sequence[index + 1], Break)
+    return Evidence(width, indents, ends > 0 and blank_after_end / ends >= 0.5)
+
+
+def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence: Evidence) -> list[list[Unit]]:
+    paragraphs: list[list[Unit]] = []
+    blank = False
+    for item in sequence:
+        if isinstance(item, ColumnBreak):
+            continue
+        if isinstance(item, Break):
+            blank = bool(paragraphs)
+            continue
+        if paragraphs:
+            last = paragraphs[-1][-1]
+            if (
+                item.role == last.role
+                and item.role in JOINABLE_ROLES
+                and continues(text[last.start : last.end], last.width, item.indented, blank, evidence)
+            ):
+                paragraphs[-1].append(item)
+                blank = False
+                continue
+        paragraphs.append([item])
+        blank = False
+    return paragraphs
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """The page as repair reads it: paragraphs (one per line of ``text``) and why each dropped character went.
+
+    ``kept[i]``/``dropped_as[i]`` are about character ``i`` of the document read;
+    ``inserted`` are the line joins and paragraph breaks added.
+    """
+
+    text: str
+    offsets: list[int]
+    blocks: list[Block]
+    kept: list[bool]
+    dropped_as: list[str]
+    inserted: list[Edit]
+    meta: dict[str, Any]
+
+
+def read_page(doc: Document, analysis: PageAnalysis | None = None) -> PageReading:
+    """Read the page into paragraphs; ``analysis`` is ``analyze_page(doc)`` when the caller has it."""
+    text = doc.text
+    if not doc.offsets:
+        doc = replace(doc, offsets=list(range(len(text))))
+    offsets = doc.offsets
+    if analysis is None:
+        analysis = analyze_page(doc)
+    spans, widths, page = analysis.spans, analysis.widths, analysis.page
+    lines = [text[s:e] for s, e in spans]
+
+    reader = _Reader(text, widths)
+    index = 0
+    while index < len(lines):
+        if page.column_rows[index]:
+            end = index
+            while end < len(lines) and page.column_rows[end]:
+                end += 1
+            reader.add_columns(spans[index:end])
+            index = end
+        else:
+            reader.add_line(*spans[index], page.roles[index])
+            index += 1
+
+    evidence = _evidence(reader.sequence)
+    paragraphs = _paragraphs(text, reader.sequence, evidence)
+
+    out_chars: list[str] = []
+    out_offsets: list[int] = []
+    kept = [False] * len(text)
+    inserted: list[Edit] = []
+    blocks: list[Block] = []
+
+    def keep(start: int, end: int) -> None:
+        for i in range(start, end):
+            kept[i] = True
+            out_chars.append(text[i])
+            out_offsets.append(offsets[i])
+
+    def insert(string: str, at: int, kind: str) -> None:
+        raw_at = raw_span(doc, at, at)[0]
+        out_chars.extend(string)
+        out_offsets.extend([raw_at] * len(string))
+        inserted.append(Edit(kind, raw_at, raw_at, string))
+
+    for number, units in enumerate(paragraphs):
+        if number:
+            previous = paragraphs[number - 1][-1]
+            if previous.newline is not None and not kept[previous.newline]:
+                keep(previous.newline, previous.newline + 1)
+            else:
+                insert("\n", previous.end, "paragraph_break")
+        block_start = len(out_chars)
+        for position, unit in enumerate(units):
+            if position:
+                before = out_chars[-1] if out_chars else ""
+                after = text[unit.start] if unit.start < unit.end else ""
+                if re.match(r"[A-Za-z]", before) and re.match(r"[A-Za-z]", after):
+                    insert(" ", unit.start, "join_lines")
+            cursor = unit.start
+            if unit.role != layout.BYLINE and unit.role not in layout.HEADLINE_ROLES:
+                for s, e, _ in find_body_spaces(text[unit.start : unit.end]):
+                    keep(cursor, unit.start + s)
+                    reader.mark(unit.start + s, unit.start + e, "space_between_cjk")
+                    cursor = unit.start + e
+            keep(cursor, unit.end)
+        kind = units[0].role
+        blocks.append(Block(kind, block_start, len(out_chars)))
+
+    for units in paragraphs:
+        for before, after in zip(units, units[1:]):
+            for i in range(before.end, after.start):
+                if reader.dropped_as[i] == "paragraph_break":
+                    reader.dropped_as[i] = "join_lines"
+    return PageReading("".join(out_chars), out_offsets, blocks, kept, reader.dropped_as, inserted, page.meta)
+
+
+@dataclass
+class Page:
+    """What was read of a document's page, handed from one stage to the next on ``Document.page``.
+
+    ``reading`` is there when the stage that analysed the page also read it.
+    """
+
+    analysis: PageAnalysis
+    reading: PageReading | None = None
