@@ -7,9 +7,12 @@ rich (through typer) gives readable errors and progress bars.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 import typer
+
+from pipeline.stages import STAGES, Stage
 
 app = typer.Typer(
     help="Turn OCR'd Chinese newspaper articles into a reviewed, published NLP corpus.\n\n"
@@ -58,54 +61,41 @@ def run(
     )
 
 
-@app.command()
-def ingest(input: Path = InputDir, output: Path = OutputFile) -> None:
-    """Read raw .txt articles (UTF-8, BOM, GB18030/GBK) into records; report unreadable files."""
+SegmenterOption = typer.Option(
+    None, "--segmenter", help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
+)
+
+
+def _ingest_command(input: Path = InputDir, output: Path = OutputFile) -> None:
     from pipeline.run import run_ingest
 
     raise typer.Exit(run_ingest(input, output))
 
 
-@app.command()
-def normalize(input: Path = InputFile, output: Path = OutputFile) -> None:
-    """Normalise punctuation, widths, stray OCR symbols and spaces in ingested records."""
-    from pipeline.stages.normalize import normalize_document
-    from pipeline.run import run_document_stage
+def _stage_command(stage: Stage) -> Callable[..., None]:
+    """The command that runs one stage of the table over a JSONL artefact (options as the stage takes them)."""
 
-    run_document_stage(input, output, normalize_document, "normalize")
+    def run_stage(input: Path, output: Path, **options: Any) -> None:
+        from pipeline.run import run_stream_stage
 
+        run_stream_stage(input, output, stage.load(**options), stage.name)
 
-@app.command()
-def repair(input: Path = InputFile, output: Path = OutputFile) -> None:
-    """Recognise layout (headline, byline, pull quotes, furniture) and rejoin broken lines."""
-    from pipeline.stages.repair import repair_document
-    from pipeline.run import run_document_stage
+    if "segmenter" in stage.options:
 
-    run_document_stage(input, output, repair_document, "repair")
+        def with_segmenter(input: Path = InputFile, output: Path = OutputFile, segmenter: Optional[str] = SegmenterOption) -> None:
+            run_stage(input, output, segmenter=segmenter)
 
+        return with_segmenter
 
-@app.command()
-def segment(
-    input: Path = InputFile,
-    output: Path = OutputFile,
-    segmenter: Optional[str] = typer.Option(
-        None, help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
-    ),
-) -> None:
-    """Segment record text into words with spaCy's Chinese pipeline and pkuseg."""
-    from pipeline.run import run_stream_stage
-    from pipeline.stages.segment import load_segmenter
+    def plain(input: Path = InputFile, output: Path = OutputFile) -> None:
+        run_stage(input, output)
 
-    run_stream_stage(input, output, load_segmenter(segmenter).segment_documents, "segment")
+    return plain
 
 
-@app.command()
-def prelabel(input: Path = InputFile, output: Path = OutputFile) -> None:
-    """Pre-label PERSON, ORG, DATE, PERCENT and quote attributions on JSONL records ({"id","text"} at least)."""
-    from pipeline.stages.prelabel import load_prelabeler
-    from pipeline.run import run_stream_stage
-
-    run_stream_stage(input, output, load_prelabeler().label_documents, "prelabel")
+# One command per stage, named, described and ordered by the stage table (pipeline/stages/__init__.py).
+for _stage in STAGES:
+    app.command(_stage.name, help=_stage.summary)(_ingest_command if _stage.kind == "source" else _stage_command(_stage))
 
 
 @app.command()
@@ -124,12 +114,9 @@ def show(
 from typing import TYPE_CHECKING  # noqa: E402  (segmenter commands' own section)
 
 if TYPE_CHECKING:
-    from pipeline.stages.segment import Segmenter
+    from pipeline.segmenter.model import Segmenter
     from pipeline.train.segmenter import Evaluation
 
-SegmenterChoice = typer.Option(
-    None, "--segmenter", help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
-)
 
 
 @segmenter_app.command("train")
@@ -166,7 +153,7 @@ def segmenter_compress(
     dev: Optional[Path] = typer.Option(None, help="Score the compact model on this gold file.", exists=True),
 ) -> None:
     """Prune, quantise and compress a pkuseg model folder (to measure what each step costs)."""
-    from pipeline.stages.segmenter.compact import folder_size, record_scores
+    from pipeline.segmenter.compact import folder_size, record_scores
     from pipeline.train.segmenter import compress_model, evaluate_file
 
     model = compress_model(raw, out, min_weight=min_weight, quantisation=quantise)
@@ -180,7 +167,7 @@ def segmenter_compress(
 @segmenter_app.command("evaluate")
 def segmenter_evaluate(
     gold: Path = typer.Argument(..., help="Gold file: words separated by spaces, a sentence a line.", exists=True),
-    segmenter: Optional[str] = SegmenterChoice,
+    segmenter: Optional[str] = SegmenterOption,
 ) -> None:
     """Segment the gold file's text and print word precision, recall and F1 (SIGHAN scoring)."""
     from pipeline.train.segmenter import evaluate_file
@@ -190,7 +177,7 @@ def segmenter_evaluate(
 
 def _load_segmenter(choice: Optional[str]) -> Segmenter:
     """Load a segmenter; a missing or corrupt model is a one-paragraph error, not a traceback."""
-    from pipeline.stages.segment import SegmenterModelError, load_segmenter
+    from pipeline.segmenter.model import SegmenterModelError, load_segmenter
 
     try:
         return load_segmenter(choice)

@@ -45,17 +45,11 @@ from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, PACKAGE_DIR, SCHEMA_DIR
 from pipeline.core.batching import chunked
 from pipeline.core.jsonl import atomic_writer, dump_document, leading_id, read_documents, write_json
 from pipeline.core.record import Document
+from pipeline.stages import STAGE_NAMES, STAGES, StreamStage, stage_named
 
 console = Console(stderr=True)
 
-STAGE_FILES = {
-    "ingest": "ingested.jsonl",
-    "normalize": "normalized.jsonl",
-    "repair": "repaired.jsonl",
-    "segment": "segmented.jsonl",
-    "prelabel": "prelabeled.jsonl",
-}
-STAGES = tuple(STAGE_FILES)
+STAGE_FILES = {stage.name: stage.artefact for stage in STAGES}
 SKIPPED_REPORT = "skipped.json"
 QUARANTINE_DIR = "quarantine"
 MANIFEST = "manifest.json"
@@ -70,8 +64,6 @@ CHUNK_CHARACTERS = 60_000
 
 # Data every stage may read besides its code: the label schema and the spaCy configs.
 SHARED_DATA = (SCHEMA_DIR, CONFIGS_DIR)
-# Stages that load trained models from the package.
-MODEL_STAGES = {"segment", "prelabel"}
 
 
 def progress_bar() -> Progress:
@@ -136,11 +128,6 @@ def run_ingest(input_dir: Path, output: Path) -> int:
     return _finish_skipped(output.parent, skipped)
 
 
-def run_document_stage(input: Path, output: Path, stage: Callable[[Document], Document], name: str) -> None:
-    """Apply a pure per-document stage to a JSONL artefact."""
-    run_stream_stage(input, output, lambda docs: (stage(doc) for doc in docs), name)
-
-
 def run_stream_stage(
     input: Path, output: Path, stage: Callable[[Iterable[Document]], Iterator[Document]], name: str
 ) -> None:
@@ -164,31 +151,13 @@ def stage_lines_in_zones(stage: StreamStage, documents: Iterable[Document]) -> I
 
 # --- stages as streaming functions ----------------------------------------------------
 
-StreamStage = Callable[[Iterable[Document]], Iterator[Document]]
-
 
 def load_stage(name: str, *, segmenter: str | None = None) -> StreamStage:
     """The stage ``name`` as a function over a stream of documents (models loaded once here)."""
-    try:
-        if name == "normalize":
-            from pipeline.stages.normalize import normalize_document
-
-            return lambda docs: map(normalize_document, docs)
-        if name == "repair":
-            from pipeline.stages.repair import repair_document
-
-            return lambda docs: map(repair_document, docs)
-        if name == "segment":
-            from pipeline.stages.segment import load_segmenter
-
-            return load_segmenter(segmenter).segment_documents
-        if name == "prelabel":
-            from pipeline.stages.prelabel import load_prelabeler
-
-            return load_prelabeler().label_documents
-    except ImportError as error:
-        raise RuntimeError(f"the {name} stage is not available: {error}") from error
-    raise ValueError(f"unknown stage {name!r}; stages after ingest are {', '.join(STAGES[1:])}")
+    stage = stage_named(name)
+    if stage.kind == "source":
+        raise ValueError(f"unknown stage {name!r}; stages after ingest are {', '.join(STAGE_NAMES[1:])}")
+    return stage.load(segmenter=segmenter)
 
 
 _WORKER_STAGES: list[StreamStage] = []
@@ -359,23 +328,14 @@ def module_closure(module: str) -> list[Path]:
     return sorted(seen.values())
 
 
-STAGE_MODULES = {
-    "ingest": "pipeline.stages.ingest",
-    "normalize": "pipeline.stages.normalize",
-    "repair": "pipeline.stages.repair",
-    "segment": "pipeline.stages.segment",
-    "prelabel": "pipeline.stages.prelabel",
-}
-
-
 def code_fingerprint(stage: str, segmenter: str | None = None) -> str:
     """What decides a stage's output besides its input: its code, the schema, configs and models."""
     digest = hashlib.sha256(pipeline.__version__.encode())
-    for path in module_closure(STAGE_MODULES[stage]):
+    for path in module_closure(stage_named(stage).module):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for root in SHARED_DATA:
         _tree_stats(digest, root)
-    if stage in MODEL_STAGES:
+    if stage_named(stage).models:
         _tree_stats(digest, MODELS_DIR)
         if stage == "segment" and segmenter and Path(segmenter).exists():
             _tree_stats(digest, Path(segmenter).resolve())
@@ -383,7 +343,7 @@ def code_fingerprint(stage: str, segmenter: str | None = None) -> str:
 
 
 def stage_options(stage: str, segmenter: str | None) -> dict[str, Any]:
-    return {"segmenter": segmenter} if stage == "segment" else {}
+    return stage_named(stage).options_of(segmenter=segmenter)
 
 
 def read_manifest(output_dir: Path) -> dict[str, Any]:
@@ -504,7 +464,7 @@ def run_chain(
     output_dir.mkdir(parents=True, exist_ok=True)
     sources = list_sources(input_dir)
     sources_digest = sources_fingerprint(input_dir, sources)
-    plans = [StagePlan(name, code_fingerprint(name, segmenter), stage_options(name, segmenter)) for name in STAGES]
+    plans = [StagePlan(name, code_fingerprint(name, segmenter), stage_options(name, segmenter)) for name in STAGE_NAMES]
     manifest = {"stages": {}} if force else read_manifest(output_dir)
     first = first_stale_stage(output_dir, plans, sources_digest, manifest)
     active = plans[first:]

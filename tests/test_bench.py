@@ -85,7 +85,7 @@ def test_failed_measurement_reports_its_reason(tmp_path: Path) -> None:
     ("log", "reason"),
     [
         ("Traceback (most recent call last):\n  File x\n    raise SegmenterModelError(\n"
-         "pipeline.stages.segment.SegmenterModelError: no model\n", "pipeline.stages.segment.SegmenterModelError: no model"),
+         "pipeline.segmenter.model.SegmenterModelError: no model\n", "pipeline.segmenter.model.SegmenterModelError: no model"),
         ("progress\nRuntimeError: the prelabel stage is not available\nImportError: later echo\n",
          "RuntimeError: the prelabel stage is not available"),
         ("nothing went wrong here\n", None),

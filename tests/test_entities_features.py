@@ -107,7 +107,7 @@ def test_prelabel_reuses_only_pkuseg_words(meta: dict, tokens: list[list[int]], 
 
 def test_prelabel_gives_the_same_entities_with_reused_or_recut_words() -> None:
     from pipeline.stages.prelabel import load_prelabeler
-    from pipeline.stages.segment import load_segmenter
+    from pipeline.segmenter.model import load_segmenter
 
     text = "国务院总理李鹏昨天在北京会见了美国国务卿奥尔布赖特，中国银行行长出席。"
     segmented = next(load_segmenter().segment_documents([Document(id="d", text=text)]))
@@ -130,7 +130,7 @@ def test_jackknife_halves_by_issue_day(tmp_path: Path) -> None:
 
 
 def test_jackknife_cuts_each_half_with_the_other_halfs_model(tmp_path: Path) -> None:
-    from pipeline.stages.segment import SHIPPED_MODEL
+    from pipeline.segmenter.model import SHIPPED_MODEL
 
     records = [
         {"id": "19980103-01-001-001", "text": "国务院总理李鹏会见客人，１２％。"},

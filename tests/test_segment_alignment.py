@@ -16,7 +16,7 @@ from pipeline.stages.ingest import read_article
 from pipeline.stages.normalize import normalize_document
 from pipeline.core.record import Document
 from pipeline.stages.repair import repair_document
-from pipeline.stages.segment import Segmenter, aligned_word_offsets, load_segmenter, word_offsets
+from pipeline.segmenter.model import Segmenter, aligned_word_offsets, load_segmenter, word_offsets
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VOCAB = spacy.blank("zh").vocab  # Chinese lexical attributes (IS_SPACE) as the segment pipeline has them

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy_pkuseg.feature_extractor import FeatureExtractor
 
-from pipeline.stages.segmenter.features import SentenceFeatureExtractor
+from pipeline.segmenter.features import SentenceFeatureExtractor
 
 TRAIN = Path(__file__).parent / "fixtures" / "seg_train_tiny.txt"
 
@@ -103,7 +103,7 @@ def test_text_matrix_on_any_characters(fast: SentenceFeatureExtractor, text: str
 @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(st.text(alphabet=alphabet + list("Ｂ７八千abc9\x00"), max_size=12), min_size=1, max_size=5))
 def test_texts_matrix_holds_each_texts_own_matrix(fast: SentenceFeatureExtractor, texts: list[str]) -> None:
-    from pipeline.stages.segmenter.features import TEXT_GAP
+    from pipeline.segmenter.features import TEXT_GAP
 
     together = fast.texts_matrix(texts)
     start = 0
@@ -122,7 +122,7 @@ LEXICON = ["中国", "中国人", "中国人民", "人民", "国人", "新年", 
 @settings(max_examples=150)
 @given(text=st.text(alphabet=list("中国人民新年讲话经济发展ａｂ\x00"), max_size=40))
 def test_lexicon_index_finds_every_occurrence_of_every_word(text: str) -> None:
-    from pipeline.stages.segmenter.features import LexiconIndex
+    from pipeline.segmenter.features import LexiconIndex
 
     index = LexiconIndex(sorted(LEXICON), word_max=6)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)

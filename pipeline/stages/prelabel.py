@@ -9,7 +9,7 @@ every span is written with offsets into the record's own text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +147,8 @@ def _with_record_text(quote: dict[str, Any], text: str) -> dict[str, Any]:
 def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Prelabeler:
     """The project's prelabeler: the package config with the shipped model."""
     return Prelabeler(build_pipeline(config_path, model_dir))
+
+
+def prelabel_stage() -> Callable[[Iterable[Document]], Iterator[Document]]:
+    """The stage's entry point (``pipeline.stages.STAGES``): the shipped pipeline, loaded once, over a stream."""
+    return load_prelabeler().label_documents

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.stages.segmenter import compact, lexicon
+from pipeline.segmenter import compact, lexicon
 from pipeline.eval.segmentation import Score, read_gold, score_words
 
 
@@ -192,7 +192,7 @@ def train_model(
     writes the training words seen at least that often and never split
     (:func:`lexicon.consistent_words`), which the segmenter merges after the CRF.
     """
-    from pipeline.stages.segment import load_segmenter
+    from pipeline.segmenter.model import load_segmenter
 
     with tempfile.TemporaryDirectory(prefix="pkuseg-train-") as scratch:
         raw = raw_dir or Path(scratch)

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from pipeline.core.text import doc_text, segmenter_view
 
 if TYPE_CHECKING:
-    from pipeline.stages.segment import Segmenter
+    from pipeline.segmenter.model import Segmenter
 
 NO_WORD = "_"
 
@@ -104,7 +104,7 @@ def set_word_features(doc: Doc, word_spans: Sequence[Sequence[int]]) -> Doc:
 
 @lru_cache(maxsize=1)
 def _shipped_segmenter() -> Segmenter:
-    from pipeline.stages.segment import load_segmenter
+    from pipeline.segmenter.model import load_segmenter
 
     return load_segmenter()
 
@@ -115,7 +115,7 @@ def segment_word_spans(texts: Sequence[str], segmenter: Segmenter | None = None)
     For texts no segment stage has cut (training, standalone ``prelabel``); the
     segmenter's view has the same length, so its offsets are the text's.
     """
-    from pipeline.stages.segment import word_offsets
+    from pipeline.segmenter.model import word_offsets
 
     segmenter = segmenter or _shipped_segmenter()
     return [word_offsets(doc) for doc in segmenter.nlp.pipe(map(segmenter_view, texts), batch_size=segmenter.batch_size)]

@@ -53,7 +53,7 @@ def split_segmented(train_jsonl: Path, train_seg: Path, work_dir: Path) -> dict[
 
 def write_cuts(train_jsonl: Path, models: dict[str, Path], target: Path) -> int:
     """Cut each record's folded text with the model of the other half; returns the records written."""
-    from pipeline.stages.segment import load_segmenter
+    from pipeline.segmenter.model import load_segmenter
 
     other = {"a": "b", "b": "a"}
     written = 0

@@ -11,7 +11,7 @@ and only looks up pair features for pairs of real words: a pair with a non-word
 is never a feature, since pkuseg renames ``*`` in the text and only word bigrams
 seen in training become pair features.  It is a drop-in for ``pkuseg.feature_extractor``, and
 :meth:`SentenceFeatureExtractor.sentence_matrix` gives the same features as one
-padded index array, which :mod:`pipeline.stages.segmenter.decoding` scores with numpy.
+padded index array, which :mod:`pipeline.segmenter.decoding` scores with numpy.
 """
 
 from __future__ import annotations

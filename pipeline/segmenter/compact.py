@@ -13,7 +13,7 @@ digits spent on float64.  The compact folder keeps:
   with a per-tag scale, edge weights as float64;
 - ``meta.json``: how it was made (pruning threshold, quantisation, F1, data);
 - optionally ``merge_words.txt.xz``: words the training corpus always writes
-  whole, merged after the CRF (:mod:`pipeline.stages.segmenter.lexicon`).
+  whole, merged after the CRF (:mod:`pipeline.segmenter.lexicon`).
 
 :func:`expand_compact` writes the folder spacy-pkuseg reads.  Feature index 0
 is the bias feature ``$$`` that pkuseg's inference always fires; it stays at 0.

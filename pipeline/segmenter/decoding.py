@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from spacy_pkuseg.inference import run_viterbi
 
-from pipeline.stages.segmenter.features import TEXT_GAP, SentenceFeatureExtractor
+from pipeline.segmenter.features import TEXT_GAP, SentenceFeatureExtractor
 
 
 class SentenceDecoder:
