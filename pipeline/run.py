@@ -316,7 +316,7 @@ def module_closure(module: str) -> list[Path]:
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
-                todo += [alias.name for alias in node.names if alias.name.startswith("pipeline.")]
+                todo += [alias.name for alias in node.names if alias.name == "pipeline" or alias.name.startswith("pipeline.")]
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:

@@ -107,5 +107,12 @@ def test_budget_passes_at_most_its_limit(items: list[int], limit: int | None) ->
 def test_module_closure_follows_imports() -> None:
     closure = module_closure("pipeline.run")
     assert PACKAGE_DIR / "run.py" in closure
-    assert {PACKAGE_DIR / "jsonl.py", PACKAGE_DIR / "record.py", PACKAGE_DIR / "__init__.py"} <= set(closure)
+    core = PACKAGE_DIR / "core"
+    assert {core / "jsonl.py", core / "record.py", PACKAGE_DIR / "__init__.py"} <= set(closure)
     assert PACKAGE_DIR / "cli.py" not in closure
+
+
+def test_a_stages_fingerprint_covers_the_page_reading_it_shares_and_not_the_other_stage() -> None:
+    closure = set(module_closure("pipeline.stages.normalize"))
+    assert PACKAGE_DIR / "page" / "reading.py" in closure
+    assert PACKAGE_DIR / "stages" / "repair.py" not in closure
