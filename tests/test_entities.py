@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.stages.entities.numbers import parse_number
-from pipeline.stages.entities.percent import find_percents, percent_value
+from pipeline.core.schema import load_schema
+from pipeline.core.text import fold_width
 from pipeline.stages.entities.lexicon import Entity, common_words
+from pipeline.stages.entities.numbers import parse_number
 from pipeline.stages.entities.org_rules import find_named_companies, find_orgs
+from pipeline.stages.entities.percent import find_percents, percent_value
 from pipeline.stages.entities.person_rules import (
     find_byline_names,
     find_called_names,
@@ -26,8 +28,6 @@ from pipeline.stages.entities.person_rules import (
     find_titled_names,
 )
 from pipeline.stages.entities.rules import merge_entities
-from pipeline.core.text import fold_width
-from pipeline.core.schema import load_schema
 
 LABELS = load_schema().entity_labels
 
@@ -944,3 +944,30 @@ def test_a_name_propagated_into_a_joined_unit_is_not_added_over_it() -> None:
     model = [Entity(0, 6, "ORG"), Entity(13, 17, "ORG"), Entity(19, 23, "ORG")]
     merged = merge_entities(text, model, {}, LABELS, words)
     assert [(s.start, s.end) for s in merged] == [(0, 10), (13, 17), (19, 23)]
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("记者 张晓松 朱基钗\n", [], [("张晓松", "byline"), ("朱基钗", "byline")]),
+        ("市委书记吴天君说", [], [("市委", "place_organ"), ("吴天君", "title_name")]),
+        ("国家统计局发布", [], [("国家统计局", "org_gazetteer")]),
+        ("4月26日增长12%", [], [("4月26日", "date_pattern"), ("12%", "percent_sign")]),
+        ("4月26日增长12%", [(0, 5, "DATE")], [("4月26日", "date_pattern"), ("12%", "percent_sign")]),  # both found it
+        ("克林顿说", [(0, 3, "PERSON")], [("克林顿", "model")]),  # the model's alone
+        ("市长马懿在会上说", [(0, 4, "PERSON")], [("马懿", "model+strip_title")]),  # the model's, title cut off
+        ("市长马懿指出。马懿强调", [], [("马懿", "title_name"), ("马懿", "propagated_name")]),
+        ("马蒂厄·克雷库说。克雷库强调", [(0, 7, "PERSON")], [("马蒂厄·克雷库", "model"), ("克雷库", "foreign_family_name")]),
+    ],
+)
+def test_every_span_names_what_made_it(
+    text: str, model: list[tuple[int, int, str]], expected: list[tuple[str, str]]
+) -> None:
+    merged = merge_entities(text, [Entity(*span) for span in model], {"date": "2013-04-28"}, LABELS)
+    assert [(text[s.start : s.end], s.rule) for s in merged] == expected
+
+
+def test_a_spans_rule_is_provenance_not_identity() -> None:
+    assert Entity(0, 2, "PERSON", "byline") == Entity(0, 2, "PERSON") == (0, 2, "PERSON")
+    assert len({Entity(0, 2, "PERSON", "byline"), Entity(0, 2, "PERSON")}) == 1
+    assert Entity(0, 2, "PERSON") != Entity(0, 2, "ORG")

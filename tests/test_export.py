@@ -18,13 +18,13 @@ from datasets import load_dataset
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.core.schema import load_schema
 from pipeline.export import CONFIGS, SPLIT_NAMES, export_dataset, features_for, split_of
 from pipeline.export.build import data_file
 from pipeline.export.card import MODEL_CARDS, measured_section
 from pipeline.export.rows import bio_tags
 from pipeline.export.sentences import split_sentences
 from pipeline.export.sources import merged_documents, plan_merge
-from pipeline.core.schema import load_schema
 
 CORPUS = Path(__file__).parent / "fixtures" / "export_corpus"
 
@@ -121,6 +121,25 @@ def test_documents_round_trip_text_meta_and_spans(loaded: dict) -> None:
 def test_labels_outside_the_schema_are_not_exported(loaded: dict) -> None:
     test_doc = next(row for row in loaded["documents"]["test"] if row["id"] == "20130428-zzwb-002")
     assert "北京" not in [entity["text"] for entity in test_doc["entities"]]
+
+
+def test_what_made_a_pre_label_stays_out_of_the_dataset() -> None:
+    """``source`` (the model, rule or attribution path behind a pre-label) is for review and evaluation only."""
+    from pipeline.core.record import Document
+    from pipeline.export.rows import document_row, quote_rows
+
+    schema = load_schema()
+    doc = Document(
+        id="d1",
+        text="王红说：“很好。”",
+        entities=[{"start": 0, "end": 2, "label": "PERSON", "text": "王红", "source": "model"}],
+        quotes=[{"speaker": {"start": 0, "end": 2, "text": "王红"}, "speaker_name": "王红",
+                 "cue": {"start": 2, "end": 3, "text": "说"}, "content": {"start": 5, "end": 8, "text": "很好。"},
+                 "kind": "direct", "source": "direct_after_cue"}],  # fmt: skip
+    )
+    row = document_row(doc, schema)
+    assert list(row["entities"][0]) == ["start", "end", "label", "text", "value"]
+    assert "source" not in row["quotes"][0] and "source" not in next(quote_rows(doc, schema))
 
 
 def test_quote_offsets_are_relative_to_their_context(loaded: dict) -> None:
@@ -386,7 +405,7 @@ def test_card_header_describes_every_config(dataset_dir: Path) -> None:
     assert "named-entity-recognition" in header["task_ids"]
     configs = {config["config_name"]: config for config in header["configs"]}
     assert set(configs) == set(CONFIGS)
-    for name, config in configs.items():
+    for config in configs.values():
         assert {item["split"] for item in config["data_files"]} == set(SPLIT_NAMES)
         assert all((dataset_dir / item["path"]).is_file() for item in config["data_files"])
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.stages.prelabel import Prelabeler, load_prelabeler, split_pieces
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
+from pipeline.stages.prelabel import Prelabeler, load_prelabeler, split_pieces
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +82,12 @@ def test_label_documents_streams_and_keeps_records(prelabeler: Prelabeler) -> No
     assert [d.id for d in out] == ["a", "empty", "b"]
     assert [d.text for d in out] == ["市委书记吴天君昨晚说。", "", "增长12%。"]
     assert out[1].entities == [] and out[1].quotes == []
-    assert {"start": 7, "end": 9, "label": "DATE", "text": "昨晚", "value": "2013-04-27"} in out[0].entities
-    assert out[2].entities == [{"start": 2, "end": 5, "label": "PERCENT", "text": "12%", "value": 12.0}]
+    last_night = {"start": 7, "end": 9, "label": "DATE", "text": "昨晚", "value": "2013-04-27", "source": "date_pattern"}
+    assert last_night in out[0].entities
+    assert out[2].entities == [
+        {"start": 2, "end": 5, "label": "PERCENT", "text": "12%", "value": 12.0, "source": "percent_sign"}
+    ]
+    assert list(out[2].entities[0]) == ["start", "end", "label", "text", "value", "source"]
     assert all(isinstance(d.quotes, list) for d in out)
 
 

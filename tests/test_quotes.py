@@ -263,3 +263,23 @@ def test_seed_with_entities_and_reporters(seed: str) -> None:
     entities = persons(seed, "吴天君", "马懿", "胡荃", "王继兵", "袁帅")
     with_entities = attribute_quotes(seed, entities, {"reporters": ["王继兵", "袁帅"]})
     assert with_entities == attribute_quotes(seed)
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("马懿说：“今年要加快发展。”", ["direct_after_cue"]),
+        ("“今年要加快发展，把项目建好。”马懿说。", ["direct_before_cue"]),
+        ("马懿：要加快项目建设\n正文。", ["headline_colon"]),
+        ("马懿在会上指出，全市经济发展趋势向好。", ["reported_clause"]),
+        ("马懿来到工地。他说，全市经济发展趋势向好。", ["reported_clause+pronoun_coref"]),
+        ("马懿说：“今年要加快发展。”\n“我们要坚持以投促超，着力建设航空港。”", ["direct_after_cue", "uncued_continuation"]),
+    ],
+)
+def test_each_attribution_names_the_path_that_made_it(text: str, sources: list[str]) -> None:
+    assert [q["source"] for q in attribute_quotes(text, persons(text, "马懿"))] == sources
+
+
+def test_seed_attribution_sources(seed: str) -> None:
+    found = {(q["speaker"]["text"], q["cue"]["text"], q["source"]) for q in attribute_quotes(seed)}
+    assert {("他", "指出", "reported_clause+pronoun_coref"), ("马懿", "——", "pull_quote_attribution")} <= found

@@ -10,6 +10,9 @@ guidelines in known ways (vague time words such as 目前 are DATE there; 三个
 spans from gold and predictions, and are printed beside the raw ones.  pd1998 records
 are paragraphs; the "whole articles" row runs the prelabeler on each article's
 paragraphs joined, as ``corpusprep run`` sees an article, and scores the same spans.
+A last table gives the prelabeler's precision per label and ``source`` (the model, or the
+rule that made or moved the span), raw and guideline-adjusted, to tell which rules earn
+their place.
 """
 
 from __future__ import annotations
@@ -28,13 +31,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.train.ner.articles import join_articles
-from pipeline.stages.entities.dates import VAGUE_TIME_WORDS
-from pipeline.stages.entities.percent import find_percents
-from pipeline.core.text import fold_width
 from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
+from pipeline.core.text import fold_width
+from pipeline.stages.entities.dates import VAGUE_TIME_WORDS
+from pipeline.stages.entities.percent import find_percents
+from pipeline.train.ner.articles import join_articles
 
 Span = tuple[int, int, str]
 console = Console(width=160)
@@ -186,9 +189,19 @@ def load_records(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def prelabel_spans(
+def entity_spans(entities: Iterable[dict[str, Any]]) -> set[Span]:
+    return {(e["start"], e["end"], e["label"]) for e in entities}
+
+
+def entity_sources(entities: Iterable[dict[str, Any]]) -> dict[Span, str]:
+    """What made each predicted span (``model`` where a record says nothing)."""
+    return {(e["start"], e["end"], e["label"]): str(e.get("source") or "model") for e in entities}
+
+
+def prelabel_entities(
     records: Sequence[dict[str, Any]], *, rules: bool = True, model_dir: Path | None = None
-) -> Iterator[set[Span]]:
+) -> Iterator[list[dict[str, Any]]]:
+    """The prelabeler's entity records for each record, ``source`` included."""
     from pipeline.stages.prelabel import NER_MODEL, load_prelabeler
 
     prelabeler = load_prelabeler(model_dir=model_dir or NER_MODEL)
@@ -196,7 +209,14 @@ def prelabel_spans(
         prelabeler.nlp.select_pipes(disable=["entity_rules", "entity_values"])
     documents = (Document(id=str(r.get("id")), text=r["text"], meta=r["meta"]) for r in records)
     for document in prelabeler.label_documents(documents):
-        yield {(e["start"], e["end"], e["label"]) for e in document.entities}
+        yield document.entities
+
+
+def prelabel_spans(
+    records: Sequence[dict[str, Any]], *, rules: bool = True, model_dir: Path | None = None
+) -> Iterator[set[Span]]:
+    for entities in prelabel_entities(records, rules=rules, model_dir=model_dir):
+        yield entity_spans(entities)
 
 
 def prelabel_article_spans(
@@ -269,6 +289,55 @@ def target_table(results: dict[str, Scores], labels: Sequence[str], targets: dic
     return table
 
 
+@dataclass
+class SourceScores:
+    """Predicted and correct spans per ``(label, source)``: the precision of each rule and of the model."""
+
+    predicted: Counter = field(default_factory=Counter)
+    correct: Counter = field(default_factory=Counter)
+
+    def add(self, gold: set[Span], predicted: set[Span], sources: dict[Span, str]) -> None:
+        for span in predicted:
+            key = (span[2], source_of(span, sources))
+            self.predicted[key] += 1
+            self.correct[key] += span in gold
+
+    def precision(self, key: tuple[str, str]) -> float:
+        return self.correct[key] / self.predicted[key] if self.predicted[key] else 0.0
+
+
+def source_of(span: Span, sources: dict[Span, str]) -> str:
+    """The source of a predicted span; a span the guideline adjustment joined or ran on (1月19日至24日,
+    27日晚) takes that of the first predicted span of its label it overlaps."""
+    if span in sources:
+        return sources[span]
+    start, end, label = span
+    overlapping = sorted(s for s in sources if s[2] == label and s[0] < end and start < s[1])
+    return sources[overlapping[0]] if overlapping else "?"
+
+
+def source_table(raw: SourceScores, adjusted: SourceScores, labels: Sequence[str]) -> Table:
+    """Precision per label and source, raw and guideline-adjusted; the sources of a label most used first."""
+    table = Table(title="precision per source (prelabel, model + rules; exact spans)")
+    for column in ("label", "source"):
+        table.add_column(column)
+    for column in ("predicted", "correct", "P", "adj. predicted", "adj. correct", "adj. P"):
+        table.add_column(column, justify="right")
+    keys = set(raw.predicted) | set(adjusted.predicted)
+    order = {label: index for index, label in enumerate(labels)}
+    for key in sorted(keys, key=lambda k: (order.get(k[0], len(order)), -raw.predicted[k], k[1])):
+        table.add_row(
+            *key,
+            str(raw.predicted[key]),
+            str(raw.correct[key]),
+            f"{raw.precision(key):.3f}",
+            str(adjusted.predicted[key]),
+            str(adjusted.correct[key]),
+            f"{adjusted.precision(key):.3f}",
+        )
+    return table
+
+
 def score_table(title: str, results: dict[str, Scores], labels: Sequence[str]) -> Table:
     table = Table(title=title)
     table.add_column("system")
@@ -294,8 +363,9 @@ def evaluate_file(
     chars = sum(len(r["text"]) for r in records)
     gold = [gold_spans(r, labels) for r in records]
     started, started_cpu = time.perf_counter(), time.process_time()
-    full = list(prelabel_spans(records, model_dir=model_dir))
+    full_entities = list(prelabel_entities(records, model_dir=model_dir))
     elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    full = [entity_spans(entities) for entities in full_entities]
     model = list(prelabel_spans(records, rules=False, model_dir=model_dir))
     in_articles = prelabel_article_spans(records, model_dir=model_dir)
     started_jieba = time.process_time()
@@ -308,18 +378,25 @@ def evaluate_file(
         "jieba POS": Scores(),
     }
     adjusted: dict[str, Scores] = {name: Scores() for name in raw}
-    for record, g, f, a, m, b in zip(records, gold, full, in_articles, model, baseline):
+    raw_sources, adjusted_sources = SourceScores(), SourceScores()
+    for record, g, f, a, m, b, entities in zip(records, gold, full, in_articles, model, baseline, full_entities):
         text = record["text"]
         for name, predicted in zip(raw, (f, a, m, b)):
             predicted = {s for s in predicted if s[2] in labels}
             raw[name].add(g, predicted)
             kept = guideline_adjusted(text, predicted)
-            adjusted[name].add(split_merged_names(guideline_adjusted(text, g), kept), kept)
+            adjusted_gold = split_merged_names(guideline_adjusted(text, g), kept)
+            adjusted[name].add(adjusted_gold, kept)
+            if name == "prelabel (model + rules)":  # what made each of its spans
+                sources = entity_sources(entities)
+                raw_sources.add(g, predicted, sources)
+                adjusted_sources.add(adjusted_gold, kept, sources)
     console.print(f"\n[bold]{path}[/bold]: {len(records)} records, {chars:,} characters")
     console.print(score_table("exact spans, raw gold", raw, labels))
     console.print(score_table("exact spans, guideline-adjusted (known pd1998 differences removed from gold and predictions)", adjusted, labels))
     if targets:
         console.print(target_table(adjusted, labels, targets))
+    console.print(source_table(raw_sources, adjusted_sources, labels))
     console.print(
         f"speed (incl. loading): prelabel {chars / elapsed_cpu:,.0f} chars per CPU second "
         f"({chars / elapsed:,.0f} chars/s wall), jieba {chars / elapsed_jieba:,.0f} chars per CPU second"

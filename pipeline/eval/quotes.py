@@ -7,18 +7,21 @@ matches at most once.  Separately, a predicted quote whose content is mostly a g
 slogan span (“中原梦”) counts as a slogan wrongly taken for speech.
 
 Entities come from the prelabel pipeline when it loads, else from the gold file;
-the output says which.
+the output says which.  Precision is also given per ``source``, the attribution path
+that made a quote (``reported_clause``, ``direct_after_cue`` ...), to tell which path errs.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from pipeline.core.jsonl import iter_json_lines
 from pipeline.eval.metrics import precision_recall_f1
@@ -41,6 +44,8 @@ class Scores:
     slogans_taken: int = 0
     missed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     spurious: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    predicted_by_source: Counter = field(default_factory=Counter)
+    matched_by_source: Counter = field(default_factory=Counter)
 
     @property
     def precision(self) -> float:
@@ -53,6 +58,9 @@ class Scores:
     @property
     def f1(self) -> float:
         return precision_recall_f1(self.matched, self.predicted, self.gold)[2]
+
+    def source_precision(self, source: str) -> float:
+        return precision_recall_f1(self.matched_by_source[source], self.predicted_by_source[source], 0)[0]
 
 
 def same_speaker(gold: str | None, predicted: str | None) -> bool:
@@ -84,6 +92,7 @@ def score(documents: Iterable[dict[str, Any]], predict: Predictor) -> Scores:
         gold, predicted = document["quotes"], predict(document)
         scores.gold += len(gold)
         scores.predicted += len(predicted)
+        scores.predicted_by_source.update(source_of(p) for p in predicted)
         unmatched = list(predicted)
         for expected in gold:
             found = next((p for p in unmatched if matches(expected, p)), None)
@@ -92,6 +101,7 @@ def score(documents: Iterable[dict[str, Any]], predict: Predictor) -> Scores:
             else:
                 unmatched.remove(found)
                 scores.matched += 1
+                scores.matched_by_source[source_of(found)] += 1
         scores.spurious += [(document["id"], p) for p in unmatched]
         slogans = document.get("slogans", [])
         scores.slogans += len(slogans)
@@ -99,6 +109,23 @@ def score(documents: Iterable[dict[str, Any]], predict: Predictor) -> Scores:
             any(covered(p["content"], slogan) >= MIN_CONTENT_COVER for slogan in slogans) for p in predicted
         )
     return scores
+
+
+def source_of(quote: dict[str, Any]) -> str:
+    """The attribution path that made a predicted quote (``?`` for a quote that does not say)."""
+    return str(quote.get("source") or "?")
+
+
+def source_table(scores: Scores) -> Table:
+    """Predicted, matched and precision per quote source, the most used first."""
+    table = Table(title="precision per quote source")
+    table.add_column("source")
+    for column in ("predicted", "matched", "P"):
+        table.add_column(column, justify="right")
+    for source, predicted in sorted(scores.predicted_by_source.items(), key=lambda item: (-item[1], item[0])):
+        matched = scores.matched_by_source[source]
+        table.add_row(source, str(predicted), str(matched), f"{scores.source_precision(source):.3f}")
+    return table
 
 
 def load_gold(path: Path = GOLD_FILE) -> list[dict[str, Any]]:
@@ -135,7 +162,7 @@ def main(
 ) -> None:
     """Attribution precision, recall and F1 on the gold set, and slogans taken for speech."""
     documents = load_gold(gold)
-    source: Optional[str] = None
+    source: str | None = None
     predict: Predictor | None = None
     if entities in ("auto", "prelabel"):
         try:
@@ -153,6 +180,7 @@ def main(
     console.print(f"gold {scores.gold}  predicted {scores.predicted}  matched {scores.matched}")
     console.print(f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}")
     console.print(f"slogans wrongly taken as quotes: {scores.slogans_taken} (of {scores.slogans} gold slogan spans)")
+    console.print(source_table(scores))
     if verbose:
         for doc_id, quote in scores.missed:
             console.print(f"  missed    {doc_id}: {_brief(quote)}", markup=False)

@@ -17,13 +17,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import pipeline.stages.components  # noqa: F401  (registers the factories the config names)
 import pipeline.core.tokens  # noqa: F401  (registers the tokenizer the config names)
+import pipeline.stages.components  # noqa: F401  (registers the factories the config names)
+import pipeline.stages.entities.components  # noqa: F401  (registers span._.rule, read for each entity's source)
 from pipeline.core.batching import chunked
-from pipeline.stages.entities.ops import use_prediction_ops
-from pipeline.core.text import fold_width
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
 from pipeline.core.record import Document
+from pipeline.core.text import fold_width
+from pipeline.stages.entities.ops import use_prediction_ops
 
 PRELABEL_CONFIG = CONFIGS_DIR / "prelabel.cfg"
 NER_MODEL = MODELS_DIR / "ner"
@@ -55,10 +56,12 @@ def split_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str
     return pieces
 
 
-def _entity_record(text: str, start: int, end: int, label: str, value: Any) -> dict[str, Any]:
+def _entity_record(text: str, start: int, end: int, label: str, value: Any, source: str) -> dict[str, Any]:
+    """An entity as records keep it; ``source`` names what made it (``model`` or a rule), for review and evaluation."""
     record: dict[str, Any] = {"start": start, "end": end, "label": label, "text": text[start:end]}
     if value is not None:
         record["value"] = value
+    record["source"] = source
     return record
 
 
@@ -88,7 +91,7 @@ class Prelabeler:
         labelled = (item for batch in batches for item in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
         for doc, (document, offset, last) in labelled:
             entities += [
-                _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value)
+                _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value, e._.rule)
                 for e in doc.ents
             ]
             quotes += [_with_record_text(q, document.text) for q in _shift_quotes(doc._.quotes or [], offset)]

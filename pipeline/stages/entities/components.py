@@ -1,17 +1,24 @@
-"""The spaCy components behind the ``entity_rules`` and ``entity_values`` factories."""
+"""The spaCy components behind the ``entity_rules`` and ``entity_values`` factories.
+
+``span._.rule`` says what made each entity (``Entity.rule``: ``model``, a rule's name, or
+``model+adjustment``); a span no rule component saw is the model's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from pipeline.core.schema import load_schema
+from pipeline.core.text import doc_text
 from pipeline.stages.entities.dates import date_value, parse_issue_date
 from pipeline.stages.entities.lexicon import Entity
 from pipeline.stages.entities.percent import percent_value
 from pipeline.stages.entities.rules import merge_entities
-from pipeline.core.text import doc_text
-from pipeline.core.schema import load_schema
+
+if not Span.has_extension("rule"):
+    Span.set_extension("rule", default="model")
 
 
 class EntityRules:
@@ -23,10 +30,11 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         model = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
         merged = merge_entities(doc_text(doc), model, doc._.meta, self.labels, doc._.word_spans)
-        spans = [doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand") for e in merged]
+        spans = [(doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand"), e.rule) for e in merged]
         kept, last_end = [], -1
-        for span in spans:  # expansion to token bounds can make neighbours touch: keep the first
+        for span, rule in spans:  # expansion to token bounds can make neighbours touch: keep the first
             if span is not None and span.start >= last_end:
+                span._.rule = rule
                 kept.append(span)
                 last_end = span.end
         doc.ents = kept

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from pipeline.stages.entities.lexicon import (
-    Entity,
     HAN,
     HAN_RUN,
     LONGEST_PLACE,
     MAX_FOREIGN_NAME,
     PLACE_BEFORE,
+    Entity,
     alternation,
     common_words,
     cut_from_a_place,
@@ -28,7 +28,6 @@ from pipeline.stages.entities.lexicon import (
     word_index,
     word_list,
 )
-
 
 _DEPARTMENT_STEMS = (
     "财政 公安 教育 发展改革 发改 统计 民政 交通运输 交通 商务 文化 卫生 卫生计生 环保 环境保护 国土资源 国土 "
@@ -64,9 +63,10 @@ _PLACE_BODIES = "队 男队 女队 红十字会 足协 奥委会 驻华大使馆
 
 
 @lru_cache(maxsize=1)
-def _org_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str] | None]]:
-    """Each organisation pattern with the words one of which a text must hold for it to match
-    (its suffixes): a text without them is not scanned place name by place name."""
+def _org_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]:
+    """Each organisation pattern, named (the rule its spans record), with the words one of which a
+    text must hold for it to match (its suffixes): a text without them is not scanned place name by
+    place name."""
     place = f"(?:{alternation(places())})"
     admin = f"(?:{alternation(_ADMIN.split())})"
     organ = f"(?:{alternation(_ORGAN_SUFFIXES)})"
@@ -78,32 +78,38 @@ def _org_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str] | None]]:
     schools = "海关|大学|师范大学|理工大学|中级人民法院|人民医院|中心医院"
     papers = "日报|晚报|晨报|商报|都市报|广播电视台|电视台"
     return [
-        (re.compile(f"(?:{alternation(word_list('orgs.txt'))}){office}"), None),
+        ("org_gazetteer", re.compile(f"(?:{alternation(word_list('orgs.txt'))}){office}"), None),
         # (中共)(郑州)(市)委, (河南)省人民政府(新闻办), 省委 — not 全市/各市; every place before the
         # organ is in its name (北京市朝阳区委, 河北省高邑县委: 12 of 12 in pd1998 train)
         (
+            "place_organ",
             re.compile(
                 rf"(?=[中{place_first}{admin_first}])(?:中共)?(?:(?:{place}{admin}?)+|(?<![全各本该我特])(?={admin}){admin}){organ}{office}"
             ),
             re.compile(organ),
         ),
         # 伊朗队, 湖北省红十字会, 圣马力诺外交部: a place's team or body (ORG 99% of the time in pd1998)
-        (re.compile(rf"(?=[{place_first}])(?:{place}{admin}?)+(?:{bodies})"), re.compile(bodies)),
+        ("place_body", re.compile(rf"(?=[{place_first}])(?:{place}{admin}?)+(?:{bodies})"), re.compile(bodies)),
         # 郑州海关, 郑州大学
-        (re.compile(rf"(?=[{place_first}]){place}(?:{schools})"), re.compile(schools)),
+        ("place_institution", re.compile(rf"(?=[{place_first}]){place}(?:{schools})"), re.compile(schools)),
         # 省财政厅, 郑州市公安局, 国家统计局
         (
+            "department",
             re.compile(
                 rf"(?=[{place_first}{admin_first}国中市省县])(?:{place}{admin}?|(?<![全各本该我特]){admin}|国家|中央|市委|省委|县委){dept}"
             ),
             None,
         ),
         # 郑州晚报, 河南日报(社)
-        (re.compile(rf"(?=[{place_first}]){place}(?:{papers})(?:社)?"), re.compile(papers)),
-        (re.compile(rf"[{HAN}]{{2,8}}报社"), None),
+        ("place_newspaper", re.compile(rf"(?=[{place_first}]){place}(?:{papers})(?:社)?"), re.compile(papers)),
+        ("newspaper_office", re.compile(rf"[{HAN}]{{2,8}}报社"), None),
         # 政协四川省第八届委员会, 政协第九届全国委员会(常务委员会): a session of a political consultative
         # conference is the body itself (pd1998 dev labels it ORG 13 times in 21, train never: 0 in 11)
-        (re.compile(rf"政协(?:{place}{admin}?)?第[一二三四五六七八九十]+届(?:全国)?委员会(?:常务委员会)?"), None),
+        (
+            "cppcc_session",
+            re.compile(rf"政协(?:{place}{admin}?)?第[一二三四五六七八九十]+届(?:全国)?委员会(?:常务委员会)?"),
+            None,
+        ),
     ]
 
 
@@ -116,8 +122,8 @@ def ministry_runs_on(text: str, end: int) -> bool:
 
 def find_orgs(text: str) -> list[Entity]:
     spans = [
-        Entity(m.start(), m.end(), "ORG")
-        for pattern, suffixes in _org_patterns()
+        Entity(m.start(), m.end(), "ORG", rule)
+        for rule, pattern, suffixes in _org_patterns()
         if suffixes is None or suffixes.search(text)
         for m in pattern.finditer(text)
         if not ministry_runs_on(text, m.end())
@@ -126,11 +132,11 @@ def find_orgs(text: str) -> list[Entity]:
 
 
 def _with_places_before(text: str, span: Entity) -> Entity:
-    """An organisation with the place names right before it (日本|通产省, 美国|国防部)."""
+    """An organisation with the place names right before it (日本|通产省, 美国|国防部), still its rule's."""
     start = span.start
     while match := PLACE_BEFORE.search(text, max(0, start - LONGEST_PLACE), start):
         start = match.start()
-    return span if start == span.start else Entity(start, span.end, span.label)
+    return span if start == span.start else span._replace(start=start)
 
 
 # A city or county the place list lacks, as one segmenter word right before an organisation (枣庄市|文物管理办公室):
@@ -149,7 +155,7 @@ def snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) -
     before = word_at(start - 1, words) if start else None
     if before is not None and before[1] == start and _CITY.fullmatch(text, before[0], start):
         start = before[0]
-    return span if start == span.start else Entity(start, span.end, span.label)
+    return span if start == span.start else span.adjusted(start, span.end, "snap_to_words")
 
 
 # The session before a body (八届全国人大常委会, 第九届全国人民代表大会) is no part of its name: pd1998
@@ -161,7 +167,7 @@ def without_session(text: str, span: Entity) -> Entity:
     """A model ORG that begins with a session number, without it."""
     match = _SESSION.match(text, span.start, span.end)
     if match and span.end - match.end() >= 2:
-        return Entity(match.end(), span.end, span.label)
+        return span.adjusted(match.end(), span.end, "without_session")
     return span
 
 
@@ -175,7 +181,7 @@ def leader_of_government(text: str, span: Entity) -> Entity | None:
         and is_transliterated(name)
         and not PLACE_BEFORE.search(text, span.start, span.end - 2)
     ):
-        return Entity(span.start, span.end - 2, "PERSON")
+        return span.adjusted(span.start, span.end - 2, "leader_of_government", label="PERSON")
     return None
 
 
@@ -202,7 +208,7 @@ def without_delegation(text: str, span: Entity) -> Entity:
     """A model ORG that ends with a delegation, cut back to the organisation before it when that is one."""
     match = _DELEGATION.search(text, span.start, span.end)
     if match and match.start() - span.start >= 2 and text[match.start() - 1] in ORG_FINAL_CHARS:
-        return Entity(span.start, match.start(), span.label)
+        return span.adjusted(span.start, match.start(), "without_delegation")
     return span
 
 
@@ -240,7 +246,7 @@ def with_sub_units(text: str, spans: list[Entity], words: Sequence[Sequence[int]
         if span.label == "ORG" and (unit := _SUB_UNIT.match(text, span.end)) and _names_a_unit(text, unit, words):
             following = starts.get(span.end)
             if following is None or (following.label == "ORG" and following.end <= unit.end()):
-                extended.append(Entity(span.start, unit.end(), "ORG"))
+                extended.append(span.adjusted(span.start, unit.end(), "sub_unit"))
                 continue
         extended.append(span)
     taken = [(s.start, s.end) for s in extended if s.label == "ORG"]
@@ -273,5 +279,6 @@ def find_named_companies(text: str, words: Sequence[Sequence[int]]) -> list[Enti
             and name not in place_set()
             and not _DEMONSTRATIVE.search(name)
         ):
-            found.append(snap_org_to_words(text, Entity(start, kind_match.end(), "ORG"), words))
+            named = snap_org_to_words(text, Entity(start, kind_match.end(), "ORG"), words)
+            found.append(named._replace(rule="named_company"))  # snapping is part of this rule
     return found

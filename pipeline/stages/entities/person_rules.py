@@ -12,16 +12,17 @@ from functools import lru_cache
 
 from pipeline.stages.entities.lexicon import (
     AFTER_NAME,
-    Entity,
     HAN,
     HAN_RUN,
     HONORIFICS,
     LONGEST_PLACE,
     MAX_FOREIGN_NAME,
+    NAME_DOT,
     PLACE,
     PLACE_BEFORE,
     TITLES,
     WEAK_SURNAMES,
+    Entity,
     alternation,
     common_words,
     cut_from_a_place,
@@ -35,8 +36,6 @@ from pipeline.stages.entities.lexicon import (
     word_index,
 )
 from pipeline.stages.entities.org_rules import ORG_FINAL_CHARS
-from pipeline.stages.entities.lexicon import NAME_DOT
-
 
 # Titles that follow a name straight away on a credit whose spaces were lost (记者陈晓通讯员…).
 _NEXT_TITLE = re.compile("通讯员|记者|实习生|摄影|特约")
@@ -95,10 +94,12 @@ def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
             piece = _BYLINE_VERB.sub("", name.group())  # 记者刘洋报道: the verb is no part of the name
             if len(piece) >= 2 and (piece[:1] in surnames() or piece[:2] in surnames()):
                 start = match.start(1) + name.start()
-                found.append(Entity(start, start + len(piece), "PERSON"))
+                found.append(Entity(start, start + len(piece), "PERSON", "byline"))
     for reporter in reporters:
         if isinstance(reporter, str) and reporter:
-            found += [Entity(m.start(), m.end(), "PERSON") for m in re.finditer(re.escape(reporter), text)]
+            found += [
+                Entity(m.start(), m.end(), "PERSON", "meta_reporter") for m in re.finditer(re.escape(reporter), text)
+            ]
     return found
 
 
@@ -131,7 +132,7 @@ def find_credit_names(text: str, known: set[str]) -> list[Entity]:
     item must look like a name and none may be a place name, or nothing is taken.
     """
     found: list[Entity] = []
-    for pattern in (_CREDIT_LINE, _CREDIT_BRACKET):
+    for pattern, rule in ((_CREDIT_LINE, "credit_line"), (_CREDIT_BRACKET, "credit_bracket")):
         for match in pattern.finditer(text):
             names: list[tuple[int, int]] = []
             for run in re.finditer(rf"[{HAN}]+", match.group(1)):
@@ -141,7 +142,7 @@ def find_credit_names(text: str, known: set[str]) -> list[Entity]:
                     break  # a run that holds no name: the whole credit is no credit
                 names += [(start + a, start + b) for a, b in cuts]
             else:
-                found += [Entity(start, end, "PERSON") for start, end in names]
+                found += [Entity(start, end, "PERSON", rule) for start, end in names]
     return found
 
 
@@ -184,7 +185,7 @@ def find_nationality_marked_names(text: str) -> list[Entity]:
     21 are persons, dev 92 of 92): two to four characters, a longer name holding no common word
     (洛桑灵智多杰, not 全国人民代表大会), or a name with the name dot (阿嘉·洛桑图旦·久美加措)."""
     return [
-        Entity(match.start(1), match.end(1), "PERSON")
+        Entity(match.start(1), match.end(1), "PERSON", "nationality_marked")
         for match in _NATIONALITY_MARKED.finditer(text)
         if match.group(1) not in place_set()
         and (len(match.group(1)) <= 4 or NAME_DOT in match.group(1) or not _holds_common_word(match.group(1)))
@@ -234,7 +235,7 @@ def find_leaders(text: str, words: Sequence[Sequence[int]]) -> list[Entity]:
         if text[title.start() - 1 : title.start()] in ORG_FINAL_CHARS or PLACE_BEFORE.search(
             text, max(0, title.start() - LONGEST_PLACE), title.start()
         ):
-            found.append(Entity(start, end, "PERSON"))
+            found.append(Entity(start, end, "PERSON", "leader_title"))
     return found
 
 
@@ -246,7 +247,7 @@ def find_nationals(text: str) -> list[Entity]:
         place = PLACE.match(text, match.start())
         if place and place.end() > match.start(1) or PLACE.fullmatch(match.group(1)) or match.group(1) in common_words():
             continue  # 印度|尼西亚, a place, or a word such as 马克 (德国马克, the currency)
-        found.append(Entity(match.start(1), match.end(1), "PERSON"))
+        found.append(Entity(match.start(1), match.end(1), "PERSON", "national_after_country"))
     return found
 
 
@@ -287,7 +288,7 @@ def find_enumerated_names(text: str, known: set[str]) -> list[Entity]:
             if not _looks_like_name(item, known):
                 spans = []
                 break
-            spans.append(Entity(pos, pos + len(item), "PERSON"))
+            spans.append(Entity(pos, pos + len(item), "PERSON", "enumeration"))
             pos += len(item) + 1
         found += spans
     return found
@@ -331,7 +332,7 @@ def find_listed_names(text: str, known: set[str]) -> list[Entity]:
         for item in items[:-1]:
             item_starts.append(item_starts[-1] + len(item) + 1)
         item_starts[0] += len(items[0]) - len(first)  # the first item's name is at its end
-        listed = [Entity(start, start + len(name), "PERSON") for start, name in zip(item_starts, names)]
+        listed = [Entity(start, start + len(name), "PERSON", "listed_name") for start, name in zip(item_starts, names)]
         found += [name for name in listed if not cut_from_a_place(text, name)]  # not 吉布 of 吉布提总统
     return found
 
@@ -345,12 +346,14 @@ def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> lis
         if pos in model_starts:
             continue  # the model found a name here; its length is usually better
         length = _name_at(text, pos, known)
+        rule = "signature_name" if match.group() == "——" else "title_name"
         if not length and match.group() in _REPORTER_TITLES:
             # a reporter's credit is a name whatever its surname (记者高洁摄: pd1998 train 306 of 307)
             length = _name_at(text, pos, known, weak_ok=True)
             length = length if text.startswith(_CREDIT_VERBS, pos + length) else 0
+            rule = "reporter_credit"
         if length:
-            found.append(Entity(pos, pos + length, "PERSON"))
+            found.append(Entity(pos, pos + length, "PERSON", rule))
     return found
 
 
@@ -366,7 +369,7 @@ def find_called_names(text: str, known: set[str]) -> list[Entity]:
     """A name after 位/个/名 + 叫 and before 的 (pd1998 train 9 of 10: 一个名叫普卡拉姆的村庄 is not):
     a known name, a surname with one or two characters, or a transliterated name."""
     return [
-        Entity(match.start(1), match.end(1), "PERSON")
+        Entity(match.start(1), match.end(1), "PERSON", "called_name")
         for match in _CALLED.finditer(text)
         if _looks_like_name(match.group(1), known) or is_transliterated(match.group(1))
     ]
@@ -385,7 +388,7 @@ def find_honorific_surnames(text: str) -> list[Entity]:
                 # Not a longer name (王小明先生): the character before the surname is not Han.
                 before = text[pos - length - 1 : pos - length]
                 if not before or not re.match(f"[{HAN}]", before) or before in "的位和与、向对给叫是":
-                    found.append(Entity(pos - length, pos, "PERSON"))
+                    found.append(Entity(pos - length, pos, "PERSON", "honorific_surname"))
                 break
     return found
 
@@ -397,10 +400,10 @@ def strip_title(text: str, span: Entity) -> Entity | None:
     piece = text[span.start : span.end]
     match = re.match(rf"^.*(?:{alternation(TITLES)})", piece)
     if match and match.end() < len(piece):
-        return Entity(span.start + match.end(), span.end, span.label)
+        return span.adjusted(span.start + match.end(), span.end, "strip_title")
     titled = re.fullmatch(rf"(.{{1,2}}?)(?:{alternation(TITLES + HONORIFICS)}|家)", piece)
     if titled and titled.group(1) in surnames():
-        return Entity(span.start, span.start + len(titled.group(1)), span.label)
+        return span.adjusted(span.start, span.start + len(titled.group(1)), "surname_before_title")
     return span
 
 
@@ -417,7 +420,7 @@ def extend_foreign_name(text: str, span: Entity) -> Entity:
             end += 2
         else:
             break
-    return span if end == span.end else Entity(span.start, end, span.label)
+    return span if end == span.end else span.adjusted(span.start, end, "extend_foreign_name")
 
 
 # 李某 is a name withheld; 副 starts a title (朱玲副主笔).
@@ -444,7 +447,7 @@ def complete_given_name(text: str, span: Entity, long_word_starts: set[int]) -> 
         return span
     if after and re.match(f"[{HAN}]", after) and after not in AFTER_NAME:
         return span
-    return Entity(span.start, span.end + 1, span.label)
+    return span.adjusted(span.start, span.end + 1, "complete_given_name")
 
 
 # Particles and verbs that end no name of the 7,779 in pd1998 train (玲珑的, 李文又, 王明也), or one
@@ -456,13 +459,13 @@ def without_particle(text: str, span: Entity, words: Sequence[Sequence[int]]) ->
     """A model PERSON of three or more characters without the particle it ends with, unless what is left
     is one segmenter word (肖像|下: the segmenter cuts a name into surname and given name, a noun not)."""
     if span.end - span.start >= 4 and text.endswith("报道", span.start, span.end):
-        return Entity(span.start, span.end - 2, span.label)  # a credit: 记者刘洋报道
+        return span.adjusted(span.start, span.end - 2, "credit_cut")  # a credit: 记者刘洋报道
     if span.end - span.start < 3 or text[span.end - 1] not in _NEVER_ENDS_A_NAME:
         return span
     word = word_at(span.start, words)
     if word is not None and tuple(word) == (span.start, span.end - 1):
         return span
-    return Entity(span.start, span.end - 1, span.label)
+    return span.adjusted(span.start, span.end - 1, "without_particle")
 
 
 # Titles and forms of address whose first character a model name runs into (哈瓦特博|士, 瓦内夫|人).
@@ -477,7 +480,7 @@ def without_address_start(text: str, span: Entity) -> Entity:
     """A model PERSON whose last character begins a title or form of address after it, without that character."""
     last = span.end - 1
     if span.end - span.start >= 3 and any(text.startswith(title, last) for title in _ADDRESS_AFTER):
-        return Entity(span.start, last, span.label)
+        return span.adjusted(span.start, last, "without_address_start")
     return span
 
 
@@ -494,7 +497,7 @@ def without_descriptor(text: str, span: Entity, words: Sequence[Sequence[int]]) 
     if descriptor[:1] not in surnames() and not is_transliterated(descriptor) and (
         chinese or (len(rest) >= 2 and is_transliterated(rest))
     ):
-        return Entity(first[1], span.end, span.label)
+        return span.adjusted(first[1], span.end, "without_descriptor")
     return span
 
 
@@ -510,7 +513,7 @@ def trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
     piece = text[span.start : span.end]
     for name in sorted(known, key=len, reverse=True):
         if piece != name and piece.startswith(name) and piece[len(name)] in AFTER_NAME:
-            return Entity(span.start, span.start + len(name), span.label)
+            return span.adjusted(span.start, span.start + len(name), "trim_to_known")
     return span
 
 
@@ -519,7 +522,7 @@ def trim_to_shorter_model_names(text: str, model: list[Entity]) -> list[Entity]:
     name (田亮高出 where 田亮 is found alone more often: 田亮高 -> 田亮; 何大一 stays, found more often than 何大)."""
     counts = Counter(text[s.start : s.end] for s in model if s.label == "PERSON")
     return [
-        Entity(s.start, s.end - 1, s.label)
+        s.adjusted(s.start, s.end - 1, "trim_to_shorter_name")
         if s.label == "PERSON"
         and s.end - s.start >= 3
         and counts[text[s.start : s.end - 1]] > counts[text[s.start : s.end]]

@@ -5,6 +5,11 @@ The rule families live by label (:mod:`pipeline.stages.entities.person_rules`,
 word lists in :mod:`pipeline.stages.entities.lexicon`); ``merge_entities`` combines them with the
 model's spans: model spans are repaired or dropped when not credible, rule spans win where
 they overlap, and every name found is propagated to its other mentions in the same document.
+
+Every span says what made it (``Entity.rule``): ``model`` for a model span kept as it is, the
+rule's name for a rule span (``byline``, ``title_name``, ``org_gazetteer``, ``date_pattern`` ...),
+and ``model+adjustment`` (``model+strip_title``) or ``rule+adjustment`` (``org_gazetteer+sub_unit``)
+for a span a repair moved, so a reviewer or an evaluation can tell which rule to blame or trust.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from typing import Any
 
 from pipeline.stages.entities.dates import VAGUE_TIME_WORDS, find_dates
 from pipeline.stages.entities.lexicon import (
-    Entity,
     HAN,
+    NAME_DOT,
+    Entity,
     common_words,
     cut_from_a_place,
     ends_inside_a_word,
@@ -43,7 +49,7 @@ from pipeline.stages.entities.org_rules import (
     without_delegation,
     without_session,
 )
-from pipeline.stages.entities.percent import find_percents
+from pipeline.stages.entities.percent import find_percent_rules
 from pipeline.stages.entities.person_rules import (
     complete_given_name,
     extend_foreign_name,
@@ -67,8 +73,6 @@ from pipeline.stages.entities.person_rules import (
     without_particle,
 )
 from pipeline.stages.entities.time_words import credible_model_date
-from pipeline.stages.entities.lexicon import NAME_DOT
-
 
 _HAN_ONLY = re.compile(f"[{HAN}0-9]*")
 
@@ -92,7 +96,7 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
             start -= 1
         while end < len(text) and _LATIN.match(text, end - 1) and _LATIN.match(text, end):
             end += 1
-    return span if (start, end) == (span.start, span.end) else Entity(start, end, span.label)
+    return span if (start, end) == (span.start, span.end) else span.adjusted(start, end, "trim_edges")
 
 
 _LATIN = re.compile("[A-Za-z]")
@@ -108,9 +112,9 @@ def _split_at_spaces(text: str, span: Entity) -> list[Entity]:
         return [span]
     pieces, start = [], span.start
     for gap in _SPACE_RUN.finditer(text, span.start, span.end):
-        pieces.append(Entity(start, gap.start(), span.label))
+        pieces.append(span.adjusted(start, gap.start(), "split_at_space"))
         start = gap.end()
-    pieces.append(Entity(start, span.end, span.label))
+    pieces.append(span.adjusted(start, span.end, "split_at_space"))
     return [piece for piece in pieces if piece.end - piece.start >= 2]
 
 
@@ -136,12 +140,13 @@ def _repaired_model_span(
 _NOT_AFTER_PERSON = re.compile("公司|集团|理论|思想|主义|家族|有限|工业|制衣|厂|人")
 
 
-def _propagate(text: str, names: set[str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
-    """Every other mention of ``names``; a PERSON not where one segmenter word holds it and more."""
+def _propagate(text: str, names: dict[str, str], label: str, words: Sequence[Sequence[int]] = ()) -> list[Entity]:
+    """Every other mention of ``names`` (each with the rule its mentions record); a PERSON not where
+    one segmenter word holds it and more."""
     found = []
-    for name in names:
+    for name, rule in names.items():
         found += [
-            Entity(start, start + len(name), label)
+            Entity(start, start + len(name), label, rule)
             for start in occurrences(text, name)
             if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
             and not (label == "PERSON" and inside_longer_word(start, start + len(name), words))
@@ -263,11 +268,13 @@ def merge_entities(
     rule_spans = (
         [s for s in person_rules if "PERSON" in allowed]
         + [s for s in orgs if "ORG" in allowed]
-        + [Entity(a, b, "DATE") for a, b in find_dates(text) if "DATE" in allowed]
-        + [Entity(a, b, "PERCENT") for a, b in find_percents(text) if "PERCENT" in allowed]
+        + [Entity(a, b, "DATE", "date_pattern") for a, b in find_dates(text) if "DATE" in allowed]
+        + [Entity(a, b, "PERCENT", rule) for a, b, rule in find_percent_rules(text) if "PERCENT" in allowed]
     )
     longer = [s for s in model if s.label in ("DATE", "ORG") and s.end - s.start <= 20]
-    rule_spans = [next((m for m in longer if _longer_reading(text, m, s)), s) for s in rule_spans]
+    readings = [next((m for m in longer if _longer_reading(text, m, s)), s) for s in rule_spans]
+    # A span the model and a rule both found is the rule's (as where the rule span wins an overlap).
+    rule_spans = [s if m == s else m for s, m in zip(rule_spans, readings)]
     chosen = leftmost_longest(rule_spans)
     from_rules = set(chosen)
     taken = [(s.start, s.end) for s in chosen]
@@ -280,11 +287,14 @@ def merge_entities(
     org_names = {text[s.start : s.end] for s in orgs if s.end - s.start >= 2} if "ORG" in allowed else set()
     # An organisation the model names in full more than once is named so elsewhere in the text too (丰田公司).
     model_orgs = Counter(text[s.start : s.end] for s in chosen if s.label == "ORG" and s.end - s.start >= 4)
-    org_names |= {name for name, count in model_orgs.items() if count >= 2}
-    known |= _last_name_parts({text[s.start : s.end] for s in chosen if s.label == "PERSON"})
+    repeated_orgs = {name for name, count in model_orgs.items() if count >= 2} - org_names
+    family_names = _last_name_parts({text[s.start : s.end] for s in chosen if s.label == "PERSON"}) - known
+    known |= family_names
     if "PERSON" not in allowed:
         known = set()
-    propagated = _propagate(text, known, "PERSON", words) + _propagate(text, org_names, "ORG")
+    person_names = {name: "foreign_family_name" if name in family_names else "propagated_name" for name in known}
+    org_rules = {name: "propagated_org" for name in org_names} | {name: "repeated_org" for name in repeated_orgs}
+    propagated = _propagate(text, person_names, "PERSON", words) + _propagate(text, org_rules, "ORG")
     for span in leftmost_longest(propagated):
         inside = [c for c in chosen if span.start <= c.start and c.end <= span.end and c != span]
         if span.label == "PERSON" and inside and all(c.label == "PERSON" and c not in from_rules for c in inside):

@@ -6,14 +6,22 @@ recogniser found (possibly none).  Each attribution is a dict in the record form
 
     {"speaker": {"start","end","text"} | None, "speaker_name": str | None,
      "cue": {"start","end","text"} | None, "content": {"start","end","text"},
-     "kind": "direct" | "indirect" | "mixed"}
+     "kind": "direct" | "indirect" | "mixed", "source": str}
+
+``source`` names the path that made the attribution, so each can be reviewed and scored on its
+own: ``pull_quote_attribution`` (a ``——NAME`` line under a quote), ``headline_colon``
+(``X：…``), ``direct_before_cue`` (``“…”，他说``), ``direct_after_cue`` (``说：“…”``),
+``reported_clause`` (``指出，…``: speech running on after a cue), ``headline_cue`` (a cue in a
+headline), ``uncued_continuation`` (a quote with no cue, said by the last speaker); with
+``+pronoun_coref`` when the speaker is a pronoun, named by coreference (:mod:`.coref`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import known_person_names, person_mentions, resolve_pronoun
@@ -21,7 +29,7 @@ from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import ATTRIBUTION_LINE_RE, LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
 from pipeline.stages.quotes.sources import Source, clause_start, find_source, title_names
-from pipeline.stages.quotes.spans import Paragraph, SpanDict, paragraph_at, paragraphs, span_dict, strip_span
+from pipeline.stages.quotes.spans import Paragraph, paragraph_at, paragraphs, span_dict, strip_span
 
 Record = dict[str, Any]
 KINDS = ("direct", "indirect", "mixed")
@@ -40,9 +48,10 @@ class Attribution:
     cue: tuple[int, int] | None
     content: tuple[int, int]
     kind: str
+    rule: str  # the path that made it (the record's ``source``)
     forward: bool = False
     speaker_name: str | None = None
-    spoken_by: "Attribution | None" = field(default=None, repr=False)
+    spoken_by: Attribution | None = field(default=None, repr=False)
 
     @property
     def begins(self) -> int:
@@ -97,7 +106,7 @@ def pull_quotes(text: str, paras: list[Paragraph], entities: list[dict[str, Any]
         name = _person_name(text, name_start, name_end, entities)
         offset = text.rfind(name, name_start, name_end)
         source = Source(offset, offset + len(name), name, "person", name) if offset >= 0 else None
-        found.append(Attribution(source, dash, (start, end), "direct", speaker_name=name))
+        found.append(Attribution(source, dash, (start, end), "direct", "pull_quote_attribution", speaker_name=name))
     return found, blocked
 
 
@@ -114,7 +123,7 @@ def headline_colon(text: str, para: Paragraph, entities: list[dict[str, Any]], n
     if source is None or source.kind not in ("person", "org", "group") or source.start != para.start + match.start(1):
         return None
     content = strip_span(text, para.start + match.start(2), para.end, QUOTE_CHARS)
-    return Attribution(source, (colon, colon + 1), content, "direct")
+    return Attribution(source, (colon, colon + 1), content, "direct", "headline_colon")
 
 
 def _quote_before(text: str, pos: int, paras: list[Paragraph]) -> tuple[int, int] | None:
@@ -133,14 +142,14 @@ def _quote_before(text: str, pos: int, paras: list[Paragraph]) -> tuple[int, int
 
 def _forward_content(
     text: str, paras: list[Paragraph], cue: Cue
-) -> tuple[tuple[int, int], str, bool] | None:
-    """Where the speech after a cue starts: ``(span so far, kind, ends_fixed)``."""
+) -> tuple[tuple[int, int], str, bool, str] | None:
+    """Where the speech after a cue starts: ``(span so far, kind, ends_fixed, rule)``."""
     para = paragraph_at(paras, cue.opens)
     if para is None:
         return None
     opens = cue.opens
     if cue.mark == "headline" and opens < para.end:
-        return (opens, para.end), "indirect", True
+        return (opens, para.end), "indirect", True, "headline_cue"
     if opens >= para.end:
         if para.index + 1 >= len(paras):
             return None
@@ -149,19 +158,19 @@ def _forward_content(
             return None
         opens = nxt.start
         if cue.mark == "headline":
-            return (opens, nxt.end), "indirect", True
+            return (opens, nxt.end), "indirect", True, "headline_cue"
     para = paragraph_at(paras, opens)
     if text[opens] == QUOTE_OPEN:
         close_at = closing_quote(text, paras, opens)
         if close_at <= para.end and not is_speech(text, para, opens, close_at):
-            return (opens, opens), "indirect", False  # a term opens the reported speech (认为，“肥力高”对…)
+            return (opens, opens), "indirect", False, "reported_clause"  # a term opens the reported speech (认为，“肥力高”对…)
         after_para = paragraph_at(paras, close_at)
         rest = text[close_at + 1 : after_para.end] if after_para and close_at < after_para.end else ""
         if not rest.strip() or rest.lstrip()[0] in SENTENCE_END or CUE_AFTER_RE.match(rest):
             start, end = strip_span(text, opens + 1, close_at, " \u3000\n")
-            return (start, end), "direct", True
-        return (opens, opens), "mixed", False
-    return (opens, opens), "indirect", False
+            return (start, end), "direct", True, "direct_after_cue"
+        return (opens, opens), "mixed", False, "reported_clause"
+    return (opens, opens), "indirect", False, "reported_clause"
 
 
 def _according_to(text: str, source: Source | None) -> bool:
@@ -222,7 +231,8 @@ def attribute_quotes(
         if before and not any(_overlaps((before[0] + 1, before[1]), c) for c in consumed):
             if is_speech(text, para if paragraph_at(paras, before[0]) == para else paragraph_at(paras, before[0]), *before):
                 start, end = strip_span(text, before[0] + 1, before[1])
-                attributions.append(Attribution(source, (cue.start, cue.end), (start, end), "direct"))
+                said_before = Attribution(source, (cue.start, cue.end), (start, end), "direct", "direct_before_cue")
+                attributions.append(said_before)
         if cue.mark == "stop":
             continue
         if cue.mark == "quote" and cue.text not in ("说", "说道", "称", "表示", "指出", "强调", "写道", "答道", "问道"):
@@ -238,8 +248,8 @@ def attribute_quotes(
         opened = _forward_content(text, paras, cue)
         if opened is None:
             continue
-        span, kind, fixed = opened
-        attribution = Attribution(source, (cue.start, cue.end), span, kind, forward=not fixed)
+        span, kind, fixed, rule = opened
+        attribution = Attribution(source, (cue.start, cue.end), span, kind, rule, forward=not fixed)
         reach = span[1] if fixed else speech_end(text, paras, span[0], stops=[], blocked=headlines)
         forward.append((attribution, reach))
 
@@ -276,7 +286,8 @@ def _attribute_uncued(text: str, paras: list[Paragraph], blocked: set[int], attr
                 continue
             previous = [a for a in attributions if a.content[0] < open_at and a.source is not None]
             if previous:
-                attributions.append(Attribution(None, None, inner, "direct", spoken_by=previous[-1]))
+                uncued = Attribution(None, None, inner, "direct", "uncued_continuation", spoken_by=previous[-1])
+                attributions.append(uncued)
                 attributions.sort(key=lambda a: a.content[0])
 
 
@@ -290,6 +301,7 @@ def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list
             if source.kind == "pronoun":
                 spoken = [a.content for a in attributions if a.content[1] <= source.start]
                 attribution.speaker_name = resolve_pronoun(text, source.text, source.start, mentions, spoken)
+                attribution.rule += "+pronoun_coref"
             else:
                 attribution.speaker_name = source.name
 
@@ -302,4 +314,5 @@ def _record(text: str, attribution: Attribution) -> Record:
         "cue": span_dict(text, *attribution.cue) if attribution.cue else None,
         "content": span_dict(text, *attribution.content),
         "kind": attribution.kind,
+        "source": attribution.rule,
     }
