@@ -6,9 +6,9 @@ rich (through typer) gives readable errors and progress bars.
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
-from typing import Any, Optional
+from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -37,12 +37,12 @@ def run(
     input: Path = InputDir,
     output: Path = OutputDir,
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes to spread documents over."),
-    segmenter: Optional[str] = typer.Option(
+    segmenter: str | None = typer.Option(
         None, help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
     ),
     export: bool = typer.Option(True, help="Also export the Hugging Face dataset into OUTPUT/dataset."),
     force: bool = typer.Option(False, help="Redo every stage even if its inputs are unchanged."),
-    pause_after: Optional[int] = typer.Option(
+    pause_after: int | None = typer.Option(
         None, min=0, help="Stop after this many more documents, keeping the checkpoint (exit 3); run again to go on."
     ),
 ) -> None:
@@ -82,7 +82,7 @@ def _stage_command(stage: Stage) -> Callable[..., None]:
 
     if "segmenter" in stage.options:
 
-        def with_segmenter(input: Path = InputFile, output: Path = OutputFile, segmenter: Optional[str] = SegmenterOption) -> None:
+        def with_segmenter(input: Path = InputFile, output: Path = OutputFile, segmenter: str | None = SegmenterOption) -> None:
             run_stage(input, output, segmenter=segmenter)
 
         return with_segmenter
@@ -129,7 +129,7 @@ def segmenter_train(
     regularisation: float = typer.Option(1.0, min=0.0001, help="Sigma of the L2 prior (smaller = stronger)."),
     min_weight: float = typer.Option(0.0, min=0.0, help="Prune features whose weights are all below this."),
     quantise: str = typer.Option("int8", help="Stored weight type: int8, float16, float32 or float64."),
-    keep_raw: Optional[Path] = typer.Option(None, help="Also keep the unpruned pkuseg model folder here."),
+    keep_raw: Path | None = typer.Option(None, help="Also keep the unpruned pkuseg model folder here."),
     merge_min_count: int = typer.Option(
         0, min=0, help="Merge after the CRF the training words seen this often and never split (0: none)."
     ),
@@ -150,7 +150,7 @@ def segmenter_compress(
     out: Path = typer.Option(..., help="Folder to write the compact model into."),
     min_weight: float = typer.Option(0.0, min=0.0, help="Prune features whose weights are all below this."),
     quantise: str = typer.Option("int8", help="Stored weight type: int8, float16, float32 or float64."),
-    dev: Optional[Path] = typer.Option(None, help="Score the compact model on this gold file.", exists=True),
+    dev: Path | None = typer.Option(None, help="Score the compact model on this gold file.", exists=True),
 ) -> None:
     """Prune, quantise and compress a pkuseg model folder (to measure what each step costs)."""
     from pipeline.segmenter.compact import folder_size, record_scores
@@ -167,7 +167,7 @@ def segmenter_compress(
 @segmenter_app.command("evaluate")
 def segmenter_evaluate(
     gold: Path = typer.Argument(..., help="Gold file: words separated by spaces, a sentence a line.", exists=True),
-    segmenter: Optional[str] = SegmenterOption,
+    segmenter: str | None = SegmenterOption,
 ) -> None:
     """Segment the gold file's text and print word precision, recall and F1 (SIGHAN scoring)."""
     from pipeline.train.segmenter import evaluate_file
@@ -175,7 +175,7 @@ def segmenter_evaluate(
     _print_evaluation(evaluate_file(_load_segmenter(segmenter), gold))
 
 
-def _load_segmenter(choice: Optional[str]) -> Segmenter:
+def _load_segmenter(choice: str | None) -> Segmenter:
     """Load a segmenter; a missing or corrupt model is a one-paragraph error, not a traceback."""
     from pipeline.segmenter.model import SegmenterModelError, load_segmenter
 
@@ -206,7 +206,7 @@ def bench(
     output: Path = typer.Option(Path("corpus/bench.json"), "--output", "-o", help="JSON file for the figures."),
     scale: int = typer.Option(1, min=1, help="Repeat the corpus this many times (BENCH_SCALE)."),
     workers: int = typer.Option(2, min=1, help="Also measure the chain with this many workers."),
-    segmenter: Optional[str] = typer.Option(None, help="Segmenter for the stages and the chain (default: shipped)."),
+    segmenter: str | None = typer.Option(None, help="Segmenter for the stages and the chain (default: shipped)."),
 ) -> None:
     """Measure chars/s, docs/s and peak memory of every stage, the chain and baselines (jieba, spaCy char)."""
     from pipeline.eval.bench.harness import run_bench
@@ -224,7 +224,7 @@ def export(
     corpus: Path = typer.Option(
         Path("corpus"), "--corpus", "-c", help="Folder with prelabeled.jsonl (and reviewed.jsonl).", file_okay=False
     ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Dataset folder (default: CORPUS/dataset)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Dataset folder (default: CORPUS/dataset)."),
 ) -> None:
     """Export the corpus as a Hugging Face dataset: Parquet per configuration and split, plus its card.
 
@@ -270,8 +270,8 @@ ReviewProject = typer.Option("corpusprep", "--project", "-p", help="doccano proj
 
 @doccano_app.command("up")
 def doccano_up(
-    home: Optional[Path] = typer.Option(None, help="Data folder (default: DOCCANO_HOME or .doccano/)."),
-    port: Optional[int] = typer.Option(None, help="Port on 127.0.0.1 (default: DOCCANO_PORT or 8000)."),
+    home: Path | None = typer.Option(None, help="Data folder (default: DOCCANO_HOME or .doccano/)."),
+    port: int | None = typer.Option(None, help="Port on 127.0.0.1 (default: DOCCANO_PORT or 8000)."),
 ) -> None:
     """Start a local doccano (web server + task worker) on 127.0.0.1; prints the URL and where the password is."""
     from pipeline.review import commands, settings
@@ -281,7 +281,7 @@ def doccano_up(
 
 @doccano_app.command("down")
 def doccano_down(
-    home: Optional[Path] = typer.Option(None, help="Data folder (default: DOCCANO_HOME or .doccano/)."),
+    home: Path | None = typer.Option(None, help="Data folder (default: DOCCANO_HOME or .doccano/)."),
 ) -> None:
     """Stop the local doccano started by `up` (by the PIDs it recorded)."""
     from pipeline.review import commands, settings
@@ -317,7 +317,7 @@ def doccano_pull(
 
 @doccano_app.command("status")
 def doccano_status(
-    project: Optional[str] = typer.Option(None, "--project", "-p", help="One project (default: all).")
+    project: str | None = typer.Option(None, "--project", "-p", help="One project (default: all).")
 ) -> None:
     """Review progress per project: documents, confirmed, remaining."""
     from pipeline.review import commands

@@ -41,9 +41,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import pipeline
-from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, PACKAGE_DIR, SCHEMA_DIR
 from pipeline.core.batching import chunked
 from pipeline.core.jsonl import atomic_writer, dump_document, leading_id, read_documents, write_json
+from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, PACKAGE_DIR, SCHEMA_DIR
 from pipeline.core.record import Document
 from pipeline.stages import STAGE_NAMES, STAGES, StreamStage, stage_named
 
@@ -275,7 +275,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _tree_stats(digest: "hashlib._Hash", root: Path) -> None:
+def _tree_stats(digest: hashlib._Hash, root: Path) -> None:
     """Feed names, sizes and mtimes of every file under ``root`` into ``digest``."""
     if root.is_file():
         digest.update(f"{root}\0{file_stat(root)}\n".encode())

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.review.client import ReviewClient
-from pipeline.review.server import DEFAULT_VENV, LocalServer, pid_alive, doccano_installed, free_port, start_server, stop_server
+from pipeline.review.server import (
+    DEFAULT_VENV,
+    LocalServer,
+    doccano_installed,
+    free_port,
+    pid_alive,
+    start_server,
+    stop_server,
+)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.core.jsonl import read_documents
 from pipeline.core.record import Document
+from pipeline.core.schema import load_schema
 from pipeline.review.client import ReviewClient, ReviewError, ServerRelation, ServerSpan, check_project
 from pipeline.review.convert import (
     META_HASH,
@@ -29,8 +30,13 @@ from pipeline.review.convert import (
     validate_line,
 )
 from pipeline.review.server import free_port
-from pipeline.review.settings import ServerSettings, SettingsError, read_credentials, resolve_settings, write_credentials
-from pipeline.core.schema import load_schema
+from pipeline.review.settings import (
+    ServerSettings,
+    SettingsError,
+    read_credentials,
+    resolve_settings,
+    write_credentials,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA = load_schema()

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.core.jsonl import read_documents, write_documents
 from pipeline.core.record import Document
+from pipeline.core.schema import load_schema
 from pipeline.review.client import ReviewClient, ReviewError
 from pipeline.review.convert import META_LABELS, document_hash, to_doccano_line
 from pipeline.review.pull import PullReport, pull_documents
@@ -22,7 +23,6 @@ from pipeline.review.push import push_documents, server_documents, server_labels
 from pipeline.review.server import LocalServer
 from pipeline.review.settings import ServerSettings, credentials_path
 from pipeline.review.status import review_progress
-from pipeline.core.schema import load_schema
 
 pytestmark = pytest.mark.doccano
 

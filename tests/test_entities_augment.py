@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.train.ner.augment import build_sampler, rename_people, renamed_copies
 from pipeline.stages.entities.lexicon import surnames, transliteration_characters
+from pipeline.train.ner.augment import build_sampler, rename_people, renamed_copies
 
 TRAIN = [
     {"id": "19980101-01-001-001", "text": "国家主席江泽民会见克林顿", "entities": [[4, 7, "PERSON"], [9, 12, "PERSON"]]},

@@ -6,7 +6,6 @@ import pytest
 
 from pipeline.eval.entities import (
     Scores,
-    target_table,
     gold_spans,
     guideline_adjusted,
     issue_date,
@@ -14,6 +13,7 @@ from pipeline.eval.entities import (
     prelabel_article_spans,
     prelabel_spans,
     split_merged_names,
+    target_table,
 )
 
 

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from spacy.strings import get_string_id
 
 import pipeline.stages.components  # noqa: F401  (registers word_features)
-from pipeline.stages.entities.features import NO_WORD, segment_word_spans, token_texts, word_position_features
-from pipeline.train.ner.jackknife import half_of, split_segmented, write_cuts
-from pipeline.core.text import segmenter_view
-from pipeline.stages.prelabel import _pkuseg_words, _words_in_piece
 from pipeline.core.record import Document
+from pipeline.core.text import segmenter_view
+from pipeline.stages.entities.features import NO_WORD, segment_word_spans, token_texts, word_position_features
+from pipeline.stages.prelabel import _pkuseg_words, _words_in_piece
+from pipeline.train.ner.jackknife import half_of, split_segmented, write_cuts
 
 
 @pytest.mark.parametrize(
@@ -106,8 +106,8 @@ def test_prelabel_reuses_only_pkuseg_words(meta: dict, tokens: list[list[int]], 
 
 
 def test_prelabel_gives_the_same_entities_with_reused_or_recut_words() -> None:
-    from pipeline.stages.prelabel import load_prelabeler
     from pipeline.segmenter.model import load_segmenter
+    from pipeline.stages.prelabel import load_prelabeler
 
     text = "国务院总理李鹏昨天在北京会见了美国国务卿奥尔布赖特，中国银行行长出席。"
     segmented = next(load_segmenter().segment_documents([Document(id="d", text=text)]))

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pipeline.stages.components  # noqa: F401  (registers entities_from_tags)
-from pipeline.stages.entities.tags import best_biluo_path, biluo_tags, spans_from_tags
 from pipeline.core.schema import load_schema
+from pipeline.stages.entities.tags import best_biluo_path, biluo_tags, spans_from_tags
 
 LABELS = load_schema().entity_labels
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.edits import apply_replacements
+from pipeline.core.record import Document, Edit
 from pipeline.page.spaces import find_body_spaces
 from pipeline.stages.normalize import (
     fold_fullwidth,
@@ -22,7 +23,6 @@ from pipeline.stages.normalize import (
     remove_spaces_between_cjk,
     restore_quote_directions,
 )
-from pipeline.core.record import Document, Edit
 
 
 @pytest.mark.parametrize(

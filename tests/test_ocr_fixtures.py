@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.record import Document
 from pipeline.stages.ingest import read_article
 from pipeline.stages.normalize import normalize_document
-from pipeline.core.record import Document
 from pipeline.stages.repair import repair_document
 
 OCR = Path(__file__).parent / "fixtures" / "ocr"

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.normalize import normalize_document
 from pipeline.core.record import Document
-from pipeline.stages.repair import repair_document
 from pipeline.eval.synthetic import lay_out_article
+from pipeline.stages.normalize import normalize_document
+from pipeline.stages.repair import repair_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = [json.loads(p.read_text("utf-8")) for p in sorted((FIXTURES / "layouts").glob("*.json"))]

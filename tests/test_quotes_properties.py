@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipeline.stages.components  # noqa: F401  (registers quote_attributor)
-from pipeline.stages.quotes import KINDS, attribute_quotes
-from pipeline.eval.quotes import GOLD_FILE, Scores, load_gold, same_speaker, score
-from pipeline.stages.quotes.roles import quote_spans, role_labels
 from pipeline.core.schema import load_schema
+from pipeline.eval.quotes import GOLD_FILE, Scores, load_gold, same_speaker, score
+from pipeline.stages.quotes import KINDS, attribute_quotes
+from pipeline.stages.quotes.roles import quote_spans, role_labels
 
 FRAGMENTS = [
     "市委书记吴天君", "他", "马懿", "在会上", "指出", "强调", "说", "要求", "基本要求", "，", ",", "：", "。", "\n",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.page import layout
-from pipeline.stages.normalize import normalize_document
 from pipeline.core.record import Document
+from pipeline.page import layout
 from pipeline.page.reading import Evidence, continues
+from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
 
 LAYOUTS = sorted((Path(__file__).parent / "fixtures" / "layouts").glob("*.txt"))

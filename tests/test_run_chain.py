@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.eval.synthetic import lay_out_article
 from pipeline.run import (
     CHECKPOINT,
     EXIT_PAUSED,
@@ -29,7 +30,6 @@ from pipeline.run import (
     STAGE_FILES,
     run_chain,
 )
-from pipeline.eval.synthetic import lay_out_article
 
 ARTICLES = 10
 SEGMENTER = "char"

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.record import Document
-from pipeline.segmenter.model import SHIPPED_MODEL, Segmenter, SegmenterModelError, load_segmenter
 from pipeline.segmenter import compact
+from pipeline.segmenter.model import SHIPPED_MODEL, Segmenter, SegmenterModelError, load_segmenter
 
 SENTENCE = "中共中央总书记、国家主席江泽民发表１９９８年新年讲话《迈向充满希望的新世纪》。"
 

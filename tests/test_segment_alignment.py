@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 
+from pipeline.core.record import Document
+from pipeline.segmenter.model import Segmenter, aligned_word_offsets, load_segmenter, word_offsets
 from pipeline.stages.ingest import read_article
 from pipeline.stages.normalize import normalize_document
-from pipeline.core.record import Document
 from pipeline.stages.repair import repair_document
-from pipeline.segmenter.model import Segmenter, aligned_word_offsets, load_segmenter, word_offsets
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VOCAB = spacy.blank("zh").vocab  # Chinese lexical attributes (IS_SPACE) as the segment pipeline has them

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from spacy_pkuseg import inference
 from spacy_pkuseg.model import Model
 
-from pipeline.segmenter.model import load_segmenter
 from pipeline.segmenter.decoding import SentenceDecoder, TextCutter
+from pipeline.segmenter.model import load_segmenter
 
 DEV = Path(__file__).parent / "fixtures" / "seg_dev_tiny.txt"
 

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.core.record import Document
-from pipeline.segmenter.model import SHIPPED_MODEL, SegmenterModelError, load_segmenter
 from pipeline.segmenter import compact
 from pipeline.segmenter.lexicon import WordMerger, consistent_words
+from pipeline.segmenter.model import SHIPPED_MODEL, SegmenterModelError, load_segmenter
 
 CORPUS = [
     "新年 讲话 发表 了".split(),

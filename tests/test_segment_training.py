@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.segmenter.model import load_segmenter
 from pipeline.segmenter import compact
+from pipeline.segmenter.model import load_segmenter
 from pipeline.train.segmenter import evaluate_file, train_model
 
 

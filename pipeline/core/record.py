@@ -96,7 +96,7 @@ class Document:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Document":
+    def from_dict(cls, data: dict[str, Any]) -> Document:
         """Build from a JSON object; unknown keys are kept in ``meta['extra']`` rather than lost."""
         known = set(RECORD_FIELDS)
         kwargs = {k: v for k, v in data.items() if k in known}

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.core.paths import SCHEMA_DIR
+
 SCHEMA_FILE = SCHEMA_DIR / "labels.yaml"
 GUIDELINES_FILE = SCHEMA_DIR / "GUIDELINES.md"
 TABLE_START = "<!-- label table: generated from labels.yaml by `corpusprep schema`; do not edit -->"

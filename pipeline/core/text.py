@@ -27,7 +27,7 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH_TABLE)
 
 
-def doc_text(doc: "Doc") -> str:
+def doc_text(doc: Doc) -> str:
     """``doc.text``, joined once: spaCy joins it from every token on each call, and four
     prelabel components read it (a fifth of the stage's time outside the model, measured)."""
     text = doc.user_data.get(DOC_TEXT_KEY)

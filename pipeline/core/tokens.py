@@ -11,8 +11,7 @@ and keeps the text it was made from for :func:`pipeline.core.text.doc_text`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Callable
+from collections.abc import Callable, Iterable
 
 import spacy
 from spacy.errors import Errors

@@ -21,7 +21,7 @@ class Score:
     predicted: int = 0
     correct: int = 0
 
-    def __add__(self, other: "Score") -> "Score":
+    def __add__(self, other: Score) -> Score:
         return Score(self.gold + other.gold, self.predicted + other.predicted, self.correct + other.correct)
 
     @property

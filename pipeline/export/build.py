@@ -17,13 +17,13 @@ from typing import Any
 from datasets import Dataset, DatasetInfo, SplitDict, SplitInfo
 from datasets.utils.logging import disable_progress_bar, enable_progress_bar, is_progress_bar_enabled
 
+from pipeline.core.jsonl import current_umask
+from pipeline.core.schema import load_schema
 from pipeline.export.card import write_card
 from pipeline.export.features import CONFIGS, features_for
 from pipeline.export.rows import ROW_BUILDERS
 from pipeline.export.sources import MergePlan, merged_documents, plan_merge
 from pipeline.export.splits import SPLIT_NAMES, split_of
-from pipeline.core.jsonl import current_umask
-from pipeline.core.schema import load_schema
 
 
 def data_file(config: str, split: str) -> str:

@@ -23,11 +23,11 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
 import pipeline
+from pipeline.core.paths import MODELS_DIR
+from pipeline.core.schema import load_schema
 from pipeline.export.features import CONFIGS
 from pipeline.export.sources import MergePlan
 from pipeline.export.splits import SPLIT_NAMES, SPLITS
-from pipeline.core.paths import MODELS_DIR
-from pipeline.core.schema import load_schema
 
 MODEL_CARDS = {
     "entity pre-labeller (spaCy NER + rules)": MODELS_DIR / "ner" / "MODEL_CARD.md",

@@ -11,9 +11,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-from pipeline.export.sentences import split_sentences
 from pipeline.core.record import Document
 from pipeline.core.schema import Schema
+from pipeline.export.sentences import split_sentences
 
 Span = tuple[int, int]
 LabelledSpan = tuple[int, int, str]

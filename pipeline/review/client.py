@@ -23,8 +23,8 @@ from doccano_client.repositories.data_upload import DataUploadRepository
 from doccano_client.repositories.task_status import TaskStatusRepository
 from requests.adapters import HTTPAdapter
 
-from pipeline.review.settings import ServerSettings, SettingsError
 from pipeline.core.schema import Schema
+from pipeline.review.settings import ServerSettings, SettingsError
 
 REQUEST_TIMEOUT = 30.0
 TASK_TIMEOUT = 600.0
@@ -122,7 +122,7 @@ class ReviewClient:
         return server_errors(self.settings.url, self.timeout)
 
     @classmethod
-    def connect(cls, settings: ServerSettings, **kwargs: float) -> "ReviewClient":
+    def connect(cls, settings: ServerSettings, **kwargs: float) -> ReviewClient:
         """Log in; wrong credentials and an unreachable server get distinct messages."""
         client = cls(settings, **kwargs)
         with client.errors():

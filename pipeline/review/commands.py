@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.core.jsonl import RecordError, read_documents, write_documents
+from pipeline.core.schema import load_schema
 from pipeline.review.client import ReviewClient, ReviewError
 from pipeline.review.server import ServerError, start_server, stop_server
 from pipeline.review.settings import SettingsError, credentials_path, resolve_settings
-from pipeline.core.schema import load_schema
 
 console = Console(stderr=True)
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.record import Document
-from pipeline.review.client import ServerRelation, ServerSpan
 from pipeline.core.schema import Schema
+from pipeline.review.client import ServerRelation, ServerSpan
 
 OFFSET_UNIT = "utf-16"
 META_ID, META_HASH, META_LABELS, META_UNIT, META_SOURCE = (
@@ -41,7 +41,7 @@ RelationKey = tuple[SpanKey, SpanKey, str]
 
 def document_hash(doc_id: str, text: str) -> str:
     """Stable across runs and machines: the same article text always gets the same hash."""
-    return hashlib.sha256(f"{doc_id}\n{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{doc_id}\n{text}".encode()).hexdigest()
 
 
 def labels_hash(spans: Iterable[SpanKey], relations: Iterable[RelationKey]) -> str:

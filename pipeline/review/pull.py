@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.core.record import Document
+from pipeline.core.schema import Schema
 from pipeline.review.client import ReviewClient, ReviewError, check_project
 from pipeline.review.convert import document_hash, from_server, labels_hash, to_reviewed
 from pipeline.review.push import ServerDocument, server_documents
-from pipeline.core.schema import Schema
 
 
 @dataclass

@@ -25,6 +25,7 @@ from typing import Any
 
 from pipeline.core.jsonl import dump_line
 from pipeline.core.record import Document
+from pipeline.core.schema import Schema
 from pipeline.review.client import ReviewClient
 from pipeline.review.convert import (
     META_HASH,
@@ -36,7 +37,6 @@ from pipeline.review.convert import (
     validate_document,
     validate_line,
 )
-from pipeline.core.schema import Schema
 
 BATCH_SIZE = 500
 PROJECT_DESCRIPTION = (

@@ -27,11 +27,11 @@ from spacy.tokens import Doc
 
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, REPO_DIR
 from pipeline.core.record import Document
+from pipeline.core.tokens import words_and_spaces
 from pipeline.segmenter import compact
 from pipeline.segmenter.decoding import SentenceDecoder, TextCutter
 from pipeline.segmenter.features import SentenceFeatureExtractor
 from pipeline.segmenter.lexicon import WordMerger
-from pipeline.core.tokens import words_and_spaces
 
 CONFIG_PATH = CONFIGS_DIR / "segment.cfg"
 SHIPPED_MODEL = MODELS_DIR / "pkuseg"

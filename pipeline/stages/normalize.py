@@ -16,7 +16,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pipeline.core.edits import Finder, Replacement, apply_replacements, edit_document, edit_document_by_kind, regex_finder
+from pipeline.core.edits import (
+    Finder,
+    Replacement,
+    apply_replacements,
+    edit_document,
+    edit_document_by_kind,
+    regex_finder,
+)
 from pipeline.core.record import Document
 from pipeline.core.text_tables import (
     ASCII_FULL_STOP_RE,
@@ -55,7 +62,6 @@ from pipeline.page.spaces import (
     find_number_spaces,
     find_spaces_between_cjk,
 )
-
 
 # --- finders -------------------------------------------------------------------------------
 find_line_ends = regex_finder(CRLF, "\n")
@@ -290,7 +296,7 @@ def _find_quote_directions(doc: Document, read: PageReading) -> list[Replacement
         paragraph = read.text[block.start : block.end]
         if layout.parse_furniture(_COLUMN_GAP_RUN_RE.sub(" ", paragraph)):
             continue  # a running head read as text: its marks are OCR noise between the fields
-        for start, end, new in find_quote_directions(paragraph):
+        for start, _, new in find_quote_directions(paragraph):
             index = index_of_raw.get(read.offsets[block.start + start])
             if index is not None and doc.text[index] == paragraph[start]:
                 replacements.append((index, index + 1, new))

@@ -17,6 +17,7 @@ from pipeline.core.record import Document, Edit
 from pipeline.page import layout
 from pipeline.page.reading import read_page
 
+
 def repair_document(doc: Document) -> Document:
     """Recognise the layout and rejoin broken lines; pure, and keeps offsets and edits true.
 

@@ -23,8 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.segmenter import compact, lexicon
 from pipeline.eval.segmentation import Score, read_gold, score_words
+from pipeline.segmenter import compact, lexicon
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ and prints one JSON line.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -95,8 +95,8 @@ class _Counter:
 
 def measure_chain(scans: Path, output: Path, workers: int, segmenter: str | None) -> dict[str, Any]:
     """The whole chain as ``corpusprep run --force --no-export`` runs it, model loading included."""
-    from pipeline.stages.ingest import list_sources
     from pipeline.run import run_chain
+    from pipeline.stages.ingest import list_sources
 
     raw_characters = sum(len(path.read_text(encoding="utf-8")) for path in list_sources(scans))
     clock = Clock()

@@ -12,28 +12,50 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.core.names import TITLES as TITLES  # the shared name lists, read here by the entity rules
+from pipeline.core.names import surnames as surnames
+from pipeline.core.text_tables import HAN
+
 DATA = Path(__file__).parent / "data"
 NAME_DOT = "·"  # between the parts of a foreign name (马蒂厄·克雷库)
 
 
-HAN = "\u3400-\u9fff\U00020000-\U0003ffff"
+
 HAN_RUN = re.compile(f"[{HAN}]+")
 
 
 class Entity(NamedTuple):
+    """A labelled span; ``rule`` names what made it (``model``, a rule's name, or ``model+adjustment``).
+
+    The rule is provenance, not identity: spans with the same offsets and label are equal and
+    hash alike whatever found them, so the rules' deduplication and overlap checks (and the
+    order sets give them) are what they are without it.
+    """
+
     start: int
     end: int
     label: str
+    rule: str = "model"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return self[:3] == (other[:3] if isinstance(other, Entity) else other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:3])
+
+    def adjusted(self, start: int, end: int, how: str, label: str | None = None) -> Entity:
+        """This span moved to ``start:end`` (or relabelled) by the adjustment ``how``, which its rule records."""
+        return Entity(start, end, label or self.label, f"{self.rule}+{how}")
 
 
 def word_list(name: str) -> list[str]:
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [word for line in lines if not line.startswith("#") for word in line.split()]
-
-
-@lru_cache(maxsize=1)
-def surnames() -> frozenset[str]:
-    return frozenset(word_list("surnames.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -90,12 +112,6 @@ def _tree_regex(node: dict) -> str:
 
 
 # Titles that precede a name (市委书记吴天君, 常务副市长胡荃); longest first in the regex.
-TITLES = (
-    "总书记 书记 副书记 市长 副市长 常务副市长 省长 副省长 常务副省长 县长 副县长 区长 副区长 镇长 乡长 村长 "
-    "主任 副主任 部长 副部长 局长 副局长 厅长 副厅长 处长 科长 主席 副主席 国家主席 总理 副总理 秘书长 "
-    "常委 委员 董事长 总经理 副总经理 经理 院长 副院长 校长 副校长 教授 研究员 总裁 司令员 政委 大使 "
-    "记者 通讯员 实习生 主持人 负责人 发言人 队长 所长 站长 行长 会长 理事长 检察长 庭长 法官 警官 民警"
-).split()
 
 
 HONORIFICS = "小姐 先生 女士 师傅 老师 大夫 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()

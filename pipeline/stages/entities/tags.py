@@ -98,7 +98,7 @@ def _transitions(labels: tuple[str, ...]) -> tuple[numpy.ndarray, numpy.ndarray,
     closed = numpy.array([m in ("O", "L", "U") or not sep for m, sep, _ in moves])  # an entity may start next
     opens = numpy.array([m in ("O", "B", "U") or not sep for m, sep, _ in moves])  # may follow a closed tag
     allowed = numpy.zeros((len(labels), len(labels)), dtype=bool)
-    for i, (move, _, label) in enumerate(moves):
+    for i, (_, _, label) in enumerate(moves):
         if closed[i]:
             allowed[i] = opens
         else:  # B-X or I-X continues with I-X or L-X
@@ -137,4 +137,4 @@ class BiluoTagger(Tagger):
 
     def _scores2guesses(self, scores):  # untyped like the method it overrides
         labels = self.labels
-        return [best_biluo_path(numpy.asarray(getattr(s, "get", lambda: s)()), labels) for s in scores]
+        return [best_biluo_path(numpy.asarray(s.get() if hasattr(s, "get") else s), labels) for s in scores]

@@ -15,7 +15,6 @@ from pipeline.stages.quotes.content import sentence_start
 from pipeline.stages.quotes.lexicon import CUE_RE, SINGULAR_PRONOUNS
 from pipeline.stages.quotes.sources import classify_phrase, title_names
 
-
 #: A short phrase opening a clause, right before a cue or an adverbial: ``。库克说，``, ``，科恩在…``.
 CLAUSE_SUBJECT_RE = re.compile(
     r"(?:^|(?<=[。！？!?，,；;\n”]))([\u4e00-\u9fff]{2,3}?)(?=" + CUE_RE.pattern + r"|在|还|也|又|对|向|则|曾)",

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages.entities.lexicon import NAME_DOT
 from pipeline.core.jsonl import atomic_writer, dump_line, iter_json_lines
+from pipeline.stages.entities.lexicon import NAME_DOT
 
 _HAN_NAME = re.compile("[\u3400-\u9fff]{2,4}")
 _HAN_RUN = re.compile("[\u3400-\u9fff]+")

@@ -14,10 +14,10 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
-from pipeline.stages.entities.tags import biluo_tags
-from pipeline.core.text import fold_width
 from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.schema import load_schema
+from pipeline.core.text import fold_width
+from pipeline.stages.entities.tags import biluo_tags
 
 
 def convert(source: Path, target: Path) -> Counter:

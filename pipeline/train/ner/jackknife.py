@@ -18,9 +18,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.stages.entities.features import segment_word_spans
-from pipeline.core.text import fold_width
 from pipeline.core.jsonl import atomic_writer, dump_line, iter_json_lines
+from pipeline.core.text import fold_width
+from pipeline.stages.entities.features import segment_word_spans
 
 HALVES = ("a", "b")
 ITERATIONS = 5

@@ -18,8 +18,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from pipeline.train.word_lists import write_word_list
 from pipeline.core.jsonl import iter_json_lines
+from pipeline.train.word_lists import write_word_list
 
 TARGET = "common_words.txt"  # in pipeline/stages/entities/data/
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
