@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from pipeline.page.reading import Page
+from typing import Any
 
 
 @dataclass
@@ -57,9 +54,10 @@ class Document:
     entities: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[dict[str, Any]] = field(default_factory=list)
     review: dict[str, Any] | None = None
-    # What normalize read of the page, handed to repair in the chain; never written out, and not
-    # carried by ``dataclasses.replace``, so a document made from this one starts without it.
-    page: Page | None = field(default=None, init=False, repr=False, compare=False)
+    # What normalize read of the page (a ``pipeline.page.reading.Page``), handed to repair in the chain;
+    # never written out, and not carried by ``dataclasses.replace``, so a document made from this one
+    # starts without it. Typed ``Any``: the record sits below the page reading and names nothing above it.
+    page: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """An independent plain copy (as ``dataclasses.asdict`` gives, without its per-value overhead)."""
