@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.core.record import Document
+from pipeline.core.record import Block, Document
 from pipeline.core.schema import load_schema
 from pipeline.stages.prelabel import Prelabeler, load_prelabeler, split_pieces
 
@@ -177,3 +177,16 @@ def test_quote_span_texts_are_slices_of_the_record_text(prelabeler: Prelabeler) 
             if span is not None:
                 assert span["text"] == text[span["start"] : span["end"]]
     assert "，" in document.quotes[0]["content"]["text"]
+
+
+def test_the_layout_blocks_reach_the_quote_attributor(prelabeler: Prelabeler) -> None:
+    """A ``——NAME`` line is a pull quote's attribution only where layout found one (repair's blocks)."""
+    text = "正文第一段。\n“稳住外贸基本盘，关键在企业。”\n——王伟中"
+    kinds = {"attribution": ("body", "pull_quote", "attribution"), "body": ("body", "body", "body")}
+    starts, ends = [0, 7, 24], [6, 23, 28]
+    found = {}
+    for name, roles in kinds.items():
+        blocks = [Block(kind, start, end) for kind, start, end in zip(roles, starts, ends, strict=True)]
+        labelled = next(prelabeler.label_documents([Document(id=name, text=text, blocks=blocks)]))
+        found[name] = [q["source"] for q in labelled.quotes]
+    assert found == {"attribution": ["pull_quote_attribution"], "body": []}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.record import Block
 from pipeline.stages.quotes import attribute_quotes
 
 FURNITURE = re.compile(r"^(郑州晚报( \d{4}年\d{1,2}月\d{1,2}日)?|[A-Z]{2}\d{2})$")
@@ -283,3 +284,40 @@ def test_each_attribution_names_the_path_that_made_it(text: str, sources: list[s
 def test_seed_attribution_sources(seed: str) -> None:
     found = {(q["speaker"]["text"], q["cue"]["text"], q["source"]) for q in attribute_quotes(seed)}
     assert {("他", "指出", "reported_clause+pronoun_coref"), ("马懿", "——", "pull_quote_attribution")} <= found
+
+
+def _blocks(text: str, *kinds: str) -> list[Block]:
+    """One layout block per paragraph of ``text``, of the given kinds in order."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    ends = [m.start() for m in re.finditer("\n", text)] + [len(text)]
+    return [Block(kind, start, end) for kind, start, end in zip(kinds, starts, ends, strict=True)]
+
+
+SIGNED_NOTE = "本专栏每逢周日刊出。\n愿《地方新闻》成为您的益友。\n——编者"
+PULL_QUOTE = "正文第一段。\n“稳住外贸基本盘，关键在企业。”\n——王伟中"
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds", "pull_quotes"),
+    [
+        # without blocks (a corpus file, a gold set) the ——NAME line is recognised from the text
+        (PULL_QUOTE, None, ["王伟中"]),
+        (SIGNED_NOTE, None, ["编者"]),
+        # with blocks, layout decides: a signature it read as body closes no pull quote
+        (PULL_QUOTE, ("body", "pull_quote", "attribution"), ["王伟中"]),
+        (SIGNED_NOTE, ("body", "body", "body"), []),
+    ],
+)
+def test_pull_quote_attributions_follow_the_layout_blocks(text: str, kinds: tuple | None, pull_quotes: list[str]) -> None:
+    blocks = _blocks(text, *kinds) if kinds else ()
+    found = [q["speaker_name"] for q in attribute_quotes(text, (), {}, blocks) if q["source"] == "pull_quote_attribution"]
+    assert found == pull_quotes
+
+
+def test_a_name_on_a_byline_block_never_speaks() -> None:
+    """Layout's byline holds reporters: a pronoun after one is not resolved to the reporter."""
+    text = "市长会见外商\n通讯员 马懿\n他指出，今年要加快发展。"
+    names = persons(text, "马懿")
+    assert [q["speaker_name"] for q in attribute_quotes(text, names)] == ["马懿"]  # without layout: taken for a speaker
+    bylined = attribute_quotes(text, names, {}, _blocks(text, "headline", "byline", "body"))
+    assert [q["speaker_name"] for q in bylined] == [None]

@@ -152,6 +152,6 @@ STORY_OPENER_RE = re.compile(
 )
 NAME_SPLIT_RE = re.compile(f"[{SPACES}\u3000、，,]+")
 
-# A pull-quote attribution line: ——吴天君
-ATTRIBUTION_RE = re.compile(f"^(?:——|—|--|－－)[{SPACES}]*[{HAN}·]{{2,8}}$")
+# A pull-quote attribution line: ——吴天君 (layout finds them; the quote attributor reads the dash and the name)
+ATTRIBUTION_RE = re.compile(f"^[{SPACES}\u3000]*(?P<dash>——|—|--|－－)[{SPACES}]*(?P<name>[{HAN}·]{{2,8}})[{SPACES}\u3000]*$")
 LONE_QUOTE_MARK_RE = re.compile(r"^[“”\"「」『』]$")

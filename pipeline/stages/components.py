@@ -6,7 +6,8 @@ module only registers what those configs name.  Results live on the Doc:
 ``doc._.quotes`` (attributions in the record's format) and ``doc._.meta`` (the
 record's metadata, e.g. the issue date that relative dates resolve against).
 ``doc._.word_spans`` carries words the segment stage already cut, so the NER's word
-features do not segment the text a second time.
+features do not segment the text a second time; ``doc._.blocks`` the layout blocks repair
+found (bylines, pull-quote attributions), so the quote attributor does not look for them again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ if not Doc.has_extension("meta"):
     Doc.set_extension("meta", default=None)
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
+if not Doc.has_extension("blocks"):
+    Doc.set_extension("blocks", default=())
 if not Doc.has_extension("word_spans"):
     Doc.set_extension("word_spans", default=None)
 if not Span.has_extension("value"):
@@ -136,13 +139,13 @@ def make_entity_values(nlp, name):
 
 
 class QuoteAttributor:
-    """Sets ``doc._.quotes`` from the article text, ``doc.ents`` and ``doc._.meta`` (see ``pipeline.stages.quotes``)."""
+    """Sets ``doc._.quotes`` from the article text, ``doc.ents``, ``doc._.meta`` and ``doc._.blocks`` (see ``pipeline.stages.quotes``)."""
 
     def __call__(self, doc: Doc) -> Doc:
         from pipeline.stages.quotes import attribute_quotes
 
         entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents]
-        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {})
+        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {}, doc._.blocks or ())
         return doc
 
 

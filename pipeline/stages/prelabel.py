@@ -22,7 +22,7 @@ import pipeline.stages.components  # noqa: F401  (registers the factories the co
 import pipeline.stages.entities.components  # noqa: F401  (registers span._.rule, read for each entity's source)
 from pipeline.core.batching import chunked
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
-from pipeline.core.record import Document
+from pipeline.core.record import Block, Document
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.ops import use_prediction_ops
 
@@ -79,6 +79,7 @@ class Prelabeler:
             for index, (offset, piece) in enumerate(pieces):
                 doc = self.nlp.make_doc(fold_width(piece))
                 doc._.meta = dict(document.meta)
+                doc._.blocks = _blocks_in_piece(document.blocks, offset, len(piece))
                 if words is not None:
                     doc._.word_spans = _words_in_piece(words, offset, len(piece))
                 yield doc, (document, offset, index == len(pieces) - 1)
@@ -120,6 +121,13 @@ def _words_in_piece(words: list[list[int]], offset: int, length: int) -> list[li
     if not offset and (not words or words[-1][1] <= length):
         return words
     return [[start - offset, end - offset] for start, end in words if start >= offset and end <= offset + length]
+
+
+def _blocks_in_piece(blocks: list[Block], offset: int, length: int) -> list[Block]:
+    """Layout blocks inside ``[offset, offset + length)``, relative to the piece."""
+    if not offset and (not blocks or blocks[-1].end <= length):
+        return blocks
+    return [Block(b.kind, b.start - offset, b.end - offset) for b in blocks if b.start >= offset and b.end <= offset + length]
 
 
 def _shift_quotes(quotes: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:

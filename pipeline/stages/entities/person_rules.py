@@ -82,7 +82,12 @@ _BYLINE = re.compile(rf"(?:记者|通讯员|实习生|摄影|文/|图/|文：|�
 
 
 def find_byline_names(text: str, reporters: Sequence[str] = ()) -> list[Entity]:
-    """Names after 记者/通讯员 on a byline (space or 、 separated), and the record's known reporters."""
+    """Names after 记者/通讯员 that close a line (space or 、 separated), and the record's known reporters.
+
+    The bylines layout found reach this rule as ``meta['reporters']`` (``meta_reporter``); the
+    pattern finds the credits layout leaves inside body paragraphs (本报记者王霞光 closing a
+    story, （记者 刘晓燕）): 178 of the 821 ``byline`` names on the bench pages.
+    """
     found: list[Entity] = []
     for match in _BYLINE.finditer(text):
         line_end = text.find("\n", match.start())

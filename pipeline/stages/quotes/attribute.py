@@ -23,13 +23,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.core.record import Block
+from pipeline.core.text_tables import ATTRIBUTION_RE
+from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
-from pipeline.stages.quotes.lexicon import ATTRIBUTION_LINE_RE, LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END
+from pipeline.stages.quotes.lexicon import LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
 from pipeline.stages.quotes.sources import Source, clause_start, find_source, title_names
-from pipeline.stages.quotes.spans import Paragraph, paragraph_at, paragraphs, span_dict, strip_span
+from pipeline.stages.quotes.spans import Paragraph, paragraph_at, paragraph_kinds, paragraphs, span_dict, strip_span
 
 Record = dict[str, Any]
 KINDS = ("direct", "indirect", "mixed")
@@ -84,12 +87,20 @@ def _person_name(text: str, start: int, end: int, entities: list[dict[str, Any]]
     return text[start:end]
 
 
-def pull_quotes(text: str, paras: list[Paragraph], entities: list[dict[str, Any]]) -> tuple[list[Attribution], set[int]]:
-    """Pull quotes attributed by a ``——NAME`` paragraph; also the paragraphs they occupy."""
+def pull_quotes(
+    text: str, paras: list[Paragraph], entities: list[dict[str, Any]], layout: dict[int, str] | None = None
+) -> tuple[list[Attribution], set[int]]:
+    """Pull quotes attributed by a ``——NAME`` paragraph; also the paragraphs they occupy.
+
+    ``layout`` (paragraph kinds from the page's layout blocks) says which paragraphs are
+    attribution lines; text without blocks (a corpus file, a gold set) is matched line by line.
+    """
     found: list[Attribution] = []
     blocked = {p.index for p in paras if LONE_MARK_RE.match(text, p.start, p.end)}
     for para in paras:
-        line = ATTRIBUTION_LINE_RE.match(text[para.start : para.end])
+        if layout and layout.get(para.index) != ATTRIBUTION:
+            continue
+        line = ATTRIBUTION_RE.match(text[para.start : para.end])
         if not line:
             continue
         blocked.add(para.index)
@@ -97,12 +108,12 @@ def pull_quotes(text: str, paras: list[Paragraph], entities: list[dict[str, Any]
             (q for q in reversed(paras[: para.index]) if q.index not in blocked or not LONE_MARK_RE.match(text, q.start, q.end)),
             None,
         )
-        if quoted is None or ATTRIBUTION_LINE_RE.match(text[quoted.start : quoted.end]):
+        if quoted is None or ATTRIBUTION_RE.match(text[quoted.start : quoted.end]):
             continue
         blocked.add(quoted.index)
         start, end = strip_span(text, quoted.start, quoted.end, QUOTE_CHARS)
-        name_start, name_end = para.start + line.start(2), para.start + line.end(2)
-        dash = (para.start + line.start(1), para.start + line.end(1))
+        name_start, name_end = para.start + line.start("name"), para.start + line.end("name")
+        dash = (para.start + line.start("dash"), para.start + line.end("dash"))
         name = _person_name(text, name_start, name_end, entities)
         offset = text.rfind(name, name_start, name_end)
         source = Source(offset, offset + len(name), name, "person", name) if offset >= 0 else None
@@ -188,9 +199,13 @@ def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
     return False
 
 
-def _byline_name(text: str, mention: tuple[int, int, str], reporters: set[str]) -> bool:
-    """A reporter's name (meta, 记者X, or in a parenthesised dateline) is never who speaks."""
+def _byline_name(
+    text: str, mention: tuple[int, int, str], reporters: set[str], bylines: Iterable[tuple[int, int]] = ()
+) -> bool:
+    """A reporter's name (meta, on a byline, 记者X, or in a parenthesised dateline) is never who speaks."""
     start, _, name = mention
+    if any(line_start <= start < line_end for line_start, line_end in bylines):
+        return True
     opened = max(text.rfind("（", 0, start), text.rfind("(", 0, start))
     in_brackets = opened > max(text.rfind("）", 0, start), text.rfind(")", 0, start), text.rfind("\n", 0, start))
     return name in reporters or text[max(0, start - 2) : start] == "记者" or in_brackets
@@ -201,15 +216,24 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def attribute_quotes(
-    text: str, entities: Iterable[Mapping[str, Any]] = (), meta: Mapping[str, Any] | None = None
+    text: str,
+    entities: Iterable[Mapping[str, Any]] = (),
+    meta: Mapping[str, Any] | None = None,
+    blocks: Iterable[Block] = (),
 ) -> list[Record]:
-    """Every attribution in the article, in text order (see the module docstring for the format)."""
+    """Every attribution in the article, in text order (see the module docstring for the format).
+
+    ``blocks`` are the layout blocks the repair stage found (bylines, pull-quote attributions);
+    without them (text that never went through layout) the same lines are recognised from the text.
+    """
     paras = paragraphs(text)
+    layout = paragraph_kinds(paras, blocks)
     ents = _entities(text, entities)
     names = known_person_names(text, ents)
     reporters = set((meta or {}).get("reporters") or [])
-    mentions = [m for m in person_mentions(text, ents, names) if not _byline_name(text, m, reporters)]
-    attributions, blocked = pull_quotes(text, paras, ents)
+    bylines = [(paras[i].start, paras[i].end) for i, kind in layout.items() if kind == BYLINE]
+    mentions = [m for m in person_mentions(text, ents, names) if not _byline_name(text, m, reporters, bylines)]
+    attributions, blocked = pull_quotes(text, paras, ents, layout)
     for para in paras:
         if para.index not in blocked:
             headline = headline_colon(text, para, ents, names)
@@ -224,7 +248,9 @@ def attribute_quotes(
         if para is None or para.index in blocked:
             continue
         source = find_source(text, cue.start, ents, names)
-        if source is None or (source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters)):
+        if source is None or (
+            source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)
+        ):
             continue
         before = _quote_before(text, clause_start(text, source.start), paras)
         consumed = [a.content for a in attributions] + [a.content for a, _ in forward]

@@ -97,8 +97,6 @@ DOCUMENT_HEADS: tuple[str, ...] = (
     "纲要", "文件", "贺电", "贺信", "调查", "研究", "数据", "统计", "白皮书", "信", "报道", "照会", "消息",
 )
 
-#: A pull-quote attribution paragraph: ``——吴天君``.
-ATTRIBUTION_LINE_RE = re.compile(rf"^\s*(——|－－|—|--)\s*([{HAN}·、]{{2,12}})\s*$")
 #: (Patterns used with ``match(text, pos)`` carry no ``^``: it would only match at index 0.)
 #: A lone quote-mark line left around a pull quote by the layout.
 LONE_MARK_RE = re.compile(r"\s*[“”\"]\s*$")

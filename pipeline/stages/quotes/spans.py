@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from pipeline.core.record import Block
 
 SpanDict = dict[str, Any]
 
@@ -32,6 +35,23 @@ def paragraphs(text: str) -> list[Paragraph]:
             found.append(Paragraph(len(found), start, end))
         start = end + 1
     return found
+
+
+def paragraph_kinds(paras: list[Paragraph], blocks: Iterable[Block]) -> dict[int, str]:
+    """What layout found each paragraph to be (``headline``, ``byline``, ``attribution``, ...), by paragraph index.
+
+    Layout's blocks are paragraphs of the repaired text; a paragraph no block starts in is left out.
+    """
+    starts = {para.start: para.index for para in paras}
+    kinds: dict[int, str] = {}
+    for block in blocks:
+        index = starts.get(block.start)
+        if index is None:
+            para = paragraph_at(paras, block.start)
+            index = para.index if para is not None else None
+        if index is not None:
+            kinds.setdefault(index, block.kind)
+    return kinds
 
 
 def paragraph_at(paras: list[Paragraph], pos: int) -> Paragraph | None:
