@@ -12,7 +12,7 @@ INPUT ?= seeds
 OUTPUT ?= corpus
 WORKERS ?= 1
 
-.PHONY: help setup run test lint eval eval-seg eval-ner eval-quotes bench show clean
+.PHONY: help setup run test test-fast lint eval eval-seg eval-ner eval-quotes bench show clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -31,6 +31,10 @@ run: $(STAMP)  ## run the whole pipeline on seeds/ into corpus/ (and the dataset
 
 test: $(STAMP) $(DOCCANO_STAMP)  ## run the test suite (pytest's "no tests" exit 5 counts as failure)
 	$(BIN)/python -m pytest -q tests; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+test-fast: $(STAMP)  ## the edit-test loop (under a minute): no doccano server, no whole chains, no training
+	$(BIN)/python -m pytest -q tests -m "not doccano and not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 lint: $(STAMP)  ## ruff on pipeline/ and tests/ (rules in pyproject.toml); CI runs it beside the tests

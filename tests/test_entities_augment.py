@@ -63,7 +63,7 @@ def test_copies_are_numbered_and_reproducible(sampler) -> None:
     assert first == list(renamed_copies(TRAIN, sampler, copies=2, seed=7))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(seed=st.integers(0, 10_000), index=st.integers(0, len(TRAIN) - 1))
 def test_entity_offsets_stay_inside_the_text_and_in_order(sampler, seed: int, index: int) -> None:
     renamed = rename_people(TRAIN[index], sampler, random.Random(seed))

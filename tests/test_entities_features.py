@@ -129,6 +129,7 @@ def test_jackknife_halves_by_issue_day(tmp_path: Path) -> None:
     assert halves["b"].read_text(encoding="utf-8").splitlines() == ["第 8 天", "第 15 天"]
 
 
+@pytest.mark.slow
 def test_jackknife_cuts_each_half_with_the_other_halfs_model(tmp_path: Path) -> None:
     from pipeline.segmenter.model import SHIPPED_MODEL
 

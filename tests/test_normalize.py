@@ -163,7 +163,7 @@ def test_stage_scopes_space_rules_by_line_role(fixtures: Path) -> None:
     assert "," not in doc.text.replace("2013年4月28日", "")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("中文报道记者 　,;:()!?％１Ａ\n\r\t□■#\u200b“”。，、-AB12")), max_size=60))
 def test_normalisation_is_idempotent(text: str) -> None:
     once = normalize_document(Document(id="p", text=text))
@@ -252,7 +252,7 @@ def quoted_paragraphs(draw: st.DrawFn) -> str:
 _TURNED = {"“": "“”\"", "”": "“”\"", "‘": "‘’'", "’": "‘’'"}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(quoted_paragraphs(), min_size=1, max_size=3), st.data())
 def test_quote_directions_come_back(paragraphs: list[str], data: st.DataObject) -> None:
     """However OCR turns the marks of well-formed paragraphs, their directions come back, and only theirs."""

@@ -112,6 +112,7 @@ def test_offsets_survive_characters_outside_the_bmp(prelabeler: Prelabeler, pref
         assert text[entity["start"] : entity["end"]] == entity["text"]
 
 
+@pytest.mark.slow
 def test_very_long_text_is_labelled_in_pieces_with_correct_offsets(prelabeler: Prelabeler) -> None:
     paragraph = "市委书记吴天君昨晚在会上说,全年增长12%。\n"
     text = paragraph * 2500  # ~60,000 characters: more than one piece

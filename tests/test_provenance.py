@@ -56,7 +56,7 @@ def test_seed_maps_back() -> None:
     assert any(e.kind == "remove_furniture" and SEED[e.raw_start : e.raw_end] == "AA02" for e in doc.edits)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     article=st.sampled_from(ARTICLES),
     columns=st.integers(1, 3),
@@ -79,7 +79,7 @@ def test_synthetic_layouts_map_back(article: dict, columns: int, width: int, see
     assert doc.meta["date"] == "1998-01-22"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("中文报道记者 　  ,;:()!?％１Ａ\n\n\r\t□#\u200b“”。，、—AB12")), max_size=120))
 def test_any_text_maps_back(raw: str) -> None:
     check(raw)

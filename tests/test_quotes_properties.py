@@ -22,7 +22,7 @@ FRAGMENTS = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
 def test_spans_stay_inside_the_text(parts: list[str]) -> None:
     text = "".join(parts)

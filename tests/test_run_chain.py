@@ -31,6 +31,8 @@ from pipeline.run import (
     run_chain,
 )
 
+pytestmark = pytest.mark.slow  # whole chains: `make test`, not `make test-fast`
+
 ARTICLES = 10
 SEGMENTER = "char"
 

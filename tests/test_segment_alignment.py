@@ -48,7 +48,7 @@ pieces = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(pieces)
 def test_alignment_matches_the_doc_spacy_builds(parts: list[tuple[str, str]]) -> None:
     text = "".join(word + gap for word, gap in parts)

@@ -14,6 +14,8 @@ from pipeline.segmenter import compact
 from pipeline.segmenter.model import load_segmenter
 from pipeline.train.segmenter import evaluate_file, train_model
 
+pytestmark = pytest.mark.slow  # training runs: `make test`, not `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, float]:
