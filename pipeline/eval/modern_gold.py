@@ -1,0 +1,159 @@
+"""Build the modern development set: articles chosen blind, annotated by hand, frozen.
+
+The articles are drawn from ``modern_news.jsonl`` before any system output is looked at:
+an equal number per channel, lengths between ``MIN_CHARS`` and ``MAX_CHARS`` so that a
+person can annotate them whole, with a fixed seed.  Annotators mark entities inline,
+``[PERSON 李亚鹏]``, in a copy of the text (no offsets to count by hand);
+:func:`parse_marked` turns a marked text back into the original text and its spans and
+refuses a marked text whose letters differ from the article's.
+
+``python -m pipeline.eval.modern_gold select MODERN_NEWS.jsonl OUT.jsonl`` writes the
+chosen articles; ``... gold ARTICLES.jsonl MARKED.jsonl OUT.jsonl`` writes the gold
+records; ``... agree MARKED_A.jsonl MARKED_B.jsonl ARTICLES.jsonl`` prints the
+annotators' agreement per label (span F1, one as gold for the other) and the
+disagreements to settle.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pipeline.core.jsonl import iter_json_lines
+from pipeline.core.schema import load_schema
+
+SEED = 20261206
+PER_CHANNEL = 7
+MIN_CHARS, MAX_CHARS = 300, 700
+
+_MARK_RE = re.compile(r"\[(?P<label>[A-Z]+) (?P<text>[^\[\]]+?)\]")
+
+
+def select_articles(articles: Iterable[dict[str, Any]], per_channel: int = PER_CHANNEL, seed: int = SEED) -> list[dict[str, Any]]:
+    """``per_channel`` articles of annotatable length from each channel, chosen by a seeded draw."""
+    by_channel: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for article in articles:
+        if MIN_CHARS <= len(article["text"]) <= MAX_CHARS:
+            by_channel[article["category"]].append(article)
+    draw = random.Random(seed)
+    chosen: list[dict[str, Any]] = []
+    for channel in sorted(by_channel):
+        chosen += sorted(draw.sample(by_channel[channel], per_channel), key=lambda a: a["id"])
+    return chosen
+
+
+class MarkedTextError(ValueError):
+    """A marked text that does not give back its article's text, or uses an unknown label."""
+
+
+def parse_marked(marked: str, text: str, labels: Iterable[str]) -> list[dict[str, Any]]:
+    """The spans of ``[LABEL words]`` marks, as entity records over ``text`` (which the marks must leave intact)."""
+    known = set(labels)
+    entities: list[dict[str, Any]] = []
+    plain: list[str] = []
+    position, length = 0, 0
+    for match in _MARK_RE.finditer(marked):
+        before = marked[position : match.start()]
+        plain.append(before)
+        length += len(before)
+        label, words = match["label"], match["text"]
+        if label not in known:
+            raise MarkedTextError(f"unknown label {label!r} at {match.group()!r}; labels are {', '.join(sorted(known))}")
+        entities.append({"start": length, "end": length + len(words), "label": label, "text": words})
+        plain.append(words)
+        length += len(words)
+        position = match.end()
+    plain.append(marked[position:])
+    restored = "".join(plain)
+    if restored != text:
+        at = next((i for i, (a, b) in enumerate(zip(restored, text)) if a != b), min(len(restored), len(text)))
+        raise MarkedTextError(
+            f"the marked text differs from the article at character {at}: "
+            f"{restored[max(0, at - 10) : at + 10]!r} against {text[max(0, at - 10) : at + 10]!r}"
+        )
+    return entities
+
+
+def read_marked(path: Path, articles: dict[str, dict[str, Any]], labels: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Entities per article id from a file of ``{"id", "marked"}`` lines; every error names its line."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    labels = list(labels)
+    for line_number, record in iter_json_lines(path):
+        article = articles.get(record.get("id"))
+        if article is None:
+            raise MarkedTextError(f"{path}:{line_number}: no chosen article has id {record.get('id')!r}")
+        try:
+            found[article["id"]] = parse_marked(record["marked"], article["text"], labels)
+        except MarkedTextError as error:
+            raise MarkedTextError(f"{path}:{line_number}: {article['id']}: {error}") from None
+    return found
+
+
+def agreement(first: dict[str, list[dict[str, Any]]], second: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    """Per label: spans each annotator marked, spans both marked exactly, and the F1 of one against the other."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for doc_id in sorted(set(first) & set(second)):
+        a = {(e["start"], e["end"], e["label"]) for e in first[doc_id]}
+        b = {(e["start"], e["end"], e["label"]) for e in second[doc_id]}
+        for span in a:
+            counts[span[2]]["first"] += 1
+            counts[span[2]]["both"] += span in b
+        for span in b:
+            counts[span[2]]["second"] += 1
+    table = {}
+    for label, count in sorted(counts.items()):
+        total = count["first"] + count["second"]
+        table[label] = {
+            "first": count["first"],
+            "second": count["second"],
+            "both": count["both"],
+            "f1": 2 * count["both"] / total if total else 1.0,
+        }
+    return table
+
+
+def _articles(path: Path) -> dict[str, dict[str, Any]]:
+    return {record["id"]: record for _, record in iter_json_lines(path)}
+
+
+def main(argv: list[str]) -> int:
+    labels = load_schema().entity_labels
+    if argv[:1] == ["select"] and len(argv) == 3:
+        chosen = select_articles(record for _, record in iter_json_lines(Path(argv[1])))
+        Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
+        print(f"wrote {len(chosen)} articles to {argv[2]}")
+        return 0
+    if argv[:1] == ["agree"] and len(argv) == 4:
+        articles = _articles(Path(argv[3]))
+        first, second = (read_marked(Path(p), articles, labels) for p in argv[1:3])
+        for label, row in agreement(first, second).items():
+            print(f"{label:8} first {row['first']:4}  second {row['second']:4}  both {row['both']:4}  F1 {row['f1']:.3f}")
+        for doc_id in sorted(set(first) & set(second)):
+            a = {(e["start"], e["end"], e["label"], e["text"]) for e in first[doc_id]}
+            b = {(e["start"], e["end"], e["label"], e["text"]) for e in second[doc_id]}
+            for span in sorted(a ^ b):
+                print(f"{doc_id}\t{'first' if span in a else 'second'}\t{span[2]}\t{span[3]}\t{span[0]}")
+        return 0
+    if argv[:1] == ["gold"] and len(argv) == 4:
+        articles = _articles(Path(argv[1]))
+        marked = read_marked(Path(argv[2]), articles, labels)
+        with open(argv[3], "w", encoding="utf-8") as out:
+            for doc_id, article in articles.items():
+                if doc_id in marked:
+                    meta = {"category": article["category"], "title": article["title"], "source": article["source"]}
+                    record = {"id": doc_id, "text": article["text"], "meta": meta, "entities": marked[doc_id]}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        print(f"wrote {len(marked)} gold records to {argv[3]}")
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
