@@ -93,15 +93,27 @@ $(NER_WORK)/train_articles.jsonl: $(DATA)/train.jsonl $(NER_WORK)/renamed.jsonl 
 $(NER_WORK)/dev_articles.jsonl: $(DATA)/dev.jsonl pipeline/train/ner/articles.py | $(STAMP)
 	$(BIN)/python -m pipeline.train.ner.articles $(DATA)/dev.jsonl $@
 
-$(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy &: $(NER_WORK)/train_articles.jsonl $(NER_WORK)/dev_articles.jsonl pipeline/train/ner/corpus.py | $(STAMP)
-	$(BIN)/python -m pipeline.train.ner.corpus $(NER_WORK)/train_articles.jsonl $(NER_WORK)/train.spacy $(NER_WORK)/dev_articles.jsonl $(NER_WORK)/dev.spacy
+# Other labelled corpora, as our guidelines would label them, with what they leave unannotated marked unknown
+# (pipeline/train/ner/external.py); NER_EXTERNAL= (empty) trains on pd1998 alone.
+NER_EXTERNAL ?= msra cluener boson
+$(NER_WORK)/external.jsonl: pipeline/train/ner/external.py $(foreach c,$(NER_EXTERNAL),$(DATA)/../$(c)/train.jsonl) | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.external $@ $(foreach c,$(NER_EXTERNAL),$(c)=$(DATA)/../$(c)/train.jsonl)
+
+$(NER_WORK)/pd1998.spacy $(NER_WORK)/dev.spacy &: $(NER_WORK)/train_articles.jsonl $(NER_WORK)/dev_articles.jsonl pipeline/train/ner/corpus.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.corpus $(NER_WORK)/train_articles.jsonl $(NER_WORK)/pd1998.spacy $(NER_WORK)/dev_articles.jsonl $(NER_WORK)/dev.spacy
+
+$(NER_WORK)/external.spacy: $(NER_WORK)/external.jsonl pipeline/train/ner/corpus.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.corpus $< $@
+
+NER_TRAIN_DOCBINS = $(NER_WORK)/pd1998.spacy $(if $(strip $(NER_EXTERNAL)),$(NER_WORK)/external.spacy)
 
 $(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt $(NER_WORK)/train_articles.jsonl pipeline/train/ner/jackknife.py | $(STAMP)
 	$(BIN)/python -m pipeline.train.ner.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife $(NER_WORK)/train_articles.jsonl
 
-train-ner: $(NER_WORK)/train.spacy $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 articles + renamed copies (jackknifed pkuseg cuts, spacy train) and ship model-best
+train-ner: $(NER_TRAIN_DOCBINS) $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 articles + renamed copies and MSRA/CLUENER/Boson (jackknifed pkuseg cuts, spacy train) and ship model-best
+	rm -rf $(NER_WORK)/train && mkdir -p $(NER_WORK)/train && ln -s $(abspath $(NER_TRAIN_DOCBINS)) $(NER_WORK)/train/
 	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/stages/components.py \
-	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train.spacy --paths.dev $(NER_WORK)/dev.spacy \
+	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train --paths.dev $(NER_WORK)/dev.spacy \
 	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS)
 	$(BIN)/python -m pipeline.train.ner.ship $(NER_WORK)/output/model-best $(NER_MODEL)
 

@@ -4,6 +4,8 @@ The text is width-folded (same length, so offsets survive) and tokenised into
 single characters with spaCy's Chinese ``char`` segmenter, the tokenisation the
 shipped model uses.  Each character also gets its BILUO tag (``B-PERSON``, ``O``…)
 as ``tag_``, the target of the character tagger.  Labels outside the schema (pd1998's LOC) are dropped.
+Characters inside a record's ``missing`` stretches (what another corpus did not annotate for
+us, :mod:`pipeline.train.ner.external`) get no tag: spaCy's tagger learns nothing from them.
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ def convert(source: Path, target: Path) -> Counter:
                 spans.append(span)
                 kept[label] += 1
         doc.ents = spacy.util.filter_spans(spans)
+        unknown = record.get("missing") or []  # what the source corpus did not annotate for us
         for token, tag in zip(doc, biluo_tags(doc)):  # the target of the character tagger
-            token.tag_ = tag
+            start, end = token.idx, token.idx + len(token)
+            token.tag_ = "" if any(s < end and start < e for s, e in unknown) else tag  # "": no loss
         docbin.add(doc)
     target.parent.mkdir(parents=True, exist_ok=True)
     docbin.to_disk(target)
