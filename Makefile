@@ -122,8 +122,9 @@ entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train
 	$(BIN)/python -m pipeline.train.word_lists.common_words $(DATA)/train_seg.txt $(DATA)/train.jsonl
 	$(BIN)/python -m pipeline.train.word_lists.time_words $(DATA)/train.jsonl
 
-eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev and the modern gold set
-	$(BIN)/python -m pipeline.eval.entities $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl
+eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the modern dev set and CLUENER dev, side by side
+	$(BIN)/python -m pipeline.eval.entities $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl \
+	  $(wildcard annotation_schema/gold/ner_modern_dev.jsonl) $(DATA)/../cluener/dev.jsonl:PERSON,ORG
 
 eval-quotes: $(STAMP)  ## quote attribution P/R/F1 and slogans taken for speech, on annotation_schema/gold/quotes_gold.jsonl
 	$(BIN)/python -m pipeline.eval.quotes

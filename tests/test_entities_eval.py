@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline.eval.entities import (
@@ -139,3 +141,21 @@ def test_target_table_says_met_or_the_gap() -> None:
     assert "1.000 (met)" in text  # ORG
     assert "0.000 (gap 0.950)" in text  # PERSON
     assert "DATE" not in text and "model only" not in text  # no target, not the prelabeler
+
+
+def test_another_corpus_is_scored_raw_and_as_our_guidelines_have_it(tmp_path) -> None:
+    """A CLUENER-style gold (PERSON/ORG only, 央行 tagged, 张先生 whole): the adjusted figures
+    score 张 for 张先生 and neither side on 央行; the summary leaves unannotated labels out."""
+    from pipeline.eval.entities import evaluate_file, summary_table
+    from pipeline.train.ner.external import CORPORA
+
+    text = "张先生说，央行昨天宣布降息。"
+    gold = tmp_path / "cluener" / "dev.jsonl"
+    gold.parent.mkdir()
+    gold.write_text(json.dumps({"id": "c1", "text": text, "entities": [[0, 3, "PERSON"], [5, 7, "ORG"]]}, ensure_ascii=False) + "\n")
+    scores = evaluate_file(gold, ["PERSON", "ORG"], conventions=CORPORA["cluener"], sample_errors=0)
+    assert scores["raw"].tp["PERSON"] == 0 and scores["raw"].fn["PERSON"] == 1
+    assert scores["adjusted"].fn["ORG"] == 0 and scores["adjusted"].fp["ORG"] == 0  # 央行: unknown, not scored
+    assert scores["adjusted"].tp["PERSON"] + scores["adjusted"].fn["PERSON"] == 1  # 张, as the guidelines mark it
+    rendered = summary_table({"cluener/dev.jsonl": scores}, ["PERSON", "ORG", "DATE", "PERCENT"])
+    assert rendered.columns[3]._cells == ["-"] and rendered.columns[4]._cells == ["-"]
