@@ -123,8 +123,11 @@ entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train
 	$(BIN)/python -m pipeline.train.word_lists.time_words $(DATA)/train.jsonl
 
 eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the modern dev set and CLUENER dev, side by side
+	mkdir -p build/gold/modern_dev
+	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_dev.jsonl \
+	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_dev.jsonl
 	$(BIN)/python -m pipeline.eval.entities $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl \
-	  $(wildcard annotation_schema/gold/ner_modern_dev.jsonl) $(DATA)/../cluener/dev.jsonl:PERSON,ORG
+	  build/gold/modern_dev/ner_modern_dev.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
 
 eval-quotes: $(STAMP)  ## quote attribution P/R/F1 and slogans taken for speech, on annotation_schema/gold/quotes_gold.jsonl
 	$(BIN)/python -m pipeline.eval.quotes

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.eval.modern_gold import MarkedTextError, agreement, parse_marked, select_articles
+from pipeline.eval.modern_gold import (
+    MarkedTextError,
+    agreement,
+    parse_marked,
+    select_articles,
+    standoff_record,
+    with_text,
+)
 
 LABELS = ("PERSON", "ORG", "DATE", "PERCENT")
 
@@ -60,3 +67,16 @@ def test_agreement_counts_spans_both_annotators_marked() -> None:
     table = agreement(first, second)
     assert table["PERSON"] == {"first": 1, "second": 1, "both": 1, "f1": 1.0}
     assert table["ORG"] == {"first": 1, "second": 1, "both": 0, "f1": 0.0}
+
+
+def test_standoff_gold_is_joined_only_with_the_text_it_was_made_on() -> None:
+    article = {"id": "a1", "category": "体育", "title": "标题", "source": "s", "text": "[PERSON 刘玮]说"}
+    article["text"] = "刘玮说"
+    entities = parse_marked("[PERSON 刘玮]说", article["text"], LABELS)
+    record = standoff_record(article, entities)
+    assert "text" not in record and "title" not in record["meta"]  # the article itself is not redistributed
+    assert with_text(record, {"a1": article})["text"] == "刘玮说"
+    with pytest.raises(MarkedTextError, match="hash differs"):
+        with_text(record, {"a1": {**article, "text": "刘玮讲"}})
+    with pytest.raises(MarkedTextError, match="no article"):
+        with_text(record, {})

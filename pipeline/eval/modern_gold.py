@@ -7,15 +7,20 @@ person can annotate them whole, with a fixed seed.  Annotators mark entities inl
 :func:`parse_marked` turns a marked text back into the original text and its spans and
 refuses a marked text whose letters differ from the article's.
 
+The articles may be used for research but not redistributed, so the gold is kept as
+stand-off annotation: ids, a hash of each text, and spans.  ``materialise`` joins them
+with ``modern_news.jsonl`` (and refuses a text whose hash changed) when the set is scored.
+
 ``python -m pipeline.eval.modern_gold select MODERN_NEWS.jsonl OUT.jsonl`` writes the
-chosen articles; ``... gold ARTICLES.jsonl MARKED.jsonl OUT.jsonl`` writes the gold
-records; ``... agree MARKED_A.jsonl MARKED_B.jsonl ARTICLES.jsonl`` prints the
-annotators' agreement per label (span F1, one as gold for the other) and the
-disagreements to settle.
+chosen articles; ``... gold ARTICLES.jsonl MARKED.jsonl OUT.jsonl`` writes the stand-off
+gold; ``... materialise GOLD.jsonl MODERN_NEWS.jsonl OUT.jsonl`` writes it with its texts;
+``... agree MARKED_A.jsonl MARKED_B.jsonl ARTICLES.jsonl`` prints the annotators' agreement
+per label (span F1, one as gold for the other) and the disagreements to settle.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -118,6 +123,30 @@ def agreement(first: dict[str, list[dict[str, Any]]], second: dict[str, list[dic
     return table
 
 
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def standoff_record(article: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any]:
+    """A gold record without the article's text (nor its headline): its id, the text's hash, the spans."""
+    meta = {"category": article["category"], "source": article["source"]}
+    return {"id": article["id"], "text_sha256": text_hash(article["text"]), "meta": meta, "entities": entities}
+
+
+def with_text(record: dict[str, Any], texts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A stand-off gold record joined with its article's text, which must be the one annotated."""
+    article = texts.get(record["id"])
+    if article is None:
+        raise MarkedTextError(f"no article {record['id']!r} in the modern news file")
+    if text_hash(article["text"]) != record["text_sha256"]:
+        raise MarkedTextError(f"article {record['id']!r} is not the text that was annotated (hash differs)")
+    full = {key: value for key, value in record.items() if key != "text_sha256"}
+    full["text"] = article["text"]
+    if any(full["text"][e["start"] : e["end"]] != e["text"] for e in record["entities"]):
+        raise MarkedTextError(f"article {record['id']!r}: a span's words are not at its offsets")
+    return full
+
+
 def _articles(path: Path) -> dict[str, dict[str, Any]]:
     return {record["id"]: record for _, record in iter_json_lines(path)}
 
@@ -146,10 +175,19 @@ def main(argv: list[str]) -> int:
         with open(argv[3], "w", encoding="utf-8") as out:
             for doc_id, article in articles.items():
                 if doc_id in marked:
-                    meta = {"category": article["category"], "title": article["title"], "source": article["source"]}
-                    record = {"id": doc_id, "text": article["text"], "meta": meta, "entities": marked[doc_id]}
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    out.write(json.dumps(standoff_record(article, marked[doc_id]), ensure_ascii=False) + "\n")
         print(f"wrote {len(marked)} gold records to {argv[3]}")
+        return 0
+    if argv[:1] == ["materialise"] and len(argv) == 4:
+        texts = _articles(Path(argv[2]))
+        with open(argv[3], "w", encoding="utf-8") as out:
+            for line_number, record in iter_json_lines(Path(argv[1])):
+                try:
+                    full = with_text(record, texts)
+                except MarkedTextError as error:
+                    print(f"{argv[1]}:{line_number}: {error}", file=sys.stderr)
+                    return 1
+                out.write(json.dumps(full, ensure_ascii=False) + "\n")
         return 0
     print(__doc__, file=sys.stderr)
     return 2
