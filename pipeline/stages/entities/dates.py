@@ -9,6 +9,7 @@ that need the issue date resolve to ``None`` when it is unknown; vague words (å½
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from pipeline.stages.entities.numbers import CN_NUMERAL, parse_number
@@ -178,3 +179,8 @@ def parse_issue_date(value: object) -> date | None:
         except ValueError:
             return None
     return None
+
+
+def date_values_in_text(text: str, spans: Sequence[tuple[int, int]], ref: date | None) -> list[str | None]:
+    """Values of the DATE spans of ``text`` (in order)."""
+    return [date_value(text[a:b], ref) for a, b in spans]
