@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.stages.entities.dates import date_value, find_dates, parse_issue_date
+from pipeline.stages.entities.dates import DateContext, date_value, date_values_in_text, find_dates, parse_issue_date
 
 ISSUE = date(2013, 4, 28)
 
@@ -49,6 +49,31 @@ ISSUE = date(2013, 4, 28)
         ("2012年-2013年", "2012/2013"),
         ("目前", None),
         ("当前", None),
+        ("后年", "2015"),  # two years ahead
+        ("大后年", "2016"),
+        ("大前年", "2010"),
+        ("明后年", "2014/2015"),  # both years
+        ("明后两年", "2014/2015"),
+        ("今明两年", "2013/2014"),
+        ("今明两天", "2013-04-28/2013-04-29"),
+        ("明后天", "2013-04-29/2013-04-30"),
+        ("后年上半年", "2015-H1"),
+        ("4月中旬", "2013-04-11/2013-04-20"),
+        ("2月下旬", "2013-02-21/2013-02-28"),
+        ("本月上旬", "2013-04-01/2013-04-10"),
+        ("年底", "2013"),
+        ("上周末", "2013-04-20/2013-04-21"),
+        ("周五", "2013-04-26"),  # a bare weekday: that day of the issue's week
+        ("每周五", None),
+        ("2013-2015年", "2013/2015"),
+        ("今年前10个月", "2013-01/2013-10"),
+        ("九八年三月", "1998-03"),
+        ("90年代", "1990/1999"),
+        ("上世纪80年代", "1980/1989"),
+        ("劳动节", "2013-05-01"),
+        ("去年国庆节", "2012-10-01"),
+        ("今年春节", None),  # a lunar festival: no value rather than the year
+        ("当天", None),  # the same day as what? nothing before it
     ],
 )
 def test_date_values_against_issue_date(text: str, value: str | None) -> None:
@@ -69,6 +94,16 @@ def test_date_values_against_issue_date(text: str, value: str | None) -> None:
         ("上星期天", date(2023, 7, 16), "2023-07-09"),
         ("下礼拜一", date(2023, 7, 16), "2023-07-17"),
         ("下周二", date(2023, 12, 28), "2024-01-02"),  # across a year
+        # a month or day just gone by belongs to the recent past
+        ("11月", date(1998, 1, 5), "1997-11"),
+        ("12月28日", date(2019, 1, 2), "2018-12-28"),
+        ("31日", date(2019, 1, 2), "2018-12-31"),
+        ("10月", date(1998, 1, 5), "1998-10"),  # not just gone by: the issue's year
+        ("15日", date(2013, 4, 3), "2013-04-15"),  # 18 days back would be too far
+        ("12月28日至1月3日", date(2019, 1, 2), "2018-12-28/2019-01-03"),  # the end in the next year
+        ("元旦", date(2018, 12, 30), "2019-01-01"),  # the nearest New Year's Day
+        ("圣诞节", date(2019, 1, 2), "2018-12-25"),
+        ("上周", date(1998, 1, 5), "1998-W01"),  # ISO week of 1997-12-29
     ],
 )
 def test_relative_dates_cross_boundaries(text: str, issue: date, value: str) -> None:
@@ -78,6 +113,41 @@ def test_relative_dates_cross_boundaries(text: str, issue: date, value: str) -> 
 @pytest.mark.parametrize("text", ["昨晚", "一季度", "今年", "4月26日"])
 def test_relative_dates_without_issue_date_have_no_value(text: str) -> None:
     assert date_value(text, None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "value"),
+    [
+        ("11月", DateContext(year=1997, previous="1997-08"), "1997-11"),
+        ("上半年", DateContext(year=1997, previous="1997"), "1997-H1"),
+        ("27日", DateContext(previous="2013-03-20"), "2013-03-27"),  # the month of the date before
+        ("当天", DateContext(previous="2013-04-20/2013-04-26"), "2013-04-26"),
+        ("当年", DateContext(year=1978, previous="1978"), "1978"),
+        ("今年3月", DateContext(year=1997, previous="1997"), "2013-03"),  # a year named wins
+    ],
+)
+def test_context_of_earlier_dates(text: str, context: DateContext, value: str) -> None:
+    assert date_value(text, ISSUE, context) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "dates", "values"),
+    [
+        ("该工程1997年8月开工，11月竣工", ["1997年8月", "11月"], ["1997-08", "1997-11"]),
+        ("该工程1997年8月开工。11月竣工", ["1997年8月", "11月"], ["1997-08", "2013-11"]),  # another sentence
+        ("10月20日开幕，27日闭幕", ["10月20日", "27日"], ["2013-10-20", "2013-10-27"]),
+        ("去年3月立项，12月完成验收", ["去年3月", "12月"], ["2012-03", "2012-12"]),
+        ("昨天开工，12月完成", ["昨天", "12月"], ["2013-04-27", "2013-12"]),  # 昨天 names no year
+        ("他朗诵了诗歌《二月》，二月", ["二月", "二月"], [None, "2013-02"]),  # a title is no date
+    ],
+)
+def test_date_values_in_text(text: str, dates: list[str], values: list[str | None]) -> None:
+    spans, start = [], 0
+    for piece in dates:
+        start = text.index(piece, start)
+        spans.append((start, start + len(piece)))
+        start += len(piece)
+    assert date_values_in_text(text, spans, ISSUE) == values
 
 
 def test_absolute_dates_need_no_issue_date() -> None:
@@ -100,6 +170,13 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("今年1-6月，全省", ["今年1-6月"]),
         ("1至10月份，该院", ["1至10月份"]),
         ("增长1-6%", []),
+        ("今明两年，全市将新建", ["今明两年"]),
+        ("明后年投产", ["明后年"]),
+        ("今后年均增长5%", []),  # 后年 inside 今后年均 is no date
+        ("他相当年轻", []),
+        ("他朗诵了诗歌《二月》", []),  # a month in a title is part of the name
+        ("电影《十月围城》于2009年12月上映", ["2009年12月"]),
+        ("上周末，市民", ["上周末"]),
     ],
 )
 def test_find_dates(text: str, found: list[str]) -> None:
@@ -124,3 +201,22 @@ def test_yesterday_is_one_day_before_any_issue_date(issue: date) -> None:
 @given(st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)), st.integers(1, 4))
 def test_quarters_resolve_to_the_issue_year(issue: date, quarter: int) -> None:
     assert date_value(f"{quarter}季度", issue) == f"{issue.year:04d}-Q{quarter}"
+
+
+def test_entity_values_reads_dates_in_their_sentence() -> None:
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    import pipeline.stages.components  # noqa: F401 - registers doc._.meta and span._.value
+    from pipeline.stages.entities.components import EntityValues
+
+    text = "该工程1997年8月开工，11月竣工，12%。"
+    doc = Doc(spacy.blank("xx").vocab, words=list(text), spaces=[False] * len(text))
+    doc._.meta = {"date": "1998-01-05"}
+    doc.ents = [
+        Span(doc, 3, 10, label="DATE"),  # 1997年8月
+        Span(doc, 13, 16, label="DATE"),  # 11月
+        Span(doc, 19, 22, label="PERCENT"),  # 12%
+    ]
+    EntityValues()(doc)
+    assert [(e.text, e._.value) for e in doc.ents] == [("1997年8月", "1997-08"), ("11月", "1997-11"), ("12%", 12.0)]
