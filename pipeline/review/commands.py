@@ -109,7 +109,8 @@ def pull(input: Path, output: Path, project: str, confirmed_only: bool, force: b
         for doc_id in report.text_changed:
             console.print(f"[red]text differs on the server[/red] {doc_id}: not pulled")
         if not pulled:
-            console.print(f"nothing to pull: none of the {report.matched} matching document(s) is confirmed; {output} left as it was")
+            why = "none is confirmed" if confirmed_only else "their text differs"
+            console.print(f"nothing pulled from the {report.matched} matching document(s) ({why}); {output} left as it was")
             return 1 if report.text_changed else 0
         old = list(read_documents(output)) if output.exists() else []
         merged = merge_reviews(old, pulled)
