@@ -232,10 +232,11 @@ def export(
     with `datasets.load_dataset(FOLDER, "ner")` (or "documents", "quotes").
     """
     from pipeline.export import export_dataset
+    from pipeline.export.build import ExportError
 
     try:
         folder = export_dataset(corpus, output or corpus / "dataset")
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ExportError) as error:
         typer.secho(str(error), fg="red", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"wrote {folder} (card: {folder / 'README.md'})")
@@ -308,11 +309,17 @@ def doccano_pull(
     output: Path = typer.Option(Path("corpus/reviewed.jsonl"), "--output", "-o", help="Reviewed JSONL to write."),
     project: str = ReviewProject,
     confirmed_only: bool = typer.Option(False, help="Only documents a reviewer confirmed."),
+    force: bool = typer.Option(
+        False, "--force", help="Write even if the result holds fewer reviewed documents than OUTPUT (a backup is kept)."
+    ),
 ) -> None:
-    """Download the reviews and join them to their records by document hash into reviewed.jsonl."""
+    """Download the reviews and merge them into reviewed.jsonl (newer review wins; the old file is backed up).
+
+    Exits 1 without writing when no document in the project matches --input.
+    """
     from pipeline.review import commands
 
-    raise typer.Exit(commands.pull(input, output, project, confirmed_only))
+    raise typer.Exit(commands.pull(input, output, project, confirmed_only, force))
 
 
 @doccano_app.command("status")

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,8 @@ def test_review_loop_keeps_exactly_the_reviewers_edits(
     assert changed[0]["speaker"] == {"start": start, "end": start + 6, "text": "郑州日报记者"}
     assert changed[0]["speaker_name"] == "郑州日报记者" and changed[0]["content"]["text"] == "今年投资增长12%。"
     assert next(q for q in got.quotes if q["speaker"]["text"] == "他")["speaker_name"] == "吴天君"
+    pulled_at = datetime.fromisoformat(got.review.pop("pulled_at"))  # when, in UTC, so a later pull can tell newer
+    assert pulled_at.utcoffset() == timedelta(0) and abs(datetime.now(timezone.utc) - pulled_at) < timedelta(minutes=5)
     assert got.review == {"state": "confirmed", "by": ["reviewer"], "doccano_example_id": eid,
                           "doccano_project": PROJECT, "document_hash": document_hash(SEED_ID, seed.text),
                           "edited": True}  # fmt: skip

@@ -2,11 +2,16 @@
 
 Rows are streamed with ``Dataset.from_generator`` (Arrow on disk, memory-mapped),
 so memory does not grow with the corpus.  The folder is built beside the target
-and swapped in at the end, so an interrupted export never leaves half a dataset.
+and swapped in at the end in one step (on Linux, ``renameat2`` exchanges the two
+folders), so an export killed at any point leaves the previous dataset in place.
+A corpus without documents is refused rather than exported as an empty dataset.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +29,10 @@ from pipeline.export.features import CONFIGS, features_for
 from pipeline.export.rows import ROW_BUILDERS
 from pipeline.export.sources import MergePlan, merged_documents, plan_merge
 from pipeline.export.splits import SPLIT_NAMES, split_of
+
+
+class ExportError(ValueError):
+    """The corpus cannot be exported; the message says why and what to do."""
 
 
 def data_file(config: str, split: str) -> str:
@@ -59,20 +68,59 @@ def write_config(config: str, plan: MergePlan, folder: Path, cache_dir: str) -> 
     return DatasetInfo(features=features, splits=splits, config_name=config)
 
 
-def _swap_in(built: Path, target: Path) -> None:
-    old = None
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2``); False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _discard(folder: Path) -> None:
+    """Remove a dataset folder that has been swapped out."""
+    shutil.rmtree(folder)
+
+
+def _restore_orphan(target: Path) -> None:
+    """Put back a dataset that an export killed between its two renames left aside (see ``_swap_in``)."""
     if target.exists():
+        return
+    orphans = sorted(target.parent.glob(f".{target.name}.old-*/{target.name}"))
+    if orphans:
+        orphans[-1].rename(target)
+
+
+def _swap_in(built: Path, target: Path) -> None:
+    if not target.exists():
+        built.rename(target)
+    elif _exchange(built, target):
+        _discard(built)  # now holds the previous dataset
+    else:  # two renames: a kill between them leaves the previous dataset aside, put back by the next export
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
         target.rename(old / target.name)
-    built.rename(target)
-    if old is not None:
-        shutil.rmtree(old)
+        built.rename(target)
+        _discard(old)
 
 
 def export_dataset(corpus_dir: Path, dataset_dir: Path) -> Path:
     """Export ``corpus_dir``'s pre-labelled (and reviewed) records as a Hugging Face dataset folder."""
     corpus_dir, dataset_dir = Path(corpus_dir), Path(dataset_dir)
     plan = plan_merge(corpus_dir)
+    _restore_orphan(dataset_dir)
+    if next(merged_documents(plan), None) is None:
+        raise ExportError(
+            f"export: {plan.prelabeled} holds no documents (nor does any reviewed.jsonl): nothing to export; "
+            f"{dataset_dir} left as it was. Run `corpusprep run` (or check --corpus) first"
+        )
     dataset_dir.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(prefix=f".{dataset_dir.name}.new-", dir=dataset_dir.parent))
     built.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; the dataset is an ordinary folder

@@ -19,6 +19,7 @@ from typing import Any
 
 from pipeline.core.jsonl import iter_json_lines, read_documents
 from pipeline.core.record import Document
+from pipeline.review.merge import is_reviewed  # one rule for pull and export
 
 PRELABELED_FILE = "prelabeled.jsonl"
 REVIEWED_FILE = "reviewed.jsonl"
@@ -35,15 +36,6 @@ class MergePlan:
     reviewed_only: dict[str, int] = field(default_factory=dict)
     stale: list[str] = field(default_factory=list)
     untouched: int = 0
-
-
-def is_reviewed(review: dict[str, Any] | None) -> bool:
-    """Did a person confirm or change the record? (A review state without those facts counts as yes.)"""
-    if not review:
-        return False
-    if not any(key in review for key in ("state", "confirmed", "edited")):
-        return True
-    return review.get("state") == "confirmed" or review.get("confirmed") is True or review.get("edited") is True
 
 
 def _fingerprint(obj: dict[str, Any]) -> tuple[str, dict[str, str]]:

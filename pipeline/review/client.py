@@ -96,6 +96,11 @@ def server_errors(url: str, timeout: float = REQUEST_TIMEOUT) -> Iterator[None]:
                 f"doccano at {url} refused access ({status}): check the user's role in the project; {body}"
             ) from exc
         raise ReviewError(f"doccano at {url} answered {status}: {body or exc}") from exc
+    except requests.exceptions.RequestException as exc:  # after DoccanoAPIError, itself an HTTPError
+        raise ReviewError(
+            f"doccano at {url} broke off ({type(exc).__name__}): is it still running? Run the command again "
+            "once it is; a push skips what arrived and removes unreviewed duplicates"
+        ) from exc
     except SettingsError as exc:
         raise ReviewError(str(exc)) from exc
 

@@ -7,6 +7,7 @@ explains (server down, wrong credentials, unfit project, rejected documents).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -14,11 +15,13 @@ from rich.table import Table
 
 from pipeline.core.jsonl import RecordError, read_documents, write_documents
 from pipeline.core.schema import load_schema
+from pipeline.review.backup import keep_backup
 from pipeline.review.client import ReviewClient, ReviewError
+from pipeline.review.merge import merge_reviews
 from pipeline.review.server import ServerError, start_server, stop_server
 from pipeline.review.settings import SettingsError, credentials_path, resolve_settings
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a message stays on one line, however narrow the terminal
 
 
 def _guarded(action: Callable[[], int]) -> int:
@@ -80,26 +83,63 @@ def push(input: Path, project: str) -> int:
     return _guarded(action)
 
 
-def pull(input: Path, output: Path, project: str, confirmed_only: bool) -> int:
+def pull(input: Path, output: Path, project: str, confirmed_only: bool, force: bool = False) -> int:
+    """Pull the reviews and merge them into ``output``, which keeps every review it held.
+
+    Writes nothing when no document in the project matches ``input`` (the wrong
+    file was given), and refuses, unless ``force``, a result holding fewer reviewed
+    documents than the file it replaces.  The replaced file is kept as a dated backup.
+    """
     from pipeline.review.pull import PullReport, pull_documents
 
     def action() -> int:
         client = ReviewClient.connect(resolve_settings())
         report = PullReport(project)
-        reviewed = pull_documents(
-            read_documents(input), client, project, load_schema(), report, confirmed_only=confirmed_only
-        )
-        written = write_documents(output, reviewed)
+        now = datetime.now(timezone.utc)
+        pulled = list(pull_documents(
+            read_documents(input), client, project, load_schema(), report, confirmed_only=confirmed_only, pulled_at=now
+        ))  # fmt: skip
+        if report.on_server == 0:
+            raise ReviewError(f"project {project!r} at {client.settings.url} holds no documents: push first; nothing written")
+        if report.matched == 0:
+            raise ReviewError(
+                f"none of the {report.on_server} documents in project {project!r} match a record of {input}; "
+                f"pass --input with the file you pushed; {output} left as it was"
+            )
+        for doc_id in report.text_changed:
+            console.print(f"[red]text differs on the server[/red] {doc_id}: not pulled")
+        if not pulled:
+            why = "none is confirmed" if confirmed_only else "their text differs"
+            console.print(f"nothing pulled from the {report.matched} matching document(s) ({why}); {output} left as it was")
+            return 1 if report.text_changed else 0
+        old = list(read_documents(output)) if output.exists() else []
+        merged = merge_reviews(old, pulled)
+        if merged.loses_reviews and not force:
+            raise ReviewError(
+                f"the merged reviews would hold {merged.reviewed_after} reviewed document(s), fewer than the "
+                f"{merged.reviewed_before} in {output}: nothing written; pass --force to write them anyway"
+            )
+        backup = keep_backup(output, now) if output.exists() else None
+        written = write_documents(output, merged.records)
+        counts = merged.counts
         console.print(
-            f"wrote {written} reviewed record(s) to {output}: {report.confirmed} confirmed, {report.edited} edited; "
-            f"{report.not_on_server} record(s) not in project {project!r}"
+            f"wrote {written} reviewed record(s) to {output}: {len(pulled)} pulled ({report.confirmed} confirmed, "
+            f"{report.edited} edited), {counts.new} new, {counts.replaced} replaced by newer reviews, "
+            f"{counts.refreshed} unchanged; {counts.kept + counts.outranked} kept from the old file"
+            + (f" ({counts.outranked} of them outrank the pulled review)" if counts.outranked else "")
+            + (f"; backup at {backup}" if backup else "")
         )
+        if merged.loses_reviews:
+            console.print(
+                f"[yellow]note[/yellow] --force: {merged.reviewed_before - merged.reviewed_after} document(s) "
+                f"no longer count as reviewed; the old file is at {backup}"
+            )
+        if report.not_on_server:
+            console.print(f"{report.not_on_server} record(s) of {input} are not in project {project!r}")
         if report.unmatched_on_server:
             console.print(
                 f"[yellow]note[/yellow] {report.unmatched_on_server} document(s) in the project match no input record"
             )
-        for doc_id in report.text_changed:
-            console.print(f"[red]text differs on the server[/red] {doc_id}: not pulled")
         return 1 if report.text_changed else 0
 
     return _guarded(action)
