@@ -11,16 +11,68 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from pipeline.stages import STAGES, Stage
 
+EXIT_ERROR = 1
+
+
+def one_line_error(error: Exception) -> str:
+    """An error as one line a person can act on: what went wrong, where, and what to do."""
+    from pipeline.core.jsonl import ArtefactWriteError, RecordError
+    from pipeline.stages.ingest import IngestError
+
+    if isinstance(error, ArtefactWriteError):
+        return (
+            f"{error}: free space (or fix the permissions) and run again; "
+            "complete artefacts are untouched and finished documents are kept"
+        )
+    if isinstance(error, RecordError):
+        return f"{error}; fix or remove the line"
+    if isinstance(error, IngestError):
+        return str(error)
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror or error}"
+    from pipeline.run import StageLoadError, describe_error
+    from pipeline.segmenter.model import SegmenterModelError
+
+    if isinstance(error, (StageLoadError, SegmenterModelError, ValueError)):
+        return str(error).strip().splitlines()[0]
+    return f"{describe_error(error)} (unexpected: run again with --debug for the traceback, and report it)"
+
+
+class OneLineErrors(TyperGroup):
+    """The command group: an error in any command is one line and exit code 1; its traceback only with --debug."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # usage errors and exits: typer's own handling
+            raise
+        except Exception as error:
+            if ctx.params.get("debug"):
+                raise
+            typer.secho(f"error: {one_line_error(error)}", fg="red", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Turn OCR'd Chinese newspaper articles into a reviewed, published NLP corpus.\n\n"
     "Stages: ingest -> normalize -> repair -> segment -> prelabel (entities, quotes) "
     "-> doccano review -> export -> publish. `corpusprep run` does them all.",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
+
+
+@app.callback()
+def main(
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an error, not just its one line."),
+) -> None:
+    """Global options (read by OneLineErrors)."""
 segmenter_app = typer.Typer(help="Train and evaluate the pkuseg word segmentation model.", no_args_is_help=True)
 doccano_app = typer.Typer(help="Review in doccano: push pre-annotations, pull reviews back.", no_args_is_help=True)
 app.add_typer(segmenter_app, name="segmenter")
@@ -29,6 +81,10 @@ app.add_typer(doccano_app, name="doccano")
 InputDir = typer.Option(..., "--input", "-i", help="Folder of raw article .txt files.", exists=True, file_okay=False)
 OutputDir = typer.Option(..., "--output", "-o", help="Folder to write the stage artefacts into.")
 InputFile = typer.Option(..., "--input", "-i", help="JSONL records to read.", exists=True, dir_okay=False)
+Recursive = typer.Option(
+    False, "--recursive", "-r",
+    help="Also read the input's subfolders (a file's id then names them: 2013/04/a.txt -> 2013/04/a).",
+)
 OutputFile = typer.Option(..., "--output", "-o", help="JSONL file to write (atomically).")
 
 
@@ -45,18 +101,21 @@ def run(
     pause_after: int | None = typer.Option(
         None, min=0, help="Stop after this many more documents, keeping the checkpoint (exit 3); run again to go on."
     ),
+    recursive: bool = Recursive,
 ) -> None:
     """Run the whole chain on a folder of raw articles, one JSONL artefact per stage.
 
     Writes ingested, normalized, repaired, segmented and prelabeled JSONL files, a
     skipped-files report, and (by default) the exported dataset.  Exit code 2 means
-    some input files were skipped (see OUTPUT/skipped.json).
+    some input files or documents were skipped (see OUTPUT/skipped.json), or that
+    there was no readable article at all (nothing is then exported).
     """
     from pipeline.run import run_chain
 
     raise typer.Exit(
         run_chain(
-            input, output, workers=workers, segmenter=segmenter, export=export, force=force, pause_after=pause_after
+            input, output, workers=workers, segmenter=segmenter, export=export, force=force, pause_after=pause_after,
+            recursive=recursive,
         )
     )
 
@@ -66,10 +125,10 @@ SegmenterOption = typer.Option(
 )
 
 
-def _ingest_command(input: Path = InputDir, output: Path = OutputFile) -> None:
+def _ingest_command(input: Path = InputDir, output: Path = OutputFile, recursive: bool = Recursive) -> None:
     from pipeline.run import run_ingest
 
-    raise typer.Exit(run_ingest(input, output))
+    raise typer.Exit(run_ingest(input, output, recursive=recursive))
 
 
 def _stage_command(stage: Stage) -> Callable[..., None]:
@@ -78,7 +137,7 @@ def _stage_command(stage: Stage) -> Callable[..., None]:
     def run_stage(input: Path, output: Path, **options: Any) -> None:
         from pipeline.run import run_stream_stage
 
-        run_stream_stage(input, output, stage.load(**options), stage.name)
+        raise typer.Exit(run_stream_stage(input, output, stage.load(**options), stage.name))
 
     if "segmenter" in stage.options:
 

@@ -16,6 +16,14 @@ artefact grows as ``<name>.partial`` and ``checkpoint.json`` names what is being
 redone; an interrupted run, started again with the same plan, keeps the complete
 documents already written and continues after the last one.  Artefacts are only
 renamed into place, and the manifest updated, when every document is done.
+
+No document stops a batch: a chunk in which a stage raises is run again document by
+document, and a document a stage fails on is reported with its id, left out of that
+stage's artefact and the later ones, and listed in ``skipped.json`` with the stage and
+the reason (exit code 2), as unreadable files are.  While a run is under way those
+documents are kept in ``failed.jsonl.partial``, and ``progress.json`` records after
+every chunk how many lines each partial artefact holds, which is where a resumed run
+cuts them back to.
 """
 
 from __future__ import annotations
@@ -30,30 +38,44 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack, nullcontext
-from dataclasses import dataclass
+from contextlib import ExitStack, nullcontext, suppress
+from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import pipeline
 from pipeline.core.batching import chunked
-from pipeline.core.jsonl import atomic_writer, dump_document, leading_id, read_documents, write_json
+from pipeline.core.jsonl import (
+    ArtefactWriteError,
+    RecordError,
+    atomic_writer,
+    dump_document,
+    dump_line,
+    leading_id,
+    read_documents,
+    write_json,
+)
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, PACKAGE_DIR, SCHEMA_DIR
 from pipeline.core.record import Document
 from pipeline.stages import STAGE_NAMES, STAGES, StreamStage, stage_named
 
-console = Console(stderr=True)
+if TYPE_CHECKING:
+    from pipeline.stages.ingest import FolderSurvey
+
+console = Console(stderr=True, soft_wrap=True)  # a message is one line, however long
 
 STAGE_FILES = {stage.name: stage.artefact for stage in STAGES}
 SKIPPED_REPORT = "skipped.json"
 QUARANTINE_DIR = "quarantine"
 MANIFEST = "manifest.json"
 CHECKPOINT = "checkpoint.json"
+FAILED_PARTIAL = "failed.jsonl.partial"
+PROGRESS = "progress.json"
 PARTIAL_SUFFIX = ".partial"
 EXIT_SKIPPED = 2
 EXIT_PAUSED = 3
@@ -80,29 +102,50 @@ def progress_bar() -> Progress:
 # --- ingest and single-stage commands ----------------------------------------------
 
 
-def ingest_sources(input_dir: Path, output_dir: Path | None) -> tuple[Iterator[Document], list[dict]]:
+def report_not_read(survey: FolderSurvey) -> list[dict]:
+    """Say what in the input folder is not read and what to do (subfolders in one line); the skipped entries."""
+    for item in survey.not_read:
+        if item.path not in survey.subfolders:
+            console.print(f"[yellow]not read[/yellow] {item.path.relative_to(survey.root).as_posix()}: {item.reason}")
+    if survey.subfolders:
+        console.print(f"[yellow]{len(survey.subfolders)} subfolder(s) not read[/yellow]: pass --recursive")
+    return [{"file": str(item.path), "line": None, "reason": item.reason, "stage": "ingest"} for item in survey.not_read]
+
+
+def no_article_error(survey: FolderSurvey, recursive: bool) -> int:
+    """One line for an input folder without a single article file; the run's exit code."""
+    where = "in or below" if recursive else "in"
+    console.print(f"[red]error[/red]: no article file (.txt) {where} {survey.root}: nothing done")
+    return EXIT_SKIPPED
+
+
+def ingest_sources(
+    input_dir: Path, output_dir: Path | None, *, recursive: bool = False, survey: FolderSurvey | None = None
+) -> tuple[Iterator[Document], list[dict]]:
     """Stream readable articles; unreadable ones are reported, listed and copied aside.
 
-    Returns the document stream and the (filled while streaming) list of skipped files.
+    Returns the document stream and the list of skipped files (what is not read at
+    all, then, filled while streaming, the article files that could not be read).
     """
-    from pipeline.stages.ingest import IngestError, list_sources, read_article
+    from pipeline.stages.ingest import IngestError, read_article, survey_folder
 
-    skipped: list[dict] = []
-    sources = list_sources(input_dir)
+    survey = survey or survey_folder(input_dir, recursive=recursive)
+    skipped = report_not_read(survey)
+    sources = survey.sources
 
     def stream() -> Iterator[Document]:
         with progress_bar() as progress:
             task = progress.add_task("articles", total=len(sources))
             for path in sources:
                 try:
-                    yield read_article(path)
+                    yield read_article(path, root=input_dir)
                 except IngestError as error:
                     console.print(f"[red]skipped[/red] {error}")
-                    skipped.append({"file": str(path), "line": error.line, "reason": error.reason})
+                    skipped.append({"file": str(path), "line": error.line, "reason": error.reason, "stage": "ingest"})
                     if output_dir is not None:
-                        aside = output_dir / QUARANTINE_DIR
-                        aside.mkdir(parents=True, exist_ok=True)
-                        shutil.copy2(path, aside / path.name)
+                        aside = output_dir / QUARANTINE_DIR / path.relative_to(input_dir)
+                        aside.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy2(path, aside)
                 finally:
                     progress.advance(task)
 
@@ -112,31 +155,79 @@ def ingest_sources(input_dir: Path, output_dir: Path | None) -> tuple[Iterator[D
 def _finish_skipped(output_dir: Path, skipped: list[dict]) -> int:
     write_json(output_dir / SKIPPED_REPORT, {"skipped": skipped, "count": len(skipped)})
     if skipped:
+        documents = sum(1 for item in skipped if "id" in item)
+        files = len(skipped) - documents
+        what = " and ".join(
+            part for part in (f"{files} file(s)" if files else "", f"{documents} document(s)" if documents else "") if part
+        )
+        aside = output_dir / QUARANTINE_DIR
+        kept = f"; copies of unreadable files kept in {aside}" if aside.is_dir() and any(aside.iterdir()) else ""
+        console.print(f"[yellow]{what} skipped[/yellow]: see {output_dir / SKIPPED_REPORT}{kept}")
+        return EXIT_SKIPPED
+    return 0
+
+
+def run_ingest(input_dir: Path, output: Path, *, recursive: bool = False) -> int:
+    from pipeline.stages.ingest import survey_folder
+
+    survey = survey_folder(input_dir, recursive=recursive)
+    if not survey.sources:
+        report_not_read(survey)
+        return no_article_error(survey, recursive)
+    documents, skipped = ingest_sources(input_dir, output.parent, survey=survey)
+    count = 0
+    with atomic_writer(output) as handle:
+        for doc in documents:
+            _write_lines(handle, output, [dump_document(doc)])
+            count += 1
+    code = _finish_skipped(output.parent, skipped)
+    if not count:
+        console.print(f"[red]error[/red]: no readable article in {input_dir}: every file was skipped")
+    return code
+
+
+def run_stream_stage(
+    input: Path, output: Path, stage: Callable[[Iterable[Document]], Iterator[Document]], name: str
+) -> int:
+    """Apply a streaming stage (one that batches, e.g. through ``nlp.pipe``) to a JSONL artefact.
+
+    A line that is not a record and a document the stage fails on are reported (one
+    line each) and left out; every other record is processed and written.  Returns
+    the exit code: 2 if anything was left out.
+    """
+    bad_lines: list[RecordError] = []
+
+    def report_bad_line(error: RecordError) -> None:
+        console.print(f"[red]{error}[/red]; fix or remove the line")
+        bad_lines.append(error)
+
+    failed = 0
+    documents = read_documents(input, on_error=report_bad_line)
+    with progress_bar() as progress, atomic_writer(output) as handle:
+        task = progress.add_task(name, total=None)
+        for chunk in chunked(documents, CHUNK_SIZE, weight=lambda doc: len(doc.text), max_weight=CHUNK_CHARACTERS):
+            result = process_documents([(name, stage)], chunk)
+            for failure in result.failures:
+                _report_failure(chunk[failure.index].id, failure)
+            failed += len(result.failures)
+            _write_lines(handle, output, result.lines[0])
+            progress.advance(task, len(chunk))
+    if bad_lines or failed:
         console.print(
-            f"[yellow]{len(skipped)} file(s) skipped[/yellow]: see {output_dir / SKIPPED_REPORT}; "
-            f"copies kept in {output_dir / QUARANTINE_DIR}"
+            f"[yellow]{len(bad_lines)} line(s) and {failed} document(s) left out[/yellow] of {output}; "
+            "the other records were written"
         )
         return EXIT_SKIPPED
     return 0
 
 
-def run_ingest(input_dir: Path, output: Path) -> int:
-    documents, skipped = ingest_sources(input_dir, output.parent)
-    with atomic_writer(output) as handle:
-        for doc in documents:
-            handle.write(dump_document(doc))
-    return _finish_skipped(output.parent, skipped)
-
-
-def run_stream_stage(
-    input: Path, output: Path, stage: Callable[[Iterable[Document]], Iterator[Document]], name: str
-) -> None:
-    """Apply a streaming stage (one that batches, e.g. through ``nlp.pipe``) to a JSONL artefact."""
-    with progress_bar() as progress, atomic_writer(output) as handle:
-        task = progress.add_task(name, total=None)
-        for line in stage_lines_in_zones(stage, read_documents(input)):
-            handle.write(line)
-            progress.advance(task)
+def _write_lines(handle: Any, path: Path, lines: list[str]) -> None:
+    """Write lines to an artefact; a failed write (disk full) names the artefact."""
+    try:
+        handle.writelines(lines)
+        handle.flush()
+    except OSError as error:
+        raise ArtefactWriteError(path, error) from error
 
 
 def stage_lines_in_zones(stage: StreamStage, documents: Iterable[Document]) -> Iterator[str]:
@@ -161,6 +252,7 @@ def load_stage(name: str, *, segmenter: str | None = None) -> StreamStage:
 
 
 _WORKER_STAGES: list[StreamStage] = []
+_WORKER_STAGE_NAMES: list[str] = []
 _WORKER_ERROR: list[str] = []
 
 
@@ -172,6 +264,7 @@ def _load_worker_stages(names: tuple[str, ...], segmenter: str | None) -> None:
     """
     try:
         _WORKER_STAGES[:] = [load_stage(name, segmenter=segmenter) for name in names]
+        _WORKER_STAGE_NAMES[:] = names
     except Exception as error:  # noqa: BLE001 - re-raised in _process_chunk
         _WORKER_ERROR[:] = [f"{type(error).__name__}: {error}"]
     _keep_models_out_of_collection()
@@ -215,19 +308,94 @@ def _memory_zones(stages: list[StreamStage]) -> ExitStack:
     return stack
 
 
-def _process_chunk(lines: list[str]) -> list[list[str]]:
-    """Run one chunk of JSONL lines through the loaded stages; one list of lines per stage."""
-    if _WORKER_ERROR:
-        raise RuntimeError(_WORKER_ERROR[0])
-    docs = [Document.from_dict(json.loads(line)) for line in lines]
+@dataclass(frozen=True)
+class DocumentFailure:
+    """A document a stage raised on: its place in the chunk, the stage, and the error in one line."""
+
+    index: int
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChunkOutput:
+    """Per stage, the lines of the chunk's documents that got through it; and the documents that did not."""
+
+    lines: list[list[str]]
+    failures: list[DocumentFailure] = field(default_factory=list)
+
+
+def describe_error(error: BaseException, limit: int = 300) -> str:
+    """An exception as one line (type and the first line of its message), for reports."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _through_stages(stages: list[tuple[str, StreamStage]], docs: list[Document]) -> list[list[str]]:
+    """The chunk through every stage, in the stages' memory zones: one list of lines per stage."""
     out: list[list[str]] = []
-    with _memory_zones(_WORKER_STAGES):
-        for stage in _WORKER_STAGES:
+    with _memory_zones([stage for _, stage in stages]):
+        for _, stage in stages:
+            count = len(docs)
             docs = list(stage(docs))
-            if len(docs) != len(lines):
-                raise RuntimeError(f"a stage returned {len(docs)} documents for {len(lines)}")
+            if len(docs) != count:
+                raise RuntimeError(f"a stage returned {len(docs)} documents for {count}")
             out.append([dump_document(doc) for doc in docs])
     return out
+
+
+def process_documents(stages: list[tuple[str, StreamStage]], docs: list[Document]) -> ChunkOutput:
+    """Run a chunk through the stages; if any raises, run it again document by document.
+
+    Stages are pure functions of each document, so a document's lines are the same
+    whether it ran in a chunk or alone: only the documents that fail are lost, each
+    left out of the stage it failed in and of those after it.
+    """
+    try:
+        return ChunkOutput(_through_stages(stages, docs))
+    except Exception:  # noqa: BLE001 - which document failed is found below, one at a time
+        pass
+    lines: list[list[str]] = [[] for _ in stages]
+    failures: list[DocumentFailure] = []
+    for index, doc in enumerate(docs):
+        for number, (name, stage) in enumerate(stages):
+            try:
+                with _memory_zones([stage]):
+                    (doc,) = list(stage([doc]))
+                    line = dump_document(doc)
+            except Exception as error:  # noqa: BLE001 - reported and listed in skipped.json
+                failures.append(DocumentFailure(index, name, describe_error(error)))
+                break
+            lines[number].append(line)
+    return ChunkOutput(lines, failures)
+
+
+def _report_failure(doc_id: str, failure: DocumentFailure) -> None:
+    console.print(f"[red]skipped[/red] document {doc_id}: the {failure.stage} stage failed: {failure.reason}")
+
+
+class StageLoadError(RuntimeError):
+    """A stage (or its model) could not be loaded in a worker; the message says why."""
+
+
+def _process_chunk(lines: list[str]) -> ChunkOutput:
+    """Run one chunk of JSONL lines through the loaded stages (see :func:`process_documents`)."""
+    if _WORKER_ERROR:
+        raise StageLoadError(_WORKER_ERROR[0])
+    stages = list(zip(_WORKER_STAGE_NAMES, _WORKER_STAGES))
+    docs: list[Document] = []
+    places: list[int] = []
+    failures: list[DocumentFailure] = []
+    for index, line in enumerate(lines):
+        try:
+            docs.append(Document.from_dict(json.loads(line)))
+            places.append(index)
+        except (ValueError, TypeError, KeyError) as error:
+            failures.append(DocumentFailure(index, stages[0][0], f"not a valid record: {describe_error(error)}"))
+    result = process_documents(stages, docs)
+    failures += [DocumentFailure(places[f.index], f.stage, f.reason) for f in result.failures]
+    return ChunkOutput(result.lines, sorted(failures, key=lambda failure: failure.index))
 
 
 def ordered_map(
@@ -285,11 +453,17 @@ def _tree_stats(digest: hashlib._Hash, root: Path) -> None:
             digest.update(f"{path.relative_to(root)}\0{file_stat(path)}\n".encode())
 
 
-def sources_fingerprint(input_dir: Path, sources: list[Path]) -> str:
-    """Names, sizes and mtimes of the raw articles (hashing millions of scans would cost a pass)."""
+def sources_fingerprint(input_dir: Path, sources: list[Path], not_read: Iterable[Path] = ()) -> str:
+    """Paths, sizes and mtimes of the raw articles (hashing millions of scans would cost a pass).
+
+    What the folder holds that is not read (PDFs, subfolders) counts too, so that the
+    skipped-files report of a run is never out of date.
+    """
     digest = hashlib.sha256(str(input_dir.resolve()).encode())
     for path in sources:
-        digest.update(f"{path.name}\0{file_stat(path)}\n".encode())
+        digest.update(f"{path.relative_to(input_dir).as_posix()}\0{file_stat(path)}\n".encode())
+    for path in not_read:
+        digest.update(f"not read\0{path.relative_to(input_dir).as_posix()}\n".encode())
     return digest.hexdigest()
 
 
@@ -440,6 +614,61 @@ def skip_done(lines: Iterable[tuple[str, str]], done: int, partial: Path) -> Ite
 # --- the whole chain ------------------------------------------------------------------
 
 
+@dataclass
+class RunProgress:
+    """How far a run has come: input documents done, complete lines of each partial artefact, failed documents."""
+
+    documents: int
+    lines: list[int]
+    failed: int = 0
+
+
+def _cut_to_lines(path: Path, count: int) -> bool:
+    """Cut a partial file back to its first ``count`` complete lines; False if it has fewer."""
+    end = 0
+    if count:
+        for number, (offset, _) in enumerate(_complete_line_ends(path), start=1):
+            if number == count:
+                end = offset
+                break
+        else:
+            return False
+    with open(path, "r+b") as handle:
+        handle.truncate(end)
+    return True
+
+
+def resume_progress(partials: list[Path], failed_log: Path, progress_path: Path) -> RunProgress:
+    """Where an interrupted run goes on, its partial files cut back to it.
+
+    ``progress.json`` (written after every chunk) says how many lines each partial
+    held; lines written after it (a chunk cut off) are dropped.  Without it, and with
+    no failed document (every partial then has a line per document), the partials
+    are cut back to the documents complete in all of them; otherwise the run starts over.
+    """
+    recorded = _read_json(progress_path)
+    if isinstance(recorded, dict) and len(recorded.get("lines", ())) == len(partials):
+        progress = RunProgress(recorded["documents"], list(recorded["lines"]), recorded.get("failed", 0))
+        if all(_cut_to_lines(path, count) for path, count in zip(partials, progress.lines)) and _cut_to_lines(
+            failed_log, progress.failed
+        ):
+            return progress
+    if not failed_log.exists() or failed_log.stat().st_size == 0:
+        failed_log.touch()
+        done = resume_partials(partials)
+        return RunProgress(done, [done] * len(partials))
+    for path in [*partials, failed_log]:
+        path.write_bytes(b"")
+    return RunProgress(0, [0] * len(partials))
+
+
+def _write_progress(path: Path, progress: RunProgress) -> None:
+    """Record progress after a chunk; replaced whole, so a crash leaves the old record or the new one."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"documents": progress.documents, "lines": progress.lines, "failed": progress.failed}))
+    os.replace(temporary, path)
+
+
 def run_chain(
     input_dir: Path,
     output_dir: Path,
@@ -450,6 +679,7 @@ def run_chain(
     force: bool = False,
     pause_after: int | None = None,
     chunk_size: int = CHUNK_SIZE,
+    recursive: bool = False,
 ) -> int:
     """Stream every article through every stage, writing one artefact per stage.
 
@@ -457,13 +687,20 @@ def run_chain(
     are skipped; an interrupted run continues where it stopped.  ``pause_after``
     stops after that many more documents, keeping the checkpoint (exit code 3), so a
     long archive can be processed in sittings.  ``chunk_size`` documents go to a
-    worker at a time; it changes neither order nor content.
-    """
-    from pipeline.stages.ingest import list_sources
+    worker at a time; it changes neither order nor content.  ``recursive``: read the
+    input's subfolders too (ids then name the subfolder, ``2013/04/a``).
 
+    Returns 0, or 2 when files or documents were skipped (``skipped.json``) or when
+    no article got through at all (then nothing is committed or exported).
+    """
+    from pipeline.stages.ingest import survey_folder
+
+    survey = survey_folder(input_dir, recursive=recursive)
+    if not survey.sources:
+        report_not_read(survey)
+        return no_article_error(survey, recursive)
     output_dir.mkdir(parents=True, exist_ok=True)
-    sources = list_sources(input_dir)
-    sources_digest = sources_fingerprint(input_dir, sources)
+    sources_digest = sources_fingerprint(input_dir, survey.sources, [item.path for item in survey.not_read])
     plans = [StagePlan(name, code_fingerprint(name, segmenter), stage_options(name, segmenter)) for name in STAGE_NAMES]
     manifest = {"stages": {}} if force else read_manifest(output_dir)
     first = first_stale_stage(output_dir, plans, sources_digest, manifest)
@@ -483,58 +720,86 @@ def run_chain(
         "stages": {plan.name: {"code": plan.code, "options": plan.options} for plan in active},
     }
     partials = [output_dir / (plan.path + PARTIAL_SUFFIX) for plan in active]
-    done = 0
+    failed_log, progress_path = output_dir / FAILED_PARTIAL, output_dir / PROGRESS
     previous = _read_json(output_dir / CHECKPOINT)
     if previous == checkpoint and not force and all(path.exists() for path in partials):
-        done = resume_partials(partials)
-        console.print(f"[cyan]resuming[/cyan] from {active[0].name}: {done} document(s) already done")
+        progress = resume_progress(partials, failed_log, progress_path)
+        console.print(f"[cyan]resuming[/cyan] from {active[0].name}: {progress.documents} document(s) already done")
     else:
-        for path in partials:
+        for path in [*partials, failed_log]:
             path.unlink(missing_ok=True)
             path.touch()
+        progress_path.unlink(missing_ok=True)
+        progress = RunProgress(0, [0] * len(partials))
         for plan in active:
             manifest["stages"].pop(plan.name, None)
         write_json(output_dir / CHECKPOINT, checkpoint)
 
     skipped: list[dict] = []
     if first == 0:
-        documents, skipped = ingest_sources(input_dir, output_dir)
+        documents, skipped = ingest_sources(input_dir, output_dir, survey=survey)
         inputs: Iterator[tuple[str, str]] = ((doc.id, dump_document(doc)) for doc in documents)
     else:
         inputs = _artefact_lines(output_dir / plans[first - 1].path)
-    budget = Budget(skip_done(inputs, done, partials[0]), pause_after)
+    if progress.failed:  # the first partial lacks the failed documents: nothing to check the input against
+        pending: Iterable[tuple[str, str]] = islice(inputs, progress.documents, None)
+    else:
+        pending = skip_done(inputs, progress.documents, partials[0])
+    budget = Budget(pending, pause_after)
 
     worker_stages = tuple(plan.name for plan in active if plan.name != "ingest")
     handles = [open(path, "a", encoding="utf-8") for path in partials]
+    failed_handle = open(failed_log, "a", encoding="utf-8")
     # The ingest stream draws its own progress bar (rich allows one live display at a time).
-    progress = progress_bar() if first else None
+    progress_display = progress_bar() if first else None
     try:
-        with progress or nullcontext():
-            if progress is not None:
+        with progress_display or nullcontext():
+            if progress_display is not None:
                 total = manifest["stages"][plans[first - 1].name]["documents"]
-                task = progress.add_task(" → ".join(plan.name for plan in active), total=total, completed=done)
-            for chunk, stage_lines in _run_chunks(budget, worker_stages, segmenter, workers, chunk_size):
-                if first == 0:
-                    handles[0].writelines(line for _, line in chunk)
-                for handle, lines in zip(handles[1:] if first == 0 else handles, stage_lines):
-                    handle.writelines(lines)
-                for handle in handles:
-                    handle.flush()
-                done += len(chunk)
-                if progress is not None:
-                    progress.update(task, completed=done)
-    finally:
-        for handle in handles:
+                task = progress_display.add_task(
+                    " → ".join(plan.name for plan in active), total=total, completed=progress.documents
+                )
+            for chunk, output in _run_chunks(budget, worker_stages, segmenter, workers, chunk_size):
+                failures = []
+                for failure in output.failures:
+                    _report_failure(chunk[failure.index][0], failure)
+                    failures.append(dump_line({"id": chunk[failure.index][0], "stage": failure.stage, "reason": failure.reason}))
+                _write_lines(failed_handle, failed_log, failures)  # before the artefacts: see resume_progress
+                stage_lines = [[line for _, line in chunk], *output.lines] if first == 0 else output.lines
+                for number, (path, handle, lines) in enumerate(zip(partials, handles, stage_lines)):
+                    _write_lines(handle, path, lines)
+                    progress.lines[number] += len(lines)
+                progress.documents += len(chunk)
+                progress.failed += len(failures)
+                _write_progress(progress_path, progress)
+                if progress_display is not None:
+                    progress_display.update(task, completed=progress.documents)
+    except BaseException:
+        for handle in [*handles, failed_handle]:
+            with suppress(OSError):  # what is lost here is redone on the next run
+                handle.close()
+        raise
+    else:
+        for handle in [*handles, failed_handle]:
             handle.close()
+    finally:
         if first == 0:
             documents.close()
         gc.unfreeze()  # with one worker the models were frozen in this process
 
     if budget.paused:
-        console.print(f"[yellow]paused[/yellow] after {done} document(s); run again to continue")
+        console.print(f"[yellow]paused[/yellow] after {progress.documents} document(s); run again to continue")
         return EXIT_PAUSED
-    _commit_stages(output_dir, active, partials, checkpoint["input"], manifest, done)
-    code = _finish_skipped(output_dir, skipped) if first == 0 else _previous_skipped_code(output_dir)
+    earlier = set(STAGE_NAMES[:first])
+    kept = skipped if first == 0 else [item for item in _previous_skipped(output_dir) if item.get("stage", "ingest") in earlier]
+    report = kept + [json.loads(line) for line in failed_log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    code = _finish_skipped(output_dir, report)
+    if not progress.lines[-1]:
+        _discard_checkpoint(output_dir)
+        what = "readable article" if first == 0 and not progress.lines[0] else "document got through every stage"
+        console.print(f"[red]error[/red]: no {what} (input {input_dir}): nothing committed or exported")
+        return EXIT_SKIPPED
+    _commit_stages(output_dir, active, partials, checkpoint["input"], manifest, progress.lines)
     _export(output_dir, export)
     console.print(f"[green]done[/green]: artefacts in {output_dir}")
     return code
@@ -556,11 +821,11 @@ class Budget:
 
 def _run_chunks(
     inputs: Iterable[tuple[str, str]], stages: tuple[str, ...], segmenter: str | None, workers: int, chunk_size: int
-) -> Iterator[tuple[list[tuple[str, str]], list[list[str]]]]:
-    """Chunks of ``(id, line)`` with, per stage, the lines it made of them (in input order)."""
+) -> Iterator[tuple[list[tuple[str, str]], ChunkOutput]]:
+    """Chunks of ``(id, line)`` with, per stage, the lines it made of them (in input order), and the failures."""
     chunks = chunked(inputs, chunk_size, weight=lambda item: len(item[1]), max_weight=CHUNK_CHARACTERS)
     if not stages:
-        yield from ((chunk, []) for chunk in chunks)
+        yield from ((chunk, ChunkOutput([])) for chunk in chunks)
         return
     # The pool sees only the lines; the chunk itself is kept here in a bounded queue of the same size.
     window = 3 * max(workers, 1)
@@ -597,10 +862,10 @@ def _artefact_lines(path: Path) -> Iterator[tuple[str, str]]:
 
 def _commit_stages(
     output_dir: Path, active: list[StagePlan], partials: list[Path], input_digest: str,
-    manifest: dict[str, Any], documents: int,
+    manifest: dict[str, Any], documents: list[int],
 ) -> None:
-    """Move finished artefacts into place, then record them; the checkpoint goes last."""
-    for plan, partial in zip(active, partials):
+    """Move finished artefacts into place, then record them (with their documents); the checkpoint goes last."""
+    for plan, partial, count in zip(active, partials, documents):
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
         final = output_dir / plan.path
@@ -611,11 +876,13 @@ def _commit_stages(
             "code": plan.code,
             "options": plan.options,
             "output": {"path": plan.path, "sha256": digest, **file_stat(final)},
-            "documents": documents,
+            "documents": count,
         }
         input_digest = digest
     manifest["version"] = pipeline.__version__
     write_json(output_dir / MANIFEST, manifest)
+    for name in (FAILED_PARTIAL, PROGRESS):
+        (output_dir / name).unlink(missing_ok=True)
     (output_dir / CHECKPOINT).unlink(missing_ok=True)
 
 
@@ -623,7 +890,15 @@ def _discard_checkpoint(output_dir: Path) -> None:
     """Remove what an interrupted run left, once the finished artefacts are known to be current."""
     for name in STAGE_FILES.values():
         (output_dir / (name + PARTIAL_SUFFIX)).unlink(missing_ok=True)
+    for name in (FAILED_PARTIAL, PROGRESS):
+        (output_dir / name).unlink(missing_ok=True)
     (output_dir / CHECKPOINT).unlink(missing_ok=True)
+
+
+def _previous_skipped(output_dir: Path) -> list[dict]:
+    """The entries of the last run's skipped-files report (files, and documents with their stage)."""
+    report = _read_json(output_dir / SKIPPED_REPORT) or {}
+    return list(report.get("skipped", []))
 
 
 def _previous_skipped_code(output_dir: Path) -> int:

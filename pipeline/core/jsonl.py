@@ -29,6 +29,17 @@ class RecordError(ValueError):
         self.path, self.line, self.reason = path, line, reason
 
 
+class ArtefactWriteError(OSError):
+    """Writing an artefact failed (disk full, permissions): names the file, so a person can act on it."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror or str(error), str(path))
+        self.path = Path(path)
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.strerror}"
+
+
 ID_PREFIX = '{"id":"'
 
 
@@ -43,13 +54,18 @@ def leading_id(line: str) -> str | None:
 
 
 def iter_json_lines(
-    path: Path, *, keep_id: Callable[[str], bool] | None = None
+    path: Path,
+    *,
+    keep_id: Callable[[str], bool] | None = None,
+    on_error: Callable[[RecordError], None] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line, streaming.
 
     With ``keep_id``, lines whose leading id it rejects are passed over unparsed
     (decoding per-character offsets is most of the cost of reading a record); it
-    is a pre-filter only: a line without a leading id is always yielded.
+    is a pre-filter only: a line without a leading id is always yielded.  A line
+    that is not a JSON object raises :class:`RecordError`, or, with ``on_error``,
+    is handed to it and passed over, so the good lines around it are still read.
     """
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -60,19 +76,36 @@ def iter_json_lines(
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise RecordError(path, number, f"not valid JSON ({exc.msg})") from exc
+                _refuse(RecordError(path, number, f"not valid JSON: {exc.msg} at column {exc.colno}"), exc, on_error)
+                continue
             if not isinstance(obj, dict):
-                raise RecordError(path, number, "expected a JSON object")
+                _refuse(RecordError(path, number, "expected a JSON object"), None, on_error)
+                continue
             yield number, obj
 
 
-def read_documents(path: Path, *, keep_id: Callable[[str], bool] | None = None) -> Iterator[Document]:
-    """Stream the documents of a JSONL artefact (only those whose id ``keep_id`` accepts, if given)."""
-    for number, obj in iter_json_lines(path, keep_id=keep_id):
+def _refuse(error: RecordError, cause: Exception | None, on_error: Callable[[RecordError], None] | None) -> None:
+    """Raise a bad line's error, or hand it to ``on_error`` (the caller then passes the line over)."""
+    if on_error is None:
+        raise error from cause
+    on_error(error)
+
+
+def read_documents(
+    path: Path,
+    *,
+    keep_id: Callable[[str], bool] | None = None,
+    on_error: Callable[[RecordError], None] | None = None,
+) -> Iterator[Document]:
+    """Stream the documents of a JSONL artefact (only those whose id ``keep_id`` accepts, if given).
+
+    A line that is not a record raises :class:`RecordError`, or with ``on_error`` is reported to it and passed over.
+    """
+    for number, obj in iter_json_lines(path, keep_id=keep_id, on_error=on_error):
         try:
             yield Document.from_dict(obj)
-        except (TypeError, ValueError) as exc:
-            raise RecordError(path, number, str(exc)) from exc
+        except (TypeError, ValueError, KeyError) as exc:
+            _refuse(RecordError(path, number, f"not a record: {exc}"), exc, on_error)
 
 
 @contextmanager

@@ -95,6 +95,29 @@ def aligned_word_offsets(words: Iterable[str], text: str) -> list[list[int]]:
     return offsets
 
 
+def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, none longer than ``limit``, cut after a line break where possible.
+
+    spaCy refuses a text over its ``max_length`` (E088), so a longer one is segmented
+    piece by piece.  Words never cross a line break (pkuseg cuts a text at whitespace
+    first, the char segmenter makes a token per character), so pieces cut there give
+    the whole text's words; a text within the limit is one piece.
+    """
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        end = cut + 1 if cut >= start else start + limit
+        pieces.append((start, text[start:end]))
+        start = end
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def shifted(offsets: list[list[int]], by: int) -> list[list[int]]:
+    """Word offsets of a piece as offsets into the whole text."""
+    return offsets if not by else [[start + by, end + by] for start, end in offsets]
+
+
 @dataclass
 class Segmenter:
     """A spaCy Chinese pipeline that only tokenises, plus a record of which model it uses."""
@@ -110,17 +133,31 @@ class Segmenter:
         segmenter's cut: the Doc ``nlp.pipe`` would build (a lexeme per new word, in
         a memory zone made again for every chunk) cost as much as the cut itself, and
         only its word offsets are kept.  Otherwise records go through ``nlp.pipe``.
+        A text longer than ``nlp.max_length`` is segmented in pieces (:func:`text_pieces`)
+        whose word offsets are moved back into the whole text.
         """
         cut = self._pkuseg_cut()
         if cut is None:
-            for spacy_doc, doc in self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=self.batch_size):
-                yield replace(doc, tokens=word_offsets(spacy_doc), meta=dict(doc.meta, segmenter=dict(self.info)))
+            pieces = self._pieces(docs)
+            tokens: list[list[int]] = []
+            for spacy_doc, (doc, offset, last) in self.nlp.pipe(pieces, as_tuples=True, batch_size=self.batch_size):
+                tokens += shifted(word_offsets(spacy_doc), offset)
+                if last:
+                    yield replace(doc, tokens=tokens, meta=dict(doc.meta, segmenter=dict(self.info)))
+                    tokens = []
             return
         for doc in docs:
-            if len(doc.text) > self.nlp.max_length:
-                self.nlp.make_doc(doc.text)  # raises spaCy's own error for a text that is too long
-            tokens = aligned_word_offsets(cut(doc.text), doc.text)
+            tokens = []
+            for offset, piece in text_pieces(doc.text, self.nlp.max_length):
+                tokens += shifted(aligned_word_offsets(cut(piece), piece), offset)
             yield replace(doc, tokens=tokens, meta=dict(doc.meta, segmenter=dict(self.info)))
+
+    def _pieces(self, docs: Iterable[Document]) -> Iterator[tuple[str, tuple[Document, int, bool]]]:
+        """``(piece, (record, offset, last piece?))`` for ``nlp.pipe``: each record's text cut to the length limit."""
+        for doc in docs:
+            pieces = text_pieces(doc.text, self.nlp.max_length)
+            for number, (offset, piece) in enumerate(pieces, start=1):
+                yield piece, (doc, offset, number == len(pieces))
 
     def _pkuseg_cut(self) -> Callable[[str], list[str]] | None:
         """The tokenizer's pkuseg cut when it alone makes the words (no pipeline components), else None."""

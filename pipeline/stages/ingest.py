@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.record import Document
@@ -36,9 +37,99 @@ class IngestError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
-def list_sources(folder: Path) -> list[Path]:
-    """The article files of a folder: ``*.txt``, sorted by name (not recursive)."""
-    return sorted(path for path in Path(folder).glob("*.txt") if path.is_file())
+TEXT_SUFFIX = ".txt"
+PDF_SUFFIXES = frozenset({".pdf"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
+OCR_FIRST = "run OCR first (the pipeline reads OCR'd .txt)"
+
+
+@dataclass(frozen=True)
+class NotRead:
+    """A file or folder of the input that is not read as an article, and what to do about it."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class FolderSurvey:
+    """What an input folder holds: the article files to read and everything else, with reasons.
+
+    Hidden entries (names starting with ``.``, e.g. ``.DS_Store`` or ``.git``) are
+    neither read nor reported.  ``subfolders`` are the folders not read (without
+    ``recursive``); ``not_read`` also lists them, with the option to pass.
+    """
+
+    root: Path
+    sources: list[Path]
+    not_read: list[NotRead]
+    subfolders: list[Path]
+
+
+def is_article_file(path: Path) -> bool:
+    """An article file: ``.txt`` in any case (``.TXT`` from older scanners, ``.Txt``)."""
+    return path.suffix.lower() == TEXT_SUFFIX
+
+
+def document_id(path: Path, root: Path) -> str:
+    """The record id of a source file: its path below the input folder without the suffix, with ``/``.
+
+    A file at the top keeps its stem as id (``a.txt`` -> ``a``); one in a subfolder is named
+    by its folders too (``2013/04/a.txt`` -> ``2013/04/a``), so ids stay unique when a
+    recursive read meets the same file name in two folders.
+    """
+    return Path(path).relative_to(root).with_suffix("").as_posix()
+
+
+def why_not_read(path: Path) -> str:
+    """What a file that is not an article is, and what to do with it."""
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return f"a PDF, not text: {OCR_FIRST}"
+    if suffix in IMAGE_SUFFIXES:
+        return f"an image ({suffix}), not text: {OCR_FIRST}"
+    return "not a .txt file: rename it to .txt if it is an OCR'd article, or move it out of the input folder"
+
+
+def survey_folder(folder: Path, *, recursive: bool = False) -> FolderSurvey:
+    """Sort the entries of ``folder`` into article files (sorted by path) and what is not read, with reasons.
+
+    Two files that would get the same id (``a.txt`` and ``a.TXT``) are read once: the
+    first by name; the other is reported.
+    """
+    root = Path(folder)
+    sources: list[Path] = []
+    not_read: list[NotRead] = []
+    subfolders: list[Path] = []
+    pending = [root]
+    while pending:
+        for path in sorted(pending.pop().iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                if recursive:
+                    pending.append(path)
+                else:
+                    subfolders.append(path)
+                    not_read.append(NotRead(path, "a subfolder, not read: pass --recursive to read it"))
+            elif is_article_file(path):
+                sources.append(path)
+            else:
+                not_read.append(NotRead(path, why_not_read(path)))
+    first_with_id: dict[str, Path] = {}
+    for path in sorted(sources):
+        doc_id = document_id(path, root)
+        if doc_id in first_with_id:
+            other = first_with_id[doc_id].relative_to(root).as_posix()
+            not_read.append(NotRead(path, f"same id {doc_id!r} as {other}: rename one of them"))
+        else:
+            first_with_id[doc_id] = path
+    return FolderSurvey(root, sorted(first_with_id.values()), sorted(not_read, key=lambda item: item.path), subfolders)
+
+
+def list_sources(folder: Path, *, recursive: bool = False) -> list[Path]:
+    """The article files of a folder (``.txt`` in any case), sorted by path; below it only if ``recursive``."""
+    return survey_folder(folder, recursive=recursive).sources
 
 
 def default_max_bytes() -> int:
@@ -113,9 +204,14 @@ def _guess_with_charset_normalizer(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def read_article(path: Path, *, max_bytes: int | None = None) -> Document:
-    """Read one raw article file into a ``Document`` whose text is the decoded file, unchanged."""
+def read_article(path: Path, *, max_bytes: int | None = None, root: Path | None = None) -> Document:
+    """Read one raw article file into a ``Document`` whose text is the decoded file, unchanged.
+
+    ``root``: the input folder, which names the id and source of a file in a subfolder
+    (:func:`document_id`); by default the file's own folder.
+    """
     path = Path(path)
+    root = path.parent if root is None else Path(root)
     limit = default_max_bytes() if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
@@ -136,9 +232,9 @@ def read_article(path: Path, *, max_bytes: int | None = None) -> Document:
     if not text.strip():
         raise IngestError(path, "empty file (only whitespace)")
     meta = {
-        "source": path.name,
+        "source": path.relative_to(root).as_posix(),
         "encoding": encoding,
         "sha256": hashlib.sha256(data).hexdigest(),
         "raw_length": len(text),
     }
-    return Document(id=path.stem, text=text, meta=meta, offsets=list(range(len(text))))
+    return Document(id=document_id(path, root), text=text, meta=meta, offsets=list(range(len(text))))
