@@ -23,9 +23,10 @@ import pipeline.run
 import pipeline.stages.repair
 from pipeline.cli import app
 from pipeline.core.record import Document
+from pipeline.core.text import text_pieces
 from pipeline.eval.synthetic import lay_out_article
 from pipeline.run import EXIT_PAUSED, EXIT_SKIPPED, MANIFEST, SKIPPED_REPORT, STAGE_FILES, run_chain
-from pipeline.segmenter.model import load_segmenter, text_pieces
+from pipeline.segmenter.model import load_segmenter
 
 SEGMENTER = "char"
 FAILING_ID = "003_article"

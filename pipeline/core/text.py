@@ -42,3 +42,21 @@ def segmenter_view(text: str) -> str:
     The segmenter learnt ，：（）, the NER model reads ,:(): words are cut on the segmenter's own view.
     """
     return text.translate(_PUNCTUATION_TO_FULLWIDTH)
+
+
+def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, none longer than ``limit``, cut after a line break where possible.
+
+    spaCy refuses a text over its ``max_length`` (E088), so a longer one is segmented
+    piece by piece.  Words never cross a line break (pkuseg cuts a text at whitespace
+    first, the char segmenter makes a token per character), so pieces cut there give
+    the whole text's words; a text within the limit is one piece.
+    """
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        end = cut + 1 if cut >= start else start + limit
+        pieces.append((start, text[start:end]))
+        start = end
+    pieces.append((start, text[start:]))
+    return pieces

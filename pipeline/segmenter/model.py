@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, REPO_DIR
 from pipeline.core.record import Document
+from pipeline.core.text import text_pieces
 from pipeline.core.tokens import words_and_spaces
 from pipeline.segmenter import compact
 from pipeline.segmenter.decoding import SentenceDecoder, TextCutter
@@ -93,24 +94,6 @@ def aligned_word_offsets(words: Iterable[str], text: str) -> list[list[int]]:
             offsets.append([position, end])
         position = end + space
     return offsets
-
-
-def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:
-    """``(offset, piece)`` pairs covering ``text``, none longer than ``limit``, cut after a line break where possible.
-
-    spaCy refuses a text over its ``max_length`` (E088), so a longer one is segmented
-    piece by piece.  Words never cross a line break (pkuseg cuts a text at whitespace
-    first, the char segmenter makes a token per character), so pieces cut there give
-    the whole text's words; a text within the limit is one piece.
-    """
-    pieces, start = [], 0
-    while len(text) - start > limit:
-        cut = text.rfind("\n", start, start + limit)
-        end = cut + 1 if cut >= start else start + limit
-        pieces.append((start, text[start:end]))
-        start = end
-    pieces.append((start, text[start:]))
-    return pieces
 
 
 def shifted(offsets: list[list[int]], by: int) -> list[list[int]]:

@@ -23,7 +23,7 @@ import pipeline.stages.entities.components  # noqa: F401  (registers span._.rule
 from pipeline.core.batching import chunked
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
 from pipeline.core.record import Block, Document
-from pipeline.core.text import fold_width
+from pipeline.core.text import fold_width, text_pieces
 from pipeline.stages.entities.ops import use_prediction_ops
 
 PRELABEL_CONFIG = CONFIGS_DIR / "prelabel.cfg"
@@ -46,14 +46,7 @@ def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MO
 
 def split_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
     """``(offset, piece)`` pairs covering ``text``, cut after a line break where possible."""
-    pieces, start = [], 0
-    while len(text) - start > limit:
-        cut = text.rfind("\n", start, start + limit)
-        end = cut + 1 if cut > start else start + limit
-        pieces.append((start, text[start:end]))
-        start = end
-    pieces.append((start, text[start:]))
-    return pieces
+    return text_pieces(text, limit)
 
 
 def _entity_record(text: str, start: int, end: int, label: str, value: Any, source: str) -> dict[str, Any]:
