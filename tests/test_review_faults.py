@@ -580,7 +580,7 @@ def test_characters_outside_the_bmp_survive_push_review_pull_and_export(
     (nonbmp,) = [d for d in read_documents(PRELABELED) if d.id == NONBMP_ID]
     corpus = tmp_path / "corpus"
     write_documents(corpus / "prelabeled.jsonl", [nonbmp])
-    env = server_env(settings)
+    env = {**server_env(settings), "DOCCANO_HOME": str(tmp_path / "home")}  # push's ledger, not in the repository
     pushed = CliRunner().invoke(app, ["doccano", "push", "-i", str(corpus / "prelabeled.jsonl"), "-p", project], env=env)
     assert pushed.exit_code == 0, pushed.output
 
