@@ -228,15 +228,37 @@ class ReviewClient:
             with self.errors():
                 self.api.bulk_delete_examples(project_id, example_ids)
 
+    def user_id(self) -> int:
+        """The logged-in user's id: the ``user`` of every annotation an import by this session creates."""
+        with self.errors():
+            profile = self.api.get_profile()
+        if profile.id is None:
+            raise ReviewError(f"doccano at {self.settings.url} did not say who {self.settings.username!r} is")
+        return int(profile.id)
+
     def upload(self, project_id: int, path: Path) -> list[ImportProblem]:
-        """Upload one relation-extraction JSONL file; returns the lines doccano rejected.
+        """Upload one relation-extraction JSONL file; returns the lines doccano rejected."""
+        return self.wait_for_import(self.start_import(project_id, path))
+
+    def start_import(self, project_id: int, path: Path) -> str:
+        """Hand one relation-extraction JSONL file to doccano's importer; returns the import task's id."""
+        with self.errors():
+            upload_id = self._uploads.upload(str(path))
+            return str(self._uploads.ingest(project_id, [upload_id], "RelationExtraction", "JSONL"))
+
+    def import_succeeded(self, task_id: str) -> bool:
+        """Whether the import task finished without error (doccano cannot tell a lost task from a queued one)."""
+        with self.errors():
+            status = self._tasks.get(task_id)
+        return bool(status.ready and not status.error)
+
+    def wait_for_import(self, task_id: str) -> list[ImportProblem]:
+        """Wait for an import task; returns the lines doccano rejected.
 
         Waits at most ``task_timeout`` for the task worker.  On timeout the import
         may still finish later; a re-run of push skips what did arrive.
         """
         with self.errors():
-            upload_id = self._uploads.upload(str(path))
-            task_id = self._uploads.ingest(project_id, [upload_id], "RelationExtraction", "JSONL")
             deadline = time.monotonic() + self.task_timeout
             while True:
                 status = self._tasks.get(task_id)

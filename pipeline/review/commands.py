@@ -19,8 +19,9 @@ from pipeline.review.backup import keep_backup
 from pipeline.review.client import ReviewClient, ReviewError
 from pipeline.review.merge import merge_reviews
 from pipeline.review.server import ServerError, start_server, stop_server
-from pipeline.review.settings import SettingsError, credentials_path, resolve_settings
+from pipeline.review.settings import SettingsError, credentials_path, doccano_home, resolve_settings
 
+PUSH_LEDGER = "push-ledger"  # in DOCCANO_HOME: batches a push sent and did not see imported (see review.push)
 console = Console(stderr=True, soft_wrap=True)  # a message stays on one line, however narrow the terminal
 
 
@@ -56,12 +57,15 @@ def push(input: Path, project: str) -> int:
 
     def action() -> int:
         client = ReviewClient.connect(resolve_settings())
-        report = push_documents(read_documents(input), client, project, load_schema())
+        ledger = doccano_home() / PUSH_LEDGER
+        report = push_documents(read_documents(input), client, project, load_schema(), ledger_folder=ledger)
         console.print(
             f"project [bold]{report.project}[/bold] (id {report.project_id}) at {client.settings.url}: "
             f"{report.created} created, {report.refreshed} refreshed, {report.unchanged} unchanged, "
             f"{len(report.kept)} kept because a reviewer touched them"
         )
+        if report.resumed:
+            console.print(f"completed {report.resumed} document(s) an interrupted push had left part way")
         if report.kept:
             console.print(f"kept as reviewed (new pre-labels not applied): {', '.join(report.kept)}")
         if report.duplicates_removed:
