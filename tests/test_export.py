@@ -335,7 +335,9 @@ def test_reviewed_annotations_replace_pre_labels(documents: dict, loaded: dict) 
     texts = [entity["text"] for entity in reviewed["entities"]]
     assert "本报" in texts and "郑州" not in texts
     assert reviewed["quotes"][1]["kind"] == "mixed"
-    assert reviewed["review"] == {"status": "reviewed", "confirmed": True, "edited": True, "reviewers": ["reviewer1"]}
+    assert reviewed["review"] == {
+        "state": "confirmed", "by": ["reviewer1"], "edited": True, "pulled_at": None, "reviewed": True
+    }
     tags = features_for("ner")["ner_tags"].feature
     first = next(r for r in loaded["ner"]["train"] if r["id"] == "20130428-zzwb-000-0000")
     named = [tags.int2str(t) for t in first["ner_tags"]]
@@ -346,7 +348,7 @@ def test_reviewed_annotations_replace_pre_labels(documents: dict, loaded: dict) 
 
 def test_a_review_of_an_older_text_is_not_applied(documents: dict, dataset_dir: Path) -> None:
     stale = documents["20130428-zzwb-004"]
-    assert stale["review"]["status"] == "prelabeled"
+    assert stale["review"]["state"] == "prelabeled"
     assert stale["text"] == "市政府发布通知，要求各单位做好防汛工作。"
     assert len(stale["quotes"]) == 1
     assert "1 review(s) were made on an older text" in (dataset_dir / "README.md").read_text(encoding="utf-8")
@@ -354,13 +356,13 @@ def test_a_review_of_an_older_text_is_not_applied(documents: dict, dataset_dir: 
 
 def test_an_edited_but_unconfirmed_review_replaces_too(documents: dict) -> None:
     edited = documents["20130428-zzwb-001"]
-    assert edited["review"] == {"status": "reviewed", "confirmed": False, "edited": True, "reviewers": []}
+    assert edited["review"] == {"state": "unconfirmed", "by": [], "edited": True, "pulled_at": None, "reviewed": True}
     assert "去年" not in [entity["text"] for entity in edited["entities"]]
 
 
 def test_an_example_nobody_touched_keeps_the_pre_labels(documents: dict, dataset_dir: Path) -> None:
     untouched = documents["20130428-zzwb-007"]
-    assert untouched["review"]["status"] == "prelabeled"
+    assert untouched["review"]["state"] == "prelabeled"
     assert [entity["text"] for entity in untouched["entities"]] == ["明天"]
     assert "1 document(s) are in doccano but nobody has confirmed or edited them" in (
         dataset_dir / "README.md"
@@ -419,7 +421,7 @@ def test_card_label_counts_match_the_data(dataset_dir: Path, loaded: dict) -> No
             for split in SPLIT_NAMES
         ]
         assert f"| {label} | {' | '.join(map(str, counts))} | {sum(counts)} |" in body
-    reviewed = [sum(row["review"]["status"] == "reviewed" for row in loaded["documents"][s]) for s in SPLIT_NAMES]
+    reviewed = [sum(row["review"]["reviewed"] for row in loaded["documents"][s]) for s in SPLIT_NAMES]
     assert reviewed == [2, 0, 0]
     assert "| train | 2 | 2 | 1 | 2 |" in body
 

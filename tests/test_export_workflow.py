@@ -44,7 +44,7 @@ def test_seed_to_loadable_dataset(tmp_path: Path) -> None:
     [document] = [row for split in loaded["documents"].values() for row in split]
     assert document["id"] == record["id"] and document["text"] == record["text"]
     assert len(document["entities"]) == len(record["entities"])
-    assert document["review"]["status"] == "prelabeled"
+    assert document["review"]["state"] == "prelabeled"
     sentences = [row for split in loaded["ner"].values() for row in split]
     for row in sentences:
         assert row["tokens"] == list(record["text"][row["start"] : row["end"]])

@@ -82,15 +82,15 @@ def count_facts(folder: Path, data_file: Callable[[str, str], str]) -> dict[str,
     facts = {}
     for split in SPLIT_NAMES:
         documents, ner, quotes = (folder / data_file(config, split) for config in CONFIGS)
-        statuses = _column_values(documents, "review", "status")
+        reviewed = _column_values(documents, "review", "reviewed")
         kinds = _column_values(quotes, "kind")
         facts[split] = SplitFacts(
-            documents=len(statuses),
+            documents=len(reviewed),
             characters=sum(len(text) for text in _column_values(documents, "text")),
             sentences=len(_column_values(ner, "id")),
             quotes=len(kinds),
-            reviewed=statuses.count("reviewed"),
-            confirmed=sum(bool(value) for value in _column_values(documents, "review", "confirmed")),
+            reviewed=sum(reviewed),
+            confirmed=_column_values(documents, "review", "state").count("confirmed"),
             edited=sum(bool(value) for value in _column_values(documents, "review", "edited")),
             entities=Counter(schema.entity_labels[i] for i in _column_values(documents, "entities", "[]", "label")),
             quote_kinds=Counter(kind or "unspecified" for kind in kinds),
