@@ -89,8 +89,14 @@ ARTICLE_BLOCKS = [
                 "headline": "集聚产业 追梦中原",
                 "subheadline": "副题",
                 "byline": "记者 王继兵",
-                "blocks": [("headline", "集聚产业 追梦中原"), ("subheadline", "副题"), ("byline", "记者 王继兵"),
-                           ("body", "第一段。"), ("crosshead", "■ 小标题"), ("body", "第二段。")],  # fmt: skip
+                "blocks": [
+                    ("headline", "集聚产业 追梦中原"),
+                    ("subheadline", "副题"),
+                    ("byline", "记者 王继兵"),
+                    ("body", "第一段。"),
+                    ("crosshead", "■ 小标题"),
+                    ("body", "第二段。"),
+                ],  # fmt: skip
             },
         ),
         (
@@ -101,8 +107,12 @@ ARTICLE_BLOCKS = [
         (
             [Block("headline", 0, 4), Block("headline", 5, 9), Block("body", 30, 99)],
             {},
-            {"headline": "集聚产业\n追梦中原", "subheadline": None, "byline": None,
-             "blocks": [("headline", "集聚产业"), ("headline", "追梦中原")]},  # fmt: skip
+            {
+                "headline": "集聚产业\n追梦中原",
+                "subheadline": None,
+                "byline": None,
+                "blocks": [("headline", "集聚产业"), ("headline", "追梦中原")],
+            },  # fmt: skip
         ),
     ],
 )
