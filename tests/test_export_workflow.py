@@ -45,6 +45,11 @@ def test_seed_to_loadable_dataset(tmp_path: Path) -> None:
     assert document["id"] == record["id"] and document["text"] == record["text"]
     assert len(document["entities"]) == len(record["entities"])
     assert document["review"]["state"] == "prelabeled"
+    assert [(b["kind"], b["start"], b["end"]) for b in document["blocks"]] == [
+        (b["kind"], b["start"], b["end"]) for b in record["blocks"]
+    ]
+    assert document["headline"] and document["headline"] == record["meta"].get("headline")
+    assert document["byline"] and set(record["meta"]["reporters"]) <= set(document["byline"].split())
     sentences = [row for split in loaded["ner"].values() for row in split]
     for row in sentences:
         assert row["tokens"] == list(record["text"][row["start"] : row["end"]])
