@@ -284,17 +284,28 @@ def export(
         Path("corpus"), "--corpus", "-c", help="Folder with prelabeled.jsonl (and reviewed.jsonl).", file_okay=False
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Dataset folder (default: CORPUS/dataset)."),
+    reviewed_only: bool = typer.Option(
+        False, "--reviewed-only", help="Only documents a reviewer confirmed or edited (no machine labels)."
+    ),
+    reviewed_test_minimum: int | None = typer.Option(
+        None,
+        "--reviewed-test-minimum",
+        min=0,
+        help="Once this many reviewed documents hash into test, test holds reviewed documents only (default 20).",
+    ),
 ) -> None:
     """Export the corpus as a Hugging Face dataset: Parquet per configuration and split, plus its card.
 
-    Reviewed records (reviewed.jsonl) replace the pre-labelled ones.  Load the result
-    with `datasets.load_dataset(FOLDER, "ner")` (or "documents", "quotes").
+    Reviewed records (reviewed.jsonl) replace the pre-labelled ones; --reviewed-only
+    leaves out every document nobody confirmed or edited.  Load the result with
+    `datasets.load_dataset(FOLDER, "ner")` (or "documents", "quotes").
     """
     from pipeline.export import export_dataset
     from pipeline.export.build import ExportError
 
     try:
-        folder = export_dataset(corpus, output or corpus / "dataset")
+        minimum = {} if reviewed_test_minimum is None else {"reviewed_test_minimum": reviewed_test_minimum}
+        folder = export_dataset(corpus, output or corpus / "dataset", reviewed_only=reviewed_only, **minimum)
     except (FileNotFoundError, ExportError) as error:
         typer.secho(str(error), fg="red", err=True)
         raise typer.Exit(1) from None

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from pipeline.core.schema import load_schema
 from pipeline.export import CONFIGS, SPLIT_NAMES, export_dataset, features_for, split_of
 from pipeline.export.build import data_file
-from pipeline.export.card import MODEL_CARDS, measured_section
 from pipeline.export.rows import bio_tags
 from pipeline.export.sentences import split_sentences
 from pipeline.export.sources import merged_documents, plan_merge
@@ -335,7 +334,9 @@ def test_reviewed_annotations_replace_pre_labels(documents: dict, loaded: dict) 
     texts = [entity["text"] for entity in reviewed["entities"]]
     assert "本报" in texts and "郑州" not in texts
     assert reviewed["quotes"][1]["kind"] == "mixed"
-    assert reviewed["review"] == {"status": "reviewed", "confirmed": True, "edited": True, "reviewers": ["reviewer1"]}
+    assert reviewed["review"] == {
+        "state": "confirmed", "by": ["reviewer1"], "edited": True, "pulled_at": None, "reviewed": True
+    }
     tags = features_for("ner")["ner_tags"].feature
     first = next(r for r in loaded["ner"]["train"] if r["id"] == "20130428-zzwb-000-0000")
     named = [tags.int2str(t) for t in first["ner_tags"]]
@@ -346,7 +347,7 @@ def test_reviewed_annotations_replace_pre_labels(documents: dict, loaded: dict) 
 
 def test_a_review_of_an_older_text_is_not_applied(documents: dict, dataset_dir: Path) -> None:
     stale = documents["20130428-zzwb-004"]
-    assert stale["review"]["status"] == "prelabeled"
+    assert stale["review"]["state"] == "prelabeled"
     assert stale["text"] == "市政府发布通知，要求各单位做好防汛工作。"
     assert len(stale["quotes"]) == 1
     assert "1 review(s) were made on an older text" in (dataset_dir / "README.md").read_text(encoding="utf-8")
@@ -354,13 +355,13 @@ def test_a_review_of_an_older_text_is_not_applied(documents: dict, dataset_dir: 
 
 def test_an_edited_but_unconfirmed_review_replaces_too(documents: dict) -> None:
     edited = documents["20130428-zzwb-001"]
-    assert edited["review"] == {"status": "reviewed", "confirmed": False, "edited": True, "reviewers": []}
+    assert edited["review"] == {"state": "unconfirmed", "by": [], "edited": True, "pulled_at": None, "reviewed": True}
     assert "去年" not in [entity["text"] for entity in edited["entities"]]
 
 
 def test_an_example_nobody_touched_keeps_the_pre_labels(documents: dict, dataset_dir: Path) -> None:
     untouched = documents["20130428-zzwb-007"]
-    assert untouched["review"]["status"] == "prelabeled"
+    assert untouched["review"]["state"] == "prelabeled"
     assert [entity["text"] for entity in untouched["entities"]] == ["明天"]
     assert "1 document(s) are in doccano but nobody has confirmed or edited them" in (
         dataset_dir / "README.md"
@@ -413,38 +414,17 @@ def test_card_header_describes_every_config(dataset_dir: Path) -> None:
 def test_card_label_counts_match_the_data(dataset_dir: Path, loaded: dict) -> None:
     body = (dataset_dir / "README.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     names = features_for("documents")["entities"].feature["label"]
-    for label in load_schema().entity_labels:
-        counts = [
-            sum(names.int2str(e["label"]) == label for row in loaded["documents"][split] for e in row["entities"])
+    for label in load_schema().entities:
+        count = sum(
+            names.int2str(e["label"]) == label.name
             for split in SPLIT_NAMES
-        ]
-        assert f"| {label} | {' | '.join(map(str, counts))} | {sum(counts)} |" in body
-    reviewed = [sum(row["review"]["status"] == "reviewed" for row in loaded["documents"][s]) for s in SPLIT_NAMES]
+            for row in loaded["documents"][split]
+            for e in row["entities"]
+        )
+        assert f"| {label.name} | {label.description} | {count} |" in body
+    reviewed = [sum(row["review"]["reviewed"] for row in loaded["documents"][s]) for s in SPLIT_NAMES]
     assert reviewed == [2, 0, 0]
-    assert "| train | 2 | 2 | 1 | 2 |" in body
-
-
-def test_card_reports_model_figures_or_says_not_measured(dataset_dir: Path) -> None:
-    body = (dataset_dir / "README.md").read_text(encoding="utf-8")
-    for card in MODEL_CARDS.values():
-        section = measured_section(card)
-        assert (section in body) if section else ("Not measured" in body)
-
-
-@pytest.mark.parametrize(
-    ("card", "expected"),
-    [
-        ("# Model\n\nTrained on pd1998.\n\n## Scores on dev\n\n| label | F1 |\n|---|---|\n| PERSON | 0.96 |\n\n## Terms\n",
-         "| label | F1 |\n|---|---|\n| PERSON | 0.96 |"),
-        ("# Model\n\n| metric | value |\n|---|---|\n| word F1 | 0.945 |\n", "| metric | value |\n|---|---|\n| word F1 | 0.945 |"),
-        ("# Model\n\nNo figures yet.\n", None),
-    ],
-)
-def test_measured_section_takes_the_evaluation_from_a_model_card(tmp_path: Path, card: str, expected) -> None:
-    path = tmp_path / "MODEL_CARD.md"
-    path.write_text(card, encoding="utf-8")
-    assert measured_section(path) == expected
-    assert measured_section(tmp_path / "absent.md") is None
+    assert "| train | 4 | 2 | 1 | 2 | 0 |" in body  # documents, reviewed, confirmed, edited, withheld
 
 
 # --- edges ----------------------------------------------------------------------------------------

@@ -44,7 +44,12 @@ def test_seed_to_loadable_dataset(tmp_path: Path) -> None:
     [document] = [row for split in loaded["documents"].values() for row in split]
     assert document["id"] == record["id"] and document["text"] == record["text"]
     assert len(document["entities"]) == len(record["entities"])
-    assert document["review"]["status"] == "prelabeled"
+    assert document["review"]["state"] == "prelabeled"
+    assert [(b["kind"], b["start"], b["end"]) for b in document["blocks"]] == [
+        (b["kind"], b["start"], b["end"]) for b in record["blocks"]
+    ]
+    assert document["headline"] and document["headline"] == record["meta"].get("headline")
+    assert document["byline"] and set(record["meta"]["reporters"]) <= set(document["byline"].split())
     sentences = [row for split in loaded["ner"].values() for row in split]
     for row in sentences:
         assert row["tokens"] == list(record["text"][row["start"] : row["end"]])

@@ -1,8 +1,9 @@
 """Export the corpus as a Hugging Face dataset: Parquet per configuration and a dataset card.
 
-Configurations: ``documents`` (one row per article), ``ner`` (one row per sentence,
-character and word BIO tags) and ``quotes`` (one row per attribution with its
-context).  Reviewed records replace pre-labelled ones.
+Configurations: ``documents`` (one row per article, with its layout), ``ner`` (one row
+per sentence, character and word BIO tags) and ``quotes`` (one row per attribution
+with its context); every row carries its document's review.  Reviewed records
+replace pre-labelled ones; ``reviewed_only`` exports those alone.
 """
 
 from pipeline.export.build import export_dataset

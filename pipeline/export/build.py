@@ -28,7 +28,17 @@ from pipeline.export.card import write_card
 from pipeline.export.features import CONFIGS, features_for
 from pipeline.export.rows import ROW_BUILDERS
 from pipeline.export.sources import MergePlan, merged_documents, plan_merge
-from pipeline.export.splits import SPLIT_NAMES, split_of
+from pipeline.export.splits import (
+    REVIEWED_TEST_MINIMUM,
+    SPLIT_NAMES,
+    Census,
+    SplitRule,
+    placement,
+    split_of,
+    split_rule,
+    take_census,
+)
+from pipeline.review.merge import is_reviewed
 
 
 class ExportError(ValueError):
@@ -40,16 +50,22 @@ def data_file(config: str, split: str) -> str:
     return f"{config}/{split}-00000-of-00001.parquet"
 
 
-def generate_rows(config: str, split: str, plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Rows of one configuration for the documents that fall in ``split``."""
+def generate_rows(config: str, split: str, plan: dict[str, Any], rule: dict[str, bool]) -> Iterator[dict[str, Any]]:
+    """Rows of one configuration for the documents the rule places in ``split``."""
     schema = load_schema()
     build = ROW_BUILDERS[config]
+    split_rule = SplitRule(**rule)
     for doc in merged_documents(MergePlan(**plan), keep_id=lambda doc_id: split_of(doc_id) == split):
-        if split_of(doc.id) == split:
+        if placement(doc.id, is_reviewed(doc.review), split_rule) == split:
             yield from build(doc, schema)
 
 
-def write_config(config: str, plan: MergePlan, folder: Path, cache_dir: str) -> DatasetInfo:
+def census_of(plan: MergePlan) -> Census:
+    """Documents and reviewed documents per hash split: one pass, so the rule is known before rows are written."""
+    return take_census((doc.id, is_reviewed(doc.review)) for doc in merged_documents(plan))
+
+
+def write_config(config: str, plan: MergePlan, rule: SplitRule, folder: Path, cache_dir: str) -> DatasetInfo:
     """Stream each split of one configuration into Arrow, then into one Parquet file.
 
     Empty splits get no file and no entry: ``load_dataset`` cannot load an empty Parquet split.
@@ -57,7 +73,7 @@ def write_config(config: str, plan: MergePlan, folder: Path, cache_dir: str) -> 
     features = features_for(config, load_schema())
     splits = SplitDict()
     for split in SPLIT_NAMES:
-        gen_kwargs = {"config": config, "split": split, "plan": asdict(plan)}
+        gen_kwargs = {"config": config, "split": split, "plan": asdict(plan), "rule": asdict(rule)}
         if next(generate_rows(**gen_kwargs), None) is None:
             continue
         dataset = Dataset.from_generator(
@@ -111,16 +127,35 @@ def _swap_in(built: Path, target: Path) -> None:
         _discard(old)
 
 
-def export_dataset(corpus_dir: Path, dataset_dir: Path) -> Path:
-    """Export ``corpus_dir``'s pre-labelled (and reviewed) records as a Hugging Face dataset folder."""
+def export_dataset(
+    corpus_dir: Path,
+    dataset_dir: Path,
+    *,
+    reviewed_only: bool = False,
+    reviewed_test_minimum: int = REVIEWED_TEST_MINIMUM,
+) -> Path:
+    """Export ``corpus_dir``'s pre-labelled (and reviewed) records as a Hugging Face dataset folder.
+
+    ``reviewed_only`` keeps only documents a person confirmed or edited; the test split
+    keeps only those anyway once ``reviewed_test_minimum`` reviewed documents hash into it
+    (``pipeline.export.splits``).
+    """
     corpus_dir, dataset_dir = Path(corpus_dir), Path(dataset_dir)
     plan = plan_merge(corpus_dir)
     _restore_orphan(dataset_dir)
-    if next(merged_documents(plan), None) is None:
+    census = census_of(plan)
+    if not sum(census.documents.values()):
         raise ExportError(
             f"export: {plan.prelabeled} holds no documents (nor does any reviewed.jsonl): nothing to export; "
             f"{dataset_dir} left as it was. Run `corpusprep run` (or check --corpus) first"
         )
+    if reviewed_only and not sum(census.reviewed.values()):
+        raise ExportError(
+            f"export --reviewed-only: none of the {sum(census.documents.values())} documents has been confirmed or "
+            f"edited by a reviewer; {dataset_dir} left as it was. Review in doccano and "
+            "`corpusprep doccano pull` first (see README, Reviewing in doccano)"
+        )
+    rule = split_rule(census, reviewed_only=reviewed_only, minimum=reviewed_test_minimum)
     dataset_dir.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(prefix=f".{dataset_dir.name}.new-", dir=dataset_dir.parent))
     built.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; the dataset is an ordinary folder
@@ -128,8 +163,8 @@ def export_dataset(corpus_dir: Path, dataset_dir: Path) -> Path:
     disable_progress_bar()
     try:
         with tempfile.TemporaryDirectory(prefix="corpusprep-export-") as cache_dir:
-            infos = {config: write_config(config, plan, built, cache_dir) for config in CONFIGS}
-        write_card(built, infos, plan, data_file)
+            infos = {config: write_config(config, plan, rule, built, cache_dir) for config in CONFIGS}
+        write_card(built, infos, plan, data_file, census=census, rule=rule, minimum=reviewed_test_minimum)
         _swap_in(built, dataset_dir)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)

@@ -18,13 +18,29 @@ def _span() -> dict:
     return {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
 
 
+def _review() -> dict:
+    """A record's review, named as in ``reviewed.jsonl`` (see ``pipeline.export.rows.review_of``)."""
+    return {
+        "state": Value("string"),
+        "by": List(Value("string")),
+        "edited": Value("bool"),
+        "pulled_at": Value("string"),
+        "reviewed": Value("bool"),
+    }
+
+
 def document_features(schema: Schema | None = None) -> Features:
-    """One row per article: text, metadata, entities, quotes and review state."""
+    """One row per article: text, its layout (headline, sub-headline, byline, blocks), metadata, annotations, review."""
     schema = schema or load_schema()
     return Features(
         {
             "id": Value("string"),
             "text": Value("string"),
+            "headline": Value("string"),
+            "subheadline": Value("string"),
+            "byline": Value("string"),
+            # kind: headline, subheadline, byline, body (a paragraph), crosshead, pull_quote, attribution
+            "blocks": List({"kind": Value("string"), **_span()}),
             "meta": {
                 "publication": Value("string"),
                 "date": Value("string"),
@@ -50,12 +66,7 @@ def document_features(schema: Schema | None = None) -> Features:
                     "kind": Value("string"),
                 }
             ),
-            "review": {
-                "status": Value("string"),
-                "confirmed": Value("bool"),
-                "edited": Value("bool"),
-                "reviewers": List(Value("string")),
-            },
+            "review": _review(),
         }
     )
 
@@ -74,6 +85,7 @@ def ner_features(schema: Schema | None = None) -> Features:
             "ner_tags": List(tags),
             "words": List(Value("string")),
             "word_ner_tags": List(tags),
+            "review": _review(),
         }
     )
 
@@ -99,6 +111,7 @@ def quote_features(schema: Schema | None = None) -> Features:
                     "label": ClassLabel(names=schema.quote_role_labels),
                 }
             ),
+            "review": _review(),
         }
     )
 

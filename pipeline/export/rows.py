@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.core.record import Document
 from pipeline.core.schema import Schema
 from pipeline.export.sentences import split_sentences
+from pipeline.review.merge import PULLED_AT, is_reviewed  # one rule for pull and export
 
 Span = tuple[int, int]
 LabelledSpan = tuple[int, int, str]
@@ -78,22 +79,51 @@ def _span(span: dict[str, Any] | None, text: str, shift: int = 0) -> dict[str, A
     return {"start": start - shift, "end": end - shift, "text": text[start:end]}
 
 
-def review_state(doc: Document) -> dict[str, Any]:
-    """``prelabeled`` or ``reviewed``; whether a reviewer confirmed or edited it, and who."""
+def review_of(doc: Document) -> dict[str, Any]:
+    """The record's review, with the field names of ``reviewed.jsonl``, so one filter works on both.
+
+    ``state`` is doccano's (``confirmed`` or ``unconfirmed``), or ``prelabeled`` when no
+    review is applied (never pushed, nobody touched it, or the review was of an older
+    text); ``by`` who confirmed it; ``edited`` whether the spans differ from the
+    pre-labels; ``pulled_at`` when it was pulled. ``reviewed`` is the export's own rule
+    (``pipeline.review.merge.is_reviewed``: confirmed or edited), the one
+    ``--reviewed-only`` and the test split use.
+    """
     review = doc.review
-    if review is None:
-        return {"status": "prelabeled", "confirmed": False, "edited": False, "reviewers": []}
+    if not review:
+        return {"state": "prelabeled", "by": [], "edited": False, "pulled_at": None, "reviewed": False}
+    confirmed = review.get("state") == "confirmed" or review.get("confirmed") is True
     people = next((review[key] for key in ("by", "reviewers", "reviewer") if review.get(key)), None)
     return {
-        "status": "reviewed",
-        "confirmed": review.get("state") == "confirmed" or review.get("confirmed") is True,
-        "edited": bool(review.get("edited")),
-        "reviewers": _reporters(people),
+        "state": "confirmed" if confirmed else "unconfirmed",
+        "by": _reporters(people),
+        "edited": review.get("edited") is True,
+        "pulled_at": _text_or_none(review.get(PULLED_AT)),
+        "reviewed": is_reviewed(review),
     }
+
+
+HEADING_KINDS = ("headline", "subheadline", "byline")
+
+
+def layout_blocks(doc: Document) -> list[dict[str, Any]]:
+    """The article's layout blocks in reading order, each with its text; blocks outside the text are left out."""
+    blocks = [block for block in doc.blocks if 0 <= block.start < block.end <= len(doc.text)]
+    return [
+        {"kind": block.kind, "start": block.start, "end": block.end, "text": doc.text[block.start : block.end]}
+        for block in sorted(blocks, key=lambda block: (block.start, block.end))
+    ]
+
+
+def heading_text(blocks: Sequence[dict[str, Any]], kind: str, meta: dict[str, Any]) -> str | None:
+    """The headline, sub-headline or byline: its blocks' text (one line each), else what repair put in ``meta``."""
+    lines = [block["text"] for block in blocks if block["kind"] == kind]
+    return "\n".join(lines) if lines else _text_or_none(meta.get(kind))
 
 
 def document_row(doc: Document, schema: Schema) -> dict[str, Any]:
     meta = doc.meta
+    blocks = layout_blocks(doc)
     entities = [
         {
             "start": start,
@@ -118,6 +148,8 @@ def document_row(doc: Document, schema: Schema) -> dict[str, Any]:
     return {
         "id": doc.id,
         "text": doc.text,
+        **{kind: heading_text(blocks, kind, meta) for kind in HEADING_KINDS},
+        "blocks": blocks,
         "meta": {
             "publication": _text_or_none(meta.get("publication")),
             "date": _text_or_none(meta.get("date")),
@@ -127,7 +159,7 @@ def document_row(doc: Document, schema: Schema) -> dict[str, Any]:
         },
         "entities": entities,
         "quotes": quotes,
-        "review": review_state(doc),
+        "review": review_of(doc),
     }
 
 
@@ -139,6 +171,7 @@ def ner_rows(doc: Document, schema: Schema) -> Iterator[dict[str, Any]]:
     """
     ids = {name: index for index, name in enumerate(schema.bio_names())}
     spans = entity_spans(doc, schema)
+    review = review_of(doc)
     words = [(int(start), int(end)) for start, end in doc.tokens]
     word_starts = [w_start for w_start, _ in words]
     ordered = all(a <= b for a, b in zip(word_starts, word_starts[1:]))
@@ -158,6 +191,7 @@ def ner_rows(doc: Document, schema: Schema) -> Iterator[dict[str, Any]]:
             "ner_tags": [ids[tag] for tag in bio_tags(chars, inside)],
             "words": [doc.text[s:e] for s, e in sentence_words],
             "word_ner_tags": [ids[tag] for tag in bio_tags(sentence_words, inside)],
+            "review": review,
         }
 
 
@@ -170,6 +204,7 @@ def _paragraph_bounds(text: str, start: int, end: int) -> Span:
 
 def quote_rows(doc: Document, schema: Schema) -> Iterator[dict[str, Any]]:
     """One row per attribution, with the paragraph(s) it spans as context."""
+    review = review_of(doc)
     for number, quote in enumerate(doc.quotes):
         parts = {role: quote.get(role) for role in ("speaker", "cue", "content")}
         present = [span for span in parts.values() if span]
@@ -198,6 +233,7 @@ def quote_rows(doc: Document, schema: Schema) -> Iterator[dict[str, Any]]:
             "content": _span(parts["content"], doc.text, context_start),
             "kind": _text_or_none(quote.get("kind")),
             "roles": sorted(roles, key=lambda r: (r["start"], r["end"])),
+            "review": review,
         }
 
 
