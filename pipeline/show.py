@@ -92,6 +92,7 @@ class IndexRow:
     """What the index says of one document, and where its page shows it."""
 
     number: int
+    id: str
     headline: str
     publication: str
     date: str
@@ -292,7 +293,7 @@ def document_html(document: Document, number: int) -> str:
 def index_row(document: Document, number: int, href: str) -> IndexRow:
     meta = document.meta
     return IndexRow(
-        number, headline_of(document), _meta_text(meta.get("publication")), _meta_text(meta.get("date")),
+        number, document.id, headline_of(document), _meta_text(meta.get("publication")), _meta_text(meta.get("date")),
         _meta_text(meta.get("page")), len(document.entities), len(document.quotes), href,
     )
 
@@ -329,11 +330,11 @@ def index_html(rows: Sequence[IndexRow], *, title: str, pages: Sequence[str], pe
     summary = f"{len(rows)} document(s) on {len(pages)} page(s) of up to {per_page}"
     table_rows = "".join(
         f"<tr><td>{row.number}</td><td>{_link(row.href, escape(row.headline) or '(no headline)')}</td>"
-        f"<td>{escape(row.publication)}</td><td>{escape(row.date)}</td><td>{escape(row.page)}</td>"
+        f"<td>{escape(row.id)}</td><td>{escape(row.publication)}</td><td>{escape(row.date)}</td><td>{escape(row.page)}</td>"
         f"<td>{row.entities}</td><td>{row.quotes}</td></tr>"
         for row in rows
     )
-    head = "<tr><th>#</th><th>headline</th><th>publication</th><th>date</th><th>page</th><th>entities</th><th>quotes</th></tr>"
+    head = "<tr><th>#</th><th>headline</th><th>id</th><th>publication</th><th>date</th><th>page</th><th>entities</th><th>quotes</th></tr>"
     note_html = f'<p class="note">{escape(note)}</p>' if note else ""
     body = (
         f"<h1>{escape(title)}</h1><p>{summary}</p>{note_html}"

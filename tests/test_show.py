@@ -184,7 +184,7 @@ def test_every_document_is_on_exactly_one_page(tmp_path: Path, documents: int, p
     assert headlines == [f"标题{n}号" for n in range(1, documents + 1)]
     index_text, _ = visible(written.index.read_text(encoding="utf-8"))
     assert f"{documents} document(s) on {pages} page(s) of up to {per_page}" in index_text
-    assert all(f"标题{n}号" in index_text for n in range(1, documents + 1))
+    assert all(f"标题{n}号" in index_text and f"a{n}" in index_text for n in range(1, documents + 1))
 
 
 def _headlines(page: str) -> list[str]:
