@@ -12,7 +12,7 @@ INPUT ?= seeds
 OUTPUT ?= corpus
 WORKERS ?= 1
 
-.PHONY: help setup run test test-fast lint eval eval-seg eval-ner eval-quotes bench show clean
+.PHONY: help setup system-deps run test test-fast lint eval eval-seg eval-ner eval-quotes bench show clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -25,6 +25,21 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 setup: $(STAMP)  ## create .venv from the pinned requirements
+
+# Debian packages the tests need: chromium renders `corpusprep show`'s page (tests/test_show.py);
+# tesseract with its Simplified Chinese data and the Noto CJK fonts are for the OCR tests (and give
+# chromium Chinese glyphs). Installs only what is missing, so a second run does nothing; needs root
+# (CI runs as root), otherwise sudo.
+SYSTEM_PACKAGES ?= chromium tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk
+system-deps:  ## install the Debian packages the tests need (chromium, tesseract, CJK fonts), if missing
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q '^install ok installed$$' || echo $$package; \
+	done); \
+	if [ -z "$$missing" ]; then echo "system packages already installed: $(SYSTEM_PACKAGES)"; exit 0; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then as_root=; else as_root=sudo; fi; \
+	echo "installing:" $$missing; \
+	$$as_root apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $$as_root apt-get install -y -q --no-install-recommends $$missing
 
 run: $(STAMP)  ## run the whole pipeline on seeds/ into corpus/ (and the dataset)
 	$(BIN)/corpusprep run --input $(INPUT) --output $(OUTPUT) --workers $(WORKERS)
@@ -42,11 +57,11 @@ lint: $(STAMP)  ## ruff on pipeline/ and tests/ (rules in pyproject.toml); CI ru
 
 eval: eval-seg eval-ner eval-quotes  ## all quality figures on the development data
 
-show: $(STAMP)  ## render corpus/prelabeled.jsonl as HTML with displaCy
-	$(BIN)/corpusprep show --input $(OUTPUT)/prelabeled.jsonl --output $(OUTPUT)/prelabeled.html
+show: $(STAMP)  ## render $(OUTPUT)/prelabeled.jsonl as review pages: $(OUTPUT)/prelabeled.html and prelabeled_pages/
+	$(BIN)/corpusprep show --input $(OUTPUT)/prelabeled.jsonl
 
 clean:  ## remove generated corpus artefacts (keeps the environments)
-	rm -rf $(OUTPUT)/*.jsonl $(OUTPUT)/*.json $(OUTPUT)/dataset $(OUTPUT)/quarantine
+	rm -rf $(OUTPUT)/*.jsonl $(OUTPUT)/*.json $(OUTPUT)/*.html $(OUTPUT)/*_pages $(OUTPUT)/dataset $(OUTPUT)/quarantine
 
 BENCH_SCALE ?= 1
 bench: $(STAMP)  ## measure stages, chain and baselines into corpus/bench.json (BENCH_SCALE=10: 10x workload)

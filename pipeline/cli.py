@@ -160,14 +160,26 @@ for _stage in STAGES:
 @app.command()
 def show(
     input: Path = InputFile,
-    output: Path = typer.Option(Path("corpus/prelabeled.html"), "--output", "-o", help="HTML file to write."),
-    limit: int = typer.Option(50, help="At most this many documents."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o",
+        help="Index page to write (default: INPUT beside itself, X.jsonl -> X.html); the pages go in X_pages/ beside it.",
+    ),
+    per_page: int = typer.Option(50, "--per-page", min=1, help="Documents per page (every document gets a page)."),
 ) -> None:
-    """Render pre-labelled documents as HTML with displaCy, for a person to look at."""
-    from pipeline.show import render_html
+    """Write review pages of pre-labelled documents: headline, meta, entities with values, quotes.
 
-    render_html(input, output, limit=limit)
-    typer.echo(f"wrote {output}")
+    Exit code 2 if some lines of INPUT are not records (they are left out and counted).
+    """
+    from pipeline.show import write_review
+
+    written = write_review(input, output, per_page=per_page)
+    typer.echo(
+        f"wrote {written.documents} document(s) on {written.pages} page(s) of up to {per_page}: "
+        f"open {written.index} (pages in {written.pages_dir})"
+    )
+    if written.bad_lines:
+        typer.secho(f"{written.bad_lines} line(s) of {input} are not records: left out", fg="yellow", err=True)
+        raise typer.Exit(2)
 
 
 from typing import TYPE_CHECKING  # noqa: E402  (segmenter commands' own section)

@@ -35,7 +35,8 @@ import json
 import os
 import shutil
 import sys
-from collections import deque
+import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, nullcontext, suppress
@@ -47,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 import pipeline
 from pipeline.core.batching import chunked
@@ -88,14 +90,176 @@ CHUNK_CHARACTERS = 60_000
 SHARED_DATA = (SCHEMA_DIR, CONFIGS_DIR)
 
 
-def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=not console.is_terminal,
+def progress_bar() -> Progress | ProgressLog:
+    """A live bar on a terminal; elsewhere (a log file, nohup, CI) a plain line every so often.
+
+    A bar redrawn in place is lost when the output is not a terminal, so there a run
+    would say nothing until it ends.
+    """
+    if console.is_terminal:
+        return Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+    return ProgressLog(console, every=LOG_EVERY_DOCUMENTS, interval=LOG_EVERY_SECONDS)
+
+
+LOG_EVERY_DOCUMENTS = 500
+LOG_EVERY_SECONDS = 30.0
+
+
+def progress_line(description: str, completed: int, total: int | None, seconds: float) -> str:
+    """One progress line for a log: ``segment → prelabel: 500/2,000 (25%), 41 s, 12.2/s``."""
+    rate = f", {completed / seconds:,.1f}/s" if seconds > 0 and completed else ""
+    if total:
+        done = f"{completed:,}/{total:,} ({100 * completed // total}%)"
+    else:
+        done = f"{completed:,} documents"
+    return f"{description}: {done}, {seconds:,.0f} s{rate}"
+
+
+@dataclass
+class _LoggedTask:
+    description: str
+    total: int | None
+    completed: int
+    started: float
+    logged_completed: int
+    logged_at: float
+
+
+class ProgressLog:
+    """The part of rich's ``Progress`` the chain uses, as plain log lines: one every ``every``
+    documents or ``interval`` seconds (whichever comes first), and one at the end."""
+
+    def __init__(
+        self, output: Console, *, every: int = LOG_EVERY_DOCUMENTS, interval: float = LOG_EVERY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.output, self.every, self.interval, self.clock = output, every, interval, clock
+        self.tasks: list[_LoggedTask] = []
+
+    def __enter__(self) -> ProgressLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for task in self.tasks:
+            if task.completed != task.logged_completed:
+                self._log(task)
+
+    def add_task(self, description: str, total: float | None = None, completed: int = 0) -> int:
+        now = self.clock()
+        self.tasks.append(_LoggedTask(description, int(total) if total is not None else None, completed, now, completed, now))
+        return len(self.tasks) - 1
+
+    def advance(self, task_id: int, advance: float = 1) -> None:
+        self.update(task_id, completed=self.tasks[task_id].completed + int(advance))
+
+    def update(self, task_id: int, *, completed: float | None = None) -> None:
+        task = self.tasks[task_id]
+        if completed is not None:
+            task.completed = int(completed)
+        if task.completed - task.logged_completed >= self.every or self.clock() - task.logged_at >= self.interval:
+            self._log(task)
+
+    def _log(self, task: _LoggedTask) -> None:
+        now = self.clock()
+        self.output.print(progress_line(task.description, task.completed, task.total, now - task.started), highlight=False)
+        task.logged_completed, task.logged_at = task.completed, now
+
+
+# --- the run's summary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a finished run did, for its closing table."""
+
+    articles: int  # article files found in the input
+    written: int  # documents in the last artefact
+    skipped: list[tuple[str, str, int]]  # (stage, reason, how many), most frequent first
+    entities: dict[str, int]  # label -> count, in the last artefact
+    quotes: int
+    artefacts: Path
+    dataset: Path | None  # None: not exported
+    seconds: float
+
+
+def skipped_reasons(entries: Iterable[dict[str, Any]], width: int = 90) -> list[tuple[str, str, int]]:
+    """``skipped.json``'s entries grouped by stage and reason (cut to ``width``), most frequent first."""
+    counts = Counter(
+        (str(entry.get("stage") or "ingest"), _shorten(str(entry.get("reason") or "?"), width)) for entry in entries
+    )
+    return sorted(((stage, reason, count) for (stage, reason), count in counts.items()), key=lambda row: (-row[2], row[0], row[1]))
+
+
+def _shorten(text: str, width: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def summary_table(summary: RunSummary) -> Table:
+    """The run's closing table: documents in, written and skipped (by reason), what was found, where it went."""
+    table = Table(title="corpusprep run", title_justify="left", show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    skipped = sum(count for _, _, count in summary.skipped)
+    table.add_row("articles in", f"{summary.articles:,}")
+    table.add_row("documents written", f"{summary.written:,}")
+    table.add_row("skipped", f"{skipped:,}" + (f" (see {summary.artefacts / SKIPPED_REPORT})" if skipped else ""))
+    for stage, reason, count in summary.skipped:
+        table.add_row("", f"{count:,} × {stage}: {reason}")
+    entity_total = sum(summary.entities.values())
+    table.add_row("entities", f"{entity_total:,}")
+    for label, count in sorted(summary.entities.items(), key=lambda item: (-item[1], item[0])):
+        table.add_row("", f"{label} {count:,}")
+    table.add_row("quotes", f"{summary.quotes:,}")
+    table.add_row("artefacts", str(summary.artefacts))
+    table.add_row("dataset", str(summary.dataset) if summary.dataset else "not exported")
+    table.add_row("time", _duration(summary.seconds))
+    return table
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {rest:02d} s" if minutes else f"{seconds:.1f} s"
+
+
+def count_labels(artefact: Path) -> tuple[Counter[str], int]:
+    """Entities per label and quotes in a final artefact: one pass over its lines (small beside the stages)."""
+    entities: Counter[str] = Counter()
+    quotes = 0
+    with open(artefact, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                entities.update(str(entity.get("label")) for entity in record.get("entities") or ())
+                quotes += len(record.get("quotes") or ())
+    return entities, quotes
+
+
+def gather_run_summary(output_dir: Path, *, articles: int, exported: bool, seconds: float) -> RunSummary:
+    """Read the summary off the finished output folder (manifest, skipped.json, last artefact)."""
+    last = STAGE_NAMES[-1]
+    written = (read_manifest(output_dir).get("stages", {}).get(last) or {}).get("documents", 0)
+    entities, quotes = count_labels(output_dir / STAGE_FILES[last])
+    dataset = output_dir / "dataset"
+    return RunSummary(
+        articles=articles, written=written, skipped=skipped_reasons(_previous_skipped(output_dir)),
+        entities=dict(entities), quotes=quotes, artefacts=output_dir,
+        dataset=dataset if exported and dataset.is_dir() else None, seconds=seconds,
+    )
+
+
+def report_run(output_dir: Path, *, articles: int, exported: bool, started: float) -> None:
+    console.print(
+        summary_table(gather_run_summary(output_dir, articles=articles, exported=exported, seconds=time.monotonic() - started))
     )
 
 
@@ -695,6 +859,7 @@ def run_chain(
     """
     from pipeline.stages.ingest import survey_folder
 
+    started = time.monotonic()
     survey = survey_folder(input_dir, recursive=recursive)
     if not survey.sources:
         report_not_read(survey)
@@ -710,6 +875,7 @@ def run_chain(
         _discard_checkpoint(output_dir)
         code = _previous_skipped_code(output_dir)
         _export(output_dir, export)
+        report_run(output_dir, articles=len(survey.sources), exported=export, started=started)
         return code
     for plan in plans[:first]:
         console.print(f"[dim]skipped {plan.name}: inputs unchanged[/dim]")
@@ -802,6 +968,7 @@ def run_chain(
     _commit_stages(output_dir, active, partials, checkpoint["input"], manifest, progress.lines)
     _export(output_dir, export)
     console.print(f"[green]done[/green]: artefacts in {output_dir}")
+    report_run(output_dir, articles=len(survey.sources), exported=export, started=started)
     return code
 
 
