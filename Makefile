@@ -12,7 +12,7 @@ INPUT ?= seeds
 OUTPUT ?= corpus
 WORKERS ?= 1
 
-.PHONY: help setup system-deps run test test-fast lint eval eval-seg eval-ner eval-quotes bench show clean
+.PHONY: help setup system-deps run test test-fast lint check-wheels eval eval-seg eval-ner eval-quotes bench show clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test-fast: $(STAMP)  ## the edit-test loop (under a minute): no doccano server, 
 lint: $(STAMP)  ## ruff on pipeline/ and tests/ (rules in pyproject.toml); CI runs it beside the tests
 	$(BIN)/ruff check pipeline tests
 
+check-wheels: | $(STAMP)  ## ask PyPI whether every pin in requirements.txt has a wheel for Python 3.10, 3.11 and 3.12 (not in `make test`: needs the network)
+	$(BIN)/python tests/check_wheels.py
+
 eval: eval-seg eval-ner eval-quotes  ## all quality figures on the development data
 
 show: $(STAMP)  ## render $(OUTPUT)/prelabeled.jsonl as review pages: $(OUTPUT)/prelabeled.html and prelabeled_pages/
@@ -71,7 +74,7 @@ bench: $(STAMP)  ## measure stages, chain and baselines into corpus/bench.json (
 export: $(STAMP)  ## export $(OUTPUT)/prelabeled.jsonl (+ reviewed.jsonl) as a Hugging Face dataset in $(OUTPUT)/dataset
 	$(BIN)/corpusprep export --corpus $(OUTPUT) --output $(OUTPUT)/dataset
 
-publish: $(STAMP)  ## push $(OUTPUT)/dataset to the Hub: make publish REPO_ID=you/name (token in HF_TOKEN)
+publish: $(STAMP)  ## push $(OUTPUT)/dataset to the Hub: make publish REPO_ID=you/name (token: HF_TOKEN or `hf auth login`)
 	@test -n "$(REPO_ID)" || { echo "set REPO_ID, e.g. make publish REPO_ID=you/zh-news-quotes"; exit 2; }
 	$(BIN)/corpusprep publish --repo-id $(REPO_ID) --dataset $(OUTPUT)/dataset
 

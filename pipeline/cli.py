@@ -330,22 +330,43 @@ def publish(
     dataset: Path = typer.Option(Path("corpus/dataset"), "--dataset", "-d", help="Exported dataset folder."),
     private: bool = typer.Option(False, help="Create the repo as private."),
     timeout: float = typer.Option(10.0, min=0.1, help="Seconds to wait for the Hub to answer a connection."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Check the card and files and list what would be uploaded; contact no Hub."
+    ),
 ) -> None:
-    """Push the exported dataset folder to the Hugging Face Hub (token in HF_TOKEN).
+    """Push the exported dataset folder to the Hugging Face Hub (token: HF_TOKEN, else `hf auth login`'s).
 
     Without a token or network it says why, exits with code 1 and leaves the folder
-    ready to upload.  The token is never printed.
+    ready to upload.  The token is never printed.  --dry-run loads every configuration
+    with `datasets.load_dataset` and lists the files with their sizes instead.
     """
-    from pipeline.export.publish import PublishError, publish_dataset
+    from pipeline.export.publish import NO_TOKEN_ADVICE, PublishError, publish_dataset
+    from pipeline.export.publish import dry_run as check_without_upload
 
     try:
-        published = publish_dataset(dataset, repo_id, private=private, timeout=timeout)
+        if dry_run:
+            checked = check_without_upload(dataset, repo_id)
+        else:
+            published = publish_dataset(dataset, repo_id, private=private, timeout=timeout)
     except PublishError as error:
         typer.secho(f"not published: {error}", fg="red", err=True)
         if error.folder_ready:
-            typer.echo(f"{dataset} is unchanged and ready to upload; run this command again once that is fixed.", err=True)
+            typer.echo(
+                f"{dataset} is unchanged and ready to upload; run this command again once that is fixed.", err=True
+            )
         raise typer.Exit(1) from None
-    typer.echo(f"published {published.files} files to {published.url}")
+    if not dry_run:
+        typer.echo(f"published {published.files} files to {published.url}")
+        return
+    total = sum(file.size for file in checked.files)
+    typer.echo(f"dry run: would upload {len(checked.files)} files ({total:,} bytes) to dataset repo {checked.repo_id}:")
+    for file in checked.files:
+        typer.echo(f"  {file.size:>12,}  {file.path}")
+    for config, splits in checked.rows.items():
+        counts = ", ".join(f"{split} {rows:,}" for split, rows in splits.items())
+        typer.echo(f"config {config}: card and files agree, load_dataset reads {counts} rows")
+    typer.echo(f"token: {checked.token.source}" if checked.token else f"token: none found ({NO_TOKEN_ADVICE})")
+    typer.echo("nothing was uploaded")
 
 
 ReviewProject = typer.Option("corpusprep", "--project", "-p", help="doccano project name.")
