@@ -115,7 +115,7 @@ $(NER_WORK)/dev_articles.jsonl: $(DATA)/dev.jsonl pipeline/train/ner/articles.py
 # (pipeline/train/ner/external.py); NER_EXTERNAL= (empty) trains on pd1998 alone.
 NER_EXTERNAL ?= msra cluener boson
 $(NER_WORK)/external.jsonl: pipeline/train/ner/external.py $(foreach c,$(NER_EXTERNAL),$(DATA)/../$(c)/train.jsonl) | $(STAMP)
-	$(BIN)/python -m pipeline.train.ner.external $@ $(foreach c,$(NER_EXTERNAL),$(c)=$(DATA)/../$(c)/train.jsonl)
+	$(BIN)/python -m pipeline.train.ner.external --unknown-from-model $(NER_MODEL) $@ $(foreach c,$(NER_EXTERNAL),$(c)=$(DATA)/../$(c)/train.jsonl)
 
 $(NER_WORK)/pd1998.spacy $(NER_WORK)/dev.spacy &: $(NER_WORK)/train_articles.jsonl $(NER_WORK)/dev_articles.jsonl pipeline/train/ner/corpus.py | $(STAMP)
 	$(BIN)/python -m pipeline.train.ner.corpus $(NER_WORK)/train_articles.jsonl $(NER_WORK)/pd1998.spacy $(NER_WORK)/dev_articles.jsonl $(NER_WORK)/dev.spacy

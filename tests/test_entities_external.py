@@ -40,6 +40,20 @@ def test_a_corpus_span_as_our_guidelines_have_it(text: str, entities: list, kept
     assert follow_guidelines(text, entities, PERSON_ORG, Counter()) == (kept, missing)
 
 
+@pytest.mark.parametrize(
+    ("predicted", "missing"),
+    [
+        ([(0, 4, "DATE")], [[0, 4]]),  # 当天晚上: beyond the patterns, the pre-labeller's guess is unknown
+        ([(0, 4, "DATE"), (5, 7, "PERSON")], [[0, 4]]),  # a label the corpus annotates stays as annotated
+        ([(4, 7, "DATE")], []),  # never over a span the corpus annotated
+    ],
+)
+def test_the_prelabellers_dates_are_unknown_where_the_corpus_has_none(predicted: list, missing: list) -> None:
+    text = "当天晚上张三和李四说"
+    kept, unknown = follow_guidelines(text, [(4, 6, "PERSON")], PERSON_ORG, Counter(), predicted)
+    assert kept == [[4, 6, "PERSON"]] and unknown == missing
+
+
 def test_every_change_is_counted_by_its_rule() -> None:
     changes: Counter = Counter()
     follow_guidelines("张先生和钱某", [(0, 3, "PERSON"), (4, 6, "PERSON")], PERSON_ORG, changes)
