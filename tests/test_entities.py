@@ -152,8 +152,9 @@ def test_enumerated_names(text: str, names: list[str]) -> None:
         ("市委书记吴天君在讲话中", ["吴天君"]),
         ("常务副市长胡荃对全市工作进行了点评", ["胡荃"]),
         ("市长马懿在会上指出", ["马懿"]),
-        ("——吴天君", ["吴天君"]),
-        ("——习近平", ["习近平"]),  # surnames beyond the most common ones (习, 洪, 萧)
+        # a name after a ——signature is the model's to find, no rule's (signature_name went: 0 of 6 right)
+        ("——吴天君", []),
+        ("——习近平", []),
         ("记者李刚摄", ["李刚"]),  # a photo credit: 摄 is not part of the name
         ("记者刘杰报道", ["刘杰"]),
         ("市长在会上指出", []),
@@ -270,14 +271,14 @@ def test_a_name_cut_one_character_short_is_completed(
 @pytest.mark.parametrize(
     ("text", "model", "words", "orgs"),
     [
-        # the model began inside the segmenter's word 澳大利亚, and 美国 is a place name before it
-        ("出任澳大利亚体育技术学院主教练", (4, 12), [(0, 2), (2, 6), (6, 8), (8, 10), (10, 12)], ["澳大利亚体育技术学院"]),
-        ("前景,美国联邦快递公司在", (6, 11), [(0, 2), (2, 3), (3, 5), (5, 7), (7, 9), (9, 11)], ["美国联邦快递公司"]),
-        ("福建省建阳市东田小学成立", (3, 10), [(0, 3), (3, 6), (6, 8), (8, 10)], ["福建省建阳市东田小学"]),
+        # a model ORG begun inside a segmenter word keeps its start: snapping it to the word and the place
+        # before it (model+snap_to_words) was right 18 of 30 times on pd1998 dev and 2 of 12 on CLUENER dev
+        ("出任澳大利亚体育技术学院主教练", (4, 12), [(0, 2), (2, 6), (6, 8), (8, 10), (10, 12)], ["利亚体育技术学院"]),
+        ("前景,美国联邦快递公司在", (6, 11), [(0, 2), (2, 3), (3, 5), (5, 7), (7, 9), (9, 11)], ["邦快递公司"]),
         ("华西村党委书记说", (0, 5), [(0, 3), (3, 5), (5, 7)], ["华西村党委"]),  # the end is never moved
     ],
 )
-def test_model_org_edges_snap_to_words_and_places(
+def test_model_org_edges_stay_where_the_model_put_them(
     text: str, model: tuple[int, int], words: list[tuple[int, int]], orgs: list[str]
 ) -> None:
     merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS, words)
@@ -752,22 +753,6 @@ def test_a_model_org_ending_with_a_rule_org_is_the_longer_reading(
     text: str, model: tuple[int, int], orgs: list[str]
 ) -> None:
     merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
-    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
-
-
-@pytest.mark.parametrize(
-    ("text", "words", "orgs"),
-    [
-        # 枣庄市 is one segmenter word, a city the place list lacks: it belongs to the organisation
-        ("竟是枣庄市文物管理办公室副主任", [[0, 1], [1, 2], [2, 5], [5, 7], [7, 9], [9, 12], [12, 13], [13, 15]],
-         ["枣庄市文物管理办公室"]),
-        # 该市, "this city", is no city's name
-        ("据该市文物管理办公室说", [[0, 1], [1, 3], [3, 5], [5, 7], [7, 10], [10, 11]], ["文物管理办公室"]),
-    ],
-)
-def test_a_city_word_before_a_model_org_is_part_of_it(text: str, words: list[list[int]], orgs: list[str]) -> None:
-    start = text.index("文物")
-    merged = merge_entities(text, [Entity(start, start + 7, "ORG")], {}, LABELS, words)
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
 
 
