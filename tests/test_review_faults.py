@@ -606,7 +606,7 @@ def test_characters_outside_the_bmp_survive_push_review_pull_and_export(
     (row,) = [r for split in load_dataset(str(corpus / "dataset"), "documents", cache_dir=cache).values() for r in split]
     labels = features_for("documents")["entities"].feature["label"]
     assert {(e["start"], e["end"], labels.int2str(e["label"]), e["text"]) for e in row["entities"]} == expected
-    assert row["review"]["confirmed"] is True and row["text"] == nonbmp.text
+    assert row["review"]["state"] == "confirmed" and row["text"] == nonbmp.text
     tags = features_for("ner")["ner_tags"].feature
     sentences = [r for split in load_dataset(str(corpus / "dataset"), "ner", cache_dir=cache).values() for r in split]
     tagged = {(s["start"] + i, tags.int2str(t)) for s in sentences for i, t in enumerate(s["ner_tags"])}
