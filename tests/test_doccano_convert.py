@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import os
+import socket
 import stat
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from doccano_client.models.project import Project
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.core.jsonl import read_documents
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
-from pipeline.review.client import ReviewClient, ReviewError, ServerRelation, ServerSpan, check_project
+from pipeline.review.client import (
+    ReviewClient,
+    ReviewError,
+    ServerProject,
+    ServerRelation,
+    ServerSpan,
+    check_project,
+)
 from pipeline.review.convert import (
     META_HASH,
     META_LABELS,
@@ -249,6 +259,46 @@ def test_server_down_gets_a_clear_message() -> None:
         ReviewClient.connect(settings, timeout=5)
 
 
+def test_a_server_that_never_answers_times_out() -> None:
+    """A stuck server (it accepts the connection, then says nothing) costs one timeout, not forever."""
+    with socket.socket() as stuck:
+        stuck.bind(("127.0.0.1", 0))
+        stuck.listen()
+        settings = ServerSettings(f"http://127.0.0.1:{stuck.getsockname()[1]}", "admin", "pw")
+        started = time.monotonic()
+        with pytest.raises(ReviewError, match="did not answer within 1 s"):
+            ReviewClient.connect(settings, timeout=1)
+        assert time.monotonic() - started < 5
+
+
+class FailingHandler(BaseHTTPRequestHandler):
+    """Answers every request with a server error, as a broken doccano would."""
+
+    def do_POST(self) -> None:
+        body = b"database is locked"
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_http_failure_is_one_line_with_the_status_and_body() -> None:
+    server = HTTPServer(("127.0.0.1", 0), FailingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with pytest.raises(ReviewError) as raised:
+            ReviewClient.connect(ServerSettings(url, "admin", "pw"), timeout=5)
+        assert str(raised.value) == f"doccano at {url} answered 500: database is locked"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.parametrize(
     ("changes", "complaint"),
     [
@@ -259,8 +309,8 @@ def test_server_down_gets_a_clear_message() -> None:
     ],
 )
 def test_a_project_that_does_not_fit_is_refused(changes: dict, complaint: str) -> None:
-    fields = dict(id=1, name="p", description="d", project_type="SequenceLabeling", use_relation=True,
+    fields = dict(id=1, name="p", project_type="SequenceLabeling", use_relation=True,
                   allow_overlapping=True, collaborative_annotation=True, grapheme_mode=False)  # fmt: skip
-    check_project(Project(**fields))
+    check_project(ServerProject(**fields))
     with pytest.raises(ReviewError, match=complaint):
-        check_project(Project(**{**fields, **changes}))
+        check_project(ServerProject(**{**fields, **changes}))

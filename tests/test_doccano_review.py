@@ -11,6 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doccano_reviewer import (
+    add_comment,
+    add_member,
+    add_relation,
+    add_span,
+    create_project,
+    create_user,
+    delete_span,
+    example_text,
+    toggle_confirmed,
+)
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -93,25 +104,25 @@ def test_review_loop_keeps_exactly_the_reviewers_edits(
 
     # what the web UI will show: doccano keeps the pushed offsets, counted in UTF-16 units
     nonbmp = example_of(admin_client, pid, NONBMP_ID)
-    text = admin_client.api.find_example_by_id(pid, nonbmp).text
+    text = example_text(admin_client, pid, nonbmp)
     shown = {(text.encode("utf-16-le")[2 * s.start : 2 * s.end].decode("utf-16-le"), s.label)
              for s in admin_client.spans(pid, nonbmp)}  # fmt: skip
     assert {("𠮷野家", "ORG"), ("安部修仁", "PERSON"), ("𠮷野家今年将在中国新开50家店", "CONTENT")} <= shown
 
     # a reviewer corrects the seed article in doccano (through the same API the web UI uses)
-    admin_client.api.create_user("reviewer", "review-pass-1998")
-    admin_client.api.add_member(pid, "reviewer", "annotator")
+    create_user(admin_client, "reviewer", "review-pass-1998")
+    add_member(admin_client, pid, "reviewer", "annotator")
     reviewer = ReviewClient.connect(ServerSettings(doccano_server.settings.url, "reviewer", "review-pass-1998"))
     seed = next(d for d in read_documents(PRELABELED) if d.id == SEED_ID)
     eid = example_of(reviewer, pid, SEED_ID)
     spans = {(seed.text[s.start : s.end], s.label): s.id for s in reviewer.spans(pid, eid)}
-    reviewer.api.delete_span(pid, eid, spans[("郑州日报", "PERSON")])  # wrong span
+    delete_span(reviewer, pid, eid, spans[("郑州日报", "PERSON")])  # wrong span
     start = seed.text.index("郑州日报")
-    reviewer.api.create_span(pid, eid, start, start + 4, "ORG")  # missing span
-    reviewer.api.delete_span(pid, eid, spans[("记者", "SPEAKER")])  # wrong speaker (its relation goes with it)
-    speaker = reviewer.api.create_span(pid, eid, start, start + 6, "SPEAKER")
-    reviewer.api.create_relation(pid, eid, spans[("今年投资增长12%。", "CONTENT")], speaker.id, "SPEAKER_OF")
-    reviewer.api.update_example_state(pid, eid)  # confirm
+    add_span(reviewer, pid, eid, start, start + 4, "ORG")  # missing span
+    delete_span(reviewer, pid, eid, spans[("记者", "SPEAKER")])  # wrong speaker (its relation goes with it)
+    speaker = add_span(reviewer, pid, eid, start, start + 6, "SPEAKER")
+    add_relation(reviewer, pid, eid, spans[("今年投资增长12%。", "CONTENT")], speaker, "SPEAKER_OF")
+    toggle_confirmed(reviewer, pid, eid)  # confirm
 
     output = tmp_path / "reviewed.jsonl"
     result = cli("pull", "--input", str(PRELABELED), "--output", str(output), "--project", PROJECT)
@@ -159,7 +170,7 @@ def test_wrong_credentials_are_named(doccano_server: LocalServer) -> None:
 
 
 def test_a_project_of_the_wrong_type_is_refused(admin_client: ReviewClient) -> None:
-    admin_client.api.create_project("classification", "DocumentClassification", "not for quotes")
+    create_project(admin_client, "classification", "DocumentClassification", "TextClassificationProject", "not for quotes")
     documents = list(read_documents(PRELABELED))
     with pytest.raises(ReviewError, match="does not fit.*--project"):
         push_documents(documents, admin_client, "classification", SCHEMA)
@@ -206,6 +217,17 @@ def test_worker_timeout_is_bounded_and_a_rerun_repairs(doccano_server: LocalServ
     hashes = {document_hash(d.id, d.text) for d in documents}
     index = server_documents(admin_client, project.id)
     assert set(index) == hashes and all(len(c) == 1 for c in index.values())
+
+
+def test_lists_are_read_page_by_page(admin_client: ReviewClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every example and project arrives when doccano splits its lists into pages of one."""
+    report = push_documents(read_documents(PRELABELED), admin_client, "paged", SCHEMA)
+    whole = sorted(e.id for e in admin_client.examples(report.project_id))
+    everything = {p.id for p in admin_client.projects()}
+    monkeypatch.setattr("pipeline.review.client.PAGE_SIZE", 1)
+    assert sorted(e.id for e in admin_client.examples(report.project_id)) == whole and len(whole) == 2
+    assert {p.id for p in admin_client.projects()} == everything and len(everything) > 1
+    assert admin_client.progress(report.project_id) == (2, 0)
 
 
 def test_pull_without_a_project_says_push_first(admin_client: ReviewClient) -> None:
@@ -255,9 +277,9 @@ def test_repush_refreshes_untouched_documents_and_keeps_reviewed_ones(
     # a reviewer fixes a span of the seed without confirming, and confirms the copy without editing it
     eid = example_of(admin_client, pid, SEED_ID)
     wrong = next(s for s in admin_client.spans(pid, eid) if seed.text[s.start : s.end] == "郑州日报")
-    admin_client.api.delete_span(pid, eid, wrong.id)
-    admin_client.api.create_span(pid, eid, wrong.start, wrong.end, "ORG")
-    admin_client.api.update_example_state(pid, example_of(admin_client, pid, confirmed_id))
+    delete_span(admin_client, pid, eid, wrong.id)
+    add_span(admin_client, pid, eid, wrong.start, wrong.end, "ORG")
+    toggle_confirmed(admin_client, pid, example_of(admin_client, pid, confirmed_id))
     reviewed = {doc_id: server_labels_of(admin_client, pid, doc_id) for doc_id in (SEED_ID, confirmed_id)}
     before = {row[0]: row for row in snapshot(admin_client, pid)}
 
@@ -297,7 +319,7 @@ def test_a_comment_counts_as_touched(admin_client: ReviewClient) -> None:
     documents = list(read_documents(PRELABELED))
     report = push_documents(documents, admin_client, "commented", SCHEMA)
     pid = report.project_id
-    admin_client.api.create_comment(pid, example_of(admin_client, pid, NONBMP_ID), "is 𠮷野家 one ORG or two?")
+    add_comment(admin_client, pid, example_of(admin_client, pid, NONBMP_ID), "is 𠮷野家 one ORG or two?")
     report = push_documents([relabelled(d) for d in documents], admin_client, "commented", SCHEMA)
     assert (report.refreshed, report.kept) == (1, [NONBMP_ID])
     assert server_labels_of(admin_client, pid, NONBMP_ID) == pushed_labels_of(documents[1])

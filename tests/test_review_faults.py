@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from datasets import load_dataset
+from doccano_reviewer import add_comment, add_member, add_span, create_user, example_count, toggle_confirmed
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -361,7 +362,7 @@ def test_pull_merges_backs_up_and_refuses_to_lose_reviews(
 ) -> None:
     settings, project = doccano_server.settings, "precious"
     pid = push_documents(read_documents(PRELABELED), admin_client, project, SCHEMA).project_id
-    admin_client.api.update_example_state(pid, example_id(admin_client, pid, SEED_ID))  # confirm the seed
+    toggle_confirmed(admin_client, pid, example_id(admin_client, pid, SEED_ID))  # confirm the seed
     output = tmp_path / "reviewed.jsonl"
 
     first = pull_cli(settings, "--input", str(PRELABELED), "--output", str(output), "--project", project)
@@ -391,7 +392,7 @@ def test_pull_merges_backs_up_and_refuses_to_lose_reviews(
     assert [d.id for d in read_documents(output)] == [SEED_ID, NONBMP_ID]
 
     # the reviewer takes the confirmation back: fewer reviewed documents, refused unless --force
-    admin_client.api.update_example_state(pid, example_id(admin_client, pid, SEED_ID))
+    toggle_confirmed(admin_client, pid, example_id(admin_client, pid, SEED_ID))
     after_merge = output.read_bytes()
     refused = pull_cli(settings, "--input", str(PRELABELED), "--output", str(output), "--project", project)
     assert refused.exit_code == 1
@@ -510,7 +511,7 @@ def test_doccano_stopped_mid_push_then_a_repush_completes(drill_server: LocalSer
     deadline = time.monotonic() + 300
     while push.poll() is None and time.monotonic() < deadline:
         project = admin.find_project("drill")
-        if project is not None and project.id is not None and admin.api.count_examples(project.id) > 0:
+        if project is not None and project.id is not None and example_count(admin, project.id) > 0:
             break
         time.sleep(0.2)
     assert push.poll() is None, "push finished before doccano was stopped: give it more documents"
@@ -531,14 +532,14 @@ def test_doccano_stopped_mid_push_then_a_repush_completes(drill_server: LocalSer
     assert len(part_way) >= 4, "doccano was not stopped in the middle of an import: no document is part way"
 
     # before the re-push a reviewer confirms one part-way document, comments on another, adds a span to a third
-    admin.api.create_user("reviewer", "review-pass-1998")
-    admin.api.add_member(pid, "reviewer", "annotator")
+    create_user(admin, "reviewer", "review-pass-1998")
+    add_member(admin, pid, "reviewer", "annotator")
     reviewer = ReviewClient.connect(ServerSettings(drill_server.settings.url, "reviewer", "review-pass-1998"))
     confirmed, commented, edited, left_out = part_way[:4]
     ids = {c.doc_id: c.example_id for c in on_server}
-    reviewer.api.update_example_state(pid, ids[confirmed])
-    reviewer.api.create_comment(pid, ids[commented], "are these the right spans?")
-    reviewer.api.create_span(pid, ids[edited], 0, 2, "ORG")
+    toggle_confirmed(reviewer, pid, ids[confirmed])
+    add_comment(reviewer, pid, ids[commented], "are these the right spans?")
+    add_span(reviewer, pid, ids[edited], 0, 2, "ORG")
     touched = {doc_id: as_left(admin, pid, doc_id) for doc_id in (confirmed, commented, edited)}
     left_before = as_left(admin, pid, left_out)
 
@@ -563,7 +564,7 @@ def test_doccano_stopped_mid_push_then_a_repush_completes(drill_server: LocalSer
     index = server_documents(admin, pid)
     assert set(index) == {document_hash(d.id, d.text) for d in documents}
     assert all(len(copies) == 1 for copies in index.values())
-    assert admin.api.count_examples(pid) == len(documents)
+    assert example_count(admin, pid) == len(documents)
     assert {doc_id: as_left(admin, pid, doc_id) for doc_id in touched} == touched
     by_id = {copies[0].doc_id: copies[0] for copies in index.values()}
     for doc in changed:
@@ -589,8 +590,8 @@ def test_characters_outside_the_bmp_survive_push_review_pull_and_export(
     eid = example_id(admin_client, project_id, NONBMP_ID)
     start = nonbmp.text.index("中国")
     assert nonbmp.text[:start].count("𠮷") == 2
-    admin_client.api.create_span(project_id, eid, start + 2, start + 4, "ORG")
-    admin_client.api.update_example_state(project_id, eid)
+    add_span(admin_client, project_id, eid, start + 2, start + 4, "ORG")
+    toggle_confirmed(admin_client, project_id, eid)
 
     pulled = pull_cli(settings, "-i", str(corpus / "prelabeled.jsonl"), "-o", str(corpus / "reviewed.jsonl"), "-p", project)
     assert pulled.exit_code == 0, pulled.output
@@ -605,7 +606,7 @@ def test_characters_outside_the_bmp_survive_push_review_pull_and_export(
     (row,) = [r for split in load_dataset(str(corpus / "dataset"), "documents", cache_dir=cache).values() for r in split]
     labels = features_for("documents")["entities"].feature["label"]
     assert {(e["start"], e["end"], labels.int2str(e["label"]), e["text"]) for e in row["entities"]} == expected
-    assert row["review"]["confirmed"] is True and row["text"] == nonbmp.text
+    assert row["review"]["state"] == "confirmed" and row["text"] == nonbmp.text
     tags = features_for("ner")["ner_tags"].feature
     sentences = [r for split in load_dataset(str(corpus / "dataset"), "ner", cache_dir=cache).values() for r in split]
     tagged = {(s["start"] + i, tags.int2str(t)) for s in sentences for i, t in enumerate(s["ner_tags"])}

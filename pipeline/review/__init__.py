@@ -1,7 +1,7 @@
 """Review in doccano: push pre-annotations, let people correct them, pull the reviews back.
 
 Layers, from the outside in: ``server`` (start/stop a local doccano), ``settings``
-(where to connect, with which credentials), ``client`` (a typed, time-bounded layer
-over doccano-client), ``convert`` (record <-> doccano JSONL, pure), ``push``,
+(where to connect, with which credentials), ``client`` (our own typed, time-bounded
+client for doccano's REST API), ``convert`` (record <-> doccano JSONL, pure), ``push``,
 ``pull`` and ``status`` (the use cases the CLI calls).
 """

@@ -1,27 +1,30 @@
-"""A typed, time-bounded layer over doccano-client 1.2.8.
+"""Our own small client for the doccano 1.8.4 REST API, typed and time-bounded.
 
-doccano-client sends requests without a timeout and waits up to an hour for the
-task worker; here every request has a timeout, every wait a deadline, and every
-failure becomes a :class:`ReviewError` whose message says what to do.  Label
-types are resolved to names, so callers never see doccano's numeric label ids.
+The review loop needs about a dozen endpoints under ``/v1`` (log in, projects,
+span and relation types, examples with their spans, relations and states,
+members, the file upload and the task status).  It used to go through
+doccano-client 1.2.8, the newest release, whose pins (pydantic<2,
+requests-toolbelt<0.10 and through it urllib3<2) held the whole environment
+back, and which sends requests without a timeout; a few requests on ``requests``
+are simpler than working around it.
+
+Every request has a timeout, every wait a deadline, and every failure becomes a
+:class:`ReviewError` whose message says what to do.  Answers become small frozen
+dataclasses holding only the fields the review loop reads, and label types are
+resolved to names, so callers never see doccano's numeric label ids.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
-from doccano_client import DoccanoClient
-from doccano_client.exceptions import DoccanoAPIError
-from doccano_client.models.project import Project
-from doccano_client.repositories.data_upload import DataUploadRepository
-from doccano_client.repositories.task_status import TaskStatusRepository
-from requests.adapters import HTTPAdapter
 
 from pipeline.core.schema import Schema
 from pipeline.review.settings import ServerSettings, SettingsError
@@ -29,10 +32,60 @@ from pipeline.review.settings import ServerSettings, SettingsError
 REQUEST_TIMEOUT = 30.0
 TASK_TIMEOUT = 600.0
 PROJECT_TYPE = "SequenceLabeling"
+PAGE_SIZE = 100  # rows per page of a paginated list (doccano's default is 5)
 
 
 class ReviewError(RuntimeError):
     """A doccano operation failed; the message says what happened and what to do."""
+
+
+@dataclass(frozen=True)
+class ServerProject:
+    """A doccano project, with the settings :func:`check_project` looks at."""
+
+    id: int
+    name: str
+    project_type: str
+    use_relation: bool = False
+    allow_overlapping: bool = False
+    collaborative_annotation: bool = False
+    grapheme_mode: bool = False
+
+    @classmethod
+    def from_json(cls, row: Mapping[str, Any]) -> ServerProject:
+        # Only sequence-labelling projects carry the last three settings; elsewhere they are off.
+        return cls(
+            int(row["id"]),
+            str(row["name"]),
+            str(row["project_type"]),
+            use_relation=bool(row.get("use_relation")),
+            allow_overlapping=bool(row.get("allow_overlapping")),
+            collaborative_annotation=bool(row.get("collaborative_annotation")),
+            grapheme_mode=bool(row.get("grapheme_mode")),
+        )
+
+
+@dataclass(frozen=True)
+class ServerExample:
+    """A document in a doccano project, as push reads it (field names as in doccano's answer)."""
+
+    id: int
+    text: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    is_confirmed: bool = False
+    annotation_approver: str | None = None
+    comment_count: int = 0
+
+    @classmethod
+    def from_json(cls, row: Mapping[str, Any]) -> ServerExample:
+        return cls(
+            int(row["id"]),
+            str(row.get("text") or ""),
+            dict(row.get("meta") or {}),
+            bool(row.get("is_confirmed")),
+            row.get("annotation_approver") or None,
+            int(row.get("comment_count") or 0),
+        )
 
 
 @dataclass(frozen=True)
@@ -63,17 +116,64 @@ class ImportProblem:
     message: str
 
 
-class _TimeoutAdapter(HTTPAdapter):
-    """Give every request a timeout unless the caller chose one."""
+@dataclass(frozen=True)
+class TaskStatus:
+    """Where one of doccano's background tasks (an import) stands."""
 
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
+    ready: bool
+    error: Any = None
+    result: Any = None
+
+
+class DoccanoHTTP:
+    """A cookie session with one doccano server's REST API (``/v1``); every request is time-bounded.
+
+    Paths are relative to the API root (``projects/3/examples``).  An answer with an
+    error status raises :class:`requests.HTTPError`, which carries the response.
+    """
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.api_root = f"{url.rstrip('/')}/v1/"
         self.timeout = timeout
+        self.session = requests.Session()
+        # Django checks the Referer of an HTTPS request that sends the CSRF token.
+        self.session.headers.update({"Accept": "application/json", "Referer": url})
 
-    def send(self, request, **kwargs):  # type: ignore[no-untyped-def,override]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
-        return super().send(request, **kwargs)
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        response = self.session.request(method, self.api_root + path, timeout=self.timeout, **kwargs)
+        response.raise_for_status()
+        return response
+
+    def login(self, username: str, password: str) -> None:
+        """Log in with doccano's session cookie, then send its CSRF token with every later request."""
+        self.request("POST", "auth/login/", json={"username": username, "password": password})
+        token = self.session.cookies.get("csrftoken")
+        if token:
+            self.session.headers["X-CSRFToken"] = token
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params).json()
+
+    def post(self, path: str, payload: Any = None) -> Any:
+        response = self.request("POST", path, json=payload)
+        return response.json() if response.content else None
+
+    def delete(self, path: str, payload: Any = None) -> None:
+        self.request("DELETE", path, json=payload)
+
+    def rows(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every row of a list, page by page (doccano paginates with limit and offset; some lists are plain)."""
+        query: dict[str, Any] = {"limit": PAGE_SIZE, **(params or {})}
+        while True:
+            answer = self.get(path, query)
+            if isinstance(answer, list):
+                yield from answer
+                return
+            yield from answer["results"]
+            if not answer.get("next"):
+                return
+            # Follow ``next`` by its query only: behind a proxy its host may not be the one we talk to.
+            query = dict(parse_qsl(urlsplit(answer["next"]).query))
 
 
 @contextmanager
@@ -88,7 +188,7 @@ def server_errors(url: str, timeout: float = REQUEST_TIMEOUT) -> Iterator[None]:
             f"cannot reach doccano at {url}: start the local server with `make doccano-up`, "
             "or point DOCCANO_URL at a running one"
         ) from exc
-    except DoccanoAPIError as exc:
+    except requests.exceptions.HTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         body = (exc.response.text[:300] if exc.response is not None else "").strip()
         if status in (401, 403):
@@ -96,7 +196,7 @@ def server_errors(url: str, timeout: float = REQUEST_TIMEOUT) -> Iterator[None]:
                 f"doccano at {url} refused access ({status}): check the user's role in the project; {body}"
             ) from exc
         raise ReviewError(f"doccano at {url} answered {status}: {body or exc}") from exc
-    except requests.exceptions.RequestException as exc:  # after DoccanoAPIError, itself an HTTPError
+    except requests.exceptions.RequestException as exc:  # after HTTPError, itself a RequestException
         raise ReviewError(
             f"doccano at {url} broke off ({type(exc).__name__}): is it still running? Run the command again "
             "once it is; a push skips what arrived and removes unreviewed duplicates"
@@ -114,13 +214,7 @@ class ReviewClient:
         self.settings = settings
         self.timeout = timeout
         self.task_timeout = task_timeout
-        self.api = DoccanoClient(settings.url)
-        # doccano-client 1.2.8 exposes no timeout option; its one HTTP session is here.
-        self._http = self.api._base_repository
-        self._http._session.mount("http://", _TimeoutAdapter(timeout))
-        self._http._session.mount("https://", _TimeoutAdapter(timeout))
-        self._uploads = DataUploadRepository(self._http)
-        self._tasks = TaskStatusRepository(self._http)
+        self.http = DoccanoHTTP(settings.url, timeout)
         self._label_names: dict[tuple[int, str], dict[int, str]] = {}
 
     def errors(self) -> Any:
@@ -132,8 +226,8 @@ class ReviewClient:
         client = cls(settings, **kwargs)
         with client.errors():
             try:
-                client.api.login(settings.username, settings.password)
-            except DoccanoAPIError as exc:
+                client.http.login(settings.username, settings.password)
+            except requests.exceptions.HTTPError as exc:
                 if exc.response is not None and exc.response.status_code in (400, 401, 403):
                     raise ReviewError(
                         f"doccano at {settings.url} rejected user {settings.username!r}: wrong credentials. "
@@ -145,11 +239,15 @@ class ReviewClient:
 
     # --- projects and label types -------------------------------------------------
 
-    def find_project(self, name: str) -> Project | None:
+    def projects(self) -> list[ServerProject]:
+        """Every project the user can see."""
         with self.errors():
-            return next((p for p in self.api.list_projects() if p.name == name), None)
+            return [ServerProject.from_json(row) for row in self.http.rows("projects")]
 
-    def ensure_project(self, name: str, description: str, guideline: str = "") -> Project:
+    def find_project(self, name: str) -> ServerProject | None:
+        return next((p for p in self.projects() if p.name == name), None)
+
+    def ensure_project(self, name: str, description: str, guideline: str = "") -> ServerProject:
         """Reuse the project called ``name`` if it fits, else create it.
 
         A review project needs sequence labelling with relations and overlapping
@@ -158,17 +256,21 @@ class ReviewClient:
         """
         project = self.find_project(name)
         if project is None:
+            payload = {
+                "name": name,
+                "description": description,
+                "guideline": guideline or description,
+                "project_type": PROJECT_TYPE,
+                "resourcetype": "SequenceLabelingProject",  # picks the project class in doccano's API
+                "random_order": False,
+                "collaborative_annotation": True,
+                "allow_overlapping": True,
+                "use_relation": True,
+                "grapheme_mode": False,
+                "tags": [],
+            }
             with self.errors():
-                return self.api.create_project(
-                    name=name,
-                    project_type=PROJECT_TYPE,
-                    description=description,
-                    guideline=guideline or description,
-                    collaborative_annotation=True,
-                    allow_overlapping=True,
-                    use_relation=True,
-                    grapheme_mode=False,
-                )
+                return ServerProject.from_json(self.http.post("projects", payload))
         check_project(project)
         return project
 
@@ -180,76 +282,99 @@ class ReviewClient:
         }
         with self.errors():
             for kind, labels in wanted.items():
-                have = {t.text for t in self.api.list_label_types(project_id, kind)}  # type: ignore[arg-type]
+                path = f"projects/{project_id}/{kind}-types"
+                have = {str(row["text"]) for row in self.http.get(path)}
                 for name, color in labels:
                     if name not in have:
-                        self.api.create_label_type(project_id, kind, name, color=color)  # type: ignore[arg-type]
+                        self.http.post(path, {"text": name, "background_color": color, "text_color": "#ffffff"})
         self._label_names.clear()
 
     def label_names(self, project_id: int, kind: str) -> dict[int, str]:
+        """Label type id -> name, for ``kind`` "span" or "relation" (cached per session)."""
         key = (project_id, kind)
         if key not in self._label_names:
             with self.errors():
-                types = self.api.list_label_types(project_id, kind)  # type: ignore[arg-type]
-            self._label_names[key] = {t.id: t.text for t in types if t.id is not None}
+                types = self.http.get(f"projects/{project_id}/{kind}-types")
+            self._label_names[key] = {int(row["id"]): str(row["text"]) for row in types}
         return self._label_names[key]
 
     # --- examples and their annotations ---------------------------------------------
 
-    def examples(self, project_id: int) -> Iterator[Any]:
+    def examples(self, project_id: int) -> Iterator[ServerExample]:
         with self.errors():
-            yield from self.api.list_examples(project_id)
+            for row in self.http.rows(f"projects/{project_id}/examples"):
+                yield ServerExample.from_json(row)
 
     def spans(self, project_id: int, example_id: int) -> list[ServerSpan]:
         names = self.label_names(project_id, "span")
         with self.errors():
-            found = self.api.list_spans(project_id, example_id)
-        return [ServerSpan(s.id, s.start_offset, s.end_offset, names.get(s.label, f"#{s.label}"), s.user) for s in found]
+            found = self.http.get(f"projects/{project_id}/examples/{example_id}/spans")
+        return [
+            ServerSpan(
+                int(s["id"]), int(s["start_offset"]), int(s["end_offset"]), names.get(s["label"], f"#{s['label']}"), s.get("user")
+            )
+            for s in found
+        ]
 
     def relations(self, project_id: int, example_id: int) -> list[ServerRelation]:
         names = self.label_names(project_id, "relation")
         with self.errors():
-            found = self.api.list_relations(project_id, example_id)
-        return [ServerRelation(r.id, r.from_id, r.to_id, names.get(r.type, f"#{r.type}"), r.user) for r in found]
+            found = self.http.get(f"projects/{project_id}/examples/{example_id}/relations")
+        return [
+            ServerRelation(
+                int(r["id"]), int(r["from_id"]), int(r["to_id"]), names.get(r["type"], f"#{r['type']}"), r.get("user")
+            )
+            for r in found
+        ]
 
     def confirmed_by(self, project_id: int, example_id: int) -> list[int]:
         """User ids who confirmed the example (all of them in a shared-annotation project)."""
         with self.errors():
-            states = self._http.get(f"projects/{project_id}/examples/{example_id}/states").json()
-        rows = states.get("results", states) if isinstance(states, dict) else states
+            rows = list(self.http.rows(f"projects/{project_id}/examples/{example_id}/states"))
         return sorted({int(row["confirmed_by"]) for row in rows})
 
     def usernames(self, project_id: int) -> dict[int, str]:
         with self.errors():
-            return {m.user: m.username for m in self.api.list_members(project_id)}
+            return {int(m["user"]): str(m["username"]) for m in self.http.get(f"projects/{project_id}/members")}
 
     def delete_examples(self, project_id: int, example_ids: list[int]) -> None:
         if example_ids:
             with self.errors():
-                self.api.bulk_delete_examples(project_id, example_ids)
+                self.http.delete(f"projects/{project_id}/examples", {"ids": example_ids})
 
     def user_id(self) -> int:
         """The logged-in user's id: the ``user`` of every annotation an import by this session creates."""
         with self.errors():
-            profile = self.api.get_profile()
-        if profile.id is None:
+            profile = self.http.get("me")
+        if not isinstance(profile, dict) or profile.get("id") is None:
             raise ReviewError(f"doccano at {self.settings.url} did not say who {self.settings.username!r} is")
-        return int(profile.id)
+        return int(profile["id"])
 
     def upload(self, project_id: int, path: Path) -> list[ImportProblem]:
         """Upload one relation-extraction JSONL file; returns the lines doccano rejected."""
         return self.wait_for_import(self.start_import(project_id, path))
 
     def start_import(self, project_id: int, path: Path) -> str:
-        """Hand one relation-extraction JSONL file to doccano's importer; returns the import task's id."""
+        """Hand one relation-extraction JSONL file to doccano's importer; returns the import task's id.
+
+        Two steps, as in the web UI: the file goes to the upload area (its answer, in plain
+        text, is the upload's id), then the project is told to import that upload.
+        """
+        with self.errors(), path.open("rb") as file:
+            uploaded = self.http.request(
+                "POST", "fp/process/", files={"filepond": (path.name, file)}, headers={"Accept": "*/*"}
+            )
+            payload = {"uploadIds": [uploaded.text], "task": "RelationExtraction", "format": "JSONL"}
+            return str(self.http.post(f"projects/{project_id}/upload", payload)["task_id"])
+
+    def task_status(self, task_id: str) -> TaskStatus:
         with self.errors():
-            upload_id = self._uploads.upload(str(path))
-            return str(self._uploads.ingest(project_id, [upload_id], "RelationExtraction", "JSONL"))
+            answer = self.http.get(f"tasks/status/{task_id}")
+        return TaskStatus(bool(answer.get("ready")), answer.get("error"), answer.get("result"))
 
     def import_succeeded(self, task_id: str) -> bool:
         """Whether the import task finished without error (doccano cannot tell a lost task from a queued one)."""
-        with self.errors():
-            status = self._tasks.get(task_id)
+        status = self.task_status(task_id)
         return bool(status.ready and not status.error)
 
     def wait_for_import(self, task_id: str) -> list[ImportProblem]:
@@ -258,19 +383,18 @@ class ReviewClient:
         Waits at most ``task_timeout`` for the task worker.  On timeout the import
         may still finish later; a re-run of push skips what did arrive.
         """
-        with self.errors():
-            deadline = time.monotonic() + self.task_timeout
-            while True:
-                status = self._tasks.get(task_id)
-                if status.ready:
-                    break
-                if time.monotonic() > deadline:
-                    raise ReviewError(
-                        f"doccano's task worker did not finish the import within {self.task_timeout:.0f} s. "
-                        "Is `doccano task` running (`make doccano-up` starts it)? Run push again later: "
-                        "documents that did arrive are skipped, none are duplicated"
-                    )
-                time.sleep(0.5)
+        deadline = time.monotonic() + self.task_timeout
+        while True:
+            status = self.task_status(task_id)
+            if status.ready:
+                break
+            if time.monotonic() > deadline:
+                raise ReviewError(
+                    f"doccano's task worker did not finish the import within {self.task_timeout:.0f} s. "
+                    "Is `doccano task` running (`make doccano-up` starts it)? Run push again later: "
+                    "documents that did arrive are skipped, none are duplicated"
+                )
+            time.sleep(0.5)
         if status.error:
             raise ReviewError(
                 f"doccano's import task failed ({status.error}); its worker retries a failed import, which can "
@@ -284,17 +408,18 @@ class ReviewClient:
 
     def progress(self, project_id: int) -> tuple[int, int]:
         """(documents, confirmed) in a shared-annotation project."""
+        path = f"projects/{project_id}/examples"
         with self.errors():
-            total = self.api.count_examples(project_id)
-            confirmed = self._http.get(f"projects/{project_id}/examples", params={"confirmed": True, "limit": 1})
-        return total, int(confirmed.json()["count"])
+            total = self.http.get(path, {"limit": 1})["count"]
+            confirmed = self.http.get(path, {"confirmed": True, "limit": 1})["count"]
+        return int(total), int(confirmed)
 
 
-def check_project(project: Project) -> None:
+def check_project(project: ServerProject) -> None:
     """Refuse a project that cannot hold our reviews, saying how to fix it."""
     problems = []
-    if project.project_type.value != PROJECT_TYPE:
-        problems.append(f"it is a {project.project_type.value} project, not {PROJECT_TYPE}")
+    if project.project_type != PROJECT_TYPE:
+        problems.append(f"it is a {project.project_type} project, not {PROJECT_TYPE}")
     if not project.use_relation:
         problems.append("relations are off")
     if not project.allow_overlapping:

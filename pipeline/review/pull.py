@@ -51,7 +51,7 @@ def pull_documents(
     """
     stamp = (pulled_at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
     project = client.find_project(project_name)
-    if project is None or project.id is None:
+    if project is None:
         raise ReviewError(f"doccano has no project {project_name!r}: push the pre-labels first (`corpusprep doccano push`)")
     check_project(project)
     index = server_documents(client, project.id)

@@ -107,8 +107,8 @@ def server_documents(client: ReviewClient, project_id: int) -> dict[str, list[Se
     """The project's examples grouped by document hash (examples without one are not ours)."""
     index: dict[str, list[ServerDocument]] = {}
     for example in client.examples(project_id):
-        meta: dict[str, Any] = example.meta or {}
-        if META_HASH not in meta or example.id is None:
+        meta = example.meta
+        if META_HASH not in meta:
             continue
         found = ServerDocument(
             example.id,
@@ -387,7 +387,6 @@ def push_documents(
     are completed.
     """
     project = client.ensure_project(project_name, PROJECT_DESCRIPTION)
-    assert project.id is not None
     pid = project.id
     client.ensure_label_types(pid, schema)
     report = PushReport(project_name, pid)

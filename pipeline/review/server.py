@@ -1,11 +1,11 @@
 """Start and stop a local doccano server (web server + task worker) by PID.
 
-doccano 1.8.4 lives in its own environment (``.venv-doccano``) because its server
-needs pydantic 2 while doccano-client needs pydantic 1.  ``doccano webserver``
-binds 0.0.0.0, so the web server is started through gunicorn directly, bound to
-127.0.0.1.  Data (sqlite database, which is also the task broker, and uploads)
-lives in ``DOCCANO_HOME``.  The CLI (``corpusprep doccano up/down``) and the
-integration tests share this module.
+doccano 1.8.4 lives in its own environment (``.venv-doccano``): the server has pins
+of its own (pydantic 2 among them), and the pipeline talks to it only over HTTP.
+``doccano webserver`` binds 0.0.0.0, so the web server is started through gunicorn
+directly, bound to 127.0.0.1.  Data (sqlite database, which is also the task broker,
+and uploads) lives in ``DOCCANO_HOME``.  The CLI (``corpusprep doccano up/down``) and
+the integration tests share this module.
 """
 
 from __future__ import annotations

@@ -21,12 +21,9 @@ class ProjectProgress:
 
 def review_progress(client: ReviewClient, project_name: str | None = None) -> list[ProjectProgress]:
     """Progress of one project, or of every project the user can see."""
-    with client.errors():
-        projects = [p for p in client.api.list_projects() if project_name in (None, p.name)]
+    projects = [p for p in client.projects() if project_name in (None, p.name)]
     rows = []
     for project in projects:
-        if project.id is None:
-            continue
         documents, confirmed = client.progress(project.id)
         rows.append(ProjectProgress(project.name, project.id, documents, confirmed))
     return rows
