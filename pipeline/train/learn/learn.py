@@ -1,0 +1,250 @@
+"""``corpusprep learn``: a new entity model from the reviews, kept only if it does better.
+
+Steps: the reviews' gold (:mod:`pipeline.train.learn.gold`); part of the confirmed documents
+kept back (chosen by a hash of their ids, so the same documents stay back as reviews grow);
+the rest, mixed with a rehearsal sample, trains a copy of the base model
+(:mod:`pipeline.train.learn.update`); the model in use and the new one pre-label the kept-back
+documents, and the new one is kept (as the next numbered folder) only if its micro F1 is
+higher, unless told to keep it anyway.
+
+Rehearsal (so the model keeps what it knew while it learns the reviewers' newspaper):
+
+- when the base model's own training data is at hand (``../shared/data/pd1998/train.jsonl``,
+  ``--rehearsal-data``), a seeded sample of its paragraphs with their gold spans: true
+  rehearsal, the labels the base model learnt from (the card names the file);
+- otherwise pseudo-rehearsal: pre-labelled documents of the corpus that nobody reviewed
+  (``prelabeled.jsonl``), tagged by the base model itself.  It needs no outside data and is
+  text from the same newspaper; it teaches nothing new, it only holds the model where it
+  was on text the reviews do not cover.
+
+Either way the sample has about as many characters as the reviewed documents learnt from
+(``rehearsal_ratio``).  A curve on the modern development set (``make learning-curve``)
+measures what the choice does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pipeline.core.jsonl import iter_json_lines, write_json
+from pipeline.core.record import Document
+from pipeline.core.schema import load_schema
+from pipeline.eval.entities import Scores
+from pipeline.learn import LEARN_CARD
+from pipeline.train.learn.card import model_card
+from pipeline.train.learn.gold import CONFIRMED, EDITED, ReviewGold, entity_spans, reviews_gold
+from pipeline.train.learn.update import (
+    UpdateSettings,
+    load_model,
+    make_examples,
+    prediction_records,
+    save_model,
+    update,
+)
+
+HELD_OUT_SHARE = 0.25
+REHEARSAL_RATIO = 1.0
+
+
+class LearnError(ValueError):
+    """Nothing to learn from, or nothing to learn with: the message says what to do."""
+
+
+def held_out_ids(confirmed_ids: Sequence[str], share: float = HELD_OUT_SHARE) -> set[str]:
+    """The confirmed documents kept back for scoring: the ``share`` whose id hashes lowest (at least one of two or more)."""
+    if len(confirmed_ids) < 2 or share <= 0:
+        return set()
+    count = max(1, round(share * len(confirmed_ids)))
+    ranked = sorted(confirmed_ids, key=lambda record_id: hashlib.sha256(record_id.encode()).hexdigest())
+    return set(ranked[:count])
+
+
+def sample_by_characters(records: Sequence[dict[str, Any]], characters: int, seed: int) -> list[dict[str, Any]]:
+    """A seeded sample of ``records`` holding about ``characters`` characters (the last one taken crosses the mark)."""
+    order = list(records)
+    random.Random(seed).shuffle(order)
+    sample, total = [], 0
+    for record in order:
+        if total >= characters:
+            break
+        sample.append(record)
+        total += len(record["text"])
+    return sample
+
+
+def gold_rehearsal(path: Path, characters: int, labels: Sequence[str], seed: int) -> list[dict[str, Any]]:
+    """Gold paragraphs of the base model's training data (pd1998 triples; labels outside the schema dropped)."""
+    records = [{"id": str(r.get("id")), "text": r["text"], "entities": r.get("entities", [])} for _, r in iter_json_lines(path)]
+    sample = sample_by_characters(records, characters, seed)
+    return [
+        {**r, "entities": [list(span) for span in sorted(entity_spans(r["entities"], labels))], "missing": []}
+        for r in sample
+    ]
+
+
+@dataclass
+class Rehearsal:
+    """The rehearsal sample and where it came from (for the card)."""
+
+    kind: str  # "gold", "pseudo" or "none"
+    source: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"kind": self.kind, "source": self.source, "documents": len(self.records),
+                "characters": sum(len(r["text"]) for r in self.records)}
+
+
+def score_model(model_dir: Path, records: Sequence[dict[str, Any]], labels: Sequence[str]) -> Scores:
+    """Exact-span scores of the pre-labeller (model and rules, as `run` labels) with ``model_dir`` on gold records."""
+    from pipeline.stages.prelabel import load_prelabeler
+
+    prelabeler = load_prelabeler(model_dir=model_dir)
+    documents = (Document(id=str(r["id"]), text=r["text"], meta=dict(r.get("meta") or {})) for r in records)
+    scores = Scores()
+    for record, document in zip(records, prelabeler.label_documents(documents)):
+        scores.add(entity_spans(record.get("entities", []), labels), entity_spans(document.entities, labels))
+    return scores
+
+
+def scores_summary(scores: Scores, labels: Sequence[str]) -> dict[str, Any]:
+    """P/R/F1 and gold counts, micro and per label, rounded for the card."""
+
+    def row(p: float, r: float, f: float, gold: int) -> dict[str, Any]:
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "gold": gold}
+
+    return {
+        "micro": row(*scores.micro(), sum(scores.tp[label] + scores.fn[label] for label in labels)),
+        **{label: row(*scores.prf(label), scores.tp[label] + scores.fn[label]) for label in labels},
+    }
+
+
+def train_copy(
+    base: Path, records: Sequence[dict[str, Any]], rehearsal: Sequence[dict[str, Any]], target: Path,
+    settings: UpdateSettings, meta: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train a copy of ``base`` on ``records`` and ``rehearsal`` and write it to ``target``; returns training facts."""
+    nlp = load_model(base)
+    dropped: Counter = Counter()
+    examples = make_examples(nlp, [*records, *rehearsal], dropped)
+    optimizer, losses = update(nlp, examples, settings)
+    save_model(nlp, optimizer, target, meta or {})
+    return {"losses": [round(loss, 1) for loss in losses], "tags_without_output": dict(dropped)}
+
+
+@dataclass
+class LearnReport:
+    """What a learn run did: the card's content, and whether the new model was kept."""
+
+    card: dict[str, Any]
+    kept: bool
+    output: Path
+    reason: str
+
+
+def _pick_rehearsal(
+    base: Path, rehearsal_data: Path | None, unreviewed: Iterable[dict[str, Any]], characters: int,
+    labels: Sequence[str], seed: int,
+) -> Rehearsal:
+    if characters <= 0:
+        return Rehearsal("none", "ratio 0")
+    if rehearsal_data is not None and rehearsal_data.is_file():
+        return Rehearsal("gold", str(rehearsal_data), gold_rehearsal(rehearsal_data, characters, labels, seed))
+    candidates = [{"id": str(r["id"]), "text": r["text"]} for r in unreviewed if r.get("text")]
+    sample = sample_by_characters(candidates, characters, seed)
+    if not sample:
+        return Rehearsal("none", "no rehearsal data and no unreviewed pre-labelled document")
+    source = "pre-labelled documents nobody reviewed, tagged by the base model (pseudo-rehearsal)"
+    return Rehearsal("pseudo", source, prediction_records(load_model(base), [(r["id"], r["text"]) for r in sample]))
+
+
+def learn_from_reviews(
+    reviewed: Sequence[dict[str, Any]],
+    prelabeled: dict[str, dict[str, Any]] | None,
+    *,
+    base: Path,
+    current: Path,
+    output: Path,
+    rehearsal_data: Path | None,
+    settings: UpdateSettings = UpdateSettings(),
+    held_out_share: float = HELD_OUT_SHARE,
+    rehearsal_ratio: float = REHEARSAL_RATIO,
+    keep_if_better: bool = True,
+) -> LearnReport:
+    """Train on the reviews, score the model in use (``current``) and the new one on the kept-back
+    reviews, and move the new one to ``output`` if it is better (or ``keep_if_better`` is off)."""
+    started = time.monotonic()
+    labels = load_schema().entity_labels
+    gold: ReviewGold = reviews_gold(reviewed, prelabeled, labels)
+    held = held_out_ids(gold.confirmed_ids(), held_out_share)
+    learnt = [r for r in gold.records if r["id"] not in held]
+    if not learnt:
+        counts = ", ".join(f"{n} {kind}" for kind, n in gold.counts().items()) or "no records"
+        raise LearnError(f"nothing to learn from ({counts}; {len(held)} kept back for scoring): confirm more documents in doccano and pull")
+    by_id = {r["id"]: r for r in reviewed}
+    scored = [{**by_id[record_id], "entities": by_id[record_id].get("entities", [])} for record_id in sorted(held)]
+    reviewed_ids = set(by_id)
+    unreviewed = [r for record_id, r in (prelabeled or {}).items() if record_id not in reviewed_ids]
+    characters = round(rehearsal_ratio * sum(len(r["text"]) for r in learnt))
+    rehearsal = _pick_rehearsal(base, rehearsal_data, unreviewed, characters, labels, settings.seed)
+
+    partial = output.with_name(output.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"name": f"corpusprep_ner_zh_{output.name}", "description": f"The entity model learnt from reviews ({output.name}); see {LEARN_CARD}."}
+    training = train_copy(base, learnt, rehearsal.records, partial, settings, meta)
+    before = scores_summary(score_model(current, scored, labels), labels) if scored else None
+    after = scores_summary(score_model(partial, scored, labels), labels) if scored else None
+    kept, reason = _verdict(before, after, keep_if_better)
+    card = {
+        "model": output.name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "base_model": str(base),
+        "compared_with": str(current),
+        "documents": {
+            "learnt_from": [{"id": r["id"], "gold": gold.kinds[r["id"]]} for r in learnt],
+            "kept_back_for_scoring": sorted(held),
+            "left_out": {record_id: kind for record_id, kind in gold.kinds.items() if kind not in (CONFIRMED, EDITED)},
+            "counts": dict(gold.counts()),
+        },
+        "rehearsal": rehearsal.summary(),
+        "settings": {**asdict(settings), "held_out_share": held_out_share, "rehearsal_ratio": rehearsal_ratio},
+        "training": training,
+        "scores": {"scored_on": len(scored), "before": before, "after": after},
+        "verdict": reason,
+        "kept": kept,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    if kept:
+        write_json(partial / LEARN_CARD, card)
+        (partial / "MODEL_CARD.md").write_text(model_card(card, labels), encoding="utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        partial.rename(output)
+    else:
+        shutil.rmtree(partial)
+    return LearnReport(card, kept, output, reason)
+
+
+def _verdict(before: dict[str, Any] | None, after: dict[str, Any] | None, keep_if_better: bool) -> tuple[bool, str]:
+    """Keep the new model? And the sentence that says why."""
+    if before is None or after is None:
+        if keep_if_better:
+            return False, "no confirmed document was kept back to score on, so no model can be called better: kept the old one (--no-keep-if-better writes it anyway)"
+        return True, "no confirmed document was kept back to score on; written as asked (--no-keep-if-better)"
+    old, new = before["micro"]["f1"], after["micro"]["f1"]
+    if new > old:
+        return True, f"the new model is better on the kept-back documents (micro F1 {new:.3f} against {old:.3f})"
+    if not keep_if_better:
+        return True, f"the new model is not better (micro F1 {new:.3f} against {old:.3f}); written as asked (--no-keep-if-better)"
+    return False, f"the new model is not better (micro F1 {new:.3f} against {old:.3f}): kept the old one, wrote nothing"
