@@ -102,6 +102,10 @@ def run(
         None, min=0, help="Stop after this many more documents, keeping the checkpoint (exit 3); run again to go on."
     ),
     recursive: bool = Recursive,
+    model: str | None = typer.Option(
+        None, "--model", help="Entity model folder for prelabel, or 'shipped' (default: the newest one "
+        "`corpusprep learn` kept under OUTPUT/models/, else the shipped model).",
+    ),
 ) -> None:
     """Run the whole chain on a folder of raw articles, one JSONL artefact per stage.
 
@@ -115,13 +119,18 @@ def run(
     raise typer.Exit(
         run_chain(
             input, output, workers=workers, segmenter=segmenter, export=export, force=force, pause_after=pause_after,
-            recursive=recursive,
+            recursive=recursive, model=model,
         )
     )
 
 
 SegmenterOption = typer.Option(
     None, "--segmenter", help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
+)
+
+
+ModelOption = typer.Option(
+    None, "--model", help="Entity model folder (`corpusprep learn` writes them), or 'shipped' (the default)."
 )
 
 
@@ -145,6 +154,13 @@ def _stage_command(stage: Stage) -> Callable[..., None]:
             run_stage(input, output, segmenter=segmenter)
 
         return with_segmenter
+
+    if "model" in stage.options:
+
+        def with_model(input: Path = InputFile, output: Path = OutputFile, model: str | None = ModelOption) -> None:
+            run_stage(input, output, model=model)
+
+        return with_model
 
     def plain(input: Path = InputFile, output: Path = OutputFile) -> None:
         run_stage(input, output)
@@ -267,6 +283,75 @@ def _print_evaluation(evaluation: Evaluation) -> None:
     typer.echo(f"P {score.precision:.4f}")
     typer.echo(f"R {score.recall:.4f}")
     typer.echo(f"F1 {score.f1:.4f}")
+
+
+@app.command()
+def learn(
+    reviewed: Path = typer.Option(Path("corpus/reviewed.jsonl"), "--reviewed", exists=True, dir_okay=False,
+                                  help="Reviewed records (`corpusprep doccano pull`)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Model folder to write (default: the next version under REVIEWED's folder/models/, v001, v002...)."
+    ),
+    prelabeled: Path | None = typer.Option(
+        None, "--prelabeled", help="The pushed pre-labels, to tell an unconfirmed document's edits apart "
+        "(default: prelabeled.jsonl beside REVIEWED; without it unconfirmed documents are left out).",
+    ),
+    base: Path | None = typer.Option(None, "--base", help="Model to train further (default: the shipped model)."),
+    rehearsal_data: Path = typer.Option(
+        Path("../shared/data/pd1998/train.jsonl"), "--rehearsal-data",
+        help="The base model's training data (pd1998 JSONL) for rehearsal, used when present; otherwise "
+        "pre-labelled documents nobody reviewed, tagged by the base model (pseudo-rehearsal).",
+    ),
+    keep_if_better: bool = typer.Option(
+        True, "--keep-if-better/--no-keep-if-better",
+        help="Write the new model only if it beats the model in use on the kept-back reviews.",
+    ),
+    epochs: int | None = typer.Option(None, min=1, help="Passes over the reviews and rehearsal sample (default 4)."),
+    learn_rate: float | None = typer.Option(None, min=0.0, help="Adam's learning rate (default 0.0005)."),
+    held_out_share: float = typer.Option(0.25, min=0.0, max=0.9, help="Share of the confirmed documents kept back for scoring."),
+) -> None:
+    """Update the entity model with the reviewed documents, score it against the model in use, keep it if better.
+
+    Confirmed documents are learnt whole; unconfirmed ones only where the reviewer changed the
+    pre-labels. The new model goes to a numbered folder with its card (MODEL_CARD.md,
+    learning.json); `corpusprep run` then uses the newest one. Exit code 3 when the new
+    model was not better and nothing was written.
+    """
+    from dataclasses import replace
+
+    from pipeline.core.jsonl import iter_json_lines
+    from pipeline.learn import SHIPPED_MODEL, choose_model, learnt_models_dir, next_version_dir
+    from pipeline.train.learn.card import score_rows
+    from pipeline.train.learn.learn import learn_from_reviews
+    from pipeline.train.learn.update import UpdateSettings
+
+    corpus_dir = reviewed.parent
+    prelabeled = prelabeled or corpus_dir / "prelabeled.jsonl"
+    before = {str(r["id"]): r for _, r in iter_json_lines(prelabeled)} if prelabeled.is_file() else None
+    records = [r for _, r in iter_json_lines(reviewed)]
+    target = output or next_version_dir(learnt_models_dir(corpus_dir))
+    settings = UpdateSettings()
+    settings = replace(
+        settings, epochs=settings.epochs if epochs is None else epochs,
+        learn_rate=settings.learn_rate if learn_rate is None else learn_rate,
+    )
+    current = choose_model(None, corpus_dir)
+    report = learn_from_reviews(
+        records, before, base=base or SHIPPED_MODEL, current=current.path, output=target,
+        rehearsal_data=rehearsal_data, settings=settings, held_out_share=held_out_share, keep_if_better=keep_if_better,
+    )
+    card = report.card
+    typer.echo(f"learnt from {len(card['documents']['learnt_from'])} document(s) ({card['documents']['counts']}), "
+               f"rehearsal {card['rehearsal']['kind']} ({card['rehearsal']['documents']} documents), {card['seconds']} s")
+    if before is None:
+        typer.echo(f"no {prelabeled}: unconfirmed documents left out (their edits cannot be told from the pre-labels)")
+    from pipeline.core.schema import load_schema
+
+    typer.echo("\n".join(score_rows(card["scores"]["before"], card["scores"]["after"], load_schema().entity_labels)))
+    typer.echo(report.reason)
+    if not report.kept:
+        raise typer.Exit(3)
+    typer.echo(f"wrote {report.output} (card: {report.output / 'MODEL_CARD.md'})")
 
 
 @app.command()

@@ -64,6 +64,7 @@ from pipeline.core.jsonl import (
 )
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, PACKAGE_DIR, SCHEMA_DIR
 from pipeline.core.record import Document
+from pipeline.learn import choose_model
 from pipeline.stages import STAGE_NAMES, STAGES, StreamStage, stage_named
 
 if TYPE_CHECKING:
@@ -407,12 +408,12 @@ def stage_lines_in_zones(stage: StreamStage, documents: Iterable[Document]) -> I
 # --- stages as streaming functions ----------------------------------------------------
 
 
-def load_stage(name: str, *, segmenter: str | None = None) -> StreamStage:
+def load_stage(name: str, *, segmenter: str | None = None, model: str | None = None) -> StreamStage:
     """The stage ``name`` as a function over a stream of documents (models loaded once here)."""
     stage = stage_named(name)
     if stage.kind == "source":
         raise ValueError(f"unknown stage {name!r}; stages after ingest are {', '.join(STAGE_NAMES[1:])}")
-    return stage.load(segmenter=segmenter)
+    return stage.load(segmenter=segmenter, model=model)
 
 
 _WORKER_STAGES: list[StreamStage] = []
@@ -420,14 +421,14 @@ _WORKER_STAGE_NAMES: list[str] = []
 _WORKER_ERROR: list[str] = []
 
 
-def _load_worker_stages(names: tuple[str, ...], segmenter: str | None) -> None:
+def _load_worker_stages(names: tuple[str, ...], segmenter: str | None, model: str | None = None) -> None:
     """Process initializer: load each stage (and its models) once per process.
 
     A failure is kept and raised with the first chunk, so that the run stops with
     the real reason rather than with a broken pool.
     """
     try:
-        _WORKER_STAGES[:] = [load_stage(name, segmenter=segmenter) for name in names]
+        _WORKER_STAGES[:] = [load_stage(name, segmenter=segmenter, model=model) for name in names]
         _WORKER_STAGE_NAMES[:] = names
     except Exception as error:  # noqa: BLE001 - re-raised in _process_chunk
         _WORKER_ERROR[:] = [f"{type(error).__name__}: {error}"]
@@ -666,8 +667,9 @@ def module_closure(module: str) -> list[Path]:
     return sorted(seen.values())
 
 
-def code_fingerprint(stage: str, segmenter: str | None = None) -> str:
-    """What decides a stage's output besides its input: its code, the schema, configs and models."""
+def code_fingerprint(stage: str, segmenter: str | None = None, model: str | None = None) -> str:
+    """What decides a stage's output besides its input: its code, the schema, configs and models
+    (a learnt entity model's files too, so a retrained ``model`` redoes prelabel)."""
     digest = hashlib.sha256(pipeline.__version__.encode())
     for path in module_closure(stage_named(stage).module):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
@@ -677,11 +679,13 @@ def code_fingerprint(stage: str, segmenter: str | None = None) -> str:
         _tree_stats(digest, MODELS_DIR)
         if stage == "segment" and segmenter and Path(segmenter).exists():
             _tree_stats(digest, Path(segmenter).resolve())
+        if stage == "prelabel" and model and Path(model).exists():
+            _tree_stats(digest, Path(model).resolve())
     return digest.hexdigest()
 
 
-def stage_options(stage: str, segmenter: str | None) -> dict[str, Any]:
-    return stage_named(stage).options_of(segmenter=segmenter)
+def stage_options(stage: str, segmenter: str | None, model: str | None = None) -> dict[str, Any]:
+    return stage_named(stage).options_of(segmenter=segmenter, model=model)
 
 
 def read_manifest(output_dir: Path) -> dict[str, Any]:
@@ -839,6 +843,7 @@ def run_chain(
     *,
     workers: int = 1,
     segmenter: str | None = None,
+    model: str | None = None,
     export: bool = True,
     force: bool = False,
     pause_after: int | None = None,
@@ -852,7 +857,9 @@ def run_chain(
     stops after that many more documents, keeping the checkpoint (exit code 3), so a
     long archive can be processed in sittings.  ``chunk_size`` documents go to a
     worker at a time; it changes neither order nor content.  ``recursive``: read the
-    input's subfolders too (ids then name the subfolder, ``2013/04/a``).
+    input's subfolders too (ids then name the subfolder, ``2013/04/a``).  ``model``: the
+    entity model folder for prelabel (``shipped`` for the shipped one); by default the
+    newest one ``corpusprep learn`` kept under ``OUTPUT/models/``, else the shipped one.
 
     Returns 0, or 2 when files or documents were skipped (``skipped.json``) or when
     no article got through at all (then nothing is committed or exported).
@@ -866,7 +873,11 @@ def run_chain(
         return no_article_error(survey, recursive)
     output_dir.mkdir(parents=True, exist_ok=True)
     sources_digest = sources_fingerprint(input_dir, survey.sources, [item.path for item in survey.not_read])
-    plans = [StagePlan(name, code_fingerprint(name, segmenter), stage_options(name, segmenter)) for name in STAGE_NAMES]
+    choice = choose_model(model, output_dir)  # by default the newest model `learn` kept for this corpus
+    model = None if choice.shipped else str(choice.path)
+    plans = [
+        StagePlan(name, code_fingerprint(name, segmenter, model), stage_options(name, segmenter, model)) for name in STAGE_NAMES
+    ]
     manifest = {"stages": {}} if force else read_manifest(output_dir)
     first = first_stale_stage(output_dir, plans, sources_digest, manifest)
     active = plans[first:]
@@ -925,7 +936,7 @@ def run_chain(
                 task = progress_display.add_task(
                     " → ".join(plan.name for plan in active), total=total, completed=progress.documents
                 )
-            for chunk, output in _run_chunks(budget, worker_stages, segmenter, workers, chunk_size):
+            for chunk, output in _run_chunks(budget, worker_stages, segmenter, workers, chunk_size, model):
                 failures = []
                 for failure in output.failures:
                     _report_failure(chunk[failure.index][0], failure)
@@ -987,7 +998,8 @@ class Budget:
 
 
 def _run_chunks(
-    inputs: Iterable[tuple[str, str]], stages: tuple[str, ...], segmenter: str | None, workers: int, chunk_size: int
+    inputs: Iterable[tuple[str, str]], stages: tuple[str, ...], segmenter: str | None, workers: int, chunk_size: int,
+    model: str | None = None,
 ) -> Iterator[tuple[list[tuple[str, str]], ChunkOutput]]:
     """Chunks of ``(id, line)`` with, per stage, the lines it made of them (in input order), and the failures."""
     chunks = chunked(inputs, chunk_size, weight=lambda item: len(item[1]), max_weight=CHUNK_CHARACTERS)
@@ -1008,7 +1020,7 @@ def _run_chunks(
         lines_of(chunks),
         workers=workers,
         initializer=_load_worker_stages,
-        initargs=(stages, segmenter),
+        initargs=(stages, segmenter, model),
         window=window,
     )
     for stage_lines in results:

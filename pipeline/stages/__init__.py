@@ -79,7 +79,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "prelabel", "prelabeled.jsonl", "pipeline.stages.prelabel",
         'Pre-label PERSON, ORG, DATE, PERCENT and quote attributions on JSONL records ({"id","text"} at least).',
-        entry="prelabel_stage", kind="loader", models=True,
+        entry="prelabel_stage", kind="loader", options=("model",), models=True,
     ),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(stage.name for stage in STAGES)

@@ -24,6 +24,7 @@ from pipeline.core.batching import chunked
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
 from pipeline.core.record import Block, Document
 from pipeline.core.text import fold_width, text_pieces
+from pipeline.learn import choose_model
 from pipeline.stages.entities.ops import use_prediction_ops
 
 PRELABEL_CONFIG = CONFIGS_DIR / "prelabel.cfg"
@@ -61,9 +62,10 @@ def _entity_record(text: str, start: int, end: int, label: str, value: Any, sour
 class Prelabeler:
     """Labels documents with a spaCy pipeline; one instance serves a whole run."""
 
-    def __init__(self, nlp: Language, batch_size: int | None = None) -> None:
+    def __init__(self, nlp: Language, batch_size: int | None = None, model: dict[str, str] | None = None) -> None:
         self.nlp = nlp
         self.batch_size = batch_size or nlp.batch_size
+        self.model = model  # which entity model, written into each record's meta["ner_model"] when given
 
     def _docs(self, documents: Iterable[Document]) -> Iterator[tuple[Doc, tuple[Document, int, bool]]]:
         for document in documents:
@@ -92,6 +94,8 @@ class Prelabeler:
             if last:
                 document.entities = entities
                 document.quotes = quotes
+                if self.model is not None:
+                    document.meta = {**document.meta, "ner_model": dict(self.model)}
                 entities, quotes = [], []
                 yield document
 
@@ -153,6 +157,11 @@ def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_M
     return Prelabeler(build_pipeline(config_path, model_dir))
 
 
-def prelabel_stage() -> Callable[[Iterable[Document]], Iterator[Document]]:
-    """The stage's entry point (``pipeline.stages.STAGES``): the shipped pipeline, loaded once, over a stream."""
-    return load_prelabeler().label_documents
+def prelabel_stage(model: str | None = None) -> Callable[[Iterable[Document]], Iterator[Document]]:
+    """The stage's entry point (``pipeline.stages.STAGES``): the pipeline, loaded once, over a stream.
+
+    ``model``: an entity model folder (``corpusprep learn`` writes them), else the shipped
+    one; every record says which in ``meta["ner_model"]``.
+    """
+    choice = choose_model(model)
+    return Prelabeler(build_pipeline(PRELABEL_CONFIG, choice.path), model=choice.describe()).label_documents
