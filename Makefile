@@ -96,7 +96,7 @@ doccano-down: $(STAMP)  ## stop the local doccano (by PID)
 NER_WORK ?= /tmp/corpusprep-ner
 NER_MODEL := pipeline/models/ner
 NER_STEPS ?= 6000
-.PHONY: train-ner entity-lists
+.PHONY: train-ner entity-lists learning-curve
 
 NER_RENAMED_COPIES ?= 1
 
@@ -146,6 +146,17 @@ eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) o
 	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_dev.jsonl
 	$(BIN)/python -m pipeline.eval.entities $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl \
 	  build/gold/modern_dev/ner_modern_dev.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
+
+# Learning from reviews, simulated: F1 after learning from 0, 10, 20 and 28 gold modern articles,
+# 3-fold over the 42 of the modern development set (pipeline/train/learn/curve.py).
+LEARN_SIZES ?= 0,10,20,28
+LEARN_REHEARSAL ?= gold
+learning-curve: $(STAMP)  ## micro and per-label F1 after learning from 0/10/20/28 reviewed modern articles (k-fold, simulated reviews)
+	mkdir -p build/gold/modern_dev
+	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_dev.jsonl \
+	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_dev.jsonl
+	$(BIN)/python -m pipeline.train.learn.curve build/gold/modern_dev/ner_modern_dev.jsonl --sizes $(LEARN_SIZES) \
+	  --rehearsal $(LEARN_REHEARSAL) --rehearsal-data $(DATA)/train.jsonl --unlabelled $(DATA)/../modern_news/modern_news.jsonl
 
 eval-quotes: $(STAMP)  ## quote attribution P/R/F1 and slogans taken for speech, on annotation_schema/gold/quotes_gold.jsonl
 	$(BIN)/python -m pipeline.eval.quotes
