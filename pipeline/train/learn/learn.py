@@ -18,8 +18,10 @@ Rehearsal (so the model keeps what it knew while it learns the reviewers' newspa
   was on text the reviews do not cover.
 
 Either way the sample has about as many characters as the reviewed documents learnt from
-(``rehearsal_ratio``).  A curve on the modern development set (``make learning-curve``)
-measures what the choice does.
+(``rehearsal_ratio``).  Measured on the modern development set (``make learning-curve``,
+3-fold, 28 articles learnt): gold rehearsal PERSON +0.055, ORG +0.027, DATE +0.032 F1;
+pseudo-rehearsal PERSON +0.052, ORG +0.003, DATE +0.032.  Hence gold first, pseudo when
+there is no outside data.
 """
 
 from __future__ import annotations

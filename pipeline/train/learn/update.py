@@ -42,8 +42,10 @@ NEGATIVE = "!"
 
 @dataclass(frozen=True)
 class UpdateSettings:
-    """How the model is trained further; the defaults were chosen on the modern development
-    set's learning curve (``make learning-curve``)."""
+    """How the model is trained further.  The defaults were picked on one split of the modern
+    development set (28 articles learnt, 14 scored, pd1998 rehearsal): 4 epochs gave micro F1
+    0.631 against 0.567 for 8 (which overfits: the loss nears zero), learning rate 0.0005 beat
+    0.001 (0.598 at 8 epochs).  A small search on 14 articles: tune again with more reviews."""
 
     epochs: int = 4
     learn_rate: float = 0.0005
