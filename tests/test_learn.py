@@ -152,7 +152,7 @@ def test_a_learnt_model_redoes_prelabel(tmp_path: Path) -> None:
     assert code_fingerprint("prelabel", None, str(model)) != before
 
 
-UNSEEN = "乌兰图雅"  # a name the shipped model misses (checked below, so the test cannot pass vacuously)
+UNSEEN = "阿不都热合曼"  # a name the shipped model misses (checked below, so the test cannot pass vacuously)
 TAUGHT = [
     f"记者今天见到了{UNSEEN}，{UNSEEN}说这项工作很重要。",
     f"{UNSEEN}是县里的技术员。昨天，{UNSEEN}又下乡了。",

@@ -8,6 +8,7 @@ unset in the shipped config, so the folder loads on a machine without them.
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import sys
 from pathlib import Path
@@ -29,9 +30,12 @@ def ship(source: Path, target: Path) -> None:
     meta = srsly.read_json(meta_path)
     meta.update(
         name="corpusprep_ner_zh",
+        version=datetime.date.today().isoformat(),  # the day it was shipped: the dataset card names it
         description="Character-token NER (PERSON, ORG, DATE, PERCENT): a per-character BILUO tagger trained on "
-        "People's Daily 1998-01 days 1-15; see MODEL_CARD.md.",
-        license="research use with attribution (PKU ICL / Fujitsu People's Daily corpus terms)",
+        "People's Daily 1998-01 days 1-15 and, unless NER_EXTERNAL was emptied, MSRA NER, CLUENER2020 and "
+        "BosonNLP; see MODEL_CARD.md.",
+        license="research use only: the People's Daily 1998 corpus terms (PKU ICL / Fujitsu, with attribution); "
+        "MSRA NER, CLUENER2020 and BosonNLP carry no licence for the data and are used for research",
     )
     srsly.write_json(meta_path, meta)
     config = spacy.util.load_config(target / "config.cfg", interpolate=False)
