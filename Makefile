@@ -48,7 +48,7 @@ test: $(STAMP) $(DOCCANO_STAMP)  ## run the test suite (pytest's "no tests" exit
 	$(BIN)/python -m pytest -q tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
-test-fast: $(STAMP)  ## the edit-test loop (under a minute): no doccano server, no whole chains, no training
+test-fast: $(STAMP)  ## the edit-test loop (about a minute): no doccano server, no whole chains, no training
 	$(BIN)/python -m pytest -q tests -m "not doccano and not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 

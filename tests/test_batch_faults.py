@@ -28,6 +28,8 @@ from pipeline.eval.synthetic import lay_out_article
 from pipeline.run import EXIT_PAUSED, EXIT_SKIPPED, MANIFEST, SKIPPED_REPORT, STAGE_FILES, run_chain
 from pipeline.segmenter.model import load_segmenter
 
+pytestmark = pytest.mark.slow  # whole chains run to failure and back: `make test`, not `make test-fast`
+
 SEGMENTER = "char"
 FAILING_ID = "003_article"
 OPTIONS = dict(segmenter=SEGMENTER, export=False)
