@@ -80,24 +80,6 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _cn(text: str) -> int | None:
-    value = parse_number(text)
-    return int(value) if value is not None else None
-
-
-def _year(token: str, ref: date | None) -> int | None:
-    digits = token.rstrip("年")
-    value = _cn(digits)
-    if value is None:
-        return None
-    if len(digits) == 2:  # 98年 -> 1998, 13年 -> 2013
-        century = (ref.year // 100 * 100) if ref else 1900
-        value += century
-        if ref and value > ref.year + 20:
-            value -= 100
-    return value
-
-
 _RE_YEAR = re.compile(rf"({_N}{{4}}|[0-9]{{2}}|[〇○零一二三四五六七八九]{{2}}(?=年[0-9一二三四五六七八九十]{{1,2}}月))年")
 _RE_NAMED_YEAR = re.compile(rf"{_N}{{4}}年|[0-9]{{2}}年|(?:今|去|明|前|后|本|全|上)年")
 # 上年, the year before, as the model finds it (比上年增长: pd1998 train labels it DATE 83 times in 84)
