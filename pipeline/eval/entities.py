@@ -73,9 +73,10 @@ class Scores:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def gold_spans(record: dict[str, Any], labels: Sequence[str]) -> set[Span]:
+def labelled_spans(entities: Iterable[Any], labels: Sequence[str]) -> set[Span]:
+    """Spans of ``labels`` from entity records (dicts) or pd1998 triples ``[start, end, label]``."""
     spans = set()
-    for entity in record.get("entities", []):
+    for entity in entities:
         if isinstance(entity, dict):
             start, end, label = entity["start"], entity["end"], entity["label"]
         else:
@@ -83,6 +84,10 @@ def gold_spans(record: dict[str, Any], labels: Sequence[str]) -> set[Span]:
         if label in labels:
             spans.add((int(start), int(end), str(label)))
     return spans
+
+
+def gold_spans(record: dict[str, Any], labels: Sequence[str]) -> set[Span]:
+    return labelled_spans(record.get("entities", []), labels)
 
 
 # Never ORG in pd1998 (counted on train.jsonl: 省委 0 of 101, 市政府 0 of 61, 欧盟 0 of 61,

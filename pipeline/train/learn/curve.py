@@ -25,9 +25,8 @@ from typing import Any
 
 from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.schema import load_schema
-from pipeline.eval.entities import Scores
+from pipeline.eval.entities import Scores, labelled_spans
 from pipeline.learn import SHIPPED_MODEL
-from pipeline.train.learn.gold import entity_spans
 from pipeline.train.learn.learn import gold_rehearsal, sample_by_characters, score_model, train_copy
 from pipeline.train.learn.update import UpdateSettings, load_model, prediction_records
 
@@ -53,7 +52,7 @@ def gold_records(path: Path, labels: Sequence[str]) -> list[dict[str, Any]]:
     """Gold articles as confirmed reviews give them: every span known, the rest ``O``."""
     return [
         {"id": str(r["id"]), "text": r["text"], "meta": r.get("meta") or {},
-         "entities": [list(span) for span in sorted(entity_spans(r.get("entities", []), labels))], "missing": []}
+         "entities": [list(span) for span in sorted(labelled_spans(r.get("entities", []), labels))], "missing": []}
         for _, r in iter_json_lines(path)
     ]
 

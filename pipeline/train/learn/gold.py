@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.eval.entities import labelled_spans
+
 Span = tuple[int, int, str]
 
 CONFIRMED = "confirmed"
@@ -29,19 +31,6 @@ LEFT_OUT_UNEDITED = "unconfirmed and unedited: nothing known"
 LEFT_OUT_NO_PRELABELS = "unconfirmed, and its pre-labels are not available to tell the edits apart"
 LEFT_OUT_TEXT_CHANGED = "unconfirmed, and its pre-labelled text differs"
 LEFT_OUT_NO_REVIEW = "not reviewed"
-
-
-def entity_spans(entities: Iterable[Any], labels: Sequence[str]) -> set[Span]:
-    """Spans of ``labels`` from entity records (dicts) or triples."""
-    spans: set[Span] = set()
-    for entity in entities:
-        if isinstance(entity, dict):
-            start, end, label = entity["start"], entity["end"], entity["label"]
-        else:
-            start, end, label = entity[:3]
-        if label in labels:
-            spans.add((int(start), int(end), str(label)))
-    return spans
 
 
 def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, ...]]) -> bool:
@@ -67,7 +56,7 @@ def review_gold(
     """The training record a reviewed record gives (or None), and which kind it is (or why it is left out)."""
     review = reviewed.get("review") or {}
     text = reviewed["text"]
-    gold = entity_spans(reviewed.get("entities", []), labels)
+    gold = labelled_spans(reviewed.get("entities", []), labels)
     record_id = reviewed.get("id")
     if review.get("state") == CONFIRMED or review.get("confirmed") is True:
         entities = [list(span) for span in sorted(gold)]
@@ -78,7 +67,7 @@ def review_gold(
         return None, LEFT_OUT_NO_PRELABELS
     if prelabeled.get("text") != text:
         return None, LEFT_OUT_TEXT_CHANGED
-    before = entity_spans(prelabeled.get("entities", []), labels)
+    before = labelled_spans(prelabeled.get("entities", []), labels)
     added = sorted(gold - before)
     removed = sorted(span for span in before - gold if not _overlaps(span[:2], gold))
     if not added and not removed:

@@ -40,10 +40,10 @@ from typing import Any
 from pipeline.core.jsonl import iter_json_lines, write_json
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
-from pipeline.eval.entities import Scores
+from pipeline.eval.entities import Scores, labelled_spans
 from pipeline.learn import LEARN_CARD
 from pipeline.train.learn.card import model_card
-from pipeline.train.learn.gold import CONFIRMED, EDITED, ReviewGold, entity_spans, reviews_gold
+from pipeline.train.learn.gold import CONFIRMED, EDITED, ReviewGold, reviews_gold
 from pipeline.train.learn.update import (
     UpdateSettings,
     load_model,
@@ -88,7 +88,7 @@ def gold_rehearsal(path: Path, characters: int, labels: Sequence[str], seed: int
     records = [{"id": str(r.get("id")), "text": r["text"], "entities": r.get("entities", [])} for _, r in iter_json_lines(path)]
     sample = sample_by_characters(records, characters, seed)
     return [
-        {**r, "entities": [list(span) for span in sorted(entity_spans(r["entities"], labels))], "missing": []}
+        {**r, "entities": [list(span) for span in sorted(labelled_spans(r["entities"], labels))], "missing": []}
         for r in sample
     ]
 
@@ -114,7 +114,7 @@ def score_model(model_dir: Path, records: Sequence[dict[str, Any]], labels: Sequ
     documents = (Document(id=str(r["id"]), text=r["text"], meta=dict(r.get("meta") or {})) for r in records)
     scores = Scores()
     for record, document in zip(records, prelabeler.label_documents(documents)):
-        scores.add(entity_spans(record.get("entities", []), labels), entity_spans(document.entities, labels))
+        scores.add(labelled_spans(record.get("entities", []), labels), labelled_spans(document.entities, labels))
     return scores
 
 
