@@ -321,3 +321,26 @@ def test_a_name_on_a_byline_block_never_speaks() -> None:
     assert [q["speaker_name"] for q in attribute_quotes(text, names)] == ["马懿"]  # without layout: taken for a speaker
     bylined = attribute_quotes(text, names, {}, _blocks(text, "headline", "byline", "body"))
     assert [q["speaker_name"] for q in bylined] == [None]
+
+
+def test_every_cue_in_the_lexicon_has_a_known_class_and_says_where_it_came_from() -> None:
+    from pipeline.stages.quotes.lexicon import CUES
+
+    classes = {"say", "state", "think", "report", "write", "answer", "ask", "demand"}
+    assert CUES and all(entry.cue_class in classes and entry.source.strip() for entry in CUES)
+    assert len({entry.word for entry in CUES}) == len(CUES)
+    words = [entry.word for entry in CUES]
+    assert words.index("说道") < words.index("说") and words.index("声称") < words.index("称")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("外交部发言人王毅回应，中方不接受。", "回应"),  # modern hand list
+        ("专家估计，今年增长放缓。", "估计"),  # mined from pd1998 train
+        ("他直言：“这不公平。”", "直言"),
+    ],
+)
+def test_cues_from_the_lexicon_file_open_speech(text: str, cue: str) -> None:
+    quotes = attribute_quotes(text, [])
+    assert [q["cue"]["text"] for q in quotes] == [cue]

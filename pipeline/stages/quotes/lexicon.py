@@ -1,28 +1,50 @@
 """Word lists and precompiled patterns for quote attribution (one resources module).
 
-The cue lexicon, the heads that make a phrase a plausible source (titles, groups,
+The cue lexicon (``data/cues.tsv``, each entry with its class and source), the heads that make a phrase a plausible source (titles, groups,
 organisations, documents) and the words that only look like cues.  Kept apart from
 the logic so that a reviewer can extend them without reading the stages.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.core.names import surnames
 from pipeline.core.text_tables import HAN
 
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    """One cue verb of ``data/cues.tsv``: its class and where the entry came from."""
+
+    word: str
+    cue_class: str
+    headline: bool
+    addressee: bool
+    source: str
+
+
+def cue_entries(path: Path = DATA / "cues.tsv") -> tuple[CueEntry, ...]:
+    """The cue lexicon, longest words first (so that 说道 wins over 说)."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    rows = csv.DictReader(lines, delimiter="\t")
+    entries = [CueEntry(r["cue"], r["class"], r["headline"] == "1", r["addressee"] == "1", r["source"]) for r in rows]
+    return tuple(sorted(entries, key=lambda e: -len(e.word)))
+
+
+CUES: tuple[CueEntry, ...] = cue_entries()
 #: Verbs that introduce speech when followed by punctuation or a quote (longest first).
-CUE_VERBS: tuple[str, ...] = (
-    "指出", "强调", "表示", "认为", "宣布", "声称", "宣称", "说道", "写道", "答道", "问道",
-    "要求", "提出", "介绍", "透露", "说明", "谈到", "回答", "解释", "坦言", "呼吁", "重申",
-    "声明", "建议", "主张", "承认", "补充", "表明", "警告", "提醒", "预测", "指示", "号召",
-    "报道", "告诉", "称", "说", "讲",
-)
+CUE_VERBS: tuple[str, ...] = tuple(entry.word for entry in CUES)
+CUE_CLASS: dict[str, str] = {entry.word: entry.cue_class for entry in CUES}
 #: Cues that also introduce a headline's content without punctuation (``X在会上强调要…``).
-HEADLINE_CUES: frozenset[str] = frozenset({"指出", "强调", "表示", "认为", "宣布", "要求", "称", "呼吁"})
+HEADLINE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.headline)
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
-ADDRESSEE_CUES: frozenset[str] = frozenset({"告诉", "回答", "说", "表示", "介绍"})
+ADDRESSEE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.addressee)
 ADDRESSEES = r"(?:本报记者|新华社记者|记者|笔者|我们|大家|来访者|客人)"
 
 CUE_RE = re.compile("|".join(CUE_VERBS))
