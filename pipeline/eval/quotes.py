@@ -30,7 +30,7 @@ from pipeline.stages.quotes.attribute import attribute_quotes
 GOLD_FILE = Path(__file__).resolve().parents[2] / "annotation_schema" / "gold" / "quotes_gold.jsonl"
 MIN_CONTENT_COVER = 0.5
 Predictor = Callable[[dict[str, Any]], list[dict[str, Any]]]
-console = Console()
+console = Console(width=160)
 
 
 @dataclass
@@ -116,9 +116,9 @@ def source_of(quote: dict[str, Any]) -> str:
     return str(quote.get("source") or "?")
 
 
-def source_table(scores: Scores) -> Table:
-    """Predicted, matched and precision per quote source, the most used first."""
-    table = Table(title="precision per quote source")
+def source_table(scores: Scores, title: str = "precision per rule") -> Table:
+    """Predicted, matched and precision per rule (the quote's ``source``), the most used first."""
+    table = Table(title=title)
     table.add_column("source")
     for column in ("predicted", "matched", "P"):
         table.add_column(column, justify="right")
@@ -155,13 +155,42 @@ def _brief(quote: dict[str, Any]) -> str:
     return f"{quote['speaker_name']} | {cue} | {content[:30]}{'…' if len(content) > 30 else ''}"
 
 
+def gold_sets(paths: list[Path]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Named sets to score: each file, a file with both halves split into its 1998 and modern halves, and the seed."""
+    sets: list[tuple[str, list[dict[str, Any]]]] = []
+    seed: list[dict[str, Any]] = []
+    for path in paths:
+        documents = load_gold(path)
+        old = [d for d in documents if d["id"].startswith("pd1998-")]
+        new = [d for d in documents if not d["id"].startswith(("pd1998-", "seed-"))]
+        if old and new:
+            sets += [(f"{path.stem}: 1998 half", old), (f"{path.stem}: modern half", new)]
+        else:
+            sets.append((path.stem, documents))
+        seed += [d for d in documents if d["id"].startswith("seed-")]
+    if seed:
+        sets.append(("seed", seed))
+    return sets
+
+
+def summary_table(results: list[tuple[str, int, Scores]]) -> Table:
+    table = Table(title="quote attribution")
+    table.add_column("gold set")
+    for column in ("articles", "gold", "predicted", "matched", "P", "R", "F1", "slogans taken"):
+        table.add_column(column, justify="right")
+    for name, articles, s in results:
+        figures = (f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
+        table.add_row(name, str(articles), str(s.gold), str(s.predicted), str(s.matched), *figures, f"{s.slogans_taken} of {s.slogans}")
+    return table
+
+
 def main(
-    gold: Path = typer.Option(GOLD_FILE, help="Gold attributions (JSONL, one article a line)."),
+    gold: list[Path] = typer.Argument(None, help="Gold attribution files (JSONL, one article a line); default: the old gold set."),
     entities: str = typer.Option("auto", help="auto (prelabel pipeline if it loads, else gold), prelabel, gold or none."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false alarms."),
 ) -> None:
-    """Attribution precision, recall and F1 on the gold set, and slogans taken for speech."""
-    documents = load_gold(gold)
+    """Attribution precision, recall and F1 on each gold set (halves apart), slogans taken for speech, precision per rule."""
+    paths = gold or [GOLD_FILE]
     source: str | None = None
     predict: Predictor | None = None
     if entities in ("auto", "prelabel"):
@@ -175,17 +204,19 @@ def main(
         predict, source = gold_entity_predictor(), "gold entity annotations"
     if predict is None:
         predict, source = (lambda doc: attribute_quotes(doc["text"], [], doc.get("meta", {}))), "none (text only)"
-    scores = score(documents, predict)
-    console.print(f"quote attribution on {gold.name}: {len(documents)} articles; entities from {source}")
-    console.print(f"gold {scores.gold}  predicted {scores.predicted}  matched {scores.matched}")
-    console.print(f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}")
-    console.print(f"slogans wrongly taken as quotes: {scores.slogans_taken} (of {scores.slogans} gold slogan spans)")
-    console.print(source_table(scores))
-    if verbose:
-        for doc_id, quote in scores.missed:
-            console.print(f"  missed    {doc_id}: {_brief(quote)}", markup=False)
-        for doc_id, quote in scores.spurious:
-            console.print(f"  spurious  {doc_id}: {_brief(quote)}", markup=False)
+    console.print(f"entities from {source}")
+    results = []
+    for name, documents in gold_sets(paths):
+        scores = score(documents, predict)
+        results.append((name, len(documents), scores))
+        if name != "seed":
+            console.print(source_table(scores, title=f"precision per rule: {name}"))
+        if verbose:
+            for doc_id, quote in scores.missed:
+                console.print(f"  missed    {doc_id}: {_brief(quote)}", markup=False)
+            for doc_id, quote in scores.spurious:
+                console.print(f"  spurious  {doc_id}: {_brief(quote)}", markup=False)
+    console.print(summary_table(results))
 
 
 if __name__ == "__main__":
