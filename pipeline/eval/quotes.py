@@ -137,14 +137,15 @@ def gold_entity_predictor() -> Predictor:
 
 
 def prelabel_predictor() -> Predictor:
-    """Entities from the prelabel pipeline, then the pure attribution function."""
+    """The quotes the prelabel pipeline itself makes (its entities, words and tags), as in a run."""
+    from pipeline.core.record import Document
     from pipeline.stages.prelabel import load_prelabeler
 
     prelabeler = load_prelabeler()
 
     def predict(doc: dict[str, Any]) -> list[dict[str, Any]]:
-        entities = prelabeler.label_text(doc["text"], doc.get("meta", {}))
-        return attribute_quotes(doc["text"], entities, doc.get("meta", {}))
+        document = Document(id=doc["id"], text=doc["text"], meta=dict(doc.get("meta", {})))
+        return next(prelabeler.label_documents([document])).quotes
 
     return predict
 

@@ -19,7 +19,7 @@ headline), ``uncued_continuation`` (a quote with no cue, said by the last speake
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from pipeline.stages.quotes.content import closing_quote, sentence_start, speech
 from pipeline.stages.quotes.coref import known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END
+from pipeline.stages.quotes.phrases import TaggedText, Tagger
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
 from pipeline.stages.quotes.sources import Source, clause_start, find_source, title_names
 from pipeline.stages.quotes.spans import Paragraph, paragraph_at, paragraph_kinds, paragraphs, span_dict, strip_span
@@ -220,12 +221,17 @@ def attribute_quotes(
     entities: Iterable[Mapping[str, Any]] = (),
     meta: Mapping[str, Any] | None = None,
     blocks: Iterable[Block] = (),
+    words: Sequence[Sequence[int]] | None = None,
+    tag: Tagger | None = None,
 ) -> list[Record]:
     """Every attribution in the article, in text order (see the module docstring for the format).
 
     ``blocks`` are the layout blocks the repair stage found (bylines, pull-quote attributions);
     without them (text that never went through layout) the same lines are recognised from the text.
+    ``words`` (the segmenter's word spans) and ``tag`` (words -> PKU part-of-speech tags) let a
+    cue's source be found as the subject noun phrase of its clause.
     """
+    tagged = TaggedText(text, words, tag) if words is not None and tag is not None else None
     paras = paragraphs(text)
     layout = paragraph_kinds(paras, blocks)
     ents = _entities(text, entities)
@@ -247,7 +253,7 @@ def attribute_quotes(
         para = paragraph_at(paras, cue.start)
         if para is None or para.index in blocked:
             continue
-        source = find_source(text, cue.start, ents, names)
+        source = find_source(text, cue.start, ents, names, tagged=tagged)
         if source is None or (
             source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)
         ):

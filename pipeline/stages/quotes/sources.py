@@ -28,6 +28,7 @@ from pipeline.stages.quotes.lexicon import (
     SURNAMES,
     TITLE_NAME_RE,
 )
+from pipeline.stages.quotes.phrases import Subject, TaggedText, subject_phrase
 
 CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
 MAX_SOURCE_CHARS = 30
@@ -130,19 +131,46 @@ def find_source(
     known_names: set[str],
     *,
     look_back: int = 2,
+    tagged: TaggedText | None = None,
 ) -> Source | None:
-    """The source of the cue at ``cue_start``; an empty clause (``…，并强调``) looks one clause back."""
+    """The source of the cue at ``cue_start``; an empty clause (``…，并强调``) looks one clause back.
+
+    With ``tagged`` words the source is the clause's subject noun phrase (:mod:`.phrases`);
+    without them, or when the tags find no subject, head words and names find it.
+    """
     start = clause_start(text, cue_start)
+    if tagged is not None:
+        subject = subject_phrase(tagged.words(start, cue_start))
+        if subject is not None:
+            return _subject_source(text, subject, entities)
     phrases = head_phrases(text, start, cue_start, entities)
     if not phrases:
         if look_back and start > 0 and text[start - 1] in "，,":
-            return find_source(text, start - 1, entities, known_names, look_back=look_back - 1)
+            return find_source(text, start - 1, entities, known_names, look_back=look_back - 1, tagged=tagged)
         return None
     for head_start, head_end in phrases:
         source = _phrase_source(text, head_start, head_end, entities, known_names)
         if source is not None:
             return source
     return None
+
+
+def _subject_source(text: str, subject: Subject, entities: list[dict[str, Any]]) -> Source:
+    """The source a tagged subject phrase names: a person in it (without titles), else the phrase."""
+    persons = [
+        e
+        for e in _entities_in(entities, subject.start, subject.end, "PERSON")
+        if text[e["end"] : e["end"] + 1] != "的" or text[e["start"] - 1 : e["start"]] in ("叫", "为")
+    ]
+    if persons:
+        person = persons[-1]
+        return Source(person["start"], person["end"], person["text"], "person", person["text"])
+    if subject.name_start is not None and subject.name_end is not None:
+        name = text[subject.name_start : subject.name_end]
+        return Source(subject.name_start, subject.name_end, name, "person", name)
+    phrase = text[subject.start : subject.end]
+    kind = "group" if subject.kind == "person" else subject.kind
+    return Source(subject.start, subject.end, phrase, kind, None if kind == "pronoun" else phrase)
 
 
 def _phrase_source(

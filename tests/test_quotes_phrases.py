@@ -1,0 +1,81 @@
+"""The subject phrase before a cue, read from PKU part-of-speech tags (words and tags given as in pd1998)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.stages.quotes.phrases import Word, subject_phrase
+
+
+def _words(tagged: str) -> list[Word]:
+    """``外交部/nt 发言人/n`` -> words with offsets into the joined text."""
+    words, position = [], 0
+    for item in tagged.split():
+        text, tag = item.rsplit("/", 1)
+        words.append(Word(position, position + len(text), text, tag))
+        position += len(text)
+    return words
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject", "kind", "name"),
+    [
+        ("他/r", "他", "pronoun", None),
+        ("我们/r", "我们", "pronoun", None),
+        ("大家/r 都/d", "大家", "group", None),
+        ("外交部/nt 发言人/n 沈/nr 国放/nr 今天/t 在/p 记者/n 招待会/n 上/f", "外交部发言人沈国放", "person", "沈国放"),
+        ("市委/n 副/b 书记/n 、/w 市长/n 马/nr 懿/nr 在/p 会上/s", "市委副书记、市长马懿", "person", "马懿"),
+        ("62%/m 的/u 总经理/n", "62%的总经理", "group", None),
+        ("干休所/n 的/u 同志/n 们/k", "干休所的同志们", "group", None),
+        ("俄罗斯/ns", "俄罗斯", "org", None),
+        ("但/c 美方/j", "美方", "org", None),
+        ("据/p 新华社/nt", "新华社", "org", None),
+        ("通知/n", "通知", "document", None),
+        ("《/w 商业周刊/nz 》/w 一/m 期/q 发表/v 的/u 一/m 组/q 文章/n", "《商业周刊》一期发表的一组文章", "document", None),
+        ("今年/t 的/u 政府/n 工作/vn 报告/n", "今年的政府工作报告", "document", None),
+        ("俄/j 总统/n 新闻/n 秘书/n", "俄总统新闻秘书", "group", None),
+        ("张/nr 三/nr 介绍/v", "张三", "person", "张三"),  # 张三介绍说
+        ("这/r", None, None, None),  # 这表明: a demonstrative is no source
+        ("今天/t 在/p 会上/s", None, None, None),  # no subject in the clause
+        ("并/c", None, None, None),
+    ],
+)
+def test_subject_before_a_cue(clause: str, subject: str | None, kind: str | None, name: str | None) -> None:
+    words = _words(clause)
+    text = "".join(w.text for w in words)
+    found = subject_phrase(words)
+    if subject is None:
+        assert found is None
+        return
+    assert found is not None
+    assert (text[found.start : found.end], found.kind) == (subject, kind)
+    named = text[found.name_start : found.name_end] if found.name_start is not None else None
+    assert named == name
+
+
+TAGS = {"62%": "m", "的": "u", "总经理": "n", "认为": "v", "，": "w", "经济": "n", "会": "v", "好转": "v", "。": "w",
+        "俄罗斯": "ns", "他": "r", "说": "v", "这": "r", "表明": "v", "问题": "n", "严重": "a"}
+
+
+def _tag(words: list[str]) -> list[str]:
+    return [TAGS[word] for word in words]
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker", "name"),
+    [
+        ("62% 的 总经理 认为 ， 经济 会 好转 。", "62%的总经理", "62%的总经理"),  # a group no word list names
+        ("俄罗斯 认为 ， 经济 会 好转 。", "俄罗斯", "俄罗斯"),  # a country acting
+        ("这 表明 ， 问题 严重 。", None, None),  # a demonstrative is no source
+    ],
+)
+def test_tagged_words_give_the_source_to_the_attributor(words: str, speaker: str | None, name: str | None) -> None:
+    from pipeline.stages.quotes import attribute_quotes
+
+    spans, position = [], 0
+    for word in words.split():
+        spans.append([position, position + len(word)])
+        position += len(word)
+    text = words.replace(" ", "")
+    quotes = attribute_quotes(text, [], {}, (), words=spans, tag=_tag)
+    assert [(q["speaker"]["text"], q["speaker_name"]) for q in quotes] == ([(speaker, name)] if speaker else [])
