@@ -115,3 +115,18 @@ def test_roles_come_from_the_schema() -> None:
 def test_gold_lines_are_json_objects() -> None:
     for line in GOLD_FILE.read_text(encoding="utf-8").splitlines():
         assert isinstance(json.loads(line), dict)
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "same"),
+    [
+        ("马懿", "马懿", True),
+        ("外交部发言人", "发言人", True),  # one ends with the other
+        ("JulienCodorniou", "Julien Codorniou", True),  # spaces do not count
+        ("懿", "马懿", False),  # one character is too little to match by its end
+        ("马懿", "吴天君", False),
+        (None, "马懿", False),
+    ],
+)
+def test_same_speaker(gold: str | None, predicted: str | None, same: bool) -> None:
+    assert same_speaker(gold, predicted) is same

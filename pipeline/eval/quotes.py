@@ -64,9 +64,10 @@ class Scores:
 
 
 def same_speaker(gold: str | None, predicted: str | None) -> bool:
-    """Same name, or one ends with the other (a title or a modifier more or less)."""
+    """Same name, or one ends with the other (a title or a modifier more or less); spaces do not count (Julien Codorniou)."""
     if not gold or not predicted:
         return False
+    gold, predicted = "".join(gold.split()), "".join(predicted.split())
     if gold == predicted:
         return True
     short, long = sorted((gold, predicted), key=len)
