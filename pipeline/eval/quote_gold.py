@@ -20,7 +20,8 @@ The texts are research-use data, so the gold is kept as stand-off annotation (id
 of each text, spans); ``materialise`` joins it with the data files when it is scored.
 
 ``python -m pipeline.eval.quote_gold select PD1998_DEV.jsonl MODERN.jsonl OUT.jsonl``
-writes the chosen articles; ``... check ARTICLES MARKED`` parses a marked file and says what it holds; ``... agree MARKED_A MARKED_B ARTICLES`` prints the
+writes the chosen articles; ``... more PD1998_DEV.jsonl MODERN.jsonl OUT.jsonl CHOSEN.jsonl``
+draws 12 more that are not in CHOSEN; ``... check ARTICLES MARKED`` parses a marked file and says what it holds; ``... agree MARKED_A MARKED_B ARTICLES`` prints the
 annotators' agreement with the scorer's own matching and the attributions that divide
 them; ``... gold ARTICLES MARKED... OUT`` writes the stand-off gold;
 ``... materialise GOLD PD1998_DEV.jsonl MODERN.jsonl OUT`` writes it with its texts.
@@ -44,6 +45,7 @@ from pipeline.eval.quotes import matches
 SEED = 20261207
 PD1998_ARTICLES = 30
 MODERN_PER_CHANNEL = 5
+MORE_CHANNELS = 6
 MIN_CHARS, MAX_CHARS = 250, 1400
 MIN_CUE_WORDS = 4
 CUE_WORDS_RE = re.compile(r"说|表示|认为|指出|称|“")
@@ -84,16 +86,23 @@ def eligible(article: dict[str, Any], excluded: set[str]) -> bool:
     )
 
 
-def select_articles(pd1998: Iterable[dict[str, Any]], modern: Iterable[dict[str, Any]], excluded: set[str], seed: int = SEED) -> list[dict[str, Any]]:
-    """Seeded draw: ``PD1998_ARTICLES`` pd1998 dev articles, ``MODERN_PER_CHANNEL`` per modern channel, interleaved."""
+def select_articles(
+    pd1998: Iterable[dict[str, Any]],
+    modern: Iterable[dict[str, Any]],
+    excluded: set[str],
+    seed: int = SEED,
+    old_count: int = PD1998_ARTICLES,
+    per_channel: int = MODERN_PER_CHANNEL,
+) -> list[dict[str, Any]]:
+    """Seeded draw: ``old_count`` pd1998 dev articles, ``per_channel`` per modern channel, interleaved."""
     draw = random.Random(seed)
     old = sorted((a for a in pd1998 if eligible(a, excluded)), key=lambda a: a["id"])
-    chosen_old = draw.sample(old, PD1998_ARTICLES)
+    chosen_old = draw.sample(old, old_count)
     by_channel: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for article in modern:
         if eligible(article, excluded):
             by_channel[article["meta"]["category"]].append(article)
-    chosen_new = [a for channel in sorted(by_channel) for a in draw.sample(sorted(by_channel[channel], key=lambda a: a["id"]), MODERN_PER_CHANNEL)]
+    chosen_new = [a for channel in sorted(by_channel) for a in draw.sample(sorted(by_channel[channel], key=lambda a: a["id"]), per_channel)]
     draw.shuffle(chosen_new)
     # interleaved, so that the first 20 (annotated twice) hold both halves equally
     return [article for pair in zip(chosen_old, chosen_new) for article in pair]
@@ -268,12 +277,17 @@ def _write(path: Path, records: Iterable[dict[str, Any]]) -> int:
 
 def main(argv: list[str]) -> int:
     command, args = (argv[0], argv[1:]) if argv else ("", [])
-    if command == "select" and len(args) == 3:
+    if command in ("select", "more") and len(args) == 3 + (command == "more"):
         excluded = {r["id"].removeprefix("pd1998-") for path in EXCLUDED_GOLD for _, r in iter_json_lines(path)}
         excluded |= {f"pd1998-{i}" for i in excluded}
         pd1998 = pd1998_articles(r for _, r in iter_json_lines(Path(args[0])))
         modern = modern_articles(r for _, r in iter_json_lines(Path(args[1])))
-        print(f"wrote {_write(Path(args[2]), select_articles(pd1998, modern, excluded))} articles to {args[2]}")
+        if command == "select":
+            chosen = select_articles(pd1998, modern, excluded)
+        else:  # a second, smaller draw: one modern article per channel and as many pd1998 ones
+            excluded |= {r["id"] for _, r in iter_json_lines(Path(args[3]))}
+            chosen = select_articles(pd1998, modern, excluded, seed=SEED + 1, old_count=MORE_CHANNELS, per_channel=1)
+        print(f"wrote {_write(Path(args[2]), chosen)} articles to {args[2]}")
         return 0
     if command == "check" and len(args) == 2:
         articles = {r["id"]: r for _, r in iter_json_lines(Path(args[0]))}
