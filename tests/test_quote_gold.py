@@ -114,5 +114,6 @@ def test_standoff_gold_round_trips_and_refuses_a_changed_text() -> None:
     record = standoff_record(article, layers)
     assert "text" not in record
     assert with_text(record, {"a": article})["quotes"] == layers["quotes"]
+    assert "text" not in record["quotes"][0]["content"]  # offsets only: the words stay in the data files
     with pytest.raises(MarkedTextError, match="hash differs"):
         with_text(record, {"a": {**article, "text": "张三说，坏。"}})

@@ -245,22 +245,29 @@ def _brief(quote: dict[str, Any]) -> str:
     return f"{speaker}({quote['speaker_name']}) {cue} [{quote['kind']}] {content[:40]}…@{quote['content']['start']}"
 
 
+def _bare(span: dict[str, Any] | None) -> dict[str, int] | None:
+    return None if span is None else {"start": span["start"], "end": span["end"]}
+
+
 def standoff_record(article: dict[str, Any], layers: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    return {"id": article["id"], "text_sha256": text_hash(article["text"]), "meta": article["meta"], **layers}
+    """A gold record without the article's words: its id, the text's hash, offsets (contents are long stretches of text)."""
+    quotes = [{**q, **{role: _bare(q[role]) for role in ("speaker", "cue", "content")}} for q in layers["quotes"]]
+    slogans = [_bare(s) for s in layers["slogans"]]
+    return {"id": article["id"], "text_sha256": text_hash(article["text"]), "meta": article["meta"], "quotes": quotes, "slogans": slogans}
 
 
 def with_text(record: dict[str, Any], texts: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A stand-off record joined with its article's text, which must be the one annotated."""
+    """A stand-off record joined with its article's text, which must be the one annotated; spans get their words back."""
     article = texts.get(record["id"])
     if article is None:
         raise MarkedTextError(f"no article {record['id']!r} in the data files")
-    if text_hash(article["text"]) != record["text_sha256"]:
+    text = article["text"]
+    if text_hash(text) != record["text_sha256"]:
         raise MarkedTextError(f"article {record['id']!r} is not the text that was annotated (hash differs)")
-    spans = [s for q in record["quotes"] for s in (q["speaker"], q["cue"], q["content"]) if s] + record["slogans"]
-    if any(article["text"][s["start"] : s["end"]] != s["text"] for s in spans):
-        raise MarkedTextError(f"article {record['id']!r}: a span's words are not at its offsets")
+    quotes = [{**q, **{role: _with_text(q[role], text) for role in ("speaker", "cue", "content")}} for q in record["quotes"]]
+    slogans = [_with_text(s, text) for s in record["slogans"]]
     full = {key: value for key, value in record.items() if key != "text_sha256"}
-    return {**full, "text": article["text"], "entities": []}
+    return {**full, "quotes": quotes, "slogans": slogans, "text": text, "entities": []}
 
 
 def all_articles(pd1998_dev: Path, modern: Path) -> dict[str, dict[str, Any]]:
