@@ -161,8 +161,11 @@ learning-curve: $(STAMP)  ## micro and per-label F1 after learning from 0/10/20/
 	$(BIN)/python -m pipeline.train.learn.curve build/gold/modern_dev/ner_modern_dev.jsonl --sizes $(LEARN_SIZES) \
 	  --rehearsal $(LEARN_REHEARSAL) --rehearsal-data $(DATA)/train.jsonl --unlabelled $(DATA)/../modern_news/modern_news.jsonl
 
-eval-quotes: $(STAMP)  ## quote attribution P/R/F1 and slogans taken for speech, on annotation_schema/gold/quotes_gold.jsonl
-	$(BIN)/python -m pipeline.eval.quotes
+eval-quotes: $(STAMP)  ## quote attribution P/R/F1, slogans taken for speech and precision per rule: quote development set (1998 and modern halves), old gold, seed
+	mkdir -p build/gold
+	$(BIN)/python -m pipeline.eval.quote_gold materialise annotation_schema/gold/quotes_dev.jsonl \
+	  $(DATA)/dev.jsonl $(DATA)/../modern_news/modern_news.jsonl build/gold/quotes_dev.jsonl
+	$(BIN)/python -m pipeline.eval.quotes build/gold/quotes_dev.jsonl annotation_schema/gold/quotes_gold.jsonl
 
 # Word segmentation model (pkuseg, trained here on People's Daily 1998; see pipeline/models/pkuseg/MODEL_CARD.md).
 SEG_MODEL ?= pipeline/models/pkuseg
