@@ -326,7 +326,7 @@ def test_a_name_on_a_byline_block_never_speaks() -> None:
 def test_every_cue_in_the_lexicon_has_a_known_class_and_says_where_it_came_from() -> None:
     from pipeline.stages.quotes.lexicon import CUES
 
-    classes = {"say", "state", "think", "report", "write", "answer", "ask", "demand"}
+    classes = {"say", "state", "think", "report", "write", "answer", "ask", "demand", "accuse", "promise", "inform"}
     assert CUES and all(entry.cue_class in classes and entry.source.strip() for entry in CUES)
     assert len({entry.word for entry in CUES}) == len(CUES)
     words = [entry.word for entry in CUES]
@@ -344,3 +344,36 @@ def test_every_cue_in_the_lexicon_has_a_known_class_and_says_where_it_came_from(
 def test_cues_from_the_lexicon_file_open_speech(text: str, cue: str) -> None:
     quotes = attribute_quotes(text, [])
     assert [q["cue"]["text"] for q in quotes] == [cue]
+
+
+@pytest.mark.parametrize(
+    ("name", "mentions", "full"),
+    [
+        ("桥本", [(0, 5, "桥本龙太郎"), (20, 22, "桥本")], "桥本龙太郎"),  # a surname used alone
+        ("杰克逊", [(0, 6, "马克-杰克逊")], "马克-杰克逊"),  # a family name after a separator
+        ("沈忠", [(0, 3, "沈忠主")], "沈忠"),  # one character more: a recogniser's overreach (沈忠主任)
+        ("志强", [(0, 3, "李志强")], "志强"),
+        ("马懿", [], "马懿"),
+    ],
+)
+def test_full_name(name: str, mentions: list[tuple[int, int, str]], full: str) -> None:
+    from pipeline.stages.quotes.coref import full_name
+
+    assert full_name(name, mentions) == full
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # a finding reports evidence, not words said
+        ("调查结果表明，多数人支持。", []),
+        ("研究表明，多数人支持。", []),
+        # an addressee of any paper before the punctuation
+        ("外交部发言人王毅告诉新京报记者，中方不接受。", [("王毅", "王毅")]),
+        # a plural pronoun is the group that spoke last
+        ("与会专家认为，经济向好。他们表示，明年会更好。", [("与会专家", "与会专家"), ("他们", "与会专家")]),
+    ],
+)
+def test_sources_and_their_names(text: str, speakers: list[tuple[str, str]]) -> None:
+    quotes = attribute_quotes(text, [])
+    assert [(q["speaker"]["text"], q["speaker_name"]) for q in quotes] == speakers

@@ -27,9 +27,9 @@ from pipeline.core.record import Block
 from pipeline.core.text_tables import ATTRIBUTION_RE
 from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
-from pipeline.stages.quotes.coref import known_person_names, person_mentions, resolve_pronoun
+from pipeline.stages.quotes.coref import full_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
-from pipeline.stages.quotes.lexicon import LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END
+from pipeline.stages.quotes.lexicon import LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END, SINGULAR_PRONOUNS
 from pipeline.stages.quotes.phrases import TaggedText, Tagger
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
 from pipeline.stages.quotes.sources import Source, clause_start, find_source, title_names
@@ -324,16 +324,26 @@ def _attribute_uncued(text: str, paras: list[Paragraph], blocked: set[int], attr
 
 
 def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list[tuple[int, int, str]]) -> None:
-    """Fill ``speaker_name``: pronouns resolved, uncued quotes take their speaker's name."""
-    for attribution in sorted(attributions, key=lambda a: a.begins):
+    """Fill ``speaker_name``: pronouns resolved, names in their fullest form, uncued quotes take their speaker's name.
+
+    A plural pronoun (他们) is the group or organisation that spoke last before it.
+    """
+    ordered = sorted(attributions, key=lambda a: a.begins)
+    for index, attribution in enumerate(ordered):
         if attribution.spoken_by is not None:
             attribution.speaker_name = attribution.spoken_by.speaker_name
         elif attribution.speaker_name is None and attribution.source is not None:
             source = attribution.source
-            if source.kind == "pronoun":
+            if source.kind == "pronoun" and source.text in SINGULAR_PRONOUNS:
                 spoken = [a.content for a in attributions if a.content[1] <= source.start]
                 attribution.speaker_name = resolve_pronoun(text, source.text, source.start, mentions, spoken)
                 attribution.rule += "+pronoun_coref"
+            elif source.kind == "pronoun":
+                groups = [a for a in ordered[:index] if a.source is not None and a.source.kind in ("group", "org")]
+                attribution.speaker_name = groups[-1].speaker_name if groups else None
+                attribution.rule += "+pronoun_coref"
+            elif source.kind == "person":
+                attribution.speaker_name = full_name(source.name or source.text, mentions)
             else:
                 attribution.speaker_name = source.name
 

@@ -22,6 +22,7 @@ CLAUSE_SUBJECT_RE = re.compile(
 )
 NOT_NAME_START = frozenset("这那但我他她它们会同并一各该此其本全据有如因所而")
 MIN_SUBJECT_REPEATS = 2
+NAME_SEPARATORS = frozenset("-·•‧・")
 
 
 def repeated_subjects(text: str) -> set[str]:
@@ -80,3 +81,21 @@ def resolve_pronoun(
         return None
     last_start = sentence_start(text, fitting[-1][0])
     return next(name for start, _, name in fitting if start >= last_start)
+
+
+def full_name(name: str, mentions: list[tuple[int, int, str]]) -> str:
+    """The fullest form of a person's name in the article, its first mention's.
+
+    A surname used alone (桥本 -> 桥本龙太郎) or a family name after a separator
+    (杰克逊 -> 马克-杰克逊).  A longer form only one character longer is a recogniser's
+    overreach more often than a name (沈忠主 from 沈忠主任, 朱钢介 from 朱钢介绍), so it is not taken.
+    """
+    if len(name) < 2:
+        return name
+    longer = [
+        m
+        for m in mentions
+        if (m[2].startswith(name) and len(m[2]) >= len(name) + 2)
+        or (len(m[2]) > len(name) and m[2].endswith(name) and m[2][-len(name) - 1] in NAME_SEPARATORS)
+    ]
+    return min(longer)[2] if longer else name

@@ -45,7 +45,7 @@ CUE_CLASS: dict[str, str] = {entry.word: entry.cue_class for entry in CUES}
 HEADLINE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.headline)
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
 ADDRESSEE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.addressee)
-ADDRESSEES = r"(?:本报记者|新华社记者|记者|笔者|我们|大家|来访者|客人)"
+ADDRESSEES = r"(?:[^，,：:。“”\n]{0,12}?记者|笔者|我们|大家|来访者|客人)"
 
 CUE_RE = re.compile("|".join(CUE_VERBS))
 #: Punctuation after a cue that opens reported or quoted speech.
@@ -116,8 +116,10 @@ ORG_HEADS: tuple[str, ...] = (
 #: Heads that make a phrase a document source (意见指出, 通知要求, 报告认为).
 DOCUMENT_HEADS: tuple[str, ...] = (
     "意见", "通知", "报告", "决定", "公报", "声明", "文章", "社论", "评论", "讲话", "决议", "条例", "规定",
-    "纲要", "文件", "贺电", "贺信", "调查", "研究", "数据", "统计", "白皮书", "信", "报道", "照会", "消息",
+    "纲要", "文件", "贺电", "贺信", "白皮书", "信", "报道", "照会", "消息",
 )
+#: Heads of findings, which report evidence, not words said (调查结果表明, 数据显示, 研究发现): no source.
+FINDING_HEADS: tuple[str, ...] = ("调查", "研究", "数据", "统计", "结果", "检查", "实验", "试验", "测试", "资料", "记录")
 
 #: (Patterns used with ``match(text, pos)`` carry no ``^``: it would only match at index 0.)
 #: A lone quote-mark line left around a pull quote by the layout.

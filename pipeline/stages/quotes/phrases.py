@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pipeline.stages.quotes.lexicon import DOCUMENT_HEADS
+from pipeline.stages.quotes.lexicon import DOCUMENT_HEADS, FINDING_HEADS
 
 #: Tags that open an adverbial after the subject: time words, adverbs, prepositions, conjunctions.
 ADVERBIAL_TAGS = frozenset({"t", "d", "p", "c", "ad", "Dg", "Tg"})
@@ -76,6 +76,8 @@ def kind_of_head(head: Word, phrase: str) -> str | None:
         return "group" if head.text in PERSONAL_PRONOUNS | GROUP_PRONOUNS else None
     if head.tag == "nr":
         return "person"
+    if head.text.endswith(FINDING_HEADS):
+        return None  # 调查结果表明, 数据显示: evidence, not words said
     if head.tag in ("nt", "ns", "j"):
         return "org"
     if phrase.endswith("》") or head.text.endswith(DOCUMENT_HEADS):

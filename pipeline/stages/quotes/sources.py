@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.stages.quotes.lexicon import (
     ADVERBIAL_START_RE,
     DOCUMENT_HEADS,
+    FINDING_HEADS,
     GROUP_HEADS,
     LEADING_CONNECTIVE_RE,
     NAME_STOP_CHARS,
@@ -115,6 +116,8 @@ def classify_phrase(phrase: str, orgs_ending_here: bool) -> str | None:
         return None
     if phrase in PRONOUNS:
         return "pronoun"
+    if phrase.endswith(FINDING_HEADS):
+        return None
     if phrase.endswith(DOCUMENT_HEADS):
         return "document"
     if phrase.endswith(GROUP_HEADS):
