@@ -79,3 +79,44 @@ def test_tagged_words_give_the_source_to_the_attributor(words: str, speaker: str
     text = words.replace(" ", "")
     quotes = attribute_quotes(text, [], {}, (), words=spans, tag=_tag)
     assert [(q["speaker"]["text"], q["speaker_name"]) for q in quotes] == ([(speaker, name)] if speaker else [])
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("成都市/ns 一/m 位/q 负责/v 再/d 就业/vn 工作/vn 的/u 干部/n", "成都市一位负责再就业工作的干部"),  # adverb inside a relative clause
+        ("他/r 在/p 会上/s 的/u 讲话/n 中/f", "他"),  # a locative phrase, not a relative clause
+        ("专家/n 、/w 学者/n 及/c 无党派/n 人士/n", "专家、学者及无党派人士"),  # nouns joined
+        ("欢迎/v 大家/r", None),  # a verb phrase is no subject
+        ("的/u 建设/vn", None),  # a clause cut inside a phrase
+    ],
+)
+def test_subject_phrase_bounds(clause: str, subject: str | None) -> None:
+    words = _words(clause)
+    text = "".join(w.text for w in words)
+    found = subject_phrase(words)
+    assert (text[found.start : found.end] if found else None) == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("新华社曼谷１月１６日电 泰国中央银行宣布，", "泰国中央银行宣布，"),
+        ("海外网11月7日电\xa0据日本朝日新闻报道，", "据日本朝日新闻报道，"),
+        ("新浪娱乐讯 据台湾媒体报道", "据台湾媒体报道"),
+        ("新京报讯（记者 刘玮）10月30日", "10月30日"),
+        ("通讯员说，", "通讯员说，"),  # no outlet: no dateline
+    ],
+)
+def test_a_dateline_is_never_a_source(text: str, rest: str) -> None:
+    from pipeline.stages.quotes.sources import after_dateline
+
+    assert text[after_dateline(text, 0) :] == rest
+
+
+def test_latin_words_cut_by_the_segmenter_are_one_word() -> None:
+    from pipeline.stages.quotes.phrases import TaggedText
+
+    text = "Facebook表示"
+    tagged = TaggedText(text, [[0, 2], [2, 8], [8, 10]], lambda words: ["nx" if w.isascii() else "v" for w in words])
+    assert [(w.text, w.tag) for w in tagged.words(0, 8)] == [("Facebook", "nx")]

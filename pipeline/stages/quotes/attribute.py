@@ -253,6 +253,8 @@ def attribute_quotes(
         para = paragraph_at(paras, cue.start)
         if para is None or para.index in blocked:
             continue
+        if any(a.kind == "direct" and a.content[0] <= cue.start < a.content[1] for a, _ in forward):
+            continue  # a cue inside quoted words is part of what was said (她写道：“…麒麟说：…”)
         source = find_source(text, cue.start, ents, names, tagged=tagged)
         if source is None or (
             source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)

@@ -23,6 +23,10 @@ from pipeline.stages.quotes.lexicon import DOCUMENT_HEADS, FINDING_HEADS
 ADVERBIAL_TAGS = frozenset({"t", "d", "p", "c", "ad", "Dg", "Tg"})
 #: Tags a noun phrase may end on (its head).
 HEAD_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nx", "r", "j", "Ng", "vn", "s", "k"})
+#: Conjunctions that join nouns inside a subject; 和/与 may also open an adverbial (与记者交谈时), so a noun must follow.
+NOUN_CONJUNCTIONS = frozenset({"和", "与", "及", "以及", "暨", "同", "、"})
+#: Tags of words that may stand before a noun inside a phrase (numbers, measure words, adjectives).
+MODIFIER_TAGS = frozenset({"m", "q", "a", "b", "f"})
 #: Pronouns that stand for a speaker named elsewhere (resolved by coreference, or the writer of a letter).
 PERSONAL_PRONOUNS = frozenset({"他", "她", "他们", "她们", "我", "我们"})
 #: Pronouns that are a group themselves (大家认为); demonstratives (这, 其, 此) are no source (这表明).
@@ -68,6 +72,37 @@ def _modifies_next(words: Sequence[Word], i: int) -> bool:
     return i + 1 < len(words) and words[i + 1].text == "的"
 
 
+def _relative_clause_end(words: Sequence[Word], first: int) -> int:
+    """Index of the last 的 when only nouns follow it to the cue (一位负责再就业工作的干部说): adverbs
+    before it modify the relative clause, not the cue.  0 when the clause ends otherwise (在会上的讲话中说)."""
+    last = max((i for i in range(first, len(words)) if words[i].text == "的"), default=-1)
+    if last < first or last + 1 >= len(words):
+        return 0
+    tail = words[last + 1 :]
+    if all(w.tag in HEAD_TAGS - {"s", "k"} or w.tag in {"m", "q", "a", "b"} for w in tail) and tail[-1].tag in HEAD_TAGS:
+        return last
+    return 0
+
+
+def _joins_nouns(words: Sequence[Word], i: int, first: int) -> bool:
+    """A conjunction between two nominals inside the subject (专家、学者及无党派人士), not one opening an adverbial."""
+    return (
+        words[i].text in NOUN_CONJUNCTIONS
+        and i > first
+        and words[i - 1].tag in HEAD_TAGS
+        and i + 1 < len(words)
+        and words[i + 1].tag in HEAD_TAGS | MODIFIER_TAGS
+    )
+
+
+def _noun_phrase(phrase: Sequence[Word]) -> bool:
+    """No verb outside a relative clause (发表的一组文章): 欢迎大家, 执掌绿光资本 are verb phrases, not subjects."""
+    for i, word in enumerate(phrase):
+        if word.tag.startswith("v") and word.tag != "vn" and not any(w.text == "的" for w in phrase[i + 1 :]):
+            return False
+    return True
+
+
 def kind_of_head(head: Word, phrase: str) -> str | None:
     """What source a phrase is, by its head word; None when it names none."""
     if head.tag == "r":
@@ -91,13 +126,23 @@ def subject_phrase(words: Sequence[Word]) -> Subject | None:
     """The subject of a clause that ends right before a cue, or None when the clause has no nominal subject."""
     first = _skip_leading(words)
     end = first
-    while end < len(words) and (words[end].tag not in ADVERBIAL_TAGS or _modifies_next(words, end)):
+    relative_end = _relative_clause_end(words, first)
+    while end < len(words) and (
+        words[end].tag not in ADVERBIAL_TAGS
+        or end < relative_end
+        or _modifies_next(words, end)
+        or _joins_nouns(words, end, first)
+    ):
         end += 1
     while end > first and (words[end - 1].tag not in HEAD_TAGS and words[end - 1].text != "》"):
         end -= 1  # 介绍说: the verb before 说 is no part of the subject; nor a 的 left at the end
     if end == first:
         return None
     phrase_words = words[first:end]
+    if phrase_words[0].tag in ("u", "w") and phrase_words[0].text not in OPENING_MARKS:
+        return None  # 的建设要求: the clause was cut inside a phrase
+    if not _noun_phrase(phrase_words):
+        return None
     start, stop = phrase_words[0].start, phrase_words[-1].end
     if stop - start > MAX_SUBJECT_CHARS:
         return None
@@ -130,7 +175,7 @@ class TaggedText:
 
     def __init__(self, text: str, word_spans: Sequence[Sequence[int]], tag: Tagger) -> None:
         self.text = text
-        self.spans = sorted((int(start), int(end)) for start, end in word_spans)
+        self.spans = _joined_latin(text, sorted((int(start), int(end)) for start, end in word_spans))
         self.starts = [start for start, _ in self.spans]
         self.tag = tag
 
@@ -145,3 +190,14 @@ class TaggedText:
         texts = [self.text[s:e] for s, e in inside]
         tags = self.tag(texts) if texts else []
         return [Word(s, e, word, tag) for (s, e), word, tag in zip(inside, texts, tags, strict=True)]
+
+
+def _joined_latin(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Words cut inside a run of Latin letters or digits (Face|book) joined again: a name is one word."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and joined[-1][1] == start and text[start - 1].isascii() and text[start - 1].isalnum() and text[start].isascii() and text[start].isalnum():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined

@@ -15,6 +15,8 @@ from typing import Any
 
 from pipeline.stages.quotes.lexicon import (
     ADVERBIAL_START_RE,
+    CREDIT_AFTER_DATELINE_RE,
+    DATELINE_RE,
     DOCUMENT_HEADS,
     FINDING_HEADS,
     GROUP_HEADS,
@@ -57,6 +59,16 @@ def clause_start(text: str, pos: int) -> int:
     while i >= 0 and text[i] not in CLAUSE_BOUNDARIES:
         i -= 1
     return i + 1
+
+
+def after_dateline(text: str, start: int) -> int:
+    """Past a story's dateline and credit when a clause opens a paragraph with them (新华社曼谷１月１６日电 泰国…)."""
+    if start and text[start - 1] != "\n":
+        return start
+    dateline = DATELINE_RE.match(text, start)
+    if dateline is None:
+        return start
+    return CREDIT_AFTER_DATELINE_RE.match(text, dateline.end()).end()
 
 
 def _entities_in(entities: list[dict[str, Any]], start: int, end: int, label: str) -> list[dict[str, Any]]:
@@ -141,7 +153,7 @@ def find_source(
     With ``tagged`` words the source is the clause's subject noun phrase (:mod:`.phrases`);
     without them, or when the tags find no subject, head words and names find it.
     """
-    start = clause_start(text, cue_start)
+    start = after_dateline(text, clause_start(text, cue_start))
     if tagged is not None:
         subject = subject_phrase(tagged.words(start, cue_start))
         if subject is not None:
@@ -162,8 +174,11 @@ def _subject_source(text: str, subject: Subject, entities: list[dict[str, Any]])
     """The source a tagged subject phrase names: a person in it (without titles), else the phrase."""
     persons = [
         e
-        for e in _entities_in(entities, subject.start, subject.end, "PERSON")
-        if text[e["end"] : e["end"] + 1] != "的" or text[e["start"] - 1 : e["start"]] in ("叫", "为")
+        for e in entities
+        if e["label"] == "PERSON"
+        and e["start"] < subject.end
+        and subject.start < e["end"] <= subject.end  # a name the words cut across (马|懿) is still whole
+        and (text[e["end"] : e["end"] + 1] != "的" or text[e["start"] - 1 : e["start"]] in ("叫", "为"))
     ]
     if persons:
         person = persons[-1]
