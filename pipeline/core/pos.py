@@ -98,7 +98,7 @@ class Layer:
         for piece in range(1, self.pieces):
             numpy.maximum(best, products[:, piece * width : (piece + 1) * width], out=best)
         # thinc's LayerNorm, operation for operation (the same float32 results), in place
-        centered = best - best.mean(axis=1, keepdims=True)
+        centered = best - numpy.add.reduce(best, axis=1, keepdims=True) / width  # numpy's mean, without its wrapper
         variance = numpy.square(centered).sum(axis=1, keepdims=True) / width + 1e-08  # numpy's var
         centered *= variance ** (-1.0 / 2.0)
         centered *= self.gain
@@ -173,9 +173,20 @@ class Network:
         for start, begin, length in zip(starts, numpy.cumsum([0] + lengths[:-1]), lengths):
             rows[start : start + length] = mixed[begin : begin + length]
         for layer in self.encoder:
-            rows = rows + layer(ops.seq2col(rows, self.window))
+            rows = rows + layer(windows(rows, self.window))
         best = (rows @ self.output[0] + self.output[1]).argmax(axis=1)
         return [[self.labels[i] for i in best[start : start + length]] for start, length in zip(starts, lengths)]
+
+
+def windows(rows: numpy.ndarray, size: int) -> numpy.ndarray:
+    """Each row with the ``size`` rows before and after it, zeros past the ends: thinc's ``seq2col``."""
+    count, width = rows.shape
+    out = numpy.zeros((count, 2 * size + 1, width), dtype=rows.dtype)
+    out[:, size] = rows
+    for shift in range(1, size + 1):
+        out[shift:, size - shift] = rows[:-shift]
+        out[:-shift, size + shift] = rows[shift:]
+    return out.reshape(count, -1)
 
 
 @dataclass(frozen=True)
