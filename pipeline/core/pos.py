@@ -138,9 +138,10 @@ class Network:
             raise ValueError(f"not the network this reader knows: {tok2vec.name}")
         hashembeds = sorted(nodes["hashembed"], key=lambda node: node.attrs["column"])
         maxouts, norms = nodes["maxout"], nodes["layernorm"]
-        windows = {node.attrs["window_size"] for node in nodes["expand_window"]}
+        window_sizes = {node.attrs["window_size"] for node in nodes["expand_window"]}
         pads = [node.attrs["pad"] for node in tok2vec.walk() if node.name.startswith("with_array(residual")]
-        if len(maxouts) != len(norms) or len(windows) != 1 or len(pads) != 1:
+        embedded_width = sum(node.get_dim("nO") for node in hashembeds)
+        if len(maxouts) != len(norms) or len(window_sizes) != 1 or len(pads) != 1 or maxouts[0].get_dim("nI") != embedded_width:
             raise ValueError(f"not the network this reader knows: {tok2vec.name}")
         layers = [Layer.from_thinc(maxout, layernorm) for maxout, layernorm in zip(maxouts, norms)]
         softmax = next(node for node in tagger.walk() if node.name == "softmax")
@@ -150,7 +151,7 @@ class Network:
             tables=[(node.get_param("E"), node.attrs["seed"]) for node in hashembeds],
             mix=layers[0],
             encoder=layers[1:],
-            window=windows.pop(),
+            window=window_sizes.pop(),
             pad=pads[0],
             output=(numpy.ascontiguousarray(softmax.get_param("W").T), softmax.get_param("b")),
             labels=tuple(nlp.get_pipe("tagger").labels),
@@ -234,7 +235,11 @@ def tag_many(word_lists: Iterable[Sequence[str]], folder: Path = SHIPPED_TAGGER)
     if not texts:
         return [[] for _ in lists]
     tagger = load_tagger(folder)
-    features = [Doc(tagger.nlp.vocab, words=[fold_width(w) for w in words]).to_array(tagger.network.columns) for words in texts]
+    columns = tagger.network.columns
+    features = [
+        Doc(tagger.nlp.vocab, words=[fold_width(w) for w in words]).to_array(columns).reshape(len(words), len(columns))
+        for words in texts
+    ]
     tags: list[list[str]] = []
     for batch in _batches(features, BATCH_WORDS):
         tags += tagger.network.tag(batch)
