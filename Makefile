@@ -12,7 +12,7 @@ INPUT ?= seeds
 OUTPUT ?= corpus
 WORKERS ?= 1
 
-.PHONY: help setup system-deps run test test-fast lint check-wheels eval eval-seg eval-ner eval-quotes bench show clean
+.PHONY: help setup system-deps run test test-fast lint check-wheels eval eval-seg eval-ner eval-quotes eval-tagger bench show clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -58,7 +58,7 @@ lint: $(STAMP)  ## ruff on pipeline/ and tests/ (rules in pyproject.toml); CI ru
 check-wheels: | $(STAMP)  ## ask PyPI whether every pin in requirements.txt has a wheel for Python 3.10, 3.11 and 3.12 (not in `make test`: needs the network)
 	$(BIN)/python tests/check_wheels.py
 
-eval: eval-seg eval-ner eval-quotes  ## all quality figures on the development data
+eval: eval-seg eval-ner eval-quotes eval-tagger  ## all quality figures on the development data
 
 show: $(STAMP)  ## render $(OUTPUT)/prelabeled.jsonl as review pages: $(OUTPUT)/prelabeled.html and prelabeled_pages/
 	$(BIN)/corpusprep show --input $(OUTPUT)/prelabeled.jsonl
@@ -181,3 +181,22 @@ train-segmenter: $(STAMP)  ## train the shipped pkuseg model on $(DATA)/train_se
 
 eval-seg: $(STAMP)  ## word P/R/F1 (SIGHAN) and chars/s of the shipped segmenter on $(DATA)/dev_seg.txt
 	$(BIN)/corpusprep segmenter evaluate $(DATA)/dev_seg.txt
+
+# Part-of-speech tagger (spaCy tok2vec + tagger over words already cut, PKU tags; used on demand through
+# pipeline/core/pos.py, never on every word of the chain; see pipeline/models/tagger/MODEL_CARD.md).
+TAGGER_WORK ?= /tmp/corpusprep-tagger
+TAGGER_MODEL := pipeline/models/tagger
+TAGGER_STEPS ?= 8000
+.PHONY: train-tagger
+
+$(TAGGER_WORK)/train.spacy $(TAGGER_WORK)/dev.spacy &: $(DATA)/train_pos.txt $(DATA)/dev_pos.txt pipeline/train/pos.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.pos convert $(DATA)/train_pos.txt $(TAGGER_WORK)/train.spacy $(DATA)/dev_pos.txt $(TAGGER_WORK)/dev.spacy
+
+train-tagger: $(TAGGER_WORK)/train.spacy $(TAGGER_WORK)/dev.spacy  ## train the part-of-speech tagger on $(DATA)/train_pos.txt (gold words, spacy train, best by dev accuracy) and ship model-best
+	$(BIN)/python -m spacy train pipeline/configs/tagger_train.cfg --code pipeline/core/pos.py \
+	  --output $(TAGGER_WORK)/output --paths.train $(TAGGER_WORK)/train.spacy --paths.dev $(TAGGER_WORK)/dev.spacy \
+	  --training.max_steps $(TAGGER_STEPS)
+	$(BIN)/python -m pipeline.train.pos ship $(TAGGER_WORK)/output/model-best $(TAGGER_MODEL)
+
+eval-tagger: $(STAMP)  ## part-of-speech accuracy on $(DATA)/dev_pos.txt (gold words and the segmenter's words; overall and the quote attributor's tags) and words/CPU-s
+	$(BIN)/python -m pipeline.eval.pos $(DATA)/dev_pos.txt
