@@ -132,12 +132,14 @@ def test_importing_the_chain_loads_no_tagger() -> None:
 
 
 @pytest.mark.slow
-def test_running_the_chain_loads_no_tagger(tmp_path: Path) -> None:
+def test_the_chain_loads_the_tagger_once_for_the_quote_attributor(tmp_path: Path) -> None:
+    """Tags are asked for only by the quote attributor, in the clauses before cues: one model load for the run."""
     source = tmp_path / "in"
     source.mkdir()
     (source / "seed.txt").write_text((REPO / "tests/fixtures/seed_zzwb_20130428.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    code = "from pathlib import Path\nfrom pipeline.run import run_chain\n"
-    code += f"assert run_chain(Path({str(source)!r}), Path({str(tmp_path / 'out')!r}), export=False) == 0\n" + NOT_LOADED
+    code = "from pathlib import Path\nfrom pipeline.run import run_chain\nimport pipeline.core.pos as pos\n"
+    code += f"assert run_chain(Path({str(source)!r}), Path({str(tmp_path / 'out')!r}), export=False) == 0\n"
+    code += "info = pos.load_tagger.cache_info()\nassert (info.currsize, info.misses) == (1, 1), info\n"
     result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "prelabeled.jsonl").stat().st_size > 0

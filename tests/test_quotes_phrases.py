@@ -57,8 +57,8 @@ TAGS = {"62%": "m", "的": "u", "总经理": "n", "认为": "v", "，": "w", "�
         "俄罗斯": "ns", "他": "r", "说": "v", "这": "r", "表明": "v", "问题": "n", "严重": "a"}
 
 
-def _tag(words: list[str]) -> list[str]:
-    return [TAGS[word] for word in words]
+def _tag(word_lists: list[list[str]]) -> list[list[str]]:
+    return [[TAGS[word] for word in words] for words in word_lists]
 
 
 @pytest.mark.parametrize(
@@ -118,5 +118,5 @@ def test_latin_words_cut_by_the_segmenter_are_one_word() -> None:
     from pipeline.stages.quotes.phrases import TaggedText
 
     text = "Facebook表示"
-    tagged = TaggedText(text, [[0, 2], [2, 8], [8, 10]], lambda words: ["nx" if w.isascii() else "v" for w in words])
+    tagged = TaggedText(text, [[0, 2], [2, 8], [8, 10]], lambda lists: [["nx" if w.isascii() else "v" for w in words] for words in lists])
     assert [(w.text, w.tag) for w in tagged.words(0, 8)] == [("Facebook", "nx")]

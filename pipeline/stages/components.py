@@ -139,17 +139,28 @@ def make_entity_values(nlp, name):
 
 
 class QuoteAttributor:
-    """Sets ``doc._.quotes`` from the article text, ``doc.ents``, ``doc._.meta`` and ``doc._.blocks`` (see ``pipeline.stages.quotes``)."""
+    """Sets ``doc._.quotes`` from the article text, ``doc.ents``, ``doc._.meta`` and ``doc._.blocks`` (see ``pipeline.stages.quotes``).
+
+    With ``pos_tags`` the words the segmenter cut (``doc._.word_spans``) are tagged in the clauses
+    before cue words only (:func:`pipeline.core.pos.tag_many`, loaded on first use), so that a cue's
+    source is the subject noun phrase of its clause.
+    """
+
+    def __init__(self, pos_tags: bool = True) -> None:
+        self.pos_tags = pos_tags
 
     def __call__(self, doc: Doc) -> Doc:
+        from pipeline.core.pos import tag_many
         from pipeline.stages.quotes import attribute_quotes
 
         entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents]
-        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {}, doc._.blocks or ())
+        words = doc._.word_spans if self.pos_tags else None
+        tag = tag_many if words is not None else None
+        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {}, doc._.blocks or (), words=words, tag=tag)
         return doc
 
 
-@Language.factory("quote_attributor")
-def make_quote_attributor(nlp, name):
+@Language.factory("quote_attributor", default_config={"pos_tags": True})
+def make_quote_attributor(nlp, name, pos_tags):  # untyped: confection validates real annotations only
     """Quote attribution (cue, speaker, content) after the entity components."""
-    return QuoteAttributor()
+    return QuoteAttributor(pos_tags)

@@ -30,9 +30,9 @@ from pipeline.stages.quotes.content import closing_quote, sentence_start, speech
 from pipeline.stages.quotes.coref import full_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END, SINGULAR_PRONOUNS
-from pipeline.stages.quotes.phrases import TaggedText, Tagger
+from pipeline.stages.quotes.phrases import BatchTagger, TaggedText
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
-from pipeline.stages.quotes.sources import Source, clause_start, find_source, title_names
+from pipeline.stages.quotes.sources import Source, clause_start, clause_window, find_source, title_names
 from pipeline.stages.quotes.spans import Paragraph, paragraph_at, paragraph_kinds, paragraphs, span_dict, strip_span
 
 Record = dict[str, Any]
@@ -222,13 +222,13 @@ def attribute_quotes(
     meta: Mapping[str, Any] | None = None,
     blocks: Iterable[Block] = (),
     words: Sequence[Sequence[int]] | None = None,
-    tag: Tagger | None = None,
+    tag: BatchTagger | None = None,
 ) -> list[Record]:
     """Every attribution in the article, in text order (see the module docstring for the format).
 
     ``blocks`` are the layout blocks the repair stage found (bylines, pull-quote attributions);
     without them (text that never went through layout) the same lines are recognised from the text.
-    ``words`` (the segmenter's word spans) and ``tag`` (words -> PKU part-of-speech tags) let a
+    ``words`` (the segmenter's word spans) and ``tag`` (word lists -> PKU part-of-speech tags) let a
     cue's source be found as the subject noun phrase of its clause.
     """
     tagged = TaggedText(text, words, tag) if words is not None and tag is not None else None
@@ -249,7 +249,10 @@ def attribute_quotes(
 
     headlines = blocked | {p.index for p in paras if is_headline(text, p)}
     forward: list[tuple[Attribution, int]] = []  # with the furthest the speech could run
-    for cue in find_cues(text, paras):
+    cues = find_cues(text, paras)
+    if tagged is not None:
+        tagged.prepare([clause_window(text, cue.start) for cue in cues])
+    for cue in cues:
         para = paragraph_at(paras, cue.start)
         if para is None or para.index in blocked:
             continue

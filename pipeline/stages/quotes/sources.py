@@ -61,6 +61,11 @@ def clause_start(text: str, pos: int) -> int:
     return i + 1
 
 
+def clause_window(text: str, cue_start: int) -> tuple[int, int]:
+    """Where the subject of the cue at ``cue_start`` may be: its clause, past a story's dateline."""
+    return after_dateline(text, clause_start(text, cue_start)), cue_start
+
+
 def after_dateline(text: str, start: int) -> int:
     """Past a story's dateline and credit when a clause opens a paragraph with them (新华社曼谷１月１６日电 泰国…)."""
     if start and text[start - 1] != "\n":
@@ -153,7 +158,7 @@ def find_source(
     With ``tagged`` words the source is the clause's subject noun phrase (:mod:`.phrases`);
     without them, or when the tags find no subject, head words and names find it.
     """
-    start = after_dateline(text, clause_start(text, cue_start))
+    start, _ = clause_window(text, cue_start)
     if tagged is not None:
         subject = subject_phrase(tagged.words(start, cue_start))
         if subject is not None:
