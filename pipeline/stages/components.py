@@ -119,12 +119,17 @@ def make_entities_from_tags(nlp, name):
     return EntitiesFromTags()
 
 
-@Language.factory("entity_rules", default_config={"labels": None})
-def make_entity_rules(nlp, name, labels):  # untyped: confection validates real annotations only
-    """Exact rules (dates, percents, organ names, bylines, name lists, titles) merged over the model's ents."""
+@Language.factory("entity_rules", default_config={"labels": None, "lexicon": None})
+def make_entity_rules(nlp, name, labels, lexicon):  # untyped: confection validates real annotations only
+    """Exact rules (dates, percents, organ names, bylines, name lists, titles) merged over the model's ents.
+
+    ``lexicon``: a learnt model's ``lexicon/`` folder, whose persons and organisations the rules find too.
+    """
+    from pipeline.learn.lexicon import read_lexicon
     from pipeline.stages.entities.components import EntityRules
 
-    return EntityRules(labels)
+    learnt = read_lexicon(lexicon)
+    return EntityRules(labels, learnt.persons, learnt.orgs)
 
 
 @Language.factory("entity_values")
@@ -141,15 +146,25 @@ def make_entity_values(nlp, name):
 class QuoteAttributor:
     """Sets ``doc._.quotes`` from the article text, ``doc.ents``, ``doc._.meta`` and ``doc._.blocks`` (see ``pipeline.stages.quotes``)."""
 
+    def __init__(self, words=None) -> None:  # a QuoteWords (the shipped lists when None)
+        self.words = words
+
     def __call__(self, doc: Doc) -> Doc:
         from pipeline.stages.quotes import attribute_quotes
 
         entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents]
-        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {}, doc._.blocks or ())
+        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {}, doc._.blocks or (), self.words)
         return doc
 
 
-@Language.factory("quote_attributor")
-def make_quote_attributor(nlp, name):
-    """Quote attribution (cue, speaker, content) after the entity components."""
-    return QuoteAttributor()
+@Language.factory("quote_attributor", default_config={"lexicon": None})
+def make_quote_attributor(nlp, name, lexicon):  # untyped: confection validates real annotations only
+    """Quote attribution (cue, speaker, content) after the entity components.
+
+    ``lexicon``: a learnt model's ``lexicon/`` folder, whose cues and sources the attributor knows too.
+    """
+    from pipeline.learn.lexicon import read_lexicon
+    from pipeline.stages.quotes.lexicon import quote_words
+
+    learnt = read_lexicon(lexicon)
+    return QuoteAttributor(quote_words(learnt.cues, learnt.sources))

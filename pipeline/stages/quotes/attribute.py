@@ -29,7 +29,14 @@ from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
-from pipeline.stages.quotes.lexicon import LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END
+from pipeline.stages.quotes.lexicon import (
+    LONE_MARK_RE,
+    QUOTE_CLOSE,
+    QUOTE_OPEN,
+    SENTENCE_END,
+    SHIPPED_WORDS,
+    QuoteWords,
+)
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
 from pipeline.stages.quotes.sources import Source, clause_start, find_source, title_names
 from pipeline.stages.quotes.spans import Paragraph, paragraph_at, paragraph_kinds, paragraphs, span_dict, strip_span
@@ -121,7 +128,9 @@ def pull_quotes(
     return found, blocked
 
 
-def headline_colon(text: str, para: Paragraph, entities: list[dict[str, Any]], names: set[str]) -> Attribution | None:
+def headline_colon(
+    text: str, para: Paragraph, entities: list[dict[str, Any]], names: set[str], words: QuoteWords = SHIPPED_WORDS
+) -> Attribution | None:
     """A headline ``X：…`` whose X is a person, organisation or group."""
     body = text[para.start : para.end]
     if len(body) > HEADLINE_COLON_MAX_CHARS or "。" in body.rstrip("。"):
@@ -130,7 +139,7 @@ def headline_colon(text: str, para: Paragraph, entities: list[dict[str, Any]], n
     if not match or not UTTERANCE_RE.search(match.group(2)):
         return None  # 石学海：牵着骆驼闯影坛 names a topic, not words said
     colon = para.start + match.end(1)
-    source = find_source(text, colon, entities, names, look_back=0)
+    source = find_source(text, colon, entities, names, look_back=0, learnt=words.learnt_sources)
     if source is None or source.kind not in ("person", "org", "group") or source.start != para.start + match.start(1):
         return None
     content = strip_span(text, para.start + match.start(2), para.end, QUOTE_CHARS)
@@ -220,12 +229,15 @@ def attribute_quotes(
     entities: Iterable[Mapping[str, Any]] = (),
     meta: Mapping[str, Any] | None = None,
     blocks: Iterable[Block] = (),
+    words: QuoteWords | None = None,
 ) -> list[Record]:
     """Every attribution in the article, in text order (see the module docstring for the format).
 
     ``blocks`` are the layout blocks the repair stage found (bylines, pull-quote attributions);
     without them (text that never went through layout) the same lines are recognised from the text.
+    ``words``: the cue verbs and sources, with those reviewers taught (default: the shipped lists).
     """
+    words = words or SHIPPED_WORDS
     paras = paragraphs(text)
     layout = paragraph_kinds(paras, blocks)
     ents = _entities(text, entities)
@@ -236,18 +248,18 @@ def attribute_quotes(
     attributions, blocked = pull_quotes(text, paras, ents, layout)
     for para in paras:
         if para.index not in blocked:
-            headline = headline_colon(text, para, ents, names)
+            headline = headline_colon(text, para, ents, names, words)
             if headline:
                 attributions.append(headline)
                 blocked.add(para.index)
 
     headlines = blocked | {p.index for p in paras if is_headline(text, p)}
     forward: list[tuple[Attribution, int]] = []  # with the furthest the speech could run
-    for cue in find_cues(text, paras):
+    for cue in find_cues(text, paras, words):
         para = paragraph_at(paras, cue.start)
         if para is None or para.index in blocked:
             continue
-        source = find_source(text, cue.start, ents, names)
+        source = find_source(text, cue.start, ents, names, learnt=words.learnt_sources)
         if source is None or (
             source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)
         ):
