@@ -221,3 +221,17 @@ def test_each_record_says_which_model_labelled_it() -> None:
 
     [document] = prelabel_stage(None)([Document(id="a", text=UNSEEN_TEXT)])
     assert document.meta["ner_model"] == {"name": "shipped", "path": "pipeline/models/ner"}
+
+
+def test_the_same_reviews_give_the_same_model(tmp_path: Path) -> None:
+    from pipeline.train.learn.learn import train_copy
+    from pipeline.train.learn.update import UpdateSettings
+
+    records = [{"id": f"t{i}", "text": t, "entities": [[t.index(UNSEEN), t.index(UNSEEN) + len(UNSEEN), "PERSON"]], "missing": []}
+               for i, t in enumerate(TAUGHT)]  # fmt: skip
+    settings = UpdateSettings(epochs=2, dropout=0.3)  # dropout draws random masks: seeded too
+    facts = [train_copy(SHIPPED_MODEL, records, [], tmp_path / name, settings) for name in ("first", "second")]
+    assert facts[0]["losses"] == facts[1]["losses"]
+    weights = [(tmp_path / name / "tagger" / "model").read_bytes() for name in ("first", "second")]
+    assert weights[0] == weights[1]
+    assert weights[0] != (SHIPPED_MODEL / "tagger" / "model").read_bytes()

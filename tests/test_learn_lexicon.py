@@ -261,3 +261,17 @@ def test_the_attributor_finds_what_reviewers_taught(text: str, cues: set, source
 def test_pseudo_rehearsal_leaves_the_taught_names_unknown(text: str, words: set, missing: list) -> None:
     (record,) = unknown_where([{"id": "x", "text": text, "entities": [], "missing": []}], words)
     assert record["missing"] == missing
+
+
+def test_the_learning_curve_measures_the_lexicon(tmp_path: Path) -> None:
+    from pipeline.train.learn.curve import learning_curve
+    from pipeline.train.learn.update import UpdateSettings
+
+    name = "阿不都热合曼"
+    texts = [f"记者见到了{name}。", f"{name}说，今年不错。", f"{name}是技术员。", f"村民都认识{name}。"]
+    records = [{"id": f"a{i}", "text": t, "meta": {}, "entities": [[t.index(name), t.index(name) + len(name), "PERSON"]],
+                "missing": []} for i, t in enumerate(texts)]  # fmt: skip
+    totals = learning_curve(records, sizes=[0, 2], folds=2, rehearsal="none", rehearsal_data=None, unlabelled=[],
+                            settings=UpdateSettings(), work_dir=tmp_path, learn="lexicon")  # fmt: skip
+    assert totals[0].prf("PERSON")[1] < 0.5  # the shipped pre-labeller misses the name in most of them
+    assert totals[2].prf("PERSON") == (1.0, 1.0, 1.0)  # learnt from two articles of the other fold

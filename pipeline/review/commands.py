@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.core.jsonl import RecordError, read_documents, write_documents
+from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.review.backup import keep_backup
 from pipeline.review.client import ReviewClient, ReviewError
@@ -95,7 +96,7 @@ def push(input: Path, project: str, order: str = "input", model: str | None = No
     return _guarded(action)
 
 
-def _least_sure_first(input: Path, model: str | None) -> list:
+def _least_sure_first(input: Path, model: str | None) -> list[Document]:
     """The records of ``input``, the ones the entity model is least sure of first (see pipeline.learn.uncertainty)."""
     from pipeline.learn import choose_model
     from pipeline.learn.uncertainty import by_uncertainty

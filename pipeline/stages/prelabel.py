@@ -41,13 +41,13 @@ MAX_BATCH_CHARS = MAX_PIECE_CHARS
 TAGGER_FEATURES = ("char_bigrams", "word_features", "tok2vec")  # what runs before the tagger
 
 
-def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Language:
+def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL, lexicon: Path | None = None) -> Language:
     """Assemble the spaCy pipeline from the package config, sourcing the trained model.
 
     A learnt model's ``lexicon/`` folder (what reviewers taught the rules) goes with it: the
-    entity rules and the quote attributor read it.
+    entity rules and the quote attributor read it.  ``lexicon`` names another folder (measuring only).
     """
-    lexicon = lexicon_dir(Path(model_dir))
+    lexicon = lexicon or lexicon_dir(Path(model_dir))
     overrides = {"paths.ner_model": str(model_dir), "paths.lexicon": str(lexicon) if lexicon.is_dir() else None}
     config = spacy.util.load_config(config_path, overrides=overrides, interpolate=False)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
@@ -179,9 +179,9 @@ def _with_record_text(quote: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Prelabeler:
-    """The project's prelabeler: the package config with the shipped model."""
-    return Prelabeler(build_pipeline(config_path, model_dir))
+def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL, lexicon: Path | None = None) -> Prelabeler:
+    """The project's prelabeler: the package config with the shipped model (or ``model_dir``, and its lexicon)."""
+    return Prelabeler(build_pipeline(config_path, model_dir, lexicon))
 
 
 def prelabel_stage(model: str | None = None) -> Callable[[Iterable[Document]], Iterator[Document]]:

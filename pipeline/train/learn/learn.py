@@ -109,11 +109,14 @@ class Rehearsal:
                 "characters": sum(len(r["text"]) for r in self.records)}
 
 
-def score_model(model_dir: Path, records: Sequence[dict[str, Any]], labels: Sequence[str]) -> Scores:
-    """Exact-span scores of the pre-labeller (model and rules, as `run` labels) with ``model_dir`` on gold records."""
+def score_model(
+    model_dir: Path, records: Sequence[dict[str, Any]], labels: Sequence[str], lexicon: Path | None = None
+) -> Scores:
+    """Exact-span scores of the pre-labeller (model and rules, as `run` labels) with ``model_dir`` on gold records
+    (``lexicon``: another folder of learnt words than the model's own)."""
     from pipeline.stages.prelabel import load_prelabeler
 
-    prelabeler = load_prelabeler(model_dir=model_dir)
+    prelabeler = load_prelabeler(model_dir=model_dir, lexicon=lexicon)
     documents = (Document(id=str(r["id"]), text=r["text"], meta=dict(r.get("meta") or {})) for r in records)
     scores = Scores()
     for record, document in zip(records, prelabeler.label_documents(documents)):
@@ -232,8 +235,9 @@ def learn_from_reviews(
         raise LearnError(f"nothing to learn from ({counts}; {len(held)} kept back for scoring): confirm more documents in doccano and pull")
     by_id = {r["id"]: r for r in reviewed}
     scored = [{**by_id[record_id], "entities": by_id[record_id].get("entities", [])} for record_id in sorted(held)]
-    reviewed_ids = set(by_id)
-    unreviewed = [r for record_id, r in (prelabeled or {}).items() if record_id not in reviewed_ids]
+    # Nobody reviewed what gives no gold (pulled unconfirmed and unedited): pseudo-rehearsal may use it.
+    taught_ids = {r["id"] for r in gold.records}
+    unreviewed = [r for record_id, r in (prelabeled or {}).items() if record_id not in taught_ids]
     # The rules' lexicon: scored from the reviews the model learns from (the kept-back ones would leak
     # their names into the scores); the version written has what every review taught.
     lexicon, skipped = taught_lexicon(reviewed, prelabeled, current)
