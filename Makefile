@@ -154,12 +154,16 @@ eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) o
 # 3-fold over the 42 of the modern development set (pipeline/train/learn/curve.py).
 LEARN_SIZES ?= 0,10,20,28
 LEARN_REHEARSAL ?= gold
+# What learns: model (the curve in the README's first table), lexicon (the rules' learnt word lists
+# alone) or both (as `corpusprep learn` does).
+LEARN_WHAT ?= model
 learning-curve: $(STAMP)  ## micro and per-label F1 after learning from 0/10/20/28 reviewed modern articles (k-fold, simulated reviews)
 	mkdir -p build/gold/modern_dev
 	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_dev.jsonl \
 	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_dev.jsonl
 	$(BIN)/python -m pipeline.train.learn.curve build/gold/modern_dev/ner_modern_dev.jsonl --sizes $(LEARN_SIZES) \
-	  --rehearsal $(LEARN_REHEARSAL) --rehearsal-data $(DATA)/train.jsonl --unlabelled $(DATA)/../modern_news/modern_news.jsonl
+	  --rehearsal $(LEARN_REHEARSAL) --rehearsal-data $(DATA)/train.jsonl --unlabelled $(DATA)/../modern_news/modern_news.jsonl \
+	  --learn $(LEARN_WHAT)
 
 eval-quotes: $(STAMP)  ## quote attribution P/R/F1, slogans taken for speech and precision per rule: quote development set (1998 and modern halves), old gold, seed
 	mkdir -p build/gold

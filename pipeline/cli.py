@@ -7,6 +7,7 @@ rich (through typer) gives readable errors and progress bars.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -313,9 +314,10 @@ def learn(
     """Update the entity model with the reviewed documents, score it against the model in use, keep it if better.
 
     Confirmed documents are learnt whole; unconfirmed ones only where the reviewer changed the
-    pre-labels. The new model goes to a numbered folder with its card (MODEL_CARD.md,
-    learning.json); `corpusprep run` then uses the newest one. Exit code 3 when the new
-    model was not better and nothing was written.
+    pre-labels. Names, quote cues and sources reviewers added join the rules' lists in the
+    model's lexicon/ folder, each with the review it came from. The new model goes to a numbered
+    folder with its card (MODEL_CARD.md, learning.json); `corpusprep run` then uses the newest
+    one. Exit code 3 when the new model was not better and nothing was written.
     """
     from dataclasses import replace
 
@@ -348,6 +350,9 @@ def learn(
     from pipeline.core.schema import load_schema
 
     typer.echo("\n".join(score_rows(card["scores"]["before"], card["scores"]["after"], load_schema().entity_labels)))
+    lexicon = card["lexicon"]
+    typer.echo(f"rules' lexicon: {', '.join(f'{n} {kind}' for kind, n in lexicon['entries'].items())} "
+               f"({len(lexicon['new'])} new, {len(lexicon['left_out'])} left out)")
     typer.echo(report.reason)
     if not report.kept:
         raise typer.Exit(3)
@@ -478,16 +483,36 @@ def doccano_down(
     raise typer.Exit(commands.down(home or settings.doccano_home()))
 
 
+class PushOrder(str, Enum):
+    """The order ``doccano push`` uploads documents in (see pipeline/learn/uncertainty.py)."""
+
+    input = "input"
+    uncertain = "uncertain"
+
+
 @doccano_app.command("push")
 def doccano_push(
     input: Path = typer.Option(Path("corpus/prelabeled.jsonl"), "--input", "-i", exists=True, dir_okay=False,
                                help="Pre-labelled JSONL records."),
     project: str = ReviewProject,
+    order: PushOrder = typer.Option(
+        PushOrder.input, "--order", case_sensitive=False,
+        help="Upload order, which doccano keeps: 'input' (as in INPUT) or 'uncertain' (the documents the entity "
+        "model is least sure of first: lowest mean margin between its two likeliest tags per character).",
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="With --order uncertain: the entity model that judges (default: the newest learnt "
+        "model under INPUT's folder/models/, else the shipped one; 'shipped' for that one).",
+    ),
 ) -> None:
-    """Upload pre-labels for review; a re-push refreshes only documents no reviewer touched."""
+    """Upload pre-labels for review; a re-push refreshes only documents no reviewer touched.
+
+    With --order uncertain the documents the model is least sure of come first in doccano, so each
+    review teaches `corpusprep learn` the most. Documents already on the server keep their place.
+    """
     from pipeline.review import commands
 
-    raise typer.Exit(commands.push(input, project))
+    raise typer.Exit(commands.push(input, project, order.value, model))
 
 
 @doccano_app.command("pull")

@@ -21,7 +21,7 @@ from pipeline.train.learn.gold import (
     review_gold,
 )
 from pipeline.train.learn.learn import held_out_ids, sample_by_characters
-from pipeline.train.learn.update import reference_tags
+from pipeline.train.learn.update import load_model, reference_tags
 
 LABELS = ("PERSON", "ORG", "DATE", "PERCENT")
 TEXT = "张三在北京大学说明年见"  # 张三 PERSON 0-2, 北京大学 ORG 3-7, 明年 DATE 8-10
@@ -162,8 +162,9 @@ TAUGHT = [
 UNSEEN_TEXT = f"{UNSEEN}表示，明年将继续推进改革。"
 
 
-def confirmed_record(index: int, text: str) -> dict:
-    spans = [{"start": i, "end": i + len(UNSEEN), "label": "PERSON", "text": UNSEEN}
+def confirmed_record(index: int, text: str, pushed: bool = False) -> dict:
+    """A confirmed review naming UNSEEN; ``pushed``: its spans are pre-labels the reviewer kept (they carry a source)."""
+    spans = [{"start": i, "end": i + len(UNSEEN), "label": "PERSON", "text": UNSEEN, **({"source": "model"} if pushed else {})}
              for i in range(len(text)) if text.startswith(UNSEEN, i)]
     return {"id": f"taught-{index}", "text": text, "meta": {}, "entities": spans,
             "review": {"state": "confirmed", "edited": True, "by": ["reviewer"]}}
@@ -176,7 +177,10 @@ def test_a_name_reviewers_taught_is_found_in_a_text_the_model_never_saw(tmp_path
     def people(model: Path) -> set[str]:
         return {e["text"] for e in load_prelabeler(model_dir=model).label_text(UNSEEN_TEXT) if e["label"] == "PERSON"}
 
-    assert UNSEEN not in people(SHIPPED_MODEL)
+    def model_people(model: Path) -> set[str]:  # the statistical model alone, without the rules and their lexicon
+        return {e.text for e in load_model(model)(UNSEEN_TEXT).ents if e.label_ == "PERSON"}
+
+    assert UNSEEN not in people(SHIPPED_MODEL) | model_people(SHIPPED_MODEL)
     reviews = tmp_path / "corpus" / "reviewed.jsonl"
     reviews.parent.mkdir()
     reviews.write_text("".join(json.dumps(confirmed_record(i, t), ensure_ascii=False) + "\n" for i, t in enumerate(TAUGHT)))
@@ -189,7 +193,9 @@ def test_a_name_reviewers_taught_is_found_in_a_text_the_model_never_saw(tmp_path
     card = json.loads((model / LEARN_CARD).read_text())
     assert (len(card["documents"]["learnt_from"]), len(card["documents"]["kept_back_for_scoring"])) == (3, 1)
     assert card["rehearsal"]["kind"] == "none"  # no outside data, no unreviewed pre-labels
-    assert UNSEEN in people(model)
+    assert UNSEEN in people(model) and UNSEEN in model_people(model)  # the model learnt it, not only the rules
+    (entry,) = [json.loads(line) for line in (model / "lexicon" / "persons.jsonl").read_text().splitlines()]
+    assert entry["text"] == UNSEEN and {r["id"] for r in entry["reviews"]} == {"taught-0", "taught-1", "taught-2", "taught-3"}
     assert choose_model(None, tmp_path / "corpus").path == model.resolve()
     assert not (SHIPPED_MODEL / LEARN_CARD).exists()  # the shipped model is never changed
 
@@ -197,8 +203,9 @@ def test_a_name_reviewers_taught_is_found_in_a_text_the_model_never_saw(tmp_path
 def test_a_model_that_is_not_better_is_not_kept(tmp_path: Path) -> None:
     from pipeline.cli import app
 
-    reviews = tmp_path / "reviewed.jsonl"
-    reviews.write_text("".join(json.dumps(confirmed_record(i, t), ensure_ascii=False) + "\n" for i, t in enumerate(TAUGHT)))
+    reviews = tmp_path / "reviewed.jsonl"  # confirmed as pre-labelled: nothing for the rules' lexicon either
+    reviews.write_text("".join(json.dumps(confirmed_record(i, t, pushed=True), ensure_ascii=False) + "\n"
+                               for i, t in enumerate(TAUGHT)))
     result = CliRunner().invoke(app, [  # learning rate 0: the same model, so not better
         "learn", "--reviewed", str(reviews), "--rehearsal-data", str(tmp_path / "none.jsonl"), "--epochs", "1",
         "--learn-rate", "0",

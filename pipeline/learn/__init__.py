@@ -4,7 +4,9 @@
 ``models/`` (``corpus/models/v001``, ``v002``…); ``corpusprep run`` uses the newest of them,
 or the shipped model when there is none, and says which in every record's ``meta``.  The
 shipped model in the package is never changed.  Only the naming and choosing live here
-(runtime code); the learning itself is build-time code (:mod:`pipeline.train.learn`).
+(runtime code), with the rules' learnt word lists a model folder carries (:mod:`.lexicon`) and
+the review order by the model's uncertainty (:mod:`.uncertainty`); the learning itself is
+build-time code (:mod:`pipeline.train.learn`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.core.jsonl import RecordError, read_documents, write_documents
+from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.review.backup import keep_backup
 from pipeline.review.client import ReviewClient, ReviewError
@@ -52,13 +53,21 @@ def down(home: Path) -> int:
     return 0
 
 
-def push(input: Path, project: str) -> int:
+ORDERS = ("input", "uncertain")
+
+
+def push(input: Path, project: str, order: str = "input", model: str | None = None) -> int:
+    """Push ``input``; ``order="uncertain"`` uploads the documents the entity model (``model``, else the
+    newest learnt one beside ``input``, else the shipped one) is least sure of first."""
     from pipeline.review.push import push_documents
 
     def action() -> int:
         client = ReviewClient.connect(resolve_settings())
         ledger = doccano_home() / PUSH_LEDGER
-        report = push_documents(read_documents(input), client, project, load_schema(), ledger_folder=ledger)
+        documents = read_documents(input)
+        if order == "uncertain":
+            documents = _least_sure_first(input, model)
+        report = push_documents(documents, client, project, load_schema(), ledger_folder=ledger)
         console.print(
             f"project [bold]{report.project}[/bold] (id {report.project_id}) at {client.settings.url}: "
             f"{report.created} created, {report.refreshed} refreshed, {report.unchanged} unchanged, "
@@ -85,6 +94,24 @@ def push(input: Path, project: str) -> int:
         return 0 if report.ok else 1
 
     return _guarded(action)
+
+
+def _least_sure_first(input: Path, model: str | None) -> list[Document]:
+    """The records of ``input``, the ones the entity model is least sure of first (see pipeline.learn.uncertainty)."""
+    from pipeline.learn import choose_model
+    from pipeline.learn.uncertainty import by_uncertainty
+
+    try:
+        choice = choose_model(model, input.parent)
+    except ValueError as error:
+        raise ReviewError(str(error)) from error
+    ranked = by_uncertainty(read_documents(input), choice.path)
+    if ranked:
+        console.print(
+            f"ordered {len(ranked)} document(s) by the {choice.describe()['name']} entity model's mean margin, "
+            f"least sure first ({ranked[0][1]:.3f} to {ranked[-1][1]:.3f})"
+        )
+    return [document for document, _ in ranked]
 
 
 def pull(input: Path, output: Path, project: str, confirmed_only: bool, force: bool = False) -> int:

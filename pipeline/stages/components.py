@@ -119,12 +119,17 @@ def make_entities_from_tags(nlp, name):
     return EntitiesFromTags()
 
 
-@Language.factory("entity_rules", default_config={"labels": None})
-def make_entity_rules(nlp, name, labels):  # untyped: confection validates real annotations only
-    """Exact rules (dates, percents, organ names, bylines, name lists, titles) merged over the model's ents."""
+@Language.factory("entity_rules", default_config={"labels": None, "lexicon": None})
+def make_entity_rules(nlp, name, labels, lexicon):  # untyped: confection validates real annotations only
+    """Exact rules (dates, percents, organ names, bylines, name lists, titles) merged over the model's ents.
+
+    ``lexicon``: a learnt model's ``lexicon/`` folder, whose persons and organisations the rules find too.
+    """
+    from pipeline.learn.lexicon import read_lexicon
     from pipeline.stages.entities.components import EntityRules
 
-    return EntityRules(labels)
+    learnt = read_lexicon(lexicon)
+    return EntityRules(labels, learnt.persons, learnt.orgs)
 
 
 @Language.factory("entity_values")
@@ -146,8 +151,9 @@ class QuoteAttributor:
     source is the subject noun phrase of its clause.
     """
 
-    def __init__(self, pos_tags: bool = True) -> None:
+    def __init__(self, pos_tags: bool = True, lexicon=None) -> None:  # lexicon: a QuoteWords (the shipped lists when None)
         self.pos_tags = pos_tags
+        self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
         from pipeline.core.pos import tag_many
@@ -156,11 +162,20 @@ class QuoteAttributor:
         entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents]
         words = doc._.word_spans if self.pos_tags else None
         tag = tag_many if words is not None else None
-        doc._.quotes = attribute_quotes(doc_text(doc), entities, doc._.meta or {}, doc._.blocks or (), words=words, tag=tag)
+        doc._.quotes = attribute_quotes(
+            doc_text(doc), entities, doc._.meta or {}, doc._.blocks or (), words=words, tag=tag, lexicon=self.lexicon
+        )
         return doc
 
 
-@Language.factory("quote_attributor", default_config={"pos_tags": True})
-def make_quote_attributor(nlp, name, pos_tags):  # untyped: confection validates real annotations only
-    """Quote attribution (cue, speaker, content) after the entity components."""
-    return QuoteAttributor(pos_tags)
+@Language.factory("quote_attributor", default_config={"pos_tags": True, "lexicon": None})
+def make_quote_attributor(nlp, name, pos_tags, lexicon):  # untyped: confection validates real annotations only
+    """Quote attribution (cue, speaker, content) after the entity components.
+
+    ``lexicon``: a learnt model's ``lexicon/`` folder, whose cues and sources the attributor knows too.
+    """
+    from pipeline.learn.lexicon import read_lexicon
+    from pipeline.stages.quotes.lexicon import quote_words
+
+    learnt = read_lexicon(lexicon)
+    return QuoteAttributor(pos_tags, quote_words(learnt.cues, learnt.sources))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -25,7 +26,9 @@ from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
 from pipeline.core.record import Block, Document
 from pipeline.core.text import fold_width, text_pieces
 from pipeline.learn import choose_model
+from pipeline.learn.lexicon import lexicon_dir
 from pipeline.stages.entities.ops import use_prediction_ops
+from pipeline.stages.entities.tags import log_probabilities
 
 PRELABEL_CONFIG = CONFIGS_DIR / "prelabel.cfg"
 NER_MODEL = MODELS_DIR / "ner"
@@ -35,11 +38,18 @@ NER_MODEL = MODELS_DIR / "ner"
 # are rarely a tenth of this).
 MAX_PIECE_CHARS = 20_000
 MAX_BATCH_CHARS = MAX_PIECE_CHARS
+TAGGER_FEATURES = ("char_bigrams", "word_features", "tok2vec")  # what runs before the tagger
 
 
-def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Language:
-    """Assemble the spaCy pipeline from the package config, sourcing the trained model."""
-    config = spacy.util.load_config(config_path, overrides={"paths.ner_model": str(model_dir)}, interpolate=False)
+def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL, lexicon: Path | None = None) -> Language:
+    """Assemble the spaCy pipeline from the package config, sourcing the trained model.
+
+    A learnt model's ``lexicon/`` folder (what reviewers taught the rules) goes with it: the
+    entity rules and the quote attributor read it.  ``lexicon`` names another folder (measuring only).
+    """
+    lexicon = lexicon or lexicon_dir(Path(model_dir))
+    overrides = {"paths.ner_model": str(model_dir), "paths.lexicon": str(lexicon) if lexicon.is_dir() else None}
+    config = spacy.util.load_config(config_path, overrides=overrides, interpolate=False)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     nlp.max_length = MAX_PIECE_CHARS + 1
     return use_prediction_ops(nlp)
@@ -99,6 +109,23 @@ class Prelabeler:
                 entities, quotes = [], []
                 yield document
 
+    def tag_log_probabilities(self, documents: Iterable[Document]) -> Iterator[tuple[Document, numpy.ndarray]]:
+        """Each document with the tagger's log-probability of every tag, a row per character (its pieces
+        joined): how sure the model is, before any rule (``corpusprep doccano push --order uncertain``)."""
+        tagger = self.nlp.get_pipe("tagger")
+        rows: list[numpy.ndarray] = []
+        batches = chunked(self._docs(documents), self.batch_size, weight=lambda item: len(item[0]), max_weight=MAX_BATCH_CHARS)
+        for batch in batches:
+            docs = [doc for doc, _ in batch]
+            for name in TAGGER_FEATURES:  # the features and vectors the tagger reads, as the pipeline sets them
+                component = self.nlp.get_pipe(name)
+                docs = list(component.pipe(docs) if hasattr(component, "pipe") else map(component, docs))
+            for (_, (document, _, last)), scores in zip(batch, tagger.model.predict(docs)):
+                rows.append(log_probabilities(numpy.asarray(scores.get() if hasattr(scores, "get") else scores)))
+                if last:
+                    yield document, numpy.concatenate(rows)
+                    rows = []
+
     def label_text(self, text: str, meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Entities of one text (convenience for tests and notebooks)."""
         document = Document(id="text", text=text, meta=dict(meta or {}))
@@ -152,9 +179,9 @@ def _with_record_text(quote: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL) -> Prelabeler:
-    """The project's prelabeler: the package config with the shipped model."""
-    return Prelabeler(build_pipeline(config_path, model_dir))
+def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL, lexicon: Path | None = None) -> Prelabeler:
+    """The project's prelabeler: the package config with the shipped model (or ``model_dir``, and its lexicon)."""
+    return Prelabeler(build_pipeline(config_path, model_dir, lexicon))
 
 
 def prelabel_stage(model: str | None = None) -> Callable[[Iterable[Document]], Iterator[Document]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline.stages.entities.dates import VAGUE_TIME_WORDS, find_dates
@@ -209,17 +209,37 @@ def _longer_reading(text: str, model_span: Entity, rule_span: Entity) -> bool:
     return bool(_HAN_ONLY.fullmatch(text[m.start : s.start] + text[s.end : m.end]))
 
 
+LEARNT_NAME, LEARNT_ORG = "learnt_name", "learnt_org"
+
+
+def find_learnt(
+    text: str, names: Iterable[str], label: str, words: Sequence[Sequence[int]] = ()
+) -> list[Entity]:
+    """Mentions of the names reviewers taught (``corpusprep learn``'s lexicon), as rule spans.
+
+    The same guards as a name propagated within a document: a person not where one segmenter
+    word holds it and more, nor before 公司/理论… (a thing named after them); an organisation not
+    where a minister's title runs on from it.
+    """
+    rule = LEARNT_NAME if label == "PERSON" else LEARNT_ORG
+    return _propagate(text, {name: rule for name in names}, label, words)
+
+
 def merge_entities(
     text: str,
     model_spans: Sequence[Entity],
     meta: dict[str, Any] | None,
     labels: Sequence[str],
     word_spans: Sequence[Sequence[int]] | None = None,
+    learnt_persons: frozenset[str] = frozenset(),
+    learnt_orgs: frozenset[str] = frozenset(),
 ) -> list[Entity]:
     """Rule spans first, then the model's where they do not clash; names propagated within the document.
 
     ``word_spans``, the segmenter's words as ``[start, end]`` offsets, let a model name cut
     one character short be completed (:func:`complete_given_name`); without them it is not.
+    ``learnt_persons`` and ``learnt_orgs``, the names reviewers taught, are rules too
+    (``learnt_name``, ``learnt_org``): a reviewer's word wins over the model's, as the other rules do.
     """
     meta = meta or {}
     words = word_spans or ()
@@ -239,7 +259,8 @@ def merge_entities(
     if isinstance(reporters, str):
         reporters = reporters.split()
     byline = find_byline_names(text, reporters)
-    known = {text[s.start : s.end] for s in byline}
+    learnt = find_learnt(text, learnt_persons, "PERSON", words) if learnt_persons else []
+    known = {text[s.start : s.end] for s in byline + learnt}
     enumerated = find_enumerated_names(text, known)
     known |= {text[s.start : s.end] for s in enumerated}
     model = [trim_to_known(text, s, known) for s in model]
@@ -248,6 +269,7 @@ def merge_entities(
     titled = find_titled_names(text, known, model_person_starts)
     person_rules = (
         byline
+        + learnt
         + enumerated
         + titled
         + find_honorific_surnames(text)
@@ -262,7 +284,7 @@ def merge_entities(
     listed = find_listed_names(text, known)
     person_rules += listed
     known |= {text[s.start : s.end] for s in listed}
-    orgs = find_orgs(text)
+    orgs = find_orgs(text) + (find_learnt(text, learnt_orgs, "ORG") if learnt_orgs else [])
     if "ORG" in allowed:  # only where the model saw nothing
         model_taken = [(s.start, s.end) for s in model]
         model += [s for s in find_named_companies(text, words) if not overlaps(s, model_taken)]

@@ -107,6 +107,18 @@ def _transitions(labels: tuple[str, ...]) -> tuple[numpy.ndarray, numpy.ndarray,
     return penalty, numpy.where(opens, 0.0, _FORBIDDEN), numpy.where(closed, 0.0, _FORBIDDEN)
 
 
+def log_probabilities(scores: numpy.ndarray) -> numpy.ndarray:
+    """The tagger's scores (a row per character) as log-probabilities of its tags.
+
+    The tagger's softmax is not normalised at prediction time (``normalize = false``: its rows
+    are logits); a normalised model's rows are probabilities already.
+    """
+    if (scores >= 0).all() and numpy.allclose(scores.sum(axis=1), 1.0):
+        return numpy.log(numpy.maximum(scores, 1e-12))
+    shifted = scores - scores.max(axis=1, keepdims=True)  # logits: log-softmax
+    return shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
+
+
 def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.ndarray:
     """Tag ids: the argmax where it is well-formed, else the best well-formed path (Viterbi)."""
     guesses = scores.argmax(axis=1)
@@ -119,11 +131,7 @@ def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.nda
         and not penalty[guesses[:-1], guesses[1:]].any()
     ):
         return guesses
-    if (scores >= 0).all() and numpy.allclose(scores.sum(axis=1), 1.0):
-        log_probs = numpy.log(numpy.maximum(scores, 1e-12))
-    else:  # logits: log-softmax
-        shifted = scores - scores.max(axis=1, keepdims=True)
-        log_probs = shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
+    log_probs = log_probabilities(scores)
     # spaCy-pkuseg's Viterbi (compiled) finds the best path.
     node_scores = numpy.ascontiguousarray(log_probs, dtype=numpy.float64)
     node_scores[0] += first

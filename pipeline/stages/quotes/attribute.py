@@ -29,7 +29,15 @@ from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import full_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
-from pipeline.stages.quotes.lexicon import LONE_MARK_RE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END, SINGULAR_PRONOUNS
+from pipeline.stages.quotes.lexicon import (
+    LONE_MARK_RE,
+    QUOTE_CLOSE,
+    QUOTE_OPEN,
+    SENTENCE_END,
+    SHIPPED_WORDS,
+    SINGULAR_PRONOUNS,
+    QuoteWords,
+)
 from pipeline.stages.quotes.phrases import BatchTagger, TaggedText
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
 from pipeline.stages.quotes.sources import Source, clause_start, clause_window, find_source, title_names
@@ -122,7 +130,9 @@ def pull_quotes(
     return found, blocked
 
 
-def headline_colon(text: str, para: Paragraph, entities: list[dict[str, Any]], names: set[str]) -> Attribution | None:
+def headline_colon(
+    text: str, para: Paragraph, entities: list[dict[str, Any]], names: set[str], lexicon: QuoteWords = SHIPPED_WORDS
+) -> Attribution | None:
     """A headline ``X：…`` whose X is a person, organisation or group."""
     body = text[para.start : para.end]
     if len(body) > HEADLINE_COLON_MAX_CHARS or "。" in body.rstrip("。"):
@@ -131,7 +141,7 @@ def headline_colon(text: str, para: Paragraph, entities: list[dict[str, Any]], n
     if not match or not UTTERANCE_RE.search(match.group(2)):
         return None  # 石学海：牵着骆驼闯影坛 names a topic, not words said
     colon = para.start + match.end(1)
-    source = find_source(text, colon, entities, names, look_back=0)
+    source = find_source(text, colon, entities, names, look_back=0, learnt=lexicon.learnt_sources)
     if source is None or source.kind not in ("person", "org", "group") or source.start != para.start + match.start(1):
         return None
     content = strip_span(text, para.start + match.start(2), para.end, QUOTE_CHARS)
@@ -223,6 +233,7 @@ def attribute_quotes(
     blocks: Iterable[Block] = (),
     words: Sequence[Sequence[int]] | None = None,
     tag: BatchTagger | None = None,
+    lexicon: QuoteWords | None = None,
 ) -> list[Record]:
     """Every attribution in the article, in text order (see the module docstring for the format).
 
@@ -230,7 +241,9 @@ def attribute_quotes(
     without them (text that never went through layout) the same lines are recognised from the text.
     ``words`` (the segmenter's word spans) and ``tag`` (word lists -> PKU part-of-speech tags) let a
     cue's source be found as the subject noun phrase of its clause.
+    ``lexicon``: the cue verbs and sources, with those reviewers taught (default: the shipped lists).
     """
+    lexicon = lexicon or SHIPPED_WORDS
     tagged = TaggedText(text, words, tag) if words is not None and tag is not None else None
     paras = paragraphs(text)
     layout = paragraph_kinds(paras, blocks)
@@ -242,14 +255,14 @@ def attribute_quotes(
     attributions, blocked = pull_quotes(text, paras, ents, layout)
     for para in paras:
         if para.index not in blocked:
-            headline = headline_colon(text, para, ents, names)
+            headline = headline_colon(text, para, ents, names, lexicon)
             if headline:
                 attributions.append(headline)
                 blocked.add(para.index)
 
     headlines = blocked | {p.index for p in paras if is_headline(text, p)}
     forward: list[tuple[Attribution, int]] = []  # with the furthest the speech could run
-    cues = find_cues(text, paras)
+    cues = find_cues(text, paras, lexicon)
     if tagged is not None:
         tagged.prepare([clause_window(text, cue.start) for cue in cues])
     for cue in cues:
@@ -258,7 +271,7 @@ def attribute_quotes(
             continue
         if any(a.kind == "direct" and a.content[0] <= cue.start < a.content[1] for a, _ in forward):
             continue  # a cue inside quoted words is part of what was said (她写道：“…麒麟说：…”)
-        source = find_source(text, cue.start, ents, names, tagged=tagged)
+        source = find_source(text, cue.start, ents, names, tagged=tagged, learnt=lexicon.learnt_sources)
         if source is None or (
             source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)
         ):

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pipeline.stages.quotes.lexicon import (
     ADDRESSEE_CUES,
     ADDRESSEES,
-    CUE_RE,
     HEADLINE_CUES,
     NOT_CUE_BEFORE,
     NOUN_MARKERS,
     OPENING_PUNCT,
     QUOTE_OPEN,
     SENTENCE_END,
+    SHIPPED_WORDS,
+    QuoteWords,
 )
 from pipeline.stages.quotes.spans import Paragraph
 
@@ -57,12 +58,12 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
 
 
-def find_cues(text: str, paras: list[Paragraph]) -> list[Cue]:
-    """Every cue in the article, in text order."""
+def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WORDS) -> list[Cue]:
+    """Every cue in the article, in text order (``words``: the cue verbs, learnt ones included)."""
     cues: list[Cue] = []
     for para in paras:
         headline = is_headline(text, para)
-        for match in CUE_RE.finditer(text, para.start, para.end):
+        for match in words.cue_re.finditer(text, para.start, para.end):
             word, start = match.group(), match.start()
             if not used_as_cue(text, start, word, para.start):
                 continue

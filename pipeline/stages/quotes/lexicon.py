@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,3 +143,25 @@ TERM_BEFORE_RE = re.compile(r"(?:按照|坚持|围绕|即|实施|推进|突出|�
 #: Surnames a name found after a title without a model must start with (single characters: a
 #: compound surname starts with one of them too).
 SURNAMES = frozenset(name for name in surnames() if len(name) == 1)
+
+
+@dataclass(frozen=True)
+class QuoteWords:
+    """The cue pattern and the learnt sources one attribution run uses: the shipped lists, plus what
+    reviewers taught when a learnt model is in use (a learnt source is a group: 平台客服, 网友)."""
+
+    cue_re: re.Pattern[str] = CUE_RE
+    learnt_cues: frozenset[str] = frozenset()
+    learnt_sources: frozenset[str] = frozenset()
+
+
+SHIPPED_WORDS = QuoteWords()
+
+
+def quote_words(cues: Iterable[str] = (), sources: Iterable[str] = ()) -> QuoteWords:
+    """The shipped lists with learnt cues and sources added (the shipped ones unchanged when none)."""
+    extra, sources = frozenset(cues) - set(CUE_VERBS), frozenset(sources)
+    if not extra and not sources:
+        return SHIPPED_WORDS
+    pattern = CUE_RE if not extra else re.compile("|".join(sorted({*CUE_VERBS, *extra}, key=len, reverse=True)))
+    return QuoteWords(pattern, extra, sources)

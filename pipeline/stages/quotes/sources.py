@@ -10,6 +10,7 @@ present; without them, a title followed by a name, a name seen before, or a head
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,14 +128,19 @@ def title_names(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def classify_phrase(phrase: str, orgs_ending_here: bool) -> str | None:
-    """The source kind of a head phrase without a person in it, or None if it is no source."""
+def classify_phrase(phrase: str, orgs_ending_here: bool, learnt: Set[str] = frozenset()) -> str | None:
+    """The source kind of a head phrase without a person in it, or None if it is no source.
+
+    ``learnt``: sources reviewers taught; a phrase ending with one is a group (平台客服).
+    """
     if not phrase or len(phrase) > MAX_SOURCE_CHARS:
         return None
     if phrase in PRONOUNS:
         return "pronoun"
     if phrase.endswith(FINDING_HEADS):
         return None
+    if any(phrase.endswith(source) for source in learnt):
+        return "group"
     if phrase.endswith(DOCUMENT_HEADS):
         return "document"
     if phrase.endswith(GROUP_HEADS):
@@ -152,11 +158,13 @@ def find_source(
     *,
     look_back: int = 2,
     tagged: TaggedText | None = None,
+    learnt: Set[str] = frozenset(),
 ) -> Source | None:
     """The source of the cue at ``cue_start``; an empty clause (``…，并强调``) looks one clause back.
 
     With ``tagged`` words the source is the clause's subject noun phrase (:mod:`.phrases`);
     without them, or when the tags find no subject, head words and names find it.
+    ``learnt``: sources reviewers taught (groups).
     """
     start, _ = clause_window(text, cue_start)
     if tagged is not None:
@@ -166,10 +174,10 @@ def find_source(
     phrases = head_phrases(text, start, cue_start, entities)
     if not phrases:
         if look_back and start > 0 and text[start - 1] in "，,":
-            return find_source(text, start - 1, entities, known_names, look_back=look_back - 1, tagged=tagged)
+            return find_source(text, start - 1, entities, known_names, look_back=look_back - 1, tagged=tagged, learnt=learnt)
         return None
     for head_start, head_end in phrases:
-        source = _phrase_source(text, head_start, head_end, entities, known_names)
+        source = _phrase_source(text, head_start, head_end, entities, known_names, learnt)
         if source is not None:
             return source
     return None
@@ -197,7 +205,8 @@ def _subject_source(text: str, subject: Subject, entities: list[dict[str, Any]])
 
 
 def _phrase_source(
-    text: str, head_start: int, head_end: int, entities: list[dict[str, Any]], known_names: set[str]
+    text: str, head_start: int, head_end: int, entities: list[dict[str, Any]], known_names: set[str],
+    learnt: Set[str] = frozenset(),
 ) -> Source | None:
     """The source a subject phrase names, or None if it names none."""
     phrase = text[head_start:head_end]
@@ -222,7 +231,7 @@ def _phrase_source(
             s = head_end - len(name)
             return Source(s, head_end, name, "person", name)
     org_here = any(e["end"] == head_end for e in _entities_in(entities, head_start, head_end, "ORG"))
-    kind = classify_phrase(phrase, org_here)
+    kind = classify_phrase(phrase, org_here, learnt)
     if kind is None:
         return None
     return Source(head_start, head_end, phrase, kind, None if kind == "pronoun" else phrase)

@@ -20,6 +20,19 @@ def score_rows(before: dict[str, Any] | None, after: dict[str, Any] | None, labe
     return rows
 
 
+def lexicon_lines(lexicon: dict[str, Any] | None) -> list[str]:
+    """What the rules learnt: entries per kind in ``lexicon/``, new ones, and what was left out."""
+    if not lexicon:
+        return []
+    counts = ", ".join(f"{n} {kind}" for kind, n in lexicon["entries"].items())
+    new = ", ".join(f"{e['text']} ({e['kind']})" for e in lexicon["new"][:20]) or "none"
+    more = f" and {len(lexicon['new']) - 20} more" if len(lexicon["new"]) > 20 else ""
+    return [
+        f"- Rules' lexicon (`{lexicon['folder']}`, with the review each word came from): {counts}; new: {new}{more}; "
+        f"{len(lexicon['left_out'])} word(s) left out (see `learning.json`)",
+    ]
+
+
 def model_card(card: dict[str, Any], labels: Sequence[str]) -> str:
     documents = card["documents"]
     rehearsal = card["rehearsal"]
@@ -37,6 +50,7 @@ def model_card(card: dict[str, Any], labels: Sequence[str]) -> str:
         f"- Rehearsal: {rehearsal['kind']}, {rehearsal['documents']} document(s), {rehearsal['characters']} characters "
         f"({rehearsal['source']})",
         f"- Settings: {card['settings']}",
+        *lexicon_lines(card.get("lexicon")),
         "",
         f"## Scores on the {card['scores']['scored_on']} kept-back document(s) (pre-labeller: model and rules, exact spans)",
         "",

@@ -9,8 +9,12 @@ scored on that part; the counts of all parts are summed, so every article is sco
 for each ``n``, by a model that never saw it.
 
 ``python -m pipeline.train.learn.curve GOLD.jsonl [--sizes 0,10,20,28] [--folds 3]
-[--rehearsal gold|pseudo|none] [--rehearsal-data PD1998_TRAIN.jsonl] [--unlabelled MODERN_NEWS.jsonl]``
-prints micro and per-label F1 for each ``n`` (``make learning-curve``).
+[--rehearsal gold|pseudo|none] [--rehearsal-data PD1998_TRAIN.jsonl] [--unlabelled MODERN_NEWS.jsonl]
+[--learn model|lexicon|both]`` prints micro and per-label F1 for each ``n`` (``make learning-curve``).
+
+``--learn`` says what learns: the model (the default, as ``make learning-curve`` measures), the
+rules' lexicon alone (the shipped model with the names the simulated reviewers added: the gold
+PERSON and ORG spans the shipped pre-labeller did not give), or both, as ``corpusprep learn`` does.
 """
 
 from __future__ import annotations
@@ -24,14 +28,18 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.jsonl import iter_json_lines
+from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.eval.entities import Scores, labelled_spans
 from pipeline.learn import SHIPPED_MODEL
-from pipeline.train.learn.learn import gold_rehearsal, sample_by_characters, score_model, train_copy
+from pipeline.learn.lexicon import write_entries
+from pipeline.train.learn.learn import gold_rehearsal, sample_by_characters, score_model, train_copy, unknown_where
+from pipeline.train.learn.lexicon import learnt_entity_texts, taught_by, without_conflicts
 from pipeline.train.learn.update import UpdateSettings, load_model, prediction_records
 
 SIZES = (0, 10, 20, 28)
 FOLDS = 3
+LEARNS = ("model", "lexicon", "both")
 
 
 def folds_of(records: Sequence[dict[str, Any]], folds: int, seed: int) -> list[list[dict[str, Any]]]:
@@ -57,9 +65,27 @@ def gold_records(path: Path, labels: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
+def as_reviews(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Gold articles as ``doccano pull`` would give confirmed reviews of them."""
+    return [
+        {"id": r["id"], "text": r["text"], "entities": [{"start": s, "end": e, "label": label} for s, e, label in r["entities"]],
+         "quotes": [], "review": {"state": "confirmed", "by": [], "pulled_at": None}}
+        for r in records
+    ]
+
+
+def shipped_prelabels(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The shipped pre-labeller's records of the gold articles (what simulated reviewers corrected)."""
+    from pipeline.stages.prelabel import load_prelabeler
+
+    documents = (Document(id=r["id"], text=r["text"], meta=dict(r.get("meta") or {})) for r in records)
+    return {d.id: {"id": d.id, "text": d.text, "entities": d.entities, "quotes": []}
+            for d in load_prelabeler().label_documents(documents)}  # fmt: skip
+
+
 def rehearsal_for(
     kind: str, learnt: Sequence[dict[str, Any]], labels: Sequence[str], seed: int,
-    rehearsal_data: Path | None, unlabelled: Sequence[dict[str, Any]],
+    rehearsal_data: Path | None, unlabelled: Sequence[dict[str, Any]], taught_names: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """The rehearsal sample ``learn`` would mix in for these articles (same size rule: their characters)."""
     characters = sum(len(r["text"]) for r in learnt)
@@ -70,30 +96,37 @@ def rehearsal_for(
             raise SystemExit("--rehearsal gold needs --rehearsal-data")
         return gold_rehearsal(rehearsal_data, characters, labels, seed)
     sample = sample_by_characters(unlabelled, characters, seed)
-    return prediction_records(load_model(SHIPPED_MODEL), [(r["id"], r["text"]) for r in sample])
+    return unknown_where(prediction_records(load_model(SHIPPED_MODEL), [(r["id"], r["text"]) for r in sample]), taught_names)
 
 
 def learning_curve(
     records: Sequence[dict[str, Any]], *, sizes: Sequence[int], folds: int, rehearsal: str,
     rehearsal_data: Path | None, unlabelled: Sequence[dict[str, Any]], settings: UpdateSettings,
-    work_dir: Path, seed: int = 0,
+    work_dir: Path, seed: int = 0, learn: str = "model",
 ) -> dict[int, Scores]:
-    """Summed scores over the folds for each number of articles learnt from."""
+    """Summed scores over the folds for each number of articles learnt from (``learn``: model, lexicon or both)."""
     labels = load_schema().entity_labels
     parts = folds_of(records, folds, seed)
     totals = {size: Scores() for size in sizes}
+    prelabels = shipped_prelabels(records) if learn != "model" else {}
     for index, scored in enumerate(parts):
         pool = [r for other, part in enumerate(parts) if other != index for r in part]
         for size in sizes:
             if size > len(pool):
                 raise SystemExit(f"{size} articles to learn from, but a fold leaves only {len(pool)}: use fewer or more folds")
-            if size == 0:
-                model = SHIPPED_MODEL
-            else:
+            model, lexicon = SHIPPED_MODEL, None
+            if size:
                 learnt = pool[:size]
-                model = work_dir / f"fold{index}-n{size}"
-                train_copy(SHIPPED_MODEL, learnt, rehearsal_for(rehearsal, learnt, labels, seed, rehearsal_data, unlabelled), model, settings)
-            add_scores(totals[size], score_model(model, scored, labels))
+                taught: list = []
+                if learn != "model":
+                    taught, _ = without_conflicts(taught_by(as_reviews(learnt), prelabels).entries)
+                    lexicon = work_dir / f"fold{index}-n{size}-lexicon"
+                    write_entries(lexicon, taught)
+                if learn != "lexicon":
+                    model = work_dir / f"fold{index}-n{size}"
+                    sample = rehearsal_for(rehearsal, learnt, labels, seed, rehearsal_data, unlabelled, sorted(learnt_entity_texts(taught)))
+                    train_copy(SHIPPED_MODEL, learnt, sample, model, settings)
+            add_scores(totals[size], score_model(model, scored, labels, lexicon))
     return totals
 
 
@@ -125,6 +158,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rehearsal-data", type=Path, default=None)
     parser.add_argument("--unlabelled", type=Path, default=None, help="articles for pseudo-rehearsal (not the gold ones)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--learn", choices=LEARNS, default="model",
+                        help="what learns from the reviews: the model, the rules' lexicon, or both (as `corpusprep learn`)")
     args = parser.parse_args(argv)
     labels = load_schema().entity_labels
     records = gold_records(args.gold, labels)
@@ -139,10 +174,11 @@ def main(argv: list[str] | None = None) -> None:
         totals = learning_curve(
             records, sizes=[int(s) for s in args.sizes.split(",")], folds=args.folds, rehearsal=args.rehearsal,
             rehearsal_data=args.rehearsal_data, unlabelled=unlabelled, settings=UpdateSettings(seed=args.seed),
-            work_dir=Path(work), seed=args.seed,
+            work_dir=Path(work), seed=args.seed, learn=args.learn,
         )
     print(f"{len(records)} gold articles, {args.folds}-fold: learn from n articles of the other folds, score on the "
-          f"held-out fold, counts summed over folds; rehearsal {args.rehearsal}; F1, pre-labeller (model + rules), exact spans")
+          f"held-out fold, counts summed over folds; learns: {args.learn}; rehearsal {args.rehearsal}; "
+          "F1, pre-labeller (model + rules), exact spans")
     print("\n".join(curve_table(totals, labels)))
     print(f"({time.monotonic() - started:.0f} s)")
 

@@ -42,8 +42,11 @@ from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.eval.entities import Scores, labelled_spans
 from pipeline.learn import LEARN_CARD
+from pipeline.learn.lexicon import FILES, Entry, lexicon_dir, read_entries, write_entries
+from pipeline.stages.entities.lexicon import occurrences
 from pipeline.train.learn.card import model_card
 from pipeline.train.learn.gold import CONFIRMED, EDITED, ReviewGold, reviews_gold
+from pipeline.train.learn.lexicon import learnt_entity_texts, merged_entries, taught_by, without_conflicts
 from pipeline.train.learn.update import (
     UpdateSettings,
     load_model,
@@ -106,11 +109,14 @@ class Rehearsal:
                 "characters": sum(len(r["text"]) for r in self.records)}
 
 
-def score_model(model_dir: Path, records: Sequence[dict[str, Any]], labels: Sequence[str]) -> Scores:
-    """Exact-span scores of the pre-labeller (model and rules, as `run` labels) with ``model_dir`` on gold records."""
+def score_model(
+    model_dir: Path, records: Sequence[dict[str, Any]], labels: Sequence[str], lexicon: Path | None = None
+) -> Scores:
+    """Exact-span scores of the pre-labeller (model and rules, as `run` labels) with ``model_dir`` on gold records
+    (``lexicon``: another folder of learnt words than the model's own)."""
     from pipeline.stages.prelabel import load_prelabeler
 
-    prelabeler = load_prelabeler(model_dir=model_dir)
+    prelabeler = load_prelabeler(model_dir=model_dir, lexicon=lexicon)
     documents = (Document(id=str(r["id"]), text=r["text"], meta=dict(r.get("meta") or {})) for r in records)
     scores = Scores()
     for record, document in zip(records, prelabeler.label_documents(documents)):
@@ -153,9 +159,18 @@ class LearnReport:
     reason: str
 
 
+def unknown_where(records: Sequence[dict[str, Any]], words: Iterable[str]) -> list[dict[str, Any]]:
+    """Records with every mention of ``words`` unknown to the tagger (added to their ``missing``)."""
+    words = sorted(set(words))
+    return [
+        {**r, "missing": [*r.get("missing", []), *([start, start + len(word)] for word in words for start in occurrences(r["text"], word))]}
+        for r in records
+    ]
+
+
 def _pick_rehearsal(
     base: Path, rehearsal_data: Path | None, unreviewed: Iterable[dict[str, Any]], characters: int,
-    labels: Sequence[str], seed: int,
+    labels: Sequence[str], seed: int, taught_names: Iterable[str] = (),
 ) -> Rehearsal:
     if characters <= 0:
         return Rehearsal("none", "ratio 0")
@@ -165,8 +180,34 @@ def _pick_rehearsal(
     sample = sample_by_characters(candidates, characters, seed)
     if not sample:
         return Rehearsal("none", "no rehearsal data and no unreviewed pre-labelled document")
-    source = "pre-labelled documents nobody reviewed, tagged by the base model (pseudo-rehearsal)"
-    return Rehearsal("pseudo", source, prediction_records(load_model(base), [(r["id"], r["text"]) for r in sample]))
+    source = ("pre-labelled documents nobody reviewed, tagged by the base model (pseudo-rehearsal), "
+              "the names reviewers taught left unknown")
+    predicted = prediction_records(load_model(base), [(r["id"], r["text"]) for r in sample])
+    return Rehearsal("pseudo", source, unknown_where(predicted, taught_names))
+
+
+def taught_lexicon(
+    reviewed: Sequence[dict[str, Any]], prelabeled: dict[str, dict[str, Any]] | None, current: Path
+) -> tuple[list[Entry], list[dict[str, str]]]:
+    """The rules' lexicon after these reviews: the model in use's, read afresh where these reviews
+    are its sources, plus what they teach; and the words left out, with why."""
+    folder = lexicon_dir(current)
+    previous = read_entries(folder) if folder.is_dir() else []
+    taught = taught_by(reviewed, prelabeled)
+    entries, torn = without_conflicts(merged_entries(previous, taught.entries, {str(r["id"]) for r in reviewed}))
+    return entries, taught.skipped + torn
+
+
+def lexicon_summary(entries: Sequence[Entry], skipped: Sequence[dict[str, str]], previous: Sequence[Entry]) -> dict[str, Any]:
+    """For the card: entries per kind, the words new in this version, what was left out and why."""
+    before = {(e.kind, e.text) for e in previous}
+    return {
+        "folder": "lexicon/",
+        "entries": {kind: sum(e.kind == kind for e in entries) for kind in FILES},
+        "new": [{"kind": e.kind, "text": e.text, "from": [r.id for r in e.reviews]}
+                for e in entries if (e.kind, e.text) not in before],
+        "left_out": list(skipped),
+    }
 
 
 def learn_from_reviews(
@@ -194,10 +235,16 @@ def learn_from_reviews(
         raise LearnError(f"nothing to learn from ({counts}; {len(held)} kept back for scoring): confirm more documents in doccano and pull")
     by_id = {r["id"]: r for r in reviewed}
     scored = [{**by_id[record_id], "entities": by_id[record_id].get("entities", [])} for record_id in sorted(held)]
-    reviewed_ids = set(by_id)
-    unreviewed = [r for record_id, r in (prelabeled or {}).items() if record_id not in reviewed_ids]
+    # Nobody reviewed what gives no gold (pulled unconfirmed and unedited): pseudo-rehearsal may use it.
+    taught_ids = {r["id"] for r in gold.records}
+    unreviewed = [r for record_id, r in (prelabeled or {}).items() if record_id not in taught_ids]
+    # The rules' lexicon: scored from the reviews the model learns from (the kept-back ones would leak
+    # their names into the scores); the version written has what every review taught.
+    lexicon, skipped = taught_lexicon(reviewed, prelabeled, current)
+    scoring_lexicon, _ = taught_lexicon([r for r in reviewed if r["id"] not in held], prelabeled, current)
     characters = round(rehearsal_ratio * sum(len(r["text"]) for r in learnt))
-    rehearsal = _pick_rehearsal(base, rehearsal_data, unreviewed, characters, labels, settings.seed)
+    rehearsal = _pick_rehearsal(base, rehearsal_data, unreviewed, characters, labels, settings.seed,
+                                learnt_entity_texts(scoring_lexicon))
 
     partial = output.with_name(output.name + ".partial")
     if partial.exists():
@@ -205,6 +252,8 @@ def learn_from_reviews(
     output.parent.mkdir(parents=True, exist_ok=True)
     meta = {"name": f"corpusprep_ner_zh_{output.name}", "description": f"The entity model learnt from reviews ({output.name}); see {LEARN_CARD}."}
     training = train_copy(base, learnt, rehearsal.records, partial, settings, meta)
+    if scoring_lexicon:
+        write_entries(lexicon_dir(partial), scoring_lexicon)
     before = scores_summary(score_model(current, scored, labels), labels) if scored else None
     after = scores_summary(score_model(partial, scored, labels), labels) if scored else None
     kept, reason = _verdict(before, after, keep_if_better)
@@ -220,6 +269,7 @@ def learn_from_reviews(
             "counts": dict(gold.counts()),
         },
         "rehearsal": rehearsal.summary(),
+        "lexicon": lexicon_summary(lexicon, skipped, read_entries(lexicon_dir(current)) if lexicon_dir(current).is_dir() else []),
         "settings": {**asdict(settings), "held_out_share": held_out_share, "rehearsal_ratio": rehearsal_ratio},
         "training": training,
         "scores": {"scored_on": len(scored), "before": before, "after": after},
@@ -228,6 +278,10 @@ def learn_from_reviews(
         "seconds": round(time.monotonic() - started, 1),
     }
     if kept:
+        if lexicon_dir(partial).exists():
+            shutil.rmtree(lexicon_dir(partial))
+        if lexicon:
+            write_entries(lexicon_dir(partial), lexicon)
         write_json(partial / LEARN_CARD, card)
         (partial / "MODEL_CARD.md").write_text(model_card(card, labels), encoding="utf-8")
         if output.exists():

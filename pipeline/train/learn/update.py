@@ -27,7 +27,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example, offsets_to_biluo_tags
-from spacy.util import filter_spans, minibatch
+from spacy.util import filter_spans, fix_random_seed, minibatch
 
 import pipeline.core.tokens  # noqa: F401  (registers the tokenizer a model's config may name)
 import pipeline.stages.components  # noqa: F401  (registers the factories the model's config names)
@@ -112,7 +112,11 @@ def make_examples(nlp: Language, records: Sequence[dict[str, Any]], dropped: Cou
 def update(
     nlp: Language, examples: Sequence[Example], settings: UpdateSettings = UpdateSettings()
 ) -> tuple[Any, list[float]]:
-    """Train the tok2vec and tagger on ``examples``; returns the optimizer (for its averages) and each epoch's loss."""
+    """Train the tok2vec and tagger on ``examples``; returns the optimizer (for its averages) and each epoch's loss.
+
+    Seeded (``settings.seed``): the order of examples and the dropout masks, so the same reviews
+    give the same model."""
+    fix_random_seed(settings.seed)
     optimizer = nlp.resume_training()
     optimizer.learn_rate = settings.learn_rate
     shuffled = list(examples)
