@@ -280,7 +280,7 @@ def report_not_read(survey: FolderSurvey) -> list[dict]:
 def no_article_error(survey: FolderSurvey, recursive: bool) -> int:
     """One line for an input folder without a single article file; the run's exit code."""
     where = "in or below" if recursive else "in"
-    console.print(f"[red]error[/red]: no article file (.txt) {where} {survey.root}: nothing done")
+    console.print(f"[red]error[/red]: no article file (.txt, .xml, .hocr) {where} {survey.root}: nothing done")
     return EXIT_SKIPPED
 
 
@@ -292,7 +292,7 @@ def ingest_sources(
     Returns the document stream and the list of skipped files (what is not read at
     all, then, filled while streaming, the article files that could not be read).
     """
-    from pipeline.stages.ingest import IngestError, read_article, survey_folder
+    from pipeline.stages.ingest import IngestError, read_source, survey_folder
 
     survey = survey or survey_folder(input_dir, recursive=recursive)
     skipped = report_not_read(survey)
@@ -303,7 +303,7 @@ def ingest_sources(
             task = progress.add_task("articles", total=len(sources))
             for path in sources:
                 try:
-                    yield read_article(path, root=input_dir)
+                    documents = read_source(path, root=input_dir)
                 except IngestError as error:
                     console.print(f"[red]skipped[/red] {error}")
                     skipped.append({"file": str(path), "line": error.line, "reason": error.reason, "stage": "ingest"})
@@ -311,8 +311,10 @@ def ingest_sources(
                         aside = output_dir / QUARANTINE_DIR / path.relative_to(input_dir)
                         aside.parent.mkdir(parents=True, exist_ok=True)
                         shutil.copy2(path, aside)
+                    continue
                 finally:
                     progress.advance(task)
+                yield from documents  # an ALTO or hOCR page: one document per article
 
     return stream(), skipped
 
