@@ -669,11 +669,21 @@ def module_closure(module: str) -> list[Path]:
     return sorted(seen.values())
 
 
+def code_files(stage: str) -> list[Path]:
+    """The files a stage's code is: its modules (:func:`module_closure`) and the data files beside
+    them (a package's ``data/`` folder: word lists such as ``core/data/newspapers.tsv``, which
+    are edited as much as code)."""
+    modules = module_closure(stage_named(stage).module)
+    folders = sorted({path.parent / "data" for path in modules if (path.parent / "data").is_dir()})
+    data = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file() and "__pycache__" not in path.parts]
+    return modules + data
+
+
 def code_fingerprint(stage: str, segmenter: str | None = None, model: str | None = None) -> str:
-    """What decides a stage's output besides its input: its code, the schema, configs and models
-    (a learnt entity model's files too, so a retrained ``model`` redoes prelabel)."""
+    """What decides a stage's output besides its input: its code and data files, the schema, configs
+    and models (a learnt entity model's files too, so a retrained ``model`` redoes prelabel)."""
     digest = hashlib.sha256(pipeline.__version__.encode())
-    for path in module_closure(stage_named(stage).module):
+    for path in code_files(stage):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for root in SHARED_DATA:
         _tree_stats(digest, root)

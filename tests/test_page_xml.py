@@ -302,6 +302,37 @@ def test_geometry(spec: list[tuple[str, float, float, float]], texts: list[str])
     assert [article.text for article in page_articles(lines_of(spec))] == texts
 
 
+SHUFFLED_PAGE = [*HEAD, ("标题文字在此", 100, 200, 40), *COLUMN_1, *COLUMN_2]
+
+
+@given(st.permutations(range(len(SHUFFLED_PAGE))))
+def test_the_reading_does_not_depend_on_the_files_order(order: list[int]) -> None:
+    """Lines may come in any order in the file (OCR engines list blocks as they find them): the same articles."""
+    reference = page_articles(lines_of(SHUFFLED_PAGE))
+    shuffled = page_articles(lines_of([SHUFFLED_PAGE[i] for i in order]))
+    assert [a.text for a in shuffled] == [a.text for a in reference]
+    assert reference[0].text.split("\n")[:3] == ["河南日报 1998年1月16日 星期五 A05", "标题文字在此", "第一栏第一行文字"]
+
+
+STYLED_ALTO = """<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Styles>
+ <TextStyle ID="head" FONTSIZE="24"/><TextStyle ID="text" FONTSIZE="10"/></Styles>
+ <Layout><Page WIDTH="2000" HEIGHT="3000"><PrintSpace>
+  <TextBlock STYLEREFS="text"><TextLine HPOS="100" VPOS="400" WIDTH="600" HEIGHT="40">
+   <String CONTENT="正文第一行的文字" HPOS="100" VPOS="400" WIDTH="600" HEIGHT="40"/></TextLine>
+  <TextLine HPOS="100" VPOS="450" WIDTH="600" HEIGHT="40">
+   <String CONTENT="正文第二行的文字" HPOS="100" VPOS="450" WIDTH="600" HEIGHT="40"/></TextLine></TextBlock>
+  <TextBlock><TextLine STYLEREFS="head" HPOS="100" VPOS="300" WIDTH="600" HEIGHT="40">
+   <String CONTENT="字号定的标题" HPOS="100" VPOS="300" WIDTH="600" HEIGHT="40"/></TextLine></TextBlock>
+ </PrintSpace></Page></Layout></alto>"""
+
+
+def test_alto_font_sizes_name_the_headline() -> None:
+    """Where every line has a FONTSIZE style, sizes come from the styles, not the boxes (all 40 high here)."""
+    (article,) = page_articles(read_page_xml(STYLED_ALTO).pages[0])
+    assert article.text == "字号定的标题\n正文第一行的文字\n正文第二行的文字"
+    assert [(b.kind, b.start, b.end) for b in article.blocks] == [("headline", 0, 6)]
+
+
 def test_columns_an_ocr_engine_ran_together_are_cut_at_the_gutter() -> None:
     """Each row of two columns as one OCR line: the gap (3 ems here) cuts it; where a stray mark fills the
     gap in one row, the gutter the other rows show cuts it."""
@@ -347,6 +378,31 @@ def test_blocks_keep_their_text_through_edits(replacements: list[tuple[int, int,
     doc = Document(id="b", text="0123456789", offsets=list(range(10)), blocks=[Block("headline", 3, 6)])
     edited = edit_document(doc, "test", replacements)
     assert (edited.blocks[0].start, edited.blocks[0].end) == moved
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10), st.integers(0, 3), st.text(alphabet="ab", max_size=3)), max_size=5),
+    st.integers(0, 10),
+    st.integers(0, 10),
+)
+def test_a_block_keeps_the_characters_it_covered(changes: list[tuple[int, int, str]], start: int, end: int) -> None:
+    """Any edits: every character no edit replaced is inside the moved block exactly when it was inside before."""
+    start, end = min(start, end), max(start, end)
+    replacements, used, replaced = [], set(), set()
+    for at, length, new in changes:  # edits apart from one another (a span, or an insertion at ``at``)
+        stop = min(at + length, 10)
+        if set(range(at, stop + 1)) & used:
+            continue
+        used |= set(range(at, stop + 1))
+        replaced |= set(range(at, stop))
+        replacements.append((at, stop, new))
+    doc = Document(id="b", text="0123456789", offsets=list(range(10)), blocks=[Block("headline", start, end)])
+    edited = edit_document(doc, "test", replacements)
+    block = edited.blocks[0]
+    assert 0 <= block.start <= block.end <= len(edited.text)
+    for position, char in enumerate(edited.text):
+        if char.isdigit() and int(char) not in replaced:
+            assert (block.start <= position < block.end) == (start <= int(char) < end), (position, char)
 
 
 # --- files: survey, bad input, the command -----------------------------------------------------------------
@@ -466,14 +522,16 @@ def tesseract_with_chinese() -> bool:
     not tesseract_with_chinese() and not os.environ.get("CI"),
     reason="no tesseract with chi_sim (make system-deps installs tesseract-ocr and tesseract-ocr-chi-sim)",
 )
-@pytest.mark.parametrize("renderer", ["hocr", "alto"])
-def test_tesseract_reads_a_page_end_to_end(tmp_path: Path, renderer: str) -> None:
+def test_tesseract_reads_a_page_end_to_end(tmp_path: Path) -> None:
+    """``tesseract picture_news.png out -l chi_sim hocr alto`` on the committed image, both outputs ingested and cleaned."""
     assert tesseract_with_chinese(), "tesseract with chi_sim is missing in CI: run `make system-deps` (as root) first"
     base = tmp_path / "picture_news"
-    subprocess.run(["tesseract", str(PAGES / "picture_news.png"), str(base), "-l", "chi_sim", renderer], check=True, capture_output=True)
-    (doc,) = cleaned(base.with_suffix(".hocr" if renderer == "hocr" else ".xml"))
+    command = ["tesseract", str(PAGES / "picture_news.png"), str(base), "-l", "chi_sim", "hocr", "alto"]
+    subprocess.run(command, check=True, capture_output=True)
     article = expected("picture_news")["articles"][0]
-    assert doc.meta["headline"] == "图片新闻"
-    assert "reporters" not in doc.meta  # 图片新闻 is no byline
-    assert doc.meta["publication"] == "人民日报"
-    assert ratio(body(doc), "".join(article["body"])) >= 0.85
+    for suffix in FORMATS:
+        (doc,) = cleaned(base.with_suffix(suffix))
+        assert doc.meta["headline"] == "图片新闻"
+        assert "reporters" not in doc.meta  # 图片新闻 is no byline
+        assert doc.meta["publication"] == "人民日报"
+        assert ratio(body(doc), "".join(article["body"])) >= 0.85

@@ -93,9 +93,10 @@ def allowed_distance(name: str) -> int:
 def match_newspaper(printed: str) -> str | None:
     """The name of the paper ``printed`` (a masthead or a running head's field, as read) names, or None.
 
-    In order: an exact name or alias; the longest name or alias inside it (``要闻人民日报``);
-    the name or alias nearest by edit distance within :func:`allowed_distance`, if one
-    paper alone is nearest.  Two papers equally near (``郑州日报`` and ``郑州晚报`` from
+    In order: an exact name or alias; the name or alias nearest by edit distance within
+    :func:`allowed_distance`, if one paper alone is nearest (``人民日报丂外版`` is
+    人民日报海外版, not the 人民日报 inside it); the longest name or alias inside it
+    (``要闻人民日报``).  Two papers equally near (``郑州日报`` and ``郑州晚报`` from
     ``郑州X报``) name neither.
     """
     printed = printed.strip()
@@ -104,9 +105,15 @@ def match_newspaper(printed: str) -> str | None:
     forms = _forms()
     if printed in forms:
         return forms[printed]
+    nearest = _nearest(printed, forms)
+    if nearest is not None:
+        return nearest
     inside = [form for form in forms if len(form) >= 3 and form in printed]
-    if inside:
-        return forms[max(inside, key=len)]
+    return forms[max(inside, key=len)] if inside else None
+
+
+def _nearest(printed: str, forms: dict[str, str]) -> str | None:
+    """The paper one of whose forms is nearest ``printed`` within its allowed distance, if it alone is."""
     best: set[str] = set()
     best_distance = None
     for form, name in forms.items():

@@ -47,7 +47,7 @@ not with its square (10 MB of ALTO: about 2 s).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -70,7 +70,7 @@ COLUMN_GAP = 1.5  # ems: a gap this wide inside a body line lies between two col
 WORD_SPACE = 0.6  # ems: a gap this wide between words is a space
 INDENT = 1.2  # ems right of the column's edge: an indented line
 SPANNING = 1.6  # times the usual line width: a line across several columns
-BELOW = 3.0  # ems under a headline within which the columns it heads begin
+BELOW = 4.0  # ems under a headline within which the columns it heads begin
 INDENT_REACH = 3.0  # ems left of a column's first line where the column's edge may be
 SAME_HEADLINE_GAP = 1.5  # ems between two parts of one headline on a row (more: two headlines side by side)
 SAME_ROW = 0.5  # share of the smaller height two boxes must share to stand in one row
@@ -306,7 +306,7 @@ def set_reach(groups: list[_Group], body_pieces: list[Piece], page: Box, body: f
         left = max([(g.box.x1 + group.box.x0) / 2 for g in beside if g.box.x1 <= group.box.x0] or [page.x0])
         right = min([(group.box.x1 + g.box.x0) / 2 for g in beside if g.box.x0 >= group.box.x1] or [page.x1])
         starts = []
-        for piece in by_top[bisect_left(tops, group.box.y1 - body) : bisect_left(tops, group.box.y1 + BELOW * body)]:
+        for piece in by_top[bisect_left(tops, group.box.y1 - body) : bisect_right(tops, group.box.y1 + BELOW * body)]:
             if not left <= piece.box.cx <= right:
                 continue
             above = by_bottom[bisect_left(bottoms, group.box.y0 - body) : bisect_left(bottoms, piece.box.y0 + body / 2)]
