@@ -79,7 +79,7 @@ doccano_app = typer.Typer(help="Review in doccano: push pre-annotations, pull re
 app.add_typer(segmenter_app, name="segmenter")
 app.add_typer(doccano_app, name="doccano")
 
-InputDir = typer.Option(..., "--input", "-i", help="Folder of raw article .txt files.", exists=True, file_okay=False)
+InputDir = typer.Option(..., "--input", "-i", help="Folder of raw article .txt files, ALTO .xml and hOCR .hocr pages.", exists=True, file_okay=False)
 OutputDir = typer.Option(..., "--output", "-o", help="Folder to write the stage artefacts into.")
 InputFile = typer.Option(..., "--input", "-i", help="JSONL records to read.", exists=True, dir_okay=False)
 Recursive = typer.Option(

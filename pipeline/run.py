@@ -280,7 +280,7 @@ def report_not_read(survey: FolderSurvey) -> list[dict]:
 def no_article_error(survey: FolderSurvey, recursive: bool) -> int:
     """One line for an input folder without a single article file; the run's exit code."""
     where = "in or below" if recursive else "in"
-    console.print(f"[red]error[/red]: no article file (.txt) {where} {survey.root}: nothing done")
+    console.print(f"[red]error[/red]: no article file (.txt, .xml, .hocr) {where} {survey.root}: nothing done")
     return EXIT_SKIPPED
 
 
@@ -292,7 +292,7 @@ def ingest_sources(
     Returns the document stream and the list of skipped files (what is not read at
     all, then, filled while streaming, the article files that could not be read).
     """
-    from pipeline.stages.ingest import IngestError, read_article, survey_folder
+    from pipeline.stages.ingest import IngestError, read_source, survey_folder
 
     survey = survey or survey_folder(input_dir, recursive=recursive)
     skipped = report_not_read(survey)
@@ -303,7 +303,7 @@ def ingest_sources(
             task = progress.add_task("articles", total=len(sources))
             for path in sources:
                 try:
-                    yield read_article(path, root=input_dir)
+                    documents = read_source(path, root=input_dir)
                 except IngestError as error:
                     console.print(f"[red]skipped[/red] {error}")
                     skipped.append({"file": str(path), "line": error.line, "reason": error.reason, "stage": "ingest"})
@@ -311,8 +311,10 @@ def ingest_sources(
                         aside = output_dir / QUARANTINE_DIR / path.relative_to(input_dir)
                         aside.parent.mkdir(parents=True, exist_ok=True)
                         shutil.copy2(path, aside)
+                    continue
                 finally:
                     progress.advance(task)
+                yield from documents  # an ALTO or hOCR page: one document per article
 
     return stream(), skipped
 
@@ -667,11 +669,21 @@ def module_closure(module: str) -> list[Path]:
     return sorted(seen.values())
 
 
+def code_files(stage: str) -> list[Path]:
+    """The files a stage's code is: its modules (:func:`module_closure`) and the data files beside
+    them (a package's ``data/`` folder: word lists such as ``core/data/newspapers.tsv``, which
+    are edited as much as code)."""
+    modules = module_closure(stage_named(stage).module)
+    folders = sorted({path.parent / "data" for path in modules if (path.parent / "data").is_dir()})
+    data = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file() and "__pycache__" not in path.parts]
+    return modules + data
+
+
 def code_fingerprint(stage: str, segmenter: str | None = None, model: str | None = None) -> str:
-    """What decides a stage's output besides its input: its code, the schema, configs and models
-    (a learnt entity model's files too, so a retrained ``model`` redoes prelabel)."""
+    """What decides a stage's output besides its input: its code and data files, the schema, configs
+    and models (a learnt entity model's files too, so a retrained ``model`` redoes prelabel)."""
     digest = hashlib.sha256(pipeline.__version__.encode())
-    for path in module_closure(stage_named(stage).module):
+    for path in code_files(stage):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for root in SHARED_DATA:
         _tree_stats(digest, root)

@@ -15,7 +15,7 @@ BUILD_AND_MEASURE = ("pipeline.train", "pipeline.eval")
 FRONT_DOOR = "pipeline.cli"
 # Which stage a module belongs to: the stage module and the rule packages only it loads.
 STAGE_PARTS = {
-    "ingest": ("pipeline.stages.ingest",),
+    "ingest": ("pipeline.stages.ingest", "pipeline.stages.page_xml"),
     "normalize": ("pipeline.stages.normalize",),
     "repair": ("pipeline.stages.repair",),
     "segment": ("pipeline.stages.segment",),

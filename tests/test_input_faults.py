@@ -81,7 +81,7 @@ def test_recursive_ingest_keeps_ids_unique(tmp_path: Path, fixtures: Path) -> No
 @pytest.mark.parametrize(
     ("names", "said"),
     [
-        ([], "no article file (.txt) in"),
+        ([], "no article file (.txt, .xml, .hocr) in"),
         (["scan.pdf"], "scan.pdf: a PDF, not text: run OCR first"),
         (["sub/a.txt"], "1 subfolder(s) not read: pass --recursive"),
     ],
@@ -93,7 +93,7 @@ def test_folder_without_articles_is_an_error(tmp_path: Path, fixtures: Path, nam
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", "-i", str(source), "-o", str(out), "--segmenter", "char"])
     assert result.exit_code == EXIT_SKIPPED
-    assert said in result.output and "error: no article file (.txt) in" in result.output
+    assert said in result.output and "error: no article file (.txt, .xml, .hocr) in" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 

@@ -14,6 +14,7 @@ from pipeline.run import (
     PACKAGE_DIR,
     Budget,
     _load_worker_stages,
+    code_files,
     module_closure,
     ordered_map,
     resume_partials,
@@ -116,3 +117,11 @@ def test_a_stages_fingerprint_covers_the_page_reading_it_shares_and_not_the_othe
     closure = set(module_closure("pipeline.stages.normalize"))
     assert PACKAGE_DIR / "page" / "reading.py" in closure
     assert PACKAGE_DIR / "stages" / "repair.py" not in closure
+
+
+def test_a_stages_fingerprint_covers_the_word_lists_beside_its_code() -> None:
+    """Editing the list of newspapers redoes the stages that read mastheads (normalize reads the page too)."""
+    newspapers = PACKAGE_DIR / "core" / "data" / "newspapers.tsv"
+    assert newspapers in code_files("repair") and newspapers in code_files("normalize")
+    assert PACKAGE_DIR / "core" / "data" / "surnames.txt" in code_files("prelabel")
+    assert not any(path.parent.name == "data" and "eval" in path.parts for path in code_files("prelabel"))

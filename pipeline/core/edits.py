@@ -9,10 +9,11 @@ on these; repair maps what it drops and inserts back to the raw file with :func:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
-from pipeline.core.record import Document, Edit
+from pipeline.core.record import Block, Document, Edit
 
 Replacement = tuple[int, int, str]
 """``(start, end, new_text)``: replace ``text[start:end]`` by ``new_text``."""
@@ -72,7 +73,33 @@ def edit_document_by_kind(doc: Document, changes_by_kind: Iterable[tuple[str, Re
         position = end
     text_parts.append(doc.text[position:])
     offset_parts += doc.offsets[position:]
-    return replace(doc, text="".join(text_parts), offsets=offset_parts, edits=edits)
+    blocks = _moved_blocks(doc.blocks, [(start, end, len(new)) for start, end, new, _ in changes]) if doc.blocks else doc.blocks
+    return replace(doc, text="".join(text_parts), offsets=offset_parts, edits=edits, blocks=blocks)
+
+
+def _moved_blocks(blocks: list[Block], changes: list[tuple[int, int, int]]) -> list[Block]:
+    """Blocks carried onto the changed text (``changes``: sorted ``(start, end, new length)``).
+
+    A block keeps the text it covered: a change inside it, or one the block starts or ends
+    inside, is the block's; a change just before its start or just after its end is not.
+    """
+    starts = [start for start, _, _ in changes]
+    shifts = [0]
+    for start, end, length in changes:
+        shifts.append(shifts[-1] + length - (end - start))
+
+    def moved(position: int, is_end: bool) -> int:
+        k = bisect_right(starts, position) - 1  # the last change starting at or before the position
+        if k < 0:
+            return position
+        start, end, length = changes[k]
+        if position == start:
+            return start + shifts[k]
+        if position < end:
+            return start + shifts[k] + (length if is_end else 0)
+        return position + shifts[k + 1]
+
+    return [replace(block, start=moved(block.start, False), end=max(moved(block.start, False), moved(block.end, True))) for block in blocks]
 
 
 def regex_finder(pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str]) -> Finder:

@@ -17,7 +17,10 @@ from typing import Any
 class Edit:
     """One change a stage made to the scan, so a reviewer can see why text differs.
 
-    ``raw_start``/``raw_end`` are code-point offsets into the raw (decoded) file.
+    ``raw_start``/``raw_end`` are code-point offsets into the raw (decoded) file.  Ingest of
+    an ALTO or hOCR page makes two kinds: ``page_layout`` (a line end, space or indent put
+    between words, inserted at the offset just after the word before it) and
+    ``xml_reference`` (a character written ``&amp;`` or ``&#x4e2d;`` in the file).
     """
 
     kind: str
@@ -28,7 +31,13 @@ class Edit:
 
 @dataclass
 class Block:
-    """A layout block of the clean text: headline, subheadline, byline, body, crosshead, pull_quote, attribution."""
+    """A layout block of the clean text: headline, subheadline, byline, body, crosshead, pull_quote, attribution.
+
+    Before repair, a document ingest laid out from an ALTO or hOCR page has blocks over its
+    ingested text saying what the page's geometry made of some lines (``furniture``,
+    ``headline``, ``subheadline``); normalize carries them through its edits and repair's
+    blocks replace them.
+    """
 
     kind: str
     start: int
@@ -41,7 +50,9 @@ class Document:
 
     ``offsets[i]`` is the raw-file offset (code points of the decoded file) that
     ``text[i]`` came from; inserted characters map to the raw position they were
-    inserted at.
+    inserted at.  For an ALTO or hOCR page the raw file is the XML, and a character's
+    offset is where it stands in a ``String``'s ``CONTENT`` attribute or an ``ocrx_word``'s
+    text; one page may give several documents (``id`` ``page#1``, ``page#2``...).
     """
 
     id: str

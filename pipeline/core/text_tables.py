@@ -90,6 +90,10 @@ DATE_RE = re.compile(
     r"(?P<year>(?:19|20)\d\d)(?:\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
     r"|(?P<sep>[-./])(?P<month2>\d{1,2})(?P=sep)(?P<day2>\d{1,2})(?!\d))"
 )
+# What an OCR engine reads for 1 and 0 inside a printed date (1998年]月16日, 2023年l0月8日): between a
+# digit or 年/月 and a digit or 月/日; taken for digits when a running head's date is looked for.
+DATE_DIGIT_LOOKALIKE_RE = re.compile(r"(?<=[\d年月])[\]\[|lIiOo](?=\s*[\d月日])")
+DATE_DIGIT_LOOKALIKES = str.maketrans({"]": "1", "[": "1", "|": "1", "l": "1", "I": "1", "i": "1", "O": "0", "o": "0"})
 WEEKDAY_RE = re.compile(f"(?:星期|周|礼拜)[{WEEKDAYS}]")
 PUBLICATION_RE = re.compile(f"[{HAN}]{{2,10}}?(?:日报|晚报|早报|时报|商报|晨报|青年报|法制报|经济报|都市报|导报|周报|报)")
 # Page numbers as OCR reads them: ``O``/``o`` for 0 and ``l``/``I`` for 1 after the section letters (``AO5``, ``Al2``).
@@ -136,7 +140,8 @@ BYLINE_RE = re.compile(
     # 本报讯 may lead the line; the outlet is the paper, its agency or its app (河南日报客户端)
     f"^[{BULLETS}]?[{SPACES}]*(?P<dateline>本报讯[{SPACES}\u3000]*)?"
     f"(?P<outlet>(?:本报|[{HAN}·]{{1,14}}?(?:报|社|台|网|刊|站|客户端|新闻|融媒体))?(?:特派|驻[{HAN}]{{1,4}})?)"
-    r"(?P<role>(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|文|图|摄影)"
+    # 文 and 图 are roles only as words of their own (图 张三, 文：李四): 图片新闻, 文化 start no byline
+    f"(?P<role>(?:本报|特约|首席|见习|实习)?记者|通讯员|实习生|文/图|(?:文|图)(?=[{SPACES}\u3000：:])|摄影)"
     f"[{SPACES}\u3000：:]*(?P<names>[{HAN}·][{HAN}·{SPACES}\u3000、，,]*?)"
     # what the reporters did, after their names: 文/图, 摄, 报道, 发自北京
     f"(?:[{SPACES}\u3000]*(?:文/图|文／图|图/文|摄影|摄|报道|发自[{HAN}]{{2,6}}))?[{SPACES}\u3000]*$"

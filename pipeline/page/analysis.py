@@ -31,10 +31,31 @@ class PageAnalysis:
     page: layout.PageLayout
 
 
+# ``meta['format']`` of a document whose text ingest laid out from a page's geometry (ALTO, hOCR):
+# its blocks say which lines are the running head and the headlines.
+LAID_OUT_FORMATS = frozenset({"alto", "hocr"})
+
+
+def given_roles(doc: Document, spans: list[tuple[int, int]]) -> list[str | None] | None:
+    """The roles the page's geometry gave lines (``furniture``, ``headline``, ``subheadline``
+    blocks of a laid-out page), one per line; None for a document read from text."""
+    if doc.meta.get("format") not in LAID_OUT_FORMATS or not doc.blocks:
+        return None
+    marked = sorted((b.start, b.end, b.kind) for b in doc.blocks if b.kind in layout.GIVEN_ROLES and b.start < b.end)
+    roles: list[str | None] = [None] * len(spans)
+    k = 0
+    for index, (start, end) in enumerate(spans):
+        while k < len(marked) and marked[k][1] <= start:
+            k += 1
+        if k < len(marked) and start < end and marked[k][0] <= start < marked[k][1]:
+            roles[index] = marked[k][2]
+    return roles
+
+
 def analyze_page(doc: Document) -> PageAnalysis:
     """Measure and classify the lines of ``doc`` (its text, and its edits for printed widths)."""
     text = doc.text
     widths = layout.printed_widths(doc)
     spans = list(line_spans(text))
-    page = layout.analyze([text[s:e] for s, e in spans], [sum(widths[s:e]) for s, e in spans])
+    page = layout.analyze([text[s:e] for s, e in spans], [sum(widths[s:e]) for s, e in spans], given_roles(doc, spans))
     return PageAnalysis(spans, widths, page)

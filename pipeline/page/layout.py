@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.core.newspapers import match_newspaper, named_exactly
 from pipeline.core.record import Document
 from pipeline.core.text_tables import (
     ATTRIBUTION_RE,
@@ -27,6 +28,8 @@ from pipeline.core.text_tables import (
     COLUMN_CUT_RE,
     COLUMN_GAP_RE,
     CREDIT_RE,
+    DATE_DIGIT_LOOKALIKE_RE,
+    DATE_DIGIT_LOOKALIKES,
     DATE_RE,
     EDITORS_NOTE_RE,
     END_MARK_RE,
@@ -49,6 +52,7 @@ from pipeline.core.text_tables import (
     STRAY_MARK_RE,
     WEEKDAY_LINE_RE,
     WEEKDAY_RE,
+    WEEKDAYS,
 )
 
 BLANK = "blank"
@@ -73,6 +77,18 @@ MAX_COLUMN_WIDTH = 45
 MAX_BYLINE_WIDTH = 40
 BYLINE_SEARCH_LINES = 8
 SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
+# Punctuation standing right after white space in a running head: what an OCR engine read into the gap
+# between its fields (``星期四 ，A05``), not a sentence's.
+_HEAD_NOISE_RE = re.compile(r"(?<=[ \t\u3000])[。，,.、；;]+")
+_BLANK_RUN_RE = re.compile(f"[{BLANKS}]{{2,}}")
+# A printed field of a running head that may be the paper's name: a run without spaces holding Chinese.
+_HEAD_TOKEN_RE = re.compile(f"[^{BLANKS}]*[{HAN}][^{BLANKS}]*")
+# Where a running head's date begins, when OCR garbled the rest of it: the first digit.
+_DATE_START_RE = re.compile(r"\d")
+# A weekday in a running head whose first character OCR misread (蜂期五 for 星期五).
+_GARBLED_WEEKDAY_RE = re.compile(f"(?<![\\d第])[{HAN}]期[{WEEKDAYS}]")
+# How many of a page's first lines may be its running head (a masthead, the date line, the page number).
+RUNNING_HEAD_LINES = 3
 
 
 @dataclass
@@ -149,34 +165,44 @@ def page_number(token: str) -> str | None:
     return match["letters"] + match["number"].translate(OCR_PAGE_DIGITS)
 
 
+def find_date(text: str) -> re.Match[str] | None:
+    """The issue date in a running head, digits OCR misread (``1998年]月16日``) read as the digits they are;
+    the match's positions are ``text``'s."""
+    return DATE_RE.search(DATE_DIGIT_LOOKALIKE_RE.sub(lambda m: m.group().translate(DATE_DIGIT_LOOKALIKES), text))
+
+
 def parse_furniture(line: str) -> dict[str, Any] | None:
     """Metadata from a page-furniture line (running head, dateline, page number), or None if it is not one.
 
     Marks an OCR engine reads into the white space between the fields (``河南日报”1998年``)
     are taken for spaces first.
     """
-    text = STRAY_MARK_RE.sub(" ", line).strip(BLANKS)
+    text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).strip(BLANKS)
     if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
         return {}  # where the article goes on, came from or ends: no text of it
-    if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
+    # the width as printed: a run of spaces is the white between the fields, however the OCR engine padded it
+    if not text or display_width(_BLANK_RUN_RE.sub(" ", text)) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
         return None
     found: dict[str, Any] = {}
-    date = DATE_RE.search(text)
+    date = find_date(text)
     if date:
         try:
             month, day = date["month"] or date["month2"], date["day"] or date["day2"]
             found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
         except ValueError:
             return None
-        rest = text[: date.start()] + " " + text[date.end() :]
+        rest = _blanked(text, date.start(), date.end())
         weekday = WEEKDAY_RE.search(rest)
         if weekday:
             found["weekday"] = weekday.group()
-            rest = rest[: weekday.start()] + " " + rest[weekday.end() :]
+            rest = _blanked(rest, weekday.start(), weekday.end())
         publication = PUBLICATION_RE.search(rest)
         if publication and not BYLINE_ROLE_RE.search(publication.group()):  # not 新华社记者张三报(道)
-            found["publication"] = publication.group()
-            rest = rest[: publication.start()] + " " + rest[publication.end() :]
+            found.update(publication_fields(publication.group()))
+            rest = _blanked(rest, publication.start(), publication.end())
+        else:  # a paper whose name has no 报 (南方周末), or whose 报 OCR misread (人民日扳) or spaced out (河南 日报)
+            paper, rest = _known_paper(rest, date.start())
+            found.update(paper)
         rest = _without_head_fields(rest)
         page = PAGE_RE.fullmatch(rest.strip(BLANKS)) if re.search(r"\d", rest) else None
         if page and page_number(page["page"]):
@@ -194,11 +220,83 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     page_line = PAGE_LINE_RE.match(text)
     if page_line and page_number(page_line["page"]):
         return {"page": page_number(page_line["page"])}
-    if PUBLICATION_LINE_RE.match(text):
-        return {"publication": text}
+    if PUBLICATION_LINE_RE.match(text) or named_exactly(text):
+        return publication_fields(text)
     if WEEKDAY_LINE_RE.match(text):
         return {"weekday": text}
     return None
+
+
+def publication_fields(printed: str) -> dict[str, str]:
+    """``meta`` fields for a paper's name as printed: ``publication``, the name of the paper it means
+    (:func:`pipeline.core.newspapers.match_newspaper`: ``人民上日报`` -> ``人民日报``), and
+    ``publication_raw``, the printed form, when OCR garbled it.  A paper not on the list keeps
+    the name as printed."""
+    name = match_newspaper(printed)
+    if name is None or name == printed:
+        return {"publication": printed}
+    return {"publication": name, "publication_raw": printed}
+
+
+def running_head_fields(line: str, *, placed: bool = False) -> dict[str, Any] | None:
+    """What a running head too noisy for :func:`parse_furniture` still says, or None if the line is no running head.
+
+    A line at the top of a page that prints an issue date beside a weekday or a paper's
+    name (``河南日报 ”1998年1月24日”星期四 口口 一 ，A05``) is the running head, however
+    much noise the OCR engine read into it: furniture, never the headline.  Sentence
+    punctuation between Chinese characters still makes it text.  A weekday may have lost
+    its first character to OCR (``蜂期五``).  ``placed``: the page's geometry already put the
+    line in the running head band: whatever fields can be read are taken, even without a
+    date (``河南日报。1998年]月16昌``).
+    """
+    text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).strip(BLANKS)
+    date = find_date(text)
+    if (not date and not placed) or display_width(_BLANK_RUN_RE.sub(" ", text)) > MAX_HEADLINE_WIDTH:
+        return None
+    if re.search(f"[{HAN}][，。；！？,;!?][{HAN}]", text) and not placed:
+        return None
+    found: dict[str, Any] = {}
+    rest = text
+    if date:
+        try:
+            month, day = date["month"] or date["month2"], date["day"] or date["day2"]
+            found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
+        except ValueError:
+            return None
+        rest = _blanked(text, date.start(), date.end())
+    if weekday := WEEKDAY_RE.search(rest) or _GARBLED_WEEKDAY_RE.search(rest):
+        found["weekday"] = weekday.group()
+        rest = _blanked(rest, weekday.start(), weekday.end())
+    # a date OCR garbled (1998年]月16昌) still marks where the paper's name ends
+    paper, rest = _known_paper(rest, date.start() if date else _DATE_START_RE.search(rest + "0").start())
+    found.update(paper)
+    if "weekday" not in found and "publication" not in found and not placed:
+        return None
+    pages = [page_number(m["page"] or m["alone"]) for m in PAGE_IN_HEAD_RE.finditer(rest)]
+    if pages := [page for page in pages if page]:
+        found["page"] = pages[-1]  # the number at the line's end, where running heads print it
+    return found
+
+
+def _blanked(text: str, start: int, end: int) -> str:
+    """``text`` with ``text[start:end]`` blanked out, its length (and the positions after it) kept."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _known_paper(rest: str, date_at: int) -> tuple[dict[str, str], str]:
+    """A listed paper a running head names where :data:`PUBLICATION_RE` finds none, and the head without it.
+
+    Its name is a field of its own (南方周末, 人民日扳 read for 人民日报), or, set in a masthead
+    face the OCR engine spaced out (``人民 日报。``), the Chinese characters before the date.
+    """
+    for token in _HEAD_TOKEN_RE.finditer(rest):
+        printed = (PUBLICATION_RE.search(token.group()) or token).group()
+        if match_newspaper(printed):
+            return publication_fields(printed), _blanked(rest, token.start(), token.end())
+    before = re.findall(f"[{HAN}]", rest[:date_at])
+    if len(before) >= 3 and match_newspaper("".join(before)):
+        return publication_fields("".join(before)), re.sub(f"[{HAN}]", " ", rest[:date_at]) + rest[date_at:]
+    return {}, rest
 
 
 def _without_head_fields(text: str) -> str:
@@ -474,28 +572,51 @@ def _next_nonblank(lines: list[str], index: int) -> int | None:
     return None
 
 
-def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
+GIVEN_ROLES = frozenset({FURNITURE, HEADLINE, SUBHEADLINE})
+
+
+def _take_furniture_meta(meta: dict[str, Any], found: dict[str, Any]) -> None:
+    """Metadata of a furniture line, where no earlier line gave it; a printed name goes only with its own paper."""
+    named = "publication" in meta
+    for key, value in found.items():
+        if key != "publication_raw" or not named:
+            meta.setdefault(key, value)
+
+
+def analyze(lines: list[str], widths: list[float] | None = None, given: list[str | None] | None = None) -> PageLayout:
     """Recognise furniture, headline(s), byline, pull quotes and body lines of an article.
 
     ``widths`` are the lines' printed widths (see ``printed_widths``); measured from
-    the text if not given.
+    the text if not given.  ``given``: roles the page's geometry settled (an ALTO or hOCR
+    page: the running head band is ``furniture``, the tallest lines ``headline``), one per
+    line or None; those lines take them, and the text rules decide the others.
     """
     if widths is None:
         widths = [display_width(line) for line in lines]
+    if given is None:
+        given = [None] * len(lines)
     roles: list[str | None] = [None] * len(lines)
     meta: dict[str, Any] = {}
 
+    printed = 0  # non-blank lines so far: a running head is among the first
     for index, line in enumerate(lines):
         if not line.strip(BLANKS):
             roles[index] = BLANK
             continue
+        printed += 1
+        if given[index] in GIVEN_ROLES:
+            roles[index] = given[index]
+            if given[index] == FURNITURE:
+                _take_furniture_meta(meta, parse_furniture(line) or running_head_fields(line, placed=True) or {})
+            continue
         if markdown_prefix_length(line):
             continue
         furniture = parse_furniture(line)
+        if furniture is None and printed <= RUNNING_HEAD_LINES:
+            furniture = running_head_fields(line)
         if furniture is not None:
             roles[index] = FURNITURE
-            for key, value in furniture.items():
-                meta.setdefault(key, value)
+            _take_furniture_meta(meta, furniture)
         elif LONE_QUOTE_MARK_RE.match(line.strip(BLANKS)):
             roles[index] = QUOTE_MARK
         elif EDITORS_NOTE_RE.match(line.strip(BLANKS)):
@@ -520,7 +641,9 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             ),
             None,
         )
-    if headings:
+    if any(role in (HEADLINE, SUBHEADLINE) for role in given):
+        pass  # the page's type sizes named the headlines
+    elif headings:
         levels = [len(MARKDOWN_HEADING_RE.match(lines[i]).group(1)) for i in headings]  # type: ignore[union-attr]
         top = headings[levels.index(min(levels))]
         for i in headings:

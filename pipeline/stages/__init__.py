@@ -58,7 +58,7 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage(
         "ingest", "ingested.jsonl", "pipeline.stages.ingest",
-        "Read raw .txt articles (UTF-8, BOM, GB18030/GBK) into records; report unreadable files.",
+        "Read raw .txt articles (UTF-8, BOM, GB18030/GBK) and ALTO/hOCR pages (one record per article) into records; report unreadable files.",
         kind="source",
     ),
     Stage(

@@ -6,6 +6,12 @@ UTF-8), then GB18030, then charset-normalizer's guess for anything else; every
 candidate must look like Chinese newspaper text, since GB18030 decodes nearly any
 byte string into rare characters.  The decoded text is kept as it is (line ends
 included), so offsets into it are offsets into the raw file's code points.
+
+OCR files that keep the page's layout, ALTO (``.xml``) and hOCR (``.hocr``), are read by
+:mod:`pipeline.stages.page_xml`: each article on the page becomes a document whose text is
+laid out from the page's geometry (running head, headline, columns in reading order) and
+whose offsets are, character by character, offsets into the decoded XML file (where the
+character stands in a ``String``'s ``CONTENT`` or an ``ocrx_word``'s text).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from pathlib import Path
 
 from pipeline.core.record import Document
 from pipeline.core.text_tables import CJK, HAN_RE
+from pipeline.stages.page_xml import NotPageXML, XMLFault, page_articles, read_page_xml, read_xml_text
+from pipeline.stages.page_xml.positions import declared_encoding
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_BYTES_ENV = "CORPUSPREP_MAX_BYTES"
@@ -38,9 +46,12 @@ class IngestError(Exception):
 
 
 TEXT_SUFFIX = ".txt"
+# OCR output with the page's layout: ALTO (any version) and hOCR
+PAGE_SUFFIXES = frozenset({".xml", ".hocr"})
+ARTICLE_SUFFIXES = frozenset({TEXT_SUFFIX}) | PAGE_SUFFIXES
 PDF_SUFFIXES = frozenset({".pdf"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
-OCR_FIRST = "run OCR first (the pipeline reads OCR'd .txt)"
+OCR_FIRST = "run OCR first (the pipeline reads OCR'd .txt, ALTO .xml or hOCR .hocr)"
 
 
 @dataclass(frozen=True)
@@ -67,8 +78,8 @@ class FolderSurvey:
 
 
 def is_article_file(path: Path) -> bool:
-    """An article file: ``.txt`` in any case (``.TXT`` from older scanners, ``.Txt``)."""
-    return path.suffix.lower() == TEXT_SUFFIX
+    """An article file: ``.txt``, ``.xml`` (ALTO) or ``.hocr`` in any case (``.TXT`` from older scanners, ``.Txt``)."""
+    return path.suffix.lower() in ARTICLE_SUFFIXES
 
 
 def document_id(path: Path, root: Path) -> str:
@@ -88,7 +99,10 @@ def why_not_read(path: Path) -> str:
         return f"a PDF, not text: {OCR_FIRST}"
     if suffix in IMAGE_SUFFIXES:
         return f"an image ({suffix}), not text: {OCR_FIRST}"
-    return "not a .txt file: rename it to .txt if it is an OCR'd article, or move it out of the input folder"
+    return (
+        "not a .txt file (nor ALTO .xml or hOCR .hocr): rename it to .txt if it is an OCR'd article, "
+        "or move it out of the input folder"
+    )
 
 
 def survey_folder(folder: Path, *, recursive: bool = False) -> FolderSurvey:
@@ -204,14 +218,8 @@ def _guess_with_charset_normalizer(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def read_article(path: Path, *, max_bytes: int | None = None, root: Path | None = None) -> Document:
-    """Read one raw article file into a ``Document`` whose text is the decoded file, unchanged.
-
-    ``root``: the input folder, which names the id and source of a file in a subfolder
-    (:func:`document_id`); by default the file's own folder.
-    """
-    path = Path(path)
-    root = path.parent if root is None else Path(root)
+def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
+    """The file's bytes, or ``IngestError`` if it cannot be read, is empty or is over the size limit."""
     limit = default_max_bytes() if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
@@ -222,9 +230,27 @@ def read_article(path: Path, *, max_bytes: int | None = None, root: Path | None 
     if size == 0:
         raise IngestError(path, "empty file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise IngestError(path, f"cannot read ({error.strerror})") from error
+
+
+def read_source(path: Path, *, max_bytes: int | None = None, root: Path | None = None) -> list[Document]:
+    """The documents of one source file: a ``.txt`` article, or every article of an ALTO or hOCR page."""
+    if Path(path).suffix.lower() in PAGE_SUFFIXES:
+        return read_page_file(path, max_bytes=max_bytes, root=root)
+    return [read_article(path, max_bytes=max_bytes, root=root)]
+
+
+def read_article(path: Path, *, max_bytes: int | None = None, root: Path | None = None) -> Document:
+    """Read one raw article file into a ``Document`` whose text is the decoded file, unchanged.
+
+    ``root``: the input folder, which names the id and source of a file in a subfolder
+    (:func:`document_id`); by default the file's own folder.
+    """
+    path = Path(path)
+    root = path.parent if root is None else Path(root)
+    data = _read_bytes(path, max_bytes)
     binary_at = _looks_binary(data)
     if binary_at is not None:
         raise IngestError(path, f"binary file (control byte 0x{data[binary_at]:02x} at offset {binary_at})", _line_of(data, binary_at))
@@ -238,3 +264,54 @@ def read_article(path: Path, *, max_bytes: int | None = None, root: Path | None 
         "raw_length": len(text),
     }
     return Document(id=document_id(path, root), text=text, meta=meta, offsets=list(range(len(text))))
+
+
+def read_page_file(path: Path, *, max_bytes: int | None = None, root: Path | None = None) -> list[Document]:
+    """Read an ALTO or hOCR file into one ``Document`` per article on its pages.
+
+    Each document's text is laid out from the page's geometry
+    (:mod:`pipeline.stages.page_xml.geometry`); ``offsets[i]`` is the offset in the decoded
+    file of the character ``text[i]`` was read from (inside a ``String``'s ``CONTENT`` or an
+    ``ocrx_word``'s text), and the spaces, indents and line ends put in between are ``Edit``s
+    of kind ``page_layout`` (a reference such as ``&amp;``: kind ``xml_reference``).  The
+    running head and headlines come as ``blocks`` (``furniture``, ``headline``,
+    ``subheadline``).  A file with one article keeps its id (``page``); several are
+    numbered in reading order (``page#1``, ``page#2``...), ``meta['article']`` saying which.
+    """
+    path = Path(path)
+    root = path.parent if root is None else Path(root)
+    data = _read_bytes(path, max_bytes)
+    try:
+        text = read_xml_text(data)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise IngestError(path, f"cannot decode the XML as the encoding it declares ({error}): save it as UTF-8") from error
+    try:
+        pages = read_page_xml(text)
+    except XMLFault as error:
+        raise IngestError(
+            path, f"not well-formed XML ({error.reason}): fix the file or export it from the OCR engine again", error.line
+        ) from error
+    except NotPageXML as error:
+        raise IngestError(path, f"neither ALTO nor hOCR ({error}): move it out of the input folder") from error
+    articles = [(number, laid) for number, page in enumerate(pages.pages, 1) for laid in page_articles(page)]
+    if not articles:
+        raise IngestError(path, f"no text on the {pages.format.upper()} page(s): an empty OCR result? run OCR again")
+    base_id = document_id(path, root)
+    digest = hashlib.sha256(data).hexdigest()
+    documents = []
+    for number, (page_number, laid) in enumerate(articles, 1):
+        meta: dict = {
+            "source": path.relative_to(root).as_posix(),
+            "encoding": declared_encoding(data),
+            "sha256": digest,
+            "raw_length": len(text),
+            "format": pages.format,
+            "file_page": page_number,
+        }
+        if laid.box is not None:
+            meta["box"] = [laid.box.x0, laid.box.y0, laid.box.x1, laid.box.y1]
+        if len(articles) > 1:
+            meta["article"] = number
+        doc_id = f"{base_id}#{number}" if len(articles) > 1 else base_id
+        documents.append(Document(id=doc_id, text=laid.text, meta=meta, offsets=laid.offsets, edits=laid.edits, blocks=laid.blocks))
+    return documents

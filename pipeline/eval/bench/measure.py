@@ -58,12 +58,12 @@ def measure_stage(name: str, source: Path, output: Path, segmenter: str | None) 
 
     clock = Clock()
     if name == "ingest":
-        from pipeline.stages.ingest import IngestError, list_sources, read_article
+        from pipeline.stages.ingest import IngestError, list_sources, read_source
 
         def documents() -> Iterator[Document]:
             for path in list_sources(source):
                 try:
-                    yield read_article(path)
+                    yield from read_source(path)
                 except IngestError:
                     continue
 
