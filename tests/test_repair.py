@@ -125,9 +125,16 @@ INDENTED = Evidence(width=14.0, indents_paragraphs=True, blank_between_paragraph
         ("重大成就。两国的经济稳步发展。", 15, False, False, WRAPPED, True),
         ("重大成就。两国的经济稳步发展。", 15, False, True, WRAPPED_BLANKS, False),
         ("重大成就。两国的经济稳步发展，", 14, False, True, WRAPPED_BLANKS, True),
-        ("有专人负责。袁伟民还宣布，中", 14, True, False, INDENTED, False),
+        # no body paragraph ends on a line without sentence-final punctuation: an indent OCR saw
+        # there, a short line or a blank line (a column or page break) does not end it
+        ("有专人负责。袁伟民还宣布，中", 14, True, False, INDENTED, True),
         ("各地都应考虑成立专门的反兴奋", 14, False, False, INDENTED, True),
         ("少了一个字的整行文字差一", 12.5, False, False, WRAPPED, True),
+        ("新华社张家口1月15日电", 11, False, False, WRAPPED, True),  # full-width digits read half-width
+        ("第一战役在北京军区200", 11, False, True, WRAPPED_BLANKS, True),  # the foot of a column
+        ("让灾民暖暧和和过春节", 10, False, True, FREE, True),
+        ("有专人负责。", 6, True, False, INDENTED, False),
+        ("他说：", 3, False, False, WRAPPED, False),  # a colon may end a paragraph, as a short line
     ],
 )
 def test_continues(previous: str, width: float, indented: bool, blank: bool, evidence: Evidence, joined: bool) -> None:

@@ -60,22 +60,21 @@ class Evidence:
 def continues(previous: str, previous_width: float, following_indented: bool, blank_between: bool, evidence: Evidence) -> bool:
     """Whether the next line continues the paragraph of ``previous`` (a line-break repair rule).
 
-    * Indentation, where the article uses it, opens a paragraph.
-    * Free-running lines (one paragraph per line): a line continues only if it does not
-      end in 。！？” and the like, as in ``促使企业尽`` | ``快投产``.
-    * Hard-wrapped lines: a line shorter than the column ends its paragraph when it ends
-      in sentence punctuation (or is clearly short); a full line continues, unless it
-      ends a sentence and a blank line follows in an article that separates paragraphs so.
+    * A body paragraph never ends on a line without 。！？” and the like (headlines,
+      crossheads and bylines are other roles): ``促使企业尽`` | ``快投产``, whatever the
+      line's width, an indent or a blank line between (a column or page break) say.
+    * Otherwise indentation, where the article uses it, opens a paragraph.
+    * Free-running lines (one paragraph per line) end their paragraph.
+    * Hard-wrapped lines: a line shorter than the column ends its paragraph; a full line
+      continues, unless a blank line follows in an article that separates paragraphs so.
     """
+    if not layout.ends_paragraph(previous):
+        return True
     if evidence.indents_paragraphs and following_indented:
         return False
-    final = layout.ends_paragraph(previous)
-    if evidence.width is None:
-        return not final
-    shortfall = evidence.width - previous_width
-    if shortfall >= 1:  # short line
-        return not final and shortfall <= 2
-    return not (final and blank_between and evidence.blank_between_paragraphs)
+    if evidence.width is None or evidence.width - previous_width >= 1:  # free-running or short
+        return False
+    return not (blank_between and evidence.blank_between_paragraphs)
 
 
 class _Reader:
