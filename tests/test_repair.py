@@ -66,10 +66,43 @@ def seed() -> Document:
         ("新京报 2024年3月6日 星期三 A08-A09 | 时事", {"date": "2024-03-06", "weekday": "星期三", "publication": "新京报", "page": "A08"}),
         ("2013年4月31日 星期日", None),  # no such day
         ("(上接第1版)", {}),
+        # running heads as OCR reads them off real pages: spread over the page's width, fields lost or
+        # misread, one field a line
+        (
+            "郑州晚报               1998年1月19日                星期一               AA05               要闻",
+            {"publication": "郑州晚报", "date": "1998-01-19", "weekday": "星期一", "page": "AA05"},
+        ),
+        ("南方日报       1998年1月19          期         AO7      体育       责任编辑 ： 刘洋", {"publication": "南方日报", "date": "1998-01-19", "page": "A07"}),
+        ("郑州晚报“ 1998年]月19日”星期一                      AA03", {"publication": "郑州晚报", "date": "1998-01-19", "weekday": "星期一", "page": "AA03"}),
+        ("河南日报   1998年1月49日   星期一", {"publication": "河南日报", "weekday": "星期一"}),  # a day OCR broke
+        ("1998年1月20日", {"date": "1998-01-20"}),
+        ("AAO2    教育    责任编辑 ： 刘洋", {"page": "AA02"}),
+        ("A08      要闻责任编辑，刘洋", {"page": "A08"}),
+        ("星期一              BO5", {"weekday": "星期一", "page": "B05"}),
+        ("北京青年报        2018年10", {"publication": "北京青年报"}),
+        ("南方日报 1998年1月195日 星期一 B05 社会", {"publication": "南方日报", "weekday": "星期一", "page": "B05"}),
+        ("据新京报报道 星期一", None),  # a field must be whole
+        ("星期一 我们", None),
+        ("1998年1月46日星期五", None),  # a broken date and a weekday: too little
+        ("第一战役在北京军区200", None),
     ],
 )
 def test_parse_furniture(line: str, found: dict | None) -> None:
     assert layout.parse_furniture(line) == found
+
+
+@pytest.mark.parametrize(
+    ("lines", "roles"),
+    [
+        (["河南日报 1998年1月20日 星期二", "", "文化", "", "A05"], ["furniture", "blank", "furniture", "blank", "furniture"]),
+        (["星期二", "综合新闻", "1998年1月20日"], ["furniture"] * 3),
+        (["正文第一段。", "", "AA07", "综合新闻"], ["body", "blank", "furniture", "furniture"]),  # the page's foot
+        # a short headline under the running head has text after it
+        (["人民日报 1998年1月16日 星期五 第3版", "", "手足情深", "", "本报讯 今天，全国各地……"], ["furniture", "blank", "headline", "blank", "body"]),
+    ],
+)
+def test_words_of_a_running_head_on_lines_of_their_own(lines: list[str], roles: list[str]) -> None:
+    assert layout.analyze(lines).roles == roles
 
 
 @pytest.mark.parametrize(

@@ -37,11 +37,13 @@ from pipeline.core.text_tables import (
     LONE_QUOTE_MARK_RE,
     MARKDOWN_HEADING_RE,
     NAME_SPLIT_RE,
+    OCR_DATE_DIGITS,
     OCR_PAGE_DIGITS,
     PAGE_IN_HEAD_RE,
     PAGE_LINE_RE,
     PAGE_RE,
     PARAGRAPH_FINAL,
+    PARTIAL_DATE_RE,
     PUBLICATION_LINE_RE,
     PUBLICATION_RE,
     STAFF_CREDIT_RE,
@@ -153,22 +155,26 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     """Metadata from a page-furniture line (running head, dateline, page number), or None if it is not one.
 
     Marks an OCR engine reads into the white space between the fields (``河南日报”1998年``)
-    are taken for spaces first.
+    are taken for spaces first, and the fields' width is measured without the white space
+    between them (a head spread over the page's width comes back with runs of spaces).
     """
-    text = STRAY_MARK_RE.sub(" ", line).strip(BLANKS)
+    text = " ".join(STRAY_MARK_RE.sub(" ", line).split())
     if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
         return {}  # where the article goes on, came from or ends: no text of it
-    if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
+    if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(STAFF_CREDIT_RE.sub(" ", text)):
         return None
     found: dict[str, Any] = {}
     date = DATE_RE.search(text)
     if date:
+        month, day = date["month"] or date["month2"], date["day"] or date["day2"]
+        month, day = month.translate(OCR_DATE_DIGITS), day.translate(OCR_DATE_DIGITS)
         try:
-            month, day = date["month"] or date["month2"], date["day"] or date["day2"]
             found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
-        except ValueError:
-            return None
+        except ValueError:  # 1998年1月49日: a date OCR broke, no value
+            pass
         rest = text[: date.start()] + " " + text[date.end() :]
+        if "date" in found and not rest.strip(BLANKS):
+            return found  # a date alone: the running head's fields, one a line
         weekday = WEEKDAY_RE.search(rest)
         if weekday:
             found["weekday"] = weekday.group()
@@ -187,7 +193,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
                 found["page"] = number
                 rest = rest[: page.start()] + " " + rest[page.end() :]
         leftover = re.findall(f"[{HAN}]", rest)
-        names_the_paper = "publication" in found or "weekday" in found or "page" in found
+        names_the_paper = "publication" in found or "page" in found or ("weekday" in found and "date" in found)
         return found if names_the_paper and len(leftover) <= 6 else None
     if re.search(f"[{HAN}]", text) and not re.search(f"[{HAN}]", _without_head_fields(text)):
         return {}  # a line of staff credits alone: 责任编辑：张三　版式设计：李四
@@ -198,7 +204,40 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
         return {"publication": text}
     if WEEKDAY_LINE_RE.match(text):
         return {"weekday": text}
-    return None
+    return _head_fields(text)
+
+
+MAX_SECTION_NAME = 4
+
+
+def _head_fields(text: str) -> dict[str, Any] | None:
+    """A running head without a readable date, field by field: the page, the paper, the weekday, a
+    date whose day OCR lost, staff credits and up to two short words (section names), nothing else.
+
+    ``AA02 国际 责任编辑：王芳``, ``星期一 B05``, ``南方日报 2018年10月：日 星期一``; a field must be
+    whole (``据新京报报道`` names no paper), and a weekday or a broken date alone is not enough.
+    """
+    rest = _without_head_fields(text)
+    credits = rest != text
+    rest = PARTIAL_DATE_RE.sub(" ", rest)
+    dated = rest != _without_head_fields(text)
+    found: dict[str, Any] = {}
+    words = 0
+    for word in rest.split():
+        if WEEKDAY_LINE_RE.match(word):
+            found.setdefault("weekday", word)
+        elif PUBLICATION_LINE_RE.match(word) and not BYLINE_ROLE_RE.search(word):
+            found.setdefault("publication", word)
+        elif (page := PAGE_RE.fullmatch(word)) and re.search(r"\d", word) and page_number(page["page"]):
+            found.setdefault("page", page_number(page["page"]))
+        elif re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", word):
+            words += 1
+        else:
+            return None
+    strong = "page" in found or "publication" in found or credits
+    if words > 2 or not (strong or (dated and found)):
+        return None
+    return found
 
 
 def _without_head_fields(text: str) -> str:
@@ -501,6 +540,8 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
         elif EDITORS_NOTE_RE.match(line.strip(BLANKS)):
             roles[index] = BODY
 
+    _mark_head_words(lines, roles)
+
     # headlines: Markdown markers, else the lines above the byline, else a short first line
     headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]
     content = [i for i in range(len(lines)) if roles[i] is None]
@@ -549,6 +590,25 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
         for index in range(first, last):
             column_rows[index] = final_roles[index] in (BODY, BLANK)
     return PageLayout(final_roles, column_rows, meta)
+
+
+def _mark_head_words(lines: list[str], roles: list[str | None]) -> None:
+    """Short words an OCR engine set on lines of their own out of a running head (a section name,
+    a broken field: 国际, 综合新闻, 日) are furniture where they stand between furniture lines, or
+    between one and the page's edge: a short headline under the running head has text after it."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
+    changed = True
+    while changed:
+        changed = False
+        for position, index in enumerate(nonblank):
+            if roles[index] is not None or not re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", lines[index].strip(BLANKS)):
+                continue
+            above = roles[nonblank[position - 1]] if position else None
+            below = roles[nonblank[position + 1]] if position + 1 < len(nonblank) else None
+            edge = position in (0, len(nonblank) - 1)
+            if (above == FURNITURE or edge) and (below == FURNITURE or edge) and FURNITURE in (above, below):
+                roles[index] = FURNITURE
+                changed = True
 
 
 def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:
