@@ -139,6 +139,51 @@ def test_parse_credit(text: str, names: list[str]) -> None:
     assert layout.parse_credit(text) == names
 
 
+@pytest.mark.parametrize(
+    ("line", "ends"),
+    [
+        ("确保全年目标任务圆满完成。", True),
+        ("全文如下：", True),
+        ("“请把急难险重的任务交给我们！”", True),
+        ("（完）", True),
+        ("李鹏等会见代表。（新华社发）", True),
+        ("医生给病人送“红包”", False),
+        ("出版了《邓小平理论与当代中国》", False),
+        ("新华社北京1月19日电（记者罗辉）", False),
+        ("促使企业尽", False),
+        ("", False),
+    ],
+)
+def test_ends_paragraph(line: str, ends: bool) -> None:
+    assert layout.ends_paragraph(line) is ends
+
+
+@pytest.mark.parametrize(
+    ("raw", "width"),
+    [
+        ("每生每年5 5 0元", 8.0),  # full-width digits, each in its em box: OCR sets spaces between them
+        ("每生每年550元", 6.5),  # half-width digits
+        ("在校学生11 5万人", 9.0),
+        ("达1 2 . 3 %，", 7.0),
+        ("Windows 7 and 8", 7.5),  # no number run: the spaces stay
+    ],
+)
+def test_printed_width_counts_spaced_digits_full(raw: str, width: float) -> None:
+    doc = normalize_document(Document(id="t", text=raw))
+    assert sum(layout.printed_widths(doc)) == width
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("正常经费由1 9 9 1年每生3 0", [(5, 12), (15, 18)]),  # still spaced, as in side-by-side columns
+        ("由1991年", []),
+    ],
+)
+def test_spaced_number_runs(text: str, runs: list[tuple[int, int]]) -> None:
+    assert layout.spaced_number_runs(text, list(range(len(text)))) == runs
+
+
 FREE = Evidence(width=None, indents_paragraphs=False, blank_between_paragraphs=False)
 WRAPPED = Evidence(width=14.0, indents_paragraphs=False, blank_between_paragraphs=False)
 WRAPPED_BLANKS = Evidence(width=14.0, indents_paragraphs=False, blank_between_paragraphs=True)
@@ -151,7 +196,10 @@ INDENTED = Evidence(width=14.0, indents_paragraphs=True, blank_between_paragraph
         ("确保经济持续健康快速发展，促使企业尽", 19, False, True, FREE, True),
         ("吴天君要求，要着眼长远，立足当前，把", 18, False, True, FREE, True),
         ("确保全年目标任务圆满完成。", 13, False, True, FREE, False),
-        ("按照“一个载体、三个体系”", 13, False, True, FREE, False),
+        ("按照“一个载体、三个体系”", 13, False, True, FREE, True),  # a term in quotes ends no sentence
+        ("他说：“今年要办好。”", 11, False, True, FREE, False),
+        ("新华社北京1月15日电（记者孙杰）", 16, False, False, WRAPPED, True),  # a credit in brackets neither
+        ("再度降价很有可能。（宋光茂）", 14, False, True, FREE, False),  # a signature after the last sentence
         ("新华社北京1月15日电外交部", 14, False, False, WRAPPED, True),
         ("进行国事访问。", 7, False, False, WRAPPED, False),
         ("中国进行国事访问。今年以来", 14, False, True, WRAPPED, True),

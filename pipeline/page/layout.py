@@ -24,6 +24,7 @@ from pipeline.core.text_tables import (
     BULLETS,
     BYLINE_RE,
     BYLINE_ROLE_RE,
+    CLOSING_QUOTES,
     COLUMN_CUT_RE,
     COLUMN_GAP_RE,
     CREDIT_RE,
@@ -46,6 +47,7 @@ from pipeline.core.text_tables import (
     PARTIAL_DATE_RE,
     PUBLICATION_LINE_RE,
     PUBLICATION_RE,
+    SENTENCE_FINAL,
     STAFF_CREDIT_RE,
     STORY_OPENER_RE,
     STRAY_MARK_RE,
@@ -100,7 +102,29 @@ def printed_widths(doc: Document) -> list[float]:
     """
     folded = {edit.raw_start for edit in doc.edits if edit.kind == "fullwidth_to_halfwidth"}
     # display_width inlined for single characters: this runs once per character of every document.
-    return [1.0 if raw in folded or not " " <= ch <= "~" else 0.5 for ch, raw in zip(doc.text, doc.offsets)]
+    widths = [1.0 if raw in folded or not " " <= ch <= "~" else 0.5 for ch, raw in zip(doc.text, doc.offsets)]
+    for start, end in spaced_number_runs(doc.text, doc.offsets):
+        for index in range(start, end):
+            widths[index] = 0.0 if doc.text[index] in " \t" else 1.0
+    return widths
+
+
+_NUMBER_RUN_RE = re.compile(r"[0-9.%](?:[ \t]?[0-9.%])+")
+
+
+def spaced_number_runs(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """Numbers an OCR engine read from full-width digits (``3 8 1 3``, ``1 2 . 3``): each digit sits in
+    an em box, so the engine sets spaces between them (still in the text, or removed by normalisation:
+    a gap in the offsets). On the page each digit took a full em and the spaces none."""
+    runs = []
+    for match in _NUMBER_RUN_RE.finditer(text):
+        start, end = match.span()
+        spaced = " " in match.group() or "\t" in match.group()
+        if not spaced and offsets:
+            spaced = any(offsets[i + 1] - offsets[i] > 1 for i in range(start, end - 1))
+        if spaced:
+            runs.append((start, end))
+    return runs
 
 
 
@@ -137,9 +161,20 @@ def markdown_prefix_length(line: str) -> int:
 
 
 def ends_paragraph(line: str) -> bool:
-    """Whether a line ends with punctuation that can end a paragraph (。！？” ...)."""
+    """Whether a line ends with punctuation that can end a paragraph: 。！？… or a colon, or a closing
+    quote mark or bracket after a sentence's end (。” ！）, ``（完）`` alone).  A term in quotes or
+    brackets (“稳中求进” 《人民日报》 电（记者王言彬）) at a line's end is no sentence's end."""
     stripped = line.rstrip(BLANKS)
-    return bool(stripped) and stripped[-1] in PARAGRAPH_FINAL
+    if not stripped or stripped[-1] not in PARAGRAPH_FINAL:
+        return False
+    if stripped[-1] in "）)":
+        opening = max(stripped.rfind("（"), stripped.rfind("("))
+        before = stripped[:opening].rstrip(BLANKS) if opening >= 0 else ""
+        return opening <= 0 or not before or before[-1] in SENTENCE_FINAL + CLOSING_QUOTES
+    if stripped[-1] in CLOSING_QUOTES + "》":
+        core = stripped.rstrip(CLOSING_QUOTES + "》" + BLANKS)
+        return not core or core[-1] in SENTENCE_FINAL
+    return True
 
 
 # --- furniture, bylines, attributions --------------------------------------------------------
