@@ -333,6 +333,53 @@ def test_pd1998_layouts(path: Path) -> None:
         assert doc.meta["reporters"] == expected["reporters"]
 
 
+# Rows of Tesseract's text (tests/fixtures/ocr, build/ocr_dev): close columns run together with a single
+# space or a stray mark where they meet; a column read on its own with a wide space here and there.
+CLOSE_COLUMNS = [
+    "新华社张家口1月15日电 0余名官兵和武警部队的大力支",
+    "（记者陈辉） 记者从抗震救灾总 “”援下，已经实现。为了打好第二",
+    "指挥部获悉，“让灾区群众在保 ” 战役，北京军区今天又投入30",
+    "暖简易房中暖暧和和过春节”的 00余名官兵抓紧施工，力争在",
+    "第二战役，今天全面展开，北京 “春节前盖起1万间安全、保暖的",
+    "军区投入5000余名官兵支援 ”简易住房，让4万多名受灾群众",
+]
+ONE_COLUMN = [
+    "在万圣节来临之际，很多",
+    "地方都开始为万圣节而庆祝，",
+    "但你知道哪一天是真正的万圣",
+    "节吗？万圣节的起源来自宗",
+    "西方的传统节     万圣节 人",
+    "祭祀，相传在2000多年前，欧",
+    "洲的天主教会把11月1日定为",
+    "“天下圣徒之日”。那时的万",
+    "圣节的意义是赞美秋天，和祭礼",
+    "All Hallovws “Day），10月31",
+    "亡魂，祈福平安的；人们相信，",
+    "故人的灵魂会在这一天回到故",
+    "居地，在活人身上找寻生灵，",
+    "借此再生；而活着的人则惧怕",
+    "市的占35. 3%， 二线城",
+    "市的占42. 2%， 三四线",
+    "是一样的“trick or treat!”   （不",
+]
+WIDE_GAPS = ["据新华社北京电中国航空     值增长16%，占总产值的比重", "工业总公司工作会议今天在京     上升到80%。"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "regions"),
+    [
+        (CLOSE_COLUMNS, [(0, 6)]),
+        (ONE_COLUMN, []),
+        (WIDE_GAPS, [(0, 2)]),
+        (["标题", ""] + WIDE_GAPS, [(2, 4)]),
+    ],
+    ids=["close columns", "one column with a few wide spaces", "columns far apart", "after a headline"],
+)
+def test_column_regions(lines: list[str], regions: list[tuple[int, int]]) -> None:
+    roles = ["blank" if not line else "headline" if line == "标题" else "body" for line in lines]
+    assert layout.column_regions(lines, roles) == regions
+
+
 XINHUA_STYLE = """人民日报　2024年3月6日　星期三　第4版　要闻　责任编辑：刘洋
 
 政府工作报告提出

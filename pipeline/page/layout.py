@@ -335,8 +335,17 @@ def _is_offset_cell(line: str) -> bool:
     return len(line) - len(line.lstrip(" \t")) >= 4 and bool(line.strip())
 
 
+MIN_GAP_ROW_SHARE = 0.15
+
+
 def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
-    """``(first, last + 1)`` line ranges where two or three columns are printed side by side."""
+    """``(first, last + 1)`` line ranges where two or more columns are printed side by side.
+
+    A run of body lines is side by side when rows show a gap between columns (a run of
+    spaces), a few of them and not only one or two in a long run (a wide space in a line
+    of Latin text in a column read on its own), or when most rows show a space or a stray
+    mark at one position (close columns run together).
+    """
     regions = []
     index = 0
     while index < len(lines):
@@ -346,12 +355,40 @@ def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
         run_end = index
         while run_end < len(lines) and roles[run_end] in (BODY, BLANK):
             run_end += 1
-        gap_rows = [i for i in range(index, run_end) if roles[i] == BODY and _has_column_gap(lines[i])]
-        if len(gap_rows) >= 2:
-            body_rows = [i for i in range(index, run_end) if roles[i] == BODY]
+        body_rows = [i for i in range(index, run_end) if roles[i] == BODY]
+        gap_rows = [i for i in body_rows if _has_column_gap(lines[i])]
+        rows = [lines[i] for i in body_rows]
+        if (len(gap_rows) >= 2 and len(gap_rows) >= MIN_GAP_ROW_SHARE * len(body_rows)) or (
+            len(body_rows) >= 3 and _has_aligned_cuts(rows)
+        ):
             regions.append((body_rows[0], body_rows[-1] + 1))
         index = run_end
     return regions
+
+
+def _has_aligned_cuts(lines: list[str]) -> bool:
+    """Whether most rows show a cut candidate (a space, a stray mark) at one position: two close
+    columns an OCR engine ran together with no run of spaces between them."""
+    widths = [char_widths(line) for line in lines]
+    row_widths = [sum(line_widths[: len(line.rstrip())]) for line, line_widths in zip(lines, widths)]
+    cuts = [
+        (sum(line_widths[: match.start()]), row)
+        for row, (line, line_widths) in enumerate(zip(lines, widths))
+        for match in _cut_candidates(line)
+        # a cell on either side: a space after a comma near a line's end is no column's edge
+        if MIN_CELL_WIDTH <= sum(line_widths[: match.start()]) <= row_widths[row] - MIN_CELL_WIDTH
+    ]
+    rows = sum(1 for line in lines if line.strip())
+    for left, _ in cuts:  # a window as wide as the tolerance, from each cut on
+        having = {row for position, row in cuts if left <= position <= left + ALIGNED_CUT_TOLERANCE}
+        reaching = sum(1 for width in row_widths if width > left + MIN_CELL_WIDTH)
+        if len(having) >= max(3, rows // 3) and reaching and len(having) / reaching >= 0.6:
+            return True
+    return False
+
+
+ALIGNED_CUT_TOLERANCE = 1.0
+MIN_CELL_WIDTH = 5.0
 
 
 @dataclass(frozen=True)
