@@ -222,6 +222,64 @@ def test_continues(previous: str, width: float, indented: bool, blank: bool, evi
     assert continues(previous, width, indented, blank, evidence) is joined
 
 
+COLUMN_21 = Evidence(width=21.0, indents_paragraphs=False, blank_between_paragraphs=True)
+INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragraphs=True)
+
+
+@pytest.mark.parametrize(
+    ("previous", "width", "opens", "following", "following_width", "evidence", "blank", "joined"),
+    [
+        # a paragraph's first line is full two characters short (its indent, lost to OCR)
+        ("与此同时，该市千方百计提高师资队伍素质：", 20, True, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, True),
+        ("与此同时，该市千方百计提高师资队伍素质：", 20, False, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, False),
+        ("衡阳市的做法。", 7, True, "衡阳市现有普通中小学3813所，在校学", 19, COLUMN_21, True, False),
+        # a full line ending a sentence, then a line two characters short that runs on: its indent was lost
+        ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "他们还规定薄弱学校教师的基本功达标、参", 19, COLUMN_21, False, False),
+        ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "加教改试验、参加教学竞赛、一专多能4项业", 21, COLUMN_21, False, True),
+        # where the article shows its indents, a line not indented after a full one runs on, blank or not
+        ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, INDENTED_21, True, True),
+        ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, COLUMN_21, True, False),
+    ],
+)
+def test_continues_by_the_first_lines_indent(
+    previous: str,
+    width: float,
+    opens: bool,
+    following: str,
+    following_width: float,
+    evidence: Evidence,
+    blank: bool,
+    joined: bool,
+) -> None:
+    found = continues(
+        previous, width, False, blank, evidence, opens_paragraph=opens, following=following, following_width=following_width
+    )
+    assert found is joined
+
+
+@pytest.mark.parametrize(
+    ("page", "body"),
+    [
+        (  # a credit's bracket closes on the next line: no sentence ends there
+            "本报记者 李明\n\n新华社北京1月15日电（新华社记\n者王言彬、韩振军）\n国务院总理李鹏今天下午在人民\n大会堂会见了出席会议的代表。\n",
+            ["新华社北京1月15日电（新华社记者王言彬、韩振军）国务院总理李鹏今天下午在人民大会堂会见了出席会议的代表。"],
+        ),
+        (  # full-width digits read spaced out: the line is full, the paragraph runs on
+            "本报记者 李明\n\n市教委每年设立专项补助用于薄弱学校\n建设，每生经费由1 9 9 1年3 0 0元\n提高到现在的每年5 5 0元，增加了一\n倍。城区小学毕业生升学达1 0 0%。\n这一做法已在全省推广。\n",
+            ["市教委每年设立专项补助用于薄弱学校建设，每生经费由1991年300元提高到现在的每年550元，增加了一倍。"
+             "城区小学毕业生升学达100%。这一做法已在全省推广。"],
+        ),
+        (  # a paragraph's last line is full and the next paragraph's first line two characters short
+            "本报记者 李明\n\n本报讯作为湖南的重要工业城市衡\n阳市，近年来一直致力改造学校。\n他们还规定教师的基本功达\n标、参加教改试验、参加教学竞\n赛。\n",
+            ["本报讯作为湖南的重要工业城市衡阳市，近年来一直致力改造学校。", "他们还规定教师的基本功达标、参加教改试验、参加教学竞赛。"],
+        ),
+    ],
+    ids=["bracket over a line end", "spaced digits", "lost indent"],
+)
+def test_reading_rules_on_pages(page: str, body: list[str]) -> None:
+    assert paragraphs(clean(page), "body") == body
+
+
 # --- the seed ------------------------------------------------------------------------------------
 def test_seed_metadata(seed: Document) -> None:
     meta = seed.meta

@@ -57,7 +57,20 @@ class Evidence:
     blank_between_paragraphs: bool
 
 
-def continues(previous: str, previous_width: float, following_indented: bool, blank_between: bool, evidence: Evidence) -> bool:
+PARAGRAPH_INDENT = 2.0  # em: a paragraph's first line is indented two characters in print
+
+
+def continues(
+    previous: str,
+    previous_width: float,
+    following_indented: bool,
+    blank_between: bool,
+    evidence: Evidence,
+    *,
+    opens_paragraph: bool = False,
+    following: str = "",
+    following_width: float = 0.0,
+) -> bool:
     """Whether the next line continues the paragraph of ``previous`` (a line-break repair rule).
 
     * A body paragraph never ends on a line without 。！？” and the like (headlines,
@@ -67,13 +80,23 @@ def continues(previous: str, previous_width: float, following_indented: bool, bl
     * Free-running lines (one paragraph per line) end their paragraph.
     * Hard-wrapped lines: a line shorter than the column ends its paragraph; a full line
       continues, unless a blank line follows in an article that separates paragraphs so.
+      A paragraph's first line (``opens_paragraph``) is full two characters short: its
+      indent, which OCR seldom keeps; so a full line ending a sentence, followed by a line
+      two characters short that runs on (``following``), ends its paragraph.
     """
     if not layout.ends_paragraph(previous):
         return True
     if evidence.indents_paragraphs and following_indented:
         return False
-    if evidence.width is None or evidence.width - previous_width >= 1:  # free-running or short
+    indent = PARAGRAPH_INDENT if opens_paragraph else 0.0
+    if evidence.width is None or evidence.width - previous_width - indent >= 1:  # free-running or short
         return False
+    if following and not layout.ends_paragraph(following):
+        short_by = evidence.width - following_width
+        if PARAGRAPH_INDENT - 0.5 <= short_by <= PARAGRAPH_INDENT + 1:
+            return False
+    if evidence.indents_paragraphs:  # a full line, and the next is not indented: a sentence ended at a line's end
+        return True
     return not (blank_between and evidence.blank_between_paragraphs)
 
 
@@ -173,10 +196,22 @@ def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence:
             continue
         if paragraphs:
             last = paragraphs[-1][-1]
+            # the paragraph's last lines, so a bracket opened a line before is seen closing
+            so_far = "".join(text[u.start : u.end] for u in paragraphs[-1][-3:])
+            opens = len(paragraphs[-1]) == 1
             if (
                 item.role == last.role
                 and item.role in JOINABLE_ROLES
-                and continues(text[last.start : last.end], last.width, item.indented, blank, evidence)
+                and continues(
+                    so_far,
+                    last.width,
+                    item.indented,
+                    blank,
+                    evidence,
+                    opens_paragraph=opens,
+                    following=text[item.start : item.end],
+                    following_width=item.width,
+                )
             ):
                 paragraphs[-1].append(item)
                 blank = False
