@@ -460,7 +460,18 @@ def column_grid(lines: list[str], line_char_widths: list[list[float]] | None = N
         )
         if score > best_score:
             best, best_score = ColumnGrid(tuple([0.0] + modes), measure), score
-    return _with_column_ends(lines, line_char_widths, best)
+    found = _with_column_ends(lines, line_char_widths, best)
+    if not _evenly_spaced(found.starts):  # columns of unequal widths: a space in a line taken for an edge?
+        pitched = _equal_pitch_grid(lines, line_char_widths)
+        if pitched is not None:
+            return _with_column_ends(lines, line_char_widths, pitched, new_starts=False)
+    return found
+
+
+def _evenly_spaced(starts: tuple[float, ...]) -> bool:
+    """Whether column starts are those of columns of about one width (or of one column only)."""
+    pitches = [b - a for a, b in zip(starts, starts[1:])]
+    return not pitches or max(pitches) <= 1.25 * min(pitches)
 
 
 def _cut_candidates(line: str) -> list[re.Match[str]]:
@@ -476,7 +487,58 @@ def _cut_candidates(line: str) -> list[re.Match[str]]:
     return found
 
 
-def _with_column_ends(lines: list[str], line_char_widths: list[list[float]], grid: ColumnGrid) -> ColumnGrid:
+MIN_PITCH = 6.0
+PITCH_STEP = 0.1
+PITCH_TOLERANCE = 1.5
+MIN_BOUNDARY_SUPPORT = 0.25
+
+
+def _equal_pitch_grid(lines: list[str], line_char_widths: list[list[float]]) -> ColumnGrid | None:
+    """Columns of one width side by side, as an article's columns are: starts at the multiples of
+    one pitch (in em), the pitch that the rows' gaps and cuts support best, every column's edge in
+    at least a quarter of the rows reaching it; None when no pitch is so supported.
+
+    Fitting one pitch keeps a space inside a line of Latin text or a spaced number from making a
+    column of its own, and finds the edge of a column whose gaps OCR read as single spaces.
+    """
+    grid = ColumnGrid((0.0,), "em")
+    evidence: list[tuple[float, float]] = []
+    for line, widths in zip(lines, line_char_widths):
+        for match in re.finditer(r"[ \t]{2,}(?=\S)", line):
+            if match.start() > 0:
+                evidence.append((grid.position(widths, match.end()), 1.0))
+        for match in _cut_candidates(line):
+            if match.group().strip(" \t"):  # a stray mark: where columns meet
+                evidence.append((grid.position(widths, match.end()), 1.0))
+            elif len(match.group()) == 1:  # a bare space: often where they meet, often not
+                evidence.append((grid.position(widths, match.end()), 0.3))
+    row_widths = [grid.position(widths, len(line.rstrip())) for line, widths in zip(lines, line_char_widths)]
+    extent = max(row_widths, default=0.0)
+    best: tuple[float, float, int] | None = None
+    pitch = MIN_PITCH
+    while pitch <= extent - MIN_CELL_WIDTH:
+        count = int((extent - MIN_CELL_WIDTH) / pitch)
+        support = [0.0] * (count + 1)
+        for position, weight in evidence:
+            k = round(position / pitch)
+            off = abs(position - k * pitch)
+            if 1 <= k <= count and off <= PITCH_TOLERANCE:
+                support[k] += weight * (1 - off / PITCH_TOLERANCE)
+        reaching = [sum(1 for width in row_widths if width > k * pitch + MIN_CELL_WIDTH) for k in range(count + 1)]
+        if all(support[k] >= MIN_BOUNDARY_SUPPORT * max(reaching[k], 2) for k in range(1, count + 1)):
+            score = sum(support[1:])
+            if best is None or score > best[0]:
+                best = (score, pitch, count)
+        pitch += PITCH_STEP
+    if best is None:
+        return None
+    _, pitch, count = best
+    return ColumnGrid(tuple(k * pitch for k in range(count + 1)), "em")
+
+
+def _with_column_ends(
+    lines: list[str], line_char_widths: list[list[float]], grid: ColumnGrid, *, new_starts: bool = True
+) -> ColumnGrid:
     """Add the columns' text ends, from where many rows show a cut candidate at the same position.
 
     Close columns meet with no run of spaces in most OCR lines, only a space or a stray
@@ -513,7 +575,7 @@ def _with_column_ends(lines: list[str], line_char_widths: list[list[float]], gri
         between = following and any(end < other < starts[following[0]] - 2 * tolerance for other in cluster_ends)
         if following and not between:
             ends[following[0] - 1] = end
-        elif all(abs(s - start) > 3 * tolerance for s in starts):
+        elif new_starts and all(abs(s - start) > 3 * tolerance for s in starts):
             position = sum(1 for s in starts if s < start)
             starts.insert(position, start)
             ends.insert(position - 1, end)
