@@ -273,8 +273,16 @@ def test_continues_by_the_first_lines_indent(
             "本报记者 李明\n\n本报讯作为湖南的重要工业城市衡\n阳市，近年来一直致力改造学校。\n他们还规定教师的基本功达\n标、参加教改试验、参加教学竞\n赛。\n",
             ["本报讯作为湖南的重要工业城市衡阳市，近年来一直致力改造学校。", "他们还规定教师的基本功达标、参加教改试验、参加教学竞赛。"],
         ),
+        (  # the tail of a sentence a column cut set apart joins the paragraph before it
+            "本报记者 李明\n\n江苏田湾核电站已经完成全部土石\n方工程。\n\n式开工。\n\n按照计划，到2005年两台机组将\n全部投入运行。\n",
+            ["江苏田湾核电站已经完成全部土石方工程。式开工。", "按照计划，到2005年两台机组将全部投入运行。"],
+        ),
+        (  # short paragraphs of their own stay: a caption's label, words without a sentence's end
+            "本报记者 李明\n\n克雷库总统1972年执政后不久即决定\n与我国恢复外交关系。\n\n图片：\n\n记者问\n",
+            ["克雷库总统1972年执政后不久即决定与我国恢复外交关系。", "图片：", "记者问"],
+        ),
     ],
-    ids=["bracket over a line end", "spaced digits", "lost indent"],
+    ids=["bracket over a line end", "spaced digits", "lost indent", "a fragment", "short paragraphs"],
 )
 def test_reading_rules_on_pages(page: str, body: list[str]) -> None:
     assert paragraphs(clean(page), "body") == body

@@ -218,7 +218,36 @@ def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence:
                 continue
         paragraphs.append([item])
         blank = False
-    return paragraphs
+    return fragments_joined(text, paragraphs)
+
+
+MAX_FRAGMENT = 4  # characters
+
+
+def fragments_joined(text: str, paragraphs: list[list[Unit]]) -> list[list[Unit]]:
+    """A body paragraph of at most four characters that ends a sentence (``式开工。``, ``店。``) is no
+    paragraph but the tail of a sentence a column cut set apart: it joins the paragraph before it (the
+    first one joins the one after).  One that runs on already joined the next (``continues``); one that
+    ends in a colon (``图片：``) or without punctuation at the page's end (``记者问``) stays."""
+
+    def fragment(units: list[Unit]) -> bool:
+        pieces = "".join(text[u.start : u.end].strip(BLANKS) for u in units)
+        return (
+            units[0].role == layout.BODY
+            and len(pieces) <= MAX_FRAGMENT
+            and layout.ends_paragraph(pieces)
+            and pieces[-1] not in "：:"
+        )
+
+    out: list[list[Unit]] = []
+    for units in paragraphs:
+        if out and out[-1][0].role == layout.BODY and fragment(units):
+            out[-1] = out[-1] + units
+        elif out and len(out) == 1 and fragment(out[0]) and units[0].role == layout.BODY:
+            out[0] = out[0] + units
+        else:
+            out.append(units)
+    return out
 
 
 @dataclass(frozen=True)
