@@ -151,6 +151,7 @@ def test_parse_credit(text: str, names: list[str]) -> None:
         ("出版了《邓小平理论与当代中国》", False),
         ("新华社北京1月19日电（记者罗辉）", False),
         ("促使企业尽", False),
+        ("，不妨试试驼色系吧！（来源：", False),  # inside a bracket
         ("", False),
     ],
 )
@@ -215,7 +216,9 @@ INDENTED = Evidence(width=14.0, indents_paragraphs=True, blank_between_paragraph
         ("第一战役在北京军区200", 11, False, True, WRAPPED_BLANKS, True),  # the foot of a column
         ("让灾民暖暧和和过春节", 10, False, True, FREE, True),
         ("有专人负责。", 6, True, False, INDENTED, False),
-        ("他说：", 3, False, False, WRAPPED, False),  # a colon may end a paragraph, as a short line
+        ("同志们：", 4, False, False, WRAPPED, False),  # a colon ends a paragraph on a line clearly short
+        ("他拇指和中指比了一个圆圈，说：", 13, False, False, WRAPPED, True),  # not on one about full
+        ("，不妨试试驼色系吧！（来源：", 14, False, True, WRAPPED_BLANKS, True),  # nor inside a bracket
     ],
 )
 def test_continues(previous: str, width: float, indented: bool, blank: bool, evidence: Evidence, joined: bool) -> None:
@@ -230,8 +233,8 @@ INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragr
     ("previous", "width", "opens", "following", "following_width", "evidence", "blank", "joined"),
     [
         # a paragraph's first line is full two characters short (its indent, lost to OCR)
-        ("与此同时，该市千方百计提高师资队伍素质：", 20, True, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, True),
-        ("与此同时，该市千方百计提高师资队伍素质：", 20, False, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, False),
+        ("与此同时，该市千方百计提高师资队伍素质。", 20, True, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, True),
+        ("与此同时，该市千方百计提高师资队伍素质。", 20, False, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, False),
         ("衡阳市的做法。", 7, True, "衡阳市现有普通中小学3813所，在校学", 19, COLUMN_21, True, False),
         # a full line ending a sentence, then a line two characters short that runs on: its indent was lost
         ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "他们还规定薄弱学校教师的基本功达标、参", 19, COLUMN_21, False, False),

@@ -163,10 +163,13 @@ def markdown_prefix_length(line: str) -> int:
 def ends_paragraph(line: str) -> bool:
     """Whether a line ends with punctuation that can end a paragraph: 。！？… or a colon, or a closing
     quote mark or bracket after a sentence's end (。” ！）, ``（完）`` alone).  A term in quotes or
-    brackets (“稳中求进” 《人民日报》 电（记者王言彬）) at a line's end is no sentence's end."""
+    brackets (“稳中求进” 《人民日报》 电（记者王言彬）) at a line's end is no sentence's end, nor is
+    anything inside a bracket still open (``（来源：``)."""
     stripped = line.rstrip(BLANKS)
     if not stripped or stripped[-1] not in PARAGRAPH_FINAL:
         return False
+    if stripped.count("（") + stripped.count("(") > stripped.count("）") + stripped.count(")"):
+        return False  # inside a bracket: （来源：
     if stripped[-1] in "）)":
         opening = max(stripped.rfind("（"), stripped.rfind("("))
         before = stripped[:opening].rstrip(BLANKS) if opening >= 0 else ""

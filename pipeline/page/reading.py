@@ -58,6 +58,7 @@ class Evidence:
 
 
 PARAGRAPH_INDENT = 2.0  # em: a paragraph's first line is indented two characters in print
+COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
 
 
 def continues(
@@ -77,6 +78,7 @@ def continues(
       crossheads and bylines are other roles): ``促使企业尽`` | ``快投产``, whatever the
       line's width, an indent or a blank line between (a column or page break) say.
     * Otherwise indentation, where the article uses it, opens a paragraph.
+    * A colon ends a paragraph only on a line clearly short of the column (``同志们：``).
     * Free-running lines (one paragraph per line) end their paragraph.
     * Hard-wrapped lines: a line shorter than the column ends its paragraph; a full line
       continues, unless a blank line follows in an article that separates paragraphs so.
@@ -89,7 +91,12 @@ def continues(
     if evidence.indents_paragraphs and following_indented:
         return False
     indent = PARAGRAPH_INDENT if opens_paragraph else 0.0
-    if evidence.width is None or evidence.width - previous_width - indent >= 1:  # free-running or short
+    if evidence.width is None:  # free-running lines
+        return False
+    shortfall = evidence.width - previous_width - indent
+    if previous.rstrip(BLANKS)[-1] in "：:":  # 同志们： ends a paragraph; 他说： at a line's end mostly runs on
+        return shortfall < COLON_SHORTFALL
+    if shortfall >= 1:  # a short line
         return False
     if following and not layout.ends_paragraph(following):
         short_by = evidence.width - following_width
