@@ -85,10 +85,34 @@ def seed() -> Document:
         ("星期一 我们", None),
         ("1998年1月46日星期五", None),  # a broken date and a weekday: too little
         ("第一战役在北京军区200", None),
+        ("1998年1月20日”星期二，B08 体育。责任编辑，张华", {"date": "1998-01-20", "weekday": "星期二", "page": "B08"}),
+        ("1998年1月416日", {}),  # a date OCR broke, alone on its line
+        ("1998年1月", None),  # a signature's month
     ],
 )
 def test_parse_furniture(line: str, found: dict | None) -> None:
     assert layout.parse_furniture(line) == found
+
+
+@pytest.mark.parametrize(
+    ("lines", "roles", "meta"),
+    [
+        (
+            ["Ano4              国际责任编辑：刘洋郑州晚报               19es年1月1e日星期一", "四座新建核电站进展顺利", "", "建的4座跨世纪核电工程目前进展顺利。"],
+            ["furniture", "headline", "blank", "body"],
+            {"weekday": "星期一"},
+        ),
+        (  # two signs of a head in a story's first line are no head: it is punctuated
+            ["本报讯 郑州晚报记者从1998年起连续跟踪报道。", "他说。"],
+            ["body", "body"],
+            {},
+        ),
+    ],
+)
+def test_a_running_head_ocr_broke_past_reading(lines: list[str], roles: list[str], meta: dict) -> None:
+    found = layout.analyze(lines)
+    assert found.roles == roles
+    assert {k: found.meta[k] for k in meta} == meta
 
 
 @pytest.mark.parametrize(

@@ -199,6 +199,8 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     text = " ".join(STRAY_MARK_RE.sub(" ", line).split())
     if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
         return {}  # where the article goes on, came from or ends: no text of it
+    if DATE_RE.search(text) and WEEKDAY_RE.search(text):  # a head's fields: marks between them are OCR's
+        text = " ".join(re.sub(r"[，。；;]|(?<!\d)[,.]|[,.](?!\d)", " ", text).split())
     if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(STAFF_CREDIT_RE.sub(" ", text)):
         return None
     found: dict[str, Any] = {}
@@ -257,6 +259,8 @@ def _head_fields(text: str) -> dict[str, Any] | None:
     """
     rest = _without_head_fields(text)
     credits = rest != text
+    if PARTIAL_DATE_RE.fullmatch(rest.strip()) and rest.strip().endswith("日"):
+        return {}  # a date OCR broke, alone on its line: 1998年1月416日
     rest = PARTIAL_DATE_RE.sub(" ", rest)
     dated = rest != _without_head_fields(text)
     found: dict[str, Any] = {}
@@ -339,6 +343,7 @@ def _is_offset_cell(line: str) -> bool:
 
 
 MIN_GAP_ROW_SHARE = 0.15
+MIN_ALIGNED_ROWS = 4  # fewer rows line their quote marks up by chance
 
 
 def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
@@ -362,7 +367,7 @@ def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
         gap_rows = [i for i in body_rows if _has_column_gap(lines[i])]
         rows = [lines[i] for i in body_rows]
         if (len(gap_rows) >= 2 and len(gap_rows) >= MIN_GAP_ROW_SHARE * len(body_rows)) or (
-            len(body_rows) >= 3 and _has_aligned_cuts(rows)
+            len(body_rows) >= MIN_ALIGNED_ROWS and _has_aligned_cuts(rows)
         ):
             regions.append((body_rows[0], body_rows[-1] + 1))
         index = run_end
@@ -678,6 +683,7 @@ def analyze(lines: list[str], widths: list[float] | None = None) -> PageLayout:
             roles[index] = BODY
 
     _mark_head_words(lines, roles)
+    _mark_broken_heads(lines, roles, meta)
 
     # headlines: Markdown markers, else the lines above the byline, else a short first line
     headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]
@@ -745,6 +751,29 @@ def _mark_head_words(lines: list[str], roles: list[str | None]) -> None:
             edge = position in (0, len(nonblank) - 1)
             if (above == FURNITURE or edge) and (below == FURNITURE or edge) and FURNITURE in (above, below):
                 roles[index] = FURNITURE
+                changed = True
+
+
+HEAD_SIGNALS = (PUBLICATION_RE, WEEKDAY_RE, STAFF_CREDIT_RE, re.compile(r"(?:19|20)\d\d\S?年"))
+
+
+def _mark_broken_heads(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
+    """A running head OCR broke past reading (``Ano4 国际责任编辑：刘洋郑州晚报 19es年1月1e日星期一``): the
+    page's first or last line, unpunctuated, showing two of a paper's name, a weekday, a staff
+    credit and a year, is furniture.  Its weekday is kept; the paper's name, run into a staff
+    credit's names (刘洋郑州晚报), is not to be told."""
+    changed = True
+    while changed:
+        changed = False
+        nonblank = [i for i, line in enumerate(lines) if line.strip(BLANKS) and roles[i] != FURNITURE]
+        for index in nonblank[:1] + nonblank[-1:]:
+            text = " ".join(STRAY_MARK_RE.sub(" ", lines[index]).split())
+            if roles[index] is not None or SENTENCE_PUNCT_RE.search(STAFF_CREDIT_RE.sub(" ", text)):
+                continue
+            if sum(bool(signal.search(text)) for signal in HEAD_SIGNALS) >= 2:
+                roles[index] = FURNITURE
+                if weekday := WEEKDAY_RE.search(text):
+                    meta.setdefault("weekday", weekday.group())
                 changed = True
 
 
