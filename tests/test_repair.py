@@ -500,6 +500,20 @@ def test_columns_of_one_width_are_found_where_the_gaps_mislead() -> None:
     assert cells[8][1].strip(" “”") == "流动性和盈利水平。"
 
 
+@pytest.mark.parametrize(
+    ("row", "cells"),
+    [
+        # after a run of spaces the text is in the next column at least, though the spaces fall short of the gap
+        ("批物资。            跃，各界人士和团体继续捐款   续通过新华社香港分社转交捐", ["批物资。", "跃，各界人士和团体继续捐款", "续通过新华社香港分社转交捐", ""]),
+        ("条，帐篷2700顶，方便食     据新华社香港1月17日   到昨天为止，香港红十字会收   全部捐给灾区人民。著名演员",
+         ["条，帐篷2700顶，方便食", "据新华社香港1月17日", "到昨天为止，香港红十字会收", "全部捐给灾区人民。著名演员"]),
+    ],
+)
+def test_a_row_of_four_columns_far_apart(row: str, cells: list[str]) -> None:
+    grid = layout.ColumnGrid((0.0, 14.6, 29.2, 43.8), "em")
+    assert [row[s:e] for s, e in layout.split_row(row, grid)] == cells
+
+
 XINHUA_STYLE = """人民日报　2024年3月6日　星期三　第4版　要闻　责任编辑：刘洋
 
 政府工作报告提出

@@ -596,12 +596,15 @@ def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) ->
         widths = char_widths(line)
     slack = 3.0 if grid.measure == "chars" else 1.5
     cells: list[list[tuple[int, int]]] = [[] for _ in grid.starts]
+    last = -1
     for match in re.finditer(r"\S+(?:[ \t]?\S+)*", line):
         start, end = match.span()
         where = grid.position(widths, start)
-        # text cannot start left of its column: the last column starting at or before it (with slack)
+        # text cannot start left of its column: the last column starting at or before it (with slack);
+        # after a run of spaces, the next column at least (an OCR engine sets fewer spaces than a wide
+        # gap between columns is wide, so the position falls short)
         fitting = [k for k, column_start in enumerate(grid.starts) if column_start <= where + slack]
-        column = fitting[-1] if fitting else 0
+        column = min(max(fitting[-1] if fitting else 0, last + 1), len(grid.starts) - 1)
         # a run that reaches over the next column's start holds two columns the OCR engine did not space apart
         while column + 1 < len(grid.starts) and grid.position(widths, end) > grid.starts[column + 1] + slack:
             cut = _column_cut(line, widths, grid, start, end, column + 1)
@@ -610,6 +613,7 @@ def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) ->
             cells[column].append((start, cut[0]))
             start, column = cut[1], column + 1
         cells[column].append((start, end))
+        last = column
     return [(spans[0][0], spans[-1][1]) if spans else (0, 0) for spans in cells]
 
 
