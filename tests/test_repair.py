@@ -239,6 +239,8 @@ INDENTED = Evidence(width=14.0, indents_paragraphs=True, blank_between_paragraph
         ("新华社张家口1月15日电", 11, False, False, WRAPPED, True),  # full-width digits read half-width
         ("第一战役在北京军区200", 11, False, True, WRAPPED_BLANKS, True),  # the foot of a column
         ("让灾民暖暧和和过春节", 10, False, True, FREE, True),
+        ("正常经费提高到现在的每人每年1", 14.5, False, True, WRAPPED_BLANKS, True),  # | 50元
+        ("但目", 2, True, True, INDENTED, True),  # | 前断言: a column's foot, an indent OCR saw
         ("有专人负责。", 6, True, False, INDENTED, False),
         ("同志们：", 4, False, False, WRAPPED, False),  # a colon ends a paragraph on a line clearly short
         ("他拇指和中指比了一个圆圈，说：", 13, False, False, WRAPPED, True),  # not on one about full
