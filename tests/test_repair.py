@@ -66,10 +66,67 @@ def seed() -> Document:
         ("新京报 2024年3月6日 星期三 A08-A09 | 时事", {"date": "2024-03-06", "weekday": "星期三", "publication": "新京报", "page": "A08"}),
         ("2013年4月31日 星期日", None),  # no such day
         ("(上接第1版)", {}),
+        # running heads as OCR reads them off real pages: spread over the page's width, fields lost or
+        # misread, one field a line
+        (
+            "郑州晚报               1998年1月19日                星期一               AA05               要闻",
+            {"publication": "郑州晚报", "date": "1998-01-19", "weekday": "星期一", "page": "AA05"},
+        ),
+        ("南方日报       1998年1月19          期         AO7      体育       责任编辑 ： 刘洋", {"publication": "南方日报", "date": "1998-01-19", "page": "A07"}),
+        ("郑州晚报“ 1998年]月19日”星期一                      AA03", {"publication": "郑州晚报", "date": "1998-01-19", "weekday": "星期一", "page": "AA03"}),
+        ("河南日报   1998年1月49日   星期一", {"publication": "河南日报", "weekday": "星期一"}),  # a day OCR broke
+        ("1998年1月20日", {"date": "1998-01-20"}),
+        ("AAO2    教育    责任编辑 ： 刘洋", {"page": "AA02"}),
+        ("A08      要闻责任编辑，刘洋", {"page": "A08"}),
+        ("星期一              BO5", {"weekday": "星期一", "page": "B05"}),
+        ("北京青年报        2018年10", {"publication": "北京青年报"}),
+        ("南方日报 1998年1月195日 星期一 B05 社会", {"publication": "南方日报", "weekday": "星期一", "page": "B05"}),
+        ("据新京报报道 星期一", None),  # a field must be whole
+        ("星期一 我们", None),
+        ("1998年1月46日星期五", None),  # a broken date and a weekday: too little
+        ("第一战役在北京军区200", None),
+        ("1998年1月20日”星期二，B08 体育。责任编辑，张华", {"date": "1998-01-20", "weekday": "星期二", "page": "B08"}),
+        ("1998年1月416日", {}),  # a date OCR broke, alone on its line
+        ("1998年1月", None),  # a signature's month
     ],
 )
 def test_parse_furniture(line: str, found: dict | None) -> None:
     assert layout.parse_furniture(line) == found
+
+
+@pytest.mark.parametrize(
+    ("lines", "roles", "meta"),
+    [
+        (
+            ["Ano4              国际责任编辑：刘洋郑州晚报               19es年1月1e日星期一", "四座新建核电站进展顺利", "", "建的4座跨世纪核电工程目前进展顺利。"],
+            ["furniture", "headline", "blank", "body"],
+            {"weekday": "星期一"},
+        ),
+        (  # two signs of a head in a story's first line are no head: it is punctuated
+            ["本报讯 郑州晚报记者从1998年起连续跟踪报道。", "他说。"],
+            ["body", "body"],
+            {},
+        ),
+    ],
+)
+def test_a_running_head_ocr_broke_past_reading(lines: list[str], roles: list[str], meta: dict) -> None:
+    found = layout.analyze(lines)
+    assert found.roles == roles
+    assert {k: found.meta[k] for k in meta} == meta
+
+
+@pytest.mark.parametrize(
+    ("lines", "roles"),
+    [
+        (["河南日报 1998年1月20日 星期二", "", "文化", "", "A05"], ["furniture", "blank", "furniture", "blank", "furniture"]),
+        (["星期二", "综合新闻", "1998年1月20日"], ["furniture"] * 3),
+        (["正文第一段。", "", "AA07", "综合新闻"], ["body", "blank", "furniture", "furniture"]),  # the page's foot
+        # a short headline under the running head has text after it
+        (["人民日报 1998年1月16日 星期五 第3版", "", "手足情深", "", "本报讯 今天，全国各地……"], ["furniture", "blank", "headline", "blank", "body"]),
+    ],
+)
+def test_words_of_a_running_head_on_lines_of_their_own(lines: list[str], roles: list[str]) -> None:
+    assert layout.analyze(lines).roles == roles
 
 
 @pytest.mark.parametrize(
@@ -106,6 +163,52 @@ def test_parse_credit(text: str, names: list[str]) -> None:
     assert layout.parse_credit(text) == names
 
 
+@pytest.mark.parametrize(
+    ("line", "ends"),
+    [
+        ("确保全年目标任务圆满完成。", True),
+        ("全文如下：", True),
+        ("“请把急难险重的任务交给我们！”", True),
+        ("（完）", True),
+        ("李鹏等会见代表。（新华社发）", True),
+        ("医生给病人送“红包”", False),
+        ("出版了《邓小平理论与当代中国》", False),
+        ("新华社北京1月19日电（记者罗辉）", False),
+        ("促使企业尽", False),
+        ("，不妨试试驼色系吧！（来源：", False),  # inside a bracket
+        ("", False),
+    ],
+)
+def test_ends_paragraph(line: str, ends: bool) -> None:
+    assert layout.ends_paragraph(line) is ends
+
+
+@pytest.mark.parametrize(
+    ("raw", "width"),
+    [
+        ("每生每年5 5 0元", 8.0),  # full-width digits, each in its em box: OCR sets spaces between them
+        ("每生每年550元", 6.5),  # half-width digits
+        ("在校学生11 5万人", 9.0),
+        ("达1 2 . 3 %，", 7.0),
+        ("Windows 7 and 8", 7.5),  # no number run: the spaces stay
+    ],
+)
+def test_printed_width_counts_spaced_digits_full(raw: str, width: float) -> None:
+    doc = normalize_document(Document(id="t", text=raw))
+    assert sum(layout.printed_widths(doc)) == width
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("正常经费由1 9 9 1年每生3 0", [(5, 12), (15, 18)]),  # still spaced, as in side-by-side columns
+        ("由1991年", []),
+    ],
+)
+def test_spaced_number_runs(text: str, runs: list[tuple[int, int]]) -> None:
+    assert layout.spaced_number_runs(text, list(range(len(text)))) == runs
+
+
 FREE = Evidence(width=None, indents_paragraphs=False, blank_between_paragraphs=False)
 WRAPPED = Evidence(width=14.0, indents_paragraphs=False, blank_between_paragraphs=False)
 WRAPPED_BLANKS = Evidence(width=14.0, indents_paragraphs=False, blank_between_paragraphs=True)
@@ -118,20 +221,100 @@ INDENTED = Evidence(width=14.0, indents_paragraphs=True, blank_between_paragraph
         ("确保经济持续健康快速发展，促使企业尽", 19, False, True, FREE, True),
         ("吴天君要求，要着眼长远，立足当前，把", 18, False, True, FREE, True),
         ("确保全年目标任务圆满完成。", 13, False, True, FREE, False),
-        ("按照“一个载体、三个体系”", 13, False, True, FREE, False),
+        ("按照“一个载体、三个体系”", 13, False, True, FREE, True),  # a term in quotes ends no sentence
+        ("他说：“今年要办好。”", 11, False, True, FREE, False),
+        ("新华社北京1月15日电（记者孙杰）", 16, False, False, WRAPPED, True),  # a credit in brackets neither
+        ("再度降价很有可能。（宋光茂）", 14, False, True, FREE, False),  # a signature after the last sentence
         ("新华社北京1月15日电外交部", 14, False, False, WRAPPED, True),
         ("进行国事访问。", 7, False, False, WRAPPED, False),
         ("中国进行国事访问。今年以来", 14, False, True, WRAPPED, True),
         ("重大成就。两国的经济稳步发展。", 15, False, False, WRAPPED, True),
         ("重大成就。两国的经济稳步发展。", 15, False, True, WRAPPED_BLANKS, False),
         ("重大成就。两国的经济稳步发展，", 14, False, True, WRAPPED_BLANKS, True),
-        ("有专人负责。袁伟民还宣布，中", 14, True, False, INDENTED, False),
+        # no body paragraph ends on a line without sentence-final punctuation: an indent OCR saw
+        # there, a short line or a blank line (a column or page break) does not end it
+        ("有专人负责。袁伟民还宣布，中", 14, True, False, INDENTED, True),
         ("各地都应考虑成立专门的反兴奋", 14, False, False, INDENTED, True),
         ("少了一个字的整行文字差一", 12.5, False, False, WRAPPED, True),
+        ("新华社张家口1月15日电", 11, False, False, WRAPPED, True),  # full-width digits read half-width
+        ("第一战役在北京军区200", 11, False, True, WRAPPED_BLANKS, True),  # the foot of a column
+        ("让灾民暖暧和和过春节", 10, False, True, FREE, True),
+        ("正常经费提高到现在的每人每年1", 14.5, False, True, WRAPPED_BLANKS, True),  # | 50元
+        ("但目", 2, True, True, INDENTED, True),  # | 前断言: a column's foot, an indent OCR saw
+        ("有专人负责。", 6, True, False, INDENTED, False),
+        ("同志们：", 4, False, False, WRAPPED, False),  # a colon ends a paragraph on a line clearly short
+        ("他拇指和中指比了一个圆圈，说：", 13, False, False, WRAPPED, True),  # not on one about full
+        ("，不妨试试驼色系吧！（来源：", 14, False, True, WRAPPED_BLANKS, True),  # nor inside a bracket
     ],
 )
 def test_continues(previous: str, width: float, indented: bool, blank: bool, evidence: Evidence, joined: bool) -> None:
     assert continues(previous, width, indented, blank, evidence) is joined
+
+
+COLUMN_21 = Evidence(width=21.0, indents_paragraphs=False, blank_between_paragraphs=True)
+INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragraphs=True)
+
+
+@pytest.mark.parametrize(
+    ("previous", "width", "opens", "following", "following_width", "evidence", "blank", "joined"),
+    [
+        # a paragraph's first line is full two characters short (its indent, lost to OCR)
+        ("与此同时，该市千方百计提高师资队伍素质。", 20, True, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, True),
+        ("与此同时，该市千方百计提高师资队伍素质。", 20, False, "对薄弱学校经过考察要求调入的教学骨干，优先", 21, COLUMN_21, False, False),
+        ("衡阳市的做法。", 7, True, "衡阳市现有普通中小学3813所，在校学", 19, COLUMN_21, True, False),
+        # a full line ending a sentence, then a line two characters short that runs on: its indent was lost
+        ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "他们还规定薄弱学校教师的基本功达标、参", 19, COLUMN_21, False, False),
+        ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "加教改试验、参加教学竞赛、一专多能4项业", 21, COLUMN_21, False, True),
+        # where the article shows its indents, a line not indented after a full one runs on, blank or not
+        ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, INDENTED_21, True, True),
+        ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, COLUMN_21, True, False),
+    ],
+)
+def test_continues_by_the_first_lines_indent(
+    previous: str,
+    width: float,
+    opens: bool,
+    following: str,
+    following_width: float,
+    evidence: Evidence,
+    blank: bool,
+    joined: bool,
+) -> None:
+    found = continues(
+        previous, width, False, blank, evidence, opens_paragraph=opens, following=following, following_width=following_width
+    )
+    assert found is joined
+
+
+@pytest.mark.parametrize(
+    ("page", "body"),
+    [
+        (  # a credit's bracket closes on the next line: no sentence ends there
+            "本报记者 李明\n\n新华社北京1月15日电（新华社记\n者王言彬、韩振军）\n国务院总理李鹏今天下午在人民\n大会堂会见了出席会议的代表。\n",
+            ["新华社北京1月15日电（新华社记者王言彬、韩振军）国务院总理李鹏今天下午在人民大会堂会见了出席会议的代表。"],
+        ),
+        (  # full-width digits read spaced out: the line is full, the paragraph runs on
+            "本报记者 李明\n\n市教委每年设立专项补助用于薄弱学校\n建设，每生经费由1 9 9 1年3 0 0元\n提高到现在的每年5 5 0元，增加了一\n倍。城区小学毕业生升学达1 0 0%。\n这一做法已在全省推广。\n",
+            ["市教委每年设立专项补助用于薄弱学校建设，每生经费由1991年300元提高到现在的每年550元，增加了一倍。"
+             "城区小学毕业生升学达100%。这一做法已在全省推广。"],
+        ),
+        (  # a paragraph's last line is full and the next paragraph's first line two characters short
+            "本报记者 李明\n\n本报讯作为湖南的重要工业城市衡\n阳市，近年来一直致力改造学校。\n他们还规定教师的基本功达\n标、参加教改试验、参加教学竞\n赛。\n",
+            ["本报讯作为湖南的重要工业城市衡阳市，近年来一直致力改造学校。", "他们还规定教师的基本功达标、参加教改试验、参加教学竞赛。"],
+        ),
+        (  # the tail of a sentence a column cut set apart joins the paragraph before it
+            "本报记者 李明\n\n江苏田湾核电站已经完成全部土石\n方工程。\n\n式开工。\n\n按照计划，到2005年两台机组将\n全部投入运行。\n",
+            ["江苏田湾核电站已经完成全部土石方工程。式开工。", "按照计划，到2005年两台机组将全部投入运行。"],
+        ),
+        (  # short paragraphs of their own stay: a caption's label, words without a sentence's end
+            "本报记者 李明\n\n克雷库总统1972年执政后不久即决定\n与我国恢复外交关系。\n\n图片：\n\n记者问\n",
+            ["克雷库总统1972年执政后不久即决定与我国恢复外交关系。", "图片：", "记者问"],
+        ),
+    ],
+    ids=["bracket over a line end", "spaced digits", "lost indent", "a fragment", "short paragraphs"],
+)
+def test_reading_rules_on_pages(page: str, body: list[str]) -> None:
+    assert paragraphs(clean(page), "body") == body
 
 
 # --- the seed ------------------------------------------------------------------------------------
@@ -243,6 +426,94 @@ def test_pd1998_layouts(path: Path) -> None:
         assert doc.meta[key] == expected[key]
     if expected["reporters"]:
         assert doc.meta["reporters"] == expected["reporters"]
+
+
+# Rows of Tesseract's text (tests/fixtures/ocr, build/ocr_dev): close columns run together with a single
+# space or a stray mark where they meet; a column read on its own with a wide space here and there.
+CLOSE_COLUMNS = [
+    "新华社张家口1月15日电 0余名官兵和武警部队的大力支",
+    "（记者陈辉） 记者从抗震救灾总 “”援下，已经实现。为了打好第二",
+    "指挥部获悉，“让灾区群众在保 ” 战役，北京军区今天又投入30",
+    "暖简易房中暖暧和和过春节”的 00余名官兵抓紧施工，力争在",
+    "第二战役，今天全面展开，北京 “春节前盖起1万间安全、保暖的",
+    "军区投入5000余名官兵支援 ”简易住房，让4万多名受灾群众",
+]
+ONE_COLUMN = [
+    "在万圣节来临之际，很多",
+    "地方都开始为万圣节而庆祝，",
+    "但你知道哪一天是真正的万圣",
+    "节吗？万圣节的起源来自宗",
+    "西方的传统节     万圣节 人",
+    "祭祀，相传在2000多年前，欧",
+    "洲的天主教会把11月1日定为",
+    "“天下圣徒之日”。那时的万",
+    "圣节的意义是赞美秋天，和祭礼",
+    "All Hallovws “Day），10月31",
+    "亡魂，祈福平安的；人们相信，",
+    "故人的灵魂会在这一天回到故",
+    "居地，在活人身上找寻生灵，",
+    "借此再生；而活着的人则惧怕",
+    "市的占35. 3%， 二线城",
+    "市的占42. 2%， 三四线",
+    "是一样的“trick or treat!”   （不",
+]
+WIDE_GAPS = ["据新华社北京电中国航空     值增长16%，占总产值的比重", "工业总公司工作会议今天在京     上升到80%。"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "regions"),
+    [
+        (CLOSE_COLUMNS, [(0, 6)]),
+        (ONE_COLUMN, []),
+        (WIDE_GAPS, [(0, 2)]),
+        (["标题", ""] + WIDE_GAPS, [(2, 4)]),
+    ],
+    ids=["close columns", "one column with a few wide spaces", "columns far apart", "after a headline"],
+)
+def test_column_regions(lines: list[str], regions: list[tuple[int, int]]) -> None:
+    roles = ["blank" if not line else "headline" if line == "标题" else "body" for line in lines]
+    assert layout.column_regions(lines, roles) == regions
+
+
+# Four close columns of 12 characters as Tesseract (--psm 6) read them, as it wrote them: stray marks
+# where they meet, now and then a run of spaces inside a column, a misread row (build/ocr_dev, 19980119-10-003).
+FOUR_COLUMNS = [
+    "对商业银行来说 , 取消规模“计划,逐步达到规定的资本“横向经济联合提供良好的您“打展海内外两个市场 , 实行",
+    "管理并不意味着放任自流。 “充足率、资产质量比例、单“融服务，正确处理好地方、 “公司业务 、零售业务和投资",
+    "相反 ， 银行内部资金管理更“个贷款比例、备付金比例、，企业和银行的关系 ; 以改革“银行业务三个领域并举 ,着",
+    "要加强计划性，以保证全行“拆借资金比例、国际商业借“统揽全局“在商言商, 在商“服于有效益的地区、行业、",
+    "统一调度资金，实现资源的“款比例。存贷款比例、中长“明政，以局部利益服从全局 “客户、产品四个重点的四重",
+    "高效配置。在新的一年中 ，，期贷款比例、资产流动性比，利益， 积极配合国家的产业、战略， 逐步建立起适应社会",
+    "中行将在进，步改进金融服“例等主要比例指标的要求 ， “区域发展政策的落实 ，更好”主义市场经济发展要求的内",
+    "务的同时,加强防范和化解“全面提高资金使用的安全性、地支持国家经济发展。中行，部业务 、财务、人事管理体",
+    "金融风险、提高资金使用效 “流动性和盈利水平。    将继续坚持改革、管理、 ”人制，全面提高中国银行的市",
+    "益 ,通过编制，下达资金营 四他和         发展、质量.效益》的工作”场竞争力和资金配置效率 ，",
+    "运、资产质量。成本利润、 元光绢人格让大和和风让呈和 指导方针，坚持城市化、国“促进中国银行各项业务和效",
+    "劳动工资等业务经营和发展“优势，          际化、全能化的发展方向 ， 益再上新台阶。",
+]
+
+
+def test_columns_of_one_width_are_found_where_the_gaps_mislead() -> None:
+    grid = layout.column_grid(FOUR_COLUMNS)
+    assert len(grid.starts) == 4
+    assert all(abs(start - 13 * k) <= 1.5 for k, start in enumerate(grid.starts))
+    cells = [[line[s:e] for s, e in layout.split_row(line, grid)] for line in FOUR_COLUMNS]
+    assert [row[0].strip(" “”,，") for row in cells[:2]] == ["对商业银行来说 , 取消规模", "管理并不意味着放任自流。"]
+    assert cells[8][1].strip(" “”") == "流动性和盈利水平。"
+
+
+@pytest.mark.parametrize(
+    ("row", "cells"),
+    [
+        # after a run of spaces the text is in the next column at least, though the spaces fall short of the gap
+        ("批物资。            跃，各界人士和团体继续捐款   续通过新华社香港分社转交捐", ["批物资。", "跃，各界人士和团体继续捐款", "续通过新华社香港分社转交捐", ""]),
+        ("条，帐篷2700顶，方便食     据新华社香港1月17日   到昨天为止，香港红十字会收   全部捐给灾区人民。著名演员",
+         ["条，帐篷2700顶，方便食", "据新华社香港1月17日", "到昨天为止，香港红十字会收", "全部捐给灾区人民。著名演员"]),
+    ],
+)
+def test_a_row_of_four_columns_far_apart(row: str, cells: list[str]) -> None:
+    grid = layout.ColumnGrid((0.0, 14.6, 29.2, 43.8), "em")
+    assert [row[s:e] for s, e in layout.split_row(row, grid)] == cells
 
 
 XINHUA_STYLE = """人民日报　2024年3月6日　星期三　第4版　要闻　责任编辑：刘洋

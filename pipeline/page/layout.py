@@ -25,6 +25,7 @@ from pipeline.core.text_tables import (
     BULLETS,
     BYLINE_RE,
     BYLINE_ROLE_RE,
+    CLOSING_QUOTES,
     COLUMN_CUT_RE,
     COLUMN_GAP_RE,
     CREDIT_RE,
@@ -40,13 +41,16 @@ from pipeline.core.text_tables import (
     LONE_QUOTE_MARK_RE,
     MARKDOWN_HEADING_RE,
     NAME_SPLIT_RE,
+    OCR_DATE_DIGITS,
     OCR_PAGE_DIGITS,
     PAGE_IN_HEAD_RE,
     PAGE_LINE_RE,
     PAGE_RE,
     PARAGRAPH_FINAL,
+    PARTIAL_DATE_RE,
     PUBLICATION_LINE_RE,
     PUBLICATION_RE,
+    SENTENCE_FINAL,
     STAFF_CREDIT_RE,
     STORY_OPENER_RE,
     STRAY_MARK_RE,
@@ -114,7 +118,29 @@ def printed_widths(doc: Document) -> list[float]:
     """
     folded = {edit.raw_start for edit in doc.edits if edit.kind == "fullwidth_to_halfwidth"}
     # display_width inlined for single characters: this runs once per character of every document.
-    return [1.0 if raw in folded or not " " <= ch <= "~" else 0.5 for ch, raw in zip(doc.text, doc.offsets)]
+    widths = [1.0 if raw in folded or not " " <= ch <= "~" else 0.5 for ch, raw in zip(doc.text, doc.offsets)]
+    for start, end in spaced_number_runs(doc.text, doc.offsets):
+        for index in range(start, end):
+            widths[index] = 0.0 if doc.text[index] in " \t" else 1.0
+    return widths
+
+
+_NUMBER_RUN_RE = re.compile(r"[0-9.%](?:[ \t]?[0-9.%])+")
+
+
+def spaced_number_runs(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """Numbers an OCR engine read from full-width digits (``3 8 1 3``, ``1 2 . 3``): each digit sits in
+    an em box, so the engine sets spaces between them (still in the text, or removed by normalisation:
+    a gap in the offsets). On the page each digit took a full em and the spaces none."""
+    runs = []
+    for match in _NUMBER_RUN_RE.finditer(text):
+        start, end = match.span()
+        spaced = " " in match.group() or "\t" in match.group()
+        if not spaced and offsets:
+            spaced = any(offsets[i + 1] - offsets[i] > 1 for i in range(start, end - 1))
+        if spaced:
+            runs.append((start, end))
+    return runs
 
 
 
@@ -151,9 +177,23 @@ def markdown_prefix_length(line: str) -> int:
 
 
 def ends_paragraph(line: str) -> bool:
-    """Whether a line ends with punctuation that can end a paragraph (。！？” ...)."""
+    """Whether a line ends with punctuation that can end a paragraph: 。！？… or a colon, or a closing
+    quote mark or bracket after a sentence's end (。” ！）, ``（完）`` alone).  A term in quotes or
+    brackets (“稳中求进” 《人民日报》 电（记者王言彬）) at a line's end is no sentence's end, nor is
+    anything inside a bracket still open (``（来源：``)."""
     stripped = line.rstrip(BLANKS)
-    return bool(stripped) and stripped[-1] in PARAGRAPH_FINAL
+    if not stripped or stripped[-1] not in PARAGRAPH_FINAL:
+        return False
+    if stripped.count("（") + stripped.count("(") > stripped.count("）") + stripped.count(")"):
+        return False  # inside a bracket: （来源：
+    if stripped[-1] in "）)":
+        opening = max(stripped.rfind("（"), stripped.rfind("("))
+        before = stripped[:opening].rstrip(BLANKS) if opening >= 0 else ""
+        return opening <= 0 or not before or before[-1] in SENTENCE_FINAL + CLOSING_QUOTES
+    if stripped[-1] in CLOSING_QUOTES + "》":
+        core = stripped.rstrip(CLOSING_QUOTES + "》" + BLANKS)
+        return not core or core[-1] in SENTENCE_FINAL
+    return True
 
 
 # --- furniture, bylines, attributions --------------------------------------------------------
@@ -175,23 +215,28 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     """Metadata from a page-furniture line (running head, dateline, page number), or None if it is not one.
 
     Marks an OCR engine reads into the white space between the fields (``河南日报”1998年``)
-    are taken for spaces first.
+    are taken for spaces first, and the fields' width is measured without the white space
+    between them (a head spread over the page's width comes back with runs of spaces).
     """
-    text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).strip(BLANKS)
+    text = " ".join(_HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).split())
     if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
         return {}  # where the article goes on, came from or ends: no text of it
-    # the width as printed: a run of spaces is the white between the fields, however the OCR engine padded it
-    if not text or display_width(_BLANK_RUN_RE.sub(" ", text)) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(text):
+    if find_date(text) and WEEKDAY_RE.search(text):  # a head's fields: marks between them are OCR's
+        text = " ".join(re.sub(r"[，。；;]|(?<!\d)[,.]|[,.](?!\d)", " ", text).split())
+    if not text or display_width(text) > MAX_FURNITURE_WIDTH or SENTENCE_PUNCT_RE.search(STAFF_CREDIT_RE.sub(" ", text)):
         return None
     found: dict[str, Any] = {}
     date = find_date(text)
     if date:
+        month, day = date["month"] or date["month2"], date["day"] or date["day2"]
+        month, day = month.translate(OCR_DATE_DIGITS), day.translate(OCR_DATE_DIGITS)
         try:
-            month, day = date["month"] or date["month2"], date["day"] or date["day2"]
             found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
-        except ValueError:
-            return None
+        except ValueError:  # 1998年1月49日: a date OCR broke, no value
+            pass
         rest = _blanked(text, date.start(), date.end())
+        if "date" in found and not rest.strip(BLANKS):
+            return found  # a date alone: the running head's fields, one a line
         weekday = WEEKDAY_RE.search(rest)
         if weekday:
             found["weekday"] = weekday.group()
@@ -213,7 +258,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
                 found["page"] = number
                 rest = rest[: page.start()] + " " + rest[page.end() :]
         leftover = re.findall(f"[{HAN}]", rest)
-        names_the_paper = "publication" in found or "weekday" in found or "page" in found
+        names_the_paper = "publication" in found or "page" in found or ("weekday" in found and "date" in found)
         return found if names_the_paper and len(leftover) <= 6 else None
     if re.search(f"[{HAN}]", text) and not re.search(f"[{HAN}]", _without_head_fields(text)):
         return {}  # a line of staff credits alone: 责任编辑：张三　版式设计：李四
@@ -224,7 +269,42 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
         return publication_fields(text)
     if WEEKDAY_LINE_RE.match(text):
         return {"weekday": text}
-    return None
+    return _head_fields(text)
+
+
+MAX_SECTION_NAME = 4
+
+
+def _head_fields(text: str) -> dict[str, Any] | None:
+    """A running head without a readable date, field by field: the page, the paper, the weekday, a
+    date whose day OCR lost, staff credits and up to two short words (section names), nothing else.
+
+    ``AA02 国际 责任编辑：王芳``, ``星期一 B05``, ``南方日报 2018年10月：日 星期一``; a field must be
+    whole (``据新京报报道`` names no paper), and a weekday or a broken date alone is not enough.
+    """
+    rest = _without_head_fields(text)
+    credits = rest != text
+    if PARTIAL_DATE_RE.fullmatch(rest.strip()) and rest.strip().endswith("日"):
+        return {}  # a date OCR broke, alone on its line: 1998年1月416日
+    rest = PARTIAL_DATE_RE.sub(" ", rest)
+    dated = rest != _without_head_fields(text)
+    found: dict[str, Any] = {}
+    words = 0
+    for word in rest.split():
+        if WEEKDAY_LINE_RE.match(word):
+            found.setdefault("weekday", word)
+        elif PUBLICATION_LINE_RE.match(word) and not BYLINE_ROLE_RE.search(word):
+            found.setdefault("publication", word)
+        elif (page := PAGE_RE.fullmatch(word)) and re.search(r"\d", word) and page_number(page["page"]):
+            found.setdefault("page", page_number(page["page"]))
+        elif re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", word):
+            words += 1
+        else:
+            return None
+    strong = "page" in found or "publication" in found or credits
+    if words > 2 or not (strong or (dated and found)):
+        return None
+    return found
 
 
 def publication_fields(printed: str) -> dict[str, str]:
@@ -359,8 +439,18 @@ def _is_offset_cell(line: str) -> bool:
     return len(line) - len(line.lstrip(" \t")) >= 4 and bool(line.strip())
 
 
+MIN_GAP_ROW_SHARE = 0.15
+MIN_ALIGNED_ROWS = 4  # fewer rows line their quote marks up by chance
+
+
 def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
-    """``(first, last + 1)`` line ranges where two or three columns are printed side by side."""
+    """``(first, last + 1)`` line ranges where two or more columns are printed side by side.
+
+    A run of body lines is side by side when rows show a gap between columns (a run of
+    spaces), a few of them and not only one or two in a long run (a wide space in a line
+    of Latin text in a column read on its own), or when most rows show a space or a stray
+    mark at one position (close columns run together).
+    """
     regions = []
     index = 0
     while index < len(lines):
@@ -370,12 +460,40 @@ def column_regions(lines: list[str], roles: list[str]) -> list[tuple[int, int]]:
         run_end = index
         while run_end < len(lines) and roles[run_end] in (BODY, BLANK):
             run_end += 1
-        gap_rows = [i for i in range(index, run_end) if roles[i] == BODY and _has_column_gap(lines[i])]
-        if len(gap_rows) >= 2:
-            body_rows = [i for i in range(index, run_end) if roles[i] == BODY]
+        body_rows = [i for i in range(index, run_end) if roles[i] == BODY]
+        gap_rows = [i for i in body_rows if _has_column_gap(lines[i])]
+        rows = [lines[i] for i in body_rows]
+        if (len(gap_rows) >= 2 and len(gap_rows) >= MIN_GAP_ROW_SHARE * len(body_rows)) or (
+            len(body_rows) >= MIN_ALIGNED_ROWS and _has_aligned_cuts(rows)
+        ):
             regions.append((body_rows[0], body_rows[-1] + 1))
         index = run_end
     return regions
+
+
+def _has_aligned_cuts(lines: list[str]) -> bool:
+    """Whether most rows show a cut candidate (a space, a stray mark) at one position: two close
+    columns an OCR engine ran together with no run of spaces between them."""
+    widths = [char_widths(line) for line in lines]
+    row_widths = [sum(line_widths[: len(line.rstrip())]) for line, line_widths in zip(lines, widths)]
+    cuts = [
+        (sum(line_widths[: match.start()]), row)
+        for row, (line, line_widths) in enumerate(zip(lines, widths))
+        for match in _cut_candidates(line)
+        # a cell on either side: a space after a comma near a line's end is no column's edge
+        if MIN_CELL_WIDTH <= sum(line_widths[: match.start()]) <= row_widths[row] - MIN_CELL_WIDTH
+    ]
+    rows = sum(1 for line in lines if line.strip())
+    for left, _ in cuts:  # a window as wide as the tolerance, from each cut on
+        having = {row for position, row in cuts if left <= position <= left + ALIGNED_CUT_TOLERANCE}
+        reaching = sum(1 for width in row_widths if width > left + MIN_CELL_WIDTH)
+        if len(having) >= max(3, rows // 3) and reaching and len(having) / reaching >= 0.6:
+            return True
+    return False
+
+
+ALIGNED_CUT_TOLERANCE = 1.0
+MIN_CELL_WIDTH = 5.0
 
 
 @dataclass(frozen=True)
@@ -447,7 +565,18 @@ def column_grid(lines: list[str], line_char_widths: list[list[float]] | None = N
         )
         if score > best_score:
             best, best_score = ColumnGrid(tuple([0.0] + modes), measure), score
-    return _with_column_ends(lines, line_char_widths, best)
+    found = _with_column_ends(lines, line_char_widths, best)
+    if not _evenly_spaced(found.starts):  # columns of unequal widths: a space in a line taken for an edge?
+        pitched = _equal_pitch_grid(lines, line_char_widths)
+        if pitched is not None:
+            return _with_column_ends(lines, line_char_widths, pitched, new_starts=False)
+    return found
+
+
+def _evenly_spaced(starts: tuple[float, ...]) -> bool:
+    """Whether column starts are those of columns of about one width (or of one column only)."""
+    pitches = [b - a for a, b in zip(starts, starts[1:])]
+    return not pitches or max(pitches) <= 1.25 * min(pitches)
 
 
 def _cut_candidates(line: str) -> list[re.Match[str]]:
@@ -463,7 +592,58 @@ def _cut_candidates(line: str) -> list[re.Match[str]]:
     return found
 
 
-def _with_column_ends(lines: list[str], line_char_widths: list[list[float]], grid: ColumnGrid) -> ColumnGrid:
+MIN_PITCH = 6.0
+PITCH_STEP = 0.1
+PITCH_TOLERANCE = 1.5
+MIN_BOUNDARY_SUPPORT = 0.25
+
+
+def _equal_pitch_grid(lines: list[str], line_char_widths: list[list[float]]) -> ColumnGrid | None:
+    """Columns of one width side by side, as an article's columns are: starts at the multiples of
+    one pitch (in em), the pitch that the rows' gaps and cuts support best, every column's edge in
+    at least a quarter of the rows reaching it; None when no pitch is so supported.
+
+    Fitting one pitch keeps a space inside a line of Latin text or a spaced number from making a
+    column of its own, and finds the edge of a column whose gaps OCR read as single spaces.
+    """
+    grid = ColumnGrid((0.0,), "em")
+    evidence: list[tuple[float, float]] = []
+    for line, widths in zip(lines, line_char_widths):
+        for match in re.finditer(r"[ \t]{2,}(?=\S)", line):
+            if match.start() > 0:
+                evidence.append((grid.position(widths, match.end()), 1.0))
+        for match in _cut_candidates(line):
+            if match.group().strip(" \t"):  # a stray mark: where columns meet
+                evidence.append((grid.position(widths, match.end()), 1.0))
+            elif len(match.group()) == 1:  # a bare space: often where they meet, often not
+                evidence.append((grid.position(widths, match.end()), 0.3))
+    row_widths = [grid.position(widths, len(line.rstrip())) for line, widths in zip(lines, line_char_widths)]
+    extent = max(row_widths, default=0.0)
+    best: tuple[float, float, int] | None = None
+    pitch = MIN_PITCH
+    while pitch <= extent - MIN_CELL_WIDTH:
+        count = int((extent - MIN_CELL_WIDTH) / pitch)
+        support = [0.0] * (count + 1)
+        for position, weight in evidence:
+            k = round(position / pitch)
+            off = abs(position - k * pitch)
+            if 1 <= k <= count and off <= PITCH_TOLERANCE:
+                support[k] += weight * (1 - off / PITCH_TOLERANCE)
+        reaching = [sum(1 for width in row_widths if width > k * pitch + MIN_CELL_WIDTH) for k in range(count + 1)]
+        if all(support[k] >= MIN_BOUNDARY_SUPPORT * max(reaching[k], 2) for k in range(1, count + 1)):
+            score = sum(support[1:])
+            if best is None or score > best[0]:
+                best = (score, pitch, count)
+        pitch += PITCH_STEP
+    if best is None:
+        return None
+    _, pitch, count = best
+    return ColumnGrid(tuple(k * pitch for k in range(count + 1)), "em")
+
+
+def _with_column_ends(
+    lines: list[str], line_char_widths: list[list[float]], grid: ColumnGrid, *, new_starts: bool = True
+) -> ColumnGrid:
     """Add the columns' text ends, from where many rows show a cut candidate at the same position.
 
     Close columns meet with no run of spaces in most OCR lines, only a space or a stray
@@ -500,7 +680,7 @@ def _with_column_ends(lines: list[str], line_char_widths: list[list[float]], gri
         between = following and any(end < other < starts[following[0]] - 2 * tolerance for other in cluster_ends)
         if following and not between:
             ends[following[0] - 1] = end
-        elif all(abs(s - start) > 3 * tolerance for s in starts):
+        elif new_starts and all(abs(s - start) > 3 * tolerance for s in starts):
             position = sum(1 for s in starts if s < start)
             starts.insert(position, start)
             ends.insert(position - 1, end)
@@ -513,12 +693,15 @@ def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) ->
         widths = char_widths(line)
     slack = 3.0 if grid.measure == "chars" else 1.5
     cells: list[list[tuple[int, int]]] = [[] for _ in grid.starts]
+    last = -1
     for match in re.finditer(r"\S+(?:[ \t]?\S+)*", line):
         start, end = match.span()
         where = grid.position(widths, start)
-        # text cannot start left of its column: the last column starting at or before it (with slack)
+        # text cannot start left of its column: the last column starting at or before it (with slack);
+        # after a run of spaces, the next column at least (an OCR engine sets fewer spaces than a wide
+        # gap between columns is wide, so the position falls short)
         fitting = [k for k, column_start in enumerate(grid.starts) if column_start <= where + slack]
-        column = fitting[-1] if fitting else 0
+        column = min(max(fitting[-1] if fitting else 0, last + 1), len(grid.starts) - 1)
         # a run that reaches over the next column's start holds two columns the OCR engine did not space apart
         while column + 1 < len(grid.starts) and grid.position(widths, end) > grid.starts[column + 1] + slack:
             cut = _column_cut(line, widths, grid, start, end, column + 1)
@@ -527,6 +710,7 @@ def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) ->
             cells[column].append((start, cut[0]))
             start, column = cut[1], column + 1
         cells[column].append((start, end))
+        last = column
     return [(spans[0][0], spans[-1][1]) if spans else (0, 0) for spans in cells]
 
 
@@ -622,6 +806,9 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
         elif EDITORS_NOTE_RE.match(line.strip(BLANKS)):
             roles[index] = BODY
 
+    _mark_head_words(lines, roles)
+    _mark_broken_heads(lines, roles, meta)
+
     # headlines: Markdown markers, else the lines above the byline, else a short first line
     headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]
     content = [i for i in range(len(lines)) if roles[i] is None]
@@ -672,6 +859,48 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
         for index in range(first, last):
             column_rows[index] = final_roles[index] in (BODY, BLANK)
     return PageLayout(final_roles, column_rows, meta)
+
+
+def _mark_head_words(lines: list[str], roles: list[str | None]) -> None:
+    """Short words an OCR engine set on lines of their own out of a running head (a section name,
+    a broken field: 国际, 综合新闻, 日) are furniture where they stand between furniture lines, or
+    between one and the page's edge: a short headline under the running head has text after it."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
+    changed = True
+    while changed:
+        changed = False
+        for position, index in enumerate(nonblank):
+            if roles[index] is not None or not re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", lines[index].strip(BLANKS)):
+                continue
+            above = roles[nonblank[position - 1]] if position else None
+            below = roles[nonblank[position + 1]] if position + 1 < len(nonblank) else None
+            edge = position in (0, len(nonblank) - 1)
+            if (above == FURNITURE or edge) and (below == FURNITURE or edge) and FURNITURE in (above, below):
+                roles[index] = FURNITURE
+                changed = True
+
+
+HEAD_SIGNALS = (PUBLICATION_RE, WEEKDAY_RE, STAFF_CREDIT_RE, re.compile(r"(?:19|20)\d\d\S?年"))
+
+
+def _mark_broken_heads(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
+    """A running head OCR broke past reading (``Ano4 国际责任编辑：刘洋郑州晚报 19es年1月1e日星期一``): the
+    page's first or last line, unpunctuated, showing two of a paper's name, a weekday, a staff
+    credit and a year, is furniture.  Its weekday is kept; the paper's name, run into a staff
+    credit's names (刘洋郑州晚报), is not to be told."""
+    changed = True
+    while changed:
+        changed = False
+        nonblank = [i for i, line in enumerate(lines) if line.strip(BLANKS) and roles[i] != FURNITURE]
+        for index in nonblank[:1] + nonblank[-1:]:
+            text = " ".join(STRAY_MARK_RE.sub(" ", lines[index]).split())
+            if roles[index] is not None or SENTENCE_PUNCT_RE.search(STAFF_CREDIT_RE.sub(" ", text)):
+                continue
+            if sum(bool(signal.search(text)) for signal in HEAD_SIGNALS) >= 2:
+                roles[index] = FURNITURE
+                if weekday := WEEKDAY_RE.search(text):
+                    meta.setdefault("weekday", weekday.group())
+                changed = True
 
 
 def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:

@@ -57,25 +57,54 @@ class Evidence:
     blank_between_paragraphs: bool
 
 
-def continues(previous: str, previous_width: float, following_indented: bool, blank_between: bool, evidence: Evidence) -> bool:
+PARAGRAPH_INDENT = 2.0  # em: a paragraph's first line is indented two characters in print
+COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
+
+
+def continues(
+    previous: str,
+    previous_width: float,
+    following_indented: bool,
+    blank_between: bool,
+    evidence: Evidence,
+    *,
+    opens_paragraph: bool = False,
+    following: str = "",
+    following_width: float = 0.0,
+) -> bool:
     """Whether the next line continues the paragraph of ``previous`` (a line-break repair rule).
 
-    * Indentation, where the article uses it, opens a paragraph.
-    * Free-running lines (one paragraph per line): a line continues only if it does not
-      end in 。！？” and the like, as in ``促使企业尽`` | ``快投产``.
-    * Hard-wrapped lines: a line shorter than the column ends its paragraph when it ends
-      in sentence punctuation (or is clearly short); a full line continues, unless it
-      ends a sentence and a blank line follows in an article that separates paragraphs so.
+    * A body paragraph never ends on a line without 。！？” and the like (headlines,
+      crossheads and bylines are other roles): ``促使企业尽`` | ``快投产``, whatever the
+      line's width, an indent or a blank line between (a column or page break) say.
+    * Otherwise indentation, where the article uses it, opens a paragraph.
+    * A colon ends a paragraph only on a line clearly short of the column (``同志们：``).
+    * Free-running lines (one paragraph per line) end their paragraph.
+    * Hard-wrapped lines: a line shorter than the column ends its paragraph; a full line
+      continues, unless a blank line follows in an article that separates paragraphs so.
+      A paragraph's first line (``opens_paragraph``) is full two characters short: its
+      indent, which OCR seldom keeps; so a full line ending a sentence, followed by a line
+      two characters short that runs on (``following``), ends its paragraph.
     """
+    if not layout.ends_paragraph(previous):
+        return True
     if evidence.indents_paragraphs and following_indented:
         return False
-    final = layout.ends_paragraph(previous)
-    if evidence.width is None:
-        return not final
-    shortfall = evidence.width - previous_width
-    if shortfall >= 1:  # short line
-        return not final and shortfall <= 2
-    return not (final and blank_between and evidence.blank_between_paragraphs)
+    indent = PARAGRAPH_INDENT if opens_paragraph else 0.0
+    if evidence.width is None:  # free-running lines
+        return False
+    shortfall = evidence.width - previous_width - indent
+    if previous.rstrip(BLANKS)[-1] in "：:":  # 同志们： ends a paragraph; 他说： at a line's end mostly runs on
+        return shortfall < COLON_SHORTFALL
+    if shortfall >= 1:  # a short line
+        return False
+    if following and not layout.ends_paragraph(following):
+        short_by = evidence.width - following_width
+        if PARAGRAPH_INDENT - 0.5 <= short_by <= PARAGRAPH_INDENT + 1:
+            return False
+    if evidence.indents_paragraphs:  # a full line, and the next is not indented: a sentence ended at a line's end
+        return True
+    return not (blank_between and evidence.blank_between_paragraphs)
 
 
 class _Reader:
@@ -174,17 +203,58 @@ def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence:
             continue
         if paragraphs:
             last = paragraphs[-1][-1]
+            # the paragraph's last lines, so a bracket opened a line before is seen closing
+            so_far = "".join(text[u.start : u.end] for u in paragraphs[-1][-3:])
+            opens = len(paragraphs[-1]) == 1
             if (
                 item.role == last.role
                 and item.role in JOINABLE_ROLES
-                and continues(text[last.start : last.end], last.width, item.indented, blank, evidence)
+                and continues(
+                    so_far,
+                    last.width,
+                    item.indented,
+                    blank,
+                    evidence,
+                    opens_paragraph=opens,
+                    following=text[item.start : item.end],
+                    following_width=item.width,
+                )
             ):
                 paragraphs[-1].append(item)
                 blank = False
                 continue
         paragraphs.append([item])
         blank = False
-    return paragraphs
+    return fragments_joined(text, paragraphs)
+
+
+MAX_FRAGMENT = 4  # characters
+
+
+def fragments_joined(text: str, paragraphs: list[list[Unit]]) -> list[list[Unit]]:
+    """A body paragraph of at most four characters that ends a sentence (``式开工。``, ``店。``) is no
+    paragraph but the tail of a sentence a column cut set apart: it joins the paragraph before it (the
+    first one joins the one after).  One that runs on already joined the next (``continues``); one that
+    ends in a colon (``图片：``) or without punctuation at the page's end (``记者问``) stays."""
+
+    def fragment(units: list[Unit]) -> bool:
+        pieces = "".join(text[u.start : u.end].strip(BLANKS) for u in units)
+        return (
+            units[0].role == layout.BODY
+            and len(pieces) <= MAX_FRAGMENT
+            and layout.ends_paragraph(pieces)
+            and pieces[-1] not in "：:"
+        )
+
+    out: list[list[Unit]] = []
+    for units in paragraphs:
+        if out and out[-1][0].role == layout.BODY and fragment(units):
+            out[-1] = out[-1] + units
+        elif out and len(out) == 1 and fragment(out[0]) and units[0].role == layout.BODY:
+            out[0] = out[0] + units
+        else:
+            out.append(units)
+    return out
 
 
 @dataclass(frozen=True)
