@@ -34,6 +34,7 @@ pytestmark = [pytest.mark.ray, pytest.mark.slow]  # a Ray and whole chains: `mak
 FIXTURES = Path(__file__).parent / "fixtures"
 FAILING_ID = "zz_fails_in_repair"
 CPUS = 2
+SHARD = 64  # documents: four shards of the 200 articles, two for each actor
 
 
 def failing_repair(original: Any) -> Any:
@@ -106,7 +107,7 @@ def both_runs(bench_articles: Path, ray_cpus: int, tmp_path_factory: pytest.Temp
     local = tmp_path_factory.mktemp("local")
     assert run_chain(bench_articles, local, workers=1) == 0
     on_ray = tmp_path_factory.mktemp("ray")
-    assert run_on_ray(bench_articles, on_ray, workers=ray_cpus) == 0
+    assert run_on_ray(bench_articles, on_ray, workers=ray_cpus, shard_documents=SHARD) == 0
     return local, on_ray
 
 
@@ -134,7 +135,7 @@ def test_a_second_run_redoes_nothing(
     again = tmp_path / "again"
     shutil.copytree(on_ray, again)  # copy2: the files keep their times
     before = shard_files(again)
-    assert run_on_ray(bench_articles, again, workers=ray_cpus) == 0
+    assert run_on_ray(bench_articles, again, workers=ray_cpus, shard_documents=SHARD) == 0
     assert "up to date" in capsys.readouterr().err
     assert shard_files(again) == before
 
@@ -153,7 +154,7 @@ def test_a_run_cut_off_redoes_only_the_unfinished_shard(
     (cut / SHARDS_DIR / stage_dir("prelabel") / f"{unfinished.stem}.jsonl").unlink()
     kept = {path: stamp for path, stamp in shard_files(cut).items() if unfinished.stem not in path.name}
     capsys.readouterr()
-    assert run_on_ray(bench_articles, cut, workers=ray_cpus) == 0
+    assert run_on_ray(bench_articles, cut, workers=ray_cpus, shard_documents=SHARD) == 0
     assert f"resuming: {200 - documents} document(s) in {len(markers) - 1} shard(s) already done" in capsys.readouterr().err
     after = shard_files(cut)
     assert {path: after[path] for path in kept} == kept  # the finished shards were not touched
