@@ -37,10 +37,11 @@ def one_line_error(error: Exception) -> str:
     if isinstance(error, OSError) and error.filename is not None:
         return f"{error.filename}: {error.strerror or error}"
     from pipeline.engines.ray_engine import RayUnavailable
+    from pipeline.engines.shards import WorkerError
     from pipeline.run import StageLoadError, describe_error
     from pipeline.segmenter.model import SegmenterModelError
 
-    if isinstance(error, (StageLoadError, SegmenterModelError, RayUnavailable, ValueError)):
+    if isinstance(error, (StageLoadError, SegmenterModelError, RayUnavailable, WorkerError, ValueError)):
         return str(error).strip().splitlines()[0]
     return f"{describe_error(error)} (unexpected: run again with --debug for the traceback, and report it)"
 

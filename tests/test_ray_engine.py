@@ -1,6 +1,7 @@
 """The Ray engine gives the local run's records: 200 benchmark articles through both, the same records
 (sorted by id) and dataset rows; a second run redoes nothing, a run cut off redoes only the unfinished
-shard; a document a stage fails on and an unreadable file are reported and listed as a local run does.
+shard; a document a stage fails on and an unreadable file are reported and listed as a local run does, and a
+model that does not load stops the run with the local run's one line.
 
 One Ray (2 CPUs, no dashboard, files under /tmp) serves the whole module. Its workers get a setup hook
 that makes the repair stage raise on one document id, which only the bad-document test's input holds
@@ -22,9 +23,10 @@ pytest.importorskip("ray")
 import ray.cloudpickle  # noqa: E402 - only once Ray is known to be there
 
 import pipeline.stages.repair  # noqa: E402
+from pipeline.cli import one_line_error  # noqa: E402
 from pipeline.core.record import Document  # noqa: E402
 from pipeline.engines.ray_engine import local_ray, run_on_ray  # noqa: E402
-from pipeline.engines.shards import DATASET_DIR, DONE_DIR, SHARDS_DIR, stage_dir  # noqa: E402
+from pipeline.engines.shards import DATASET_DIR, DONE_DIR, SHARDS_DIR, WorkerError, stage_dir  # noqa: E402
 from pipeline.eval.bench.workload import build_workload  # noqa: E402
 from pipeline.run import EXIT_SKIPPED, SKIPPED_REPORT, STAGE_FILES, run_chain  # noqa: E402
 from pipeline.stages import STAGE_NAMES  # noqa: E402
@@ -199,3 +201,13 @@ def test_a_failing_document_is_reported_and_left_out_as_in_a_local_run(
         assert shard_records(tmp_path / "ray", stage) == local_records(tmp_path / "local", stage)
     assert FAILING_ID in {json.loads(line)["id"] for line in shard_records(tmp_path / "ray", "normalize")}
     assert FAILING_ID not in {json.loads(line)["id"] for line in shard_records(tmp_path / "ray", "repair")}
+
+
+def test_a_model_that_does_not_load_stops_the_run_in_one_line(
+    articles_with_faults: Path, ray_cpus: int, tmp_path: Path
+) -> None:
+    with pytest.raises(WorkerError) as stopped:
+        run_on_ray(articles_with_faults, tmp_path / "ray", workers=ray_cpus, segmenter=str(tmp_path / "no-model"))
+    assert str(stopped.value).startswith(f"SegmenterModelError: pkuseg model {tmp_path / 'no-model'}: no such folder.")
+    assert "\n" not in one_line_error(stopped.value)
+    assert not list((tmp_path / "ray" / SHARDS_DIR).glob(f"{DONE_DIR}/*.json"))

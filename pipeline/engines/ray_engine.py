@@ -31,6 +31,7 @@ from pipeline.core.paths import PACKAGE_DIR
 from pipeline.engines.shards import (
     SHARD_DOCUMENTS,
     ShardLabeller,
+    WorkerError,
     finish,
     prepare,
     read_and_clean,
@@ -158,6 +159,8 @@ def run_on_ray(
         with ray_session(address, workers or 1):
             actors = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
             for row in _shard_rows(ray, state.pending, input_dir, output_dir, plan, segmenter, model, actors, shard_documents):
+                if row["error"]:
+                    raise WorkerError(row["error"])
                 report_failures(json.loads(row["failures"]))
     else:
         console.print("[green]up to date[/green]: every document is in a finished shard")
@@ -169,7 +172,7 @@ def _shard_rows(
     segmenter: str | None, model: str | None, actors: int, shard_documents: int,
 ) -> Iterator[dict[str, Any]]:
     """The pending files through both stage groups on Ray; one row per shard written, as they come."""
-    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its advice on tuning and progress, not for a run's user
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its advice on tuning and its progress, not for a run's user
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # the run draws its own
     clean, labelled = stage_groups()

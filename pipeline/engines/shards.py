@@ -44,6 +44,7 @@ from pipeline.run import (
     RunSummary,
     code_fingerprint,
     console,
+    describe_error,
     finish_skipped,
     keep_models_out_of_collection,
     load_stage,
@@ -188,21 +189,41 @@ class ShardLabeller:
         plan: dict[str, Any],
     ) -> None:
         self.root = Path(output_dir) / SHARDS_DIR
-        self.stages = [(name, load_stage(name, segmenter=segmenter, model=model)) for name in stages]
         self.plan, self.digest = plan, plan_digest(plan)
+        self.error: str | None = None
+        try:
+            self.stages = [(name, load_stage(name, segmenter=segmenter, model=model)) for name in stages]
+        except Exception as error:  # noqa: BLE001 - raised with the first batch, as a local worker does
+            self.error = f"{type(error).__name__}: {error}"
         keep_models_out_of_collection()
         self.actor = {"host": socket.gethostname(), "pid": os.getpid(), "loaded_rss_mb": _rss_mb()}
 
     def __call__(self, columns: Columns) -> Columns:
+        """The shard's row: its name, documents and failures; or, when the worker cannot go on, ``error`` says why
+        (in one line: an exception raised here would reach the driver wrapped, its message lost)."""
+        if self.error is not None:
+            return _shard_row("", 0, [], error=self.error)
         rows = sorted(range(len(columns["source"])), key=lambda row: columns["source"][row])
         if not rows:
-            return {"shard": [], "documents": [], "failures": []}
+            return {"shard": [], "documents": [], "failures": [], "error": []}
         before = self.stages[0][0]
         previous = STAGE_NAMES[STAGE_NAMES.index(before) - 1]
         _run_stages(columns, self.stages, [row for row in rows if columns[previous][row] and not columns["failure"][row]],
                     previous)
-        marker = write_shard(self.root, columns, rows, self.digest, export=self.plan["export"], actor=self.actor)
-        return {"shard": [marker["shard"]], "documents": [len(rows)], "failures": [json.dumps(marker["failures"])]}
+        try:
+            marker = write_shard(self.root, columns, rows, self.digest, export=self.plan["export"], actor=self.actor)
+        except OSError as error:
+            return _shard_row("", 0, [], error=f"cannot write a shard in {self.root}: {describe_error(error)}: free "
+                              "space (or fix the permissions) and run again; finished shards are kept")
+        return _shard_row(marker["shard"], len(rows), marker["failures"])
+
+
+def _shard_row(name: str, documents: int, failures: list[dict[str, Any]], error: str = "") -> Columns:
+    return {"shard": [name], "documents": [documents], "failures": [json.dumps(failures)], "error": [error]}
+
+
+class WorkerError(RuntimeError):
+    """A worker could not go on (a stage's model did not load, a shard could not be written); the message says why."""
 
 
 def shard_name(digest: str, sources: list[str]) -> str:
