@@ -129,6 +129,7 @@ class DescendantSampler:
     def __init__(self, interval: float = 0.5) -> None:
         self.interval, self.tick = interval, os.sysconf("SC_CLK_TCK")
         self.cpu: dict[tuple[int, int], float] = {}  # (pid, start time) -> CPU seconds
+        self.names: dict[tuple[int, int], str] = {}  # (pid, start time) -> the process's name (ray::IDLE, raylet...)
         self.peak_rss_mb = 0.0  # the largest single descendant
         self.peak_total_rss_mb = 0.0  # all descendants together
         self._stop = threading.Event()
@@ -146,16 +147,25 @@ class DescendantSampler:
     def cpu_seconds(self) -> float:
         return sum(self.cpu.values())
 
+    def cpu_by_name(self) -> dict[str, float]:
+        """CPU seconds per process name, most first: where Ray's time went besides the actors."""
+        totals: dict[str, float] = {}
+        for key, seconds in self.cpu.items():
+            totals[self.names[key]] = totals.get(self.names[key], 0.0) + seconds
+        return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.sample()
 
     def sample(self) -> None:
         table: dict[int, list[str]] = {}
+        names: dict[int, str] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
-                with contextlib.suppress(OSError, IndexError):
-                    table[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    head, tail = (entry / "stat").read_text().rsplit(")", 1)
+                    table[int(entry.name)], names[int(entry.name)] = tail.split(), head.split("(", 1)[1]
         children: dict[int, list[int]] = {}
         for pid, fields in table.items():
             children.setdefault(int(fields[1]), []).append(pid)
@@ -165,6 +175,7 @@ class DescendantSampler:
             todo += children.get(pid, [])
             fields = table[pid]
             self.cpu[(pid, int(fields[19]))] = (int(fields[11]) + int(fields[12])) / self.tick
+            self.names[(pid, int(fields[19]))] = names[pid]
             rss = int(fields[21]) * resource.getpagesize() / 2**20
             self.peak_rss_mb, total = max(self.peak_rss_mb, rss), total + rss
         self.peak_total_rss_mb = max(self.peak_total_rss_mb, total)
@@ -190,6 +201,7 @@ def measure_ray(scans: Path, output: Path, cpus: int, segmenter: str | None) -> 
     figures.update(seconds=seconds, exit_code=code, cpus=cpus, shards=len(markers))
     figures["cpu_seconds"] += sampler.cpu_seconds
     figures["processes"] = len(sampler.cpu)
+    figures["cpu_seconds_by_process"] = {"corpusprep (driver)": _cpu_seconds() - clock.cpu_started, **sampler.cpu_by_name()}
     figures["descendant_peak_rss_mb"] = sampler.peak_rss_mb
     figures["descendants_total_peak_rss_mb"] = sampler.peak_total_rss_mb
     actors = [m["actor"] for m in markers]
