@@ -193,7 +193,7 @@ class ShardLabeller:
         self.error: str | None = None
         try:
             self.stages = [(name, load_stage(name, segmenter=segmenter, model=model)) for name in stages]
-        except Exception as error:  # noqa: BLE001 - raised with the first batch, as a local worker does
+        except Exception as error:  # noqa: BLE001 - handed back with the first batch, as a local worker raises it
             self.error = f"{type(error).__name__}: {error}"
         keep_models_out_of_collection()
         self.actor = {"host": socket.gethostname(), "pid": os.getpid(), "loaded_rss_mb": _rss_mb()}
