@@ -12,7 +12,7 @@ INPUT ?= seeds
 OUTPUT ?= corpus
 WORKERS ?= 1
 
-.PHONY: help setup system-deps run test test-fast lint check-wheels eval eval-seg eval-ner eval-quotes eval-tagger eval-ocr ocr-pages bench show clean
+.PHONY: help setup setup-ray system-deps run run-ray test test-fast lint check-wheels eval eval-seg eval-ner eval-quotes eval-tagger eval-ocr ocr-pages bench show clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -25,6 +25,14 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 setup: $(STAMP)  ## create .venv from the pinned requirements
+
+# The ray extra (pyproject.toml), pinned with what it needs in requirements-ray.txt: for `--engine ray`.
+RAY_STAMP := $(VENV)/.installed-ray
+$(RAY_STAMP): $(STAMP) requirements-ray.txt
+	$(BIN)/pip install -q -r requirements-ray.txt
+	touch $@
+
+setup-ray: $(RAY_STAMP)  ## add Ray (the ray extra, requirements-ray.txt) to .venv for `corpusprep run --engine ray`
 
 # Debian packages the tests need: chromium renders `corpusprep show`'s page (tests/test_show.py);
 # tesseract with its Simplified Chinese data and the Noto CJK fonts are for the OCR tests (and give
@@ -43,6 +51,10 @@ system-deps:  ## install the Debian packages the tests need (chromium, tesseract
 
 run: $(STAMP)  ## run the whole pipeline on seeds/ into corpus/ (and the dataset)
 	$(BIN)/corpusprep run --input $(INPUT) --output $(OUTPUT) --workers $(WORKERS)
+
+# On the cluster at RAY_ADDRESS (one actor per CPU of the cluster), else on a local Ray with WORKERS CPUs.
+run-ray: $(RAY_STAMP)  ## the same run on Ray Data (local Ray, or the cluster at RAY_ADDRESS): shards in $(OUTPUT)/shards/
+	$(BIN)/corpusprep run --engine ray --input $(INPUT) --output $(OUTPUT) $(if $(RAY_ADDRESS),,--workers $(WORKERS))
 
 test: $(STAMP) $(DOCCANO_STAMP)  ## run the test suite (pytest's "no tests" exit 5 counts as failure)
 	$(BIN)/python -m pytest -q tests; rc=$$?; \

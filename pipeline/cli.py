@@ -36,10 +36,12 @@ def one_line_error(error: Exception) -> str:
         return str(error)
     if isinstance(error, OSError) and error.filename is not None:
         return f"{error.filename}: {error.strerror or error}"
+    from pipeline.engines.ray_engine import RayUnavailable
+    from pipeline.engines.shards import WorkerError
     from pipeline.run import StageLoadError, describe_error
     from pipeline.segmenter.model import SegmenterModelError
 
-    if isinstance(error, (StageLoadError, SegmenterModelError, ValueError)):
+    if isinstance(error, (StageLoadError, SegmenterModelError, RayUnavailable, WorkerError, ValueError)):
         return str(error).strip().splitlines()[0]
     return f"{describe_error(error)} (unexpected: run again with --debug for the traceback, and report it)"
 
@@ -89,15 +91,27 @@ Recursive = typer.Option(
 OutputFile = typer.Option(..., "--output", "-o", help="JSONL file to write (atomically).")
 
 
+class Engine(str, Enum):
+    """Where ``corpusprep run`` runs the stages."""
+
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def run(
     input: Path = InputDir,
     output: Path = OutputDir,
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes to spread documents over."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, help="Processes to spread documents over (default 1). With --engine ray: "
+        "the CPUs of the local Ray, or on a cluster the actors (default: one per CPU of the cluster).",
+    ),
     segmenter: str | None = typer.Option(
         None, help="pkuseg model folder, official pkuseg model name, or 'char' (default: the shipped model)."
     ),
-    export: bool = typer.Option(True, help="Also export the Hugging Face dataset into OUTPUT/dataset."),
+    export: bool = typer.Option(
+        True, help="Also export the Hugging Face dataset into OUTPUT/dataset (--engine ray: its rows as Parquet shards)."
+    ),
     force: bool = typer.Option(False, help="Redo every stage even if its inputs are unchanged."),
     pause_after: int | None = typer.Option(
         None, min=0, help="Stop after this many more documents, keeping the checkpoint (exit 3); run again to go on."
@@ -107,20 +121,42 @@ def run(
         None, "--model", help="Entity model folder for prelabel, or 'shipped' (default: the newest one "
         "`corpusprep learn` kept under OUTPUT/models/, else the shipped model).",
     ),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine", help="local: this machine's processes; ray: Ray Data, here or on a cluster "
+        "(needs the ray extra), writing shards under OUTPUT/shards/.",
+    ),
+    address: str | None = typer.Option(
+        None, "--address", envvar="RAY_ADDRESS", help="With --engine ray: the Ray cluster to run on (default: start "
+        "Ray on this machine with --workers CPUs).",
+    ),
 ) -> None:
     """Run the whole chain on a folder of raw articles, one JSONL artefact per stage.
 
     Writes ingested, normalized, repaired, segmented and prelabeled JSONL files, a
     skipped-files report, and (by default) the exported dataset.  Exit code 2 means
     some input files or documents were skipped (see OUTPUT/skipped.json), or that
-    there was no readable article at all (nothing is then exported).
+    there was no readable article at all (nothing is then exported).  With --engine ray
+    each stage's records are JSONL shards (OUTPUT/shards/<artefact>/) and the dataset's
+    rows Parquet shards (OUTPUT/shards/dataset/<config>/<split>/).
     """
+    if engine is Engine.ray:
+        if pause_after is not None:
+            raise ValueError("--pause-after is for the local engine: stop a Ray run (Ctrl-C) and start it again; "
+                             "finished shards are kept")
+        from pipeline.engines.ray_engine import run_on_ray
+
+        raise typer.Exit(
+            run_on_ray(
+                input, output, workers=workers, address=address, segmenter=segmenter, model=model, export=export,
+                force=force, recursive=recursive,
+            )
+        )
     from pipeline.run import run_chain
 
     raise typer.Exit(
         run_chain(
-            input, output, workers=workers, segmenter=segmenter, export=export, force=force, pause_after=pause_after,
-            recursive=recursive, model=model,
+            input, output, workers=workers or 1, segmenter=segmenter, export=export, force=force,
+            pause_after=pause_after, recursive=recursive, model=model,
         )
     )
 

@@ -305,12 +305,10 @@ def ingest_sources(
                 try:
                     documents = read_source(path, root=input_dir)
                 except IngestError as error:
-                    console.print(f"[red]skipped[/red] {error}")
-                    skipped.append({"file": str(path), "line": error.line, "reason": error.reason, "stage": "ingest"})
+                    report_unreadable(str(error))
+                    skipped.append(unreadable_entry(path, error))
                     if output_dir is not None:
-                        aside = output_dir / QUARANTINE_DIR / path.relative_to(input_dir)
-                        aside.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copy2(path, aside)
+                        quarantine(path, input_dir, output_dir)
                     continue
                 finally:
                     progress.advance(task)
@@ -319,7 +317,24 @@ def ingest_sources(
     return stream(), skipped
 
 
-def _finish_skipped(output_dir: Path, skipped: list[dict]) -> int:
+def report_unreadable(message: str) -> None:
+    """The line that reports an article file ingest could not read (``path:line: reason``)."""
+    console.print(f"[red]skipped[/red] {message}")
+
+
+def unreadable_entry(path: Path, error: Any) -> dict[str, Any]:
+    """``skipped.json``'s entry for an article file ingest could not read (``error``: an ``IngestError``)."""
+    return {"file": str(path), "line": error.line, "reason": error.reason, "stage": "ingest"}
+
+
+def quarantine(path: Path, input_dir: Path, output_dir: Path) -> None:
+    """Copy an unreadable article file aside, under the output's ``quarantine/``, as it lies below the input."""
+    aside = output_dir / QUARANTINE_DIR / path.relative_to(input_dir)
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, aside)
+
+
+def finish_skipped(output_dir: Path, skipped: list[dict]) -> int:
     write_json(output_dir / SKIPPED_REPORT, {"skipped": skipped, "count": len(skipped)})
     if skipped:
         documents = sum(1 for item in skipped if "id" in item)
@@ -347,7 +362,7 @@ def run_ingest(input_dir: Path, output: Path, *, recursive: bool = False) -> int
         for doc in documents:
             _write_lines(handle, output, [dump_document(doc)])
             count += 1
-    code = _finish_skipped(output.parent, skipped)
+    code = finish_skipped(output.parent, skipped)
     if not count:
         console.print(f"[red]error[/red]: no readable article in {input_dir}: every file was skipped")
     return code
@@ -375,7 +390,7 @@ def run_stream_stage(
         for chunk in chunked(documents, CHUNK_SIZE, weight=lambda doc: len(doc.text), max_weight=CHUNK_CHARACTERS):
             result = process_documents([(name, stage)], chunk)
             for failure in result.failures:
-                _report_failure(chunk[failure.index].id, failure)
+                report_failure(chunk[failure.index].id, failure)
             failed += len(result.failures)
             _write_lines(handle, output, result.lines[0])
             progress.advance(task, len(chunk))
@@ -434,10 +449,10 @@ def _load_worker_stages(names: tuple[str, ...], segmenter: str | None, model: st
         _WORKER_STAGE_NAMES[:] = names
     except Exception as error:  # noqa: BLE001 - re-raised in _process_chunk
         _WORKER_ERROR[:] = [f"{type(error).__name__}: {error}"]
-    _keep_models_out_of_collection()
+    keep_models_out_of_collection()
 
 
-def _keep_models_out_of_collection() -> None:
+def keep_models_out_of_collection() -> None:
     """Move what is loaded (the models) out of the cyclic garbage collector's reach for the run.
 
     The models live as long as the run, and their millions of objects (pkuseg's
@@ -538,7 +553,7 @@ def process_documents(stages: list[tuple[str, StreamStage]], docs: list[Document
     return ChunkOutput(lines, failures)
 
 
-def _report_failure(doc_id: str, failure: DocumentFailure) -> None:
+def report_failure(doc_id: str, failure: DocumentFailure) -> None:
     console.print(f"[red]skipped[/red] document {doc_id}: the {failure.stage} stage failed: {failure.reason}")
 
 
@@ -547,10 +562,17 @@ class StageLoadError(RuntimeError):
 
 
 def _process_chunk(lines: list[str]) -> ChunkOutput:
-    """Run one chunk of JSONL lines through the loaded stages (see :func:`process_documents`)."""
+    """Run one chunk of JSONL lines through the stages this worker loaded (see :func:`process_lines`)."""
     if _WORKER_ERROR:
         raise StageLoadError(_WORKER_ERROR[0])
-    stages = list(zip(_WORKER_STAGE_NAMES, _WORKER_STAGES))
+    return process_lines(list(zip(_WORKER_STAGE_NAMES, _WORKER_STAGES)), lines)
+
+
+def process_lines(stages: list[tuple[str, StreamStage]], lines: list[str]) -> ChunkOutput:
+    """A chunk of JSONL lines through the stages (see :func:`process_documents`); failures index ``lines``.
+
+    A line that is not a record fails in the first stage.  Every engine runs documents through here.
+    """
     docs: list[Document] = []
     places: list[int] = []
     failures: list[DocumentFailure] = []
@@ -951,7 +973,7 @@ def run_chain(
             for chunk, output in _run_chunks(budget, worker_stages, segmenter, workers, chunk_size, model):
                 failures = []
                 for failure in output.failures:
-                    _report_failure(chunk[failure.index][0], failure)
+                    report_failure(chunk[failure.index][0], failure)
                     failures.append(dump_line({"id": chunk[failure.index][0], "stage": failure.stage, "reason": failure.reason}))
                 _write_lines(failed_handle, failed_log, failures)  # before the artefacts: see resume_progress
                 stage_lines = [[line for _, line in chunk], *output.lines] if first == 0 else output.lines
@@ -982,7 +1004,7 @@ def run_chain(
     earlier = set(STAGE_NAMES[:first])
     kept = skipped if first == 0 else [item for item in _previous_skipped(output_dir) if item.get("stage", "ingest") in earlier]
     report = kept + [json.loads(line) for line in failed_log.read_text(encoding="utf-8").splitlines() if line.strip()]
-    code = _finish_skipped(output_dir, report)
+    code = finish_skipped(output_dir, report)
     if not progress.lines[-1]:
         _discard_checkpoint(output_dir)
         what = "readable article" if first == 0 and not progress.lines[0] else "document got through every stage"

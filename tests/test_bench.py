@@ -121,6 +121,36 @@ def test_summary_gives_ratios_speedup_and_memory_growth() -> None:
 
 
 @pytest.mark.parametrize(
+    ("ray", "expected"),
+    [
+        ({"ray cpus=1": _figures(1_000_000, 50.0, 500), "ray cpus=2": _figures(1_000_000, 50.0, 500)},
+         {"ray_vs_workers_1": 0.8, "ray_vs_workers_2": 0.5}),
+        ({"ray cpus=1": {"error": "the Ray engine needs Ray"}, "ray cpus=2": _figures(1_000_000, 20.0, 500)},
+         {"ray_vs_workers_2": 1.25}),
+        ({}, {}),
+    ],
+)
+def test_summary_sets_ray_beside_as_many_workers(ray: dict, expected: dict) -> None:
+    chain = {"workers=1": _figures(1_000_000, 40.0, 500), "workers=2": _figures(1_000_000, 25.0, 900), **ray}
+    summary = summarise({}, {}, chain, (1, 2))
+    assert {key: value for key, value in summary.items() if key.startswith("ray_")} == pytest.approx(expected)
+
+
+def test_report_prints_ray_beside_the_workers() -> None:
+    chain = {"workers=1": _figures(1_000_000, 40.0, 500), "ray cpus=1": {**_figures(1_000_000, 50.0, 500),
+                                                                          "actor_peak_rss_mb": 505.0}}
+    results = {"stages": {}, "baselines": {}, "chain": chain, "ner_variants": None,
+               "machine": machine_info(), "machine_before": machine_info()}
+    results["summary"] = summarise({}, {}, chain, (1,))
+    console = Console(record=True, width=220)
+    render(results, console)
+    text = console.export_text()
+    assert "chain ray cpus=1" in text
+    assert "Ray engine, 1 CPU(s): chars per CPU-second vs --workers 1" in text
+    assert "20,000 vs 25,000 (0.80×); an actor's peak RSS 505 MB" in text
+
+
+@pytest.mark.parametrize(
     ("files", "expected_rows"),
     [
         ({"variants.json": json.dumps({"variants": [{"name": "char cnn", "chars/s": 21000, "F1": 0.81}]})}, 1),

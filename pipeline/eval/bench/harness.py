@@ -8,12 +8,14 @@ that is not available yet is reported as such, never estimated.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from pipeline.engines.ray_engine import RAY_MISSING
 from pipeline.eval.bench.measure import run_measurement
 from pipeline.eval.bench.report import machine_info, ner_variants
 from pipeline.eval.bench.workload import build_workload
@@ -102,6 +104,16 @@ def run_bench(
             f"chain {count} worker(s)", "chain", str(workload.scans), str(build_dir / f"chain-w{count}"),
             str(count), option, logs=logs,
         )
+    for count in workers:  # the same chain on Ray Data, with as many CPUs
+        label = f"ray cpus={count}"
+        if importlib.util.find_spec("ray") is None:
+            chain[label] = {"error": RAY_MISSING}
+            console.print(f"[bold]measuring[/bold] chain on Ray … [red]unavailable[/red]: {RAY_MISSING}")
+            continue
+        chain[label] = _measure(
+            f"chain ray {count} cpu(s)", "ray", str(workload.scans), str(build_dir / f"chain-ray{count}"),
+            str(count), option, logs=logs,
+        )
     chain["sample"] = _measure(
         "chain sample", "chain", str(workload.sample), str(build_dir / "chain-sample"), "1", option, logs=logs
     )
@@ -158,4 +170,10 @@ def summarise(
                 # CPU seconds per character with N workers against one: the work parallelism adds
                 # (start-up, pickling); it tells what N free cores could give when the machine is busy.
                 summary[f"cpu_efficiency_1_to_{count}"] = other["chars_per_cpu_second"] / single["chars_per_cpu_second"]
+    for count in workers:
+        local, ray = chain.get(f"workers={count}"), chain.get(f"ray cpus={count}")
+        if _ok(local) and _ok(ray):
+            # Characters per CPU-second on Ray against the local run with as many workers: what Ray's
+            # daemons, start-up and shipping records between processes cost per character.
+            summary[f"ray_vs_workers_{count}"] = ray["chars_per_cpu_second"] / local["chars_per_cpu_second"]
     return summary

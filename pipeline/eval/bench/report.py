@@ -199,6 +199,15 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
                     f"CPU efficiency with {count} workers (chars per CPU-second vs 1)", "≈ 1",
                     f"{efficiency:.2f} (bound on free cores: {count * efficiency:.2f}×)",
                 )
+    for key, value in summary.items():
+        if key.startswith("ray_vs_workers_"):
+            count = int(key.rsplit("_", 1)[-1])
+            ray = results["chain"][f"ray cpus={count}"]
+            targets.add_row(
+                f"Ray engine, {count} CPU(s): chars per CPU-second vs --workers {count}", "",
+                f"{ray['chars_per_cpu_second']:,.0f} vs {results['chain'][f'workers={count}']['chars_per_cpu_second']:,.0f}"
+                f" ({value:.2f}×); an actor's peak RSS {_number(ray.get('actor_peak_rss_mb'))} MB",
+            )
     machine = results["machine"]
     targets.add_row(
         "machine", "",
