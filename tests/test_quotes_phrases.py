@@ -120,3 +120,52 @@ def test_latin_words_cut_by_the_segmenter_are_one_word() -> None:
     text = "Facebook表示"
     tagged = TaggedText(text, [[0, 2], [2, 8], [8, 10]], lambda lists: [["nx" if w.isascii() else "v" for w in words] for words in lists])
     assert [(w.text, w.tag) for w in tagged.words(0, 8)] == [("Facebook", "nx")]
+
+
+@pytest.mark.parametrize(
+    ("complement", "clause"),
+    [
+        ("宋仲基/nr 婚前/t 常/d 光顾/v 花店/n", True),  # a subject and its verb
+        ("猛龙/nt 的/u 潜力/n 依然/d 很/d 大/a", True),  # an adjective predicate after its subject
+        ("建立/v 伙伴/n 关系/n 基金/n", True),  # a verb and its object
+        ("感谢/v", False),  # 表示感谢: a bare object
+        ("热烈/a 欢迎/v 和/c 衷心/ad 感谢/v", False),
+        ("", False),
+    ],
+)
+def test_words_after_a_cue_make_a_clause_or_an_object(complement: str, clause: bool) -> None:
+    from pipeline.stages.quotes.phrases import is_clause
+
+    assert is_clause(_words(complement)) is clause
+
+
+def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+    """Attribute a text given as ``word/tag`` pairs (the words and tags the segmenter and tagger would give)."""
+    from pipeline.stages.quotes import attribute_quotes
+
+    words = _words(tagged)
+    text = "".join(w.text for w in words)
+    tags = {w.text: w.tag for w in words}
+    ents = [{"start": text.index(name), "end": text.index(name) + len(name), "label": label} for name, label in entities]
+    quotes = attribute_quotes(
+        text, ents, {}, (), words=[[w.start, w.end] for w in words], tag=lambda lists: [[tags[x] for x in ws] for ws in lists]
+    )
+    return [(q["speaker"] and q["speaker"]["text"], q["cue"] and q["cue"]["text"], q["content"]["text"]) for q in quotes]
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # a cue straight before a clause
+        ("伦纳德/nr 称/v 猛龙/nt 的/u 潜力/n 依然/d 很/d 大/a 。/w", [("伦纳德", "PERSON")], [("伦纳德", "称", "猛龙的潜力依然很大。")]),
+        ("他/r 透露/v 宋仲基/nr 婚前/t 常/d 光顾/v 花店/n 。/w", [], [("他", "透露", "宋仲基婚前常光顾花店。")]),
+        # 讲 cut off 讲评会 by the segmenter, after no person: no cue
+        ("督察/n 讲/v 评会/n 强调/v 深化/v 认识/n 。/w", [], []),
+        # a short quotation before a cue is a name or a term, not speech
+        ("他/r 成/v 了/u “/w 飞虎/n 总指挥/n ”/w ，/w 他/r 透露/v ，/w 要/v 拍/v 续集/n 。/w", [], [("他", "透露", "要拍续集。")]),
+        # a name the tags break (阿|不|都) stays whole as the speaker
+        ("阿/nr 不/d 都/d 热合曼/nr 表示/v ，/w 要/v 办好/v 。/w", [("阿不都热合曼", "PERSON")], [("阿不都热合曼", "表示", "要办好。")]),
+    ],
+)
+def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found

@@ -28,7 +28,7 @@ from pipeline.core.text_tables import ATTRIBUTION_RE
 from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import full_name, known_person_names, person_mentions, resolve_pronoun
-from pipeline.stages.quotes.cues import Cue, find_cues, is_headline
+from pipeline.stages.quotes.cues import Cue, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
     LONE_MARK_RE,
     QUOTE_CLOSE,
@@ -38,7 +38,7 @@ from pipeline.stages.quotes.lexicon import (
     SINGULAR_PRONOUNS,
     QuoteWords,
 )
-from pipeline.stages.quotes.phrases import BatchTagger, TaggedText
+from pipeline.stages.quotes.phrases import BatchTagger, TaggedText, Word, is_clause
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
 from pipeline.stages.quotes.sources import Source, clause_start, clause_window, find_source, title_names
 from pipeline.stages.quotes.spans import Paragraph, paragraph_at, paragraph_kinds, paragraphs, span_dict, strip_span
@@ -48,6 +48,9 @@ KINDS = ("direct", "indirect", "mixed")
 HEADLINE_COLON_RE = re.compile(r"^([^：:，,。]{2,14})[：:]\s*(\S.*)$")
 QUOTE_CHARS = "“”\" \u3000"
 HEADLINE_COLON_MAX_CHARS = 40
+#: A quotation before its cue is speech when it has punctuation of its own (“……。”他说) or is long;
+#: a short unpunctuated one is a name or a term (成了“飞虎总指挥”，他透露).
+MIN_UNPUNCTUATED_SPEECH = 10
 #: Words that mark a headline's right side as something said (要…, 必须…, 我们…), not a topic.
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
@@ -192,7 +195,14 @@ def _forward_content(
             start, end = strip_span(text, opens + 1, close_at, " \u3000\n")
             return (start, end), "direct", True, "direct_after_cue"
         return (opens, opens), "mixed", False, "reported_clause"
-    return (opens, opens), "indirect", False, "reported_clause"
+    return (opens, opens), "indirect", False, "reported_complement" if cue.mark == "clause" else "reported_clause"
+
+
+def _says_a_clause(cue: Cue, words: list[Word]) -> bool:
+    """A cue with no punctuation after it: a verb of its own (not 讲 inside 讲话, not 要求 the noun)
+    followed by a clause (:func:`.phrases.is_clause`)."""
+    at = next((i for i, word in enumerate(words) if (word.start, word.end) == (cue.start, cue.end)), None)
+    return at is not None and words[at].tag.startswith("v") and is_clause(words[at + 1 :])
 
 
 def _according_to(text: str, source: Source | None) -> bool:
@@ -263,8 +273,13 @@ def attribute_quotes(
     headlines = blocked | {p.index for p in paras if is_headline(text, p)}
     forward: list[tuple[Attribution, int]] = []  # with the furthest the speech could run
     cues = find_cues(text, paras, lexicon)
-    if tagged is not None:
-        tagged.prepare([clause_window(text, cue.start) for cue in cues])
+    if tagged is None:
+        cues = [cue for cue in cues if cue.mark != "clause"]  # only tags can tell a clause from an object
+    else:
+        # a clause cue is read with its clause: the subject, the verb, the words after it
+        sentences = {cue: (clause_window(text, cue.start)[0], complement_end(text, cue)) for cue in cues if cue.mark == "clause"}
+        tagged.prepare([clause_window(text, cue.start) for cue in cues] + list(sentences.values()))
+        cues = [cue for cue in cues if cue not in sentences or _says_a_clause(cue, tagged.words(*sentences[cue]))]
     for cue in cues:
         para = paragraph_at(paras, cue.start)
         if para is None or para.index in blocked:
@@ -276,10 +291,14 @@ def attribute_quotes(
             source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)
         ):
             continue
+        if cue.mark == "clause" and len(cue.text) == 1 and source.kind not in ("person", "pronoun"):
+            continue  # 说/讲/称 run into a clause only after a person (他说医学是…); else a word cut wrong (督察讲|评会)
         before = _quote_before(text, clause_start(text, source.start), paras)
         consumed = [a.content for a in attributions] + [a.content for a, _ in forward]
         if before and not any(_overlaps((before[0] + 1, before[1]), c) for c in consumed):
-            if is_speech(text, para if paragraph_at(paras, before[0]) == para else paragraph_at(paras, before[0]), *before):
+            quoted = text[before[0] + 1 : before[1]]
+            sentence_like = any(mark in quoted for mark in SENTENCE_END + "，,；;") or len(quoted) >= MIN_UNPUNCTUATED_SPEECH
+            if sentence_like and is_speech(text, para if paragraph_at(paras, before[0]) == para else paragraph_at(paras, before[0]), *before):
                 start, end = strip_span(text, before[0] + 1, before[1])
                 said_before = Attribution(source, (cue.start, cue.end), (start, end), "direct", "direct_before_cue")
                 attributions.append(said_before)

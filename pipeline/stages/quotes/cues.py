@@ -27,6 +27,9 @@ from pipeline.stages.quotes.spans import Paragraph
 
 ADDRESSEE_RE = re.compile(ADDRESSEES)
 HEADLINE_MAX_CHARS = 80
+#: After a cue, these open no reported clause: 说的话, 解释了什么叫做… (an aspect mark: the verb takes an object).
+NOT_COMPLEMENT_START = frozenset("的得地了过着”）)》、；;")
+COMPLEMENT_STOPS = frozenset("，,。！？!?；;：:\n“”")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ class Cue:
     """A cue word at ``[start, end)``; speech opens at ``opens``.
 
     ``mark`` says what follows: ``"punct"`` (，/：), ``"quote"`` (“), ``"stop"``
-    (。 after a quote) or ``"headline"`` (no punctuation, in a headline).
+    (。 after a quote), ``"headline"`` (no punctuation, in a headline) or ``"clause"`` (words
+    straight after the verb: 透露宋仲基婚前…; speech only if those words make a clause, which
+    the attributor decides from their part-of-speech tags).
     """
 
     start: int
@@ -87,4 +92,14 @@ def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WOR
                 while opens < para.end and text[opens] in " \u3000":
                     opens += 1
                 cues.append(Cue(start, match.end(), word, opens, "headline"))
+            elif following and following not in NOT_COMPLEMENT_START and not following.isspace():
+                cues.append(Cue(start, match.end(), word, pos, "clause"))
     return cues
+
+
+def complement_end(text: str, cue: Cue) -> int:
+    """Where the words right after a ``clause`` cue end: the next clause punctuation or line end."""
+    end = cue.opens
+    while end < len(text) and text[end] not in COMPLEMENT_STOPS:
+        end += 1
+    return end

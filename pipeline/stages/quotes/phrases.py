@@ -122,6 +122,27 @@ def kind_of_head(head: Word, phrase: str) -> str | None:
     return None
 
 
+#: Tags of words that can be a clause's subject or a verb's object.
+NOMINAL_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nx", "r", "j", "m", "vn", "Ng", "s"})
+
+
+def is_clause(words: Sequence[Word]) -> bool:
+    """Whether the words right after a cue are a reported clause, not the verb's noun object.
+
+    A subject and its verb (透露宋仲基婚前常会光顾花店, 称猛龙的潜力依然很大) or a verb with an object
+    (宣布建立…基金) is said; a bare object (表示感谢, 表示热烈欢迎和衷心感谢) is not.
+    """
+    content = [w for w in words if w.tag != "w"]
+    subject_seen = False
+    for i, word in enumerate(content):
+        if word.tag in ("v", "vd") or (subject_seen and word.tag in ("a", "ad")):
+            if subject_seen:
+                return True  # 宋仲基婚前常光顾花店, 猛龙的潜力依然很大
+            return len(content) - i >= 3 and any(w.tag in NOMINAL_TAGS for w in content[i + 1 :])
+        subject_seen = subject_seen or word.tag in NOMINAL_TAGS
+    return False
+
+
 def subject_phrase(words: Sequence[Word]) -> Subject | None:
     """The subject of a clause that ends right before a cue, or None when the clause has no nominal subject."""
     first = _skip_leading(words)

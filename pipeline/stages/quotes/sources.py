@@ -170,7 +170,7 @@ def find_source(
     if tagged is not None:
         subject = subject_phrase(tagged.words(start, cue_start))
         if subject is not None:
-            return _subject_source(text, subject, entities)
+            return _subject_source(text, _stretched(subject, entities, cue_start), entities)
     phrases = head_phrases(text, start, cue_start, entities)
     if not phrases:
         if look_back and start > 0 and text[start - 1] in "，,":
@@ -181,6 +181,14 @@ def find_source(
         if source is not None:
             return source
     return None
+
+
+def _stretched(subject: Subject, entities: list[dict[str, Any]], limit: int) -> Subject:
+    """The subject reaching to the end of a name it cuts (阿|不|都热合曼: the tags broke the name at 不)."""
+    ends = [e["end"] for e in entities if e["start"] < subject.end < e["end"] <= limit and e["end"] > subject.start]
+    if not ends:
+        return subject
+    return Subject(subject.start, max(ends), subject.kind, subject.name_start, subject.name_end)
 
 
 def _subject_source(text: str, subject: Subject, entities: list[dict[str, Any]]) -> Source:
