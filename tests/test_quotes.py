@@ -377,3 +377,18 @@ def test_full_name(name: str, mentions: list[tuple[int, int, str]], full: str) -
 def test_sources_and_their_names(text: str, speakers: list[tuple[str, str]]) -> None:
     quotes = attribute_quotes(text, [])
     assert [(q["speaker"]["text"], q["speaker_name"]) for q in quotes] == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("外交部发言人王毅明确表示，中方反对。", ["表示"]),  # an adverb before a verb
+        ("会议提出了明确要求，必须落实。", []),  # an adjective before a noun
+        ("产品经理泰勒周三告诉CNBC，数据不会泄露。", ["告诉"]),  # whom a telling cue tells, whatever it is
+    ],
+)
+def test_cue_words_as_verbs_and_as_nouns(text: str, cues: list[str]) -> None:
+    from pipeline.stages.quotes.cues import find_cues
+    from pipeline.stages.quotes.spans import paragraphs
+
+    assert [c.text for c in find_cues(text, paragraphs(text)) if c.mark != "clause"] == cues

@@ -15,21 +15,26 @@ from pipeline.stages.quotes.lexicon import (
     ADDRESSEE_CUES,
     ADDRESSEES,
     HEADLINE_CUES,
+    NOMINAL_CUES,
     NOT_CUE_BEFORE,
+    NOUN_ADJECTIVES,
     NOUN_MARKERS,
     OPENING_PUNCT,
     QUOTE_OPEN,
     SENTENCE_END,
     SHIPPED_WORDS,
+    TELLING_CUES,
     QuoteWords,
 )
 from pipeline.stages.quotes.spans import Paragraph
 
 ADDRESSEE_RE = re.compile(ADDRESSEES)
+#: Whom a telling cue tells: any short phrase before the punctuation (告诉CNBC，, 告诉本报记者，).
+TOLD_RE = re.compile(r"[^，,：:。；;“”\n]{1,12}?(?=[，,：:])")
 HEADLINE_MAX_CHARS = 80
 #: After a cue, these open no reported clause: 说的话, 解释了什么叫做… (an aspect mark: the verb takes an object).
 NOT_COMPLEMENT_START = frozenset("的得地了过着”）)》、；;")
-COMPLEMENT_STOPS = frozenset("，,。！？!?；;：:\n“”")
+COMPLEMENT_STOPS = frozenset("，,。！？!?；;：:\n")
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
     before = text[para_start:start]
     if any(before.endswith(marker) for marker in NOUN_MARKERS):
         return False
+    if word in NOMINAL_CUES and any(before.endswith(adjective) for adjective in NOUN_ADJECTIVES):
+        return False
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
 
 
@@ -74,7 +81,7 @@ def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WOR
                 continue
             pos = match.end()
             if word in ADDRESSEE_CUES:
-                addressee = ADDRESSEE_RE.match(text, pos, para.end)
+                addressee = (TOLD_RE if word in TELLING_CUES else ADDRESSEE_RE).match(text, pos, para.end)
                 if addressee and addressee.end() < para.end and text[addressee.end()] in OPENING_PUNCT:
                     pos = addressee.end()
             following = text[pos] if pos < para.end else ""

@@ -57,10 +57,20 @@ QUOTE_CLOSE = "”"
 
 #: Characters right before a cue that make it a noun or another word (基本要求, 总要求, 的要求, 据介绍).
 NOUN_MARKERS: tuple[str, ...] = (
-    "的", "总", "基本", "明确", "具体", "严格", "几点", "新", "该", "这一", "这些", "有关", "一些", "一项", "一份",
+    "的", "该", "这一", "这些", "有关", "一些", "一项", "一份",
     "发表", "发出", "发布",
     "据",
 )
+#: Adjectives that make a noun of a cue that can be one (总要求, 明确要求, 具体建议) but are adverbs
+#: before a verb that cannot (明确表示, 严格说).
+NOUN_ADJECTIVES: tuple[str, ...] = ("总", "基本", "明确", "具体", "严格", "几点", "新")
+#: Cue words that are nouns as often as verbs (要求, 建议, 声明 …): the adjectives above make them nouns.
+NOMINAL_CUES: frozenset[str] = frozenset(
+    {"要求", "建议", "声明", "报道", "介绍", "指示", "回答", "解释", "说明", "承诺", "批评", "通知", "提示",
+     "规定", "倡议", "提议", "请求", "保证", "呼吁", "号召", "警告", "提醒", "主张", "答复", "回复", "回应"}
+)
+#: Cues that always take whom they tell (告诉CNBC，), whatever it is.
+TELLING_CUES: frozenset[str] = frozenset({"告诉", "告知"})
 #: Words ending in 说/称/讲 that are not speech cues (小说, 据说, 可以说, 简称, 演讲 ...).
 NOT_CUE_BEFORE: dict[str, tuple[str, ...]] = {
     "说": ("可以", "应该", "应当", "就是", "也就是", "来", "据", "听", "比如", "换句话", "或者", "虽", "不用",

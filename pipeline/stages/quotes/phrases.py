@@ -36,6 +36,8 @@ LEADING_TAGS = frozenset({"c", "d", "w"})
 #: Punctuation that opens a phrase (《商业周刊》) rather than standing before it.
 OPENING_MARKS = frozenset("《“")
 MAX_SUBJECT_CHARS = 30
+#: A preposition whose object is the source: 据新华社报道 (在他们看来 is the attributor's: 在 opens adverbials too).
+SOURCE_PREPOSITIONS = frozenset({"据"})
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,12 @@ class Subject:
 
 
 def _skip_leading(words: Sequence[Word]) -> int:
-    """Index of the first word of the subject: after 但/而/同时, and after 据 (据新华社报道: 新华社 is the source)."""
+    """Index of the first word of the subject: after 但/而/同时, and after 据 (据新华社报道: the source is inside)."""
     i = 0
-    while i < len(words) and (words[i].tag in LEADING_TAGS and words[i].text not in OPENING_MARKS or words[i].text == "据"):
+    while i < len(words) and (
+        (words[i].tag in LEADING_TAGS and words[i].text not in OPENING_MARKS)
+        or words[i].text in SOURCE_PREPOSITIONS
+    ):
         i += 1
     return i
 

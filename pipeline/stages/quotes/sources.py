@@ -167,6 +167,8 @@ def find_source(
     ``learnt``: sources reviewers taught (groups).
     """
     start, _ = clause_window(text, cue_start)
+    if text.startswith("在", start) and text.startswith("看来", cue_start):
+        start += 1  # 在查永恩看来: the source stands inside 在…看来
     if tagged is not None:
         subject = subject_phrase(tagged.words(start, cue_start))
         if subject is not None:
