@@ -169,3 +169,10 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
 )
 def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged, entities) == found
+
+
+def test_a_frame_of_time_is_no_subject() -> None:
+    words = _words("美国/ns 经济学家/n 近来/t 在/p 评估/v 危机/n 的/u 影响/vn 时/Ng")
+    text = "".join(w.text for w in words)
+    found = subject_phrase(words)
+    assert found is not None and text[found.start : found.end] == "美国经济学家"

@@ -36,6 +36,8 @@ LEADING_TAGS = frozenset({"c", "d", "w"})
 #: Punctuation that opens a phrase (《商业周刊》) rather than standing before it.
 OPENING_MARKS = frozenset("《“")
 MAX_SUBJECT_CHARS = 30
+#: Words that close a frame of time or place (在…时, 在…中, …以来), which is an adverbial, never a subject.
+FRAME_ENDS = frozenset({"时", "时候", "中", "后", "前", "上", "下", "以来", "期间", "之际", "里", "间"})
 #: A preposition whose object is the source: 据新华社报道 (在他们看来 is the attributor's: 在 opens adverbials too).
 SOURCE_PREPOSITIONS = frozenset({"据"})
 
@@ -84,6 +86,8 @@ def _relative_clause_end(words: Sequence[Word], first: int) -> int:
     if last < first or last + 1 >= len(words):
         return 0
     tail = words[last + 1 :]
+    if tail[-1].text in FRAME_ENDS:
+        return 0  # 在重新评估…的影响时指出: a frame of time or place, not a relative clause
     if all(w.tag in HEAD_TAGS - {"s", "k"} or w.tag in {"m", "q", "a", "b"} for w in tail) and tail[-1].tag in HEAD_TAGS:
         return last
     return 0
