@@ -392,3 +392,10 @@ def test_cue_words_as_verbs_and_as_nouns(text: str, cues: list[str]) -> None:
     from pipeline.stages.quotes.spans import paragraphs
 
     assert [c.text for c in find_cues(text, paragraphs(text)) if c.mark != "clause"] == cues
+
+
+def test_a_quotation_with_no_cue_after_narration_about_someone_is_theirs() -> None:
+    text = "苗侨伟说，这次主要是看剧情。黄宗泽还特地找了英文老师补课，“拿着剧本练，闲话家常是可以的。”"
+    persons_here = [{"start": text.index(n), "end": text.index(n) + len(n), "label": "PERSON"} for n in ("苗侨伟", "黄宗泽")]
+    quotes = attribute_quotes(text, persons_here)
+    assert [(q["speaker_name"], q["source"]) for q in quotes] == [("苗侨伟", "reported_clause"), ("黄宗泽", "uncued_after_narration")]

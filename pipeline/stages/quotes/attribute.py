@@ -328,7 +328,8 @@ def attribute_quotes(
     for attribution, _ in forward:
         if attribution.forward:
             start = attribution.content[0]
-            end = speech_end(text, paras, start, stops=stops, blocked=headlines)
+            narration = _narration_resumes(text, mentions, start, attribution.source)
+            end = speech_end(text, paras, start, stops=sorted({*stops, *narration}), blocked=headlines)
             attribution.content = (start, end)
             if attribution.kind == "indirect" and _mixed(text, paras, start, end):
                 attribution.kind = "mixed"
@@ -336,28 +337,63 @@ def attribute_quotes(
             attributions.append(attribution)
 
     attributions.sort(key=lambda a: a.content[0])
-    _attribute_uncued(text, paras, blocked, attributions)
+    _attribute_uncued(text, paras, blocked, attributions, mentions)
     _resolve_speakers(text, attributions, mentions)
     return [_record(text, a) for a in sorted(attributions, key=lambda a: (a.content[0], a.begins))]
 
 
-def _attribute_uncued(text: str, paras: list[Paragraph], blocked: set[int], attributions: list[Attribution]) -> None:
-    """Quoted sentences with no cue are said by whoever spoke last (a paragraph of “…” after 他说，…)."""
+def _narration_resumes(text: str, mentions: list[tuple[int, int, str]], start: int, source: Source | None) -> list[int]:
+    """Sentences after ``start`` that open with another person's name (黄宗泽还特地找了…): the reporter
+    narrating again, where reported speech ends (speech names others inside its sentences, seldom at their head)."""
+    speaker = source.text if source is not None else None
+    found = []
+    for mention_start, _, name in mentions:
+        if mention_start <= start or name == speaker:
+            continue
+        opens = sentence_start(text, mention_start)
+        if opens > start and not text[opens:mention_start].strip(" \u3000“"):
+            found.append(opens)
+    return found
+
+
+def _attribute_uncued(
+    text: str,
+    paras: list[Paragraph],
+    blocked: set[int],
+    attributions: list[Attribution],
+    mentions: list[tuple[int, int, str]] = (),
+) -> None:
+    """Quotations with no cue: said by the person the narration right before them is about
+    (黄宗泽还特地找了英文老师狂补课，“拿着剧本练，…”), else, after a full stop, by whoever spoke last
+    (a paragraph of “…” after 他说，…)."""
     for para in paras:
         if para.index in blocked:
             continue
         for open_at, close_at in quoted_stretches(text, para):
             before = text[para.start : open_at].rstrip()
-            if before and before[-1] not in SENTENCE_END:
+            after_stop = not before or before[-1] in SENTENCE_END
+            if not after_stop and before[-1] not in "，,":
                 continue
             inner = strip_span(text, open_at + 1, close_at)
-            if any(_overlaps(inner, a.content) for a in attributions) or not is_speech(text, para, open_at, close_at):
+            if any(_overlaps(inner, a.content) for a in attributions):
                 continue
+            sentences = any(mark in text[inner[0] : inner[1]] for mark in SENTENCE_END)
+            if not (is_speech(text, para, open_at, close_at) or (not after_stop and sentences)):
+                continue  # after a comma only a quotation of whole sentences is speech, not a quoted phrase
+            narrated = [
+                m for m in mentions
+                if sentence_start(text, open_at) <= m[0] and m[1] <= open_at and not any(a.content[0] <= m[0] < a.content[1] for a in attributions)
+            ]
             previous = [a for a in attributions if a.content[0] < open_at and a.source is not None]
-            if previous:
+            if narrated:
+                name = full_name(narrated[0][2], mentions)
+                uncued = Attribution(None, None, inner, "direct", "uncued_after_narration", speaker_name=name)
+            elif after_stop and previous:
                 uncued = Attribution(None, None, inner, "direct", "uncued_continuation", spoken_by=previous[-1])
-                attributions.append(uncued)
-                attributions.sort(key=lambda a: a.content[0])
+            else:
+                continue
+            attributions.append(uncued)
+            attributions.sort(key=lambda a: a.content[0])
 
 
 def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list[tuple[int, int, str]]) -> None:
