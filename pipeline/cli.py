@@ -623,7 +623,7 @@ def doccano_adjudicate(
         help="A review list with decisions filled in: take them into --output instead of writing a list.",
     ),
     by: str | None = typer.Option(None, "--by", help="With --decisions: who decided (the adjudicator)."),
-    input: Path = typer.Option(Path("corpus/prelabeled.jsonl"), "--input", "-i", exists=True, dir_okay=False,
+    input: Path = typer.Option(Path("corpus/prelabeled.jsonl"), "--input", "-i", dir_okay=False,
                                help="With --decisions: the pre-labelled records that were pushed."),
     output: Path = typer.Option(Path("corpus/reviewed.jsonl"), "--output", "-o",
                                 help="With --decisions: the reviewed JSONL to merge into."),
@@ -648,6 +648,9 @@ def doccano_adjudicate(
         raise typer.Exit(commands.adjudication_list(project, review_list))
     if not by:
         typer.secho("--decisions needs --by NAME: who decided", fg="red", err=True)
+        raise typer.Exit(1)
+    if not input.is_file():
+        typer.secho(f"{input} not found: pass --input with the pre-labelled records that were pushed", fg="red", err=True)
         raise typer.Exit(1)
     raise typer.Exit(commands.adjudicate(decisions, input, output, by, force))
 

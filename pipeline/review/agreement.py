@@ -345,7 +345,7 @@ class FeedbackRow:
             return f"{' vs '.join(self.labels)}"
         if self.what == BOUNDARY:
             return f"{'/'.join(self.labels)} boundaries" if self.layer != LINKS else f"{'/'.join(self.labels)} ends"
-        return f"{'/'.join(self.labels)} marked by one reviewer only"
+        return f"{'/'.join(self.labels)} left out by a reviewer"
 
 
 def guideline_feedback(comparisons: Iterable[DocumentComparison], examples: int = 3) -> list[FeedbackRow]:
