@@ -422,9 +422,10 @@ carry machine pre-labels only. Every row says which (`review`, below).
   DATE, a number for PERCENT) and `quotes`.
 
 Every row has `review`, named as in the review tool's `reviewed.jsonl`: `state` (`confirmed`,
-`unconfirmed`, or `prelabeled` when no review applies), `by` (who confirmed), `edited` (the
-reviewer changed the spans), `pulled_at`, and `reviewed` (confirmed or edited: a person checked
-this document). Offsets are Python `str` indices (code points), end exclusive.
+`unconfirmed`, `adjudicated` (two reviewers annotated it alone and an adjudicator settled their
+differences), or `prelabeled` when no review applies), `by` (who confirmed or adjudicated), `edited`
+(the spans differ from the pre-labels), `pulled_at`, and `reviewed` (confirmed, edited or adjudicated:
+a person checked this document). Offsets are Python `str` indices (code points), end exclusive.
 
 ## Labels
 
