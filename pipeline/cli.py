@@ -565,6 +565,9 @@ def doccano_push(
     """
     from pipeline.review import commands
 
+    if reviewers and not double_review:
+        typer.secho("--reviewer is for a double-review sample: add --double-review N", fg="red", err=True)
+        raise typer.Exit(1)
     raise typer.Exit(commands.push(input, project, order.value, model, double_review, reviewers, seed, double_project))
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 from double_review_case import ADJUDICATED_ENTITIES, ADJUDICATED_QUOTE, DECISIONS, MARKS, TEXTS
 
+from pipeline.core.jsonl import read_documents, write_documents
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.review.adjudicate import (
@@ -187,3 +189,51 @@ def test_an_adjudicated_review_replaces_a_single_review_and_is_never_lost() -> N
     again = merge_reviews(merged.records, [single])  # a later pull of the single review does not undo it
     assert again.records[0].review["state"] == "adjudicated" and again.counts.outranked == 1
     assert not again.loses_reviews
+
+
+# --- the command, on files (taking decisions in needs no server) ------------------------------
+
+
+def cli(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    return CliRunner().invoke(app, ["doccano", *args])
+
+
+def test_the_command_merges_decisions_and_reports_unusable_lines(tmp_path: Path) -> None:
+    prelabeled, listed, reviewed = tmp_path / "prelabeled.jsonl", tmp_path / "adjudication.jsonl", tmp_path / "r.jsonl"
+    write_documents(prelabeled, RECORDS.values())
+    lines = decide(review_list(), {**DECISIONS, 2: "dave"})
+    listed.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines) + "{oops\n", "utf-8")
+    args = ["adjudicate", "--decisions", str(listed), "--by", "carol", "-i", str(prelabeled), "-o", str(reviewed)]
+    result = cli(*args)
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert f"{listed}:3: document double-1, item 2: decision 'dave' is no reviewer" in output
+    assert f"{listed}:8: not valid JSON" in output
+    assert "1 document(s) adjudicated by carol (0 disagreement(s) decided), 1 new" in output
+    assert [doc.id for doc in read_documents(reviewed)] == ["double-2"]
+
+    listed.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in decide(review_list(), DECISIONS)))
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert "2 document(s) adjudicated by carol (5 disagreement(s) decided), 1 new, 0 replacing older reviews, 1 " \
+           "unchanged" in " ".join(result.output.split()) and "backup at" in result.output  # fmt: skip
+    assert [doc.review["state"] for doc in read_documents(reviewed)] == ["adjudicated", "adjudicated"]
+    assert len(list(tmp_path.glob("r.jsonl.*.bak"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["push", "-i", "tests/fixtures/prelabeled_seed.jsonl", "--reviewer", "alice"], "add --double-review N"),
+        (["adjudicate", "--decisions", "tests/fixtures/prelabeled_seed.jsonl"], "needs --by NAME"),
+        (["adjudicate", "--decisions", "tests/fixtures/prelabeled_seed.jsonl", "--by", "c", "-i", "missing.jsonl"],
+         "missing.jsonl not found"),
+    ],
+)  # fmt: skip
+def test_options_that_do_not_go_together_are_refused_before_any_server(args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 1 and message in " ".join(result.output.split())

@@ -31,7 +31,7 @@ from pipeline.export.features import CONFIGS, features_for
 from pipeline.export.sources import MergePlan
 from pipeline.export.splits import SPLIT_NAMES, SPLITS, Census, SplitRule, withheld
 from pipeline.export.tagschemes import HUB_COLUMNS, HUB_NER_DATASETS, HUB_NER_TAGS, conversion_snippet, hub_tag
-from pipeline.review.agreement import FeedbackRow
+from pipeline.review.agreement import FeedbackRow, figure
 from pipeline.review.merge import ADJUDICATED
 
 MODELS = {"entities": MODELS_DIR / "ner", "words": MODELS_DIR / "pkuseg"}
@@ -292,10 +292,6 @@ def _split_rule_text(rule: SplitRule, census: Census, minimum: int, kept: dict[s
     )
 
 
-def _figure(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
-
-
 def agreement_section(report: dict | None, adjudicated: int) -> str:
     """The card's "Review agreement" section from ``agreement.json``; empty when there is none."""
     if not report or not report.get("pairs"):
@@ -305,7 +301,7 @@ def agreement_section(report: dict | None, adjudicated: int) -> str:
         a, b = pair["reviewers"]
         rows += [
             [f"{a} / {b}", row["group"], row["label"], f"{row['spans_a']} / {row['spans_b']}",
-             _figure(row["exact_f1"]), _figure(row["overlap_f1"]), _figure(row["kappa"])]
+             figure(row["exact_f1"]), figure(row["overlap_f1"]), figure(row["kappa"])]
             for row in pair["rows"]
         ]  # fmt: skip
     figures = _table(["reviewers", "group", "label", "spans", "exact F1", "overlap F1", "kappa"], rows)

@@ -173,6 +173,11 @@ class LabelAgreement:
         }  # fmt: skip
 
 
+def figure(value: float | None) -> str:
+    """A figure as the report's tables show it: three decimals, a dash where it is undefined."""
+    return "—" if value is None else f"{value:.3f}"
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 

@@ -530,5 +530,6 @@ def check_project(project: ServerProject, *, collaborative: bool = True) -> None
     if problems:
         raise ReviewError(
             f"doccano project {project.name!r} (id {project.id}) does not fit: {'; '.join(problems)}. "
-            "Fix it in doccano's project settings, or push to another project with --project NAME"
+            "Fix it in doccano's project settings, or push to another project with --project NAME "
+            "(--double-project NAME for a double-review project)"
         )

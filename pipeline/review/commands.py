@@ -189,12 +189,10 @@ def agreement(project: str, output: Path, examples: int = 3) -> int:
     return _guarded(action)
 
 
-def _figure(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
-
-
 def print_agreement(report: dict[str, Any]) -> None:
     """The agreement report as rich tables: figures per pair and label, then where reviewers differ most."""
+    from pipeline.review.agreement import figure
+
     out = Console()
     for pair in report["pairs"]:
         a, b = pair["reviewers"]
@@ -204,7 +202,7 @@ def print_agreement(report: dict[str, Any]) -> None:
         )  # fmt: skip
         for row in pair["rows"]:
             table.add_row(row["group"], row["label"], str(row["spans_a"]), str(row["spans_b"]),
-                          _figure(row["exact_f1"]), _figure(row["overlap_f1"]), _figure(row["kappa"]))  # fmt: skip
+                          figure(row["exact_f1"]), figure(row["overlap_f1"]), figure(row["kappa"]))  # fmt: skip
         out.print(table)
     if report["feedback"]:
         table = Table("disagreement", "layer", "times", "example (who said what)",
