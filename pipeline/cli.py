@@ -540,15 +540,35 @@ def doccano_push(
         None, "--model", help="With --order uncertain: the entity model that judges (default: the newest learnt "
         "model under INPUT's folder/models/, else the shipped one; 'shipped' for that one).",
     ),
+    double_review: int = typer.Option(
+        0, "--double-review", min=0, metavar="N",
+        help="Put a sample of N documents (drawn by a seeded hash of their ids) into a second project with "
+        "individual annotations, where every --reviewer annotates each one alone, from the bare text; the rest "
+        "go to --project as usual. Documents already in that project stay in the sample.",
+    ),
+    reviewers: list[str] = typer.Option(
+        [], "--reviewer", metavar="NAME",
+        help="With --double-review: a doccano user who annotates the sample (give two or more; each becomes an "
+        "annotator of the double-review project; create users on doccano's admin page first).",
+    ),
+    seed: int = typer.Option(0, "--seed", help="With --double-review: the seed of the sample draw."),
+    double_project: str | None = typer.Option(
+        None, "--double-project", help="With --double-review: its project's name (default: PROJECT-double)."
+    ),
 ) -> None:
     """Upload pre-labels for review; a re-push refreshes only documents no reviewer touched.
 
     With --order uncertain the documents the model is least sure of come first in doccano, so each
     review teaches `corpusprep learn` the most. Documents already on the server keep their place.
+    With --double-review N a sample is reviewed twice, independently: measure it with
+    `corpusprep doccano agreement`, settle it with `corpusprep doccano adjudicate`.
     """
     from pipeline.review import commands
 
-    raise typer.Exit(commands.push(input, project, order.value, model))
+    if reviewers and not double_review:
+        typer.secho("--reviewer is for a double-review sample: add --double-review N", fg="red", err=True)
+        raise typer.Exit(1)
+    raise typer.Exit(commands.push(input, project, order.value, model, double_review, reviewers, seed, double_project))
 
 
 @doccano_app.command("pull")
@@ -569,6 +589,73 @@ def doccano_pull(
     from pipeline.review import commands
 
     raise typer.Exit(commands.pull(input, output, project, confirmed_only, force))
+
+
+DoubleProject = typer.Option(
+    "corpusprep-double", "--project", "-p", help="The double-review project (`push --double-review`'s)."
+)
+
+
+@doccano_app.command("agreement")
+def doccano_agreement(
+    project: str = DoubleProject,
+    output: Path = typer.Option(Path("corpus/agreement.json"), "--output", "-o",
+                                help="JSON report to write (`corpusprep export` quotes it in the dataset card)."),
+    examples: int = typer.Option(3, "--examples", min=0, help="Examples kept per kind of disagreement."),
+) -> None:
+    """How far the reviewers of the double-review sample agree, per label, and where they differ most.
+
+    Over the documents both of a pair confirmed: span F1 between them, exact (same characters
+    and label) and by overlap (same label, a character shared), and Cohen's kappa on character
+    tags; for entities, quote roles (SPEAKER, CUE, CONTENT) and links (SPEAKER_OF, CUE_OF; F1
+    only). Then the label pairs and span types they disagree on most, with examples, for the
+    guidelines. Prints the tables and writes OUTPUT.
+    """
+    from pipeline.review import commands
+
+    raise typer.Exit(commands.agreement(project, output, examples))
+
+
+@doccano_app.command("adjudicate")
+def doccano_adjudicate(
+    project: str = DoubleProject,
+    review_list: Path = typer.Option(Path("corpus/adjudication.jsonl"), "--list", "-l",
+                                     help="The review list of disagreements to write."),
+    decisions: Path | None = typer.Option(
+        None, "--decisions", "-d", exists=True, dir_okay=False,
+        help="A review list with decisions filled in: take them into --output instead of writing a list.",
+    ),
+    by: str | None = typer.Option(None, "--by", help="With --decisions: who decided (the adjudicator)."),
+    input: Path = typer.Option(Path("corpus/prelabeled.jsonl"), "--input", "-i", dir_okay=False,
+                               help="With --decisions: the pre-labelled records that were pushed."),
+    output: Path = typer.Option(Path("corpus/reviewed.jsonl"), "--output", "-o",
+                                help="With --decisions: the reviewed JSONL to merge into."),
+    force: bool = typer.Option(
+        False, "--force", help="Write even if the result holds fewer reviewed documents than OUTPUT (a backup is kept)."
+    ),
+) -> None:
+    """Settle where the double reviewers differ: write the review list, then take the decisions in.
+
+    Without --decisions: writes LIST (JSONL), for every document two or more reviewers confirmed,
+    a line with what they all marked and one line per disagreement (document, span or link, who
+    said what), with "decision": null. Decisions already made in an earlier LIST are kept. Fill
+    each decision with a reviewer's name (take theirs), "none", or a list of spans or links.
+
+    With --decisions FILE --by NAME: every fully decided document goes into OUTPUT with review
+    state "adjudicated" and by [NAME], merged as pull merges (newer review wins, an adjudicated one
+    outranks a single reviewer's; the old file is kept as a dated backup).
+    """
+    from pipeline.review import commands
+
+    if decisions is None:
+        raise typer.Exit(commands.adjudication_list(project, review_list))
+    if not by:
+        typer.secho("--decisions needs --by NAME: who decided", fg="red", err=True)
+        raise typer.Exit(1)
+    if not input.is_file():
+        typer.secho(f"{input} not found: pass --input with the pre-labelled records that were pushed", fg="red", err=True)
+        raise typer.Exit(1)
+    raise typer.Exit(commands.adjudicate(decisions, input, output, by, force))
 
 
 @doccano_app.command("status")

@@ -10,15 +10,13 @@ from pipeline.review.client import ReviewClient
 
 
 def create_user(admin: ReviewClient, username: str, password: str) -> None:
-    """A new doccano user (what an admin does under *Users*)."""
-    admin.http.post("users/create", {"username": username, "password1": password, "password2": password})
+    """A new doccano user (what an admin does under *Users*; the client's own request)."""
+    admin.create_user(username, password)
 
 
 def add_member(admin: ReviewClient, project_id: int, username: str, role: str) -> None:
     """Make ``username`` a member of the project with ``role`` (annotator, annotation_approver, project_admin)."""
-    (user,) = [u for u in admin.http.get("users", {"search": username}) if u["username"] == username]
-    (role_id,) = [r["id"] for r in admin.http.get("roles") if r["name"] == role]
-    admin.http.post(f"projects/{project_id}/members", {"user": user["id"], "role": role_id})
+    admin.add_member(project_id, username, role)
 
 
 def create_project(admin: ReviewClient, name: str, project_type: str, resource_type: str, description: str) -> None:

@@ -10,8 +10,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import json
 import re
+import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from datasets import ClassLabel, Dataset, Features, Sequence, Value, concatenate_datasets, load_dataset
 
@@ -188,3 +190,43 @@ def test_the_card_is_short_and_holds_no_development_notes(card: str) -> None:
     assert len(card.encode("utf-8")) < 10_000
     for note in ("What each compression step costs", "Tried and not shipped", "Variants measured", "jackknif"):
         assert note not in card
+
+
+# --- the reviewers' agreement, when the corpus has a report -------------------------------------
+
+
+def test_without_an_agreement_report_the_card_has_no_agreement_section(card: str) -> None:
+    assert "## Review agreement" not in card
+
+
+def test_the_card_quotes_the_agreement_report_and_counts_adjudicated_rows(tmp_path: Path) -> None:
+    from double_review_case import MARKS, REVIEWERS, TEXTS
+
+    from pipeline.core.jsonl import read_documents, write_documents
+    from pipeline.export.build import ExportError
+    from pipeline.review.agreement import AGREEMENT_FILE, DoubleDocument, agreement_report
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    documents = [DoubleDocument(i, TEXTS[i], "h", n, MARKS[i]) for n, i in enumerate(TEXTS, 1)]
+    report = {"measured_at": "2026-12-06T09:30:00+00:00", **agreement_report(documents, REVIEWERS, load_schema())}
+    (corpus / AGREEMENT_FILE).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    first = next(read_documents(corpus / "prelabeled.jsonl"))
+    first.review = {"state": "adjudicated", "by": ["carol"], "reviewers": list(REVIEWERS), "edited": False,
+                    "pulled_at": "2026-12-06T10:00:00+00:00"}  # fmt: skip
+    write_documents(corpus / "reviewed.jsonl", [first])
+
+    text = (export_dataset(corpus, tmp_path / "dataset") / "README.md").read_text(encoding="utf-8")
+    assert "## Review agreement" in text and "(alice, bob)" in text and "measured 2026-12-06T09:30:00+00:00" in text
+    assert "| alice / bob | entities | PERSON | 1 / 2 | 0.667 | 0.667 | 0.550 |" in text
+    assert "| alice / bob | links | all | 4 / 3 | 0.571 | 0.857 | — |" in text
+    assert "| ORG vs PERSON | entities | 1 |" in text
+    assert "1 document(s) in this export have\n`review.state == \"adjudicated\"`" in text
+    rows = [r for path in (tmp_path / "dataset").glob("documents/*.parquet") for r in pq.read_table(path).to_pylist()]
+    (row,) = [r for r in rows if r["id"] == first.id]
+    assert row["review"] == {"state": "adjudicated", "by": ["carol"], "edited": False,
+                             "pulled_at": "2026-12-06T10:00:00+00:00", "reviewed": True}  # fmt: skip
+
+    (corpus / AGREEMENT_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(ExportError, match="agreement.json: not valid JSON.*doccano agreement"):
+        export_dataset(corpus, tmp_path / "dataset")

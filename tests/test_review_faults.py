@@ -81,7 +81,7 @@ def review(
     return found if at is None else {**found, "pulled_at": at}
 
 
-CONFIRMED, EDITED = {"state": "confirmed"}, {"edited": True}
+CONFIRMED, EDITED, ADJUDICATED = {"state": "confirmed"}, {"edited": True}, {"state": "adjudicated"}
 
 
 @pytest.mark.parametrize(
@@ -106,6 +106,11 @@ CONFIRMED, EDITED = {"state": "confirmed"}, {"edited": True}
         (None, review(at=T1), True),
         (review(**CONFIRMED, at="2026-12-06T09:30:00"), review(**CONFIRMED, example=2, at=T1), True),  # naive = undated
         (review(**CONFIRMED, at="yesterday"), review(**CONFIRMED, example=2, at=T1), True),
+        # an adjudicated review (two reviewers and a third who settled their differences) outranks one person's
+        (review(**CONFIRMED, at=T2), review(**ADJUDICATED, example=7, project="x-double", at=T1), True),
+        (review(**ADJUDICATED, project="x-double", at=T1), review(**CONFIRMED, **EDITED, example=2, at=T2), False),
+        (review(**ADJUDICATED, at=T1), review(**ADJUDICATED, at=T2), True),  # adjudicated again: the later
+        (review(**ADJUDICATED, at=T2), review(**ADJUDICATED, example=2, at=T1), False),
     ],
 )
 def test_which_review_is_newer(old: dict | None, pulled: dict, newer: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import os
 import shutil
 import tempfile
@@ -38,6 +39,7 @@ from pipeline.export.splits import (
     split_rule,
     take_census,
 )
+from pipeline.review.agreement import AGREEMENT_FILE
 from pipeline.review.merge import is_reviewed
 
 
@@ -127,6 +129,21 @@ def _swap_in(built: Path, target: Path) -> None:
         _discard(old)
 
 
+def read_agreement(path: Path) -> dict[str, Any] | None:
+    """The reviewers' agreement report beside the corpus (``corpusprep doccano agreement``), if there is one."""
+    if not path.is_file():
+        return None
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ExportError(
+            f"{path}: not valid JSON ({error}): write it again with `corpusprep doccano agreement`, or delete it"
+        ) from error
+    if not isinstance(report, dict) or not isinstance(report.get("pairs"), list):
+        raise ExportError(f"{path}: not an agreement report (no pairs): write it again with `corpusprep doccano agreement`")
+    return report
+
+
 def export_dataset(
     corpus_dir: Path,
     dataset_dir: Path,
@@ -156,6 +173,7 @@ def export_dataset(
             "`corpusprep doccano pull` first (see README, Reviewing in doccano)"
         )
     rule = split_rule(census, reviewed_only=reviewed_only, minimum=reviewed_test_minimum)
+    agreement = read_agreement(corpus_dir / AGREEMENT_FILE)
     dataset_dir.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(prefix=f".{dataset_dir.name}.new-", dir=dataset_dir.parent))
     built.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; the dataset is an ordinary folder
@@ -164,7 +182,8 @@ def export_dataset(
     try:
         with tempfile.TemporaryDirectory(prefix="corpusprep-export-") as cache_dir:
             infos = {config: write_config(config, plan, rule, built, cache_dir) for config in CONFIGS}
-        write_card(built, infos, plan, data_file, census=census, rule=rule, minimum=reviewed_test_minimum)
+        write_card(built, infos, plan, data_file, census=census, rule=rule, minimum=reviewed_test_minimum,
+                   agreement=agreement)  # fmt: skip
         _swap_in(built, dataset_dir)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)

@@ -3,8 +3,9 @@
 The header is produced by the libraries' own writers (``huggingface_hub``'s
 ``DatasetCardData``, ``datasets``' ``DatasetInfosDict`` and ``MetadataConfigs``),
 so ``load_dataset`` on the folder reads back exactly the declared features.  Every
-figure in the body is counted from the Parquet files just written or read from the
-models' cards; nothing is typed in by hand.
+figure in the body is counted from the Parquet files just written, read from the
+models' cards, or, for the reviewers' agreement, read from ``agreement.json``
+(``corpusprep doccano agreement``) when the corpus has one; nothing is typed in by hand.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from pipeline.export.features import CONFIGS, features_for
 from pipeline.export.sources import MergePlan
 from pipeline.export.splits import SPLIT_NAMES, SPLITS, Census, SplitRule, withheld
 from pipeline.export.tagschemes import HUB_COLUMNS, HUB_NER_DATASETS, HUB_NER_TAGS, conversion_snippet, hub_tag
+from pipeline.review.agreement import FeedbackRow, figure
+from pipeline.review.merge import ADJUDICATED
 
 MODELS = {"entities": MODELS_DIR / "ner", "words": MODELS_DIR / "pkuseg"}
 MODEL_CARD = "MODEL_CARD.md"
@@ -67,6 +70,7 @@ class SplitFacts:
     reviewed: int = 0
     confirmed: int = 0
     edited: int = 0
+    adjudicated: int = 0
     entities: Counter = field(default_factory=Counter)
     quote_kinds: Counter = field(default_factory=Counter)
 
@@ -94,6 +98,7 @@ def count_facts(folder: Path, data_file: Callable[[str, str], str]) -> dict[str,
     for split in SPLIT_NAMES:
         documents, ner, quotes = (folder / data_file(config, split) for config in CONFIGS)
         reviewed = _column_values(documents, "review", "reviewed")
+        states = _column_values(documents, "review", "state")
         kinds = _column_values(quotes, "kind")
         facts[split] = SplitFacts(
             documents=len(reviewed),
@@ -101,7 +106,8 @@ def count_facts(folder: Path, data_file: Callable[[str, str], str]) -> dict[str,
             sentences=len(_column_values(ner, "id")),
             quotes=len(kinds),
             reviewed=sum(reviewed),
-            confirmed=_column_values(documents, "review", "state").count("confirmed"),
+            confirmed=states.count("confirmed"),
+            adjudicated=states.count(ADJUDICATED),
             edited=sum(bool(value) for value in _column_values(documents, "review", "edited")),
             entities=Counter(schema.entity_labels[i] for i in _column_values(documents, "entities", "[]", "label")),
             quote_kinds=Counter(kind or "unspecified" for kind in kinds),
@@ -286,6 +292,45 @@ def _split_rule_text(rule: SplitRule, census: Census, minimum: int, kept: dict[s
     )
 
 
+def agreement_section(report: dict | None, adjudicated: int) -> str:
+    """The card's "Review agreement" section from ``agreement.json``; empty when there is none."""
+    if not report or not report.get("pairs"):
+        return ""
+    rows = []
+    for pair in report["pairs"]:
+        a, b = pair["reviewers"]
+        rows += [
+            [f"{a} / {b}", row["group"], row["label"], f"{row['spans_a']} / {row['spans_b']}",
+             figure(row["exact_f1"]), figure(row["overlap_f1"]), figure(row["kappa"])]
+            for row in pair["rows"]
+        ]  # fmt: skip
+    figures = _table(["reviewers", "group", "label", "spans", "exact F1", "overlap F1", "kappa"], rows)
+    feedback = report.get("feedback") or []
+    commonest = ""
+    if feedback:
+        commonest = "\nWhere they differed most:\n\n" + _table(
+            ["disagreement", "layer", "times"],
+            [[FeedbackRow(row["layer"], row["what"], tuple(row["labels"]), row["count"], []).title, row["layer"],
+              row["count"]] for row in feedback[:8]],
+        ) + "\n"  # fmt: skip
+    pairs = report["pairs"]
+    return f"""
+## Review agreement
+
+A sample of {report.get("documents_in_project", "?")} document(s) was annotated by {len(report.get("reviewers", []))}
+reviewers ({", ".join(report.get("reviewers", []))}), each alone and from the bare text, without the
+pre-labels; {max(pair["documents"] for pair in pairs)} of them were confirmed by two reviewers and compared
+(measured {report.get("measured_at", "at an unrecorded time")}). Span F1 between two reviewers is exact (same
+characters and label) or by overlap (same label, a character in common); kappa is Cohen's kappa on
+character tags (per label: covered or not). Links are quote links (SPEAKER_OF, CUE_OF) and have no kappa.
+
+{figures}
+{commonest}
+Where they differed, an adjudicator decided: {adjudicated} document(s) in this export have
+`review.state == "adjudicated"` (`review.by` names the adjudicator).
+"""
+
+
 def _body(
     infos: dict[str, DatasetInfo],
     facts: dict[str, SplitFacts],
@@ -294,6 +339,7 @@ def _body(
     rule: SplitRule,
     minimum: int,
     examples: tuple[str | None, str | None],
+    agreement: dict | None = None,
 ) -> str:
     schema = load_schema()
     splits = list(SPLIT_NAMES)
@@ -301,6 +347,7 @@ def _body(
     reviewed = sum(f.reviewed for f in facts.values())
     confirmed = sum(f.confirmed for f in facts.values())
     edited = sum(f.edited for f in facts.values())
+    adjudicated = sum(f.adjudicated for f in facts.values())
     entities = sum((f.entities for f in facts.values()), Counter())
     shares = ", ".join(f"{name} {share}%" for name, share in SPLITS)
     left_out = withheld(census, rule)
@@ -371,9 +418,10 @@ carry machine pre-labels only. Every row says which (`review`, below).
   DATE, a number for PERCENT) and `quotes`.
 
 Every row has `review`, named as in the review tool's `reviewed.jsonl`: `state` (`confirmed`,
-`unconfirmed`, or `prelabeled` when no review applies), `by` (who confirmed), `edited` (the
-reviewer changed the spans), `pulled_at`, and `reviewed` (confirmed or edited: a person checked
-this document). Offsets are Python `str` indices (code points), end exclusive.
+`unconfirmed`, `adjudicated` (two reviewers annotated it alone and an adjudicator settled their
+differences), or `prelabeled` when no review applies), `by` (who confirmed or adjudicated), `edited`
+(the spans differ from the pre-labels), `pulled_at`, and `reviewed` (confirmed, edited or adjudicated:
+a person checked this document). Offsets are Python `str` indices (code points), end exclusive.
 
 ## Labels
 
@@ -401,7 +449,7 @@ sentence and quote of an article is in one split and adding articles never moves
 {_split_rule_text(rule, census, minimum, left_out)}
 
 {sizes}
-{review_notes}
+{review_notes}{agreement_section(agreement, adjudicated)}
 ## Quality of the pre-labels
 
 Unreviewed rows are only as good as the pre-labeller. From the entity model's card (exact spans,
@@ -470,10 +518,11 @@ def write_card(
     census: Census,
     rule: SplitRule,
     minimum: int,
+    agreement: dict | None = None,
 ) -> Path:
     facts = count_facts(folder, data_file)
     examples = (entity_example(folder, data_file), quote_example(folder, data_file))
-    body = _body(infos, facts, plan, census, rule, minimum, examples)
+    body = _body(infos, facts, plan, census, rule, minimum, examples, agreement)
     card = DatasetCard("---\n" + _header(infos, facts, data_file).to_yaml() + "\n---\n" + body)
     path = folder / "README.md"
     card.save(path)

@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.core.record import Document
 from pipeline.core.schema import Schema
 from pipeline.export.sentences import split_sentences
-from pipeline.review.merge import PULLED_AT, is_reviewed  # one rule for pull and export
+from pipeline.review.merge import ADJUDICATED, PULLED_AT, is_reviewed  # one rule for pull and export
 
 Span = tuple[int, int]
 LabelledSpan = tuple[int, int, str]
@@ -82,9 +82,10 @@ def _span(span: dict[str, Any] | None, text: str, shift: int = 0) -> dict[str, A
 def review_of(doc: Document) -> dict[str, Any]:
     """The record's review, with the field names of ``reviewed.jsonl``, so one filter works on both.
 
-    ``state`` is doccano's (``confirmed`` or ``unconfirmed``), or ``prelabeled`` when no
-    review is applied (never pushed, nobody touched it, or the review was of an older
-    text); ``by`` who confirmed it; ``edited`` whether the spans differ from the
+    ``state`` is doccano's (``confirmed`` or ``unconfirmed``), ``adjudicated`` (reviewers
+    annotated it alone and a third person settled where they differ; ``by`` is that person),
+    or ``prelabeled`` when no review is applied (never pushed, nobody touched it, or the
+    review was of an older text); ``by`` who confirmed it; ``edited`` whether the spans differ from the
     pre-labels; ``pulled_at`` when it was pulled. ``reviewed`` is the export's own rule
     (``pipeline.review.merge.is_reviewed``: confirmed or edited), the one
     ``--reviewed-only`` and the test split use.
@@ -94,8 +95,9 @@ def review_of(doc: Document) -> dict[str, Any]:
         return {"state": "prelabeled", "by": [], "edited": False, "pulled_at": None, "reviewed": False}
     confirmed = review.get("state") == "confirmed" or review.get("confirmed") is True
     people = next((review[key] for key in ("by", "reviewers", "reviewer") if review.get(key)), None)
+    state = ADJUDICATED if review.get("state") == ADJUDICATED else "confirmed" if confirmed else "unconfirmed"
     return {
-        "state": "confirmed" if confirmed else "unconfirmed",
+        "state": state,
         "by": _reporters(people),
         "edited": review.get("edited") is True,
         "pulled_at": _text_or_none(review.get(PULLED_AT)),

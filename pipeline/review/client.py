@@ -16,11 +16,14 @@ resolved to names, so callers never see doccano's numeric label ids.
 
 from __future__ import annotations
 
+import io
+import json
 import time
+import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -106,6 +109,16 @@ class ServerRelation:
     to_id: int
     type: str
     user: int | None = None
+
+
+@dataclass(frozen=True)
+class ServerMember:
+    """A project member: the membership's id, the user's id and name, and the role's name."""
+
+    id: int
+    user: int
+    username: str
+    role: str
 
 
 @dataclass(frozen=True)
@@ -247,12 +260,16 @@ class ReviewClient:
     def find_project(self, name: str) -> ServerProject | None:
         return next((p for p in self.projects() if p.name == name), None)
 
-    def ensure_project(self, name: str, description: str, guideline: str = "") -> ServerProject:
+    def ensure_project(
+        self, name: str, description: str, guideline: str = "", *, collaborative: bool = True
+    ) -> ServerProject:
         """Reuse the project called ``name`` if it fits, else create it.
 
         A review project needs sequence labelling with relations and overlapping
         spans, shared annotations (reviewers correct the pre-labels, not a private
-        copy) and code-unit offsets (``grapheme_mode`` off, see ``convert``).
+        copy) and code-unit offsets (``grapheme_mode`` off, see ``convert``).  A
+        double-review project (``collaborative=False``) has individual annotations
+        instead: each reviewer sees and marks only their own spans.
         """
         project = self.find_project(name)
         if project is None:
@@ -263,7 +280,7 @@ class ReviewClient:
                 "project_type": PROJECT_TYPE,
                 "resourcetype": "SequenceLabelingProject",  # picks the project class in doccano's API
                 "random_order": False,
-                "collaborative_annotation": True,
+                "collaborative_annotation": collaborative,
                 "allow_overlapping": True,
                 "use_relation": True,
                 "grapheme_mode": False,
@@ -271,7 +288,7 @@ class ReviewClient:
             }
             with self.errors():
                 return ServerProject.from_json(self.http.post("projects", payload))
-        check_project(project)
+        check_project(project, collaborative=collaborative)
         return project
 
     def ensure_label_types(self, project_id: int, schema: Schema) -> None:
@@ -337,6 +354,48 @@ class ReviewClient:
         with self.errors():
             return {int(m["user"]): str(m["username"]) for m in self.http.get(f"projects/{project_id}/members")}
 
+    def members(self, project_id: int) -> list[ServerMember]:
+        with self.errors():
+            return [
+                ServerMember(int(m["id"]), int(m["user"]), str(m["username"]), str(m.get("rolename") or ""))
+                for m in self.http.get(f"projects/{project_id}/members")
+            ]
+
+    def find_user(self, username: str) -> int | None:
+        """The id of the doccano user called ``username`` (the search matches parts of names: keep the exact one)."""
+        with self.errors():
+            found = self.http.get("users", {"search": username})
+        return next((int(u["id"]) for u in found if u.get("username") == username), None)
+
+    def create_user(self, username: str, password: str) -> int:
+        """A new doccano user, as an admin makes one under *Users*; returns its id."""
+        with self.errors():
+            self.http.post("users/create", {"username": username, "password1": password, "password2": password})
+        user = self.find_user(username)
+        if user is None:
+            raise ReviewError(f"doccano at {self.settings.url} did not create user {username!r}")
+        return user
+
+    def add_member(self, project_id: int, username: str, role: str) -> None:
+        """Make ``username`` a member of the project with ``role`` (annotator, annotation_approver, project_admin).
+
+        A member with another role keeps it (and is reported by the caller); a missing user is an error saying
+        how to create one.
+        """
+        if any(m.username == username for m in self.members(project_id)):
+            return
+        user = self.find_user(username)
+        if user is None:
+            raise ReviewError(
+                f"doccano at {self.settings.url} has no user {username!r}: create it (doccano's admin page, "
+                f"{self.settings.url}/admin/, Users), then run the command again"
+            )
+        with self.errors():
+            roles = [int(r["id"]) for r in self.http.get("roles") if r.get("name") == role]
+            if not roles:
+                raise ReviewError(f"doccano at {self.settings.url} has no role {role!r}")
+            self.http.post(f"projects/{project_id}/members", {"user": user, "role": roles[0]})
+
     def delete_examples(self, project_id: int, example_ids: list[int]) -> None:
         if example_ids:
             with self.errors():
@@ -377,24 +436,29 @@ class ReviewClient:
         status = self.task_status(task_id)
         return bool(status.ready and not status.error)
 
+    def wait_for_task(self, task_id: str, timeout_advice: str) -> TaskStatus:
+        """Wait at most ``task_timeout`` for one of doccano's background tasks; ``timeout_advice`` ends the error."""
+        deadline = time.monotonic() + self.task_timeout
+        while True:
+            status = self.task_status(task_id)
+            if status.ready:
+                return status
+            if time.monotonic() > deadline:
+                raise ReviewError(
+                    f"doccano's task worker did not finish within {self.task_timeout:.0f} s. "
+                    f"Is `doccano task` running (`make doccano-up` starts it)? {timeout_advice}"
+                )
+            time.sleep(0.5)
+
     def wait_for_import(self, task_id: str) -> list[ImportProblem]:
         """Wait for an import task; returns the lines doccano rejected.
 
         Waits at most ``task_timeout`` for the task worker.  On timeout the import
         may still finish later; a re-run of push skips what did arrive.
         """
-        deadline = time.monotonic() + self.task_timeout
-        while True:
-            status = self.task_status(task_id)
-            if status.ready:
-                break
-            if time.monotonic() > deadline:
-                raise ReviewError(
-                    f"doccano's task worker did not finish the import within {self.task_timeout:.0f} s. "
-                    "Is `doccano task` running (`make doccano-up` starts it)? Run push again later: "
-                    "documents that did arrive are skipped, none are duplicated"
-                )
-            time.sleep(0.5)
+        status = self.wait_for_task(
+            task_id, "Run push again later: documents that did arrive are skipped, none are duplicated"
+        )
         if status.error:
             raise ReviewError(
                 f"doccano's import task failed ({status.error}); its worker retries a failed import, which can "
@@ -406,6 +470,35 @@ class ReviewClient:
             for e in (result.get("error") or [] if isinstance(result, dict) else [])
         ]
 
+    def export_individual(self, project_id: int, *, confirmed_only: bool = True) -> dict[str, list[dict[str, Any]]]:
+        """Every member's own annotations, as doccano's export writes them: username -> JSONL rows.
+
+        In a project with individual annotations the REST API shows each user only their
+        own spans, so an admin reads the reviewers' work through the export (one file per
+        member in a zip).  With ``confirmed_only`` a member's file holds only the documents
+        that member confirmed.  A row is ``{"id", "text", "entities", "relations", ...meta}``
+        with offsets as pushed (UTF-16 units, see ``convert``).
+        """
+        with self.errors():
+            payload = {"format": "JSONL", "exportApproved": confirmed_only}
+            task = str(self.http.post(f"projects/{project_id}/download", payload)["task_id"])
+        status = self.wait_for_task(task, "Run the command again later")
+        if status.error:
+            raise ReviewError(f"doccano's export task failed ({status.error}); check the worker log and run again")
+        with self.errors():
+            archive = self.http.request("GET", f"projects/{project_id}/download", params={"taskId": task}).content
+        try:
+            with zipfile.ZipFile(io.BytesIO(archive)) as files:
+                return {
+                    PurePosixPath(name).stem: [
+                        json.loads(line) for line in files.read(name).decode("utf-8").splitlines() if line.strip()
+                    ]
+                    for name in files.namelist()
+                    if name.endswith(".jsonl")
+                }
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise ReviewError(f"doccano at {self.settings.url} sent an export that is not a zip of JSONL ({exc})") from exc
+
     def progress(self, project_id: int) -> tuple[int, int]:
         """(documents, confirmed) in a shared-annotation project."""
         path = f"projects/{project_id}/examples"
@@ -415,8 +508,12 @@ class ReviewClient:
         return int(total), int(confirmed)
 
 
-def check_project(project: ServerProject) -> None:
-    """Refuse a project that cannot hold our reviews, saying how to fix it."""
+def check_project(project: ServerProject, *, collaborative: bool = True) -> None:
+    """Refuse a project that cannot hold our reviews, saying how to fix it.
+
+    ``collaborative``: the project must have shared annotations (the review project), or
+    individual ones (a double-review project, where each reviewer works alone).
+    """
     problems = []
     if project.project_type != PROJECT_TYPE:
         problems.append(f"it is a {project.project_type} project, not {PROJECT_TYPE}")
@@ -424,12 +521,15 @@ def check_project(project: ServerProject) -> None:
         problems.append("relations are off")
     if not project.allow_overlapping:
         problems.append("overlapping spans are off")
-    if not project.collaborative_annotation:
+    if collaborative and not project.collaborative_annotation:
         problems.append("annotations are per user (reviewers would not see the pre-labels)")
+    if not collaborative and project.collaborative_annotation:
+        problems.append("annotations are shared (two reviewers would see and change each other's spans)")
     if project.grapheme_mode:
         problems.append("grapheme mode is on (offsets would be counted in graphemes)")
     if problems:
         raise ReviewError(
             f"doccano project {project.name!r} (id {project.id}) does not fit: {'; '.join(problems)}. "
-            "Fix it in doccano's project settings, or push to another project with --project NAME"
+            "Fix it in doccano's project settings, or push to another project with --project NAME "
+            "(--double-project NAME for a double-review project)"
         )

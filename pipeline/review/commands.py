@@ -6,14 +6,23 @@ explains (server down, wrong credentials, unfit project, rejected documents).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.core.jsonl import RecordError, read_documents, write_documents
+from pipeline.core.jsonl import (
+    RecordError,
+    atomic_writer,
+    dump_line,
+    iter_json_lines,
+    read_documents,
+    write_documents,
+    write_json,
+)
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.review.backup import keep_backup
@@ -56,17 +65,35 @@ def down(home: Path) -> int:
 ORDERS = ("input", "uncertain")
 
 
-def push(input: Path, project: str, order: str = "input", model: str | None = None) -> int:
+def push(
+    input: Path,
+    project: str,
+    order: str = "input",
+    model: str | None = None,
+    double_review: int = 0,
+    reviewers: Sequence[str] = (),
+    seed: int = 0,
+    double_project: str | None = None,
+) -> int:
     """Push ``input``; ``order="uncertain"`` uploads the documents the entity model (``model``, else the
-    newest learnt one beside ``input``, else the shipped one) is least sure of first."""
+    newest learnt one beside ``input``, else the shipped one) is least sure of first.
+
+    With ``double_review`` N, a seeded sample of N documents goes to the double-review project
+    (``double_project``, default PROJECT-double) for ``reviewers`` to annotate alone; the rest to ``project``.
+    """
     from pipeline.review.push import push_documents
 
     def action() -> int:
         client = ReviewClient.connect(resolve_settings())
         ledger = doccano_home() / PUSH_LEDGER
-        documents = read_documents(input)
-        if order == "uncertain":
-            documents = _least_sure_first(input, model)
+        documents: list[Document] = (
+            _least_sure_first(input, model) if order == "uncertain" else list(read_documents(input))
+        )
+        double_ok = True
+        if double_review:
+            documents, double_ok = _push_double(
+                client, documents, project, double_project, double_review, reviewers, seed
+            )
         report = push_documents(documents, client, project, load_schema(), ledger_folder=ledger)
         console.print(
             f"project [bold]{report.project}[/bold] (id {report.project_id}) at {client.settings.url}: "
@@ -91,7 +118,193 @@ def push(input: Path, project: str, order: str = "input", model: str | None = No
             console.print(f"[red]not found after upload[/red] {doc_id}: run push again")
         if not report.ok:
             console.print("fix the records above and push again: documents already on the server are skipped")
-        return 0 if report.ok else 1
+        return 0 if report.ok and double_ok else 1
+
+    return _guarded(action)
+
+
+def _push_double(
+    client: ReviewClient,
+    documents: list[Document],
+    project: str,
+    double_project: str | None,
+    size: int,
+    reviewers: Sequence[str],
+    seed: int,
+) -> tuple[list[Document], bool]:
+    """Push the sample to the double-review project; returns the documents left for the shared one, and whether
+    the sample went up whole."""
+    from pipeline.review.double import choose_sample, double_documents, double_project_name, push_double
+    from pipeline.review.push import server_documents
+
+    name = double_project or double_project_name(project)
+    if name == project:
+        raise ReviewError(f"the double-review project must not be the shared project {project!r}: pick another name")
+    sample = choose_sample([doc.id for doc in documents], size, seed, double_documents(client, name))
+    report = push_double([d for d in documents if d.id in sample], client, name, reviewers, load_schema())
+    console.print(
+        f"double-review project [bold]{report.project}[/bold] (id {report.project_id}): {len(sample)} sampled "
+        f"(seed {seed}), {report.created} created, {report.unchanged} already there; reviewers, each annotating "
+        f"alone: {', '.join(report.reviewers)}"
+    )
+    for name_, role in report.other_roles.items():
+        console.print(f"[yellow]note[/yellow] {name_} is a member with role {role}, not annotator: not counted as a reviewer")
+    for doc_id, problems in report.invalid.items():
+        console.print(f"[red]invalid, not uploaded[/red] {doc_id}: {'; '.join(problems)}")
+    for doc_id, message in report.rejected:
+        console.print(f"[red]rejected by doccano[/red] {doc_id}: {message}")
+    shared = client.find_project(project)
+    if shared is not None:
+        also = sorted({c.doc_id for copies in server_documents(client, shared.id).values() for c in copies} & sample)
+        if also:
+            console.print(
+                f"[yellow]note[/yellow] {len(also)} sampled document(s) were pushed to {project!r} before and stay "
+                f"there too: {', '.join(also[:5])}{' ...' if len(also) > 5 else ''}"
+            )
+    return [doc for doc in documents if doc.id not in sample], report.ok
+
+
+def agreement(project: str, output: Path, examples: int = 3) -> int:
+    """Measure how far the reviewers of a double-review project agree; print the table, write ``output`` (JSON)."""
+    from pipeline.review.agreement import agreement_report
+    from pipeline.review.double import read_double
+
+    def action() -> int:
+        client = ReviewClient.connect(resolve_settings())
+        double = read_double(client, project)
+        report = agreement_report(double.documents, double.reviewers, load_schema(), examples=examples)
+        if not report["pairs"]:
+            confirmed = ", ".join(f"{name} {report['confirmed_by'].get(name, 0)}" for name in double.reviewers)
+            raise ReviewError(
+                f"no document in {project!r} has been confirmed by two reviewers yet (confirmed: "
+                f"{confirmed or 'no reviewers'}); {output} not written"
+            )
+        report = {"project": project, "server": client.settings.url,
+                  "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **report}  # fmt: skip
+        write_json(output, report)
+        print_agreement(report)
+        console.print(f"wrote {output}")
+        return 0
+
+    return _guarded(action)
+
+
+def print_agreement(report: dict[str, Any]) -> None:
+    """The agreement report as rich tables: figures per pair and label, then where reviewers differ most."""
+    from pipeline.review.agreement import figure
+
+    out = Console()
+    for pair in report["pairs"]:
+        a, b = pair["reviewers"]
+        table = Table(
+            "group", "label", f"{a} spans", f"{b} spans", "exact F1", "overlap F1", "kappa (chars)",
+            title=f"{a} and {b}: {pair['documents']} document(s) both confirmed, {pair['characters']} characters",
+        )  # fmt: skip
+        for row in pair["rows"]:
+            table.add_row(row["group"], row["label"], str(row["spans_a"]), str(row["spans_b"]),
+                          figure(row["exact_f1"]), figure(row["overlap_f1"]), figure(row["kappa"]))  # fmt: skip
+        out.print(table)
+    if report["feedback"]:
+        table = Table("disagreement", "layer", "times", "example (who said what)",
+                      title="Where reviewers differ most (for GUIDELINES.md)")  # fmt: skip
+        for row in report["feedback"][:10]:
+            example = row["examples"][0]
+            said = "; ".join(f"{who}: {', '.join(items) or 'nothing'}" for who, items in example["said"].items())
+            table.add_row(feedback_title(row), row["layer"], str(row["count"]),
+                          f"{example['document_id']}: {example['text']} — {said}")  # fmt: skip
+        out.print(table)
+
+
+def feedback_title(row: dict[str, Any]) -> str:
+    from pipeline.review.agreement import FeedbackRow
+
+    return FeedbackRow(row["layer"], row["what"], tuple(row["labels"]), row["count"], []).title
+
+
+def adjudication_list(project: str, output: Path) -> int:
+    """Write the disagreements of a double-review project as a review list, keeping decisions already made."""
+    from pipeline.review.adjudicate import carry_decisions, review_list_lines
+    from pipeline.review.agreement import compare_document
+    from pipeline.review.double import read_double
+
+    def action() -> int:
+        client = ReviewClient.connect(resolve_settings())
+        double = read_double(client, project)
+        schema = load_schema()
+        compared = [compare_document(doc, schema) for doc in double.documents if len(doc.by) >= 2]
+        if not compared:
+            raise ReviewError(f"no document in {project!r} has been confirmed by two reviewers yet; {output} not written")
+        lines = list(review_list_lines(compared, project))
+        carried = 0
+        backup = None
+        if output.exists():
+            carried = carry_decisions(lines, (line for _, line in iter_json_lines(output, on_error=_note)))
+            backup = keep_backup(output, datetime.now(timezone.utc))
+        with atomic_writer(output) as handle:
+            handle.writelines(dump_line(line) for line in lines)
+        disagreements = sum(len(c.disagreements) for c in compared)
+        console.print(
+            f"wrote {output}: {len(compared)} document(s) confirmed by two or more reviewers, {disagreements} "
+            f"disagreement(s) to decide" + (f", {carried} decided in the earlier list (kept)" if carried else "")
+            + (f"; the earlier list is at {backup}" if backup else "")
+        )
+        console.print(
+            "fill in each disagreement's \"decision\": a reviewer's name, \"none\", or a list of spans/links; then run "
+            f"`corpusprep doccano adjudicate --decisions {output} --by YOUR_NAME`"
+        )
+        return 0
+
+    return _guarded(action)
+
+
+def _note(error: RecordError) -> None:
+    console.print(f"[red]error[/red]: {error}")
+
+
+def adjudicate(decisions: Path, input: Path, output: Path, by: str, force: bool = False) -> int:
+    """Take the adjudicator's decisions into ``output`` (reviewed records; newer review wins, old file backed up)."""
+    from pipeline.review.adjudicate import adjudicate as take_decisions
+    from pipeline.review.adjudicate import group_lines
+
+    def action() -> int:
+        bad: list[RecordError] = []
+        listed, problems = group_lines(iter_json_lines(decisions, on_error=bad.append))
+        wanted = set(listed)
+        records = {doc.id: doc for doc in read_documents(input, keep_id=lambda i: i in wanted) if doc.id in wanted}
+        now = datetime.now(timezone.utc)
+        result = take_decisions(listed, records, load_schema(), by, now)
+        for error in bad:
+            console.print(f"[red]error[/red]: {error}; fix the line")
+        for line, message in sorted(problems + result.problems):
+            console.print(f"[red]error[/red]: {decisions}:{line}: {message}")
+        for doc_id in result.not_in_input:
+            console.print(f"[yellow]note[/yellow] {doc_id} is not in {input}: pass --input with the file you pushed")
+        if result.waiting:
+            console.print(
+                f"{len(result.waiting)} document(s) wait for decisions ({sum(result.waiting.values())} undecided): "
+                + ", ".join(sorted(result.waiting)[:5]) + (" ..." if len(result.waiting) > 5 else "")
+            )
+        failed = bool(bad or problems or result.problems)
+        if not result.records:
+            console.print(f"no document is fully decided; {output} left as it was")
+            return 1 if failed else 0
+        old = list(read_documents(output)) if output.exists() else []
+        merged = merge_reviews(old, result.records)
+        if merged.loses_reviews and not force:
+            raise ReviewError(
+                f"the merged reviews would hold {merged.reviewed_after} reviewed document(s), fewer than the "
+                f"{merged.reviewed_before} in {output}: nothing written; pass --force to write them anyway"
+            )
+        backup = keep_backup(output, now) if output.exists() else None
+        write_documents(output, merged.records)
+        counts = merged.counts
+        console.print(
+            f"wrote {output}: {len(result.records)} document(s) adjudicated by {by} ({result.decided} disagreement(s) "
+            f"decided), {counts.new} new, {counts.replaced} replacing older reviews, {counts.refreshed} unchanged"
+            + (f", {counts.outranked} left out: the file's review outranks them" if counts.outranked else "")
+            + (f"; backup at {backup}" if backup else "")
+        )
+        return 1 if failed else 0
 
     return _guarded(action)
 

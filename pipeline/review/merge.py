@@ -8,9 +8,10 @@ A document's identity is its id.  Which of two reviews of one document wins:
 * the same doccano example pulled again (same project, example id and document hash):
   the later pull, as it is the example's current state (a reviewer may have taken a
   confirmation back);
-* two different examples (another project, a re-uploaded copy, a changed text): a
-  person's review (confirmed or edited) outranks one nobody touched; between equals
-  the later pull wins.
+* two different examples (another project, a re-uploaded copy, a changed text): an
+  adjudicated review (reviewers who worked alone, their disagreements settled by a
+  third person, see ``adjudicate``) outranks one person's review (confirmed or
+  edited), which outranks one nobody touched; between equals the later one wins.
 
 "Later" reads ``review["pulled_at"]`` (ISO 8601, added by ``pull``).  A review
 without it (files written before pulls were dated) counts as older than any dated
@@ -27,6 +28,7 @@ from typing import Any
 from pipeline.core.record import Document
 
 PULLED_AT = "pulled_at"
+ADJUDICATED = "adjudicated"  # review state of a double-reviewed document whose disagreements were settled
 EXAMPLE_KEYS = ("doccano_project", "doccano_example_id", "document_hash")
 
 
@@ -36,7 +38,18 @@ def is_reviewed(review: dict[str, Any] | None) -> bool:
         return False
     if not any(key in review for key in ("state", "confirmed", "edited")):
         return True
-    return review.get("state") == "confirmed" or review.get("confirmed") is True or review.get("edited") is True
+    return (
+        review.get("state") in ("confirmed", ADJUDICATED)
+        or review.get("confirmed") is True
+        or review.get("edited") is True
+    )
+
+
+def review_rank(review: dict[str, Any] | None) -> int:
+    """How much review stands behind a record: 2 adjudicated, 1 a person's review, 0 none."""
+    if (review or {}).get("state") == ADJUDICATED:
+        return 2
+    return int(is_reviewed(review))
 
 
 def pulled_at(review: dict[str, Any] | None) -> datetime | None:
@@ -59,8 +72,8 @@ def same_example(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
 
 def is_newer(old: dict[str, Any] | None, pulled: dict[str, Any] | None) -> bool:
     """Whether the ``pulled`` review replaces the ``old`` one of the same document (rules in the module doc)."""
-    if not same_example(old, pulled) and is_reviewed(old) != is_reviewed(pulled):
-        return is_reviewed(pulled)
+    if not same_example(old, pulled) and review_rank(old) != review_rank(pulled):
+        return review_rank(pulled) > review_rank(old)
     old_time, pulled_time = pulled_at(old), pulled_at(pulled)
     if old_time is None or pulled_time is None:
         return old_time is None  # an undated old review yields; an undated pulled one yields to a dated one

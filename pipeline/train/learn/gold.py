@@ -1,6 +1,6 @@
 """What a review teaches: the gold each reviewed record gives the entity tagger.
 
-A confirmed document is gold whole: the reviewer's spans are the entities and every other
+A confirmed (or adjudicated) document is gold whole: the reviewer's spans are the entities and every other
 character is ``O``.  An unconfirmed document was maybe reviewed half-way, so nothing in it is
 known unless the reviewer changed it: the spans the reviewer added (or moved, or relabelled),
 found by comparing with the record as it was pre-labelled, are entities; a pre-labelled span
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.eval.entities import labelled_spans
+from pipeline.review.merge import ADJUDICATED
 
 Span = tuple[int, int, str]
 
@@ -58,7 +59,7 @@ def review_gold(
     text = reviewed["text"]
     gold = labelled_spans(reviewed.get("entities", []), labels)
     record_id = reviewed.get("id")
-    if review.get("state") == CONFIRMED or review.get("confirmed") is True:
+    if review.get("state") in (CONFIRMED, ADJUDICATED) or review.get("confirmed") is True:
         entities = [list(span) for span in sorted(gold)]
         return {"id": record_id, "text": text, "entities": entities, "missing": [], "not": []}, CONFIRMED
     if not review.get("edited"):
