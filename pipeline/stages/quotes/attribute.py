@@ -277,6 +277,7 @@ def attribute_quotes(
         cues = [cue for cue in cues if cue.mark != "clause"]  # only tags can tell a clause from an object
     else:
         # a clause cue is read with its clause: the subject, the verb, the words after it
+        cues = [cue for cue in cues if cue.mark != "clause" or tagged.is_word(cue.start, cue.end)]  # 讲 of 讲话: no cue
         sentences = {cue: (clause_window(text, cue.start)[0], complement_end(text, cue)) for cue in cues if cue.mark == "clause"}
         tagged.prepare([clause_window(text, cue.start) for cue in cues] + list(sentences.values()))
         cues = [cue for cue in cues if cue not in sentences or _says_a_clause(cue, tagged.words(*sentences[cue]))]

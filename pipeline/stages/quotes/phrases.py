@@ -211,6 +211,11 @@ class TaggedText:
         self.tag = tag
         self.tagged: dict[tuple[int, int], list[Word]] = {}
 
+    def is_word(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` is one of the segmenter's words."""
+        at = bisect_left(self.starts, start)
+        return at < len(self.spans) and self.spans[at] == (start, end)
+
     def _inside(self, start: int, end: int) -> list[tuple[int, int]]:
         inside = []
         for span_start, span_end in self.spans[bisect_left(self.starts, start) :]:
