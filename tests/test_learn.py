@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import spacy
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pipeline.learn import LEARN_CARD, SHIPPED_MODEL, choose_model, learnt_models, next_version_dir
@@ -20,7 +22,7 @@ from pipeline.train.learn.gold import (
     LEFT_OUT_UNEDITED,
     review_gold,
 )
-from pipeline.train.learn.learn import held_out_ids, sample_by_characters
+from pipeline.train.learn.learn import gold_rehearsal, held_out_ids, pattern_labels_agreed, sample_by_characters
 from pipeline.train.learn.update import load_model, reference_tags
 
 LABELS = ("PERSON", "ORG", "DATE", "PERCENT")
@@ -113,6 +115,66 @@ def test_rehearsal_sample_size() -> None:
     records = [{"id": str(i), "text": "字" * 10} for i in range(20)]
     assert len(sample_by_characters(records, 35, seed=0)) == 4
     assert sample_by_characters(records, 0, seed=0) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "kept", "missing"),
+    [
+        # pd1998's aspectual 赛前 is DATE there, no date under the guidelines: unknown, not taught
+        ("赛前他说", [[0, 2, "DATE"]], [], [[0, 2]]),
+        # a date the patterns give just so (full-width digits as pd1998 writes them) is rehearsed
+        ("他说１２月３１日来", [[2, 8, "DATE"]], [[2, 8, "DATE"]], []),
+        # pd1998 leaves 晚 out of 27日晚: its span and the pattern's are both unknown
+        ("27日晚张三说", [[0, 3, "DATE"], [4, 6, "PERSON"]], [[4, 6, "PERSON"]], [[0, 3], [0, 4]]),
+        # 三个百分点 and 全年, no PERCENT and no DATE in pd1998: unknown, not O
+        ("全年增长三个百分点", [], [], [[0, 2], [4, 9]]),
+        # a pattern match inside a name the record has (十月 of 十月革命纪念馆) leaves the name as it is
+        ("十月革命纪念馆开放", [[0, 7, "ORG"]], [[0, 7, "ORG"]], []),
+        # other labels, and what was unknown before, stay as they are
+        ("张三在北京大学", [[0, 2, "PERSON"], [3, 7, "ORG"]], [[0, 2, "PERSON"], [3, 7, "ORG"]], []),
+    ],
+)
+def test_rehearsal_dates_and_percents_are_known_where_the_patterns_agree(text, entities, kept, missing) -> None:
+    record = pattern_labels_agreed({"id": "r", "text": text, "entities": entities, "missing": []})
+    assert (record["entities"], record["missing"]) == (kept, missing)
+
+
+PIECES = ["赛前", "今年", "12月31日", "增长", "12%", "三成", "张三", "说", "晚"]
+
+
+@st.composite
+def rehearsal_records(draw: st.DrawFn) -> dict:
+    """Texts of date-like and plain pieces, with spans of any label over whole pieces (none overlapping)."""
+    pieces = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8))
+    starts = [sum(map(len, pieces[:index])) for index in range(len(pieces) + 1)]
+    labels = draw(st.lists(st.sampled_from([None, *LABELS]), min_size=len(pieces), max_size=len(pieces)))
+    entities = [[starts[i], starts[i + 1], label] for i, label in enumerate(labels) if label]
+    return {"id": "r", "text": "".join(pieces), "entities": entities, "missing": []}
+
+
+@given(rehearsal_records())
+def test_a_rehearsal_span_is_kept_or_unknown(record: dict) -> None:
+    agreed = pattern_labels_agreed(record)
+    assert all(span in record["entities"] for span in agreed["entities"])  # nothing is made up
+    for start, end, label in record["entities"]:  # every span dropped is unknown
+        assert [start, end, label] in agreed["entities"] or [start, end] in agreed["missing"]
+    for start, end, _ in agreed["entities"]:  # a span kept is taught whole: nothing over it is unknown
+        assert not any(s < end and start < e for s, e in agreed["missing"])
+    names = [span for span in record["entities"] if span[2] in ("PERSON", "ORG")]
+    assert [span for span in agreed["entities"] if span[2] in ("PERSON", "ORG")] == names  # names are not touched
+
+
+def test_an_earlier_unknown_stretch_stays_unknown() -> None:
+    record = pattern_labels_agreed({"id": "r", "text": "张三赛前说", "entities": [[2, 4, "DATE"]], "missing": [[0, 2]]})
+    assert (record["entities"], record["missing"]) == ([], [[0, 2], [2, 4]])
+
+
+def test_the_gold_rehearsal_follows_the_patterns(tmp_path: Path) -> None:
+    data = tmp_path / "train.jsonl"
+    data.write_text(json.dumps({"id": "p", "text": "目前１２月３１日江泽民说", "entities": [[0, 2, "DATE"], [2, 8, "DATE"], [8, 11, "PERSON"]]},
+                               ensure_ascii=False) + "\n")  # fmt: skip
+    (record,) = gold_rehearsal(data, 5, LABELS, seed=0)
+    assert (record["entities"], record["missing"]) == ([[2, 8, "DATE"], [8, 11, "PERSON"]], [[0, 2]])
 
 
 def fake_model(folder: Path, card: bool = True) -> Path:

@@ -33,9 +33,9 @@ from pipeline.core.schema import load_schema
 from pipeline.eval.entities import Scores, labelled_spans
 from pipeline.learn import SHIPPED_MODEL
 from pipeline.learn.lexicon import write_entries
-from pipeline.train.learn.learn import gold_rehearsal, sample_by_characters, score_model, train_copy, unknown_where
+from pipeline.train.learn.learn import gold_rehearsal, pseudo_rehearsal, sample_by_characters, score_model, train_copy
 from pipeline.train.learn.lexicon import learnt_entity_texts, taught_by, without_conflicts
-from pipeline.train.learn.update import UpdateSettings, load_model, prediction_records
+from pipeline.train.learn.update import UpdateSettings
 
 SIZES = (0, 10, 20, 28)
 FOLDS = 3
@@ -96,7 +96,7 @@ def rehearsal_for(
             raise SystemExit("--rehearsal gold needs --rehearsal-data")
         return gold_rehearsal(rehearsal_data, characters, labels, seed)
     sample = sample_by_characters(unlabelled, characters, seed)
-    return unknown_where(prediction_records(load_model(SHIPPED_MODEL), [(r["id"], r["text"]) for r in sample]), taught_names)
+    return pseudo_rehearsal(SHIPPED_MODEL, sample, taught_names)
 
 
 def learning_curve(
