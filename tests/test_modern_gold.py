@@ -59,6 +59,8 @@ def test_selection_takes_the_same_share_of_each_channel_within_the_lengths() -> 
     assert [a["category"] for a in chosen] == ["体育"] * 5 + ["科技"] * 5
     assert all(300 <= len(a["text"]) <= 700 for a in chosen)
     assert chosen == select_articles(articles, per_channel=5)  # the seeded draw: the same articles every time
+    more = select_articles(articles, per_channel=5, seed=7, excluded=frozenset(a["id"] for a in chosen))
+    assert len(more) == 10 and not {a["id"] for a in more} & {a["id"] for a in chosen}  # a second draw, none twice
 
 
 def test_agreement_counts_spans_both_annotators_marked() -> None:

@@ -12,7 +12,8 @@ stand-off annotation: ids, a hash of each text, and spans.  ``materialise`` join
 with ``modern_news.jsonl`` (and refuses a text whose hash changed) when the set is scored.
 
 ``python -m pipeline.eval.modern_gold select MODERN_NEWS.jsonl OUT.jsonl`` writes the
-chosen articles; ``... gold ARTICLES.jsonl MARKED.jsonl OUT.jsonl`` writes the stand-off
+chosen articles; ``... more MODERN_NEWS.jsonl OUT.jsonl GOLD.jsonl...`` draws 5 more a channel, none of
+those in the gold files; ``... gold ARTICLES.jsonl MARKED.jsonl OUT.jsonl`` writes the stand-off
 gold; ``... materialise GOLD.jsonl MODERN_NEWS.jsonl OUT.jsonl`` writes it with its texts;
 ``... agree MARKED_A.jsonl MARKED_B.jsonl ARTICLES.jsonl`` prints the annotators' agreement
 per label (span F1, one as gold for the other) and the disagreements to settle.
@@ -35,16 +36,19 @@ from pipeline.core.schema import load_schema
 
 SEED = 20261206
 PER_CHANNEL = 7
+MORE_SEED, MORE_PER_CHANNEL = 20261209, 5
 MIN_CHARS, MAX_CHARS = 300, 700
 
 _MARK_RE = re.compile(r"\[(?P<label>[A-Z]+) (?P<text>[^\[\]]+?)\]")
 
 
-def select_articles(articles: Iterable[dict[str, Any]], per_channel: int = PER_CHANNEL, seed: int = SEED) -> list[dict[str, Any]]:
-    """``per_channel`` articles of annotatable length from each channel, chosen by a seeded draw."""
+def select_articles(
+    articles: Iterable[dict[str, Any]], per_channel: int = PER_CHANNEL, seed: int = SEED, excluded: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """``per_channel`` articles of annotatable length from each channel, chosen by a seeded draw (none of ``excluded``)."""
     by_channel: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for article in articles:
-        if MIN_CHARS <= len(article["text"]) <= MAX_CHARS:
+        if MIN_CHARS <= len(article["text"]) <= MAX_CHARS and article["id"] not in excluded:
             by_channel[article["category"]].append(article)
     draw = random.Random(seed)
     chosen: list[dict[str, Any]] = []
@@ -155,6 +159,13 @@ def main(argv: list[str]) -> int:
     labels = load_schema().entity_labels
     if argv[:1] == ["select"] and len(argv) == 3:
         chosen = select_articles(record for _, record in iter_json_lines(Path(argv[1])))
+        Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
+        print(f"wrote {len(chosen)} articles to {argv[2]}")
+        return 0
+    if argv[:1] == ["more"] and len(argv) >= 4:
+        # a second draw for the learning curve: 5 a channel, none of the articles in the gold files given
+        excluded = frozenset(r["id"] for path in argv[3:] for _, r in iter_json_lines(Path(path)))
+        chosen = select_articles((r for _, r in iter_json_lines(Path(argv[1]))), MORE_PER_CHANNEL, MORE_SEED, excluded)
         Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
         print(f"wrote {len(chosen)} articles to {argv[2]}")
         return 0
