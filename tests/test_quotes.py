@@ -399,3 +399,8 @@ def test_a_quotation_with_no_cue_after_narration_about_someone_is_theirs() -> No
     persons_here = [{"start": text.index(n), "end": text.index(n) + len(n), "label": "PERSON"} for n in ("苗侨伟", "黄宗泽")]
     quotes = attribute_quotes(text, persons_here)
     assert [(q["speaker_name"], q["source"]) for q in quotes] == [("苗侨伟", "reported_clause"), ("黄宗泽", "uncued_after_narration")]
+
+
+def test_a_definite_description_is_who_it_points_back_to() -> None:
+    text = "该公司相关工作人员告诉记者，门店已经接到通知。该工作人员表示，只会下架部分版本。"
+    assert [q["speaker_name"] for q in attribute_quotes(text, [])] == ["该公司相关工作人员", "该公司相关工作人员"]

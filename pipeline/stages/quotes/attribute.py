@@ -51,6 +51,8 @@ HEADLINE_COLON_MAX_CHARS = 40
 #: A quotation before its cue is speech when it has punctuation of its own (“……。”他说) or is long;
 #: a short unpunctuated one is a name or a term (成了“飞虎总指挥”，他透露).
 MIN_UNPUNCTUATED_SPEECH = 10
+#: Determiners of a description that points back (该工作人员, 这位专家, 此人).
+DEFINITE_DETERMINERS = ("这位", "这名", "这些", "该", "此")
 #: Words that mark a headline's right side as something said (要…, 必须…, 我们…), not a topic.
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
@@ -419,7 +421,20 @@ def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list
             elif source.kind == "person":
                 attribution.speaker_name = full_name(source.name or source.text, mentions)
             else:
-                attribution.speaker_name = source.name
+                attribution.speaker_name = _described(source, ordered[:index]) or source.name
+
+
+def _described(source: Source, earlier: list[Attribution]) -> str | None:
+    """A definite description's referent: 该工作人员 is the 该公司相关工作人员 who spoke before."""
+    determiner = next((d for d in DEFINITE_DETERMINERS if source.text.startswith(d)), None)
+    if determiner is None or len(source.text) <= len(determiner):
+        return None
+    head = source.text[len(determiner) :]
+    for attribution in reversed(earlier):
+        name = attribution.speaker_name or ""
+        if name.endswith(head) and name != source.text:
+            return name
+    return None
 
 
 def _record(text: str, attribution: Attribution) -> Record:
