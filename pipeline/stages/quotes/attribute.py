@@ -281,7 +281,10 @@ def attribute_quotes(
         # a clause cue is read with its clause: the subject, the verb, the words after it
         cues = [cue for cue in cues if cue.mark != "clause" or tagged.is_word(cue.start, cue.end)]  # 讲 of 讲话: no cue
         sentences = {cue: (clause_window(text, cue.start)[0], complement_end(text, cue)) for cue in cues if cue.mark == "clause"}
-        tagged.prepare([clause_window(text, cue.start) for cue in cues] + list(sentences.values()))
+        tagged.prepare(list(sentences.values()))
+        for cue, (start, _) in sentences.items():  # the clause before the cue is the sentence's first words
+            tagged.tagged[(start, cue.start)] = [w for w in tagged.words(*sentences[cue]) if w.end <= cue.start]
+        tagged.prepare([clause_window(text, cue.start) for cue in cues])
         cues = [cue for cue in cues if cue not in sentences or _says_a_clause(cue, tagged.words(*sentences[cue]))]
     for cue in cues:
         para = paragraph_at(paras, cue.start)
