@@ -29,6 +29,7 @@ cuts them back to.
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 import hashlib
 import json
@@ -676,19 +677,27 @@ def module_closure(module: str) -> list[Path]:
         if name in seen or path is None:
             continue
         seen[name] = path
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                todo += [alias.name for alias in node.names if alias.name == "pipeline" or alias.name.startswith("pipeline.")]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                    base = f"{parent}.{base}" if base else parent
-                if base == "pipeline" or base.startswith("pipeline."):
-                    todo.append(base)
-                    todo += [f"{base}.{alias.name}" for alias in node.names]
+        todo += _pipeline_imports(name, path)
     return sorted(seen.values())
+
+
+@functools.cache
+def _pipeline_imports(name: str, path: Path) -> tuple[str, ...]:
+    """The ``pipeline`` modules one source file imports (parsed once per process: every stage's closure shares most files)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name == "pipeline" or alias.name.startswith("pipeline.")]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            if base == "pipeline" or base.startswith("pipeline."):
+                found.append(base)
+                found += [f"{base}.{alias.name}" for alias in node.names]
+    return tuple(found)
 
 
 def code_files(stage: str) -> list[Path]:
