@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.core.jsonl import dump_document
 from pipeline.core.record import Document
@@ -94,3 +96,10 @@ def test_read_page_gives_the_paragraphs_repair_writes(text: str, paragraphs: lis
     assert [reading.text[b.start : b.end] for b in reading.blocks] == paragraphs
     assert reading.text == repair_document(doc).text
     assert len(reading.offsets) == len(reading.text)
+
+
+@given(st.text(max_size=60))
+def test_display_width_counts_half_width_characters_as_half(text: str) -> None:
+    from pipeline.page.layout import display_width
+
+    assert display_width(text) == sum(0.5 if " " <= ch <= "~" else 1.0 for ch in text)

@@ -308,10 +308,9 @@ def read_page(doc: Document, analysis: PageAnalysis | None = None) -> PageReadin
     blocks: list[Block] = []
 
     def keep(start: int, end: int) -> None:
-        for i in range(start, end):
-            kept[i] = True
-            out_chars.append(text[i])
-            out_offsets.append(offsets[i])
+        kept[start:end] = [True] * (end - start)
+        out_chars.extend(text[start:end])
+        out_offsets.extend(offsets[start:end])
 
     def insert(string: str, at: int, kind: str) -> None:
         raw_at = raw_span(doc, at, at)[0]
