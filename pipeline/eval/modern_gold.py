@@ -27,13 +27,14 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.schema import load_schema
 
+T = TypeVar("T")
 SEED = 20261206
 PER_CHANNEL = 7
 MORE_SEED, MORE_PER_CHANNEL = 20261209, 5
@@ -79,29 +80,38 @@ def parse_marked(marked: str, text: str, labels: Iterable[str]) -> list[dict[str
         length += len(words)
         position = match.end()
     plain.append(marked[position:])
-    restored = "".join(plain)
+    check_restored("".join(plain), text)
+    return entities
+
+
+def check_restored(restored: str, text: str) -> None:
+    """Refuse a marked text whose characters, marks taken out, are not the article's; say where they part."""
     if restored != text:
         at = next((i for i, (a, b) in enumerate(zip(restored, text)) if a != b), min(len(restored), len(text)))
         raise MarkedTextError(
             f"the marked text differs from the article at character {at}: "
             f"{restored[max(0, at - 10) : at + 10]!r} against {text[max(0, at - 10) : at + 10]!r}"
         )
-    return entities
 
 
-def read_marked(path: Path, articles: dict[str, dict[str, Any]], labels: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """Entities per article id from a file of ``{"id", "marked"}`` lines; every error names its line."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    labels = list(labels)
+def read_marks(path: Path, articles: dict[str, dict[str, Any]], parse: Callable[[str, str], T]) -> dict[str, T]:
+    """``parse(marked, text)`` per article id from a file of ``{"id", "marked"}`` lines; every error names its line."""
+    found: dict[str, T] = {}
     for line_number, record in iter_json_lines(path):
         article = articles.get(record.get("id"))
         if article is None:
             raise MarkedTextError(f"{path}:{line_number}: no chosen article has id {record.get('id')!r}")
         try:
-            found[article["id"]] = parse_marked(record["marked"], article["text"], labels)
+            found[article["id"]] = parse(record["marked"], article["text"])
         except MarkedTextError as error:
             raise MarkedTextError(f"{path}:{line_number}: {article['id']}: {error}") from None
     return found
+
+
+def read_marked(path: Path, articles: dict[str, dict[str, Any]], labels: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Entities per article id from a file of ``{"id", "marked"}`` lines; every error names its line."""
+    labels = list(labels)
+    return read_marks(path, articles, lambda marked, text: parse_marked(marked, text, labels))
 
 
 def agreement(first: dict[str, list[dict[str, Any]]], second: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, float]]:
@@ -137,15 +147,20 @@ def standoff_record(article: dict[str, Any], entities: list[dict[str, Any]]) -> 
     return {"id": article["id"], "text_sha256": text_hash(article["text"]), "meta": meta, "entities": entities}
 
 
-def with_text(record: dict[str, Any], texts: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A stand-off gold record joined with its article's text, which must be the one annotated."""
+def annotated_text(record: dict[str, Any], texts: dict[str, dict[str, Any]], where: str) -> str:
+    """The text a stand-off record was annotated on, refused when it is missing from ``where`` or changed."""
     article = texts.get(record["id"])
     if article is None:
-        raise MarkedTextError(f"no article {record['id']!r} in the modern news file")
+        raise MarkedTextError(f"no article {record['id']!r} in {where}")
     if text_hash(article["text"]) != record["text_sha256"]:
         raise MarkedTextError(f"article {record['id']!r} is not the text that was annotated (hash differs)")
+    return article["text"]
+
+
+def with_text(record: dict[str, Any], texts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A stand-off gold record joined with its article's text, which must be the one annotated."""
     full = {key: value for key, value in record.items() if key != "text_sha256"}
-    full["text"] = article["text"]
+    full["text"] = annotated_text(record, texts, "the modern news file")
     if any(full["text"][e["start"] : e["end"]] != e["text"] for e in record["entities"]):
         raise MarkedTextError(f"article {record['id']!r}: a span's words are not at its offsets")
     return full

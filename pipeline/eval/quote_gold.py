@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.jsonl import iter_json_lines
-from pipeline.eval.modern_gold import MarkedTextError, text_hash
+from pipeline.eval.modern_gold import MarkedTextError, annotated_text, check_restored, read_marks, text_hash
 from pipeline.eval.quotes import matches
 
 SEED = 20261207
@@ -147,15 +147,9 @@ def parse_marked(marked: str, text: str) -> dict[str, list[dict[str, Any]]]:
                 raise MarkedTextError(f"attribution {match['number']} has two {role} spans")
             parts[match["number"]][role] = span
     plain.append(marked[position:])
-    restored = "".join(plain)
     if open_tags:
         raise MarkedTextError(f"tags left open: {', '.join(kind + number for kind, number in open_tags)}")
-    if restored != text:
-        at = next((i for i, (a, b) in enumerate(zip(restored, text)) if a != b), min(len(restored), len(text)))
-        raise MarkedTextError(
-            f"the marked text differs from the article at character {at}: "
-            f"{restored[max(0, at - 10) : at + 10]!r} against {text[max(0, at - 10) : at + 10]!r}"
-        )
+    check_restored("".join(plain), text)
     quotes = []
     for number, part in sorted(parts.items(), key=lambda item: int(item[0])):
         if "content" not in part:
@@ -178,16 +172,7 @@ def _with_text(span: dict[str, int] | None, text: str) -> dict[str, Any] | None:
 
 def read_marked(path: Path, articles: dict[str, dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Gold layers per article id from a file of ``{"id", "marked"}`` lines; every error names its line."""
-    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for line_number, record in iter_json_lines(path):
-        article = articles.get(record.get("id"))
-        if article is None:
-            raise MarkedTextError(f"{path}:{line_number}: no chosen article has id {record.get('id')!r}")
-        try:
-            found[article["id"]] = parse_marked(record["marked"], article["text"])
-        except MarkedTextError as error:
-            raise MarkedTextError(f"{path}:{line_number}: {article['id']}: {error}") from None
-    return found
+    return read_marks(path, articles, parse_marked)
 
 
 def paired(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> tuple[list[tuple[dict, dict]], list[dict], list[dict]]:
@@ -258,12 +243,7 @@ def standoff_record(article: dict[str, Any], layers: dict[str, list[dict[str, An
 
 def with_text(record: dict[str, Any], texts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A stand-off record joined with its article's text, which must be the one annotated; spans get their words back."""
-    article = texts.get(record["id"])
-    if article is None:
-        raise MarkedTextError(f"no article {record['id']!r} in the data files")
-    text = article["text"]
-    if text_hash(text) != record["text_sha256"]:
-        raise MarkedTextError(f"article {record['id']!r} is not the text that was annotated (hash differs)")
+    text = annotated_text(record, texts, "the data files")
     quotes = [{**q, **{role: _with_text(q[role], text) for role in ("speaker", "cue", "content")}} for q in record["quotes"]]
     slogans = [_with_text(s, text) for s in record["slogans"]]
     full = {key: value for key, value in record.items() if key != "text_sha256"}
