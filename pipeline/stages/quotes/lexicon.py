@@ -41,7 +41,6 @@ def cue_entries(path: Path = DATA / "cues.tsv") -> tuple[CueEntry, ...]:
 CUES: tuple[CueEntry, ...] = cue_entries()
 #: Verbs that introduce speech when followed by punctuation or a quote (longest first).
 CUE_VERBS: tuple[str, ...] = tuple(entry.word for entry in CUES)
-CUE_CLASS: dict[str, str] = {entry.word: entry.cue_class for entry in CUES}
 #: Cues that also introduce a headline's content without punctuation (``X在会上强调要…``).
 HEADLINE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.headline)
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
