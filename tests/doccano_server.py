@@ -47,3 +47,19 @@ def admin_client(doccano_server: LocalServer) -> ReviewClient:
 @pytest.fixture(scope="session")
 def doccano_home(doccano_server: LocalServer) -> Path:
     return doccano_server.home
+
+
+@pytest.fixture(scope="module")
+def cli_env(doccano_server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Point the CLI at the test server through the environment, as for any remote server.
+
+    DOCCANO_HOME (where push keeps its ledger of unfinished imports) is a throwaway folder per
+    test module, not the repository's.
+    """
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DOCCANO_HOME", str(tmp_path_factory.mktemp("cli-home")))
+    patch.setenv("DOCCANO_URL", doccano_server.settings.url)
+    patch.setenv("DOCCANO_USERNAME", doccano_server.settings.username)
+    patch.setenv("DOCCANO_PASSWORD", doccano_server.settings.password)
+    yield
+    patch.undo()

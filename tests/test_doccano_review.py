@@ -45,21 +45,6 @@ PROJECT = "review-loop"
 SEED_ID, NONBMP_ID = "000_2ac1f2df68704ade", "nonbmp_yoshinoya"
 
 
-@pytest.fixture(scope="module")
-def cli_env(doccano_server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Point the CLI at the test server through the environment, as for any remote server.
-
-    DOCCANO_HOME (where push keeps its ledger of unfinished imports) is a throwaway folder, not the repository's.
-    """
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DOCCANO_HOME", str(tmp_path_factory.mktemp("cli-home")))
-    patch.setenv("DOCCANO_URL", doccano_server.settings.url)
-    patch.setenv("DOCCANO_USERNAME", doccano_server.settings.username)
-    patch.setenv("DOCCANO_PASSWORD", doccano_server.settings.password)
-    yield
-    patch.undo()
-
-
 def cli(*args: str) -> Any:
     return CliRunner().invoke(app, ["doccano", *args])
 

@@ -46,17 +46,6 @@ OTHERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def cli_env(doccano_server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DOCCANO_HOME", str(tmp_path_factory.mktemp("loop-home")))
-    patch.setenv("DOCCANO_URL", doccano_server.settings.url)
-    patch.setenv("DOCCANO_USERNAME", doccano_server.settings.username)
-    patch.setenv("DOCCANO_PASSWORD", doccano_server.settings.password)
-    yield
-    patch.undo()
-
-
 def cli(*args: str) -> Any:
     result = CliRunner().invoke(app, list(args))
     assert result.exit_code == 0, result.output
