@@ -189,6 +189,39 @@ def test_reviewer_edits_become_entities_and_quotes() -> None:
     assert pronoun["speaker_name"] == "吴天君"  # the reviewer kept the pronoun span: its resolved name stays
 
 
+REVIEWED_VALUES = [
+    # (text, issue date, span added in doccano, its label, value expected after pull)
+    ("他们计划后年完工。", "2018-03-02", "后年", "DATE", "2020"),
+    ("1997年8月开工，11月投产。", "1998-01-05", "11月", "DATE", "1997-11"),
+    ("今明两年都要完成。", "2018-03-02", "今明两年", "DATE", "2018/2019"),
+    ("三月份出口增长。", "2013-04-28", "三月份", "DATE", "2013-03"),
+    ("同比增长百分之十二。", "2013-04-28", "百分之十二", "PERCENT", 12.0),
+    ("合格率达到八成。", "2013-04-28", "八成", "PERCENT", 80.0),
+    ("《二月》是一首诗。", "2013-04-28", "二月", "DATE", None),
+]
+
+
+@pytest.mark.parametrize(("text", "issue", "added", "label", "value"), REVIEWED_VALUES)
+def test_a_date_or_percent_a_reviewer_adds_gets_its_value_on_pull(
+    text: str, issue: str, added: str, label: str, value: object
+) -> None:
+    doc = Document(id="v", text=text, meta={"date": issue})
+    start = text.index(added)
+    annotations = ServerAnnotations(spans={1: (start, start + len(added), label)}, relations=[])
+    (entity,) = to_reviewed(doc, annotations, SCHEMA, {"state": "confirmed"}).entities
+    assert entity.get("value") == value
+
+
+def test_a_value_the_reviewer_kept_is_not_recomputed() -> None:
+    text = "1997年8月开工，11月投产。"
+    start = text.index("11月")
+    kept = {"start": start, "end": start + 3, "label": "DATE", "text": "11月", "value": "1997-11-15", "source": "model"}
+    doc = Document(id="k", text=text, meta={"date": "1998-01-05"}, entities=[kept])
+    annotations = ServerAnnotations(spans={1: (start, start + 3, "DATE"), 2: (0, 7, "DATE")}, relations=[])
+    entities = {e["text"]: e for e in to_reviewed(doc, annotations, SCHEMA, {}).entities}
+    assert entities["11月"]["value"] == "1997-11-15" and entities["1997年8月"]["value"] == "1997-08"
+
+
 @pytest.mark.parametrize(("prefix", "kind"), [("他说:“", "direct"), ("他说,", "indirect")])
 def test_a_new_quote_gets_its_kind_from_the_quote_marks(prefix: str, kind: str) -> None:
     doc = Document(id="k", text=prefix + "要加强领导。")

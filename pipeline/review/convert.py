@@ -23,6 +23,8 @@ from typing import Any
 from pipeline.core.record import Document
 from pipeline.core.schema import Schema
 from pipeline.review.client import ServerRelation, ServerSpan
+from pipeline.stages.entities.dates import date_values_in_text, parse_issue_date
+from pipeline.stages.entities.percent import percent_value
 
 OFFSET_UNIT = "utf-16"
 META_ID, META_HASH, META_LABELS, META_UNIT, META_SOURCE = (
@@ -226,6 +228,27 @@ def _guess_kind(text: str, start: int, end: int) -> str:
     return "direct" if (before and before in OPENING_QUOTES) or (first and first in OPENING_QUOTES) else "indirect"
 
 
+def with_values(text: str, entities: Sequence[dict[str, Any]], meta: dict[str, Any]) -> None:
+    """Give DATE and PERCENT entities without a value the one the pre-labeller's resolvers give.
+
+    A span a reviewer added or moved in doccano comes back bare (doccano shows no values); kept
+    spans keep theirs.  DATE values are resolved with every DATE of the text, as when pre-labelling
+    (a year carried from earlier in the sentence), against the issue's date.  No value is written
+    where the resolvers find none, as the pre-labeller does.
+    """
+    dates = [e for e in entities if e["label"] == "DATE"]
+    if any("value" not in e for e in dates):
+        values = date_values_in_text(text, [(e["start"], e["end"]) for e in dates], parse_issue_date(meta.get("date")))
+        for entity, value in zip(dates, values, strict=True):
+            if "value" not in entity and value is not None:
+                entity["value"] = value
+    for entity in entities:
+        if entity["label"] == "PERCENT" and "value" not in entity:
+            value = percent_value(entity["text"])
+            if value is not None:
+                entity["value"] = value
+
+
 def to_reviewed(
     doc: Document, annotations: ServerAnnotations, schema: Schema, review: dict[str, Any]
 ) -> Document:
@@ -233,7 +256,8 @@ def to_reviewed(
 
     What the reviewer kept keeps what doccano cannot show (an entity's normalised
     value, a quote's kind, a pronoun speaker's resolved name); new spans get their
-    text and, for quotes, a kind read from the quote marks.  Speaker or cue spans
+    text, for DATE and PERCENT the value the pre-labeller would give them (``with_values``),
+    and, for quotes, a kind read from the quote marks.  Speaker or cue spans
     linked to no content are listed in ``review["unattached"]`` rather than lost.
     """
     text = doc.text
@@ -253,6 +277,7 @@ def to_reviewed(
             entity = dict(old_entities.get(key, {}))
             entity.update(start=key[0], end=key[1], label=key[2], text=text[key[0] : key[1]])
             entities.append(entity)
+    with_values(text, entities, doc.meta)
 
     links: dict[SpanKey, dict[str, SpanKey]] = {}
     attached: set[SpanKey] = set()

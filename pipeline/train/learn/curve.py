@@ -33,7 +33,14 @@ from pipeline.core.schema import load_schema
 from pipeline.eval.entities import Scores, labelled_spans
 from pipeline.learn import SHIPPED_MODEL
 from pipeline.learn.lexicon import write_entries
-from pipeline.train.learn.learn import gold_rehearsal, pseudo_rehearsal, sample_by_characters, score_model, train_copy
+from pipeline.train.learn.learn import (
+    REHEARSAL_RATIO,
+    gold_rehearsal,
+    pseudo_rehearsal,
+    sample_by_characters,
+    score_model,
+    train_copy,
+)
 from pipeline.train.learn.lexicon import learnt_entity_texts, taught_by, without_conflicts
 from pipeline.train.learn.update import UpdateSettings
 
@@ -86,9 +93,10 @@ def shipped_prelabels(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, 
 def rehearsal_for(
     kind: str, learnt: Sequence[dict[str, Any]], labels: Sequence[str], seed: int,
     rehearsal_data: Path | None, unlabelled: Sequence[dict[str, Any]], taught_names: Sequence[str] = (),
+    ratio: float = REHEARSAL_RATIO,
 ) -> list[dict[str, Any]]:
-    """The rehearsal sample ``learn`` would mix in for these articles (same size rule: their characters)."""
-    characters = sum(len(r["text"]) for r in learnt)
+    """The rehearsal sample ``learn`` would mix in for these articles (same size rule: ``ratio`` times their characters)."""
+    characters = round(ratio * sum(len(r["text"]) for r in learnt))
     if kind == "none" or not characters:
         return []
     if kind == "gold":
@@ -102,7 +110,7 @@ def rehearsal_for(
 def learning_curve(
     records: Sequence[dict[str, Any]], *, sizes: Sequence[int], folds: int, rehearsal: str,
     rehearsal_data: Path | None, unlabelled: Sequence[dict[str, Any]], settings: UpdateSettings,
-    work_dir: Path, seed: int = 0, learn: str = "model",
+    work_dir: Path, seed: int = 0, learn: str = "model", rehearsal_ratio: float = REHEARSAL_RATIO,
 ) -> dict[int, Scores]:
     """Summed scores over the folds for each number of articles learnt from (``learn``: model, lexicon or both)."""
     labels = load_schema().entity_labels
@@ -124,7 +132,8 @@ def learning_curve(
                     write_entries(lexicon, taught)
                 if learn != "lexicon":
                     model = work_dir / f"fold{index}-n{size}"
-                    sample = rehearsal_for(rehearsal, learnt, labels, seed, rehearsal_data, unlabelled, sorted(learnt_entity_texts(taught)))
+                    sample = rehearsal_for(rehearsal, learnt, labels, seed, rehearsal_data, unlabelled, sorted(learnt_entity_texts(taught)),
+                                           rehearsal_ratio)
                     train_copy(SHIPPED_MODEL, learnt, sample, model, settings)
             add_scores(totals[size], score_model(model, scored, labels, lexicon))
     return totals
@@ -158,6 +167,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rehearsal-data", type=Path, default=None)
     parser.add_argument("--unlabelled", type=Path, default=None, help="articles for pseudo-rehearsal (not the gold ones)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rehearsal-ratio", type=float, default=REHEARSAL_RATIO,
+                        help="rehearsal characters per reviewed character")
+    parser.add_argument("--epochs", type=int, default=UpdateSettings.epochs)
+    parser.add_argument("--learn-rate", type=float, default=UpdateSettings.learn_rate)
     parser.add_argument("--learn", choices=LEARNS, default="model",
                         help="what learns from the reviews: the model, the rules' lexicon, or both (as `corpusprep learn`)")
     args = parser.parse_args(argv)
@@ -173,11 +186,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="learning-curve-") as work:
         totals = learning_curve(
             records, sizes=[int(s) for s in args.sizes.split(",")], folds=args.folds, rehearsal=args.rehearsal,
-            rehearsal_data=args.rehearsal_data, unlabelled=unlabelled, settings=UpdateSettings(seed=args.seed),
-            work_dir=Path(work), seed=args.seed, learn=args.learn,
+            rehearsal_data=args.rehearsal_data, unlabelled=unlabelled, settings=UpdateSettings(seed=args.seed, epochs=args.epochs, learn_rate=args.learn_rate),
+            work_dir=Path(work), seed=args.seed, learn=args.learn, rehearsal_ratio=args.rehearsal_ratio,
         )
     print(f"{len(records)} gold articles, {args.folds}-fold: learn from n articles of the other folds, score on the "
-          f"held-out fold, counts summed over folds; learns: {args.learn}; rehearsal {args.rehearsal}; "
+          f"held-out fold, counts summed over folds; learns: {args.learn}; rehearsal {args.rehearsal} "
+          f"x{args.rehearsal_ratio:g}; {args.epochs} epochs at learning rate {args.learn_rate:g}; "
           "F1, pre-labeller (model + rules), exact spans")
     print("\n".join(curve_table(totals, labels)))
     print(f"({time.monotonic() - started:.0f} s)")
