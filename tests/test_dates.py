@@ -177,6 +177,16 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("他朗诵了诗歌《二月》", []),  # a month in a title is part of the name
         ("电影《十月围城》于2009年12月上映", ["2009年12月"]),
         ("上周末，市民", ["上周末"]),
+        # a clock time belongs to the day it follows; alone it is no date
+        ("29日凌晨1点52分，地震发生", ["29日凌晨1点52分"]),
+        ("上周六晚8点，比赛开始", ["上周六晚8点"]),
+        ("1998年1月16日上午10时30分", ["1998年1月16日上午10时30分"]),
+        ("今晨6时许，记者赶到", ["今晨6时许"]),
+        ("今天晚上8点半开幕", ["今天晚上8点半"]),
+        ("18日12时起实行", ["18日12时"]),
+        ("下午3时开会", []),
+        ("今年3点意见", ["今年"]),  # no clock after a year
+        ("上周提出三点意见", ["上周"]),  # nor after a week
     ],
 )
 def test_find_dates(text: str, found: list[str]) -> None:

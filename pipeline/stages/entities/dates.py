@@ -25,6 +25,10 @@ DAY = (
     r"|(?:三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])日)"
 )
 PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜间|夜里|深夜|晚|早|夜)"
+# A clock time belongs to the day it follows (29日凌晨1点52分, 上周六晚8点: one DATE, GUIDELINES.md);
+# alone (下午3时) it is no date.  Only after a day, a weekday or a part of the day.
+_CLOCK_NUMBER = r"(?:[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})"
+CLOCK_TAIL = rf"(?<=[日号天晚夜晨午上早间里末一二三四五六]){_CLOCK_NUMBER}[点时](?:{_CLOCK_NUMBER}分|半|整)?(?:钟|许)?"
 QUARTER = r"(?:第|前)?[一二三四1-4]季度"
 HALF = r"[上下]半年"
 RELATIVE_DAY = r"今明两[天日]|明后两?[天日]|(?:昨|今|明|前|后)(?:天|日)|昨晚|今晚|明晚|昨夜|今夜|今晨|昨晨|大前天|大后天"
@@ -41,10 +45,11 @@ _DATE_CORE = (
 )
 _RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
 DATE_PATTERN = re.compile(
-    rf"(?:{_DATE_CORE})(?:{_RANGE_TAIL})?{PART_OF_DAY}?"
+    rf"(?:{_DATE_CORE})(?:{_RANGE_TAIL})?{PART_OF_DAY}?(?:{CLOCK_TAIL})?"
     # a lone 1-2 digit day needs its 日/号 and must not be part of a larger number
 )
 _NOT_AFTER = re.compile(rf"[0-9{CN_NUMERAL}.]$")
+_RE_CLOCK_TAIL = re.compile(rf"{CLOCK_TAIL}$")
 
 # Under the guidelines these are not dates (pd1998 tags them DATE).
 VAGUE_TIME_WORDS = frozenset(
@@ -319,6 +324,7 @@ def date_value(text: str, ref: date | None, context: DateContext | None = None) 
     """
     if text in VAGUE_TIME_WORDS or text.startswith("每"):  # 每周五: every Friday is no date
         return None
+    text = _RE_CLOCK_TAIL.sub("", text)  # the day's value: values name days, not hours
     context = context or DateContext()
     if text in _TWO_YEARS or text in _TWO_DAYS:
         return _two_periods(text, ref)
