@@ -354,6 +354,7 @@ def test_cues_from_the_lexicon_file_open_speech(text: str, cue: str) -> None:
         ("沈忠", [(0, 3, "沈忠主")], "沈忠"),  # one character more: a recogniser's overreach (沈忠主任)
         ("志强", [(0, 3, "李志强")], "志强"),
         ("马懿", [], "马懿"),
+        ("伍绍祖", [(0, 6, "伍绍祖袁伟民"), (9, 12, "袁伟民")], "伍绍祖"),  # two names run together, not a longer form
     ],
 )
 def test_full_name(name: str, mentions: list[tuple[int, int, str]], full: str) -> None:
