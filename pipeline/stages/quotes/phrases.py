@@ -40,6 +40,8 @@ MAX_SUBJECT_CHARS = 30
 FRAME_ENDS = frozenset({"时", "时候", "中", "后", "前", "上", "下", "以来", "期间", "之际", "里", "间"})
 #: A preposition whose object is the source: 据新华社报道 (在他们看来 is the attributor's: 在 opens adverbials too).
 SOURCE_PREPOSITIONS = frozenset({"据"})
+#: An existential verb before the subject: 有报道说, 还有消息称, 有花店老板透露 (the source is what there is).
+EXISTENTIALS = frozenset({"有", "还有", "也有", "另有"})
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,13 @@ class Subject:
 
 
 def _skip_leading(words: Sequence[Word]) -> int:
-    """Index of the first word of the subject: after 但/而/同时, and after 据 (据新华社报道: the source is inside)."""
+    """Index of the first word of the subject: after 但/而/同时, after 据 (据新华社报道: the source is inside)
+    and after an existential 有 before a noun (还有消息称)."""
     i = 0
     while i < len(words) and (
         (words[i].tag in LEADING_TAGS and words[i].text not in OPENING_MARKS)
         or words[i].text in SOURCE_PREPOSITIONS
+        or (words[i].text in EXISTENTIALS and i + 1 < len(words) and words[i + 1].tag in HEAD_TAGS | MODIFIER_TAGS)
     ):
         i += 1
     return i
