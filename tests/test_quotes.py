@@ -53,6 +53,12 @@ CONSTRUCTIONS = [
         id="title-chain-reported-speech-no-entities",
     ),
     pytest.param(
+        "帕克称，“我们得到的保证是数据将会分开。”新域名现已成为营销网站。",
+        ("帕克",),
+        [("帕克", "帕克", "称", "我们得到的保证是数据将会分开。", "direct")],
+        id="quotation-ending-its-sentence-then-narration",
+    ),
+    pytest.param(
         "国务院总理李鹏今天下午在接见中国石油天然气总公司工作会议代表时强调，石油工业要继续加快陆上和海洋石油的勘探开发。",
         ("李鹏",),
         [("李鹏", "李鹏", "强调", "石油工业要继续加快陆上和海洋石油的勘探开发。", "indirect")],

@@ -197,7 +197,8 @@ def _forward_content(
             return (opens, opens), "indirect", False, "reported_clause"  # a term opens the reported speech (认为，“肥力高”对…)
         after_para = paragraph_at(paras, close_at)
         rest = text[close_at + 1 : after_para.end] if after_para and close_at < after_para.end else ""
-        if not rest.strip() or rest.lstrip()[0] in SENTENCE_END or CUE_AFTER_RE.match(rest):
+        finished = text[close_at - 1] in SENTENCE_END  # “……这一点。”新域名…: the quotation ends the sentence, narration follows
+        if not rest.strip() or rest.lstrip()[0] in SENTENCE_END or CUE_AFTER_RE.match(rest) or finished:
             start, end = strip_span(text, opens + 1, close_at, " \u3000\n")
             return (start, end), "direct", True, "direct_after_cue"
         return (opens, opens), "mixed", False, "reported_clause"
