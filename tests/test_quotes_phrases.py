@@ -169,6 +169,8 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("阿/nr 不/d 都/d 热合曼/nr 表示/v ，/w 要/v 办好/v 。/w", [("阿不都热合曼", "PERSON")], [("阿不都热合曼", "表示", "要办好。")]),
         # a one-character cue runs into a clause after a document too (消息称…)
         ("还有/v 消息/n 称/v 总裁/n 怒斥/v 教练/n 。/w", [], [("消息", "称", "总裁怒斥教练。")]),
+        # a parenthesis after a name is inside the clause, and no part of the subject
+        ("产品/n 经理/n 泰勒/nr （/w LukeTaylor/nx ）/w 周三/t 告诉/v CNBC/nx ，/w 数据/n 不会/v 泄露/v 。/w", [], [("泰勒", "告诉", "数据不会泄露。")]),
         # a passive cue is no cue: the subject is who was told
         ("马斯克/nr 被/p 要求/v 辞去/v 董事长/n 职务/n 。/w", [("马斯克", "PERSON")], []),
     ],
