@@ -171,6 +171,8 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("还有/v 消息/n 称/v 总裁/n 怒斥/v 教练/n 。/w", [], [("消息", "称", "总裁怒斥教练。")]),
         # a parenthesis after a name is inside the clause, and no part of the subject
         ("产品/n 经理/n 泰勒/nr （/w LukeTaylor/nx ）/w 周三/t 告诉/v CNBC/nx ，/w 数据/n 不会/v 泄露/v 。/w", [], [("泰勒", "告诉", "数据不会泄露。")]),
+        # a clause that is no noun phrase (a relative clause with a preposition in it): the name nearest the cue
+        ("执掌/v 绿光/vn 资本/n 的/u 对/p 冲/v 基金/n 大佬/a Einhorn/nx 表示/v ，/w 特斯拉/nt 已/d 到/v 巅峰/n 。/w", [], [("Einhorn", "表示", "特斯拉已到巅峰。")]),
         # a passive cue is no cue: the subject is who was told
         ("马斯克/nr 被/p 要求/v 辞去/v 董事长/n 职务/n 。/w", [("马斯克", "PERSON")], []),
     ],
@@ -214,3 +216,21 @@ def test_a_clause_cue_in_a_headline_says_the_headline_only() -> None:
     tags = {w.text: w.tag for w in head + body}
     quotes = attribute_quotes(text, [], {}, (), words=spans, tag=lambda lists: [[tags[x] for x in ws] for ws in lists])
     assert [(q["cue"]["text"], q["content"]["text"], q["source"]) for q in quotes] == [("提出", "教育改革要加快步伐", "headline_cue")]
+
+
+@pytest.mark.parametrize(
+    ("clause", "nouns"),
+    [
+        ("执掌/v 绿光/vn 资本/n 的/u 对/p 冲/v 基金/n 大佬/a 大卫/nr 周三/t", "大卫"),  # past a trailing time word
+        ("对/p 记者/n", None),  # a preposition's object
+        ("援引/v 证券/n 律师/n", None),  # not a name: not sure to be the speaker
+        ("执掌/v 绿光/vn 资本/n", None),
+    ],
+)
+def test_the_name_nearest_the_cue(clause: str, nouns: str | None) -> None:
+    from pipeline.stages.quotes.phrases import nearest_nouns
+
+    words = _words(clause)
+    text = "".join(w.text for w in words)
+    found = nearest_nouns(words)
+    assert (text[found.start : found.end] if found else None) == nouns

@@ -462,5 +462,5 @@ def _record(text: str, attribution: Attribution) -> Record:
         "cue": span_dict(text, *attribution.cue) if attribution.cue else None,
         "content": span_dict(text, *attribution.content),
         "kind": attribution.kind,
-        "source": attribution.rule,
+        "source": attribution.rule + (f"+{source.rule}" if source and source.rule else ""),
     }

@@ -198,6 +198,38 @@ def subject_phrase(words: Sequence[Word]) -> Subject | None:
     return Subject(start, stop, kind)
 
 
+#: Tags of the nouns a noun chain is made of (no pronouns, no verbal nouns).
+CHAIN_TAGS = frozenset({"n", "nr", "nx", "nz", "nt", "ns", "j", "k", "Ng"})
+#: Tags that may stand between a subject and its cue at the end of a clause (还, 周三).
+TRAILING_TAGS = frozenset({"d", "ad", "t"})
+
+
+def nearest_nouns(words: Sequence[Word]) -> Subject | None:
+    """The run of nouns nearest the cue, for a clause that is no noun phrase as a whole: the head of a
+    relative clause (执掌绿光资本的对冲基金大佬David Einhorn表示) or whom a source cites (CNBC援引证券律师表示).
+    None when the run is a preposition's object (对记者表示) or there is none."""
+    end = len(words)
+    while end > 0 and words[end - 1].tag in TRAILING_TAGS:
+        end -= 1
+    start = end
+    while start > 0 and words[start - 1].tag in CHAIN_TAGS:
+        start -= 1
+    if start == end or (start > 0 and words[start - 1].tag == "p"):
+        return None
+    chain = words[start:end]
+    if chain[-1].tag not in ("nr", "nx"):
+        return None  # only a name is sure to be the speaker when the clause is no noun phrase
+    if chain[-1].end - chain[0].start > MAX_SUBJECT_CHARS:
+        return None
+    kind = kind_of_head(chain[-1], "".join(w.text for w in chain))
+    if kind is None:
+        return None
+    names = [w for w in chain if w.tag == "nr"]
+    if kind == "person" and names:
+        return Subject(chain[0].start, chain[-1].end, kind, names[0].start, names[-1].end)
+    return Subject(chain[0].start, chain[-1].end, kind)
+
+
 BatchTagger = Callable[[list[list[str]]], list[list[str]]]
 
 

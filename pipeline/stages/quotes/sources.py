@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.stages.quotes.lexicon import (
@@ -32,7 +32,7 @@ from pipeline.stages.quotes.lexicon import (
     SURNAMES,
     TITLE_NAME_RE,
 )
-from pipeline.stages.quotes.phrases import Subject, TaggedText, Word, subject_phrase
+from pipeline.stages.quotes.phrases import Subject, TaggedText, Word, nearest_nouns, subject_phrase
 
 CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
 MAX_SOURCE_CHARS = 30
@@ -54,6 +54,7 @@ class Source:
     text: str
     kind: str
     name: str | None
+    rule: str | None = None  # the fallback that found it, when not the subject phrase (``nearest_nouns``)
 
 
 def clause_start(text: str, pos: int) -> int:
@@ -190,9 +191,13 @@ def find_source(
     if text.startswith("在", start) and text.startswith("看来", cue_start):
         start += 1  # 在查永恩看来: the source stands inside 在…看来
     if tagged is not None:
-        subject = subject_phrase(outside_brackets(tagged.words(start, cue_start)))
+        words = outside_brackets(tagged.words(start, cue_start))
+        subject = subject_phrase(words)
         if subject is not None:
             return _subject_source(text, _stretched(subject, entities, cue_start), entities)
+        nearest = nearest_nouns(words)
+        if nearest is not None:
+            return replace(_subject_source(text, _stretched(nearest, entities, cue_start), entities), rule="nearest_nouns")
     phrases = head_phrases(text, start, cue_start, entities)
     if not phrases:
         if look_back and start > 0 and text[start - 1] in "，,":
