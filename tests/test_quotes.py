@@ -53,6 +53,12 @@ CONSTRUCTIONS = [
         id="title-chain-reported-speech-no-entities",
     ),
     pytest.param(
+        "帕克称，“我们得到的保证是数据将会分开。”新域名现已成为营销网站。",
+        ("帕克",),
+        [("帕克", "帕克", "称", "我们得到的保证是数据将会分开。", "direct")],
+        id="quotation-ending-its-sentence-then-narration",
+    ),
+    pytest.param(
         "国务院总理李鹏今天下午在接见中国石油天然气总公司工作会议代表时强调，石油工业要继续加快陆上和海洋石油的勘探开发。",
         ("李鹏",),
         [("李鹏", "李鹏", "强调", "石油工业要继续加快陆上和海洋石油的勘探开发。", "indirect")],
@@ -354,6 +360,7 @@ def test_cues_from_the_lexicon_file_open_speech(text: str, cue: str) -> None:
         ("沈忠", [(0, 3, "沈忠主")], "沈忠"),  # one character more: a recogniser's overreach (沈忠主任)
         ("志强", [(0, 3, "李志强")], "志强"),
         ("马懿", [], "马懿"),
+        ("伍绍祖", [(0, 6, "伍绍祖袁伟民"), (9, 12, "袁伟民")], "伍绍祖"),  # two names run together, not a longer form
     ],
 )
 def test_full_name(name: str, mentions: list[tuple[int, int, str]], full: str) -> None:

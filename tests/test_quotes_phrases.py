@@ -38,6 +38,8 @@ def _words(tagged: str) -> list[Word]:
         ("这/r", None, None, None),  # 这表明: a demonstrative is no source
         ("今天/t 在/p 会上/s", None, None, None),  # no subject in the clause
         ("并/c", None, None, None),
+        ("还有/v 消息/n", "消息", "document", None),  # 还有消息称: the source is what there is
+        ("有/v 花店/n 老板/n", "花店老板", "group", None),
     ],
 )
 def test_subject_before_a_cue(clause: str, subject: str | None, kind: str | None, name: str | None) -> None:
@@ -165,6 +167,14 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("他/r 成/v 了/u “/w 飞虎/n 总指挥/n ”/w ，/w 他/r 透露/v ，/w 要/v 拍/v 续集/n 。/w", [], [("他", "透露", "要拍续集。")]),
         # a name the tags break (阿|不|都) stays whole as the speaker
         ("阿/nr 不/d 都/d 热合曼/nr 表示/v ，/w 要/v 办好/v 。/w", [("阿不都热合曼", "PERSON")], [("阿不都热合曼", "表示", "要办好。")]),
+        # a one-character cue runs into a clause after a document too (消息称…)
+        ("还有/v 消息/n 称/v 总裁/n 怒斥/v 教练/n 。/w", [], [("消息", "称", "总裁怒斥教练。")]),
+        # a parenthesis after a name is inside the clause, and no part of the subject
+        ("产品/n 经理/n 泰勒/nr （/w LukeTaylor/nx ）/w 周三/t 告诉/v CNBC/nx ，/w 数据/n 不会/v 泄露/v 。/w", [], [("泰勒", "告诉", "数据不会泄露。")]),
+        # a clause that is no noun phrase (a relative clause with a preposition in it): the name nearest the cue
+        ("执掌/v 绿光/vn 资本/n 的/u 对/p 冲/v 基金/n 大佬/a Einhorn/nx 表示/v ，/w 特斯拉/nt 已/d 到/v 巅峰/n 。/w", [], [("Einhorn", "表示", "特斯拉已到巅峰。")]),
+        # a passive cue is no cue: the subject is who was told
+        ("马斯克/nr 被/p 要求/v 辞去/v 董事长/n 职务/n 。/w", [("马斯克", "PERSON")], []),
     ],
 )
 def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
@@ -176,3 +186,51 @@ def test_a_frame_of_time_is_no_subject() -> None:
     text = "".join(w.text for w in words)
     found = subject_phrase(words)
     assert found is not None and text[found.start : found.end] == "美国经济学家"
+
+
+@pytest.mark.parametrize(
+    ("tagged", "name"),
+    [
+        ("美国/ns 运动/vn 医学/n 学会/n 《/w 运动/vn 处方/n 指南/n 》/w 指出/v ，/w 运动/vn 可以/v 减轻/v 痛感/n 。/w", "运动处方指南"),
+        ("《/w 今日美国报/nz 》/w 预测/v 说/v ，/w 增长/vn 将/d 放缓/v 。/w", "今日美国报"),
+        ("通知/n 说/v ，/w 进口/vn 越来越/d 多/a 。/w", "通知"),
+    ],
+)
+def test_a_document_or_outlet_is_named_by_its_title(tagged: str, name: str) -> None:
+    from pipeline.stages.quotes import attribute_quotes
+
+    words = _words(tagged)
+    text = "".join(w.text for w in words)
+    tags = {w.text: w.tag for w in words}
+    quotes = attribute_quotes(text, [], {}, (), words=[[w.start, w.end] for w in words], tag=lambda lists: [[tags[x] for x in ws] for ws in lists])
+    assert [q["speaker_name"] for q in quotes] == [name]
+
+
+def test_a_clause_cue_in_a_headline_says_the_headline_only() -> None:
+    from pipeline.stages.quotes import attribute_quotes
+
+    head, body = _words("会议/n 提出/v 教育/n 改革/vn 要/v 加快/v 步伐/n"), _words("本报/r 南京/ns 电/n 会议/n 今天/t 召开/v 。/w")
+    text = "".join(w.text for w in head) + "\n" + "".join(w.text for w in body)
+    shift = len(text) - sum(len(w.text) for w in body)
+    spans = [[w.start, w.end] for w in head] + [[w.start + shift, w.end + shift] for w in body]
+    tags = {w.text: w.tag for w in head + body}
+    quotes = attribute_quotes(text, [], {}, (), words=spans, tag=lambda lists: [[tags[x] for x in ws] for ws in lists])
+    assert [(q["cue"]["text"], q["content"]["text"], q["source"]) for q in quotes] == [("提出", "教育改革要加快步伐", "headline_cue")]
+
+
+@pytest.mark.parametrize(
+    ("clause", "nouns"),
+    [
+        ("执掌/v 绿光/vn 资本/n 的/u 对/p 冲/v 基金/n 大佬/a 大卫/nr 周三/t", "大卫"),  # past a trailing time word
+        ("对/p 记者/n", None),  # a preposition's object
+        ("援引/v 证券/n 律师/n", None),  # not a name: not sure to be the speaker
+        ("执掌/v 绿光/vn 资本/n", None),
+    ],
+)
+def test_the_name_nearest_the_cue(clause: str, nouns: str | None) -> None:
+    from pipeline.stages.quotes.phrases import nearest_nouns
+
+    words = _words(clause)
+    text = "".join(w.text for w in words)
+    found = nearest_nouns(words)
+    assert (text[found.start : found.end] if found else None) == nouns

@@ -54,6 +54,8 @@ MIN_UNPUNCTUATED_SPEECH = 10
 #: Determiners of a description that points back (该工作人员, 这位专家, 此人).
 DEFINITE_DETERMINERS = ("这位", "这名", "这些", "该", "此")
 #: Words that mark a headline's right side as something said (要…, 必须…, 我们…), not a topic.
+#: A title in book marks (《人民日报》): the name of a document or an outlet.
+TITLE_RE = re.compile(r"《([^《》\n]{2,30})》")
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
 
@@ -175,6 +177,8 @@ def _forward_content(
     if para is None:
         return None
     opens = cue.opens
+    if cue.mark == "clause" and is_headline(text, para):
+        return (opens, para.end), "indirect", True, "headline_cue"  # 国家教委工作会议提出教育改革要加快步伐: the headline only
     if cue.mark == "headline" and opens < para.end:
         return (opens, para.end), "indirect", True, "headline_cue"
     if opens >= para.end:
@@ -193,7 +197,8 @@ def _forward_content(
             return (opens, opens), "indirect", False, "reported_clause"  # a term opens the reported speech (认为，“肥力高”对…)
         after_para = paragraph_at(paras, close_at)
         rest = text[close_at + 1 : after_para.end] if after_para and close_at < after_para.end else ""
-        if not rest.strip() or rest.lstrip()[0] in SENTENCE_END or CUE_AFTER_RE.match(rest):
+        finished = text[close_at - 1] in SENTENCE_END  # “……这一点。”新域名…: the quotation ends the sentence, narration follows
+        if not rest.strip() or rest.lstrip()[0] in SENTENCE_END or CUE_AFTER_RE.match(rest) or finished:
             start, end = strip_span(text, opens + 1, close_at, " \u3000\n")
             return (start, end), "direct", True, "direct_after_cue"
         return (opens, opens), "mixed", False, "reported_clause"
@@ -297,8 +302,8 @@ def attribute_quotes(
             source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)
         ):
             continue
-        if cue.mark == "clause" and len(cue.text) == 1 and source.kind not in ("person", "pronoun"):
-            continue  # 说/讲/称 run into a clause only after a person (他说医学是…); else a word cut wrong (督察讲|评会)
+        if cue.mark == "clause" and len(cue.text) == 1 and source.kind not in ("person", "pronoun", "document"):
+            continue  # 说/讲/称 run into a clause only after a person or a document (他说医学是…, 消息称…); else a word cut wrong (督察讲|评会)
         before = _quote_before(text, clause_start(text, source.start), paras)
         consumed = [a.content for a in attributions] + [a.content for a, _ in forward]
         if before and not any(_overlaps((before[0] + 1, before[1]), c) for c in consumed):
@@ -424,7 +429,16 @@ def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list
             elif source.kind == "person":
                 attribution.speaker_name = full_name(source.name or source.text, mentions)
             else:
-                attribution.speaker_name = _described(source, ordered[:index]) or source.name
+                attribution.speaker_name = _described(source, ordered[:index]) or _title_named(source.name)
+
+
+def _title_named(name: str | None) -> str | None:
+    """A document or outlet named by its title is that title (美国运动医学学会《ACSM运动测试与运动处方指南》
+    -> ACSM运动测试与运动处方指南, 《今日美国报》依据…调查 -> 今日美国报); other names as they are."""
+    if not name or not (name.startswith("《") or name.endswith("》")):
+        return name
+    titled = TITLE_RE.findall(name)
+    return titled[0 if name.startswith("《") else -1] if titled else name
 
 
 def _described(source: Source, earlier: list[Attribution]) -> str | None:
@@ -448,5 +462,5 @@ def _record(text: str, attribution: Attribution) -> Record:
         "cue": span_dict(text, *attribution.cue) if attribution.cue else None,
         "content": span_dict(text, *attribution.content),
         "kind": attribution.kind,
-        "source": attribution.rule,
+        "source": attribution.rule + (f"+{source.rule}" if source and source.rule else ""),
     }

@@ -88,14 +88,21 @@ def full_name(name: str, mentions: list[tuple[int, int, str]]) -> str:
 
     A surname used alone (桥本 -> 桥本龙太郎) or a family name after a separator
     (杰克逊 -> 马克-杰克逊).  A longer form only one character longer is a recogniser's
-    overreach more often than a name (沈忠主 from 沈忠主任, 朱钢介 from 朱钢介绍), so it is not taken.
+    overreach more often than a name (沈忠主 from 沈忠主任, 朱钢介 from 朱钢介绍), so it is not taken;
+    nor one that runs into another person's name (伍绍祖袁伟民: two names a headline ran together).
     """
     if len(name) < 2:
         return name
-    longer = [
-        m
-        for m in mentions
-        if (m[2].startswith(name) and len(m[2]) >= len(name) + 2)
-        or (len(m[2]) > len(name) and m[2].endswith(name) and m[2][-len(name) - 1] in NAME_SEPARATORS)
-    ]
+    others = {m[2] for m in mentions if len(m[2]) >= 2} - {name}
+    longer = []
+    for mention in mentions:
+        form = mention[2]
+        if form.startswith(name) and len(form) >= len(name) + 2:
+            added = form[len(name) :]
+        elif len(form) > len(name) and form.endswith(name) and form[-len(name) - 1] in NAME_SEPARATORS:
+            added = form[: -len(name)]
+        else:
+            continue
+        if not any(other in added for other in others):
+            longer.append(mention)
     return min(longer)[2] if longer else name

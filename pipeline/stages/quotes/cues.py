@@ -20,6 +20,7 @@ from pipeline.stages.quotes.lexicon import (
     NOUN_ADJECTIVES,
     NOUN_MARKERS,
     OPENING_PUNCT,
+    PASSIVE_MARKERS,
     QUOTE_OPEN,
     SENTENCE_END,
     SHIPPED_WORDS,
@@ -61,9 +62,9 @@ def is_headline(text: str, para: Paragraph) -> bool:
 
 
 def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
-    """False when the word is a noun or part of another word (基本要求, 的要求, 据介绍, 小说)."""
+    """False when the word is a noun, part of another word or passive (基本要求, 的要求, 据介绍, 小说, 被要求)."""
     before = text[para_start:start]
-    if any(before.endswith(marker) for marker in NOUN_MARKERS):
+    if any(before.endswith(marker) for marker in NOUN_MARKERS + PASSIVE_MARKERS):
         return False
     if word in NOMINAL_CUES and any(before.endswith(adjective) for adjective in NOUN_ADJECTIVES):
         return False

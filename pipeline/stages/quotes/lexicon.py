@@ -60,6 +60,8 @@ NOUN_MARKERS: tuple[str, ...] = (
     "发表", "发出", "发布",
     "据",
 )
+#: Words right before a cue that make it passive (马斯克被要求…): the subject is who is told, not who speaks.
+PASSIVE_MARKERS: tuple[str, ...] = ("被", "遭", "受到")
 #: Adjectives that make a noun of a cue that can be one (总要求, 明确要求, 具体建议) but are adverbs
 #: before a verb that cannot (明确表示, 严格说).
 NOUN_ADJECTIVES: tuple[str, ...] = ("总", "基本", "明确", "具体", "严格", "几点", "新")

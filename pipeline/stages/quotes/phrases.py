@@ -40,6 +40,8 @@ MAX_SUBJECT_CHARS = 30
 FRAME_ENDS = frozenset({"时", "时候", "中", "后", "前", "上", "下", "以来", "期间", "之际", "里", "间"})
 #: A preposition whose object is the source: 据新华社报道 (在他们看来 is the attributor's: 在 opens adverbials too).
 SOURCE_PREPOSITIONS = frozenset({"据"})
+#: An existential verb before the subject: 有报道说, 还有消息称, 有花店老板透露 (the source is what there is).
+EXISTENTIALS = frozenset({"有", "还有", "也有", "另有"})
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,13 @@ class Subject:
 
 
 def _skip_leading(words: Sequence[Word]) -> int:
-    """Index of the first word of the subject: after 但/而/同时, and after 据 (据新华社报道: the source is inside)."""
+    """Index of the first word of the subject: after 但/而/同时, after 据 (据新华社报道: the source is inside)
+    and after an existential 有 before a noun (还有消息称)."""
     i = 0
     while i < len(words) and (
         (words[i].tag in LEADING_TAGS and words[i].text not in OPENING_MARKS)
         or words[i].text in SOURCE_PREPOSITIONS
+        or (words[i].text in EXISTENTIALS and i + 1 < len(words) and words[i + 1].tag in HEAD_TAGS | MODIFIER_TAGS)
     ):
         i += 1
     return i
@@ -192,6 +196,38 @@ def subject_phrase(words: Sequence[Word]) -> Subject | None:
             begin -= 1
         return Subject(start, stop, kind, phrase_words[begin].start, phrase_words[last].end)
     return Subject(start, stop, kind)
+
+
+#: Tags of the nouns a noun chain is made of (no pronouns, no verbal nouns).
+CHAIN_TAGS = frozenset({"n", "nr", "nx", "nz", "nt", "ns", "j", "k", "Ng"})
+#: Tags that may stand between a subject and its cue at the end of a clause (还, 周三).
+TRAILING_TAGS = frozenset({"d", "ad", "t"})
+
+
+def nearest_nouns(words: Sequence[Word]) -> Subject | None:
+    """The run of nouns nearest the cue, for a clause that is no noun phrase as a whole: the head of a
+    relative clause (执掌绿光资本的对冲基金大佬David Einhorn表示) or whom a source cites (CNBC援引证券律师表示).
+    None when the run is a preposition's object (对记者表示) or there is none."""
+    end = len(words)
+    while end > 0 and words[end - 1].tag in TRAILING_TAGS:
+        end -= 1
+    start = end
+    while start > 0 and words[start - 1].tag in CHAIN_TAGS:
+        start -= 1
+    if start == end or (start > 0 and words[start - 1].tag == "p"):
+        return None
+    chain = words[start:end]
+    if chain[-1].tag not in ("nr", "nx"):
+        return None  # only a name is sure to be the speaker when the clause is no noun phrase
+    if chain[-1].end - chain[0].start > MAX_SUBJECT_CHARS:
+        return None
+    kind = kind_of_head(chain[-1], "".join(w.text for w in chain))
+    if kind is None:
+        return None
+    names = [w for w in chain if w.tag == "nr"]
+    if kind == "person" and names:
+        return Subject(chain[0].start, chain[-1].end, kind, names[0].start, names[-1].end)
+    return Subject(chain[0].start, chain[-1].end, kind)
 
 
 BatchTagger = Callable[[list[list[str]]], list[list[str]]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.stages.quotes.lexicon import (
@@ -32,10 +32,12 @@ from pipeline.stages.quotes.lexicon import (
     SURNAMES,
     TITLE_NAME_RE,
 )
-from pipeline.stages.quotes.phrases import Subject, TaggedText, subject_phrase
+from pipeline.stages.quotes.phrases import Subject, TaggedText, Word, nearest_nouns, subject_phrase
 
 CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
 MAX_SOURCE_CHARS = 30
+#: Closing brackets and the brackets that open them.
+BRACKETS = {"）": "（", ")": "("}
 #: Characters that make a compound with the title before them (主席国, 主席团, 委员会), not a name.
 TITLE_COMPOUND_CHARS = frozenset("国团会部处")
 #: ``一位叫庞增福的工人``: a named member of a group speaks as that person.
@@ -52,14 +54,33 @@ class Source:
     text: str
     kind: str
     name: str | None
+    rule: str | None = None  # the fallback that found it, when not the subject phrase (``nearest_nouns``)
 
 
 def clause_start(text: str, pos: int) -> int:
-    """Index just after the last clause boundary before ``pos``."""
+    """Index just after the last clause boundary before ``pos``; a parenthesis after a word is no boundary
+    (卢克泰勒（Luke Taylor）周三告诉: the gloss stands inside the clause)."""
     i = pos - 1
     while i >= 0 and text[i] not in CLAUSE_BOUNDARIES:
         i -= 1
+    if i > 0 and text[i] in BRACKETS:
+        opened = text.rfind(BRACKETS[text[i]], 0, i)
+        if opened > 0 and "\n" not in text[opened:i] and text[opened - 1] not in CLAUSE_BOUNDARIES + " \u3000":
+            return clause_start(text, opened)
     return i + 1
+
+
+def outside_brackets(words: list[Word]) -> list[Word]:
+    """The words not inside a parenthesis (a foreign name's gloss, 以下简称…), which is no part of a subject."""
+    kept, depth = [], 0
+    for word in words:
+        if word.text in ("（", "("):
+            depth += 1
+        elif word.text in ("）", ")") and depth:
+            depth -= 1
+        elif not depth:
+            kept.append(word)
+    return kept
 
 
 def clause_window(text: str, cue_start: int) -> tuple[int, int]:
@@ -170,9 +191,13 @@ def find_source(
     if text.startswith("在", start) and text.startswith("看来", cue_start):
         start += 1  # 在查永恩看来: the source stands inside 在…看来
     if tagged is not None:
-        subject = subject_phrase(tagged.words(start, cue_start))
+        words = outside_brackets(tagged.words(start, cue_start))
+        subject = subject_phrase(words)
         if subject is not None:
             return _subject_source(text, _stretched(subject, entities, cue_start), entities)
+        nearest = nearest_nouns(words)
+        if nearest is not None:
+            return replace(_subject_source(text, _stretched(nearest, entities, cue_start), entities), rule="nearest_nouns")
     phrases = head_phrases(text, start, cue_start, entities)
     if not phrases:
         if look_back and start > 0 and text[start - 1] in "，,":
