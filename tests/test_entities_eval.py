@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from rich.console import Console
 
 from pipeline.eval.entities import (
     Scores,
+    SourceScores,
     gold_spans,
     guideline_adjusted,
     issue_date,
     jieba_spans,
     prelabel_article_spans,
     prelabel_spans,
+    rule_table,
     split_merged_names,
     target_table,
 )
@@ -159,3 +162,29 @@ def test_another_corpus_is_scored_raw_and_as_our_guidelines_have_it(tmp_path) ->
     assert scores["adjusted"].tp["PERSON"] + scores["adjusted"].fn["PERSON"] == 1  # 张, as the guidelines mark it
     rendered = summary_table({"cluener/dev.jsonl": scores}, ["PERSON", "ORG", "DATE", "PERCENT"])
     assert rendered.columns[3]._cells == ["-"] and rendered.columns[4]._cells == ["-"]
+
+
+def _source_scores(counts: dict[tuple[str, str], tuple[int, int]]) -> SourceScores:
+    scores = SourceScores()
+    for key, (correct, predicted) in counts.items():
+        scores.correct[key], scores.predicted[key] = correct, predicted
+    return scores
+
+
+@pytest.mark.parametrize(
+    ("source", "counts_per_set", "cells"),
+    [
+        ("title_name", [(3, 6), (0, 3)], ["!0.500 (3/6)", "!0.000 (0/3)"]),
+        ("byline", [(34, 34), None], ["1.000 (34/34)", "-"]),
+        ("org_gazetteer", [(586, 593), (9, 10)], ["0.988 (586/593)", "0.900 (9/10)"]),
+        ("model", [(70, 100), (1, 2)], ["0.700 (70/100)", "0.500 (1/2)"]),  # the model is no rule to drop
+    ],
+)
+def test_rule_table_marks_rules_below_the_floor_on_each_set(
+    source: str, counts_per_set: list[tuple[int, int] | None], cells: list[str]
+) -> None:
+    sets = {f"set{i}": _source_scores({("PERSON", source): c} if c else {}) for i, c in enumerate(counts_per_set)}
+    console = Console(width=200, record=True)
+    console.print(rule_table(sets, ["PERSON", "ORG"]))
+    row = next(line for line in console.export_text().splitlines() if f" {source} " in line)
+    assert [cell.strip() for cell in row.split("│")[3:-1]] == cells
