@@ -391,6 +391,7 @@ def test_sources_and_their_names(text: str, speakers: list[tuple[str, str]]) -> 
     [
         ("外交部发言人王毅明确表示，中方反对。", ["表示"]),  # an adverb before a verb
         ("会议提出了明确要求，必须落实。", []),  # an adjective before a noun
+        ("及时反映各方的意见和要求，进一步改进工作。", []),  # the last of coordinated nouns
         ("产品经理泰勒周三告诉CNBC，数据不会泄露。", ["告诉"]),  # whom a telling cue tells, whatever it is
     ],
 )

@@ -175,6 +175,21 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("执掌/v 绿光/vn 资本/n 的/u 对/p 冲/v 基金/n 大佬/a Einhorn/nx 表示/v ，/w 特斯拉/nt 已/d 到/v 巅峰/n 。/w", [], [("Einhorn", "表示", "特斯拉已到巅峰。")]),
         # a passive cue is no cue: the subject is who was told
         ("马斯克/nr 被/p 要求/v 辞去/v 董事长/n 职务/n 。/w", [("马斯克", "PERSON")], []),
+        # a clause with nothing but its predicate before the cue: the subject an earlier clause opens with
+        (
+            "失业者/n 走/v 上/v 街头/s ，/w 要求/v 政府/n 发/v 补贴/n 。/w",
+            [],
+            [("失业者", "要求", "政府发补贴。")],
+        ),
+        (
+            "国家教委/nt 今天/t 在/p 南京/ns 召开/v 会议/n ，/w 强调/v ，/w 要/v 加快/v 改革/vn 。/w",
+            [],
+            [("国家教委", "强调", "要加快改革。")],
+        ),
+        # a clause between that has a noun of its own does not pass the subject on
+        ("政府/n 采取/v 措施/n ，/w 缓解/v 不满/n 情绪/n ，/w 同时/d 许诺/v 制定/v 方案/n 。/w", [], []),
+        # a noun in the cue's clause (在会上发表讲话说) leaves the clause alone: no look back
+        ("熊/nr 清泉/nr 受/v 委托/vn ，/w 在/p 会上/s 发表/v 讲话/n 说/v ，/w 要/v 学习/v 。/w", [("熊清泉", "PERSON")], []),
     ],
 )
 def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
@@ -216,6 +231,25 @@ def test_a_clause_cue_in_a_headline_says_the_headline_only() -> None:
     tags = {w.text: w.tag for w in head + body}
     quotes = attribute_quotes(text, [], {}, (), words=spans, tag=lambda lists: [[tags[x] for x in ws] for ws in lists])
     assert [(q["cue"]["text"], q["content"]["text"], q["source"]) for q in quotes] == [("提出", "教育改革要加快步伐", "headline_cue")]
+
+
+@pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("法国/ns 各地/r 的/u 失业者/n 走/v 上/v 街头/s", "法国各地的失业者"),
+        ("原/b 省委/n 书记/n 熊/nr 清泉/nr 受/v 省委/n 的/u 委托/vn", "原省委书记熊清泉"),  # 的 phrase: the verb's object
+        ("参加/v 座谈/v 的/u 负责人/n 在/p 会上/s 发言/v", "参加座谈的负责人"),  # 的 and its head, then the predicate
+        ("企图/v 缓解/v 不满/a", None),  # opens with its predicate
+        ("圣诞节/t 前夕/t", None),
+    ],
+)
+def test_the_subject_a_clause_opens_with(clause: str, subject: str | None) -> None:
+    from pipeline.stages.quotes.phrases import leading_subject
+
+    words = _words(clause)
+    text = "".join(w.text for w in words)
+    found = leading_subject(words)
+    assert (text[found.start : found.end] if found else None) == subject
 
 
 @pytest.mark.parametrize(

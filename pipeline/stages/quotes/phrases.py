@@ -198,6 +198,44 @@ def subject_phrase(words: Sequence[Word]) -> Subject | None:
     return Subject(start, stop, kind)
 
 
+#: Tags of the words before a cue in a clause that has no subject of its own (同时许诺, 公开批评, 还不避讳).
+PREDICATE_TAGS = frozenset({"v", "vd", "d", "ad", "c"})
+
+
+def lacks_subject(words: Sequence[Word]) -> bool:
+    """Whether a clause has nothing but its predicate before the cue (…走上街头，要求政府…; …，同时许诺…):
+    its subject is an earlier clause's.  A noun or a preposition there (在会上发表讲话说) may be a subject or
+    an adverbial's object; such a clause is left alone."""
+    return all(word.tag in PREDICATE_TAGS or word.tag == "w" for word in words)
+
+
+def _opens_predicate(words: Sequence[Word], k: int) -> bool:
+    """Whether the verb or adverbial at ``k`` opens the clause's predicate, not a relative clause inside its
+    subject (参加座谈的…负责人|在…: a 的 and its head noun follow, then the predicate)."""
+    tag = words[k].tag
+    if tag not in ADVERBIAL_TAGS and not (tag.startswith("v") and tag != "vn"):
+        return False
+    j = k + 1
+    while j < len(words) and words[j].text != "的" and words[j].tag not in ADVERBIAL_TAGS:
+        j += 1
+    if j >= len(words) or words[j].text != "的":
+        return True
+    j += 1
+    while j < len(words) and (words[j].tag in HEAD_TAGS or words[j].tag in MODIFIER_TAGS):
+        j += 1
+    return j >= len(words)  # 熊清泉|受省委的委托: the 的 phrase is the verb's object, running to the clause end
+
+
+def leading_subject(words: Sequence[Word]) -> Subject | None:
+    """The subject noun phrase a whole clause opens with, before its predicate (法国各地成千上万的失业者|走上街头;
+    原湖南省委书记熊清泉|受省委的委托), or None when the clause opens otherwise."""
+    first = _skip_leading(words)
+    for k in range(first + 1, len(words)):
+        if _opens_predicate(words, k):
+            return subject_phrase(words[:k])
+    return None
+
+
 #: Tags of the nouns a noun chain is made of (no pronouns, no verbal nouns).
 CHAIN_TAGS = frozenset({"n", "nr", "nx", "nz", "nt", "ns", "j", "k", "Ng"})
 #: Tags that may stand between a subject and its cue at the end of a clause (还, 周三).
