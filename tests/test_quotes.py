@@ -361,6 +361,9 @@ def test_cues_from_the_lexicon_file_open_speech(text: str, cue: str) -> None:
         ("志强", [(0, 3, "李志强")], "志强"),
         ("马懿", [], "马懿"),
         ("伍绍祖", [(0, 6, "伍绍祖袁伟民"), (9, 12, "袁伟民")], "伍绍祖"),  # two names run together, not a longer form
+        ("董", [(0, 3, "董现明"), (20, 21, "董")], "董现明"),  # a surname alone (董大夫): the one person bearing it
+        ("王", [(0, 3, "王佑民"), (9, 12, "王璋明")], "王"),  # two bear it: unresolved
+        ("的", [(0, 3, "的确好")], "的"),  # no surname
     ],
 )
 def test_full_name(name: str, mentions: list[tuple[int, int, str]], full: str) -> None:
@@ -407,6 +410,21 @@ def test_a_quotation_with_no_cue_after_narration_about_someone_is_theirs() -> No
     persons_here = [{"start": text.index(n), "end": text.index(n) + len(n), "label": "PERSON"} for n in ("苗侨伟", "黄宗泽")]
     quotes = attribute_quotes(text, persons_here)
     assert [(q["speaker_name"], q["source"]) for q in quotes] == [("苗侨伟", "reported_clause"), ("黄宗泽", "uncued_after_narration")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "named"),
+    [
+        ("沃尔玛副总裁乔·帕克(Joe Park)的说法。Park称，数据安全。", "Park", "乔·帕克"),
+        ("卢克泰勒（Luke Taylor）周三说。", "Luke Taylor", "卢克泰勒"),
+        ("Park称，数据安全。", "Park", None),  # never glossed
+        ("乔·帕克(Joe Park)说。", "帕克", None),  # not a Latin form
+    ],
+)
+def test_a_latin_form_is_the_name_it_glosses(text: str, name: str, named: str | None) -> None:
+    from pipeline.stages.quotes.coref import glossed_name
+
+    assert glossed_name(text, name) == named
 
 
 def test_a_definite_description_is_who_it_points_back_to() -> None:

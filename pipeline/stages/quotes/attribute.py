@@ -27,7 +27,7 @@ from pipeline.core.record import Block
 from pipeline.core.text_tables import ATTRIBUTION_RE
 from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
-from pipeline.stages.quotes.coref import full_name, known_person_names, person_mentions, resolve_pronoun
+from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
     LONE_MARK_RE,
@@ -420,14 +420,16 @@ def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list
             source = attribution.source
             if source.kind == "pronoun" and source.text in SINGULAR_PRONOUNS:
                 spoken = [a.content for a in attributions if a.content[1] <= source.start]
-                attribution.speaker_name = resolve_pronoun(text, source.text, source.start, mentions, spoken)
+                named = resolve_pronoun(text, source.text, source.start, mentions, spoken)
+                attribution.speaker_name = full_name(named, mentions) if named else None
                 attribution.rule += "+pronoun_coref"
             elif source.kind == "pronoun":
                 groups = [a for a in ordered[:index] if a.source is not None and a.source.kind in ("group", "org")]
                 attribution.speaker_name = groups[-1].speaker_name if groups else None
                 attribution.rule += "+pronoun_coref"
             elif source.kind == "person":
-                attribution.speaker_name = full_name(source.name or source.text, mentions)
+                name = source.name or source.text
+                attribution.speaker_name = full_name(glossed_name(text, name) or name, mentions)
             else:
                 attribution.speaker_name = _described(source, ordered[:index]) or _title_named(source.name)
 
