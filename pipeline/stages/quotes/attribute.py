@@ -429,7 +429,7 @@ def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list
                 attribution.rule += "+pronoun_coref"
             elif source.kind == "person":
                 name = source.name or source.text
-                attribution.speaker_name = full_name(glossed_name(text, name) or name, mentions)
+                attribution.speaker_name = full_name(glossed_name(text, name, mentions) or name, mentions)
             else:
                 attribution.speaker_name = _described(source, ordered[:index]) or _title_named(source.name)
 

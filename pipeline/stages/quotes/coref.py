@@ -118,12 +118,14 @@ def _surname_alone(surname: str, mentions: list[tuple[int, int, str]]) -> str:
     return forms.pop() if len(forms) == 1 else surname
 
 
-def glossed_name(text: str, name: str) -> str | None:
-    """The name a Latin form stands for where the article glossed it (Park -> 乔·帕克 after 乔·帕克(Joe Park)); None if unglossed."""
+def glossed_name(text: str, name: str, mentions: list[tuple[int, int, str]] = ()) -> str | None:
+    """The name a Latin form stands for where the article glossed it (Park -> 乔·帕克 after 乔·帕克(Joe Park)):
+    the person mentioned right before the gloss, else the words before it; None if unglossed."""
     if not name.isascii():
         return None
     for match in GLOSSED_NAME_RE.finditer(text):
         latin = match.group(2)
         if name == latin or name in latin.split():
-            return match.group(1)
+            before = [m[2] for m in mentions if m[1] == match.end(1) and m[0] >= match.start(1)]
+            return min(before, key=len) if before else match.group(1)
     return None
