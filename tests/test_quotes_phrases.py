@@ -268,3 +268,36 @@ def test_the_name_nearest_the_cue(clause: str, nouns: str | None) -> None:
     text = "".join(w.text for w in words)
     found = nearest_nouns(words)
     assert (text[found.start : found.end] if found else None) == nouns
+
+
+def _tagged_paragraphs(paragraphs: list[str]) -> list[dict]:
+    """Attribute an article given as paragraphs of ``word/tag`` pairs, joined by newlines."""
+    from pipeline.stages.quotes import attribute_quotes
+
+    text, spans, tags = "", [], {}
+    for paragraph in paragraphs:
+        if text:
+            text += "\n"
+        for word in _words(paragraph):
+            spans.append([len(text), len(text) + len(word.text)])
+            tags[word.text] = word.tag
+            text += word.text
+    return attribute_quotes(text, [], {}, (), words=spans, tag=lambda lists: [[tags[x] for x in ws] for ws in lists])
+
+
+LETTER = "我/r 认为/v ，/w 专栏/n 要/v 办/v 得/u 更/d 活/a 。/w"
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "names"),
+    [
+        (["愿/v 专栏/n 越办越好/l", "王/nr 佑民/nr", LETTER], ["王佑民"]),  # a signed letter: 我 is its writer
+        ([LETTER, "王/nr 佑民/nr"], ["王佑民"]),  # signed at the end
+        (["愿/v 专栏/n 越办越好/l", "编辑部/n", LETTER], [None]),  # no name under the headline
+        (["愿/v 专栏/n 越办越好/l", LETTER], [None]),
+    ],
+)
+def test_first_person_in_a_signed_letter_is_the_writer(paragraphs: list[str], names: list[str | None]) -> None:
+    quotes = _tagged_paragraphs(paragraphs)
+    assert [q["speaker_name"] for q in quotes] == names
+    assert all("letter_signer" in q["source"] for q in quotes if q["speaker_name"])

@@ -30,12 +30,14 @@ from pipeline.stages.quotes.content import closing_quote, sentence_start, speech
 from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
+    CUE_RE,
     LONE_MARK_RE,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     SENTENCE_END,
     SHIPPED_WORDS,
     SINGULAR_PRONOUNS,
+    SURNAMES,
     QuoteWords,
 )
 from pipeline.stages.quotes.phrases import BatchTagger, TaggedText, Word, is_clause
@@ -56,6 +58,10 @@ DEFINITE_DETERMINERS = ("这位", "这名", "这些", "该", "此")
 #: Words that mark a headline's right side as something said (要…, 必须…, 我们…), not a topic.
 #: A title in book marks (《人民日报》): the name of a document or an outlet.
 TITLE_RE = re.compile(r"《([^《》\n]{2,30})》")
+#: A paragraph that is only a name (a letter's or column's signature), among the first lines or the last.
+SIGNATURE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+SIGNATURE_LINES = 3
+FIRST_PERSON = "我"
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
 
@@ -349,7 +355,7 @@ def attribute_quotes(
 
     attributions.sort(key=lambda a: a.content[0])
     _attribute_uncued(text, paras, blocked, attributions, mentions)
-    _resolve_speakers(text, attributions, mentions)
+    _resolve_speakers(text, attributions, mentions, signer=_signature(text, paras))
     return [_record(text, a) for a in sorted(attributions, key=lambda a: (a.content[0], a.begins))]
 
 
@@ -407,7 +413,19 @@ def _attribute_uncued(
             attributions.sort(key=lambda a: a.content[0])
 
 
-def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list[tuple[int, int, str]]) -> None:
+def _signature(text: str, paras: list[Paragraph]) -> str | None:
+    """The writer of a signed letter or column: a paragraph that is only a name (王佑民), under the headline or
+    at the end; a name starts with a surname."""
+    for para in [*paras[:SIGNATURE_LINES], *paras[-1:]]:
+        line = text[para.start : para.end].strip(" \u3000")
+        if SIGNATURE_RE.fullmatch(line) and line[0] in SURNAMES and not CUE_RE.search(line):
+            return line
+    return None
+
+
+def _resolve_speakers(
+    text: str, attributions: list[Attribution], mentions: list[tuple[int, int, str]], signer: str | None = None
+) -> None:
     """Fill ``speaker_name``: pronouns resolved, names in their fullest form, uncued quotes take their speaker's name.
 
     A plural pronoun (他们) is the group or organisation that spoke last before it.
@@ -418,7 +436,10 @@ def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list
             attribution.speaker_name = attribution.spoken_by.speaker_name
         elif attribution.speaker_name is None and attribution.source is not None:
             source = attribution.source
-            if source.kind == "pronoun" and source.text in SINGULAR_PRONOUNS:
+            if source.kind == "pronoun" and source.text == FIRST_PERSON and signer:
+                attribution.speaker_name = signer  # 我认为 in a signed letter: the writer's
+                attribution.rule += "+letter_signer"
+            elif source.kind == "pronoun" and source.text in SINGULAR_PRONOUNS:
                 spoken = [a.content for a in attributions if a.content[1] <= source.start]
                 named = resolve_pronoun(text, source.text, source.start, mentions, spoken)
                 attribution.speaker_name = full_name(named, mentions) if named else None
