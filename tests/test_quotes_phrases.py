@@ -89,6 +89,11 @@ def test_tagged_words_give_the_source_to_the_attributor(words: str, speaker: str
         ("成都市/ns 一/m 位/q 负责/v 再/d 就业/vn 工作/vn 的/u 干部/n", "成都市一位负责再就业工作的干部"),  # adverb inside a relative clause
         ("他/r 在/p 会上/s 的/u 讲话/n 中/f", "他"),  # a locative phrase, not a relative clause
         ("专家/n 、/w 学者/n 及/c 无党派/n 人士/n", "专家、学者及无党派人士"),  # nouns joined
+        (
+            "参加/v 座谈/v 的/u 北京/ns 、/w 上海/ns 、/w 天津/ns 、/w 广东/ns 、/w 辽宁/ns 、/w 江苏/ns 等/u 体育/n 先进/a 地区/n "
+            "体委/j 和/c 国家/n 体委/j 有关/vn 部门/n 的/u 负责人/n",
+            "参加座谈的北京、上海、天津、广东、辽宁、江苏等体育先进地区体委和国家体委有关部门的负责人",
+        ),  # a long list inside the subject
         ("欢迎/v 大家/r", None),  # a verb phrase is no subject
         ("的/u 建设/vn", None),  # a clause cut inside a phrase
     ],

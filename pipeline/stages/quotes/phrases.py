@@ -35,7 +35,8 @@ GROUP_PRONOUNS = frozenset({"大家", "有人", "人们", "咱们", "你们", "�
 LEADING_TAGS = frozenset({"c", "d", "w"})
 #: Punctuation that opens a phrase (《商业周刊》) rather than standing before it.
 OPENING_MARKS = frozenset("《“")
-MAX_SUBJECT_CHARS = 30
+#: A subject may list many places or bodies (参加座谈的北京、上海、天津、广东…体委和国家体委有关部门的负责人: 45).
+MAX_SUBJECT_CHARS = 60
 #: Words that close a frame of time or place (在…时, 在…中, …以来), which is an adverbial, never a subject.
 FRAME_ENDS = frozenset({"时", "时候", "中", "后", "前", "上", "下", "以来", "期间", "之际", "里", "间"})
 #: A preposition whose object is the source: 据新华社报道 (在他们看来 is the attributor's: 在 opens adverbials too).
