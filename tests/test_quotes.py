@@ -428,6 +428,18 @@ def test_a_latin_form_is_the_name_it_glosses(text: str, name: str, named: str | 
     assert glossed_name(text, name, mentions) == named
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("“我们希望课堂更好。”对于本次合作的初衷，副总经理刘开这样说。", [("刘开", "我们希望课堂更好。", "direct_before_cue")]),
+        ("“我们希望课堂更好。”在本次合作中，副总经理刘开这样说。", []),  # only a clause of topic is passed
+    ],
+)
+def test_a_quotation_before_a_clause_of_topic_and_its_cue(text: str, found: list[tuple[str, str, str]]) -> None:
+    person = [{"start": text.index("刘开"), "end": text.index("刘开") + 2, "label": "PERSON"}]
+    assert [(q["speaker_name"], q["content"]["text"], q["source"]) for q in attribute_quotes(text, person)] == found
+
+
 def test_a_definite_description_is_who_it_points_back_to() -> None:
     text = "该公司相关工作人员告诉记者，门店已经接到通知。该工作人员表示，只会下架部分版本。"
     assert [q["speaker_name"] for q in attribute_quotes(text, [])] == ["该公司相关工作人员", "该公司相关工作人员"]

@@ -62,6 +62,8 @@ TITLE_RE = re.compile(r"《([^《》\n]{2,30})》")
 SIGNATURE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}")
 SIGNATURE_LINES = 3
 FIRST_PERSON = "我"
+#: Openers of a clause of topic between a quotation and its cue (“……”对于本次合作的初衷，刘开这样说。).
+TOPIC_OPENERS = ("对于", "关于", "谈到", "谈及", "说到")
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
 
@@ -310,7 +312,12 @@ def attribute_quotes(
             continue
         if cue.mark == "clause" and len(cue.text) == 1 and source.kind not in ("person", "pronoun", "document"):
             continue  # 说/讲/称 run into a clause only after a person or a document (他说医学是…, 消息称…); else a word cut wrong (督察讲|评会)
-        before = _quote_before(text, clause_start(text, source.start), paras)
+        opened = clause_start(text, source.start)
+        before = _quote_before(text, opened, paras)
+        if before is None and opened > 0 and text[opened - 1] in "，,":
+            topic = clause_start(text, opened - 1)  # “……”对于合作的初衷，刘开这样说: past a clause of topic
+            if text.startswith(TOPIC_OPENERS, topic):
+                before = _quote_before(text, topic, paras)
         consumed = [a.content for a in attributions] + [a.content for a, _ in forward]
         if before and not any(_overlaps((before[0] + 1, before[1]), c) for c in consumed):
             quoted = text[before[0] + 1 : before[1]]
