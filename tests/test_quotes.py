@@ -361,6 +361,9 @@ def test_cues_from_the_lexicon_file_open_speech(text: str, cue: str) -> None:
         ("志强", [(0, 3, "李志强")], "志强"),
         ("马懿", [], "马懿"),
         ("伍绍祖", [(0, 6, "伍绍祖袁伟民"), (9, 12, "袁伟民")], "伍绍祖"),  # two names run together, not a longer form
+        ("董", [(0, 3, "董现明"), (20, 21, "董")], "董现明"),  # a surname alone (董大夫): the one person bearing it
+        ("王", [(0, 3, "王佑民"), (9, 12, "王璋明")], "王"),  # two bear it: unresolved
+        ("的", [(0, 3, "的确好")], "的"),  # no surname
     ],
 )
 def test_full_name(name: str, mentions: list[tuple[int, int, str]], full: str) -> None:
@@ -391,6 +394,7 @@ def test_sources_and_their_names(text: str, speakers: list[tuple[str, str]]) -> 
     [
         ("外交部发言人王毅明确表示，中方反对。", ["表示"]),  # an adverb before a verb
         ("会议提出了明确要求，必须落实。", []),  # an adjective before a noun
+        ("及时反映各方的意见和要求，进一步改进工作。", []),  # the last of coordinated nouns
         ("产品经理泰勒周三告诉CNBC，数据不会泄露。", ["告诉"]),  # whom a telling cue tells, whatever it is
     ],
 )
@@ -406,6 +410,34 @@ def test_a_quotation_with_no_cue_after_narration_about_someone_is_theirs() -> No
     persons_here = [{"start": text.index(n), "end": text.index(n) + len(n), "label": "PERSON"} for n in ("苗侨伟", "黄宗泽")]
     quotes = attribute_quotes(text, persons_here)
     assert [(q["speaker_name"], q["source"]) for q in quotes] == [("苗侨伟", "reported_clause"), ("黄宗泽", "uncued_after_narration")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "named"),
+    [
+        ("沃尔玛副总裁乔·帕克(Joe Park)的说法。Park称，数据安全。", "Park", "乔·帕克"),  # the person before the gloss
+        ("卢克泰勒（Luke Taylor）周三说。", "Luke Taylor", "卢克泰勒"),  # no person found: the words before it
+        ("Park称，数据安全。", "Park", None),  # never glossed
+        ("乔·帕克(Joe Park)说。", "帕克", None),  # not a Latin form
+    ],
+)
+def test_a_latin_form_is_the_name_it_glosses(text: str, name: str, named: str | None) -> None:
+    from pipeline.stages.quotes.coref import glossed_name
+
+    mentions = [(text.find("乔·帕克"), text.find("乔·帕克") + 4, "乔·帕克")] if "副总裁" in text else []
+    assert glossed_name(text, name, mentions) == named
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("“我们希望课堂更好。”对于本次合作的初衷，副总经理刘开这样说。", [("刘开", "我们希望课堂更好。", "direct_before_cue")]),
+        ("“我们希望课堂更好。”在本次合作中，副总经理刘开这样说。", []),  # only a clause of topic is passed
+    ],
+)
+def test_a_quotation_before_a_clause_of_topic_and_its_cue(text: str, found: list[tuple[str, str, str]]) -> None:
+    person = [{"start": text.index("刘开"), "end": text.index("刘开") + 2, "label": "PERSON"}]
+    assert [(q["speaker_name"], q["content"]["text"], q["source"]) for q in attribute_quotes(text, person)] == found
 
 
 def test_a_definite_description_is_who_it_points_back_to() -> None:

@@ -89,6 +89,11 @@ def test_tagged_words_give_the_source_to_the_attributor(words: str, speaker: str
         ("成都市/ns 一/m 位/q 负责/v 再/d 就业/vn 工作/vn 的/u 干部/n", "成都市一位负责再就业工作的干部"),  # adverb inside a relative clause
         ("他/r 在/p 会上/s 的/u 讲话/n 中/f", "他"),  # a locative phrase, not a relative clause
         ("专家/n 、/w 学者/n 及/c 无党派/n 人士/n", "专家、学者及无党派人士"),  # nouns joined
+        (
+            "参加/v 座谈/v 的/u 北京/ns 、/w 上海/ns 、/w 天津/ns 、/w 广东/ns 、/w 辽宁/ns 、/w 江苏/ns 等/u 体育/n 先进/a 地区/n "
+            "体委/j 和/c 国家/n 体委/j 有关/vn 部门/n 的/u 负责人/n",
+            "参加座谈的北京、上海、天津、广东、辽宁、江苏等体育先进地区体委和国家体委有关部门的负责人",
+        ),  # a long list inside the subject
         ("欢迎/v 大家/r", None),  # a verb phrase is no subject
         ("的/u 建设/vn", None),  # a clause cut inside a phrase
     ],
@@ -175,6 +180,21 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("执掌/v 绿光/vn 资本/n 的/u 对/p 冲/v 基金/n 大佬/a Einhorn/nx 表示/v ，/w 特斯拉/nt 已/d 到/v 巅峰/n 。/w", [], [("Einhorn", "表示", "特斯拉已到巅峰。")]),
         # a passive cue is no cue: the subject is who was told
         ("马斯克/nr 被/p 要求/v 辞去/v 董事长/n 职务/n 。/w", [("马斯克", "PERSON")], []),
+        # a clause with nothing but its predicate before the cue: the subject an earlier clause opens with
+        (
+            "失业者/n 走/v 上/v 街头/s ，/w 要求/v 政府/n 发/v 补贴/n 。/w",
+            [],
+            [("失业者", "要求", "政府发补贴。")],
+        ),
+        (
+            "国家教委/nt 今天/t 在/p 南京/ns 召开/v 会议/n ，/w 强调/v ，/w 要/v 加快/v 改革/vn 。/w",
+            [],
+            [("国家教委", "强调", "要加快改革。")],
+        ),
+        # a clause between that has a noun of its own does not pass the subject on
+        ("政府/n 采取/v 措施/n ，/w 缓解/v 不满/n 情绪/n ，/w 同时/d 许诺/v 制定/v 方案/n 。/w", [], []),
+        # a noun in the cue's clause (在会上发表讲话说) leaves the clause alone: no look back
+        ("熊/nr 清泉/nr 受/v 委托/vn ，/w 在/p 会上/s 发表/v 讲话/n 说/v ，/w 要/v 学习/v 。/w", [("熊清泉", "PERSON")], []),
     ],
 )
 def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
@@ -219,6 +239,25 @@ def test_a_clause_cue_in_a_headline_says_the_headline_only() -> None:
 
 
 @pytest.mark.parametrize(
+    ("clause", "subject"),
+    [
+        ("法国/ns 各地/r 的/u 失业者/n 走/v 上/v 街头/s", "法国各地的失业者"),
+        ("原/b 省委/n 书记/n 熊/nr 清泉/nr 受/v 省委/n 的/u 委托/vn", "原省委书记熊清泉"),  # 的 phrase: the verb's object
+        ("参加/v 座谈/v 的/u 负责人/n 在/p 会上/s 发言/v", "参加座谈的负责人"),  # 的 and its head, then the predicate
+        ("企图/v 缓解/v 不满/a", None),  # opens with its predicate
+        ("圣诞节/t 前夕/t", None),
+    ],
+)
+def test_the_subject_a_clause_opens_with(clause: str, subject: str | None) -> None:
+    from pipeline.stages.quotes.phrases import leading_subject
+
+    words = _words(clause)
+    text = "".join(w.text for w in words)
+    found = leading_subject(words)
+    assert (text[found.start : found.end] if found else None) == subject
+
+
+@pytest.mark.parametrize(
     ("clause", "nouns"),
     [
         ("执掌/v 绿光/vn 资本/n 的/u 对/p 冲/v 基金/n 大佬/a 大卫/nr 周三/t", "大卫"),  # past a trailing time word
@@ -234,3 +273,36 @@ def test_the_name_nearest_the_cue(clause: str, nouns: str | None) -> None:
     text = "".join(w.text for w in words)
     found = nearest_nouns(words)
     assert (text[found.start : found.end] if found else None) == nouns
+
+
+def _tagged_paragraphs(paragraphs: list[str]) -> list[dict]:
+    """Attribute an article given as paragraphs of ``word/tag`` pairs, joined by newlines."""
+    from pipeline.stages.quotes import attribute_quotes
+
+    text, spans, tags = "", [], {}
+    for paragraph in paragraphs:
+        if text:
+            text += "\n"
+        for word in _words(paragraph):
+            spans.append([len(text), len(text) + len(word.text)])
+            tags[word.text] = word.tag
+            text += word.text
+    return attribute_quotes(text, [], {}, (), words=spans, tag=lambda lists: [[tags[x] for x in ws] for ws in lists])
+
+
+LETTER = "我/r 认为/v ，/w 专栏/n 要/v 办/v 得/u 更/d 活/a 。/w"
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "names"),
+    [
+        (["愿/v 专栏/n 越办越好/l", "王/nr 佑民/nr", LETTER], ["王佑民"]),  # a signed letter: 我 is its writer
+        ([LETTER, "王/nr 佑民/nr"], ["王佑民"]),  # signed at the end
+        (["愿/v 专栏/n 越办越好/l", "编辑部/n", LETTER], [None]),  # no name under the headline
+        (["愿/v 专栏/n 越办越好/l", LETTER], [None]),
+    ],
+)
+def test_first_person_in_a_signed_letter_is_the_writer(paragraphs: list[str], names: list[str | None]) -> None:
+    quotes = _tagged_paragraphs(paragraphs)
+    assert [q["speaker_name"] for q in quotes] == names
+    assert all("letter_signer" in q["source"] for q in quotes if q["speaker_name"])

@@ -27,15 +27,17 @@ from pipeline.core.record import Block
 from pipeline.core.text_tables import ATTRIBUTION_RE
 from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
-from pipeline.stages.quotes.coref import full_name, known_person_names, person_mentions, resolve_pronoun
+from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
+    CUE_RE,
     LONE_MARK_RE,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     SENTENCE_END,
     SHIPPED_WORDS,
     SINGULAR_PRONOUNS,
+    SURNAMES,
     QuoteWords,
 )
 from pipeline.stages.quotes.phrases import BatchTagger, TaggedText, Word, is_clause
@@ -56,6 +58,12 @@ DEFINITE_DETERMINERS = ("这位", "这名", "这些", "该", "此")
 #: Words that mark a headline's right side as something said (要…, 必须…, 我们…), not a topic.
 #: A title in book marks (《人民日报》): the name of a document or an outlet.
 TITLE_RE = re.compile(r"《([^《》\n]{2,30})》")
+#: A paragraph that is only a name (a letter's or column's signature), among the first lines or the last.
+SIGNATURE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+SIGNATURE_LINES = 3
+FIRST_PERSON = "我"
+#: Openers of a clause of topic between a quotation and its cue (“……”对于本次合作的初衷，刘开这样说。).
+TOPIC_OPENERS = ("对于", "关于", "谈到", "谈及", "说到")
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
 
@@ -304,7 +312,12 @@ def attribute_quotes(
             continue
         if cue.mark == "clause" and len(cue.text) == 1 and source.kind not in ("person", "pronoun", "document"):
             continue  # 说/讲/称 run into a clause only after a person or a document (他说医学是…, 消息称…); else a word cut wrong (督察讲|评会)
-        before = _quote_before(text, clause_start(text, source.start), paras)
+        opened = clause_start(text, source.start)
+        before = _quote_before(text, opened, paras)
+        if before is None and opened > 0 and text[opened - 1] in "，,":
+            topic = clause_start(text, opened - 1)  # “……”对于合作的初衷，刘开这样说: past a clause of topic
+            if text.startswith(TOPIC_OPENERS, topic):
+                before = _quote_before(text, topic, paras)
         consumed = [a.content for a in attributions] + [a.content for a, _ in forward]
         if before and not any(_overlaps((before[0] + 1, before[1]), c) for c in consumed):
             quoted = text[before[0] + 1 : before[1]]
@@ -349,7 +362,7 @@ def attribute_quotes(
 
     attributions.sort(key=lambda a: a.content[0])
     _attribute_uncued(text, paras, blocked, attributions, mentions)
-    _resolve_speakers(text, attributions, mentions)
+    _resolve_speakers(text, attributions, mentions, signer=_signature(text, paras))
     return [_record(text, a) for a in sorted(attributions, key=lambda a: (a.content[0], a.begins))]
 
 
@@ -407,7 +420,19 @@ def _attribute_uncued(
             attributions.sort(key=lambda a: a.content[0])
 
 
-def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list[tuple[int, int, str]]) -> None:
+def _signature(text: str, paras: list[Paragraph]) -> str | None:
+    """The writer of a signed letter or column: a paragraph that is only a name (王佑民), under the headline or
+    at the end; a name starts with a surname."""
+    for para in [*paras[:SIGNATURE_LINES], *paras[-1:]]:
+        line = text[para.start : para.end].strip(" \u3000")
+        if SIGNATURE_RE.fullmatch(line) and line[0] in SURNAMES and not CUE_RE.search(line):
+            return line
+    return None
+
+
+def _resolve_speakers(
+    text: str, attributions: list[Attribution], mentions: list[tuple[int, int, str]], signer: str | None = None
+) -> None:
     """Fill ``speaker_name``: pronouns resolved, names in their fullest form, uncued quotes take their speaker's name.
 
     A plural pronoun (他们) is the group or organisation that spoke last before it.
@@ -418,16 +443,21 @@ def _resolve_speakers(text: str, attributions: list[Attribution], mentions: list
             attribution.speaker_name = attribution.spoken_by.speaker_name
         elif attribution.speaker_name is None and attribution.source is not None:
             source = attribution.source
-            if source.kind == "pronoun" and source.text in SINGULAR_PRONOUNS:
+            if source.kind == "pronoun" and source.text == FIRST_PERSON and signer:
+                attribution.speaker_name = signer  # 我认为 in a signed letter: the writer's
+                attribution.rule += "+letter_signer"
+            elif source.kind == "pronoun" and source.text in SINGULAR_PRONOUNS:
                 spoken = [a.content for a in attributions if a.content[1] <= source.start]
-                attribution.speaker_name = resolve_pronoun(text, source.text, source.start, mentions, spoken)
+                named = resolve_pronoun(text, source.text, source.start, mentions, spoken)
+                attribution.speaker_name = full_name(named, mentions) if named else None
                 attribution.rule += "+pronoun_coref"
             elif source.kind == "pronoun":
                 groups = [a for a in ordered[:index] if a.source is not None and a.source.kind in ("group", "org")]
                 attribution.speaker_name = groups[-1].speaker_name if groups else None
                 attribution.rule += "+pronoun_coref"
             elif source.kind == "person":
-                attribution.speaker_name = full_name(source.name or source.text, mentions)
+                name = source.name or source.text
+                attribution.speaker_name = full_name(glossed_name(text, name, mentions) or name, mentions)
             else:
                 attribution.speaker_name = _described(source, ordered[:index]) or _title_named(source.name)
 

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from pipeline.stages.quotes.content import sentence_start
-from pipeline.stages.quotes.lexicon import CUE_RE, SINGULAR_PRONOUNS
+from pipeline.stages.quotes.lexicon import CUE_RE, SINGULAR_PRONOUNS, SURNAMES
 from pipeline.stages.quotes.sources import classify_phrase, title_names
 
 #: A short phrase opening a clause, right before a cue or an adverbial: ``。库克说，``, ``，科恩在…``.
@@ -23,6 +23,8 @@ CLAUSE_SUBJECT_RE = re.compile(
 NOT_NAME_START = frozenset("这那但我他她它们会同并一各该此其本全据有如因所而")
 MIN_SUBJECT_REPEATS = 2
 NAME_SEPARATORS = frozenset("-·•‧・")
+#: A name with its Latin form in brackets after it (乔·帕克(Joe Park)): either Latin word names that person.
+GLOSSED_NAME_RE = re.compile(r"([\u4e00-\u9fff·•・-]{2,12})[（(]([A-Za-z][A-Za-z .'-]{1,40})[)）]")
 
 
 def repeated_subjects(text: str) -> set[str]:
@@ -91,8 +93,8 @@ def full_name(name: str, mentions: list[tuple[int, int, str]]) -> str:
     overreach more often than a name (沈忠主 from 沈忠主任, 朱钢介 from 朱钢介绍), so it is not taken;
     nor one that runs into another person's name (伍绍祖袁伟民: two names a headline ran together).
     """
-    if len(name) < 2:
-        return name
+    if len(name) == 1:
+        return _surname_alone(name, mentions)
     others = {m[2] for m in mentions if len(m[2]) >= 2} - {name}
     longer = []
     for mention in mentions:
@@ -106,3 +108,24 @@ def full_name(name: str, mentions: list[tuple[int, int, str]]) -> str:
         if not any(other in added for other in others):
             longer.append(mention)
     return min(longer)[2] if longer else name
+
+
+def _surname_alone(surname: str, mentions: list[tuple[int, int, str]]) -> str:
+    """A surname standing alone (董 of 董大夫) is the one person of the article who bears it, if only one does."""
+    if surname not in SURNAMES:
+        return surname
+    forms = {m[2] for m in mentions if m[2].startswith(surname) and 3 <= len(m[2]) <= 4}
+    return forms.pop() if len(forms) == 1 else surname
+
+
+def glossed_name(text: str, name: str, mentions: list[tuple[int, int, str]] = ()) -> str | None:
+    """The name a Latin form stands for where the article glossed it (Park -> 乔·帕克 after 乔·帕克(Joe Park)):
+    the person mentioned right before the gloss, else the words before it; None if unglossed."""
+    if not name.isascii():
+        return None
+    for match in GLOSSED_NAME_RE.finditer(text):
+        latin = match.group(2)
+        if name == latin or name in latin.split():
+            before = [m[2] for m in mentions if m[1] == match.end(1) and m[0] >= match.start(1)]
+            return min(before, key=len) if before else match.group(1)
+    return None

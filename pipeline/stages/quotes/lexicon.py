@@ -59,6 +59,7 @@ NOUN_MARKERS: tuple[str, ...] = (
     "的", "该", "这一", "这些", "有关", "一些", "一项", "一份",
     "发表", "发出", "发布",
     "据",
+    "和", "及",  # 意见和建议, 意见和要求: the last of coordinated nouns
 )
 #: Words right before a cue that make it passive (马斯克被要求…): the subject is who is told, not who speaks.
 PASSIVE_MARKERS: tuple[str, ...] = ("被", "遭", "受到")

@@ -35,7 +35,8 @@ GROUP_PRONOUNS = frozenset({"大家", "有人", "人们", "咱们", "你们", "�
 LEADING_TAGS = frozenset({"c", "d", "w"})
 #: Punctuation that opens a phrase (《商业周刊》) rather than standing before it.
 OPENING_MARKS = frozenset("《“")
-MAX_SUBJECT_CHARS = 30
+#: A subject may list many places or bodies (参加座谈的北京、上海、天津、广东…体委和国家体委有关部门的负责人: 45).
+MAX_SUBJECT_CHARS = 60
 #: Words that close a frame of time or place (在…时, 在…中, …以来), which is an adverbial, never a subject.
 FRAME_ENDS = frozenset({"时", "时候", "中", "后", "前", "上", "下", "以来", "期间", "之际", "里", "间"})
 #: A preposition whose object is the source: 据新华社报道 (在他们看来 is the attributor's: 在 opens adverbials too).
@@ -196,6 +197,44 @@ def subject_phrase(words: Sequence[Word]) -> Subject | None:
             begin -= 1
         return Subject(start, stop, kind, phrase_words[begin].start, phrase_words[last].end)
     return Subject(start, stop, kind)
+
+
+#: Tags of the words before a cue in a clause that has no subject of its own (同时许诺, 公开批评, 还不避讳).
+PREDICATE_TAGS = frozenset({"v", "vd", "d", "ad", "c"})
+
+
+def lacks_subject(words: Sequence[Word]) -> bool:
+    """Whether a clause has nothing but its predicate before the cue (…走上街头，要求政府…; …，同时许诺…):
+    its subject is an earlier clause's.  A noun or a preposition there (在会上发表讲话说) may be a subject or
+    an adverbial's object; such a clause is left alone."""
+    return all(word.tag in PREDICATE_TAGS or word.tag == "w" for word in words)
+
+
+def _opens_predicate(words: Sequence[Word], k: int) -> bool:
+    """Whether the verb or adverbial at ``k`` opens the clause's predicate, not a relative clause inside its
+    subject (参加座谈的…负责人|在…: a 的 and its head noun follow, then the predicate)."""
+    tag = words[k].tag
+    if tag not in ADVERBIAL_TAGS and not (tag.startswith("v") and tag != "vn"):
+        return False
+    j = k + 1
+    while j < len(words) and words[j].text != "的" and words[j].tag not in ADVERBIAL_TAGS:
+        j += 1
+    if j >= len(words) or words[j].text != "的":
+        return True
+    j += 1
+    while j < len(words) and (words[j].tag in HEAD_TAGS or words[j].tag in MODIFIER_TAGS):
+        j += 1
+    return j >= len(words)  # 熊清泉|受省委的委托: the 的 phrase is the verb's object, running to the clause end
+
+
+def leading_subject(words: Sequence[Word]) -> Subject | None:
+    """The subject noun phrase a whole clause opens with, before its predicate (法国各地成千上万的失业者|走上街头;
+    原湖南省委书记熊清泉|受省委的委托), or None when the clause opens otherwise."""
+    first = _skip_leading(words)
+    for k in range(first + 1, len(words)):
+        if _opens_predicate(words, k):
+            return subject_phrase(words[:k])
+    return None
 
 
 #: Tags of the nouns a noun chain is made of (no pronouns, no verbal nouns).

@@ -32,7 +32,15 @@ from pipeline.stages.quotes.lexicon import (
     SURNAMES,
     TITLE_NAME_RE,
 )
-from pipeline.stages.quotes.phrases import Subject, TaggedText, Word, nearest_nouns, subject_phrase
+from pipeline.stages.quotes.phrases import (
+    Subject,
+    TaggedText,
+    Word,
+    lacks_subject,
+    leading_subject,
+    nearest_nouns,
+    subject_phrase,
+)
 
 CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
 MAX_SOURCE_CHARS = 30
@@ -198,6 +206,10 @@ def find_source(
         nearest = nearest_nouns(words)
         if nearest is not None:
             return replace(_subject_source(text, _stretched(nearest, entities, cue_start), entities), rule="nearest_nouns")
+        if look_back and lacks_subject(words):
+            earlier = _earlier_subject(text, start, entities, tagged, look_back)
+            if earlier is not None:
+                return earlier
     phrases = head_phrases(text, start, cue_start, entities)
     if not phrases:
         if look_back and start > 0 and text[start - 1] in "，,":
@@ -207,6 +219,21 @@ def find_source(
         source = _phrase_source(text, head_start, head_end, entities, known_names, learnt)
         if source is not None:
             return source
+    return None
+
+
+def _earlier_subject(text: str, start: int, entities: list[dict[str, Any]], tagged: TaggedText, steps: int) -> Source | None:
+    """For a clause with no subject of its own (…走上街头，要求政府…), the subject an earlier clause of the
+    same sentence opens with, across commas only; a clause between with nothing but a predicate shares the subject and is passed."""
+    while steps and start > 0 and text[start - 1] in "，,":
+        previous = after_dateline(text, clause_start(text, start - 1))
+        words = outside_brackets(tagged.words(previous, start - 1))
+        subject = leading_subject(words)
+        if subject is not None:
+            return replace(_subject_source(text, _stretched(subject, entities, start - 1), entities), rule="earlier_clause")
+        if not lacks_subject(words):
+            return None
+        start, steps = previous, steps - 1
     return None
 
 
