@@ -194,6 +194,8 @@ LEARN_REHEARSAL ?= gold
 # What learns: both (as `corpusprep learn` does), model (the model alone) or lexicon (the rules' learnt
 # word lists alone).
 LEARN_WHAT ?= both
+# Other learning settings, passed through: e.g. LEARN_ARGS="--epochs 2 --rehearsal-ratio 2".
+LEARN_ARGS ?=
 learning-curve: $(STAMP)  ## micro and per-label F1 after learning from 0/10/25/50 reviewed modern articles (k-fold, simulated reviews)
 	mkdir -p build/gold/modern_dev
 	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_dev.jsonl \
@@ -203,7 +205,7 @@ learning-curve: $(STAMP)  ## micro and per-label F1 after learning from 0/10/25/
 	cat build/gold/modern_dev/ner_modern_dev.jsonl build/gold/modern_dev/ner_modern_more.jsonl > build/gold/modern_dev/ner_modern_72.jsonl
 	$(BIN)/python -m pipeline.train.learn.curve build/gold/modern_dev/ner_modern_72.jsonl --sizes $(LEARN_SIZES) \
 	  --folds $(LEARN_FOLDS) --rehearsal $(LEARN_REHEARSAL) --rehearsal-data $(DATA)/train.jsonl \
-	  --unlabelled $(DATA)/../modern_news/modern_news.jsonl --learn $(LEARN_WHAT)
+	  --unlabelled $(DATA)/../modern_news/modern_news.jsonl --learn $(LEARN_WHAT) $(LEARN_ARGS)
 
 # Real OCR pages: articles from pd1998 dev and the modern news sample typeset in CJK fonts and read back
 # by Tesseract (--psm 3 and 6), NAME.txt + NAME.json each (tests/fixtures/ocr/make_ocr_fixtures.py).
