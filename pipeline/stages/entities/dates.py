@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from pipeline.stages.entities.lexicon import word_list
 from pipeline.stages.entities.numbers import CN_NUMERAL, parse_number
 
 _N = f"[0-9{CN_NUMERAL}]"
@@ -51,11 +52,8 @@ DATE_PATTERN = re.compile(
 _NOT_AFTER = re.compile(rf"[0-9{CN_NUMERAL}.]$")
 _RE_CLOCK_TAIL = re.compile(rf"{CLOCK_TAIL}$")
 
-# Under the guidelines these are not dates (pd1998 tags them DATE).
-VAGUE_TIME_WORDS = frozenset(
-    "当前 目前 现在 如今 当今 今后 过去 将来 未来 近年 近年来 近来 近期 最近 日前 近日 此前 以前 以后 "
-    "当时 届时 同时 长期 一度 眼下 此时 那时 平时 历来 从前 往年 多年 近几年 这些年 新时期 新世纪 现代 古代 近代 当代 时代 年代 会上 会后 会前 期间".split()
-)
+# Under the guidelines these are not dates (pd1998 tags most of them DATE): a data file with its source.
+VAGUE_TIME_WORDS = frozenset(word_list("vague_time_words.txt"))
 
 
 def inside_title(text: str, start: int, end: int) -> bool:
