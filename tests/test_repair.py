@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.record import Document
-from pipeline.page import layout
+from pipeline.page import cells, layout
 from pipeline.page.reading import Evidence, continues
 from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
@@ -493,17 +493,17 @@ FOUR_COLUMNS = [
 ]
 
 
-def test_columns_of_one_width_are_found_where_the_gaps_mislead() -> None:
-    grid = layout.column_grid(FOUR_COLUMNS)
-    assert len(grid.starts) == 4
-    assert all(abs(start - 13 * k) <= 1.5 for k, start in enumerate(grid.starts))
-    cells = [[line[s:e] for s, e in layout.split_row(line, grid)] for line in FOUR_COLUMNS]
-    assert [row[0].strip(" “”,，") for row in cells[:2]] == ["对商业银行来说 , 取消规模", "管理并不意味着放任自流。"]
-    assert cells[8][1].strip(" “”") == "流动性和盈利水平。"
+def test_four_close_columns_are_cut_by_the_width_of_their_lines() -> None:
+    columns = cells.read_columns(FOUR_COLUMNS, [layout.char_widths(line) for line in FOUR_COLUMNS])
+    assert columns.count == 4
+    assert 12 <= columns.width <= 13
+    rows = [[line[c.start : c.end] for c in row] for line, row in zip(FOUR_COLUMNS, columns.rows)]
+    assert [row[0].strip(" “”,，") for row in rows[:2]] == ["对商业银行来说 , 取消规模", "管理并不意味着放任自流。"]
+    assert rows[8][1].strip(" “”") == "流动性和盈利水平。"
 
 
 @pytest.mark.parametrize(
-    ("row", "cells"),
+    ("row", "cells_read"),
     [
         # after a run of spaces the text is in the next column at least, though the spaces fall short of the gap
         ("批物资。            跃，各界人士和团体继续捐款   续通过新华社香港分社转交捐", ["批物资。", "跃，各界人士和团体继续捐款", "续通过新华社香港分社转交捐", ""]),
@@ -511,9 +511,9 @@ def test_columns_of_one_width_are_found_where_the_gaps_mislead() -> None:
          ["条，帐篷2700顶，方便食", "据新华社香港1月17日", "到昨天为止，香港红十字会收", "全部捐给灾区人民。著名演员"]),
     ],
 )
-def test_a_row_of_four_columns_far_apart(row: str, cells: list[str]) -> None:
-    grid = layout.ColumnGrid((0.0, 14.6, 29.2, 43.8), "em")
-    assert [row[s:e] for s, e in layout.split_row(row, grid)] == cells
+def test_a_row_of_four_columns_far_apart(row: str, cells_read: list[str]) -> None:
+    _, found = cells.cut_row(cells.measured_rows([row], [layout.char_widths(row)])[0], 4, 13.0, [True] * 4)
+    assert [row[c.start : c.end] for c in found] == cells_read
 
 
 XINHUA_STYLE = """人民日报　2024年3月6日　星期三　第4版　要闻　责任编辑：刘洋

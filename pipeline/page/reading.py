@@ -21,6 +21,8 @@ from pipeline.core.record import Block, Document, Edit
 from pipeline.core.text_tables import BLANKS, BULLETS
 from pipeline.page import layout
 from pipeline.page.analysis import PageAnalysis, analyze_page
+from pipeline.page.cells import read_columns
+from pipeline.page.layout import PARAGRAPH_INDENT
 from pipeline.page.spaces import find_body_spaces
 
 JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
@@ -57,7 +59,6 @@ class Evidence:
     blank_between_paragraphs: bool
 
 
-PARAGRAPH_INDENT = 2.0  # em: a paragraph's first line is indented two characters in print
 COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
 
 
@@ -154,27 +155,24 @@ class _Reader:
             )
         )
 
-    def add_columns(self, spans: list[tuple[int, int]]) -> None:
-        """Read a side-by-side region column by column."""
+    def add_columns(self, spans: list[tuple[int, int]], hint: float | None = None) -> None:
+        """Read a side-by-side region column by column (:func:`pipeline.page.cells.read_columns`); ``hint``:
+        the column width the page's other lines show."""
         lines = [self.text[s:e] for s, e in spans]
         line_widths = [self.widths[s:e] for s, e in spans]
-        grid = layout.column_grid(lines, line_widths)
+        columns = read_columns(lines, line_widths, hint=hint)
         first, last = spans[0][0], spans[-1][1]
         self.mark(first, last + 1, "split_columns")
-        rows = [layout.split_row(line, grid, widths) for line, widths in zip(lines, line_widths)]
-        for column in range(len(grid.starts)):
-            cells = [(spans[r][0] + s, spans[r][0] + e) for r, row in enumerate(rows) for s, e in [row[column]]]
+        for column in range(columns.count):
+            cells = [(spans[r][0] + cell.start, spans[r][0] + cell.end, cell.indented) for r, row in enumerate(columns.rows) for cell in [row[column]]]
             while cells and cells[-1][0] == cells[-1][1]:
                 cells.pop()
             if column:
                 self.sequence.append(ColumnBreak())
-            for row, (s, e) in enumerate(cells):
+            for s, e, indented in cells:
                 if s == e:
                     self.sequence.append(Break())
                 else:
-                    cell = self.text[s:e]
-                    indent = grid.indent(line_widths[row], s - spans[row][0], column)
-                    indented = layout.is_indented(cell) or indent >= (2 if grid.measure == "chars" else 1)
                     self.sequence.append(Unit(layout.BODY, s, e, self.width(s, e), indented, None))
 
 
@@ -286,13 +284,15 @@ def read_page(doc: Document, analysis: PageAnalysis | None = None) -> PageReadin
     lines = [text[s:e] for s, e in spans]
 
     reader = _Reader(text, widths)
+    single = [sum(widths[s:e]) for (s, e), role, side in zip(spans, page.roles, page.column_rows) if role == layout.BODY and not side]
+    hint = layout.estimate_column_width(single)
     index = 0
     while index < len(lines):
         if page.column_rows[index]:
             end = index
             while end < len(lines) and page.column_rows[end]:
                 end += 1
-            reader.add_columns(spans[index:end])
+            reader.add_columns(spans[index:end], hint)
             index = end
         else:
             reader.add_line(*spans[index], page.roles[index])
