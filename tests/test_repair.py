@@ -74,16 +74,17 @@ def seed() -> Document:
         ),
         ("南方日报       1998年1月19          期         AO7      体育       责任编辑 ： 刘洋", {"publication": "南方日报", "date": "1998-01-19", "page": "A07"}),
         ("郑州晚报“ 1998年]月19日”星期一                      AA03", {"publication": "郑州晚报", "date": "1998-01-19", "weekday": "星期一", "page": "AA03"}),
-        ("河南日报   1998年1月49日   星期一", {"publication": "河南日报", "weekday": "星期一"}),  # a day OCR broke
+        # a day OCR broke: the one date a digit away on the printed weekday (Mondays of January 1998: 5, 12, 19, 26)
+        ("河南日报   1998年1月49日   星期一", {"publication": "河南日报", "date": "1998-01-19", "weekday": "星期一"}),
         ("1998年1月20日", {"date": "1998-01-20"}),
         ("AAO2    教育    责任编辑 ： 刘洋", {"page": "AA02"}),
         ("A08      要闻责任编辑，刘洋", {"page": "A08"}),
         ("星期一              BO5", {"weekday": "星期一", "page": "B05"}),
         ("北京青年报        2018年10", {"publication": "北京青年报"}),
-        ("南方日报 1998年1月195日 星期一 B05 社会", {"publication": "南方日报", "weekday": "星期一", "page": "B05"}),
+        ("南方日报 1998年1月195日 星期一 B05 社会", {"publication": "南方日报", "date": "1998-01-19", "weekday": "星期一", "page": "B05"}),
         ("据新京报报道 星期一", None),  # a field must be whole
         ("星期一 我们", None),
-        ("1998年1月46日星期五", None),  # a broken date and a weekday: too little
+        ("1998年1月46日星期五", {"date": "1998-01-16", "weekday": "星期五"}),  # a broken date the weekday sets right
         ("第一战役在北京军区200", None),
         ("1998年1月20日”星期二，B08 体育。责任编辑，张华", {"date": "1998-01-20", "weekday": "星期二", "page": "B08"}),
         ("1998年1月416日", {}),  # a date OCR broke, alone on its line

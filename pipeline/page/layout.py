@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.core.newspapers import match_newspaper, named_exactly
+from pipeline.core.newspapers import levenshtein, match_newspaper, named_exactly, nearest_newspaper
 from pipeline.core.record import Document
 from pipeline.core.text_tables import (
     ATTRIBUTION_RE,
@@ -94,6 +94,7 @@ _DATE_START_RE = re.compile(r"\d")
 _GARBLED_WEEKDAY_RE = re.compile(f"(?<![\\d第])[{HAN}]期[{WEEKDAYS}]")
 # How many of a page's first lines may be its running head (a masthead, the date line, the page number).
 RUNNING_HEAD_LINES = 3
+MAX_HEAD_NOISE = 4  # Chinese characters beside a running head's date that are none of its fields
 
 
 @dataclass
@@ -198,18 +199,72 @@ def ends_paragraph(line: str) -> bool:
 
 
 # --- furniture, bylines, attributions --------------------------------------------------------
-def page_number(token: str) -> str | None:
-    """A page number as printed (``AO5`` read by OCR -> ``A05``), or None without a single digit."""
-    match = re.fullmatch(r"(?P<letters>[A-Z]{0,2}?)(?P<number>[\dOolI]{1,3})", token)
-    if not match or not re.search(r"\d", match["number"]):
+def page_number(token: str, *, placed: bool = False) -> str | None:
+    """A page label (``AO5`` read by OCR -> ``A05``), or None without a single digit (``placed``: the token
+    stands where a running head prints its page, and may be all letters OCR read for digits: ``BOL``).
+
+    A label with section letters has a two-digit number, as the papers print them (A05, AA12): a
+    digit OCR lost or doubled (``AA1``, ``BO02``) is set back, and ``A1`` is the page ``A01`` is.
+    """
+    match = re.fullmatch(r"(?P<letters>[A-Z]{0,2}?)(?P<number>[\dOolIL]{1,3})", token)
+    if not match or not (placed and match["letters"] or re.search(r"\d", match["number"])):
         return None
-    return match["letters"] + match["number"].translate(OCR_PAGE_DIGITS)
+    number = match["number"].translate(OCR_PAGE_DIGITS)
+    if not number.strip("0"):
+        return None  # no page 0
+    if match["letters"]:
+        number = number[1:] if len(number) == 3 and number[0] == "0" else number.zfill(2)
+    return match["letters"] + number
 
 
 def find_date(text: str) -> re.Match[str] | None:
     """The issue date in a running head, digits OCR misread (``1998年]月16日``) read as the digits they are;
     the match's positions are ``text``'s."""
     return DATE_RE.search(DATE_DIGIT_LOOKALIKE_RE.sub(lambda m: m.group().translate(DATE_DIGIT_LOOKALIKES), text))
+
+
+def weekday_number(printed: str | None) -> int | None:
+    """Monday 0 .. Sunday 6 of a printed weekday (``星期五``, ``周日``, OCR's ``蜂期五``), None if none."""
+    if not printed or printed[-1] not in WEEKDAYS:
+        return None
+    return min(WEEKDAYS.index(printed[-1]), 6)
+
+
+def issue_date(date: re.Match[str], weekday: str | None = None) -> str | None:
+    """The ISO date a running head's date (a :data:`DATE_RE` match of :func:`find_date`) prints, or None.
+
+    OCR misreads, loses or doubles a digit (``1998年1月46日``, ``1月195日``): a printed date that is no
+    date is the one date a digit away from it (month and day together) that falls on the weekday
+    printed beside it (星期五: 16 January), if there is exactly one.  A date that is a date stands
+    as printed.
+    """
+    year = int(date["year"])
+    month = (date["month"] or date["month2"]).translate(OCR_DATE_DIGITS)
+    day = (date["day"] or date["day2"]).translate(OCR_DATE_DIGITS)
+    try:
+        return datetime.date(year, int(month), int(day)).isoformat()
+    except ValueError:
+        pass
+    number = weekday_number(weekday)
+    if number is None:
+        return None
+    found = []
+    printed = f"{month}/{day}"
+    start = datetime.date(year, 1, 1)
+    for offset in range((datetime.date(year + 1, 1, 1) - start).days):
+        candidate = start + datetime.timedelta(days=offset)
+        if candidate.weekday() == number and levenshtein(printed, f"{candidate.month}/{candidate.day}", 1) <= 1:
+            found.append(candidate)
+    return found[0].isoformat() if len(found) == 1 else None
+
+
+def _head_text(line: str) -> str:
+    """A line read as a running head: what OCR reads into the white between its fields (stray quote marks,
+    a full stop after a space, an underline ``_A07``) taken for spaces."""
+    return _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", _UNDERLINE_RE.sub(" ", line)))
+
+
+_UNDERLINE_RE = re.compile(r"_+")
 
 
 def parse_furniture(line: str) -> dict[str, Any] | None:
@@ -219,7 +274,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     are taken for spaces first, and the fields' width is measured without the white space
     between them (a head spread over the page's width comes back with runs of spaces).
     """
-    text = " ".join(_HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).split())
+    text = " ".join(_head_text(line).split())
     if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
         return {}  # where the article goes on, came from or ends: no text of it
     if find_date(text) and WEEKDAY_RE.search(text):  # a head's fields: marks between them are OCR's
@@ -229,15 +284,12 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     date = find_date(text)
     if date:
-        month, day = date["month"] or date["month2"], date["day"] or date["day2"]
-        month, day = month.translate(OCR_DATE_DIGITS), day.translate(OCR_DATE_DIGITS)
-        try:
-            found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
-        except ValueError:  # 1998年1月49日: a date OCR broke, no value
-            pass
         rest = _blanked(text, date.start(), date.end())
-        if "date" in found and not rest.strip(BLANKS):
-            return found  # a date alone: the running head's fields, one a line
+        printed_weekday = WEEKDAY_RE.search(rest)
+        if value := issue_date(date, printed_weekday.group() if printed_weekday else None):
+            found["date"] = value  # 1998年1月49日 without a weekday: a date OCR broke, no value
+        if not rest.strip(BLANKS):
+            return found  # a date alone (or one OCR broke past reading): the running head's fields, one a line
         weekday = WEEKDAY_RE.search(rest)
         if weekday:
             found["weekday"] = weekday.group()
@@ -255,7 +307,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
             found["page"] = page_number(page["page"])
             rest = ""
         elif page := PAGE_IN_HEAD_RE.search(rest):
-            if number := page_number(page["page"] or page["alone"]):
+            if number := page_number(page["page"] or page["alone"], placed=True):
                 found["page"] = number
                 rest = rest[: page.start()] + " " + rest[page.end() :]
         leftover = re.findall(f"[{HAN}]", rest)
@@ -297,7 +349,9 @@ def _head_fields(text: str) -> dict[str, Any] | None:
         elif PUBLICATION_LINE_RE.match(word) and not BYLINE_ROLE_RE.search(word):
             found.setdefault("publication", word)
         elif (page := PAGE_RE.fullmatch(word)) and re.search(r"\d", word) and page_number(page["page"]):
-            found.setdefault("page", page_number(page["page"]))
+            if "page" in found:
+                return None  # two numbers (1 9 9 8 从习): a number in text, no running head's page
+            found["page"] = page_number(page["page"])
         elif re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", word):
             words += 1
         else:
@@ -322,15 +376,16 @@ def publication_fields(printed: str) -> dict[str, str]:
 def running_head_fields(line: str, *, placed: bool = False) -> dict[str, Any] | None:
     """What a running head too noisy for :func:`parse_furniture` still says, or None if the line is no running head.
 
-    A line at the top of a page that prints an issue date beside a weekday or a paper's
-    name (``河南日报 ”1998年1月24日”星期四 口口 一 ，A05``) is the running head, however
+    A line at the top or the foot of a page that prints an issue date beside a weekday or a
+    paper's name (``河南日报 ”1998年1月24日”星期四 口口 一 ，A05``), or a whole date with hardly
+    anything else, is the running head, however
     much noise the OCR engine read into it: furniture, never the headline.  Sentence
     punctuation between Chinese characters still makes it text.  A weekday may have lost
     its first character to OCR (``蜂期五``).  ``placed``: the page's geometry already put the
     line in the running head band: whatever fields can be read are taken, even without a
     date (``河南日报。1998年]月16昌``).
     """
-    text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).strip(BLANKS)
+    text = _head_text(line).strip(BLANKS)
     date = find_date(text)
     if (not date and not placed) or display_width(_BLANK_RUN_RE.sub(" ", text)) > MAX_HEADLINE_WIDTH:
         return None
@@ -339,21 +394,23 @@ def running_head_fields(line: str, *, placed: bool = False) -> dict[str, Any] | 
     found: dict[str, Any] = {}
     rest = text
     if date:
-        try:
-            month, day = date["month"] or date["month2"], date["day"] or date["day2"]
-            found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
-        except ValueError:
-            return None
         rest = _blanked(text, date.start(), date.end())
+        printed_weekday = WEEKDAY_RE.search(rest) or _GARBLED_WEEKDAY_RE.search(rest)
+        value = issue_date(date, printed_weekday.group() if printed_weekday else None)
+        if value is None:
+            return None
+        found["date"] = value
     if weekday := WEEKDAY_RE.search(rest) or _GARBLED_WEEKDAY_RE.search(rest):
         found["weekday"] = weekday.group()
         rest = _blanked(rest, weekday.start(), weekday.end())
     # a date OCR garbled (1998年]月16昌) still marks where the paper's name ends
     paper, rest = _known_paper(rest, date.start() if date else _DATE_START_RE.search(rest + "0").start())
     found.update(paper)
-    if "weekday" not in found and "publication" not in found and not placed:
+    # a whole date with a few characters of noise around it (``报   1998年1月20   拥一``) is a head's date too
+    dated = "date" in found and len(re.findall(f"[{HAN}]", rest)) <= MAX_HEAD_NOISE
+    if "weekday" not in found and "publication" not in found and not dated and not placed:
         return None
-    pages = [page_number(m["page"] or m["alone"]) for m in PAGE_IN_HEAD_RE.finditer(rest)]
+    pages = [page_number(m["page"] or m["alone"], placed=bool(date)) for m in PAGE_IN_HEAD_RE.finditer(rest)]
     if pages := [page for page in pages if page]:
         found["page"] = pages[-1]  # the number at the line's end, where running heads print it
     return found
@@ -548,7 +605,8 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
     roles: list[str | None] = [None] * len(lines)
     meta: dict[str, Any] = {}
 
-    printed = 0  # non-blank lines so far: a running head is among the first
+    printed = 0  # non-blank lines so far: a running head is among the first or the last
+    total = sum(1 for line in lines if line.strip(BLANKS))
     for index, line in enumerate(lines):
         if not line.strip(BLANKS):
             roles[index] = BLANK
@@ -562,10 +620,13 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
         if markdown_prefix_length(line):
             continue
         furniture = parse_furniture(line)
-        if furniture is None and printed <= RUNNING_HEAD_LINES:
+        edge = printed <= RUNNING_HEAD_LINES or printed > total - RUNNING_HEAD_LINES
+        if furniture is None and edge:
             furniture = running_head_fields(line)
         if furniture is not None:
             roles[index] = FURNITURE
+            if not edge and furniture.get("page", "x").isdigit() and not re.search("[第版]", line):
+                furniture = {key: value for key, value in furniture.items() if key != "page"}  # a number OCR strewed
             _take_furniture_meta(meta, furniture)
         elif LONE_QUOTE_MARK_RE.match(line.strip(BLANKS)):
             roles[index] = QUOTE_MARK
@@ -574,6 +635,8 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
 
     _mark_head_words(lines, roles)
     _mark_broken_heads(lines, roles, meta)
+    _mark_mastheads(lines, roles, meta)
+    _date_by_weekday(lines, roles, meta)
 
     # headlines: Markdown markers, else the lines above the byline, else a short first line
     headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]
@@ -667,6 +730,75 @@ def _mark_broken_heads(lines: list[str], roles: list[str | None], meta: dict[str
                 if weekday := WEEKDAY_RE.search(text):
                     meta.setdefault("weekday", weekday.group())
                 changed = True
+
+
+# A field of a running head OCR broke that is still one by its form: a date with 年 or 月 between digits
+# (19es年1月1e日, 2018年11), a weekday that lost a character (星期, 呈期六), a token without Chinese.
+_BROKEN_HEAD_FIELD_RE = re.compile(f"\\S*\\d\\S*[年月]\\S*|\\S*[年月]\\S*\\d\\S*|(?:星期|[{HAN}]期[{WEEKDAYS}])|[^{HAN}]+")
+
+
+def head_tokens(line: str) -> list[str]:
+    """A running head's fields, one per token: stray marks and staff credits out, punctuation at the ends off."""
+    text = STAFF_CREDIT_RE.sub(" ", _head_text(line))
+    return [token.strip("。，、；：:;,.") for token in text.split() if token.strip("。，、；：:;,.")]
+
+
+def masthead_fields(line: str) -> dict[str, Any] | None:
+    """What a running head line that names a listed paper says, however broken its other fields, or None if
+    no token of it is a listed paper's name (exactly or within the edits the list allows: ``大m报``), or it
+    holds text of no head (a word longer than a section's name: 四座新建核电站进展顺利; more than two words)."""
+    tokens = head_tokens(line)
+    found: dict[str, Any] = {}
+    words = 0
+    for token in tokens:
+        if "publication" not in found and (exact := named_exactly(token) or nearest_newspaper(token)):
+            found.update(publication_fields(token) if exact != token else {"publication": exact})
+        elif weekday := WEEKDAY_RE.fullmatch(token) or _GARBLED_WEEKDAY_RE.fullmatch(token):
+            found.setdefault("weekday", weekday.group())
+        elif (page := PAGE_RE.fullmatch(token)) and (number := page_number(page["page"], placed=True)):
+            found.setdefault("page", number)
+        elif re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", token):
+            words += 1  # a section's name
+        elif not _BROKEN_HEAD_FIELD_RE.fullmatch(token):
+            return None
+    if "publication" not in found or words > 2:
+        return None
+    if date := find_date(" ".join(tokens)):
+        if value := issue_date(date, found.get("weekday")):
+            found["date"] = value
+    return found
+
+
+def _mark_mastheads(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
+    """A line among a page's first or last printed lines that names a listed paper, its other fields those of
+    a running head however broken (``南方日报 ”20184``, ``大m报``, ``Ano4 国际 责任编辑 : 刘洋 郑州晚报 19es年1月1e日
+    星期一``), next to another line of the running head or the page's edge, is furniture: its paper, page and
+    weekday are taken where no line gave them."""
+    printed = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
+    edge = set(printed[:RUNNING_HEAD_LINES] + printed[-RUNNING_HEAD_LINES:])
+    for position, index in enumerate(printed):
+        if index not in edge or roles[index] not in (None, FURNITURE) or "publication" in meta:
+            continue
+        if re.search(f"[{HAN}][，。；！？,;!?][{HAN}]", STAFF_CREDIT_RE.sub(" ", lines[index])):
+            continue
+        neighbours = [printed[p] for p in (position - 1, position + 1) if 0 <= p < len(printed)]
+        beside_head = position in (0, len(printed) - 1) or any(roles[i] == FURNITURE for i in neighbours)
+        found = masthead_fields(lines[index])
+        if found and (beside_head or roles[index] == FURNITURE):
+            roles[index] = FURNITURE
+            _take_furniture_meta(meta, found)
+
+
+def _date_by_weekday(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
+    """A running head's date OCR broke (``1998年1月416日``) read again with the weekday another line of the
+    running head prints (a head set on two lines, or at the foot): :func:`issue_date`."""
+    if "date" in meta or "weekday" not in meta:
+        return
+    for index, line in enumerate(lines):
+        if roles[index] == FURNITURE and (date := find_date(" ".join(STRAY_MARK_RE.sub(" ", line).split()))):
+            if value := issue_date(date, meta["weekday"]):
+                meta["date"] = value
+                return
 
 
 def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:

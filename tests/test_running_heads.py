@@ -1,0 +1,121 @@
+"""Running heads read however OCR broke them: the issue date set right by the weekday printed beside it,
+page labels in the papers' form, a listed paper's name found by position (the page's first or last lines)
+and by the list, and numbers OCR strewed over the page that are no page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.core.record import Document
+from pipeline.page import layout
+from pipeline.stages.normalize import normalize_document
+from pipeline.stages.repair import repair_document
+
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+def meta(text: str) -> dict:
+    return repair_document(normalize_document(Document(id="t", text=text))).meta
+
+
+@pytest.mark.parametrize(
+    ("printed", "weekday", "date"),
+    [
+        ("1998年1月16日", "星期五", "1998-01-16"),
+        ("1998年1月46日", "星期五", "1998-01-16"),  # a digit misread: Fridays of January 1998 are 2, 9, 16, 23, 30
+        ("1998年1月195日", "星期一", "1998-01-19"),  # a digit doubled
+        ("1998年1月49日", "蜂期一", "1998-01-19"),  # the weekday's first character lost too
+        ("1998年1月49日", None, None),  # no weekday: no telling
+        ("1998年1月2日", "星期二", "1998-01-02"),  # a date that is one stands as printed
+        ("1998年1月32日", "星期五", None),  # 1月2日 and 1月30日 both Fridays, a digit away: no telling
+        ("2018年10月31日", "星期三", "2018-10-31"),
+    ],
+)
+def test_issue_date(printed: str, weekday: str | None, date: str | None) -> None:
+    match = layout.find_date(printed)
+    assert match is not None
+    assert layout.issue_date(match, weekday) == date
+
+
+@given(st.dates(min_value=datetime.date(1950, 1, 1), max_value=datetime.date(2030, 12, 31)), st.sampled_from("0123456789"))
+def test_a_date_with_a_digit_misread_is_read_back_or_not_at_all(date: datetime.date, digit: str) -> None:
+    """Whatever digit of the day OCR misreads, the reading is the printed date, or none when the misread
+    makes another date or leaves several a digit away on that weekday."""
+    day = str(date.day)
+    broken = f"{date.year}年{date.month}月{digit}{day[1:]}日"
+    match = layout.find_date(broken)
+    assert match is not None
+    read = layout.issue_date(match, "星期" + WEEKDAY_NAMES[date.weekday()])
+    try:
+        as_printed = datetime.date(date.year, date.month, int(digit + day[1:])).isoformat()
+    except ValueError:
+        as_printed = None
+    assert read in (date.isoformat(), as_printed, None)
+
+
+@pytest.mark.parametrize(
+    ("token", "placed", "page"),
+    [
+        ("AO5", False, "A05"),
+        ("AA1", False, "AA01"),  # a digit lost: section pages have two
+        ("BO02", False, "B02"),  # a digit doubled
+        ("A0o7", False, "A07"),
+        ("Al", True, "A01"),
+        ("BOL", True, "B01"),  # all letters read for digits, where a running head prints its page
+        ("BOL", False, None),
+        ("0", False, None),  # no page 0
+        ("3", False, "3"),
+        ("12", False, "12"),
+    ],
+)
+def test_page_number(token: str, placed: bool, page: str | None) -> None:
+    assert layout.page_number(token, placed=placed) == page
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("大河报", {"publication": "大河报"}),
+        ("大m报", {"publication": "大河报", "publication_raw": "大m报"}),  # a character garbled
+        ("南方日报 ”20184", {"publication": "南方日报"}),  # the date cut off
+        ("Ano4 国际 责任编辑 : 刘洋 郑州晚报 19es年1月1e日 星期一", {"publication": "郑州晚报", "weekday": "星期一"}),
+        ("AO3  责任编辑 : 张华  大河报  1998年志17日  呈期六", {"publication": "大河报", "weekday": "呈期六", "page": "A03"}),
+        ("南方日报 1998年1有49日 星期 A0o7 体育。 责任编辑 ; 刘洋", {"publication": "南方日报", "page": "A07"}),
+        ("四座新建核电站进展顺利", None),  # a headline
+        ("人民日报社论", None),  # a name inside a headline is no masthead
+        ("人民日报 发表 社论 说明 我国 经济 形势", None),  # more words than a running head's
+    ],
+)
+def test_masthead_fields(line: str, found: dict | None) -> None:
+    assert layout.masthead_fields(line) == found
+
+
+BODY = "新华社北京1月19日电国务院今天召开常务会议，研究部署春运工作。\n会议指出，各地要切实做好旅客运输组织工作。\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # a garbled masthead on a line of its own above the dated head line
+        ("大m报\n1998年1月20日”星期二，B08 体育。责任编辑，张华\n\n" + BODY, {"publication": "大河报", "date": "1998-01-20", "page": "B08"}),
+        # a staff credit and the paper's name on one line: the name is no editor's
+        ("A06  综合新闻\n责任编辑: 赵刚                      大河报\n1998年1月19日   星期一\n\n" + BODY, {"publication": "大河报", "page": "A06"}),
+        # a date with a little noise around it, on the page's last line
+        (BODY + "\n报                  1998年1月20                  拥一\n", {"date": "1998-01-20"}),
+        # the date broken on one line, the weekday on another: read together
+        (BODY + "\n河南日报\nA05\n1998年1月416日\n星期五\n", {"publication": "河南日报", "date": "1998-01-16", "page": "A05"}),
+    ],
+    ids=["garbled masthead", "credit and paper", "date at the foot", "weekday from another line"],
+)
+def test_running_heads_by_position(page: str, expected: dict) -> None:
+    found = meta(page)
+    assert {key: found.get(key) for key in expected} == expected
+
+
+def test_a_number_strewn_over_the_page_is_no_page() -> None:
+    page = "郑州晚报  1998年1月20日  星期二\n\n" + BODY + "1\n" + BODY + "AO08                 要闻\n"
+    assert meta(page)["page"] == "A08"
