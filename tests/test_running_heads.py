@@ -88,10 +88,14 @@ def test_page_number(token: str, placed: bool, page: str | None) -> None:
         ("四座新建核电站进展顺利", None),  # a headline
         ("人民日报社论", None),  # a name inside a headline is no masthead
         ("人民日报 发表 社论 说明 我国 经济 形势", None),  # more words than a running head's
+        ("AAOT7                 体育", {}),  # a page label OCR broke, and a section
+        ("198昨区区    星     Asot 评论 责任编辑 ： 王芳", {}),  # a staff credit, and what OCR left of a date
+        ("体育", None),  # a section's name alone: a headline, as like as not
+        ("本报记者 黄蔓 孙静", None),
     ],
 )
-def test_masthead_fields(line: str, found: dict | None) -> None:
-    assert layout.masthead_fields(line) == found
+def test_edge_head_fields(line: str, found: dict | None) -> None:
+    assert layout.edge_head_fields(line) == found
 
 
 BODY = "新华社北京1月19日电国务院今天召开常务会议，研究部署春运工作。\n会议指出，各地要切实做好旅客运输组织工作。\n"
@@ -119,3 +123,31 @@ def test_running_heads_by_position(page: str, expected: dict) -> None:
 def test_a_number_strewn_over_the_page_is_no_page() -> None:
     page = "郑州晚报  1998年1月20日  星期二\n\n" + BODY + "1\n" + BODY + "AO08                 要闻\n"
     assert meta(page)["page"] == "A08"
+
+
+COLUMNS = (
+    "近些年来，为了适应现代化的需要，       智和精神，总之，当今从客观上要求成人\n"
+    "我国的教育结构适当向应用科学和成人教          高等教育必须加强素质教育，改革教育的\n"
+    "育进行倾斜，但目前在成人教育中存在着       过程，改善教育的方法。\n"
+    "一些不容忽视的问题。如：专业面过窄，             加强成人素质教育，是一项系统工程，\n"
+    "课程设置单调；高校经费严重短缺，创收         它不仅需要教育者和学习者的努力，而且\n"
+    "渐成“压倒一切”的硬任务，甚至使高校         需要紧紧依托社会的力量。这就要求教育\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("top", "roles"),
+    [
+        # a headline and a sub-headline set one under the other, a blank line after them
+        ("成人素质教育新探\n邯郸市第二教育学院崔河\n\n", ["headline", "subheadline"]),
+        # a headline standing apart, then the story
+        ("成人素质教育新探\n\n", ["headline"]),
+        # a headline run straight into a line with no blank after it: that line is the story's
+        ("成人素质教育新探\n邯郸市第二教育学院崔河\n", ["headline", "body"]),
+    ],
+    ids=["headline block", "headline alone", "no blank after"],
+)
+def test_a_heading_block_a_blank_line_closes(top: str, roles: list[str]) -> None:
+    lines = (top + COLUMNS).split("\n")
+    analysed = layout.analyze(lines)
+    assert [role for role in analysed.roles if role != "blank"][: len(roles)] == roles

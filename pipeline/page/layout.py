@@ -635,7 +635,7 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
 
     _mark_head_words(lines, roles)
     _mark_broken_heads(lines, roles, meta)
-    _mark_mastheads(lines, roles, meta)
+    _mark_edge_heads(lines, roles, meta)
     _date_by_weekday(lines, roles, meta)
 
     # headlines: Markdown markers, else the lines above the byline, else a short first line
@@ -734,7 +734,17 @@ def _mark_broken_heads(lines: list[str], roles: list[str | None], meta: dict[str
 
 # A field of a running head OCR broke that is still one by its form: a date with 年 or 月 between digits
 # (19es年1月1e日, 2018年11), a weekday that lost a character (星期, 呈期六), a token without Chinese.
-_BROKEN_HEAD_FIELD_RE = re.compile(f"\\S*\\d\\S*[年月]\\S*|\\S*[年月]\\S*\\d\\S*|(?:星期|[{HAN}]期[{WEEKDAYS}])|[^{HAN}]+")
+_BROKEN_HEAD_FIELD_RE = re.compile(f"(?:星期|[{HAN}]期[{WEEKDAYS}])|[^{HAN}]+")
+
+
+def _broken_date(token: str) -> bool:
+    """What OCR left of a date: digits with 年 or 月 (19es年1月1e日, 2018年11, 1998年1有49日) or a year's
+    first digits (198昨区区), and hardly another Chinese character."""
+    others = len(re.findall(f"[{HAN}]", re.sub("[年月日]", "", token)))
+    dated = bool(re.search(r"\d", token) and re.search("[年月]", token))
+    return dated and others <= 1 or bool(re.match(r"(?:19|20)\d", token)) and others <= 3
+# A page label OCR broke past reading (AAOT7, Ano4): section letters, then letters and digits.
+_BROKEN_PAGE_RE = re.compile(r"[A-Z]{1,3}(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{1,4}")
 
 
 def head_tokens(line: str) -> list[str]:
@@ -743,13 +753,20 @@ def head_tokens(line: str) -> list[str]:
     return [token.strip("。，、；：:;,.") for token in text.split() if token.strip("。，、；：:;,.")]
 
 
-def masthead_fields(line: str) -> dict[str, Any] | None:
-    """What a running head line that names a listed paper says, however broken its other fields, or None if
-    no token of it is a listed paper's name (exactly or within the edits the list allows: ``大m报``), or it
-    holds text of no head (a word longer than a section's name: 四座新建核电站进展顺利; more than two words)."""
+def edge_head_fields(line: str) -> dict[str, Any] | None:
+    """What a line read as a running head says, however broken its fields, or None if it is no running head.
+
+    Every token must be a head's field: a listed paper's name (exactly or within the edits the list
+    allows: ``大m报``), a weekday, a page label, a date, up to two section names, or what OCR left of
+    them (``19es年1月1e日``, ``呈期六``, ``AAOT7``, a token without Chinese); a word longer than a
+    section's name (四座新建核电站进展顺利) makes the line text.  And one must anchor it: the paper, a
+    staff credit, a page label, a weekday or a date.
+    """
     tokens = head_tokens(line)
+    credited = bool(STAFF_CREDIT_RE.search(_head_text(line)))
     found: dict[str, Any] = {}
     words = 0
+    anchored = credited
     for token in tokens:
         if "publication" not in found and (exact := named_exactly(token) or nearest_newspaper(token)):
             found.update(publication_fields(token) if exact != token else {"publication": exact})
@@ -759,9 +776,11 @@ def masthead_fields(line: str) -> dict[str, Any] | None:
             found.setdefault("page", number)
         elif re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", token):
             words += 1  # a section's name
+        elif _BROKEN_PAGE_RE.fullmatch(token) or _broken_date(token):
+            anchored = True
         elif not _BROKEN_HEAD_FIELD_RE.fullmatch(token):
             return None
-    if "publication" not in found or words > 2:
+    if words > 2 or not (anchored or found):
         return None
     if date := find_date(" ".join(tokens)):
         if value := issue_date(date, found.get("weekday")):
@@ -769,22 +788,22 @@ def masthead_fields(line: str) -> dict[str, Any] | None:
     return found
 
 
-def _mark_mastheads(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
-    """A line among a page's first or last printed lines that names a listed paper, its other fields those of
-    a running head however broken (``南方日报 ”20184``, ``大m报``, ``Ano4 国际 责任编辑 : 刘洋 郑州晚报 19es年1月1e日
-    星期一``), next to another line of the running head or the page's edge, is furniture: its paper, page and
-    weekday are taken where no line gave them."""
+def _mark_edge_heads(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
+    """A line among a page's first or last printed lines whose fields are a running head's however broken
+    (:func:`edge_head_fields`: ``南方日报 ”20184``, ``大m报``, ``AAOT7  体育``, ``Ano4 国际 责任编辑 : 刘洋 郑州晚报
+    19es年1月1e日 星期一``), next to another line of the running head or the page's edge, is furniture:
+    its paper, page and weekday are taken where no line gave them."""
     printed = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
     edge = set(printed[:RUNNING_HEAD_LINES] + printed[-RUNNING_HEAD_LINES:])
     for position, index in enumerate(printed):
-        if index not in edge or roles[index] not in (None, FURNITURE) or "publication" in meta:
+        if index not in edge or roles[index] not in (None, FURNITURE):
             continue
         if re.search(f"[{HAN}][，。；！？,;!?][{HAN}]", STAFF_CREDIT_RE.sub(" ", lines[index])):
             continue
         neighbours = [printed[p] for p in (position - 1, position + 1) if 0 <= p < len(printed)]
         beside_head = position in (0, len(printed) - 1) or any(roles[i] == FURNITURE for i in neighbours)
-        found = masthead_fields(lines[index])
-        if found and (beside_head or roles[index] == FURNITURE):
+        found = edge_head_fields(lines[index])
+        if found is not None and (beside_head or roles[index] == FURNITURE):
             roles[index] = FURNITURE
             _take_furniture_meta(meta, found)
 
@@ -802,16 +821,20 @@ def _date_by_weekday(lines: list[str], roles: list[str | None], meta: dict[str, 
 
 
 def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:
-    """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline."""
+    """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline,
+    and so is a block of two such lines a blank line closes (a headline and its sub-headline)."""
     content = [i for i in range(len(lines)) if roles[i] is None]
     if len(content) < 2:
         return
     column = estimate_column_width([line_widths[i] for i in content])
     picked = 0
+    block_open = False  # the headline ran straight into the next line: a second heading line must close the block
     for index in content[:2]:
         text = lines[index].strip(BLANKS)
         following = _next_nonblank(lines, index)
         stands_apart = following is not None and following > index + 1
+        if block_open and not stands_apart:
+            break
         off_width = column is not None and abs(line_widths[index] - column) > 1.5 and not _has_column_gap(lines[index])
         body_width = column is not None and abs(line_widths[index] - column) <= 1
         if (
@@ -825,8 +848,7 @@ def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list
             break
         roles[index] = HEADLINE if picked == 0 else SUBHEADLINE
         picked += 1
-        if not stands_apart:
-            break
+        block_open = not stands_apart
     if picked == 2 and content[-1] == content[1]:
         roles[content[1]] = None
 
