@@ -125,3 +125,29 @@ def test_cells_are_in_order_and_keep_every_character_of_text(row: str, count: in
     separators = {i for m in cells.SEPARATOR_RE.finditer(row) for i in range(*m.span())}
     kept = {i for s, e in spans for i in range(s, e)}
     assert {i for i, ch in enumerate(row) if i not in separators and ch not in cells.SPACE} <= kept
+
+
+QUOTED = [
+    "集42亿美元资金，成为四年来 ”全球互联网企业最大规",
+    "当时的定价接近区间高位， ”每股为69港币。然而自9",
+    "日上市以来，公司股价已经 ”下跌了百分之二十左右。",
+    "阿里巴巴自身以及软银愿景 ”基金也参与了此次融资。",
+]
+CLEAN = [
+    "的3000多人的企业，目    自身条件不满足感，从而影",
+    "前已有近1～3职工下岗。    响工作的积极性和全心全意",
+    "这家企业的特困残疾职工沈    为人民服务的责任感以及发",
+    "双成一家四口月收入仅百余    扬艰苦奋斗传统的主动性、",
+]
+
+
+@pytest.mark.parametrize(("rows", "quoted"), [(QUOTED, True), (CLEAN, False)], ids=["quote marks in most gaps", "clean gaps"])
+def test_quote_marks_read_into_the_gaps(rows: list[str], quoted: bool) -> None:
+    columns = cells.read_columns(rows, [layout.char_widths(row) for row in rows])
+    assert columns.count == 2
+    assert cells.quoted_gaps(rows, columns) is quoted
+
+
+def test_where_most_gaps_hold_a_quote_mark_no_cell_keeps_one() -> None:
+    columns = cells.read_columns(QUOTED, [layout.char_widths(row) for row in QUOTED])
+    assert [row[r[1].start : r[1].end][0] for row, r in zip(QUOTED, columns.rows)] == ["全", "每", "下", "基"]

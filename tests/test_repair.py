@@ -204,6 +204,8 @@ def test_printed_width_counts_spaced_digits_full(raw: str, width: float) -> None
     [
         ("正常经费由1 9 9 1年每生3 0", [(5, 12), (15, 18)]),  # still spaced, as in side-by-side columns
         ("由1991年", []),
+        ("今年的V C D大战", [(3, 8)]),  # full-width letters read one by one
+        ("a VCD player", []),
     ],
 )
 def test_spaced_number_runs(text: str, runs: list[tuple[int, int]]) -> None:
@@ -269,6 +271,10 @@ INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragr
         # where the article shows its indents, a line not indented after a full one runs on, blank or not
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, INDENTED_21, True, True),
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, COLUMN_21, True, False),
+        # a line all in brackets after a sentence's end: the story's signature, a paragraph of its own
+        ("还可以增加室内的湿度，使空气清新。", 17, False, "（李少奇）", 5, INDENTED_21, False, False),
+        ("世界游泳运动也将随之翻开崭新的一页。", 18, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, False, False),
+        ("与此同时，该市千方百计提高师资队伍", 18, False, "（包括民办教师）", 8, COLUMN_21, False, True),  # no sentence ended
     ],
 )
 def test_continues_by_the_first_lines_indent(

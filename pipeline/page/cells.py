@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from pipeline.core.text_tables import NO_LINE_START
 from pipeline.page.layout import PARAGRAPH_INDENT, ends_paragraph
 
-# What may stand where two columns meet: a stray full stop or comma after a space, a column rule, quote
-# marks, spaces; a run of them is one separator.  A column rule's edges read as marks (``但。 |``, ``“| ，参观``):
-# a mark next to one, with or without a space between, is the rule's.
+# What may stand where two columns meet: a stray full stop or comma after a space (and before a space or a
+# quote mark: ``时 。”事侦缉``), a column rule, quote marks, spaces; a run of them is one separator.  A column
+# rule's edges read as marks (``但。 |``, ``“| ，参观``): a mark next to one, with or without a space between,
+# is the rule's.
 STRAY_MARKS = '。，,.、；;“”"'
 SEPARATOR_RE = re.compile(
     rf"(?:[{STRAY_MARKS}]?[ \t\u3000]*[|｜]+[ \t\u3000]*[{STRAY_MARKS}]*(?=[^{STRAY_MARKS}]|$)"
-    r"|[ \t\u3000]+[。，,.、；;]+[“”\"]*(?=[ \t\u3000]|$)|[ \t\u3000]*[“”\"]+|[ \t\u3000]+)+"
+    r"|[ \t\u3000]+[。，,.、；;]+(?:[“”\"]+|(?=[ \t\u3000]|$))|[ \t\u3000]*[“”\"]+|[ \t\u3000]+)+"
 )
 SPACE = " \t\u3000"
 OPENING_QUOTES = "“‘"
@@ -233,12 +234,12 @@ def _spaces(text: str) -> int:
 
 
 def cut_row(
-    row: _Row, count: int, width: float, ended: list[bool], spacing: Spacing | None = None
+    row: _Row, count: int, width: float, ended: list[bool], spacing: Spacing | None = None, *, keep_quotes: bool = True
 ) -> tuple[float, list[Cell]]:
     """The cheapest cut of one row into ``count`` cells of ``width`` em; ``ended[k]``: column ``k``'s last
     line above ended a paragraph (so this row's cell may be an indented first line); ``spacing``: the
     region's, which says where a run of spaces holds empty cells (a column whose text ended, or a blank
-    between paragraphs)."""
+    between paragraphs); ``keep_quotes``: a quote mark by a gap that touches a cell's text is the text's."""
     line, cuts = row.line, row.cuts
     last = len(cuts) - 1
     infinity = float("inf")
@@ -298,7 +299,9 @@ def cut_row(
         k -= empties
         if k == 0:
             break
-        start, end = _quotes_kept(line, cuts[a], cuts[j], cuts[a].end, cuts[j].start)
+        start, end = cuts[a].end, cuts[j].start
+        if keep_quotes:
+            start, end = _quotes_kept(line, cuts[a], cuts[j], start, end)
         cells.append(Cell(start, end, indented))
         k, j = k - 1, a
     return best[count][last], cells[::-1]
@@ -334,6 +337,7 @@ def cut_rows(
     spacing: Spacing | None = None,
     *,
     rows: list[_Row | None] | None = None,
+    keep_quotes: bool = True,
 ) -> Columns:
     """Cut every row of a region into ``count`` cells of ``width`` em, top to bottom (a blank row is no row);
     ``rows``: the rows measured already."""
@@ -346,7 +350,7 @@ def cut_rows(
         if row is None:
             cut.append([Cell(0, 0)] * count)
             continue
-        cost, cells = cut_row(row, count, width, ended, spacing)
+        cost, cells = cut_row(row, count, width, ended, spacing, keep_quotes=keep_quotes)
         total += cost + PER_COLUMN * count
         for k, cell in enumerate(cells):
             if cell.start < cell.end:
@@ -433,4 +437,22 @@ def read_columns(lines: list[str], widths: list[list[float]], *, hint: float | N
     if best is None:
         return Columns(1, 0.0, [[Cell(0, len(line))] for line in lines], 0.0)
     spacing = fitted_spacing(lines, widths, best) if best.count > 1 else None
-    return cut_rows(lines, widths, best.count, best.width, spacing, rows=rows) if spacing else best
+    keep_quotes = not quoted_gaps(lines, best)
+    if spacing is None and keep_quotes:
+        return best
+    return cut_rows(lines, widths, best.count, best.width, spacing, rows=rows, keep_quotes=keep_quotes)
+
+
+QUOTED_GAPS_SHARE = 0.3
+
+
+def quoted_gaps(lines: list[str], columns: Columns) -> bool:
+    """Whether the engine read quote marks into the gaps between the columns in many rows (``成本 ”会影响``): then a
+    quote mark by a gap is the gap's, even where it touches a cell's text."""
+    gaps = quoted = 0
+    for line, cells in zip(lines, columns.rows):
+        for left, right in zip(cells, cells[1:]):
+            if left.start < left.end and right.start < right.end:
+                gaps += 1
+                quoted += any(ch in QUOTE_MARKS for ch in line[max(0, left.end - 1) : right.start + 1])
+    return gaps > 0 and quoted / gaps >= QUOTED_GAPS_SHARE

@@ -128,13 +128,16 @@ def printed_widths(doc: Document) -> list[float]:
 
 
 _NUMBER_RUN_RE = re.compile(r"[0-9.%](?:[ \t]?[0-9.%])+")
+# Single Latin letters with a space between each (``V C D``): full-width letters read one em box at a time.
+_SPACED_LETTERS_RE = re.compile(r"(?<![A-Za-z])[A-Za-z](?:[ \t][A-Za-z])+(?![A-Za-z])")
 
 
 def spaced_number_runs(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     """Numbers an OCR engine read from full-width digits (``3 8 1 3``, ``1 2 . 3``): each digit sits in
     an em box, so the engine sets spaces between them (still in the text, or removed by normalisation:
-    a gap in the offsets). On the page each digit took a full em and the spaces none."""
-    runs = []
+    a gap in the offsets). On the page each digit took a full em and the spaces none.  So did letters
+    read one by one (``V C D``)."""
+    runs = [match.span() for match in _SPACED_LETTERS_RE.finditer(text)]
     for match in _NUMBER_RUN_RE.finditer(text):
         start, end = match.span()
         spaced = " " in match.group() or "\t" in match.group()
@@ -142,7 +145,7 @@ def spaced_number_runs(text: str, offsets: list[int]) -> list[tuple[int, int]]:
             spaced = any(offsets[i + 1] - offsets[i] > 1 for i in range(start, end - 1))
         if spaced:
             runs.append((start, end))
-    return runs
+    return sorted(runs)
 
 
 

@@ -59,6 +59,8 @@ class Evidence:
     blank_between_paragraphs: bool
 
 
+# A whole line in brackets: a story's signature or dateline (（李少奇）, （本报珀斯1月18日电）).
+SIGNATURE_LINE_RE = re.compile(r"[（(][^（）()]{1,24}[）)]")
 COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
 
 
@@ -86,11 +88,15 @@ def continues(
       A paragraph's first line (``opens_paragraph``) is full two characters short: its
       indent, which OCR seldom keeps; so a full line ending a sentence, followed by a line
       two characters short that runs on (``following``), ends its paragraph.
+    * A line that is all in brackets after a sentence's end (``（李少奇）``, ``（本报珀斯1月18日电）``)
+      is the story's signature, a paragraph of its own.
     """
     if not layout.ends_paragraph(previous):
         return True
     if evidence.indents_paragraphs and following_indented:
         return False
+    if SIGNATURE_LINE_RE.fullmatch(following.strip(BLANKS)):
+        return False  # a line of its own in brackets after a sentence's end: the story's signature
     indent = PARAGRAPH_INDENT if opens_paragraph else 0.0
     if evidence.width is None:  # free-running lines
         return False
