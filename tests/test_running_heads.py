@@ -151,3 +151,38 @@ def test_a_heading_block_a_blank_line_closes(top: str, roles: list[str]) -> None
     lines = (top + COLUMNS).split("\n")
     analysed = layout.analyze(lines)
     assert [role for role in analysed.roles if role != "blank"][: len(roles)] == roles
+
+
+STORY = [
+    "据新华社北京1月19日电国务院今天召开",
+    "常务会议，研究部署今年春运工作，会议",
+    "要求各地切实做好旅客运输组织工作。",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "noise"),
+    [
+        # scraps after the story's last sentence: what OCR read from the page's specks and borders
+        (STORY + ["", "y 寺痢男对六", "", "他", "", "加"], [4, 6, 8]),
+        (STORY + ["", "一一", "", "河南日报  1998年1月20日  星期二"], [4]),
+        # a rule under the running head, read as dashes and marks
+        (["郑州晚报  1998年1月16日  星期五  AA06", "一 一- 一” 一 和", "伊朗大雪死亡数十", ""] + STORY, [1]),
+        # the story's last line lost its full stop: no scrap after a finished sentence, so nothing goes
+        (STORY[:2] + ["要求各地切实做好旅客运输", "组织工作"], []),
+        # a short last paragraph that ends a sentence is text
+        (STORY + ["", "（完）", "", "会议强调安全第一。"], []),
+        # a short line right under the story, or a term in quotes, is text
+        (STORY + ["他们"], []),
+        (STORY + ["", "“中国”"], []),
+        (STORY + ["", "记者问"], []),  # one short line of words
+        (STORY + ["", "得"], [4]),  # one speck
+    ],
+    ids=[
+        "scraps at the foot", "dashes at the foot", "rule under the head", "unfinished last line", "short last paragraph",
+        "no blank line before", "a term in quotes", "a line of words", "a speck",
+    ],
+)
+def test_ocr_noise_at_the_page_edges(lines: list[str], noise: list[int]) -> None:
+    roles = layout.analyze(lines).roles
+    assert [i for i, role in enumerate(roles) if role == layout.NOISE] == noise

@@ -73,7 +73,8 @@ CROSSHEAD = "crosshead"
 # Heading lines: their spaces between phrases stay (集聚产业 追梦中原), and no body line joins them.
 HEADLINE_ROLES = frozenset({HEADLINE, SUBHEADLINE, CROSSHEAD})
 TEXT_ROLES = frozenset({BODY, PULL_QUOTE, ATTRIBUTION})
-DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK})
+NOISE = "noise"
+DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK, NOISE})
 
 PARAGRAPH_INDENT = 2.0  # em: a paragraph's first line is indented two characters in print
 MAX_FURNITURE_WIDTH = 40
@@ -678,6 +679,7 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
 
     _mark_pull_quotes(lines, roles)
     _mark_crossheads(lines, roles)
+    _mark_noise(lines, roles, widths)
     final_roles = [role or BODY for role in roles]
 
     if "reporters" not in meta:
@@ -854,6 +856,50 @@ def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list
         block_open = not stands_apart
     if picked == 2 and content[-1] == content[1]:
         roles[content[1]] = None
+
+
+# A line an OCR engine read from a rule or a border: dashes and mostly marks (一 一- 一” 一 和, UL-一).
+RULE_DASHES = "一-—–_~="
+RULE_CHARACTERS = RULE_DASHES + "·.。，,、”“\"'|"
+MIN_RULE_SHARE = 0.6
+NOISE_WIDTH = 6.0  # em: a scrap of OCR noise at a page's foot is no wider, and holds no quote mark or bracket
+QUOTE_AND_BRACKET_MARKS = "“”‘’\"'（）()《》【】「」"
+
+
+def is_rule_line(line: str) -> bool:
+    text = "".join(line.split())
+    dashes = sum(ch in RULE_DASHES for ch in text)
+    return dashes >= 2 and sum(ch in RULE_CHARACTERS for ch in text) >= MIN_RULE_SHARE * len(text)
+
+
+def _mark_noise(lines: list[str], roles: list[str | None], widths: list[float]) -> None:
+    """What an OCR engine read from the page's rules, borders and specks, no text of it: a line of dashes
+    and marks among the page's first lines (the rule under the running head), and the scraps of unfinished
+    text after the story's last sentence (``y 寺痢男对六``, ``他``, ``NS``, ``一一``), short lines no
+    sentence ends, several or of a character or two, a blank line before them and nothing but furniture
+    after them (after a label such as ``图片：``, or a short line of words alone, they are text)."""
+    printed = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
+    for index in printed[: RUNNING_HEAD_LINES + 2]:
+        if roles[index] in (None, HEADLINE, SUBHEADLINE) and is_rule_line(lines[index]):
+            roles[index] = NOISE
+    scraps: list[int] = []
+    for index in reversed(printed):
+        if roles[index] in (FURNITURE, NOISE):
+            continue
+        text = lines[index].strip(BLANKS)
+        body = roles[index] in (None, BODY)
+        short = widths[index] <= NOISE_WIDTH and not re.search(f"[{QUOTE_AND_BRACKET_MARKS}]", text)
+        if body and (short or is_rule_line(text)) and not ends_paragraph(text):
+            scraps.append(index)
+            continue
+        # after a label (图片：) short lines are text; scraps stand apart from the story, a blank line between,
+        # and are several, or one of a character or two (a short line of words alone, 记者问, is text)
+        apart = bool(scraps) and not lines[index + 1].strip(BLANKS)
+        specks = len(scraps) > 1 or any(len(lines[i].strip(BLANKS)) <= 2 or is_rule_line(lines[i]) for i in scraps)
+        if body and ends_paragraph(text) and text[-1] not in "：:" and apart and specks:
+            for scrap in scraps:
+                roles[scrap] = NOISE
+        break
 
 
 MAX_CROSSHEAD_WIDTH = 40

@@ -134,7 +134,11 @@ class _Reader:
         line = self.text[start:end]
         newline = end if end < len(self.text) else None
         if role in layout.DROPPED_ROLES:
-            kind = {layout.FURNITURE: "remove_furniture", layout.QUOTE_MARK: "remove_decoration"}.get(role, "paragraph_break")
+            kind = {
+                layout.FURNITURE: "remove_furniture",
+                layout.QUOTE_MARK: "remove_decoration",
+                layout.NOISE: "remove_noise",
+            }.get(role, "paragraph_break")
             self.mark(start, end, kind)
             self.sequence.append(Break())
             return
