@@ -61,6 +61,29 @@ def test_a_row_is_cut_into_cells(row: str, count: int, width: float, ended: list
     assert cut(row, count, width, ended) == expected
 
 
+@pytest.mark.parametrize(
+    ("ended", "expected"),
+    [
+        # the first column's last line ended a paragraph (a blank follows it in a page set with space between
+        # paragraphs): the row's text is the other two columns', though no white space stands before it
+        ([True, False, False], ["", "象益说： “几年前我在西", "和精密铸造要比欧洲早得"]),
+        # the third column's last line ended the story: it is the one that pauses
+        ([False, False, True], ["象益说： “几年前我在西", "和精密铸造要比欧洲早得", ""]),
+    ],
+    ids=["first column pauses", "last column ended"],
+)
+def test_a_column_pauses_after_a_paragraphs_end(ended: list[bool], expected: list[str]) -> None:
+    assert cut("象益说： “几年前我在西“| “和精密铸造要比欧洲早得", 3, 11.0, ended) == expected
+
+
+def test_a_cell_ending_in_a_colon_is_no_short_last_line() -> None:
+    """象益说： is no paragraph's end: the row holds two full cells, not a short one and a cut quotation."""
+    assert cut("象益说： “几年前我在西“| “和精密铸造要比欧洲早得", 2, 11.0, [True, True]) == [
+        "象益说： “几年前我在西",
+        "和精密铸造要比欧洲早得",
+    ]
+
+
 def test_a_long_gap_after_a_full_cell_holds_an_empty_cell() -> None:
     """Two columns of a region of three, the middle one empty: the spaces are many times the region's gap."""
     row = "区的哈拉兹公路日前发             据报道，镇上的铁路和"

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.core.record import Document
 from pipeline.page import cells, layout
-from pipeline.page.reading import Evidence, continues
+from pipeline.page.reading import Evidence, Unit, continues, indents_by_width
 from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
 
@@ -256,6 +256,27 @@ def test_continues(previous: str, width: float, indented: bool, blank: bool, evi
 
 COLUMN_21 = Evidence(width=21.0, indents_paragraphs=False, blank_between_paragraphs=True)
 INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragraphs=True)
+INDENTED_10 = Evidence(width=10.0, indents_paragraphs=True, blank_between_paragraphs=True)
+
+
+def unit(width: float, ends: bool) -> Unit:
+    return Unit("body", 0, 0, width, False, None, ends)
+
+
+@pytest.mark.parametrize(
+    ("units", "indents"),
+    [
+        # after a sentence's end, the lines that run on are two characters short: indents OCR lost
+        ([unit(14, True), unit(12, False), unit(14, False), unit(12, True), unit(11, False)], True),
+        # after a paragraph's short last line the next paragraph is set flush: space between paragraphs
+        ([unit(9, True), unit(14, False), unit(14, False), unit(8, True), unit(14, False), unit(12, True), unit(12, False)], False),
+        # one such line is no habit
+        ([unit(14, True), unit(12, False), unit(14, False)], False),
+    ],
+    ids=["indents lost", "set flush", "once"],
+)
+def test_indents_judged_by_width_over_the_article(units: list[Unit], indents: bool) -> None:
+    assert indents_by_width(units, 14.0) is indents
 
 
 @pytest.mark.parametrize(
@@ -271,6 +292,9 @@ INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragr
         # where the article shows its indents, a line not indented after a full one runs on, blank or not
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, INDENTED_21, True, True),
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, COLUMN_21, True, False),
+        # after a blank line (OCR's block break), a line a character short runs on no more: its indent was lost
+        ("会影响自己的生育决策。", 11, False, "90.6的受访青年", 9, INDENTED_10, True, False),
+        ("会影响自己的生育决策。", 11, False, "90.6的受访青年", 9, INDENTED_10, False, True),
         # a line all in brackets after a sentence's end: the story's signature, a paragraph of its own
         ("还可以增加室内的湿度，使空气清新。", 17, False, "（李少奇）", 5, INDENTED_21, False, False),
         ("世界游泳运动也将随之翻开崭新的一页。", 18, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, False, False),

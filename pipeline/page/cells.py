@@ -67,6 +67,7 @@ OVERFULL = 3.0
 SHORT_WITH_REASON = 0.2
 EMPTY_AT_EDGE = 0.3
 EMPTY_INSIDE = 0.5
+EMPTY_MID_PARAGRAPH = 2.0  # an empty cell in a column whose last line above runs on
 SHORT_WITHOUT_REASON = 1.5
 # ... up to: a line that is no column's (a headline, a running head, OCR's noise) costs no more.
 SHORT_MAX = 4.0
@@ -186,8 +187,10 @@ class _Row:
         return self.inside[b] - self.inside[a + 1] if b > a + 1 else 0.0
 
     def ends_paragraph(self, a: int, b: int) -> bool:
+        """Whether the cell ends a sentence, as a paragraph's short last line does (a colon seldom ends one)."""
         if (a, b) not in self._ends:
-            self._ends[a, b] = ends_paragraph(self.line[self.cuts[a].end : self.cuts[b].start])
+            text = self.line[self.cuts[a].end : self.cuts[b].start].rstrip(SPACE)
+            self._ends[a, b] = ends_paragraph(text) and text[-1] not in "：:"
         return self._ends[a, b]
 
 
@@ -227,6 +230,7 @@ LONG_GAP_UNEXPLAINED = 1.5  # a long run of spaces after a full cell, with no em
 # A row's first cell after this many leading spaces is no column's first.
 LONG_LEAD = 4
 LEAD_UNEXPLAINED = 1.0
+LEAD_MISSING = 1.0  # empty cells at a row's start with no white space before its text (an engine may drop it)
 
 
 def _spaces(text: str) -> int:
@@ -257,10 +261,17 @@ def cut_row(
 
     # empty cells at the row's start, after leading white space (an engine sets fewer spaces before a row's
     # first text than between texts, so their count is not read)
+    # a column pauses (an empty cell) after a paragraph's end (a blank between paragraphs, or the story's
+    # end), seldom in mid-paragraph
+    edge = [0.0]
+    inside = [0.0]
+    for k in range(count):
+        edge.append(edge[-1] + (EMPTY_AT_EDGE if ended[k] else EMPTY_MID_PARAGRAPH))
+        inside.append(inside[-1] + (EMPTY_INSIDE if ended[k] else EMPTY_MID_PARAGRAPH))
     lead = row.spaces[0]
     for empties in range(count):
         if empties:
-            cost = empties * EMPTY_AT_EDGE if lead >= 2 else infinity
+            cost = edge[empties] + (0.0 if lead >= 2 else LEAD_MISSING)
         else:
             cost = LEAD_UNEXPLAINED if lead >= LONG_LEAD else 0.0
         best[empties][0], back[empties][0] = cost, (0, empties, False)
@@ -268,7 +279,7 @@ def cut_row(
     for k in range(count):
         bound = min(best[k]) + BEAM  # cuts far costlier than the best so far lead nowhere better
         for a in range(len(cuts)):
-            if best[k][a] > bound or a == last:
+            if best[k][a] > bound and a or a == last:  # (empty cells at the row's start are no cut to compare)
                 continue
             base = best[k][a]
             # the last cell runs to the row's end, however wide
@@ -278,7 +289,7 @@ def cut_row(
                 cost, indented = _cell_cost(row, a, b, width, ended[k])
                 if b == last:  # empty cells after the row's end: columns that ended above
                     for empties in range(count - k):
-                        total = base + cost + empties * EMPTY_AT_EDGE
+                        total = base + cost + edge[k + 1 + empties] - edge[k + 1]
                         if total < best[k + 1 + empties][b]:
                             best[k + 1 + empties][b], back[k + 1 + empties][b] = total, (a, empties, indented)
                     continue
@@ -286,7 +297,7 @@ def cut_row(
                 room = max(0.0, width - row.width(a, b))
                 for empties in range(count - k - 1):
                     gap = gap_cost(spaces, room, empties)
-                    total = base + cost + cuts[b].cost + empties * EMPTY_INSIDE + gap
+                    total = base + cost + cuts[b].cost + inside[k + 1 + empties] - inside[k + 1] + gap
                     if total < best[k + 1 + empties][b]:
                         best[k + 1 + empties][b], back[k + 1 + empties][b] = total, (a, empties, indented)
     cells: list[Cell] = []

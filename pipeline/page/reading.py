@@ -38,6 +38,7 @@ class Unit:
     width: float
     indented: bool
     newline: int | None  # index of the source "\n" ending this line, if the unit owns it
+    ends: bool = False  # it ends with what can end a paragraph (layout.ends_paragraph)
 
 
 @dataclass
@@ -87,7 +88,8 @@ def continues(
       continues, unless a blank line follows in an article that separates paragraphs so.
       A paragraph's first line (``opens_paragraph``) is full two characters short: its
       indent, which OCR seldom keeps; so a full line ending a sentence, followed by a line
-      two characters short that runs on (``following``), ends its paragraph.
+      two characters short that runs on (``following``), ends its paragraph; after a blank
+      line, one a character short does too.
     * A line that is all in brackets after a sentence's end (``（李少奇）``, ``（本报珀斯1月18日电）``)
       is the story's signature, a paragraph of its own.
     """
@@ -109,6 +111,8 @@ def continues(
         short_by = evidence.width - following_width
         if PARAGRAPH_INDENT - 0.5 <= short_by <= PARAGRAPH_INDENT + 1:
             return False
+        if blank_between and PARAGRAPH_INDENT - 1.25 <= short_by <= PARAGRAPH_INDENT + 1:
+            return False  # a blank line, then a line a character short (its indent lost, a character too)
     if evidence.indents_paragraphs:  # a full line, and the next is not indented: a sentence ended at a line's end
         return True
     return not (blank_between and evidence.blank_between_paragraphs)
@@ -162,6 +166,7 @@ class _Reader:
                 width=self.width(start + prefix, end - trail),
                 indented=layout.is_indented(body),
                 newline=newline,
+                ends=layout.ends_paragraph(body),
             )
         )
 
@@ -183,14 +188,18 @@ class _Reader:
                 if s == e:
                     self.sequence.append(Break())
                 else:
-                    self.sequence.append(Unit(layout.BODY, s, e, self.width(s, e), indented, None))
+                    ends = layout.ends_paragraph(self.text[s:e])
+                    self.sequence.append(Unit(layout.BODY, s, e, self.width(s, e), indented, None, ends))
 
 
 def _evidence(sequence: list[Unit | Break | ColumnBreak]) -> Evidence:
+    """The article's habits: its column width; whether it indents paragraphs (lines that still show an
+    indent, or, where OCR lost them all, lines after a paragraph's end two characters short of the
+    column: :func:`indents_by_width`); whether a blank line follows most paragraph ends."""
     units = [u for u in sequence if isinstance(u, Unit) and u.role == layout.BODY]
     width = layout.estimate_column_width([u.width for u in units])
     indented = sum(u.indented for u in units)
-    indents = indented >= 2 and indented >= 0.05 * len(units)
+    indents = indented >= 2 and indented >= 0.05 * len(units) or indents_by_width(units, width)
     blank_after_end = ends = 0
     if width is not None:
         for index, item in enumerate(sequence[:-1]):
@@ -198,6 +207,27 @@ def _evidence(sequence: list[Unit | Break | ColumnBreak]) -> Evidence:
                 ends += 1
                 blank_after_end += isinstance(sequence[index + 1], Break)
     return Evidence(width, indents, ends > 0 and blank_after_end / ends >= 0.5)
+
+
+MIN_INDENT_VOTES = 2
+
+
+def indents_by_width(units: list[Unit], width: float | None) -> bool:
+    """Whether the lines that open paragraphs are two characters short of the column (an indent OCR lost)
+    rather than full (paragraphs set apart by space), judged over the whole article on the lines that run
+    on after a sentence's end: two at least two characters short, and twice as many as the full ones after
+    a paragraph's short last line."""
+    if width is None:
+        return False
+    short = flush = 0
+    for before, after in zip(units, units[1:]):
+        if not before.ends or after.ends:
+            continue
+        if width - PARAGRAPH_INDENT - 1 <= after.width <= width - 1.5:
+            short += 1
+        elif after.width >= width - 0.5 and before.width <= width - PARAGRAPH_INDENT:
+            flush += 1  # after a paragraph's short last line, a full line: the next paragraph set flush
+    return short >= MIN_INDENT_VOTES and short >= 2 * flush
 
 
 def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence: Evidence) -> list[list[Unit]]:
