@@ -295,6 +295,11 @@ def test_indents_judged_by_width_over_the_article(units: list[Unit], indents: bo
         # after a blank line (OCR's block break), a line a character short runs on no more: its indent was lost
         ("会影响自己的生育决策。", 11, False, "90.6的受访青年", 9, INDENTED_10, True, False),
         ("会影响自己的生育决策。", 11, False, "90.6的受访青年", 9, INDENTED_10, False, True),
+        # a line well short ending in a character, before a paragraph's first line: OCR lost its full stop
+        ("钱其琛是15日晚抵达圣马力诺进行访问的。当晚，他同加蒂举行了会谈", 9, False, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, INDENTED_21, True, False),
+        ("钱其琛是15日晚抵达圣马力诺进行访问的。当晚，他同加蒂举行了会谈", 9, False, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, COLUMN_21, True, True),
+        ("国家无论大小，", 7, False, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, INDENTED_21, True, True),  # a comma runs on
+        ("一个国家的经济发展", 9, False, "水平和人民生活水平的提高都离不开科技", 21, INDENTED_21, True, True),  # a full line follows
         # a line all in brackets after a sentence's end: the story's signature, a paragraph of its own
         ("还可以增加室内的湿度，使空气清新。", 17, False, "（李少奇）", 5, INDENTED_21, False, False),
         ("世界游泳运动也将随之翻开崭新的一页。", 18, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, False, False),

@@ -153,6 +153,19 @@ def test_a_heading_block_a_blank_line_closes(top: str, roles: list[str]) -> None
     assert [role for role in analysed.roles if role != "blank"][: len(roles)] == roles
 
 
+@pytest.mark.parametrize(
+    "top",
+    [
+        "迟浩田欢宴美国防部长\n",  # straight above the columns' rows, no blank between
+        "                            钱其琛访问圣马力诺\n",  # centred: the engine set spaces before it
+    ],
+    ids=["above the columns", "centred"],
+)
+def test_a_headline_set_across_the_columns(top: str) -> None:
+    analysed = layout.analyze((top + COLUMNS).split("\n"))
+    assert [role for role in analysed.roles if role != "blank"][:2] == ["headline", "body"]
+
+
 STORY = [
     "据新华社北京1月19日电国务院今天召开",
     "常务会议，研究部署今年春运工作，会议",

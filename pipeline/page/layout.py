@@ -825,6 +825,9 @@ def _date_by_weekday(lines: list[str], roles: list[str | None], meta: dict[str, 
                 return
 
 
+CENTRED_INDENT = 6  # spaces before a line an OCR engine set for a centred one, far more than an indent's
+
+
 def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:
     """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline,
     and so is a block of two such lines a blank line closes (a headline and its sub-headline)."""
@@ -842,13 +845,16 @@ def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list
             break
         off_width = column is not None and abs(line_widths[index] - column) > 1.5 and not _has_column_gap(lines[index])
         body_width = column is not None and abs(line_widths[index] - column) <= 1
+        # a line above rows of side-by-side columns, itself all of a piece: set across the columns' heads
+        above_columns = following is not None and _has_column_gap(lines[following]) and not is_indented(lines[following])
+        centred = len(lines[index]) - len(lines[index].lstrip(" \t")) >= CENTRED_INDENT
         if (
             text[-1] in "。"
             or display_width(text) > MAX_HEADLINE_WIDTH
-            or not (stands_apart or off_width)
+            or not (stands_apart or off_width or above_columns)
             or body_width
             or _has_column_gap(lines[index])
-            or is_indented(lines[index])
+            or (is_indented(lines[index]) and not centred)
         ):
             break
         roles[index] = HEADLINE if picked == 0 else SUBHEADLINE

@@ -65,6 +65,27 @@ SIGNATURE_LINE_RE = re.compile(r"[（(][^（）()]{1,24}[）)]")
 COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
 
 
+def _opens_paragraph(evidence: Evidence, following: str, following_width: float) -> bool:
+    """Whether ``following`` looks like a paragraph's first line whose indent OCR lost: two characters
+    short of the column, running on."""
+    if evidence.width is None or not following or layout.ends_paragraph(following):
+        return False
+    return PARAGRAPH_INDENT - 0.5 <= evidence.width - following_width <= PARAGRAPH_INDENT + 1
+
+
+LOST_STOP_SHORTFALL = 4.0  # em, and a third of the column at least
+
+
+def _lost_its_full_stop(previous: str, previous_width: float, evidence: Evidence, following: str, following_width: float) -> bool:
+    """A paragraph's last line whose closing mark OCR lost (``他同加蒂举行了会谈``): in an article that indents,
+    a line well short of the column ending in a character (no comma), before a paragraph's first line."""
+    text = previous.rstrip(BLANKS)
+    if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum()):
+        return False
+    short = previous_width <= evidence.width - max(LOST_STOP_SHORTFALL, evidence.width / 3)
+    return short and _opens_paragraph(evidence, following, following_width)
+
+
 def continues(
     previous: str,
     previous_width: float,
@@ -80,7 +101,9 @@ def continues(
 
     * A body paragraph never ends on a line without 。！？” and the like (headlines,
       crossheads and bylines are other roles): ``促使企业尽`` | ``快投产``, whatever the
-      line's width, an indent or a blank line between (a column or page break) say.
+      line's width, an indent or a blank line between (a column or page break) say; unless
+      OCR lost the mark: in an article that indents, a line ending in a character, well short
+      of the column, before a paragraph's first line (``他同加蒂举行了会谈`` | ``钱其琛说，…``).
     * Otherwise indentation, where the article uses it, opens a paragraph.
     * A colon ends a paragraph only on a line clearly short of the column (``同志们：``).
     * Free-running lines (one paragraph per line) end their paragraph.
@@ -94,7 +117,7 @@ def continues(
       is the story's signature, a paragraph of its own.
     """
     if not layout.ends_paragraph(previous):
-        return True
+        return not _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
     if evidence.indents_paragraphs and following_indented:
         return False
     if SIGNATURE_LINE_RE.fullmatch(following.strip(BLANKS)):
@@ -107,10 +130,10 @@ def continues(
         return shortfall < COLON_SHORTFALL
     if shortfall >= 1:  # a short line
         return False
+    if _opens_paragraph(evidence, following, following_width):
+        return False
     if following and not layout.ends_paragraph(following):
         short_by = evidence.width - following_width
-        if PARAGRAPH_INDENT - 0.5 <= short_by <= PARAGRAPH_INDENT + 1:
-            return False
         if blank_between and PARAGRAPH_INDENT - 1.25 <= short_by <= PARAGRAPH_INDENT + 1:
             return False  # a blank line, then a line a character short (its indent lost, a character too)
     if evidence.indents_paragraphs:  # a full line, and the next is not indented: a sentence ended at a line's end
