@@ -42,6 +42,7 @@ def test_what_a_cut_costs(separator: str, before: str, after: str, cost: float) 
         # close columns an OCR engine ran together, with a stray mark or a single space where they meet
         ("二孩政策全面放开后，出生 。” 的成本高，因为抚养孩子", 2, 12.0, None, ["二孩政策全面放开后，出生", "的成本高，因为抚养孩子"]),
         ("年报社社会调查中心联 个方面的受访者都认", 2, 10.0, None, ["年报社社会调查中心联", "个方面的受访者都认"]),
+        ("高效配置。在新的一年中 ，，期贷款比例、资产流动", 2, 12.0, None, ["高效配置。在新的一年中", "期贷款比例、资产流动"]),
         # a column rule read with marks at its edges: the marks are the rule's
         ("入冬以来最冷的一天，但。 | ，参观科技馆展厅。记里", 2, 11.0, None, ["入冬以来最冷的一天，但", "参观科技馆展厅。记里"]),
         # a paragraph's last line, short, then the next column
@@ -55,7 +56,10 @@ def test_what_a_cut_costs(separator: str, before: str, after: str, cost: float) 
         # an opening quote mark touching its text is the text's, an OCR engine's turned one too
         ("的同志在思想汇报中写道：   ”只有发扬党的密切联系", 2, 11.0, None, ["的同志在思想汇报中写道：", "”只有发扬党的密切联系"]),
     ],
-    ids=["stray mark", "single space", "column rule", "short last line", "lost indent", "empty first cell", "empty last cell", "quote kept"],
+    ids=[
+        "stray mark", "single space", "doubled marks", "column rule", "short last line", "lost indent", "empty first cell",
+        "empty last cell", "quote kept",
+    ],
 )
 def test_a_row_is_cut_into_cells(row: str, count: int, width: float, ended: list[bool] | None, expected: list[str]) -> None:
     assert cut(row, count, width, ended) == expected

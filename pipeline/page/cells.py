@@ -26,13 +26,13 @@ from pipeline.core.text_tables import NO_LINE_START
 from pipeline.page.layout import PARAGRAPH_INDENT, ends_paragraph
 
 # What may stand where two columns meet: a stray full stop or comma after a space (and before a space or a
-# quote mark: ``时 。”事侦缉``), a column rule, quote marks, spaces; a run of them is one separator.  A column
-# rule's edges read as marks (``但。 |``, ``“| ，参观``): a mark next to one, with or without a space between,
-# is the rule's.
+# quote mark, ``时 。”事侦缉``, or doubled, ``中 ，，期``), a column rule, quote marks, spaces; a run of them
+# is one separator.  A column rule's edges read as marks (``但。 |``, ``“| ，参观``): a mark next to one,
+# with or without a space between, is the rule's.
 STRAY_MARKS = '。，,.、；;“”"'
 SEPARATOR_RE = re.compile(
     rf"(?:[{STRAY_MARKS}]?[ \t\u3000]*[|｜]+[ \t\u3000]*[{STRAY_MARKS}]*(?=[^{STRAY_MARKS}]|$)"
-    r"|[ \t\u3000]+[。，,.、；;]+(?:[“”\"]+|(?=[ \t\u3000]|$))|[ \t\u3000]*[“”\"]+|[ \t\u3000]+)+"
+    r"|[ \t\u3000]+(?:[。，,.、；;]{2,}|[。，,.、；;]+(?:[“”\"]+|(?=[ \t\u3000]|$)))|[ \t\u3000]*[“”\"]+|[ \t\u3000]+)+"
 )
 SPACE = " \t\u3000"
 OPENING_QUOTES = "“‘"
