@@ -112,6 +112,13 @@ def match_newspaper(printed: str) -> str | None:
     return forms[max(inside, key=len)] if inside else None
 
 
+def nearest_newspaper(printed: str) -> str | None:
+    """The paper a printed name means by edit distance alone (``大m报`` -> 大河报), not by a name inside it: a
+    running head's field read on its own."""
+    printed = printed.strip()
+    return _nearest(printed, _forms()) if printed else None
+
+
 def _nearest(printed: str, forms: dict[str, str]) -> str | None:
     """The paper one of whose forms is nearest ``printed`` within its allowed distance, if it alone is."""
     best: set[str] = set()
