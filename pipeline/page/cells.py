@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.core.text_tables import NO_LINE_START
+from pipeline.core.text_tables import BLANKS, NO_LINE_START, PARAGRAPH_FINAL
 from pipeline.page.layout import PARAGRAPH_INDENT, ends_paragraph
 
 # What may stand where two columns meet: a stray full stop or comma after a space (and before a space or a
@@ -156,6 +156,18 @@ def row_cuts(line: str) -> list[Cut]:
     return cuts
 
 
+@dataclass(frozen=True)
+class _CellsFrom:
+    """The cells that may start at one cut: ``(end cut, cost, indented, room left)`` for each that ends
+    before the row's end and within reach of the column's width, in order; the cell to the row's end (its
+    cost, whether indented); whether it is within reach of a cell that is not the row's last."""
+
+    cells: list[tuple[int, float, bool, float]]
+    to_end_cost: float
+    to_end_indented: bool
+    reaches_end: bool
+
+
 class _Row:
     """One row's cuts with what the cells between them need, measured once for every reading tried."""
 
@@ -178,13 +190,65 @@ class _Row:
         # an indent the row still shows: ideographic spaces before the cell (``　　据新华社``)
         self.shown = [line[cut.start : cut.end].endswith("\u3000") for cut in self.cuts]
         self._ends: dict[tuple[int, int], bool] = {}
+        self.cut_costs = [cut.cost for cut in self.cuts]
+        # where a cell ending at each cut has its last printed character, when that may end a paragraph (-1
+        # when it may not): most cells end in running text, which ``ends_paragraph`` then need not read
+        self.final_at: list[int] = []
+        for cut in self.cuts:
+            at = len(line[: cut.start].rstrip(SPACE + BLANKS)) - 1
+            self.final_at.append(at if at >= 0 and line[at] in PARAGRAPH_FINAL else -1)
+        self._cells: dict[tuple[float, bool], list[_CellsFrom | None]] = {}
+        self._cut: dict[tuple[int, float, tuple[bool, ...], Spacing | None, bool], tuple[float, list[Cell]]] = {}
 
-    def width(self, a: int, b: int) -> float:
-        return self.starts[b] - self.ends[a]
+    def cells_from(self, a: int, width: float, may_indent: bool) -> _CellsFrom:
+        """The cells that may start at cut ``a`` in a column of ``width`` (see ``_cells_from``), worked
+        out once per row: every reading of a region, and every column of a reading, asks again."""
+        table = self._cells.get((width, may_indent))
+        if table is None:
+            table = self._cells[width, may_indent] = [None] * len(self.cuts)
+        found = table[a]
+        if found is None:
+            found = table[a] = self._cells_from(a, width, may_indent)
+        return found
 
-    def gaps_inside(self, a: int, b: int) -> float:
-        """Cost of the separators strictly between cuts ``a`` and ``b``."""
-        return self.inside[b] - self.inside[a + 1] if b > a + 1 else 0.0
+    def _cells_from(self, a: int, width: float, may_indent: bool) -> _CellsFrom:
+        """What each cell from cut ``a`` costs as a column line of ``width``, and whether it is read as an
+        indented first line: a full line costs by how far its width is off; an overfull one by how far it
+        runs over; a short one little with a reason (an indent lost, below a paragraph's end; a paragraph's
+        last line), more without one.  Separators left inside cost, and so does a cell that opens with
+        punctuation that never starts a line.  (Each cell is one pass of this loop: what stays the same
+        along the row is looked up once, since a region's reading spends its time here.)"""
+        last = len(self.cuts) - 1
+        reach = width + FULL_SLACK + 3.0
+        full = width + FULL_SLACK
+        starts, inside, left = self.starts, self.inside, self.ends[a]
+        stop = a + 1  # cells that end before the row's end reach no further than this
+        while stop < last and starts[stop] - left <= reach:
+            stop += 1
+        opens = CELL_OPENS_WITH_PUNCTUATION if self.opens_badly[a] else 0.0
+        shown = self.shown[a]
+        indents = may_indent or shown
+        after_gap = inside[a + 1]
+        final_at, opening = self.final_at, self.cuts[a].end
+        cells: list[tuple[int, float, bool, float]] = []
+        append = cells.append
+        for b in [*range(a + 1, stop), last]:
+            wide = starts[b] - left
+            cost = (inside[b] - after_gap if b > a + 1 else 0.0) + opens
+            if wide > full:
+                append((b, cost + min(OVERFULL_MAX, OVERFULL * (wide - width - FULL_SLACK)), False, 0.0))
+                continue
+            short = width - wide
+            if short <= FULL_SLACK:
+                append((b, cost + OFF_WIDTH * abs(short), shown, max(0.0, short)))
+            elif indents and abs(short - PARAGRAPH_INDENT) <= FULL_SLACK:
+                append((b, cost + SHORT_WITH_REASON, True, short))
+            elif final_at[b] >= opening and self.ends_paragraph(a, b):
+                append((b, cost + SHORT_WITH_REASON, shown, short))
+            else:
+                append((b, cost + min(SHORT_MAX, SHORT_WITHOUT_REASON * (short - FULL_SLACK)), False, short))
+        _, to_end_cost, to_end_indented, _ = cells.pop()
+        return _CellsFrom(cells, to_end_cost, to_end_indented, stop == last)
 
     def ends_paragraph(self, a: int, b: int) -> bool:
         """Whether the cell ends a sentence, as a paragraph's short last line does (a colon seldom ends one)."""
@@ -192,24 +256,6 @@ class _Row:
             text = self.line[self.cuts[a].end : self.cuts[b].start].rstrip(SPACE)
             self._ends[a, b] = ends_paragraph(text) and text[-1] not in "：:"
         return self._ends[a, b]
-
-
-def _cell_cost(row: _Row, a: int, b: int, width: float, may_indent: bool) -> tuple[float, bool]:
-    """What the cell between cuts ``a`` and ``b`` costs as a column line of ``width``, and whether it is read
-    as an indented first line."""
-    cost = row.gaps_inside(a, b) + (CELL_OPENS_WITH_PUNCTUATION if row.opens_badly[a] else 0.0)
-    wide = row.width(a, b)
-    if wide > width + FULL_SLACK:
-        return cost + min(OVERFULL_MAX, OVERFULL * (wide - width - FULL_SLACK)), False
-    short = width - wide
-    shown = row.shown[a]
-    if short <= FULL_SLACK:
-        return cost + OFF_WIDTH * abs(short), shown
-    if (may_indent or shown) and abs(short - PARAGRAPH_INDENT) <= FULL_SLACK:
-        return cost + SHORT_WITH_REASON, True
-    if row.ends_paragraph(a, b):
-        return cost + SHORT_WITH_REASON, shown
-    return cost + min(SHORT_MAX, SHORT_WITHOUT_REASON * (short - FULL_SLACK)), False
 
 
 @dataclass(frozen=True)
@@ -244,6 +290,10 @@ def cut_row(
     line above ended a paragraph (so this row's cell may be an indented first line); ``spacing``: the
     region's, which says where a run of spaces holds empty cells (a column whose text ended, or a blank
     between paragraphs); ``keep_quotes``: a quote mark by a gap that touches a cell's text is the text's."""
+    key = (count, width, tuple(ended), spacing, keep_quotes)
+    if key in row._cut:
+        cost, cells = row._cut[key]
+        return cost, list(cells)
     line, cuts = row.line, row.cuts
     last = len(cuts) - 1
     infinity = float("inf")
@@ -252,12 +302,12 @@ def cut_row(
     best: list[list[float]] = [[infinity] * len(cuts) for _ in range(count + 1)]
     back: list[list[tuple[int, int, bool] | None]] = [[None] * len(cuts) for _ in range(count + 1)]
 
-    def gap_cost(spaces: int, room: float, empties: int) -> float:
-        if empties:
-            return 0.0 if spaces >= 2 and (spacing is None or spaces > spacing.gap + 1) else infinity
-        if spacing is not None and room <= FULL_SLACK + 1 and spacing.long(spaces):
-            return LONG_GAP_UNEXPLAINED
-        return 0.0
+    # a run of spaces may hold empty cells (a column whose text ended, or a blank between paragraphs) where it
+    # is longer than the region's spacing; after a full cell, a long run holding none is unexplained
+    spaces = row.spaces
+    holds_empties = [n >= 2 and (spacing is None or n > spacing.gap + 1) for n in spaces]
+    long_after_full = [spacing is not None and spacing.long(n) for n in spaces]
+    cut_costs = row.cut_costs
 
     # empty cells at the row's start, after leading white space (an engine sets fewer spaces before a row's
     # first text than between texts, so their count is not read)
@@ -268,38 +318,49 @@ def cut_row(
     for k in range(count):
         edge.append(edge[-1] + (EMPTY_AT_EDGE if ended[k] else EMPTY_MID_PARAGRAPH))
         inside.append(inside[-1] + (EMPTY_INSIDE if ended[k] else EMPTY_MID_PARAGRAPH))
-    lead = row.spaces[0]
+    lead = spaces[0]
     for empties in range(count):
         if empties:
             cost = edge[empties] + (0.0 if lead >= 2 else LEAD_MISSING)
         else:
             cost = LEAD_UNEXPLAINED if lead >= LONG_LEAD else 0.0
         best[empties][0], back[empties][0] = cost, (0, empties, False)
-    reach = width + FULL_SLACK + 3.0
     for k in range(count):
-        bound = min(best[k]) + BEAM  # cuts far costlier than the best so far lead nowhere better
-        for a in range(len(cuts)):
-            if best[k][a] > bound and a or a == last:  # (empty cells at the row's start are no cut to compare)
+        level = best[k]
+        bound = min(level) + BEAM  # cuts far costlier than the best so far lead nowhere better
+        final = k == count - 1
+        after = inside[k + 1]
+        for a in range(last):
+            base = level[a]
+            # (empty cells at the row's start are no cut to compare); a cut not reached leads nowhere
+            if base > bound and a or base == infinity:
                 continue
-            base = best[k][a]
-            # the last cell runs to the row's end, however wide
-            for b in [last] if k == count - 1 else range(a + 1, len(cuts)):
-                if b != last and row.width(a, b) > reach:
-                    break
-                cost, indented = _cell_cost(row, a, b, width, ended[k])
-                if b == last:  # empty cells after the row's end: columns that ended above
-                    for empties in range(count - k):
-                        total = base + cost + edge[k + 1 + empties] - edge[k + 1]
-                        if total < best[k + 1 + empties][b]:
-                            best[k + 1 + empties][b], back[k + 1 + empties][b] = total, (a, empties, indented)
+            found = row.cells_from(a, width, ended[k])
+            if not final:
+                # a cell that ends before the row's end, then empty cells
+                for b, cost, indented, room in found.cells:
+                    start = base + cost + cut_costs[b]
+                    gap = LONG_GAP_UNEXPLAINED if room <= FULL_SLACK + 1 and long_after_full[b] else 0.0
+                    total = start + after - after + gap
+                    target = best[k + 1]
+                    if total < target[b]:
+                        target[b], back[k + 1][b] = total, (a, 0, indented)
+                    if holds_empties[b]:
+                        for empties in range(1, count - k - 1):
+                            total = start + inside[k + 1 + empties] - after + 0.0
+                            target = best[k + 1 + empties]
+                            if total < target[b]:
+                                target[b], back[k + 1 + empties][b] = total, (a, empties, indented)
+                if not found.reaches_end:
                     continue
-                spaces = row.spaces[b]
-                room = max(0.0, width - row.width(a, b))
-                for empties in range(count - k - 1):
-                    gap = gap_cost(spaces, room, empties)
-                    total = base + cost + cuts[b].cost + inside[k + 1 + empties] - inside[k + 1] + gap
-                    if total < best[k + 1 + empties][b]:
-                        best[k + 1 + empties][b], back[k + 1 + empties][b] = total, (a, empties, indented)
+            # the last cell runs to the row's end, however wide; empty cells after it: columns that ended above
+            cost, indented = found.to_end_cost, found.to_end_indented
+            reached = edge[k + 1]
+            for empties in range(count - k):
+                total = base + cost + edge[k + 1 + empties] - reached
+                target = best[k + 1 + empties]
+                if total < target[last]:
+                    target[last], back[k + 1 + empties][last] = total, (a, empties, indented)
     cells: list[Cell] = []
     k, j = count, last
     while k > 0:
@@ -315,6 +376,7 @@ def cut_row(
             start, end = _quotes_kept(line, cuts[a], cuts[j], start, end)
         cells.append(Cell(start, end, indented))
         k, j = k - 1, a
+    row._cut[key] = best[count][last], cells[::-1]
     return best[count][last], cells[::-1]
 
 
