@@ -236,17 +236,19 @@ class _Row:
             wide = starts[b] - left
             cost = (inside[b] - after_gap if b > a + 1 else 0.0) + opens
             if wide > full:
-                append((b, cost + min(OVERFULL_MAX, OVERFULL * (wide - width - FULL_SLACK)), False, 0.0))
+                over = OVERFULL * (wide - width - FULL_SLACK)
+                append((b, cost + (over if over < OVERFULL_MAX else OVERFULL_MAX), False, 0.0))
                 continue
             short = width - wide
             if short <= FULL_SLACK:
-                append((b, cost + OFF_WIDTH * abs(short), shown, max(0.0, short)))
+                append((b, cost + OFF_WIDTH * abs(short), shown, short if short > 0.0 else 0.0))
             elif indents and abs(short - PARAGRAPH_INDENT) <= FULL_SLACK:
                 append((b, cost + SHORT_WITH_REASON, True, short))
             elif final_at[b] >= opening and self.ends_paragraph(a, b):
                 append((b, cost + SHORT_WITH_REASON, shown, short))
             else:
-                append((b, cost + min(SHORT_MAX, SHORT_WITHOUT_REASON * (short - FULL_SLACK)), False, short))
+                under = SHORT_WITHOUT_REASON * (short - FULL_SLACK)
+                append((b, cost + (under if under < SHORT_MAX else SHORT_MAX), False, short))
         _, to_end_cost, to_end_indented, _ = cells.pop()
         return _CellsFrom(cells, to_end_cost, to_end_indented, stop == last)
 
@@ -330,6 +332,7 @@ def cut_row(
         bound = min(level) + BEAM  # cuts far costlier than the best so far lead nowhere better
         final = k == count - 1
         after = inside[k + 1]
+        next_best, next_back = best[k + 1], back[k + 1]
         for a in range(last):
             base = level[a]
             # (empty cells at the row's start are no cut to compare); a cut not reached leads nowhere
@@ -342,9 +345,8 @@ def cut_row(
                     start = base + cost + cut_costs[b]
                     gap = LONG_GAP_UNEXPLAINED if room <= FULL_SLACK + 1 and long_after_full[b] else 0.0
                     total = start + after - after + gap
-                    target = best[k + 1]
-                    if total < target[b]:
-                        target[b], back[k + 1][b] = total, (a, 0, indented)
+                    if total < next_best[b]:
+                        next_best[b], next_back[b] = total, (a, 0, indented)
                     if holds_empties[b]:
                         for empties in range(1, count - k - 1):
                             total = start + inside[k + 1 + empties] - after + 0.0
