@@ -178,3 +178,50 @@ def test_quote_marks_read_into_the_gaps(rows: list[str], quoted: bool) -> None:
 def test_where_most_gaps_hold_a_quote_mark_no_cell_keeps_one() -> None:
     columns = cells.read_columns(QUOTED, [layout.char_widths(row) for row in QUOTED])
     assert [row[r[1].start : r[1].end][0] for row, r in zip(QUOTED, columns.rows)] == ["全", "每", "下", "基"]
+
+
+CLEAN_TWO = [
+    "新华社北京电记者今天从有关部门    获悉，全国春运工作会议日前在京",
+    "获悉，今年春运将于一月二十日开    召开。会议要求各地做好准备。",
+    "始，历时四十天。                  ",
+    "　　铁路部门将增开临客二百对，    　　民航部门将增加航班一千架次，",
+]
+RAGGED = [
+    "新华社北京电记者今天从有关部门 获悉，全国春运工作会议日前在京",
+    "获悉，今年春运将于一月二十日开 召开。会议要求各地做好准备。",
+    "始，历时四十天。   铁路部门将增开临客",
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            CLEAN_TWO,
+            [
+                [("新华社北京电记者今天从有关部门", False), ("获悉，全国春运工作会议日前在京", False)],
+                [("获悉，今年春运将于一月二十日开", False), ("召开。会议要求各地做好准备。", False)],
+                [("始，历时四十天。", False), ("", False)],
+                [("铁路部门将增开临客二百对，", True), ("民航部门将增加航班一千架次，", True)],
+            ],
+        ),
+        (RAGGED, None),  # single spaces between the columns, a run that starts nowhere near a column: the costs decide
+        (["甲乙丙丁戊己庚辛壬癸    子丑寅卯辰巳午未", "甲乙丙    子丑寅卯辰巳午未申酉戌亥甲乙丙丁戊己庚辛壬癸"], None),  # runs starting at uneven steps
+    ],
+    ids=["clean two columns", "ragged OCR", "uneven columns"],
+)
+def test_clear_reading_of_clean_columns(rows: list[str], expected: list[list[tuple[str, bool]]] | None) -> None:
+    found = cells.clear_columns(rows, [layout.char_widths(row) for row in rows])
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None and found.count == len(expected[0])
+    assert [[(row[c.start : c.end], c.indented) for c in cut] for row, cut in zip(rows, found.rows)] == expected
+
+
+def test_clean_columns_are_read_clearly() -> None:
+    """read_columns takes the clear reading where there is one, and cuts by cost where there is none."""
+    widths = [layout.char_widths(row) for row in CLEAN_TWO]
+    assert cells.read_columns(CLEAN_TWO, widths).rows == cells.clear_columns(CLEAN_TWO, widths).rows  # type: ignore[union-attr]
+    ragged = cells.read_columns(RAGGED, [layout.char_widths(row) for row in RAGGED])
+    assert ragged.count == 2 and ragged.cost != 0.0

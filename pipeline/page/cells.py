@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.core.text_tables import BLANKS, NO_LINE_START, PARAGRAPH_FINAL
-from pipeline.page.layout import PARAGRAPH_INDENT, ends_paragraph
+from pipeline.page.layout import PARAGRAPH_INDENT, ends_paragraph, is_indented
 
 # What may stand where two columns meet: a stray full stop or comma after a space (and before a space or a
 # quote mark, ``时 。”事侦缉``, or doubled, ``中 ，，期``), a column rule, quote marks, spaces; a run of them
@@ -485,9 +485,73 @@ def candidate_widths(lines: list[str], widths: list[list[float]], count: int, hi
     return sorted(w for w in found if w >= MIN_COLUMN_WIDTH)
 
 
+# A clear reading: text runs (one space inside a run at most) set apart by runs of white space, each run
+# starting at one of a few printed positions (em) that line up row after row, evenly spaced.
+TEXT_RUN_RE = re.compile(r"\S+(?:[ \t]?\S+)*")
+CLEAR_START_TOLERANCE = 1.5  # em: a column's runs start this close to one another (an indent, a space's jitter)
+CLEAR_START_SPREAD = 4.5  # em: and no further apart than this (a width normalisation changed, an indent)
+CLEAR_FIRST_START = 2.0  # em: the first column starts at the row's start, give or take an indent
+CLEAR_PITCH_RATIO = 1.25  # the widest step from one column's start to the next over the narrowest
+CLEAR_INDENT = 1.0  # em: a run starting this far right of its column's start is an indented first line
+
+
+def clear_columns(lines: list[str], widths: list[list[float]]) -> Columns | None:
+    """The region read the way a clean layout sets it (``pdftotext -layout``, a typeset page): each row's text
+    runs, set apart by two spaces or more, start at the same few printed positions, evenly spaced, one run per
+    column and none reaching over the next column's start (a mark hung past a full line may); each run is its column's cell, indented where it starts
+    right of its column's start.  None when the rows show no such reading (ragged OCR gaps, a stray mark read
+    into the white, two columns run together): the costs of :func:`read_columns` decide those."""
+    runs: list[list[tuple[int, int, float, float]]] = []
+    for line, line_widths in zip(lines, widths):
+        found = []
+        for match in TEXT_RUN_RE.finditer(line):
+            start, end = match.span()
+            lead = len(line[:start].rstrip("\u3000"))  # an indent of ideographic spaces starts where its column does
+            left = sum(line_widths[:lead])
+            found.append((start, end, left, left + sum(line_widths[lead:end])))
+        runs.append(found)
+    positions = sorted(run[2] for row in runs for run in row)
+    if not positions:
+        return None
+    clusters: list[list[float]] = [[positions[0]]]
+    for position in positions[1:]:
+        if position - clusters[-1][-1] <= CLEAR_START_TOLERANCE:
+            clusters[-1].append(position)
+        else:
+            clusters.append([position])
+    if not 2 <= len(clusters) <= MAX_COLUMNS or clusters[0][0] > CLEAR_FIRST_START:
+        return None
+    if any(c[-1] - c[0] > CLEAR_START_SPREAD for c in clusters):
+        return None
+    starts = [0.0] + [c[len(c) // 2] for c in clusters[1:]]
+    pitches = [b - a for a, b in zip(starts, starts[1:])]
+    if max(pitches) > CLEAR_PITCH_RATIO * min(pitches) or min(pitches) < MIN_COLUMN_WIDTH:
+        return None
+    count = len(starts)
+    out: list[list[Cell]] = []
+    widest = 0.0
+    for line, widths_of, row in zip(lines, widths, runs):
+        cells = [Cell(0, 0)] * count
+        column = -1
+        for start, end, left, right in row:
+            at = next(k for k in range(count - 1, -1, -1) if clusters[k][0] <= left)
+            if at <= column or (at + 1 < count and right > starts[at + 1] + CLEAR_START_TOLERANCE):
+                return None  # two runs in one column, or a run over the next column's start
+            indented = is_indented(line[start:end]) or sum(widths_of[:start]) - starts[at] >= CLEAR_INDENT
+            cells[at] = Cell(start, end, indented)
+            column = at
+            widest = max(widest, right - left)
+        out.append(cells)
+    return Columns(count, widest, out, 0.0)
+
+
 def read_columns(lines: list[str], widths: list[list[float]], *, hint: float | None = None) -> Columns:
-    """The cheapest cut of a region's rows over column counts and widths, then cut again with the spacing
-    that reading shows; ``hint``: the page's column width where its lines outside the region show it."""
+    """A region's columns: the clear reading where the rows show one (:func:`clear_columns`), else the
+    cheapest cut of its rows over column counts and widths, then cut again with the spacing that reading
+    shows; ``hint``: the page's column width where its lines outside the region show it."""
+    clear = clear_columns(lines, widths)
+    if clear is not None:
+        return clear
     rows = measured_rows(lines, widths)
     readings = [
         (count, width) for count in range(1, MAX_COLUMNS + 1) for width in candidate_widths(lines, widths, count, hint)
