@@ -120,9 +120,9 @@ def nearest_newspaper(printed: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _forms_with_limits() -> tuple[tuple[str, str, int], ...]:
-    """Every printed form with its paper's name and the edits it allows."""
-    return tuple((form, name, allowed_distance(form)) for form, name in _forms().items())
+def _forms_with_limits() -> tuple[tuple[str, str, int, frozenset[str]], ...]:
+    """Every printed form with its paper's name, the edits it allows and its characters."""
+    return tuple((form, name, allowed_distance(form), frozenset(form)) for form, name in _forms().items())
 
 
 @lru_cache(maxsize=8192)
@@ -134,9 +134,13 @@ def _nearest(printed: str) -> str | None:
     best: set[str] = set()
     best_distance = None
     size = len(printed)
-    for form, name, limit in _forms_with_limits():
+    for form, name, limit, characters in _forms_with_limits():
         if abs(len(form) - size) > limit:
             continue  # as levenshtein would say, without the call
+        # no fewer edits than the longer string has characters the other lacks: most forms share too few
+        shared = sum(ch in characters for ch in printed)
+        if max(size, len(form)) - min(shared, len(form)) > limit:
+            continue
         distance = levenshtein(printed, form, limit)
         if distance > limit:
             continue

@@ -501,14 +501,16 @@ def clear_columns(lines: list[str], widths: list[list[float]]) -> Columns | None
     column and none reaching over the next column's start (a mark hung past a full line may); each run is its column's cell, indented where it starts
     right of its column's start.  None when the rows show no such reading (ragged OCR gaps, a stray mark read
     into the white, two columns run together): the costs of :func:`read_columns` decide those."""
-    runs: list[list[tuple[int, int, float, float]]] = []
+    runs: list[list[tuple[int, int, float, float, float]]] = []  # (start, end, left, right, where the text starts)
     for line, line_widths in zip(lines, widths):
         found = []
+        edge = [0.0]
+        for width in line_widths:
+            edge.append(edge[-1] + width)
         for match in TEXT_RUN_RE.finditer(line):
             start, end = match.span()
             lead = len(line[:start].rstrip("\u3000"))  # an indent of ideographic spaces starts where its column does
-            left = sum(line_widths[:lead])
-            found.append((start, end, left, left + sum(line_widths[lead:end])))
+            found.append((start, end, edge[lead], edge[end], edge[start]))
         runs.append(found)
     positions = sorted(run[2] for row in runs for run in row)
     if not positions:
@@ -530,14 +532,14 @@ def clear_columns(lines: list[str], widths: list[list[float]]) -> Columns | None
     count = len(starts)
     out: list[list[Cell]] = []
     widest = 0.0
-    for line, widths_of, row in zip(lines, widths, runs):
+    for line, row in zip(lines, runs):
         cells = [Cell(0, 0)] * count
         column = -1
-        for start, end, left, right in row:
+        for start, end, left, right, text_at in row:
             at = next(k for k in range(count - 1, -1, -1) if clusters[k][0] <= left)
             if at <= column or (at + 1 < count and right > starts[at + 1] + CLEAR_START_TOLERANCE):
                 return None  # two runs in one column, or a run over the next column's start
-            indented = is_indented(line[start:end]) or sum(widths_of[:start]) - starts[at] >= CLEAR_INDENT
+            indented = is_indented(line[start:end]) or text_at - starts[at] >= CLEAR_INDENT
             cells[at] = Cell(start, end, indented)
             column = at
             widest = max(widest, right - left)

@@ -764,6 +764,20 @@ def head_tokens(line: str) -> list[str]:
     return [token.strip("。，、；：:;,.") for token in text.split() if token.strip("。，、；：:;,.")]
 
 
+def _head_field_form(token: str) -> bool:
+    """Whether a token has the form of a running head's field other than the paper's name (see edge_head_fields)."""
+    if WEEKDAY_RE.fullmatch(token) or _GARBLED_WEEKDAY_RE.fullmatch(token):
+        return True
+    if (page := PAGE_RE.fullmatch(token)) and page_number(page["page"], placed=True):
+        return True
+    return bool(
+        re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", token)
+        or _BROKEN_PAGE_RE.fullmatch(token)
+        or _broken_date(token)
+        or _BROKEN_HEAD_FIELD_RE.fullmatch(token)
+    )
+
+
 def edge_head_fields(line: str) -> dict[str, Any] | None:
     """What a line read as a running head says, however broken its fields, or None if it is no running head.
 
@@ -774,6 +788,11 @@ def edge_head_fields(line: str) -> dict[str, Any] | None:
     staff credit, a page label, a weekday or a date.
     """
     tokens = head_tokens(line)
+    # a token that is no field but a paper's name makes the line text: found before any name is looked up by
+    # edit distance, the dearest test, on the tokens before it (most lines at a page's edge are text)
+    for token in tokens:
+        if not _head_field_form(token) and not (named_exactly(token) or nearest_newspaper(token)):
+            return None
     credited = bool(STAFF_CREDIT_RE.search(_head_text(line)))
     found: dict[str, Any] = {}
     words = 0
