@@ -148,7 +148,7 @@ def test_running_heads(line: str, found: dict | None) -> None:
         ("全民日把”1998年]月16日 蜂期五 第版", False, {"date": "1998-01-16", "weekday": "蜂期五"}),  # a weekday's first character lost
         ("1998年1月24日 口口口口口口口", False, None),  # a date alone, anywhere: no running head
         ("1998年1月24日 口口口口口口口", True, {"date": "1998-01-24"}),  # ... unless the page's geometry put it there
-        ("河南日报。1998年]月16昌 星期五 。A5", True, {"date": "1998-01-16", "weekday": "星期五", "publication": "河南日报", "page": "A5"}),  # 日 misread: the date still read
+        ("河南日报。1998年]月16昌 星期五 。A5", True, {"date": "1998-01-16", "weekday": "星期五", "publication": "河南日报", "page": "A05"}),  # 日 misread: the date still read
         ("据新华社1998年1月24日电，河南日报记者", False, None),  # a sentence
     ],
 )

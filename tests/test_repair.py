@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.record import Document
-from pipeline.page import layout
-from pipeline.page.reading import Evidence, continues
+from pipeline.page import cells, layout
+from pipeline.page.reading import Evidence, Unit, continues, indents_by_width
 from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
 
@@ -74,16 +74,17 @@ def seed() -> Document:
         ),
         ("南方日报       1998年1月19          期         AO7      体育       责任编辑 ： 刘洋", {"publication": "南方日报", "date": "1998-01-19", "page": "A07"}),
         ("郑州晚报“ 1998年]月19日”星期一                      AA03", {"publication": "郑州晚报", "date": "1998-01-19", "weekday": "星期一", "page": "AA03"}),
-        ("河南日报   1998年1月49日   星期一", {"publication": "河南日报", "weekday": "星期一"}),  # a day OCR broke
+        # a day OCR broke: the one date a digit away on the printed weekday (Mondays of January 1998: 5, 12, 19, 26)
+        ("河南日报   1998年1月49日   星期一", {"publication": "河南日报", "date": "1998-01-19", "weekday": "星期一"}),
         ("1998年1月20日", {"date": "1998-01-20"}),
         ("AAO2    教育    责任编辑 ： 刘洋", {"page": "AA02"}),
         ("A08      要闻责任编辑，刘洋", {"page": "A08"}),
         ("星期一              BO5", {"weekday": "星期一", "page": "B05"}),
         ("北京青年报        2018年10", {"publication": "北京青年报"}),
-        ("南方日报 1998年1月195日 星期一 B05 社会", {"publication": "南方日报", "weekday": "星期一", "page": "B05"}),
+        ("南方日报 1998年1月195日 星期一 B05 社会", {"publication": "南方日报", "date": "1998-01-19", "weekday": "星期一", "page": "B05"}),
         ("据新京报报道 星期一", None),  # a field must be whole
         ("星期一 我们", None),
-        ("1998年1月46日星期五", None),  # a broken date and a weekday: too little
+        ("1998年1月46日星期五", {"date": "1998-01-16", "weekday": "星期五"}),  # a broken date the weekday sets right
         ("第一战役在北京军区200", None),
         ("1998年1月20日”星期二，B08 体育。责任编辑，张华", {"date": "1998-01-20", "weekday": "星期二", "page": "B08"}),
         ("1998年1月416日", {}),  # a date OCR broke, alone on its line
@@ -203,6 +204,8 @@ def test_printed_width_counts_spaced_digits_full(raw: str, width: float) -> None
     [
         ("正常经费由1 9 9 1年每生3 0", [(5, 12), (15, 18)]),  # still spaced, as in side-by-side columns
         ("由1991年", []),
+        ("今年的V C D大战", [(3, 8)]),  # full-width letters read one by one
+        ("a VCD player", []),
     ],
 )
 def test_spaced_number_runs(text: str, runs: list[tuple[int, int]]) -> None:
@@ -253,6 +256,27 @@ def test_continues(previous: str, width: float, indented: bool, blank: bool, evi
 
 COLUMN_21 = Evidence(width=21.0, indents_paragraphs=False, blank_between_paragraphs=True)
 INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragraphs=True)
+INDENTED_10 = Evidence(width=10.0, indents_paragraphs=True, blank_between_paragraphs=True)
+
+
+def unit(width: float, ends: bool) -> Unit:
+    return Unit("body", 0, 0, width, False, None, ends)
+
+
+@pytest.mark.parametrize(
+    ("units", "indents"),
+    [
+        # after a sentence's end, the lines that run on are two characters short: indents OCR lost
+        ([unit(14, True), unit(12, False), unit(14, False), unit(12, True), unit(11, False)], True),
+        # after a paragraph's short last line the next paragraph is set flush: space between paragraphs
+        ([unit(9, True), unit(14, False), unit(14, False), unit(8, True), unit(14, False), unit(12, True), unit(12, False)], False),
+        # one such line is no habit
+        ([unit(14, True), unit(12, False), unit(14, False)], False),
+    ],
+    ids=["indents lost", "set flush", "once"],
+)
+def test_indents_judged_by_width_over_the_article(units: list[Unit], indents: bool) -> None:
+    assert indents_by_width(units, 14.0) is indents
 
 
 @pytest.mark.parametrize(
@@ -268,6 +292,18 @@ INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragr
         # where the article shows its indents, a line not indented after a full one runs on, blank or not
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, INDENTED_21, True, True),
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, COLUMN_21, True, False),
+        # after a blank line (OCR's block break), a line a character short runs on no more: its indent was lost
+        ("会影响自己的生育决策。", 11, False, "90.6的受访青年", 9, INDENTED_10, True, False),
+        ("会影响自己的生育决策。", 11, False, "90.6的受访青年", 9, INDENTED_10, False, True),
+        # a line well short ending in a character, before a paragraph's first line: OCR lost its full stop
+        ("钱其琛是15日晚抵达圣马力诺进行访问的。当晚，他同加蒂举行了会谈", 9, False, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, INDENTED_21, True, False),
+        ("钱其琛是15日晚抵达圣马力诺进行访问的。当晚，他同加蒂举行了会谈", 9, False, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, COLUMN_21, True, True),
+        ("国家无论大小，", 7, False, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, INDENTED_21, True, True),  # a comma runs on
+        ("一个国家的经济发展", 9, False, "水平和人民生活水平的提高都离不开科技", 21, INDENTED_21, True, True),  # a full line follows
+        # a line all in brackets after a sentence's end: the story's signature, a paragraph of its own
+        ("还可以增加室内的湿度，使空气清新。", 17, False, "（李少奇）", 5, INDENTED_21, False, False),
+        ("世界游泳运动也将随之翻开崭新的一页。", 18, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, False, False),
+        ("与此同时，该市千方百计提高师资队伍", 18, False, "（包括民办教师）", 8, COLUMN_21, False, True),  # no sentence ended
     ],
 )
 def test_continues_by_the_first_lines_indent(
@@ -493,17 +529,17 @@ FOUR_COLUMNS = [
 ]
 
 
-def test_columns_of_one_width_are_found_where_the_gaps_mislead() -> None:
-    grid = layout.column_grid(FOUR_COLUMNS)
-    assert len(grid.starts) == 4
-    assert all(abs(start - 13 * k) <= 1.5 for k, start in enumerate(grid.starts))
-    cells = [[line[s:e] for s, e in layout.split_row(line, grid)] for line in FOUR_COLUMNS]
-    assert [row[0].strip(" “”,，") for row in cells[:2]] == ["对商业银行来说 , 取消规模", "管理并不意味着放任自流。"]
-    assert cells[8][1].strip(" “”") == "流动性和盈利水平。"
+def test_four_close_columns_are_cut_by_the_width_of_their_lines() -> None:
+    columns = cells.read_columns(FOUR_COLUMNS, [layout.char_widths(line) for line in FOUR_COLUMNS])
+    assert columns.count == 4
+    assert 12 <= columns.width <= 13
+    rows = [[line[c.start : c.end] for c in row] for line, row in zip(FOUR_COLUMNS, columns.rows)]
+    assert [row[0].strip(" “”,，") for row in rows[:2]] == ["对商业银行来说 , 取消规模", "管理并不意味着放任自流。"]
+    assert rows[8][1].strip(" “”") == "流动性和盈利水平。"
 
 
 @pytest.mark.parametrize(
-    ("row", "cells"),
+    ("row", "cells_read"),
     [
         # after a run of spaces the text is in the next column at least, though the spaces fall short of the gap
         ("批物资。            跃，各界人士和团体继续捐款   续通过新华社香港分社转交捐", ["批物资。", "跃，各界人士和团体继续捐款", "续通过新华社香港分社转交捐", ""]),
@@ -511,9 +547,9 @@ def test_columns_of_one_width_are_found_where_the_gaps_mislead() -> None:
          ["条，帐篷2700顶，方便食", "据新华社香港1月17日", "到昨天为止，香港红十字会收", "全部捐给灾区人民。著名演员"]),
     ],
 )
-def test_a_row_of_four_columns_far_apart(row: str, cells: list[str]) -> None:
-    grid = layout.ColumnGrid((0.0, 14.6, 29.2, 43.8), "em")
-    assert [row[s:e] for s, e in layout.split_row(row, grid)] == cells
+def test_a_row_of_four_columns_far_apart(row: str, cells_read: list[str]) -> None:
+    _, found = cells.cut_row(cells.measured_rows([row], [layout.char_widths(row)])[0], 4, 13.0, [True] * 4)
+    assert [row[c.start : c.end] for c in found] == cells_read
 
 
 XINHUA_STYLE = """人民日报　2024年3月6日　星期三　第4版　要闻　责任编辑：刘洋

@@ -105,19 +105,42 @@ def match_newspaper(printed: str) -> str | None:
     forms = _forms()
     if printed in forms:
         return forms[printed]
-    nearest = _nearest(printed, forms)
+    nearest = _nearest(printed)
     if nearest is not None:
         return nearest
     inside = [form for form in forms if len(form) >= 3 and form in printed]
     return forms[max(inside, key=len)] if inside else None
 
 
-def _nearest(printed: str, forms: dict[str, str]) -> str | None:
-    """The paper one of whose forms is nearest ``printed`` within its allowed distance, if it alone is."""
+def nearest_newspaper(printed: str) -> str | None:
+    """The paper a printed name means by edit distance alone (``大m报`` -> 大河报), not by a name inside it: a
+    running head's field read on its own."""
+    printed = printed.strip()
+    return _nearest(printed) if printed else None
+
+
+@lru_cache(maxsize=1)
+def _forms_with_limits() -> tuple[tuple[str, str, int, frozenset[str]], ...]:
+    """Every printed form with its paper's name, the edits it allows and its characters."""
+    return tuple((form, name, allowed_distance(form), frozenset(form)) for form, name in _forms().items())
+
+
+@lru_cache(maxsize=8192)
+def _nearest(printed: str) -> str | None:
+    """The paper one of whose forms is nearest ``printed`` within its allowed distance, if it alone is.
+
+    Kept per string: every token of a page's first and last lines is looked up, and the same ones recur
+    page after page."""
     best: set[str] = set()
     best_distance = None
-    for form, name in forms.items():
-        limit = allowed_distance(form)
+    size = len(printed)
+    for form, name, limit, characters in _forms_with_limits():
+        if abs(len(form) - size) > limit:
+            continue  # as levenshtein would say, without the call
+        # no fewer edits than the longer string has characters the other lacks: most forms share too few
+        shared = sum(ch in characters for ch in printed)
+        if max(size, len(form)) - min(shared, len(form)) > limit:
+            continue
         distance = levenshtein(printed, form, limit)
         if distance > limit:
             continue

@@ -86,9 +86,10 @@ MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+")
 COLUMN_GAP_RE = re.compile(f"(?<=\\S)[{SPACES}]{{2,}}(?=\\S)")
 
 # An issue date in a running head: 2013年4月28日, or 2023-07-16, 2023.7.16, 2023/7/16. OCR loses the 日
-# (1998年1月19) and reads 1 as ] or l in month and day (1998年]月19日): OCR_DATE_DIGITS reads them back.
+# (1998年1月19), reads 1 as ] or l in month and day (1998年]月19日): OCR_DATE_DIGITS reads them back; and
+# doubles a digit (1998年1月195日), which the weekday beside it sets right (pipeline.page.layout.issue_date).
 DATE_RE = re.compile(
-    r"(?P<year>(?:19|20)\d\d)(?:\s*年\s*(?P<month>[\d\]lIOo]{1,2})\s*月\s*(?P<day>[\d\]lIOo]{1,2})(?:\s*日)?(?![\d\]lIOo])"
+    r"(?P<year>(?:19|20)\d\d)(?:\s*年\s*(?P<month>[\d\]lIOo]{1,2})\s*月\s*(?P<day>[\d\]lIOo]{1,3})(?:\s*日)?(?![\d\]lIOo])"
     r"|(?P<sep>[-./])(?P<month2>\d{1,2})(?P=sep)(?P<day2>\d{1,2})(?!\d))"
 )
 # What an OCR engine reads for 1 and 0 inside a printed date (1998年]月16日, 2023年l0月8日): between a
@@ -100,9 +101,9 @@ OCR_DATE_DIGITS = DATE_DIGIT_LOOKALIKES  # the same table, by the name the runni
 PARTIAL_DATE_RE = re.compile(r"(?:19|20)\d\d\s*年\S{0,6}?(?:日|(?=\s|$))")
 WEEKDAY_RE = re.compile(f"(?:星期|周|礼拜)[{WEEKDAYS}]")
 PUBLICATION_RE = re.compile(f"[{HAN}]{{2,10}}?(?:日报|晚报|早报|时报|商报|晨报|青年报|法制报|经济报|都市报|导报|周报|报)")
-# Page numbers as OCR reads them: ``O``/``o`` for 0 and ``l``/``I`` for 1 after the section letters (``AO5``, ``Al2``).
-PAGE_NUMBER = r"[A-Z]{0,2}?[\dOolI]{1,3}"
-OCR_PAGE_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+# Page numbers as OCR reads them: ``O``/``o`` for 0 and ``l``/``I``/``L`` for 1 after the section letters (``AO5``, ``Al2``).
+PAGE_NUMBER = r"[A-Z]{0,2}?[\dOolIL]{1,3}"
+OCR_PAGE_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1"})
 PAGE_RE = re.compile(r"(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")\s*(?:版)?")
 # A page named inside a running head, with its 版 (第4版, A02版) or standing alone between fields (A02);
 # a spread by its first page (A08-A09 -> A08).
@@ -126,9 +127,10 @@ HEAD_FIELD_RE = re.compile(
 )
 # A running head's staff credits (责任编辑：刘洋, 美编 王芳): furniture, not the paper's text.
 _STAFF_ROLES = r"(?:责任编辑|本版编辑|图片编辑|编辑|美编|校对|版式设计|版式|制图)"
-# a role, a colon (or what OCR reads for one: ；，) or a space, then names; a second role is no name of the first
+# a role, a colon (or what OCR reads for one: ；，) or a space, then names; a second role is no name of the first,
+# nor is the paper's name the head prints next (责任编辑：赵刚  大河报)
 STAFF_CREDIT_RE = re.compile(
-    f"{_STAFF_ROLES}(?:\\s*[：:；;，,.]+\\s*|\\s+)[{HAN}]{{1,4}}(?:[、\\s]+(?!{_STAFF_ROLES})[{HAN}]{{2,4}})*"
+    f"{_STAFF_ROLES}(?:\\s*[：:；;，,.]+\\s*|\\s+)[{HAN}]{{1,4}}(?:[、\\s]+(?!{_STAFF_ROLES})(?![{HAN}]{{1,3}}报)[{HAN}]{{2,4}})*"
 )
 PAGE_LINE_RE = re.compile(r"^(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")(?:\s*版)?(?:\s*[" + HAN + r"]{2,6})?$")
 # What an OCR engine reads into the white space between the fields of a running head or between

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.core.newspapers import match_newspaper, named_exactly
+from pipeline.core.newspapers import levenshtein, match_newspaper, named_exactly, nearest_newspaper
 from pipeline.core.record import Document
 from pipeline.core.text_tables import (
     ATTRIBUTION_RE,
@@ -73,8 +73,10 @@ CROSSHEAD = "crosshead"
 # Heading lines: their spaces between phrases stay (集聚产业 追梦中原), and no body line joins them.
 HEADLINE_ROLES = frozenset({HEADLINE, SUBHEADLINE, CROSSHEAD})
 TEXT_ROLES = frozenset({BODY, PULL_QUOTE, ATTRIBUTION})
-DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK})
+NOISE = "noise"
+DROPPED_ROLES = frozenset({BLANK, FURNITURE, QUOTE_MARK, NOISE})
 
+PARAGRAPH_INDENT = 2.0  # em: a paragraph's first line is indented two characters in print
 MAX_FURNITURE_WIDTH = 40
 MAX_HEADLINE_WIDTH = 90
 MAX_COLUMN_WIDTH = 45
@@ -93,6 +95,7 @@ _DATE_START_RE = re.compile(r"\d")
 _GARBLED_WEEKDAY_RE = re.compile(f"(?<![\\d第])[{HAN}]期[{WEEKDAYS}]")
 # How many of a page's first lines may be its running head (a masthead, the date line, the page number).
 RUNNING_HEAD_LINES = 3
+MAX_HEAD_NOISE = 4  # Chinese characters beside a running head's date that are none of its fields
 
 
 @dataclass
@@ -132,13 +135,16 @@ def printed_widths(doc: Document) -> list[float]:
 
 
 _NUMBER_RUN_RE = re.compile(r"[0-9.%](?:[ \t]?[0-9.%])+")
+# Single Latin letters with a space between each (``V C D``): full-width letters read one em box at a time.
+_SPACED_LETTERS_RE = re.compile(r"(?<![A-Za-z])[A-Za-z](?:[ \t][A-Za-z])+(?![A-Za-z])")
 
 
 def spaced_number_runs(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     """Numbers an OCR engine read from full-width digits (``3 8 1 3``, ``1 2 . 3``): each digit sits in
     an em box, so the engine sets spaces between them (still in the text, or removed by normalisation:
-    a gap in the offsets). On the page each digit took a full em and the spaces none."""
-    runs = []
+    a gap in the offsets). On the page each digit took a full em and the spaces none.  So did letters
+    read one by one (``V C D``)."""
+    runs = [match.span() for match in _SPACED_LETTERS_RE.finditer(text)]
     for match in _NUMBER_RUN_RE.finditer(text):
         start, end = match.span()
         spaced = " " in match.group() or "\t" in match.group()
@@ -146,7 +152,7 @@ def spaced_number_runs(text: str, offsets: list[int]) -> list[tuple[int, int]]:
             spaced = any(offsets[i + 1] - offsets[i] > 1 for i in range(start, end - 1))
         if spaced:
             runs.append((start, end))
-    return runs
+    return sorted(runs)
 
 
 
@@ -203,18 +209,72 @@ def ends_paragraph(line: str) -> bool:
 
 
 # --- furniture, bylines, attributions --------------------------------------------------------
-def page_number(token: str) -> str | None:
-    """A page number as printed (``AO5`` read by OCR -> ``A05``), or None without a single digit."""
-    match = re.fullmatch(r"(?P<letters>[A-Z]{0,2}?)(?P<number>[\dOolI]{1,3})", token)
-    if not match or not re.search(r"\d", match["number"]):
+def page_number(token: str, *, placed: bool = False) -> str | None:
+    """A page label (``AO5`` read by OCR -> ``A05``), or None without a single digit (``placed``: the token
+    stands where a running head prints its page, and may be all letters OCR read for digits: ``BOL``).
+
+    A label with section letters has a two-digit number, as the papers print them (A05, AA12): a
+    digit OCR lost or doubled (``AA1``, ``BO02``) is set back, and ``A1`` is the page ``A01`` is.
+    """
+    match = re.fullmatch(r"(?P<letters>[A-Z]{0,2}?)(?P<number>[\dOolIL]{1,3})", token)
+    if not match or not (placed and match["letters"] or re.search(r"\d", match["number"])):
         return None
-    return match["letters"] + match["number"].translate(OCR_PAGE_DIGITS)
+    number = match["number"].translate(OCR_PAGE_DIGITS)
+    if not number.strip("0"):
+        return None  # no page 0
+    if match["letters"]:
+        number = number[1:] if len(number) == 3 and number[0] == "0" else number.zfill(2)
+    return match["letters"] + number
 
 
 def find_date(text: str) -> re.Match[str] | None:
     """The issue date in a running head, digits OCR misread (``1998年]月16日``) read as the digits they are;
     the match's positions are ``text``'s."""
     return DATE_RE.search(DATE_DIGIT_LOOKALIKE_RE.sub(lambda m: m.group().translate(DATE_DIGIT_LOOKALIKES), text))
+
+
+def weekday_number(printed: str | None) -> int | None:
+    """Monday 0 .. Sunday 6 of a printed weekday (``星期五``, ``周日``, OCR's ``蜂期五``), None if none."""
+    if not printed or printed[-1] not in WEEKDAYS:
+        return None
+    return min(WEEKDAYS.index(printed[-1]), 6)
+
+
+def issue_date(date: re.Match[str], weekday: str | None = None) -> str | None:
+    """The ISO date a running head's date (a :data:`DATE_RE` match of :func:`find_date`) prints, or None.
+
+    OCR misreads, loses or doubles a digit (``1998年1月46日``, ``1月195日``): a printed date that is no
+    date is the one date a digit away from it (month and day together) that falls on the weekday
+    printed beside it (星期五: 16 January), if there is exactly one.  A date that is a date stands
+    as printed.
+    """
+    year = int(date["year"])
+    month = (date["month"] or date["month2"]).translate(OCR_DATE_DIGITS)
+    day = (date["day"] or date["day2"]).translate(OCR_DATE_DIGITS)
+    try:
+        return datetime.date(year, int(month), int(day)).isoformat()
+    except ValueError:
+        pass
+    number = weekday_number(weekday)
+    if number is None:
+        return None
+    found = []
+    printed = f"{month}/{day}"
+    start = datetime.date(year, 1, 1)
+    for offset in range((datetime.date(year + 1, 1, 1) - start).days):
+        candidate = start + datetime.timedelta(days=offset)
+        if candidate.weekday() == number and levenshtein(printed, f"{candidate.month}/{candidate.day}", 1) <= 1:
+            found.append(candidate)
+    return found[0].isoformat() if len(found) == 1 else None
+
+
+def _head_text(line: str) -> str:
+    """A line read as a running head: what OCR reads into the white between its fields (stray quote marks,
+    a full stop after a space, an underline ``_A07``) taken for spaces."""
+    return _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", _UNDERLINE_RE.sub(" ", line)))
+
+
+_UNDERLINE_RE = re.compile(r"_+")
 
 
 def parse_furniture(line: str) -> dict[str, Any] | None:
@@ -224,7 +284,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     are taken for spaces first, and the fields' width is measured without the white space
     between them (a head spread over the page's width comes back with runs of spaces).
     """
-    text = " ".join(_HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).split())
+    text = " ".join(_head_text(line).split())
     if JUMP_LINE_RE.match(text) or END_MARK_RE.match(text):
         return {}  # where the article goes on, came from or ends: no text of it
     if find_date(text) and WEEKDAY_RE.search(text):  # a head's fields: marks between them are OCR's
@@ -234,15 +294,12 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     date = find_date(text)
     if date:
-        month, day = date["month"] or date["month2"], date["day"] or date["day2"]
-        month, day = month.translate(OCR_DATE_DIGITS), day.translate(OCR_DATE_DIGITS)
-        try:
-            found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
-        except ValueError:  # 1998年1月49日: a date OCR broke, no value
-            pass
         rest = _blanked(text, date.start(), date.end())
-        if "date" in found and not rest.strip(BLANKS):
-            return found  # a date alone: the running head's fields, one a line
+        printed_weekday = WEEKDAY_RE.search(rest)
+        if value := issue_date(date, printed_weekday.group() if printed_weekday else None):
+            found["date"] = value  # 1998年1月49日 without a weekday: a date OCR broke, no value
+        if not rest.strip(BLANKS):
+            return found  # a date alone (or one OCR broke past reading): the running head's fields, one a line
         weekday = WEEKDAY_RE.search(rest)
         if weekday:
             found["weekday"] = weekday.group()
@@ -260,7 +317,7 @@ def parse_furniture(line: str) -> dict[str, Any] | None:
             found["page"] = page_number(page["page"])
             rest = ""
         elif page := PAGE_IN_HEAD_RE.search(rest):
-            if number := page_number(page["page"] or page["alone"]):
+            if number := page_number(page["page"] or page["alone"], placed=True):
                 found["page"] = number
                 rest = rest[: page.start()] + " " + rest[page.end() :]
         leftover = re.findall(f"[{HAN}]", rest)
@@ -302,7 +359,9 @@ def _head_fields(text: str) -> dict[str, Any] | None:
         elif PUBLICATION_LINE_RE.match(word) and not BYLINE_ROLE_RE.search(word):
             found.setdefault("publication", word)
         elif (page := PAGE_RE.fullmatch(word)) and re.search(r"\d", word) and page_number(page["page"]):
-            found.setdefault("page", page_number(page["page"]))
+            if "page" in found:
+                return None  # two numbers (1 9 9 8 从习): a number in text, no running head's page
+            found["page"] = page_number(page["page"])
         elif re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", word):
             words += 1
         else:
@@ -327,15 +386,16 @@ def publication_fields(printed: str) -> dict[str, str]:
 def running_head_fields(line: str, *, placed: bool = False) -> dict[str, Any] | None:
     """What a running head too noisy for :func:`parse_furniture` still says, or None if the line is no running head.
 
-    A line at the top of a page that prints an issue date beside a weekday or a paper's
-    name (``河南日报 ”1998年1月24日”星期四 口口 一 ，A05``) is the running head, however
+    A line at the top or the foot of a page that prints an issue date beside a weekday or a
+    paper's name (``河南日报 ”1998年1月24日”星期四 口口 一 ，A05``), or a whole date with hardly
+    anything else, is the running head, however
     much noise the OCR engine read into it: furniture, never the headline.  Sentence
     punctuation between Chinese characters still makes it text.  A weekday may have lost
     its first character to OCR (``蜂期五``).  ``placed``: the page's geometry already put the
     line in the running head band: whatever fields can be read are taken, even without a
     date (``河南日报。1998年]月16昌``).
     """
-    text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", line)).strip(BLANKS)
+    text = _head_text(line).strip(BLANKS)
     date = find_date(text)
     if (not date and not placed) or display_width(_BLANK_RUN_RE.sub(" ", text)) > MAX_HEADLINE_WIDTH:
         return None
@@ -344,21 +404,23 @@ def running_head_fields(line: str, *, placed: bool = False) -> dict[str, Any] | 
     found: dict[str, Any] = {}
     rest = text
     if date:
-        try:
-            month, day = date["month"] or date["month2"], date["day"] or date["day2"]
-            found["date"] = datetime.date(int(date["year"]), int(month), int(day)).isoformat()
-        except ValueError:
-            return None
         rest = _blanked(text, date.start(), date.end())
+        printed_weekday = WEEKDAY_RE.search(rest) or _GARBLED_WEEKDAY_RE.search(rest)
+        value = issue_date(date, printed_weekday.group() if printed_weekday else None)
+        if value is None:
+            return None
+        found["date"] = value
     if weekday := WEEKDAY_RE.search(rest) or _GARBLED_WEEKDAY_RE.search(rest):
         found["weekday"] = weekday.group()
         rest = _blanked(rest, weekday.start(), weekday.end())
     # a date OCR garbled (1998年]月16昌) still marks where the paper's name ends
     paper, rest = _known_paper(rest, date.start() if date else _DATE_START_RE.search(rest + "0").start())
     found.update(paper)
-    if "weekday" not in found and "publication" not in found and not placed:
+    # a whole date with a few characters of noise around it (``报   1998年1月20   拥一``) is a head's date too
+    dated = "date" in found and len(re.findall(f"[{HAN}]", rest)) <= MAX_HEAD_NOISE
+    if "weekday" not in found and "publication" not in found and not dated and not placed:
         return None
-    pages = [page_number(m["page"] or m["alone"]) for m in PAGE_IN_HEAD_RE.finditer(rest)]
+    pages = [page_number(m["page"] or m["alone"], placed=bool(date)) for m in PAGE_IN_HEAD_RE.finditer(rest)]
     if pages := [page for page in pages if page]:
         found["page"] = pages[-1]  # the number at the line's end, where running heads print it
     return found
@@ -502,87 +564,8 @@ ALIGNED_CUT_TOLERANCE = 1.0
 MIN_CELL_WIDTH = 5.0
 
 
-@dataclass(frozen=True)
-class ColumnGrid:
-    """Where the columns of a side-by-side region start, and in which unit positions are counted.
-
-    Some tools pad columns by characters, others (OCR engines, ``pdftotext -layout``)
-    by physical position, where a Chinese character is twice as wide as a space;
-    ``measure`` is ``"chars"`` or ``"em"``, whichever lines the columns up better.
-    """
-
-    starts: tuple[float, ...]
-    measure: str
-    # where each column's text ends, when close columns meet without a gap in the OCR line (by column; None if unknown)
-    ends: tuple[float | None, ...] = ()
-
-    def end(self, column: int) -> float | None:
-        return self.ends[column] if column < len(self.ends) else None
-
-    def position(self, char_widths: list[float], index: int) -> float:
-        return float(index) if self.measure == "chars" else sum(char_widths[:index])
-
-    def indent(self, char_widths: list[float], start: int, column: int) -> float:
-        """How far right of its column's start a cell begins (in the grid's unit)."""
-        return self.position(char_widths, start) - self.starts[column]
-
-
 def char_widths(line: str) -> list[float]:
     return [0.5 if " " <= ch <= "~" else 1.0 for ch in line]
-
-
-def _clusters(positions: list[float], tolerance: float) -> list[list[float]]:
-    positions = sorted(positions)
-    clusters: list[list[float]] = []
-    for position in positions:
-        if clusters and position - clusters[-1][-1] <= tolerance:
-            clusters[-1].append(position)
-        else:
-            clusters.append([position])
-    return clusters
-
-
-def column_grid(lines: list[str], line_char_widths: list[list[float]] | None = None) -> ColumnGrid:
-    """Find the column starts of a side-by-side region from the gaps' positions.
-
-    ``line_char_widths`` give each character's printed width (default: measured from the text).
-    """
-    if line_char_widths is None:
-        line_char_widths = [char_widths(line) for line in lines]
-    gap_ends = [
-        (widths, match.end())
-        for line, widths in zip(lines, line_char_widths)
-        for match in re.finditer(r"[ \t]{2,}(?=\S)", line)
-        if match.start() > 0 or match.end() >= 4
-    ]
-    best = ColumnGrid((0.0,), "chars")
-    best_score = -1.0
-    minimum = max(2, len(lines) // 6)
-    for measure, tolerance in (("chars", 3.0), ("em", 1.5)):
-        grid = ColumnGrid((0.0,), measure)
-        positions = [grid.position(widths, end) for widths, end in gap_ends]
-        clusters = [c for c in _clusters(positions, tolerance) if len(c) >= minimum]
-        modes = [sorted(c)[len(c) // 2] for c in clusters]  # the median resists jitter
-        # how tightly the gaps line up: share of gap ends within a third of the tolerance of a column start
-        score = (
-            sum(1 for p in positions if any(abs(p - m) <= tolerance / 3 for m in modes)) / len(positions)
-            if positions
-            else 0.0
-        )
-        if score > best_score:
-            best, best_score = ColumnGrid(tuple([0.0] + modes), measure), score
-    found = _with_column_ends(lines, line_char_widths, best)
-    if not _evenly_spaced(found.starts):  # columns of unequal widths: a space in a line taken for an edge?
-        pitched = _equal_pitch_grid(lines, line_char_widths)
-        if pitched is not None:
-            return _with_column_ends(lines, line_char_widths, pitched, new_starts=False)
-    return found
-
-
-def _evenly_spaced(starts: tuple[float, ...]) -> bool:
-    """Whether column starts are those of columns of about one width (or of one column only)."""
-    pitches = [b - a for a, b in zip(starts, starts[1:])]
-    return not pitches or max(pitches) <= 1.25 * min(pitches)
 
 
 def _cut_candidates(line: str) -> list[re.Match[str]]:
@@ -596,162 +579,6 @@ def _cut_candidates(line: str) -> list[re.Match[str]]:
             continue
         found.append(match)
     return found
-
-
-MIN_PITCH = 6.0
-PITCH_STEP = 0.1
-PITCH_TOLERANCE = 1.5
-MIN_BOUNDARY_SUPPORT = 0.25
-
-
-def _equal_pitch_grid(lines: list[str], line_char_widths: list[list[float]]) -> ColumnGrid | None:
-    """Columns of one width side by side, as an article's columns are: starts at the multiples of
-    one pitch (in em), the pitch that the rows' gaps and cuts support best, every column's edge in
-    at least a quarter of the rows reaching it; None when no pitch is so supported.
-
-    Fitting one pitch keeps a space inside a line of Latin text or a spaced number from making a
-    column of its own, and finds the edge of a column whose gaps OCR read as single spaces.
-    """
-    grid = ColumnGrid((0.0,), "em")
-    evidence: list[tuple[float, float]] = []
-    for line, widths in zip(lines, line_char_widths):
-        for match in re.finditer(r"[ \t]{2,}(?=\S)", line):
-            if match.start() > 0:
-                evidence.append((grid.position(widths, match.end()), 1.0))
-        for match in _cut_candidates(line):
-            if match.group().strip(" \t"):  # a stray mark: where columns meet
-                evidence.append((grid.position(widths, match.end()), 1.0))
-            elif len(match.group()) == 1:  # a bare space: often where they meet, often not
-                evidence.append((grid.position(widths, match.end()), 0.3))
-    row_widths = [grid.position(widths, len(line.rstrip())) for line, widths in zip(lines, line_char_widths)]
-    extent = max(row_widths, default=0.0)
-    best: tuple[float, float, int] | None = None
-    pitch = MIN_PITCH
-    while pitch <= extent - MIN_CELL_WIDTH:
-        count = int((extent - MIN_CELL_WIDTH) / pitch)
-        support = [0.0] * (count + 1)
-        for position, weight in evidence:
-            k = round(position / pitch)
-            off = abs(position - k * pitch)
-            if 1 <= k <= count and off <= PITCH_TOLERANCE:
-                support[k] += weight * (1 - off / PITCH_TOLERANCE)
-        reaching = [sum(1 for width in row_widths if width > k * pitch + MIN_CELL_WIDTH) for k in range(count + 1)]
-        if all(support[k] >= MIN_BOUNDARY_SUPPORT * max(reaching[k], 2) for k in range(1, count + 1)):
-            score = sum(support[1:])
-            if best is None or score > best[0]:
-                best = (score, pitch, count)
-        pitch += PITCH_STEP
-    if best is None:
-        return None
-    _, pitch, count = best
-    return ColumnGrid(tuple(k * pitch for k in range(count + 1)), "em")
-
-
-def _with_column_ends(
-    lines: list[str], line_char_widths: list[list[float]], grid: ColumnGrid, *, new_starts: bool = True
-) -> ColumnGrid:
-    """Add the columns' text ends, from where many rows show a cut candidate at the same position.
-
-    Close columns meet with no run of spaces in most OCR lines, only a space or a stray
-    mark, which falls where the left column's full lines end; such ends line up row
-    after row, while spaces inside running text fall anywhere.
-    """
-    tolerance = 2.0 if grid.measure == "chars" else 1.0
-    cuts = [
-        (grid.position(widths, match.start()), grid.position(widths, match.end()), row)
-        for row, (line, widths) in enumerate(zip(lines, line_char_widths))
-        for match in _cut_candidates(line)
-    ]
-    row_widths = [grid.position(widths, len(line.rstrip())) for line, widths in zip(lines, line_char_widths)]
-
-    def support(cluster: list[float]) -> float:
-        """Share of the rows reaching past a cluster that have a cut candidate in it."""
-        reaching = sum(1 for width in row_widths if width > cluster[-1] + 2 * tolerance)
-        having = len({row for left, _, row in cuts if cluster[0] <= left <= cluster[-1]})
-        return having / reaching if reaching else 0.0
-
-    rows = sum(1 for line in lines if line.strip())
-    minimum = max(3, rows // 4)
-    clusters = [
-        c for c in _clusters([left for left, _, _ in cuts], tolerance) if len(c) >= minimum and support(c) >= 0.6
-    ]
-    starts = list(grid.starts)
-    ends: list[float | None] = [None] * len(starts)
-    cluster_ends = [sorted(c)[len(c) // 2] for c in clusters]
-    for cluster, end in zip(clusters, cluster_ends):
-        rights = sorted(right for left, right, _ in cuts if cluster[0] <= left <= cluster[-1])
-        start = rights[len(rights) // 2]
-        following = [k for k, s in enumerate(starts) if s > end]
-        # the next known column start belongs to this end unless another column ends in between
-        between = following and any(end < other < starts[following[0]] - 2 * tolerance for other in cluster_ends)
-        if following and not between:
-            ends[following[0] - 1] = end
-        elif new_starts and all(abs(s - start) > 3 * tolerance for s in starts):
-            position = sum(1 for s in starts if s < start)
-            starts.insert(position, start)
-            ends.insert(position - 1, end)
-    return ColumnGrid(tuple(starts), grid.measure, tuple(ends))
-
-
-def split_row(line: str, grid: ColumnGrid, widths: list[float] | None = None) -> list[tuple[int, int]]:
-    """Cell spans ``(start, end)`` of one row, one per column (empty spans for empty cells)."""
-    if widths is None:
-        widths = char_widths(line)
-    slack = 3.0 if grid.measure == "chars" else 1.5
-    cells: list[list[tuple[int, int]]] = [[] for _ in grid.starts]
-    last = -1
-    for match in re.finditer(r"\S+(?:[ \t]?\S+)*", line):
-        start, end = match.span()
-        where = grid.position(widths, start)
-        # text cannot start left of its column: the last column starting at or before it (with slack);
-        # after a run of spaces, the next column at least (an OCR engine sets fewer spaces than a wide
-        # gap between columns is wide, so the position falls short)
-        fitting = [k for k, column_start in enumerate(grid.starts) if column_start <= where + slack]
-        column = min(max(fitting[-1] if fitting else 0, last + 1), len(grid.starts) - 1)
-        # a run that reaches over the next column's start holds two columns the OCR engine did not space apart
-        while column + 1 < len(grid.starts) and grid.position(widths, end) > grid.starts[column + 1] + slack:
-            cut = _column_cut(line, widths, grid, start, end, column + 1)
-            if cut is None:
-                break
-            cells[column].append((start, cut[0]))
-            start, column = cut[1], column + 1
-        cells[column].append((start, end))
-        last = column
-    return [(spans[0][0], spans[-1][1]) if spans else (0, 0) for spans in cells]
-
-
-def _column_cut(
-    line: str, widths: list[float], grid: ColumnGrid, start: int, end: int, column: int
-) -> tuple[int, int] | None:
-    """Where to cut ``line[start:end]`` before ``column``: ``(end of the left cell, start of the right one)``.
-
-    Candidates are what an OCR engine leaves where close columns meet: a space, often
-    with a stray quote mark or full stop read into the white (``设备简 ”还将``).  The
-    one whose right side starts nearest the column's start wins; a bare space inside a
-    number or far from the column start counts for less.  Without any, the cut falls
-    at the character nearest the column's start.
-    """
-    target = grid.starts[column]
-    left_end = grid.end(column - 1)
-    tolerance = 4.0 if grid.measure == "chars" else 2.5
-    best: tuple[float, int, int] | None = None
-    for match in _cut_candidates(line):
-        if match.start() <= start or match.end() >= end:
-            continue
-        distance = abs(grid.position(widths, match.end()) - target)
-        if left_end is not None:
-            distance = min(distance, abs(grid.position(widths, match.start()) - left_end))
-        bare = not match.group().strip(" \t") and len(match.group()) == 1
-        score = distance + (1.0 if bare else 0.0)
-        if distance <= tolerance and (best is None or score < best[0]):
-            best = (score, match.start(), match.end())
-    if best is not None:
-        return best[1], best[2]
-    positions = [(abs(grid.position(widths, i) - target), i) for i in range(start + 1, end)]
-    if not positions:
-        return None
-    distance, index = min(positions)
-    return (index, index) if distance <= tolerance else None
 
 
 # --- the whole page ------------------------------------------------------------------------------
@@ -788,7 +615,8 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
     roles: list[str | None] = [None] * len(lines)
     meta: dict[str, Any] = {}
 
-    printed = 0  # non-blank lines so far: a running head is among the first
+    printed = 0  # non-blank lines so far: a running head is among the first or the last
+    total = sum(1 for line in lines if line.strip(BLANKS))
     for index, line in enumerate(lines):
         if not line.strip(BLANKS):
             roles[index] = BLANK
@@ -802,10 +630,13 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
         if markdown_prefix_length(line):
             continue
         furniture = parse_furniture(line)
-        if furniture is None and printed <= RUNNING_HEAD_LINES:
+        edge = printed <= RUNNING_HEAD_LINES or printed > total - RUNNING_HEAD_LINES
+        if furniture is None and edge:
             furniture = running_head_fields(line)
         if furniture is not None:
             roles[index] = FURNITURE
+            if not edge and furniture.get("page", "x").isdigit() and not re.search("[第版]", line):
+                furniture = {key: value for key, value in furniture.items() if key != "page"}  # a number OCR strewed
             _take_furniture_meta(meta, furniture)
         elif LONE_QUOTE_MARK_RE.match(line.strip(BLANKS)):
             roles[index] = QUOTE_MARK
@@ -814,6 +645,8 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
 
     _mark_head_words(lines, roles)
     _mark_broken_heads(lines, roles, meta)
+    _mark_edge_heads(lines, roles, meta)
+    _date_by_weekday(lines, roles, meta)
 
     # headlines: Markdown markers, else the lines above the byline, else a short first line
     headings = [i for i, line in enumerate(lines) if roles[i] is None and markdown_prefix_length(line)]
@@ -852,6 +685,7 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
 
     _mark_pull_quotes(lines, roles)
     _mark_crossheads(lines, roles)
+    _mark_noise(lines, roles, widths)
     final_roles = [role or BODY for role in roles]
 
     if "reporters" not in meta:
@@ -909,34 +743,194 @@ def _mark_broken_heads(lines: list[str], roles: list[str | None], meta: dict[str
                 changed = True
 
 
+# A field of a running head OCR broke that is still one by its form: a date with 年 or 月 between digits
+# (19es年1月1e日, 2018年11), a weekday that lost a character (星期, 呈期六), a token without Chinese.
+_BROKEN_HEAD_FIELD_RE = re.compile(f"(?:星期|[{HAN}]期[{WEEKDAYS}])|[^{HAN}]+")
+
+
+def _broken_date(token: str) -> bool:
+    """What OCR left of a date: digits with 年 or 月 (19es年1月1e日, 2018年11, 1998年1有49日) or a year's
+    first digits (198昨区区), and hardly another Chinese character."""
+    others = len(re.findall(f"[{HAN}]", re.sub("[年月日]", "", token)))
+    dated = bool(re.search(r"\d", token) and re.search("[年月]", token))
+    return dated and others <= 1 or bool(re.match(r"(?:19|20)\d", token)) and others <= 3
+# A page label OCR broke past reading (AAOT7, Ano4): section letters, then letters and digits.
+_BROKEN_PAGE_RE = re.compile(r"[A-Z]{1,3}(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{1,4}")
+
+
+def head_tokens(line: str) -> list[str]:
+    """A running head's fields, one per token: stray marks and staff credits out, punctuation at the ends off."""
+    text = STAFF_CREDIT_RE.sub(" ", _head_text(line))
+    return [token.strip("。，、；：:;,.") for token in text.split() if token.strip("。，、；：:;,.")]
+
+
+def _head_field_form(token: str) -> bool:
+    """Whether a token has the form of a running head's field other than the paper's name (see edge_head_fields)."""
+    if WEEKDAY_RE.fullmatch(token) or _GARBLED_WEEKDAY_RE.fullmatch(token):
+        return True
+    if (page := PAGE_RE.fullmatch(token)) and page_number(page["page"], placed=True):
+        return True
+    return bool(
+        re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", token)
+        or _BROKEN_PAGE_RE.fullmatch(token)
+        or _broken_date(token)
+        or _BROKEN_HEAD_FIELD_RE.fullmatch(token)
+    )
+
+
+def edge_head_fields(line: str) -> dict[str, Any] | None:
+    """What a line read as a running head says, however broken its fields, or None if it is no running head.
+
+    Every token must be a head's field: a listed paper's name (exactly or within the edits the list
+    allows: ``大m报``), a weekday, a page label, a date, up to two section names, or what OCR left of
+    them (``19es年1月1e日``, ``呈期六``, ``AAOT7``, a token without Chinese); a word longer than a
+    section's name (四座新建核电站进展顺利) makes the line text.  And one must anchor it: the paper, a
+    staff credit, a page label, a weekday or a date.
+    """
+    tokens = head_tokens(line)
+    # a token that is no field but a paper's name makes the line text: found before any name is looked up by
+    # edit distance, the dearest test, on the tokens before it (most lines at a page's edge are text)
+    for token in tokens:
+        if not _head_field_form(token) and not (named_exactly(token) or nearest_newspaper(token)):
+            return None
+    credited = bool(STAFF_CREDIT_RE.search(_head_text(line)))
+    found: dict[str, Any] = {}
+    words = 0
+    anchored = credited
+    for token in tokens:
+        if "publication" not in found and (exact := named_exactly(token) or nearest_newspaper(token)):
+            found.update(publication_fields(token) if exact != token else {"publication": exact})
+        elif weekday := WEEKDAY_RE.fullmatch(token) or _GARBLED_WEEKDAY_RE.fullmatch(token):
+            found.setdefault("weekday", weekday.group())
+        elif (page := PAGE_RE.fullmatch(token)) and (number := page_number(page["page"], placed=True)):
+            found.setdefault("page", number)
+        elif re.fullmatch(f"[{HAN}]{{1,{MAX_SECTION_NAME}}}", token):
+            words += 1  # a section's name
+        elif _BROKEN_PAGE_RE.fullmatch(token) or _broken_date(token):
+            anchored = True
+        elif not _BROKEN_HEAD_FIELD_RE.fullmatch(token):
+            return None
+    if words > 2 or not (anchored or found):
+        return None
+    if date := find_date(" ".join(tokens)):
+        if value := issue_date(date, found.get("weekday")):
+            found["date"] = value
+    return found
+
+
+def _mark_edge_heads(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
+    """A line among a page's first or last printed lines whose fields are a running head's however broken
+    (:func:`edge_head_fields`: ``南方日报 ”20184``, ``大m报``, ``AAOT7  体育``, ``Ano4 国际 责任编辑 : 刘洋 郑州晚报
+    19es年1月1e日 星期一``), next to another line of the running head or the page's edge, is furniture:
+    its paper, page and weekday are taken where no line gave them."""
+    printed = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
+    edge = set(printed[:RUNNING_HEAD_LINES] + printed[-RUNNING_HEAD_LINES:])
+    for position, index in enumerate(printed):
+        if index not in edge or roles[index] not in (None, FURNITURE):
+            continue
+        if re.search(f"[{HAN}][，。；！？,;!?][{HAN}]", STAFF_CREDIT_RE.sub(" ", lines[index])):
+            continue
+        neighbours = [printed[p] for p in (position - 1, position + 1) if 0 <= p < len(printed)]
+        beside_head = position in (0, len(printed) - 1) or any(roles[i] == FURNITURE for i in neighbours)
+        found = edge_head_fields(lines[index])
+        if found is not None and (beside_head or roles[index] == FURNITURE):
+            roles[index] = FURNITURE
+            _take_furniture_meta(meta, found)
+
+
+def _date_by_weekday(lines: list[str], roles: list[str | None], meta: dict[str, Any]) -> None:
+    """A running head's date OCR broke (``1998年1月416日``) read again with the weekday another line of the
+    running head prints (a head set on two lines, or at the foot): :func:`issue_date`."""
+    if "date" in meta or "weekday" not in meta:
+        return
+    for index, line in enumerate(lines):
+        if roles[index] == FURNITURE and (date := find_date(" ".join(STRAY_MARK_RE.sub(" ", line).split()))):
+            if value := issue_date(date, meta["weekday"]):
+                meta["date"] = value
+                return
+
+
+CENTRED_INDENT = 6  # spaces before a line an OCR engine set for a centred one, far more than an indent's
+
+
 def _guess_headline(lines: list[str], roles: list[str | None], line_widths: list[float]) -> None:
-    """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline."""
+    """Without Markdown or a byline: a first line that is short, unpunctuated and stands apart is the headline,
+    and so is a block of two such lines a blank line closes (a headline and its sub-headline)."""
     content = [i for i in range(len(lines)) if roles[i] is None]
     if len(content) < 2:
         return
     column = estimate_column_width([line_widths[i] for i in content])
     picked = 0
+    block_open = False  # the headline ran straight into the next line: a second heading line must close the block
     for index in content[:2]:
         text = lines[index].strip(BLANKS)
         following = _next_nonblank(lines, index)
         stands_apart = following is not None and following > index + 1
+        if block_open and not stands_apart:
+            break
         off_width = column is not None and abs(line_widths[index] - column) > 1.5 and not _has_column_gap(lines[index])
         body_width = column is not None and abs(line_widths[index] - column) <= 1
+        # a line above rows of side-by-side columns, itself all of a piece: set across the columns' heads
+        above_columns = following is not None and _has_column_gap(lines[following]) and not is_indented(lines[following])
+        centred = len(lines[index]) - len(lines[index].lstrip(" \t")) >= CENTRED_INDENT
         if (
             text[-1] in "。"
             or display_width(text) > MAX_HEADLINE_WIDTH
-            or not (stands_apart or off_width)
+            or not (stands_apart or off_width or above_columns)
             or body_width
             or _has_column_gap(lines[index])
-            or is_indented(lines[index])
+            or (is_indented(lines[index]) and not centred)
         ):
             break
         roles[index] = HEADLINE if picked == 0 else SUBHEADLINE
         picked += 1
-        if not stands_apart:
-            break
+        block_open = not stands_apart
     if picked == 2 and content[-1] == content[1]:
         roles[content[1]] = None
+
+
+# A line an OCR engine read from a rule or a border: dashes and mostly marks (一 一- 一” 一 和, UL-一).
+RULE_DASHES = "一-—–_~="
+RULE_CHARACTERS = RULE_DASHES + "·.。，,、”“\"'|"
+MIN_RULE_SHARE = 0.6
+NOISE_WIDTH = 6.0  # em: a scrap of OCR noise at a page's foot is no wider, and holds no quote mark or bracket
+QUOTE_AND_BRACKET_MARKS = "“”‘’\"'（）()《》【】「」"
+
+
+def is_rule_line(line: str) -> bool:
+    text = "".join(line.split())
+    dashes = sum(ch in RULE_DASHES for ch in text)
+    return dashes >= 2 and sum(ch in RULE_CHARACTERS for ch in text) >= MIN_RULE_SHARE * len(text)
+
+
+def _mark_noise(lines: list[str], roles: list[str | None], widths: list[float]) -> None:
+    """What an OCR engine read from the page's rules, borders and specks, no text of it: a line of dashes
+    and marks among the page's first lines (the rule under the running head), and the scraps of unfinished
+    text after the story's last sentence (``y 寺痢男对六``, ``他``, ``NS``, ``一一``), short lines no
+    sentence ends, several or of a character or two, a blank line before them and nothing but furniture
+    after them (after a label such as ``图片：``, or a short line of words alone, they are text)."""
+    printed = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
+    for index in printed[: RUNNING_HEAD_LINES + 2]:
+        if roles[index] in (None, HEADLINE, SUBHEADLINE) and is_rule_line(lines[index]):
+            roles[index] = NOISE
+    scraps: list[int] = []
+    for index in reversed(printed):
+        if roles[index] in (FURNITURE, NOISE):
+            continue
+        text = lines[index].strip(BLANKS)
+        body = roles[index] in (None, BODY)
+        short = widths[index] <= NOISE_WIDTH and not re.search(f"[{QUOTE_AND_BRACKET_MARKS}]", text)
+        if body and (short or is_rule_line(text)) and not ends_paragraph(text):
+            scraps.append(index)
+            continue
+        # after a label (图片：) short lines are text; scraps stand apart from the story, a blank line between,
+        # and are several, or one of a character or two (a short line of words alone, 记者问, is text)
+        apart = bool(scraps) and not lines[index + 1].strip(BLANKS)
+        specks = len(scraps) > 1 or any(len(lines[i].strip(BLANKS)) <= 2 or is_rule_line(lines[i]) for i in scraps)
+        if body and ends_paragraph(text) and text[-1] not in "：:" and apart and specks:
+            for scrap in scraps:
+                roles[scrap] = NOISE
+        break
 
 
 MAX_CROSSHEAD_WIDTH = 40

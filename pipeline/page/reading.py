@@ -21,6 +21,8 @@ from pipeline.core.record import Block, Document, Edit
 from pipeline.core.text_tables import BLANKS, BULLETS
 from pipeline.page import layout
 from pipeline.page.analysis import PageAnalysis, analyze_page
+from pipeline.page.cells import read_columns
+from pipeline.page.layout import PARAGRAPH_INDENT
 from pipeline.page.spaces import find_body_spaces
 
 JOINABLE_ROLES = frozenset({layout.BODY, layout.PULL_QUOTE})
@@ -36,6 +38,7 @@ class Unit:
     width: float
     indented: bool
     newline: int | None  # index of the source "\n" ending this line, if the unit owns it
+    ends: bool = False  # it ends with what can end a paragraph (layout.ends_paragraph)
 
 
 @dataclass
@@ -57,8 +60,30 @@ class Evidence:
     blank_between_paragraphs: bool
 
 
-PARAGRAPH_INDENT = 2.0  # em: a paragraph's first line is indented two characters in print
+# A whole line in brackets: a story's signature or dateline (（李少奇）, （本报珀斯1月18日电）).
+SIGNATURE_LINE_RE = re.compile(r"[（(][^（）()]{1,24}[）)]")
 COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
+
+
+def _opens_paragraph(evidence: Evidence, following: str, following_width: float) -> bool:
+    """Whether ``following`` looks like a paragraph's first line whose indent OCR lost: two characters
+    short of the column, running on."""
+    if evidence.width is None or not following or layout.ends_paragraph(following):
+        return False
+    return PARAGRAPH_INDENT - 0.5 <= evidence.width - following_width <= PARAGRAPH_INDENT + 1
+
+
+LOST_STOP_SHORTFALL = 4.0  # em, and a third of the column at least
+
+
+def _lost_its_full_stop(previous: str, previous_width: float, evidence: Evidence, following: str, following_width: float) -> bool:
+    """A paragraph's last line whose closing mark OCR lost (``他同加蒂举行了会谈``): in an article that indents,
+    a line well short of the column ending in a character (no comma), before a paragraph's first line."""
+    text = previous.rstrip(BLANKS)
+    if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum()):
+        return False
+    short = previous_width <= evidence.width - max(LOST_STOP_SHORTFALL, evidence.width / 3)
+    return short and _opens_paragraph(evidence, following, following_width)
 
 
 def continues(
@@ -76,7 +101,9 @@ def continues(
 
     * A body paragraph never ends on a line without 。！？” and the like (headlines,
       crossheads and bylines are other roles): ``促使企业尽`` | ``快投产``, whatever the
-      line's width, an indent or a blank line between (a column or page break) say.
+      line's width, an indent or a blank line between (a column or page break) say; unless
+      OCR lost the mark: in an article that indents, a line ending in a character, well short
+      of the column, before a paragraph's first line (``他同加蒂举行了会谈`` | ``钱其琛说，…``).
     * Otherwise indentation, where the article uses it, opens a paragraph.
     * A colon ends a paragraph only on a line clearly short of the column (``同志们：``).
     * Free-running lines (one paragraph per line) end their paragraph.
@@ -84,12 +111,17 @@ def continues(
       continues, unless a blank line follows in an article that separates paragraphs so.
       A paragraph's first line (``opens_paragraph``) is full two characters short: its
       indent, which OCR seldom keeps; so a full line ending a sentence, followed by a line
-      two characters short that runs on (``following``), ends its paragraph.
+      two characters short that runs on (``following``), ends its paragraph; after a blank
+      line, one a character short does too.
+    * A line that is all in brackets after a sentence's end (``（李少奇）``, ``（本报珀斯1月18日电）``)
+      is the story's signature, a paragraph of its own.
     """
     if not layout.ends_paragraph(previous):
-        return True
+        return not _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
     if evidence.indents_paragraphs and following_indented:
         return False
+    if SIGNATURE_LINE_RE.fullmatch(following.strip(BLANKS)):
+        return False  # a line of its own in brackets after a sentence's end: the story's signature
     indent = PARAGRAPH_INDENT if opens_paragraph else 0.0
     if evidence.width is None:  # free-running lines
         return False
@@ -98,10 +130,12 @@ def continues(
         return shortfall < COLON_SHORTFALL
     if shortfall >= 1:  # a short line
         return False
+    if _opens_paragraph(evidence, following, following_width):
+        return False
     if following and not layout.ends_paragraph(following):
         short_by = evidence.width - following_width
-        if PARAGRAPH_INDENT - 0.5 <= short_by <= PARAGRAPH_INDENT + 1:
-            return False
+        if blank_between and PARAGRAPH_INDENT - 1.25 <= short_by <= PARAGRAPH_INDENT + 1:
+            return False  # a blank line, then a line a character short (its indent lost, a character too)
     if evidence.indents_paragraphs:  # a full line, and the next is not indented: a sentence ended at a line's end
         return True
     return not (blank_between and evidence.blank_between_paragraphs)
@@ -127,7 +161,11 @@ class _Reader:
         line = self.text[start:end]
         newline = end if end < len(self.text) else None
         if role in layout.DROPPED_ROLES:
-            kind = {layout.FURNITURE: "remove_furniture", layout.QUOTE_MARK: "remove_decoration"}.get(role, "paragraph_break")
+            kind = {
+                layout.FURNITURE: "remove_furniture",
+                layout.QUOTE_MARK: "remove_decoration",
+                layout.NOISE: "remove_noise",
+            }.get(role, "paragraph_break")
             self.mark(start, end, kind)
             self.sequence.append(Break())
             return
@@ -151,38 +189,40 @@ class _Reader:
                 width=self.width(start + prefix, end - trail),
                 indented=layout.is_indented(body),
                 newline=newline,
+                ends=layout.ends_paragraph(body),
             )
         )
 
-    def add_columns(self, spans: list[tuple[int, int]]) -> None:
-        """Read a side-by-side region column by column."""
+    def add_columns(self, spans: list[tuple[int, int]], hint: float | None = None) -> None:
+        """Read a side-by-side region column by column (:func:`pipeline.page.cells.read_columns`); ``hint``:
+        the column width the page's other lines show."""
         lines = [self.text[s:e] for s, e in spans]
         line_widths = [self.widths[s:e] for s, e in spans]
-        grid = layout.column_grid(lines, line_widths)
+        columns = read_columns(lines, line_widths, hint=hint)
         first, last = spans[0][0], spans[-1][1]
         self.mark(first, last + 1, "split_columns")
-        rows = [layout.split_row(line, grid, widths) for line, widths in zip(lines, line_widths)]
-        for column in range(len(grid.starts)):
-            cells = [(spans[r][0] + s, spans[r][0] + e) for r, row in enumerate(rows) for s, e in [row[column]]]
+        for column in range(columns.count):
+            cells = [(spans[r][0] + cell.start, spans[r][0] + cell.end, cell.indented) for r, row in enumerate(columns.rows) for cell in [row[column]]]
             while cells and cells[-1][0] == cells[-1][1]:
                 cells.pop()
             if column:
                 self.sequence.append(ColumnBreak())
-            for row, (s, e) in enumerate(cells):
+            for s, e, indented in cells:
                 if s == e:
                     self.sequence.append(Break())
                 else:
-                    cell = self.text[s:e]
-                    indent = grid.indent(line_widths[row], s - spans[row][0], column)
-                    indented = layout.is_indented(cell) or indent >= (2 if grid.measure == "chars" else 1)
-                    self.sequence.append(Unit(layout.BODY, s, e, self.width(s, e), indented, None))
+                    ends = layout.ends_paragraph(self.text[s:e])
+                    self.sequence.append(Unit(layout.BODY, s, e, self.width(s, e), indented, None, ends))
 
 
 def _evidence(sequence: list[Unit | Break | ColumnBreak]) -> Evidence:
+    """The article's habits: its column width; whether it indents paragraphs (lines that still show an
+    indent, or, where OCR lost them all, lines after a paragraph's end two characters short of the
+    column: :func:`indents_by_width`); whether a blank line follows most paragraph ends."""
     units = [u for u in sequence if isinstance(u, Unit) and u.role == layout.BODY]
     width = layout.estimate_column_width([u.width for u in units])
     indented = sum(u.indented for u in units)
-    indents = indented >= 2 and indented >= 0.05 * len(units)
+    indents = indented >= 2 and indented >= 0.05 * len(units) or indents_by_width(units, width)
     blank_after_end = ends = 0
     if width is not None:
         for index, item in enumerate(sequence[:-1]):
@@ -190,6 +230,27 @@ def _evidence(sequence: list[Unit | Break | ColumnBreak]) -> Evidence:
                 ends += 1
                 blank_after_end += isinstance(sequence[index + 1], Break)
     return Evidence(width, indents, ends > 0 and blank_after_end / ends >= 0.5)
+
+
+MIN_INDENT_VOTES = 2
+
+
+def indents_by_width(units: list[Unit], width: float | None) -> bool:
+    """Whether the lines that open paragraphs are two characters short of the column (an indent OCR lost)
+    rather than full (paragraphs set apart by space), judged over the whole article on the lines that run
+    on after a sentence's end: two at least two characters short, and twice as many as the full ones after
+    a paragraph's short last line."""
+    if width is None:
+        return False
+    short = flush = 0
+    for before, after in zip(units, units[1:]):
+        if not before.ends or after.ends:
+            continue
+        if width - PARAGRAPH_INDENT - 1 <= after.width <= width - 1.5:
+            short += 1
+        elif after.width >= width - 0.5 and before.width <= width - PARAGRAPH_INDENT:
+            flush += 1  # after a paragraph's short last line, a full line: the next paragraph set flush
+    return short >= MIN_INDENT_VOTES and short >= 2 * flush
 
 
 def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence: Evidence) -> list[list[Unit]]:
@@ -286,13 +347,15 @@ def read_page(doc: Document, analysis: PageAnalysis | None = None) -> PageReadin
     lines = [text[s:e] for s, e in spans]
 
     reader = _Reader(text, widths)
+    single = [sum(widths[s:e]) for (s, e), role, side in zip(spans, page.roles, page.column_rows) if role == layout.BODY and not side]
+    hint = layout.estimate_column_width(single)
     index = 0
     while index < len(lines):
         if page.column_rows[index]:
             end = index
             while end < len(lines) and page.column_rows[end]:
                 end += 1
-            reader.add_columns(spans[index:end])
+            reader.add_columns(spans[index:end], hint)
             index = end
         else:
             reader.add_line(*spans[index], page.roles[index])
