@@ -12,7 +12,7 @@ INPUT ?= seeds
 OUTPUT ?= corpus
 WORKERS ?= 1
 
-.PHONY: help setup setup-ray system-deps run run-ray test test-fast lint check-wheels eval eval-seg eval-ner eval-quotes eval-tagger eval-ocr ocr-pages bench show clean
+.PHONY: help setup setup-ray system-deps run run-ray test test-fast lint check-wheels eval eval-seg eval-ner eval-quotes eval-tagger eval-ocr eval-reading ocr-pages bench show clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -228,6 +228,10 @@ ocr-pages: $(OCR_DEV)/.built $(OCR_HELDOUT)/.built  ## typeset and OCR the devel
 
 eval-ocr: ocr-pages  ## page reading on the OCR page sets: paragraph-boundary P/R/F1, text similarity, metadata, furniture leaks, fragments
 	$(BIN)/python -m pipeline.eval.ocr $(OCR_DEV) $(OCR_HELDOUT)
+
+eval-reading: $(STAMP)  ## the page reading on the benchmark's synthetic scans (2,012 pd1998 articles typeset in 1-3 columns) against the paragraphs they were typeset from
+	$(BIN)/python -c "from pathlib import Path; from pipeline.eval.bench.workload import build_workload; build_workload(Path('$(DATA)'), Path('build/bench/scale-1'))"
+	$(BIN)/python -m pipeline.eval.synthetic_reading build/bench/scale-1/scans --data $(DATA)
 
 eval-quotes: $(STAMP)  ## quote attribution P/R/F1, slogans taken for speech and precision per rule: quote development set (1998 and modern halves), old gold, seed
 	mkdir -p build/gold
