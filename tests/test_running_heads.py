@@ -58,9 +58,39 @@ def test_a_date_with_a_digit_misread_is_read_back_or_not_at_all(date: datetime.d
 
 
 @pytest.mark.parametrize(
+    ("text", "weekday", "date"),
+    [
+        ("AO3 大河报 1998年志17日 呈期六", "呈期六", "1998-01-17"),  # 1/17, not 10/17 (also a Saturday), two characters away
+        ("北京青年报 2018年10 13 星期六 AO5", "星期六", "2018-10-13"),  # the day on the head's next line
+        ("2018年10 13", "星期五", None),  # 13 October 2018 is a Saturday: no date a character away is the one
+        ("2018年10月:日", "星期一", None),  # 10/1 and 10/8 both Mondays: no telling
+        ("1998年志17日", None, None),  # no weekday: no telling
+        ("19es年1月1e日", "星期一", None),  # no year
+    ],
+)
+def test_garbled_issue_date(text: str, weekday: str | None, date: str | None) -> None:
+    assert layout.garbled_issue_date(text, weekday) == date
+
+
+@pytest.mark.parametrize(
+    ("token", "page"),
+    [
+        ("AAOT7", "AA07"),  # a letter between the digits
+        ("AOT7", "A07"),
+        ("Ano4", None),  # a letter before the number: a section letter as like as not
+        ("Asot", None),
+        ("A05", None),  # no letter to take out: page_number's
+    ],
+)
+def test_broken_page_number(token: str, page: str | None) -> None:
+    assert layout.broken_page_number(token) == page
+
+
+@pytest.mark.parametrize(
     ("token", "placed", "page"),
     [
         ("AO5", False, "A05"),
+        ("Al10", False, "A10"),  # a character strewn before the number
         ("AA1", False, "AA01"),  # a digit lost: section pages have two
         ("BO02", False, "B02"),  # a digit doubled
         ("A0o7", False, "A07"),
@@ -88,7 +118,7 @@ def test_page_number(token: str, placed: bool, page: str | None) -> None:
         ("四座新建核电站进展顺利", None),  # a headline
         ("人民日报社论", None),  # a name inside a headline is no masthead
         ("人民日报 发表 社论 说明 我国 经济 形势", None),  # more words than a running head's
-        ("AAOT7                 体育", {}),  # a page label OCR broke, and a section
+        ("AAOT7                 体育", {"page": "AA07"}),  # a page label OCR broke, and a section
         ("198昨区区    星     Asot 评论 责任编辑 ： 王芳", {}),  # a staff credit, and what OCR left of a date
         ("体育", None),  # a section's name alone: a headline, as like as not
         ("本报记者 黄蔓 孙静", None),
@@ -112,8 +142,10 @@ BODY = "新华社北京1月19日电国务院今天召开常务会议，研究部
         (BODY + "\n报                  1998年1月20                  拥一\n", {"date": "1998-01-20"}),
         # the date broken on one line, the weekday on another: read together
         (BODY + "\n河南日报\nA05\n1998年1月416日\n星期五\n", {"publication": "河南日报", "date": "1998-01-16", "page": "A05"}),
+        # the date's day cut onto a line of its own (read for a page), the weekday and the page on the next
+        ("北京青年报        2018年10\n13\n星期六      AO5\n教\n\n" + BODY, {"publication": "北京青年报", "date": "2018-10-13", "page": "A05"}),
     ],
-    ids=["garbled masthead", "credit and paper", "date at the foot", "weekday from another line"],
+    ids=["garbled masthead", "credit and paper", "date at the foot", "weekday from another line", "day on its own line"],
 )
 def test_running_heads_by_position(page: str, expected: dict) -> None:
     found = meta(page)

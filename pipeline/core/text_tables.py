@@ -97,6 +97,11 @@ DATE_RE = re.compile(
 DATE_DIGIT_LOOKALIKE_RE = re.compile(r"(?<=[\d年月])[\]\[|lIiOo](?=\s*[\d月日])")
 DATE_DIGIT_LOOKALIKES = str.maketrans({"]": "1", "[": "1", "|": "1", "l": "1", "I": "1", "i": "1", "O": "0", "o": "0"})
 OCR_DATE_DIGITS = DATE_DIGIT_LOOKALIKES  # the same table, by the name the running-head reader uses
+# A running head's date whose month or day OCR garbled past DATE_RE (1998年志17日, 2018年10月:日), or whose
+# day stands on the head's next line (2018年10 13): read only with a weekday (pipeline.page.layout.garbled_issue_date).
+GARBLED_DATE_RE = re.compile(
+    r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2}|[^\s\d年月日])\s*月?\s*(?P<day>\d{1,2}|[^\s\d年月日])\s*(?:日|$|\s)"
+)
 # A running head's date that OCR broke (2018年11月日, 1998年1有49日, 2018年10): a date, of no use.
 PARTIAL_DATE_RE = re.compile(r"(?:19|20)\d\d\s*年\S{0,6}?(?:日|(?=\s|$))")
 WEEKDAY_RE = re.compile(f"(?:星期|周|礼拜)[{WEEKDAYS}]")

@@ -34,6 +34,7 @@ from pipeline.core.text_tables import (
     DATE_RE,
     EDITORS_NOTE_RE,
     END_MARK_RE,
+    GARBLED_DATE_RE,
     HAN,
     HEAD_FIELD_RE,
     INDENT_RE,
@@ -223,8 +224,15 @@ def page_number(token: str, *, placed: bool = False) -> str | None:
     if not number.strip("0"):
         return None  # no page 0
     if match["letters"]:
-        number = number[1:] if len(number) == 3 and number[0] == "0" else number.zfill(2)
+        number = number[1:] if len(number) == 3 else number.zfill(2)  # BO02, Al10: a character doubled or strewn
     return match["letters"] + number
+
+
+def broken_page_number(token: str) -> str | None:
+    """A page label with a letter OCR read into its number, between two of its digits (``AAOT7`` -> ``AA07``),
+    or None: section letters, then a two-digit number once that letter is out."""
+    match = re.fullmatch(r"(?P<letters>[A-Z]{1,2}?)(?P<first>[\dOolIL])[A-Za-z](?P<last>\d)", token)
+    return page_number(match["letters"] + match["first"] + match["last"]) if match else None
 
 
 def find_date(text: str) -> re.Match[str] | None:
@@ -255,17 +263,36 @@ def issue_date(date: re.Match[str], weekday: str | None = None) -> str | None:
         return datetime.date(year, int(month), int(day)).isoformat()
     except ValueError:
         pass
+    return _date_on_weekday(year, month, day, weekday)
+
+
+def garbled_issue_date(text: str, weekday: str | None) -> str | None:
+    """The ISO date of a running head's date OCR garbled past :data:`DATE_RE` (``1998年志17日``: a month read
+    as a character, ``2018年10`` with its day on the next line), read with the printed weekday, or None.
+
+    The garbled month or day is compared character by character with the dates of the year: the one
+    date a character away that falls on the weekday is the printed one (``志/17`` on a Saturday is
+    1/17, not 10/17, two characters away); a date as printed must fall on the weekday too."""
+    date = GARBLED_DATE_RE.search(text)
+    if date is None or weekday_number(weekday) is None:
+        return None
+    return _date_on_weekday(int(date["year"]), date["month"].translate(OCR_DATE_DIGITS), date["day"].translate(OCR_DATE_DIGITS), weekday)
+
+
+def _date_on_weekday(year: int, month: str, day: str, weekday: str | None) -> str | None:
+    """The date of ``year`` that falls on ``weekday`` as printed, else the one a character from ``month``/``day``."""
     number = weekday_number(weekday)
     if number is None:
         return None
-    found = []
+    found: dict[int, list[datetime.date]] = {0: [], 1: []}
     printed = f"{month}/{day}"
     start = datetime.date(year, 1, 1)
     for offset in range((datetime.date(year + 1, 1, 1) - start).days):
         candidate = start + datetime.timedelta(days=offset)
-        if candidate.weekday() == number and levenshtein(printed, f"{candidate.month}/{candidate.day}", 1) <= 1:
-            found.append(candidate)
-    return found[0].isoformat() if len(found) == 1 else None
+        if candidate.weekday() == number and (distance := levenshtein(printed, f"{candidate.month}/{candidate.day}", 1)) <= 1:
+            found[distance].append(candidate)
+    nearest = found[0] or found[1]
+    return nearest[0].isoformat() if len(nearest) == 1 else None
 
 
 def _head_text(line: str) -> str:
@@ -593,10 +620,15 @@ GIVEN_ROLES = frozenset({FURNITURE, HEADLINE, SUBHEADLINE})
 
 
 def _take_furniture_meta(meta: dict[str, Any], found: dict[str, Any]) -> None:
-    """Metadata of a furniture line, where no earlier line gave it; a printed name goes only with its own paper."""
+    """Metadata of a furniture line, where no earlier line gave it; a printed name goes only with its own paper.
+
+    A page label with section letters (A05) takes the place of a bare number an earlier line gave (``13``
+    on a line of its own: a date's day the head's line break cut off, as like as not)."""
     named = "publication" in meta
     for key, value in found.items():
-        if key != "publication_raw" or not named:
+        if key == "page" and str(meta.get("page", "")).isdigit() and not value.isdigit():
+            meta["page"] = value
+        elif key != "publication_raw" or not named:
             meta.setdefault(key, value)
 
 
@@ -808,6 +840,8 @@ def edge_head_fields(line: str) -> dict[str, Any] | None:
             words += 1  # a section's name
         elif _BROKEN_PAGE_RE.fullmatch(token) or _broken_date(token):
             anchored = True
+            if number := broken_page_number(token):
+                found.setdefault("page", number)
         elif not _BROKEN_HEAD_FIELD_RE.fullmatch(token):
             return None
     if words > 2 or not (anchored or found):
@@ -848,6 +882,12 @@ def _date_by_weekday(lines: list[str], roles: list[str | None], meta: dict[str, 
             if value := issue_date(date, meta["weekday"]):
                 meta["date"] = value
                 return
+    # garbled past DATE_RE, or its day set on the head's next line (``2018年10`` / ``13``): the head's lines read together
+    furniture = [" ".join(STRAY_MARK_RE.sub(" ", line).split()) for index, line in enumerate(lines) if roles[index] == FURNITURE]
+    for first in range(len(furniture)):
+        if value := garbled_issue_date(" ".join(furniture[first : first + 2]), meta["weekday"]):
+            meta["date"] = value
+            return
 
 
 CENTRED_INDENT = 6  # spaces before a line an OCR engine set for a centred one, far more than an indent's
