@@ -186,6 +186,15 @@ CLEAN_TWO = [
     "始，历时四十天。                  ",
     "　　铁路部门将增开临客二百对，    　　民航部门将增加航班一千架次，",
 ]
+# Three columns; the first row's second and third runs start two characters in (a paragraph's first line),
+# which the engine shows only as gaps three spaces wider than the others; a spaced number (``1 6``) makes
+# the first column's runs as measured uneven, so the runs' starts alone do not tell.
+INDENTED_IN_GAP = [
+    "新华社北京1月1 6 日电记者从" + " " * 11 + "铁路部门获悉今年春运将于一月" + " " * 11 + "民航部门也将增加航班一千架次",
+    "有关部门获悉， 1 6 日起各地" + " " * 8 + "二十日开始，历时四十天，各地" + " " * 8 + "以满足旅客出行需要，各机场将",
+    "做好春运准备工作，确保旅客安" + " " * 8 + "要提前做好准备，确保旅客安全" + " " * 8 + "延长服务时间，方便旅客出行。",
+    "全顺利地回家过年，各部门要通" + " " * 8 + "有序出行，平安回家过年团聚。" + " " * 8 + "民航部门将认真做好安全工作。",
+]
 RAGGED = [
     "新华社北京电记者今天从有关部门 获悉，全国春运工作会议日前在京",
     "获悉，今年春运将于一月二十日开 召开。会议要求各地做好准备。",
@@ -205,10 +214,19 @@ RAGGED = [
                 [("铁路部门将增开临客二百对，", True), ("民航部门将增加航班一千架次，", True)],
             ],
         ),
+        (
+            INDENTED_IN_GAP,
+            [
+                [("新华社北京1月1 6 日电记者从", False), ("铁路部门获悉今年春运将于一月", True), ("民航部门也将增加航班一千架次", True)],
+                [("有关部门获悉， 1 6 日起各地", False), ("二十日开始，历时四十天，各地", False), ("以满足旅客出行需要，各机场将", False)],
+                [("做好春运准备工作，确保旅客安", False), ("要提前做好准备，确保旅客安全", False), ("延长服务时间，方便旅客出行。", False)],
+                [("全顺利地回家过年，各部门要通", False), ("有序出行，平安回家过年团聚。", False), ("民航部门将认真做好安全工作。", False)],
+            ],
+        ),
         (RAGGED, None),  # single spaces between the columns, a run that starts nowhere near a column: the costs decide
         (["甲乙丙丁戊己庚辛壬癸    子丑寅卯辰巳午未", "甲乙丙    子丑寅卯辰巳午未申酉戌亥甲乙丙丁戊己庚辛壬癸"], None),  # runs starting at uneven steps
     ],
-    ids=["clean two columns", "ragged OCR", "uneven columns"],
+    ids=["clean two columns", "indents shown by the gaps", "ragged OCR", "uneven columns"],
 )
 def test_clear_reading_of_clean_columns(rows: list[str], expected: list[list[tuple[str, bool]]] | None) -> None:
     found = cells.clear_columns(rows, [layout.char_widths(row) for row in rows])

@@ -493,13 +493,16 @@ CLEAR_START_SPREAD = 4.5  # em: and no further apart than this (a width normalis
 CLEAR_FIRST_START = 2.0  # em: the first column starts at the row's start, give or take an indent
 CLEAR_PITCH_RATIO = 1.25  # the widest step from one column's start to the next over the narrowest
 CLEAR_INDENT = 1.0  # em: a run starting this far right of its column's start is an indented first line
+CLEAR_GAP_INDENT = 1.5  # em: ... or after a full line, with a gap this much wider than the column's usual one
+CLEAR_MIN_GAPS = 3  # gaps after full lines a column's usual one is told from
 
 
 def clear_columns(lines: list[str], widths: list[list[float]]) -> Columns | None:
     """The region read the way a clean layout sets it (``pdftotext -layout``, a typeset page): each row's text
     runs, set apart by two spaces or more, start at the same few printed positions, evenly spaced, one run per
-    column and none reaching over the next column's start (a mark hung past a full line may); each run is its column's cell, indented where it starts
-    right of its column's start.  None when the rows show no such reading (ragged OCR gaps, a stray mark read
+    column and none reaching over the next column's start (a mark hung past a full line may; a run two characters
+    in, an indented first line, is its column's); each run is its column's cell, indented where it starts
+    right of its column's start or, after a full line, past a gap wider than the column's usual one.  None when the rows show no such reading (ragged OCR gaps, a stray mark read
     into the white, two columns run together): the costs of :func:`read_columns` decide those."""
     runs: list[list[tuple[int, int, float, float, float]]] = []  # (start, end, left, right, where the text starts)
     for line, line_widths in zip(lines, widths):
@@ -517,7 +520,8 @@ def clear_columns(lines: list[str], widths: list[list[float]]) -> Columns | None
         return None
     clusters: list[list[float]] = [[positions[0]]]
     for position in positions[1:]:
-        if position - clusters[-1][-1] <= CLEAR_START_TOLERANCE:
+        # a run this close to the last, or an indented first line (two characters in) this close to the first
+        if position - clusters[-1][-1] <= CLEAR_START_TOLERANCE or position - clusters[-1][0] <= PARAGRAPH_INDENT + CLEAR_START_TOLERANCE:
             clusters[-1].append(position)
         else:
             clusters.append([position])
@@ -530,21 +534,54 @@ def clear_columns(lines: list[str], widths: list[list[float]]) -> Columns | None
     if max(pitches) > CLEAR_PITCH_RATIO * min(pitches) or min(pitches) < MIN_COLUMN_WIDTH:
         return None
     count = len(starts)
-    out: list[list[Cell]] = []
+    placed: list[list[tuple[int, int, float, float, float] | None]] = []
     widest = 0.0
-    for line, row in zip(lines, runs):
-        cells = [Cell(0, 0)] * count
+    for row in runs:
+        cells: list[tuple[int, int, float, float, float] | None] = [None] * count
         column = -1
-        for start, end, left, right, text_at in row:
+        for run in row:
+            start, end, left, right, text_at = run
             at = next(k for k in range(count - 1, -1, -1) if clusters[k][0] <= left)
             if at <= column or (at + 1 < count and right > starts[at + 1] + CLEAR_START_TOLERANCE):
                 return None  # two runs in one column, or a run over the next column's start
-            indented = is_indented(line[start:end]) or text_at - starts[at] >= CLEAR_INDENT
-            cells[at] = Cell(start, end, indented)
+            cells[at] = run
             column = at
             widest = max(widest, right - left)
-        out.append(cells)
+        placed.append(cells)
+    gaps = _gaps_after_full_cells(placed, count, widest)
+    out = []
+    for line, cells in zip(lines, placed):
+        row_cells = []
+        for at, run in enumerate(cells):
+            if run is None:
+                row_cells.append(Cell(0, 0))
+                continue
+            start, end, _, _, text_at = run
+            indented = is_indented(line[start:end]) or text_at - starts[at] >= CLEAR_INDENT
+            left = cells[at - 1] if at else None
+            if not indented and left is not None and gaps[at] is not None and left[3] - left[2] >= widest - FULL_SLACK:
+                indented = text_at - left[3] - gaps[at] >= CLEAR_GAP_INDENT  # a gap wider than the column's usual
+            row_cells.append(Cell(start, end, indented))
+        out.append(row_cells)
     return Columns(count, widest, out, 0.0)
+
+
+def _gaps_after_full_cells(
+    placed: list[list[tuple[int, int, float, float, float] | None]], count: int, widest: float
+) -> list[float | None]:
+    """The usual gap (em, the median) before each column's runs where the run on its left is a full line: an OCR
+    engine measures a row's white as it finds it, so a run that starts two characters into its column (an
+    indent) shows a gap that much wider, where its start may not stand out from the jitter of runs' starts."""
+    usual: list[float | None] = [None] * count
+    for at in range(1, count):
+        found = sorted(
+            row[at][4] - left[3]
+            for row in placed
+            if (left := row[at - 1]) is not None and row[at] is not None and left[3] - left[2] >= widest - FULL_SLACK
+        )
+        if len(found) >= CLEAR_MIN_GAPS:
+            usual[at] = found[len(found) // 2]
+    return usual
 
 
 def read_columns(lines: list[str], widths: list[list[float]], *, hint: float | None = None) -> Columns:
