@@ -243,3 +243,26 @@ def test_clean_columns_are_read_clearly() -> None:
     assert cells.read_columns(CLEAN_TWO, widths).rows == cells.clear_columns(CLEAN_TWO, widths).rows  # type: ignore[union-attr]
     ragged = cells.read_columns(RAGGED, [layout.char_widths(row) for row in RAGGED])
     assert ragged.count == 2 and ragged.cost != 0.0
+
+
+SET_APART_STOP = [
+    "新华社北京电记者今天从有关部门获悉 全国春运工作会议日前在京召开会议",
+    "今年春运将于一月二十日开始历时四十 。 要求各地做好准备工作确保旅客安全",
+    "天各地要做好准备 。        有序出行平安回家过年团聚各部门要通",
+    "铁路部门将增开临客二百对民航部门将 力协作做好春运各项服务保障工作。",
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "first_cell"),
+    [
+        (1, "今年春运将于一月二十日开始历时四十"),  # a full line: the mark between the columns is the white's
+        (2, "天各地要做好准备 。"),  # a line well short of the column: the mark a space apart is its sentence's end
+    ],
+    ids=["stray mark after a full line", "stop set apart after a short line"],
+)
+def test_a_stop_set_apart_after_a_short_line_is_kept(row: int, first_cell: str) -> None:
+    columns = cells.read_columns(SET_APART_STOP, [layout.char_widths(line) for line in SET_APART_STOP])
+    assert columns.count == 2
+    cell = columns.rows[row][0]
+    assert SET_APART_STOP[row][cell.start : cell.end] == first_cell

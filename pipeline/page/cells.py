@@ -376,10 +376,25 @@ def cut_row(
         start, end = cuts[a].end, cuts[j].start
         if keep_quotes:
             start, end = _quotes_kept(line, cuts[a], cuts[j], start, end)
+        end = _stop_kept(row, cuts[j], start, end, width)
         cells.append(Cell(start, end, indented))
         k, j = k - 1, a
     row._cut[key] = best[count][last], cells[::-1]
     return best[count][last], cells[::-1]
+
+
+_SET_APART_STOP_RE = re.compile(r"[ \t]?[。！？]")
+
+
+def _stop_kept(row: _Row, after: Cut, start: int, end: int, width: float) -> int:
+    """A cell's end with the sentence's end mark the engine set a space apart (``两个文明建设 。    0 0 余名``) kept,
+    where the cell is a line ending in a character short of its column by more than an indent: a paragraph's last line, whose
+    mark this is, not one read into the white between two columns' running text."""
+    line = row.line
+    mark = _SET_APART_STOP_RE.match(line, end) if end == after.start and end > start else None
+    if mark is None or not line[end - 1].isalnum() or row.ink[end] - row.ink[start] > width - PARAGRAPH_INDENT - FULL_SLACK:
+        return end
+    return mark.end()
 
 
 def _quotes_kept(line: str, before: Cut, after: Cut, start: int, end: int) -> tuple[int, int]:
