@@ -182,7 +182,7 @@ eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) o
 	$(BIN)/python -m pipeline.eval.entities $(NER_JK_PAIRS) $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl \
 	  build/gold/modern_dev/ner_modern_dev.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
 
-eval-ner-jackknife: $(NER_JK)/.built  ## train the two half models (pd1998 train days 1-7 / 8-15, ~2 x 12 min on 2 cores), then eval-ner with the rules' precision on pd1998 train
+eval-ner-jackknife: $(NER_JK)/.built  ## train the two half models (pd1998 train days 1-7 / 8-15; 40 min for both on 2 busy cores), then eval-ner with the rules' precision on pd1998 train
 	$(MAKE) eval-ner
 
 # Learning from reviews, simulated: F1 after learning from 0, 10, 20 and 28 gold modern articles,
