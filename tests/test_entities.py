@@ -13,7 +13,7 @@ from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.lexicon import Entity, common_words
 from pipeline.stages.entities.numbers import parse_number
-from pipeline.stages.entities.org_rules import find_named_companies, find_orgs
+from pipeline.stages.entities.org_rules import find_orgs
 from pipeline.stages.entities.percent import find_percents, percent_value
 from pipeline.stages.entities.person_rules import (
     find_byline_names,
@@ -106,9 +106,6 @@ def test_numbers(text: str, value: float | None) -> None:
         ("九三学社中央主席吴阶平,民进中央主席", ["九三学社中央", "民进中央"]),
         ("省级财政部门和公安部门", []),  # 部门: departments, not the ministries
         ("从市财政部分预算外资金中", []),  # 部分: part of, not a ministry
-        # a political consultative conference's session is the body
-        ("政协四川省第八届委员会第一次全体会议", ["政协四川省第八届委员会"]),
-        ("提交政协第八届全国委员会常务委员会审议", ["政协第八届全国委员会常务委员会"]),
     ],
 )
 def test_org_gazetteer_and_suffixes(text: str, orgs: list[str]) -> None:
@@ -149,19 +146,18 @@ def test_enumerated_names(text: str, names: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("市委书记吴天君在讲话中", ["吴天君"]),
-        ("常务副市长胡荃对全市工作进行了点评", ["胡荃"]),
-        ("市长马懿在会上指出", ["马懿"]),
+        # a name after a title other than a reporter's is the model's to find (title_name went: 6 of 41
+        # right on pd1998 train labelled by a model that never saw it)
+        ("市委书记吴天君在讲话中", []),
+        ("市长马懿在会上指出", []),
         # a name after a ——signature is the model's to find, no rule's (signature_name went: 0 of 6 right)
         ("——吴天君", []),
         ("——习近平", []),
         ("记者李刚摄", ["李刚"]),  # a photo credit: 摄 is not part of the name
         ("记者刘杰报道", ["刘杰"]),
+        ("记者陈晓通讯员粤统宣", ["陈晓"]),  # the next contributor's title ends the credit
         ("市长在会上指出", []),
         ("委员和代表", []),
-        # 明 often begins the next word (明天), but not where the list item ends after it
-        ("以色列驻华大使南月明、芬兰驻华大使", ["南月明"]),
-        ("市长王小明天到京", ["王小"]),
         # a reporter's credit is a name even with a surname that is often a word (高温)
         ("（新华社记者高洁摄）", ["高洁"]),
         ("记者高兴地说", []),
@@ -251,16 +247,14 @@ def test_credit_names(text: str, names: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "words", "names"),
     [
-        ("由钱兆熹作曲", [(0, 1), (1, 3), (3, 4), (4, 6)], ["钱兆熹"]),  # the model stopped at 钱兆
-        ("亚军李心草。", [(0, 2), (2, 4), (4, 5), (5, 6)], ["李心草"]),
-        ("主任罗斌代表他", [(0, 2), (2, 4), (4, 6), (6, 7)], ["罗斌"]),  # 代表 is the segmenter's word
-        ("乘客李某携带", [(0, 2), (2, 4), (4, 6)], ["李某"]),  # 李某: a withheld name
-        ("朱玲副主笔", [(0, 2), (2, 3), (3, 5)], ["朱玲"]),  # 副 starts a title
-        ("当时王刚说了", [(0, 2), (2, 4), (4, 5), (5, 6)], ["王刚"]),  # 说 is a usual next word
-        ("由钱兆熹作曲", None, ["钱兆"]),  # without the segmenter's words nothing is completed
+        # complete_given_name went (2 of 16 right on pd1998 train with a jackknifed model): the model's
+        # two characters stay as found, with or without the segmenter's words
+        ("由钱兆熹作曲", [(0, 1), (1, 3), (3, 4), (4, 6)], ["钱兆"]),
+        ("由钱兆熹作曲", None, ["钱兆"]),
+        ("乘客李某携带", [(0, 2), (2, 4), (4, 6)], ["李某"]),
     ],
 )
-def test_a_name_cut_one_character_short_is_completed(
+def test_a_name_the_model_cut_short_stays_as_found(
     text: str, words: list[tuple[int, int]] | None, names: list[str]
 ) -> None:
     start = next(i for i, ch in enumerate(text) if ch in "钱李罗朱王")
@@ -491,32 +485,19 @@ def test_a_ministry_is_not_propagated_into_departments() -> None:
     assert [text[s.start : s.end] for s in merge_entities(text, [], {}, LABELS)] == ["财政部"]
 
 
-def test_a_common_word_from_the_model_is_no_name_but_a_titled_one_is() -> None:
+def test_a_common_word_from_the_model_is_no_name() -> None:
     text = "温度也只在零下。副总理周旋说，邮电局"
     model = [Entity(0, 2, "PERSON"), Entity(15, 18, "ORG")]  # words pd1998 never labels PERSON or ORG
     assert {"温度", "邮电局", "周旋"} <= common_words()
-    merged = [(text[s.start : s.end], s.label) for s in merge_entities(text, model, {}, LABELS)]
-    assert merged == [("周旋", "PERSON")]  # found after a title by the rules, whatever the word list says
+    assert merge_entities(text, model, {}, LABELS) == []
 
 
-@pytest.mark.parametrize(
-    ("text", "model", "orgs"),
-    [
-        ("记者随国家环保局调查组来到该厂", (3, 11), ["国家环保局"]),
-        ("中国政府陪同团团长", (0, 7), ["中国政府"]),
-        ("中国青年代表团抵京", (0, 7), ["中国青年代表团"]),  # 中国青年 is no organisation: kept as found
-    ],
-)
-def test_a_delegation_is_not_its_organisation(text: str, model: tuple[int, int], orgs: list[str]) -> None:
-    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
-    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
-
-
-def test_an_organisation_the_model_names_twice_is_named_so_everywhere() -> None:
-    text = "丰田公司说。丰田公司表示。丰田公司也认为；波音公司说"
-    model = [Entity(0, 4, "ORG"), Entity(6, 10, "ORG"), Entity(21, 25, "ORG")]  # 波音公司 only once
-    orgs = [(s.start, text[s.start : s.end]) for s in merge_entities(text, model, {}, LABELS) if s.label == "ORG"]
-    assert orgs == [(0, "丰田公司"), (6, "丰田公司"), (13, "丰田公司"), (21, "波音公司")]
+def test_an_organisation_the_model_names_twice_is_not_propagated() -> None:
+    """repeated_org went (3 of 6 right on pd1998 train with a jackknifed model, 0 of 3 on the modern set)."""
+    text = "丰田公司说。丰田公司表示。丰田公司也认为"
+    model = [Entity(0, 4, "ORG"), Entity(6, 10, "ORG")]
+    orgs = [s.start for s in merge_entities(text, model, {}, LABELS) if s.label == "ORG"]
+    assert orgs == [0, 6]
 
 
 def test_a_kind_of_institution_is_no_organisation() -> None:
@@ -612,14 +593,14 @@ def test_a_foreign_family_name_is_propagated(text: str, names: list[str]) -> Non
 
 
 def test_merge_emits_only_schema_labels() -> None:
-    text = "市委书记吴天君昨晚说,增长12%。"
+    text = "（记者高洁摄）市委昨晚说,增长12%。"
     merged = merge_entities(text, [Entity(0, 2, "LOC"), Entity(0, 2, "GPE")], {}, LABELS)
     assert {s.label for s in merged} <= set(LABELS)
     assert {s.label for s in merged} == set(LABELS)  # all four families fire here
 
 
 def test_merge_respects_a_narrower_label_list() -> None:
-    text = "市委书记吴天君昨晚说,增长12%。"
+    text = "（记者高洁摄）市委昨晚说,增长12%。"
     assert {s.label for s in merge_entities(text, [], {}, ["PERSON"])} == {"PERSON"}
 
 
@@ -795,46 +776,18 @@ def test_a_government_named_after_its_leader_gives_the_leader(
     assert [(text[s.start : s.end], s.label) for s in merged] == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "model", "orgs"),
-    [
-        ("新年前夕,八届全国人大常委会第二十九次会议", (5, 14), ["全国人大常委会"]),
-        ("召开第九届全国人民代表大会", (2, 13), ["全国人民代表大会"]),
-    ],
-)
-def test_a_session_number_is_no_part_of_the_body(text: str, model: tuple[int, int], orgs: list[str]) -> None:
-    merged = merge_entities(text, [Entity(*model, "ORG")], {}, LABELS)
-    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs
-
-
 @pytest.mark.parametrize(("text", "model"), [("各地公安部门要", (2, 5)), ("从市财政部分预算外资金中", (1, 5))])
 def test_a_model_ministry_before_departments_or_part_is_none(text: str, model: tuple[int, int]) -> None:
     assert merge_entities(text, [Entity(*model, "ORG")], {}, LABELS) == []
 
 
-@pytest.mark.parametrize(
-    ("text", "words", "orgs"),
-    [
-        ("被富临集团收购后", [[0, 1], [1, 3], [3, 5], [5, 7], [7, 8]], ["富临集团"]),
-        ("民生银行行长", [[0, 2], [2, 4], [4, 6]], ["民生银行"]),
-        # the place before the name is part of it
-        ("民营企业四川绵阳富临集团每", [[0, 2], [2, 4], [4, 6], [6, 8], [8, 10], [10, 12], [12, 13]], ["四川绵阳富临集团"]),
-        ("对电信公司,政府承诺", [[0, 1], [1, 3], [3, 5], [5, 6], [6, 8], [8, 10]], []),  # a kind of company
-        ("据称该集团在印尼", [[0, 1], [1, 3], [3, 5], [5, 6], [6, 8]], []),  # that group
-        ("香港公司", [[0, 2], [2, 4]], []),  # a place's company is as often a kind
-    ],
-)
-def test_a_name_word_before_company_or_group_is_an_organisation(
-    text: str, words: list[list[int]], orgs: list[str]
-) -> None:
-    assert texts(text, find_named_companies(text, words)) == orgs
-
-
-def test_a_named_company_gives_way_to_the_models_organisation() -> None:
-    text = "所罗门美邦公司对中国"
-    words = [[0, 3], [3, 5], [5, 7], [7, 8], [8, 10]]
-    merged = merge_entities(text, [Entity(0, 7, "ORG")], {}, LABELS, words)
-    assert texts(text, merged) == ["所罗门美邦公司"]
+def test_a_word_before_company_is_no_organisation_by_itself() -> None:
+    """The named_company rule is gone (2 of 16 right on pd1998 train with a jackknifed model): only the model
+    or a listed name makes 富临集团 an organisation."""
+    text = "被富临集团收购后"
+    words = [[0, 1], [1, 3], [3, 5], [5, 7], [7, 8]]
+    assert merge_entities(text, [], {}, LABELS, words) == []
+    assert texts(text, merge_entities(text, [Entity(1, 5, "ORG")], {}, LABELS, words)) == ["富临集团"]
 
 
 @pytest.mark.parametrize("org", ["贝尔格莱德市中心", "欧洲国家政府", "阿拉伯国家议会", "全国文化厅"])
@@ -935,13 +888,14 @@ def test_a_name_propagated_into_a_joined_unit_is_not_added_over_it() -> None:
     ("text", "model", "expected"),
     [
         ("记者 张晓松 朱基钗\n", [], [("张晓松", "byline"), ("朱基钗", "byline")]),
-        ("市委书记吴天君说", [], [("市委", "place_organ"), ("吴天君", "title_name")]),
+        ("市委书记吴天君说", [], [("市委", "place_organ")]),  # a name after a title is the model's to find
+        ("（新华社记者高洁摄）", [], [("新华社", "org_gazetteer"), ("高洁", "reporter_credit")]),
         ("国家统计局发布", [], [("国家统计局", "org_gazetteer")]),
         ("4月26日增长12%", [], [("4月26日", "date_pattern"), ("12%", "percent_sign")]),
         ("4月26日增长12%", [(0, 5, "DATE")], [("4月26日", "date_pattern"), ("12%", "percent_sign")]),  # both found it
         ("克林顿说", [(0, 3, "PERSON")], [("克林顿", "model")]),  # the model's alone
         ("市长马懿在会上说", [(0, 4, "PERSON")], [("马懿", "model+strip_title")]),  # the model's, title cut off
-        ("市长马懿指出。马懿强调", [], [("马懿", "title_name"), ("马懿", "propagated_name")]),
+        ("市长马懿指出。马懿强调", [(2, 4, "PERSON")], [("马懿", "model"), ("马懿", "propagated_name")]),
         ("马蒂厄·克雷库说。克雷库强调", [(0, 7, "PERSON")], [("马蒂厄·克雷库", "model"), ("克雷库", "foreign_family_name")]),
     ],
 )
