@@ -133,3 +133,22 @@ def test_shipped_config_names_nothing_from_training_code(tmp_path: Path) -> None
     assert shipped["pretraining"] == {} and "pretrain" not in shipped["corpora"]
     loads = "import spacy, pipeline.stages.components, sys; spacy.load(sys.argv[1])"
     subprocess.run([sys.executable, "-c", loads, str(tmp_path / "shipped")], check=True)
+
+
+def test_prelabeler_brings_a_model_s_static_vectors_along(tmp_path: Path) -> None:
+    """An encoder trained with static vectors (include_static_vectors, floret) reads them from the pipeline's vocab."""
+    import shutil
+
+    from spacy.vectors import Vectors
+
+    from pipeline.core.paths import MODELS_DIR
+    from pipeline.stages.prelabel import build_pipeline
+
+    model = tmp_path / "ner"
+    shutil.copytree(MODELS_DIR / "ner", model)
+    table = numpy.arange(1, 41, dtype="f").reshape(10, 4)
+    vectors = Vectors(mode="floret", data=table, minn=2, maxn=3, hash_count=2)
+    vectors.to_disk(model / "vocab")
+    nlp = build_pipeline(model_dir=model)
+    assert nlp.vocab.vectors.mode == "floret" and nlp.vocab.vectors.shape == (10, 4)
+    assert (nlp.vocab.vectors.get_batch(["李"]) != 0).any()
