@@ -143,11 +143,29 @@ NER_TRAIN_DOCBINS = $(NER_WORK)/pd1998.spacy $(if $(strip $(NER_EXTERNAL)),$(NER
 $(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt $(NER_WORK)/train_articles.jsonl pipeline/train/ner/jackknife.py | $(STAMP)
 	$(BIN)/python -m pipeline.train.ner.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife $(NER_WORK)/train_articles.jsonl
 
+# Pretraining the encoder on unlabelled modern news (pipeline/train/ner/pretrain.py, which also registers the
+# components: ner_train.cfg names its reader and objective, so it is the --code of every spacy command on that
+# config): the texts of modern_news_more (never the 4,000-article sample the modern development sets come from)
+# in sentence pieces with the shipped segmenter's words, then `spacy pretrain` (hidden characters predicted from
+# their context). `make train-ner NER_INIT_TOK2VEC=$(NER_WORK)/pretrain/model-last.bin` starts from those weights.
+NER_PRETRAIN_TEXT ?= $(DATA)/../modern_news/modern_news_more.jsonl.xz
+NER_PRETRAIN_EPOCHS ?= 1
+NER_INIT_TOK2VEC ?=
+.PHONY: pretrain-ner
+$(NER_WORK)/pretrain_text.jsonl: $(NER_PRETRAIN_TEXT) pipeline/train/ner/pretrain.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.pretrain $@ $(NER_PRETRAIN_TEXT)
+
+pretrain-ner: $(NER_WORK)/pretrain_text.jsonl  ## pretrain the NER encoder on unlabelled modern news (spacy pretrain, characters); a training input, never shipped
+	rm -rf $(NER_WORK)/pretrain
+	$(BIN)/python -m spacy pretrain pipeline/configs/ner_train.cfg $(NER_WORK)/pretrain --code pipeline/train/ner/pretrain.py \
+	  --paths.raw_text $< --pretraining.max_epochs $(NER_PRETRAIN_EPOCHS)
+
 train-ner: $(NER_TRAIN_DOCBINS) $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 articles + renamed copies and MSRA/CLUENER/Boson (jackknifed pkuseg cuts, spacy train) and ship model-best
 	rm -rf $(NER_WORK)/train && mkdir -p $(NER_WORK)/train && ln -s $(abspath $(NER_TRAIN_DOCBINS)) $(NER_WORK)/train/
-	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/stages/components.py \
+	$(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/train/ner/pretrain.py \
 	  --output $(NER_WORK)/output --paths.train $(NER_WORK)/train --paths.dev $(NER_WORK)/dev.spacy \
-	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS)
+	  --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_STEPS) \
+	  $(if $(NER_INIT_TOK2VEC),--paths.init_tok2vec $(NER_INIT_TOK2VEC))
 	$(BIN)/python -m pipeline.train.ner.ship $(NER_WORK)/output/model-best $(NER_MODEL)
 
 entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train (transliteration characters, common words, time words)

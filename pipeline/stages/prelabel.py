@@ -51,6 +51,8 @@ def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MO
     overrides = {"paths.ner_model": str(model_dir), "paths.lexicon": str(lexicon) if lexicon.is_dir() else None}
     config = spacy.util.load_config(config_path, overrides=overrides, interpolate=False)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    if (Path(model_dir) / "vocab" / "vectors.cfg").exists():  # a sourced encoder reading static vectors brings no vectors along
+        nlp.vocab.vectors.from_disk(Path(model_dir) / "vocab")
     nlp.max_length = MAX_PIECE_CHARS + 1
     return use_prediction_ops(nlp)
 

@@ -3,7 +3,8 @@
 ``spacy train`` saves no optimizer state in model-best, but its string store holds
 every character bigram seen in training (features are hashed, the strings are never
 read back), which would double the shipped size.  The training-only word cuts are
-unset in the shipped config, so the folder loads on a machine without them.
+unset in the shipped config, so the folder loads on a machine without them, and the
+pretraining settings (whose reader and objective live in training code) are dropped.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def ship(source: Path, target: Path) -> None:
             component["cuts_path"] = None  # training-only: the jackknifed cuts of the training text
     if "cuts" in config.get("paths", {}):
         config["paths"]["cuts"] = None
+    config["pretraining"] = {}  # training-only: pipeline/train/ner/pretrain.py registers what it names
+    config.get("corpora", {}).pop("pretrain", None)
     config.to_disk(target / "config.cfg")
     strings_path = target / "vocab" / "strings.json"
     strings = srsly.read_json(strings_path)
