@@ -17,6 +17,7 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vectors import Vectors
 
 import pipeline.core.tokens  # noqa: F401  (registers the tokenizer the config names)
 import pipeline.stages.components  # noqa: F401  (registers the factories the config names)
@@ -41,6 +42,15 @@ MAX_BATCH_CHARS = MAX_PIECE_CHARS
 TAGGER_FEATURES = ("char_bigrams", "word_features", "tok2vec")  # what runs before the tagger
 
 
+def _static_vectors(model_dir: Path) -> Vectors | None:
+    """The entity model's static vectors (floret), if it has any: a sourced encoder reading them brings
+    none along, and a model without them (the shipped one) loads none."""
+    if not (model_dir / "vocab" / "vectors.cfg").exists():
+        return None
+    vectors = Vectors().from_disk(model_dir / "vocab")
+    return vectors if vectors.shape[0] else None
+
+
 def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL, lexicon: Path | None = None) -> Language:
     """Assemble the spaCy pipeline from the package config, sourcing the trained model.
 
@@ -51,8 +61,8 @@ def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MO
     overrides = {"paths.ner_model": str(model_dir), "paths.lexicon": str(lexicon) if lexicon.is_dir() else None}
     config = spacy.util.load_config(config_path, overrides=overrides, interpolate=False)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    if (Path(model_dir) / "vocab" / "vectors.cfg").exists():  # a sourced encoder reading static vectors brings no vectors along
-        nlp.vocab.vectors.from_disk(Path(model_dir) / "vocab")
+    if (vectors := _static_vectors(Path(model_dir))) is not None:
+        nlp.vocab.vectors = vectors
     nlp.max_length = MAX_PIECE_CHARS + 1
     return use_prediction_ops(nlp)
 
