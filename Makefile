@@ -193,12 +193,14 @@ $(NER_JK)/.built: $(NER_WORK)/train_articles.jsonl $(NER_TRAIN_DOCBINS) $(NER_WO
 	  $(BIN)/python -m pipeline.train.ner.ship $(NER_JK)/output_without_$$half/model-best $(NER_JK)/model_without_$$half || exit 1; done
 	touch $@
 
-eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the modern dev set and CLUENER dev, side by side; precision per rule on each (and on pd1998 train once eval-ner-jackknife has run)
+eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the two modern sets (42 + 30 articles) and CLUENER dev, side by side; precision per rule on each (and on pd1998 train once eval-ner-jackknife has run)
 	mkdir -p build/gold/modern_dev
 	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_dev.jsonl \
 	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_dev.jsonl
+	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_more.jsonl \
+	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_more.jsonl
 	$(BIN)/python -m pipeline.eval.entities $(NER_JK_PAIRS) $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl \
-	  build/gold/modern_dev/ner_modern_dev.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
+	  build/gold/modern_dev/ner_modern_dev.jsonl build/gold/modern_dev/ner_modern_more.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
 
 eval-ner-jackknife: $(NER_JK)/.built  ## train the two half models (pd1998 train days 1-7 / 8-15; 40 min for both on 2 busy cores), then eval-ner with the rules' precision on pd1998 train
 	$(MAKE) eval-ner
