@@ -406,8 +406,7 @@ def evaluate_file(
                 kept = {s for s in predicted if not _inside_any(s, unknown_stretches)}
                 adjusted_gold = {s for s in corpus_gold if s[2] in labels}
             else:
-                kept = guideline_adjusted(text, predicted)
-                adjusted_gold = split_merged_names(guideline_adjusted(text, g), kept)
+                adjusted_gold, kept = adjusted_pair(text, g, predicted)
             adjusted[name].add(adjusted_gold, kept)
             if name == "prelabel (model + rules)":  # what made each of its spans
                 sources = entity_sources(entities)
@@ -445,6 +444,12 @@ def evaluate_file(
     return {"raw": raw[system], "adjusted": adjusted[system], "sources": adjusted_sources}
 
 
+def adjusted_pair(text: str, gold: set[Span], predicted: set[Span]) -> tuple[set[Span], set[Span]]:
+    """Gold and predicted spans of a pd1998 text with its known differences from the guidelines removed."""
+    kept = guideline_adjusted(text, predicted)
+    return split_merged_names(guideline_adjusted(text, gold), kept), kept
+
+
 def jackknifed_sources(pairs: Sequence[tuple[Path, Path]], labels: Sequence[str]) -> SourceScores:
     """Guideline-adjusted precision per source on pd1998 train, each half labelled by a model trained
     without it (``(half.jsonl, model_dir)`` pairs, ``make eval-ner-jackknife``): the rules measured on
@@ -454,9 +459,7 @@ def jackknifed_sources(pairs: Sequence[tuple[Path, Path]], labels: Sequence[str]
         records = load_records(path)
         for record, entities in zip(records, prelabel_entities(records, model_dir=model_dir)):
             predicted = {s for s in entity_spans(entities) if s[2] in labels}
-            kept = guideline_adjusted(record["text"], predicted)
-            sources.add(split_merged_names(guideline_adjusted(record["text"], gold_spans(record, labels)), kept),
-                        kept, entity_sources(entities))
+            sources.add(*adjusted_pair(record["text"], gold_spans(record, labels), predicted), entity_sources(entities))
     return sources
 
 

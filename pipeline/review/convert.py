@@ -23,8 +23,8 @@ from typing import Any
 from pipeline.core.record import Document
 from pipeline.core.schema import Schema
 from pipeline.review.client import ServerRelation, ServerSpan
-from pipeline.stages.entities.dates import date_values_in_text, parse_issue_date
-from pipeline.stages.entities.percent import percent_value
+from pipeline.stages.entities.dates import parse_issue_date
+from pipeline.stages.entities.values import VALUED_LABELS, entity_values
 
 OFFSET_UNIT = "utf-16"
 META_ID, META_HASH, META_LABELS, META_UNIT, META_SOURCE = (
@@ -229,24 +229,19 @@ def _guess_kind(text: str, start: int, end: int) -> str:
 
 
 def with_values(text: str, entities: Sequence[dict[str, Any]], meta: dict[str, Any]) -> None:
-    """Give DATE and PERCENT entities without a value the one the pre-labeller's resolvers give.
+    """Give DATE and PERCENT entities without a value the one the pre-labeller gives (:func:`entity_values`).
 
     A span a reviewer added or moved in doccano comes back bare (doccano shows no values); kept
     spans keep theirs.  DATE values are resolved with every DATE of the text, as when pre-labelling
     (a year carried from earlier in the sentence), against the issue's date.  No value is written
     where the resolvers find none, as the pre-labeller does.
     """
-    dates = [e for e in entities if e["label"] == "DATE"]
-    if any("value" not in e for e in dates):
-        values = date_values_in_text(text, [(e["start"], e["end"]) for e in dates], parse_issue_date(meta.get("date")))
-        for entity, value in zip(dates, values, strict=True):
-            if "value" not in entity and value is not None:
-                entity["value"] = value
-    for entity in entities:
-        if entity["label"] == "PERCENT" and "value" not in entity:
-            value = percent_value(entity["text"])
-            if value is not None:
-                entity["value"] = value
+    if all("value" in e for e in entities if e["label"] in VALUED_LABELS):
+        return
+    spans = [(e["start"], e["end"], e["label"]) for e in entities]
+    for entity, value in zip(entities, entity_values(text, spans, parse_issue_date(meta.get("date"))), strict=True):
+        if entity["label"] in VALUED_LABELS and "value" not in entity and value is not None:
+            entity["value"] = value
 
 
 def to_reviewed(

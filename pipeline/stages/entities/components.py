@@ -12,10 +12,10 @@ from spacy.tokens import Doc, Span
 
 from pipeline.core.schema import load_schema
 from pipeline.core.text import doc_text
-from pipeline.stages.entities.dates import date_values_in_text, parse_issue_date
+from pipeline.stages.entities.dates import parse_issue_date
 from pipeline.stages.entities.lexicon import Entity
-from pipeline.stages.entities.percent import percent_value
 from pipeline.stages.entities.rules import merge_entities
+from pipeline.stages.entities.values import VALUED_LABELS, entity_values
 
 if not Span.has_extension("rule"):
     Span.set_extension("rule", default="model")
@@ -50,19 +50,12 @@ class EntityRules:
 
 
 class EntityValues:
-    """Set ``span._.value`` on DATE and PERCENT entities.
-
-    DATE values are read together, each in its sentence: 11月 after 1997年8月 is 1997-11,
-    a month inside 《…》 is part of a title.
-    """
+    """Set ``span._.value`` on DATE and PERCENT entities (:func:`pipeline.stages.entities.values.entity_values`)."""
 
     def __call__(self, doc: Doc) -> Doc:
         issue_date = parse_issue_date((doc._.meta or {}).get("date"))
-        dates = [ent for ent in doc.ents if ent.label_ == "DATE"]
-        spans = [(ent.start_char, ent.end_char) for ent in dates]
-        for ent, value in zip(dates, date_values_in_text(doc_text(doc), spans, issue_date), strict=True):
-            ent._.value = value
-        for ent in doc.ents:
-            if ent.label_ == "PERCENT":
-                ent._.value = percent_value(ent.text)
+        spans = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+        for ent, value in zip(doc.ents, entity_values(doc_text(doc), spans, issue_date), strict=True):
+            if ent.label_ in VALUED_LABELS:
+                ent._.value = value
         return doc

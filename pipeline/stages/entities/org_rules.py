@@ -11,7 +11,6 @@ from functools import lru_cache
 
 from pipeline.stages.entities.lexicon import (
     HAN,
-    HAN_RUN,
     LONGEST_PLACE,
     MAX_FOREIGN_NAME,
     PLACE_BEFORE,
@@ -129,25 +128,6 @@ def _with_places_before(text: str, span: Entity) -> Entity:
     while match := PLACE_BEFORE.search(text, max(0, start - LONGEST_PLACE), start):
         start = match.start()
     return span if start == span.start else span._replace(start=start)
-
-
-# A city or county the place list lacks, as one segmenter word right before an organisation (枣庄市|文物管理办公室):
-# pd1998 train names it with the organisation 244 times, leaves it out 4 times.
-_CITY = re.compile(f"(?![该本全各两我住到在])[{HAN}]{{2,4}}[市县]")
-
-
-def snap_org_to_words(text: str, span: Entity, words: Sequence[Sequence[int]]) -> Entity:
-    """A model ORG that begins inside one of the segmenter's words takes the whole word, and the
-    place names right before it (亚体育技术学院 -> 澳大利亚体育技术学院: 澳大利亚 is one word)."""
-    start = span.start
-    word = word_at(start, words)
-    if word is not None and word[0] < start and HAN_RUN.fullmatch(text[word[0] : start]):
-        start = word[0]
-    start = _with_places_before(text, Entity(start, span.end, span.label)).start
-    before = word_at(start - 1, words) if start else None
-    if before is not None and before[1] == start and _CITY.fullmatch(text, before[0], start):
-        start = before[0]
-    return span if start == span.start else span.adjusted(start, span.end, "snap_to_words")
 
 
 def leader_of_government(text: str, span: Entity) -> Entity | None:

@@ -352,8 +352,7 @@ def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> lis
     ——signature line (signature_name: 0 of 2 on pd1998 dev, 0 of 4 on the modern set).
     """
     found: list[Entity] = []
-    pattern = re.compile(rf"(?:{alternation(_REPORTER_TITLES)})(?=[{HAN}])")
-    for match in pattern.finditer(text):
+    for match in _REPORTER_TITLE.finditer(text):
         pos = match.end()
         if pos in model_starts:
             continue  # the model found a name here; its length is usually better
@@ -364,6 +363,7 @@ def find_titled_names(text: str, known: set[str], model_starts: set[int]) -> lis
 
 
 _REPORTER_TITLES = ("记者", "通讯员")
+_REPORTER_TITLE = re.compile(rf"(?:{alternation(_REPORTER_TITLES)})(?=[{HAN}])")
 _CREDIT_VERBS = ("摄", "报道")
 
 
@@ -379,9 +379,6 @@ def find_called_names(text: str, known: set[str]) -> list[Entity]:
         for match in _CALLED.finditer(text)
         if _looks_like_name(match.group(1), known) or is_transliterated(match.group(1))
     ]
-
-
-_TITLE_START = re.compile(f"(?:{alternation(TITLES + HONORIFICS + ['同志', '夫人', '家', '们'])})")
 
 
 def find_honorific_surnames(text: str) -> list[Entity]:
