@@ -193,12 +193,13 @@ $(NER_JK)/.built: $(NER_WORK)/train_articles.jsonl $(NER_TRAIN_DOCBINS) $(NER_WO
 	  $(BIN)/python -m pipeline.train.ner.ship $(NER_JK)/output_without_$$half/model-best $(NER_JK)/model_without_$$half || exit 1; done
 	touch $@
 
-eval-ner: $(STAMP)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the two modern sets (42 + 30 articles) and CLUENER dev, side by side; precision per rule on each (and on pd1998 train once eval-ner-jackknife has run)
-	mkdir -p build/gold/modern_dev
-	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_dev.jsonl \
-	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_dev.jsonl
-	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_more.jsonl \
-	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_more.jsonl
+# The modern gold sets with their texts joined from modern_news.jsonl (stand-off gold; hashes checked).
+MODERN_GOLD := build/gold/modern_dev/ner_modern_dev.jsonl build/gold/modern_dev/ner_modern_more.jsonl
+build/gold/modern_dev/ner_modern_%.jsonl: annotation_schema/gold/ner_modern_%.jsonl $(DATA)/../modern_news/modern_news.jsonl pipeline/eval/modern_gold.py | $(STAMP)
+	mkdir -p $(@D)
+	$(BIN)/python -m pipeline.eval.modern_gold materialise $< $(DATA)/../modern_news/modern_news.jsonl $@
+
+eval-ner: $(STAMP) $(MODERN_GOLD)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the two modern sets (42 + 30 articles) and CLUENER dev, side by side; precision per rule on each (and on pd1998 train once eval-ner-jackknife has run)
 	$(BIN)/python -m pipeline.eval.entities $(NER_JK_PAIRS) $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl \
 	  build/gold/modern_dev/ner_modern_dev.jsonl build/gold/modern_dev/ner_modern_more.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
 
@@ -216,13 +217,8 @@ LEARN_REHEARSAL ?= gold
 LEARN_WHAT ?= both
 # Other learning settings, passed through: e.g. LEARN_ARGS="--epochs 2 --rehearsal-ratio 2".
 LEARN_ARGS ?=
-learning-curve: $(STAMP)  ## micro and per-label F1 after learning from 0/10/25/50 reviewed modern articles (k-fold, simulated reviews)
-	mkdir -p build/gold/modern_dev
-	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_dev.jsonl \
-	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_dev.jsonl
-	$(BIN)/python -m pipeline.eval.modern_gold materialise annotation_schema/gold/ner_modern_more.jsonl \
-	  $(DATA)/../modern_news/modern_news.jsonl build/gold/modern_dev/ner_modern_more.jsonl
-	cat build/gold/modern_dev/ner_modern_dev.jsonl build/gold/modern_dev/ner_modern_more.jsonl > build/gold/modern_dev/ner_modern_72.jsonl
+learning-curve: $(STAMP) $(MODERN_GOLD)  ## micro and per-label F1 after learning from 0/10/25/50 reviewed modern articles (k-fold, simulated reviews)
+	cat $(MODERN_GOLD) > build/gold/modern_dev/ner_modern_72.jsonl
 	$(BIN)/python -m pipeline.train.learn.curve build/gold/modern_dev/ner_modern_72.jsonl --sizes $(LEARN_SIZES) \
 	  --folds $(LEARN_FOLDS) --rehearsal $(LEARN_REHEARSAL) --rehearsal-data $(DATA)/train.jsonl \
 	  --unlabelled $(DATA)/../modern_news/modern_news.jsonl --learn $(LEARN_WHAT) $(LEARN_ARGS)
