@@ -37,6 +37,7 @@ from pipeline.train.learn.learn import (
     REHEARSAL_RATIO,
     gold_rehearsal,
     pseudo_rehearsal,
+    rehearsal_characters,
     sample_by_characters,
     score_model,
     train_copy,
@@ -96,7 +97,7 @@ def rehearsal_for(
     ratio: float = REHEARSAL_RATIO,
 ) -> list[dict[str, Any]]:
     """The rehearsal sample ``learn`` would mix in for these articles (same size rule: ``ratio`` times their characters)."""
-    characters = round(ratio * sum(len(r["text"]) for r in learnt))
+    characters = rehearsal_characters(learnt, ratio)
     if kind == "none" or not characters:
         return []
     if kind == "gold":

@@ -81,6 +81,11 @@ def held_out_ids(confirmed_ids: Sequence[str], share: float = HELD_OUT_SHARE) ->
     return set(ranked[:count])
 
 
+def rehearsal_characters(learnt: Sequence[dict[str, Any]], ratio: float = REHEARSAL_RATIO) -> int:
+    """How many characters of rehearsal text go with the reviewed documents learnt from."""
+    return round(ratio * sum(len(r["text"]) for r in learnt))
+
+
 def sample_by_characters(records: Sequence[dict[str, Any]], characters: int, seed: int) -> list[dict[str, Any]]:
     """A seeded sample of ``records`` holding about ``characters`` characters (the last one taken crosses the mark)."""
     order = list(records)
@@ -280,7 +285,7 @@ def learn_from_reviews(
     # their names into the scores); the version written has what every review taught.
     lexicon, skipped = taught_lexicon(reviewed, prelabeled, current)
     scoring_lexicon, _ = taught_lexicon([r for r in reviewed if r["id"] not in held], prelabeled, current)
-    characters = round(rehearsal_ratio * sum(len(r["text"]) for r in learnt))
+    characters = rehearsal_characters(learnt, rehearsal_ratio)
     rehearsal = _pick_rehearsal(base, rehearsal_data, unreviewed, characters, labels, settings.seed,
                                 learnt_entity_texts(scoring_lexicon))
 
