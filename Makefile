@@ -170,7 +170,8 @@ train-ner: $(NER_TRAIN_DOCBINS) $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts
 
 entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train (transliteration characters, common words, time words)
 	$(BIN)/python -m pipeline.train.word_lists.transliteration $(DATA)/train.jsonl
-	$(BIN)/python -m pipeline.train.word_lists.common_words $(DATA)/train_seg.txt $(DATA)/train.jsonl
+	$(BIN)/python -m pipeline.train.word_lists.common_words $(DATA)/train_seg.txt $(DATA)/train.jsonl \
+	  --named-in $(foreach c,$(NER_EXTERNAL),$(DATA)/../$(c)/train.jsonl)
 	$(BIN)/python -m pipeline.train.word_lists.time_words $(DATA)/train.jsonl
 
 # The entity rules on text they were not written from: pd1998 train, each half (issue days 1-7, 8-15)

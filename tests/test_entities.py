@@ -486,9 +486,9 @@ def test_a_ministry_is_not_propagated_into_departments() -> None:
 
 
 def test_a_common_word_from_the_model_is_no_name() -> None:
-    text = "温度也只在零下。副总理周旋说，邮电局"
+    text = "温度也只在零下。副总理周旋说，派出所"
     model = [Entity(0, 2, "PERSON"), Entity(15, 18, "ORG")]  # words pd1998 never labels PERSON or ORG
-    assert {"温度", "邮电局", "周旋"} <= common_words()
+    assert {"温度", "派出所", "周旋"} <= common_words()
     assert merge_entities(text, model, {}, LABELS) == []
 
 
@@ -862,17 +862,36 @@ def test_a_model_name_does_not_take_the_start_of_a_title(text: str, model: tuple
 @pytest.mark.parametrize(
     ("text", "words", "persons"),
     [
-        # 老农, an old farmer, is no part of 乔荣's name
-        ("在村里,老农乔荣说", [[0, 1], [1, 2], [2, 3], [3, 4], [4, 6], [6, 8], [8, 9]], ["乔荣"]),
+        # without_descriptor went (it cut 中锋怀特塞德 to 塞德; 0 of 3 right on CLUENER dev): a model name
+        # after a word stays as the model found it
+        ("复出的中锋怀特塞德大发神威", [[0, 2], [2, 3], [3, 5], [5, 7], [7, 9], [9, 11], [11, 13]], ["怀特塞德"]),
         # a transliterated name cut in two by the segmenter stays whole
         ("美国选手克拉泽博格;", [[0, 2], [2, 4], [4, 7], [7, 9], [9, 10]], ["克拉泽博格"]),
     ],
 )
-def test_a_descriptor_before_a_model_name_is_cut_off(text: str, words: list[list[int]], persons: list[str]) -> None:
-    start = text.index(persons[0]) - (2 if persons[0] == "乔荣" else 0)
-    end = text.index(persons[0]) + len(persons[0])
-    merged = merge_entities(text, [Entity(start, end, "PERSON")], {}, LABELS, words)
+def test_a_model_name_after_a_word_stays_whole(text: str, words: list[list[int]], persons: list[str]) -> None:
+    start = text.index(persons[0])
+    merged = merge_entities(text, [Entity(start, start + len(persons[0]), "PERSON")], {}, LABELS, words)
     assert texts(text, [s for s in merged if s.label == "PERSON"]) == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "kept"),
+    [
+        # an organisation written in Latin letters is a name (the modern sets and CLUENER label them ORG)
+        ("据NBA官方消息", (1, 4, "ORG"), ["NBA"]),
+        ("收购Facebook的", (2, 10, "ORG"), ["Facebook"]),
+        ("台湾7-Eleven门店", (2, 10, "ORG"), ["7-Eleven"]),
+        # a page code or a Latin person or a single letter is none
+        ("AA02版", (0, 4, "ORG"), []),
+        ("This is", (0, 4, "PERSON"), []),
+        ("A股", (0, 1, "ORG"), []),
+    ],
+)
+def test_a_latin_span_from_the_model_stands_only_as_an_organisation(
+    text: str, model: tuple[int, int, str], kept: list[str]
+) -> None:
+    assert texts(text, merge_entities(text, [Entity(*model)], {}, LABELS)) == kept
 
 
 def test_a_name_propagated_into_a_joined_unit_is_not_added_over_it() -> None:
@@ -910,3 +929,29 @@ def test_a_spans_rule_is_provenance_not_identity() -> None:
     assert Entity(0, 2, "PERSON", "byline") == Entity(0, 2, "PERSON") == (0, 2, "PERSON")
     assert len({Entity(0, 2, "PERSON", "byline"), Entity(0, 2, "PERSON")}) == 1
     assert Entity(0, 2, "PERSON") != Entity(0, 2, "ORG")
+
+
+@pytest.mark.parametrize(
+    ("corpus", "named"),
+    [
+        # labelled twice in three occurrences: a name that corpus knows
+        ([("北约和欧盟", [[0, 2, "ORG"]]), ("北约说", [[0, 2, "ORG"]]), ("北约", [])], ["北约"]),
+        # labelled once only: not enough to say
+        ([("北约说", [[0, 2, "ORG"]]), ("北约", [])], []),
+        # labelled twice in five occurrences: mostly a word there too
+        ([("苹果", [[0, 2, "ORG"]]), ("苹果", [[0, 2, "ORG"]]), ("苹果", []), ("苹果", []), ("苹果", [])], []),
+        # a DATE label makes no name
+        ([("元旦", [[0, 2, "DATE"]]), ("元旦", [[0, 2, "DATE"]])], []),
+    ],
+)
+def test_common_words_other_corpora_name_are_left_out(
+    tmp_path: Path, corpus: list[tuple[str, list[list]]], named: list[str]
+) -> None:
+    from pipeline.train.word_lists.common_words import names_elsewhere
+
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": str(i), "text": t, "entities": e}, ensure_ascii=False) + "\n" for i, (t, e) in enumerate(corpus)),
+        encoding="utf-8",
+    )
+    assert names_elsewhere(["北约", "苹果", "元旦"], [path]) == named

@@ -460,23 +460,6 @@ def without_address_start(text: str, span: Entity) -> Entity:
     return span
 
 
-def without_descriptor(text: str, span: Entity, words: Sequence[Sequence[int]]) -> Entity:
-    """A model PERSON that begins with a segmenter word of two or more characters that starts with no surname
-    (老农|乔荣: an old farmer), without it: the rest must be a Chinese name (surname + one or two
-    characters) or a transliterated one."""
-    first = word_at(span.start, words)
-    if first is None or first[0] != span.start or not 2 <= first[1] - span.start < span.end - span.start:
-        return span
-    rest = text[first[1] : span.end]
-    chinese = rest[:1] in surnames() and rest[:1] not in WEAK_SURNAMES and 2 <= len(rest) <= 3
-    descriptor = text[first[0] : first[1]]
-    if descriptor[:1] not in surnames() and not is_transliterated(descriptor) and (
-        chinese or (len(rest) >= 2 and is_transliterated(rest))
-    ):
-        return span.adjusted(first[1], span.end, "without_descriptor")
-    return span
-
-
 def plausible_name(name: str) -> bool:
     """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
     return 2 <= len(name) <= 4 or (len(name) <= MAX_FOREIGN_NAME and is_transliterated(name))
