@@ -322,6 +322,34 @@ def test_continues_by_the_first_lines_indent(
     assert found is joined
 
 
+INDENTED_15 = Evidence(width=15.0, indents_paragraphs=True, blank_between_paragraphs=False)
+
+
+@pytest.mark.parametrize(
+    ("previous", "width", "evidence", "following", "following_width", "ends"),
+    [
+        # rule lost_full_stop: short by the indent and a fifth of the column, before a paragraph's first line
+        ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, INDENTED_10, "谢家树在天后庙举", 8, True),
+        ("号是： WINTER IS COMING", 11, INDENTED_15, "杭州“NIGHTWATCHFC”足球队", 13, True),
+        ("当晚，他同加蒂举行了会谈", 9, INDENTED_21, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, True),
+        # a character short: a character OCR lost, the sentence runs on
+        ("并将支票交给中国驻休斯敦总领事吴", 9, INDENTED_10, "谢家树在天后庙举", 8, False),
+        # the indent short but not a fifth of a wide column: as likely two characters OCR lost
+        ("解放军队的尤艳春、吉林队的王", 17, INDENTED_21, "宏与齐齐哈尔队的于净，今天分别", 19, False),
+        # no paragraph opens after it (a full line), or the article shows no indents, or a comma ends it
+        ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, INDENTED_10, "谢家树在天后庙举行", 10, False),
+        ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, Evidence(10.0, False, True), "谢家树在天后庙举", 8, False),
+        ("并将支票交给中国驻休斯敦总领事吴祖荣，", 9, INDENTED_10, "谢家树在天后庙举", 8, False),
+    ],
+    ids=["narrow column", "latin", "well short", "a character short", "wide column", "full line after", "no indents", "comma"],
+)
+def test_lost_full_stop_ends_a_paragraph(
+    previous: str, width: float, evidence: Evidence, following: str, following_width: float, ends: bool
+) -> None:
+    joined = continues(previous, width, False, False, evidence, following=following, following_width=following_width)
+    assert joined is not ends
+
+
 @pytest.mark.parametrize(
     ("page", "body"),
     [

@@ -73,16 +73,21 @@ def _opens_paragraph(evidence: Evidence, following: str, following_width: float)
     return PARAGRAPH_INDENT - 0.5 <= evidence.width - following_width <= PARAGRAPH_INDENT + 1
 
 
-LOST_STOP_SHORTFALL = 4.0  # em, and a third of the column at least
+# em: the indent at least, and a fifth of the column (a line an OCR slip shortened is a character or two short,
+# and a narrow column's paragraph end may be no shorter than its next paragraph's indented first line)
+LOST_STOP_SHORTFALL = PARAGRAPH_INDENT
+LOST_STOP_SHARE = 0.2
 
 
 def _lost_its_full_stop(previous: str, previous_width: float, evidence: Evidence, following: str, following_width: float) -> bool:
     """A paragraph's last line whose closing mark OCR lost (``他同加蒂举行了会谈``): in an article that indents,
-    a line well short of the column ending in a character (no comma), before a paragraph's first line."""
+    a line short of the column by the indent and a fifth of the column at least, ending in a character (no
+    comma), before a paragraph's first line (rule ``lost_full_stop``: ``总领事吴祖荣`` | ``谢家树在天后庙举`` in a
+    column ten characters wide)."""
     text = previous.rstrip(BLANKS)
     if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum()):
         return False
-    short = previous_width <= evidence.width - max(LOST_STOP_SHORTFALL, evidence.width / 3)
+    short = previous_width <= evidence.width - max(LOST_STOP_SHORTFALL, LOST_STOP_SHARE * evidence.width)
     return short and _opens_paragraph(evidence, following, following_width)
 
 
@@ -102,8 +107,9 @@ def continues(
     * A body paragraph never ends on a line without 。！？” and the like (headlines,
       crossheads and bylines are other roles): ``促使企业尽`` | ``快投产``, whatever the
       line's width, an indent or a blank line between (a column or page break) say; unless
-      OCR lost the mark: in an article that indents, a line ending in a character, well short
-      of the column, before a paragraph's first line (``他同加蒂举行了会谈`` | ``钱其琛说，…``).
+      OCR lost the mark: in an article that indents, a line ending in a character, short of the
+      column by the indent and a fifth of it, before a paragraph's first line (``他同加蒂举行了会谈``
+      | ``钱其琛说，…``).
     * Otherwise indentation, where the article uses it, opens a paragraph.
     * A colon ends a paragraph only on a line clearly short of the column (``同志们：``).
     * Free-running lines (one paragraph per line) end their paragraph.
