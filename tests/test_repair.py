@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.core.record import Document
 from pipeline.page import cells, layout
-from pipeline.page.reading import Evidence, Unit, continues, indents_by_width
+from pipeline.page.reading import Evidence, Unit, continues, fragments_joined, indents_by_width
 from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
 
@@ -348,6 +348,36 @@ def test_lost_full_stop_ends_a_paragraph(
 ) -> None:
     joined = continues(previous, width, False, False, evidence, following=following, following_width=following_width)
     assert joined is not ends
+
+
+def body_paragraphs(paragraphs: list[str]) -> tuple[str, list[list[Unit]]]:
+    """The text of ``paragraphs`` one a line, and a body unit per line, each its own paragraph."""
+    text, units = "", []
+    for paragraph in paragraphs:
+        units.append([Unit("body", len(text), len(text) + len(paragraph), float(len(paragraph)), False, None)])
+        text += paragraph + "\n"
+    return text, units
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "joined"),
+    [
+        # a sentence's tail a column cut set apart joins the paragraph before, counted without the blanks repair drops
+        (["江苏田湾核电站已经完成全部土石方工程。", "式开工。", "按照计划，到2005年两台机组将全部投入运行。"], [2, 1]),
+        (["江苏田湾核电站已经完成全部土石方工程。", "式开 工 。", "按照计划，到2005年两台机组将全部投入运行。"], [2, 1]),
+        # the first paragraph's tail joins the one after
+        (["店。", "按照计划，到2005年两台机组将全部投入运行。"], [2]),
+        # a tail whose full stop OCR lost (rule lost_full_stop set it apart), between two body paragraphs
+        (["并将支票交给中国驻休斯敦总领事", "吴祖荣", "谢家树在天后庙举行的新年庆典大会上致词。"], [2, 1]),
+        # stays: a label ending in a colon, words without a sentence's end at the page's end, a longer paragraph
+        (["克雷库总统1972年执政后不久即决定与我国恢复外交关系。", "图片：", "记者问"], [1, 1, 1]),
+        (["克雷库总统1972年执政后不久即决定与我国恢复外交关系。", "新华社发。"], [1, 1]),
+    ],
+    ids=["a tail", "a tail with blanks", "the first", "a tail without its full stop", "labels", "five characters"],
+)
+def test_fragments_joined(paragraphs: list[str], joined: list[int]) -> None:
+    text, units = body_paragraphs(paragraphs)
+    assert [len(paragraph) for paragraph in fragments_joined(text, units)] == joined
 
 
 @pytest.mark.parametrize(

@@ -301,23 +301,24 @@ MAX_FRAGMENT = 4  # characters
 def fragments_joined(text: str, paragraphs: list[list[Unit]]) -> list[list[Unit]]:
     """A body paragraph of at most four characters that ends a sentence (``式开工。``, ``店。``) is no
     paragraph but the tail of a sentence a column cut set apart: it joins the paragraph before it (the
-    first one joins the one after).  One that runs on already joined the next (``continues``); one that
-    ends in a colon (``图片：``) or without punctuation at the page's end (``记者问``) stays."""
+    first one joins the one after).  Its characters are counted without blanks, which repair drops
+    between Chinese characters (``工作 。``).  One that runs on already joined the next (``continues``),
+    unless rule ``lost_full_stop`` ended it (``吴祖荣`` before a paragraph's first line): between two body
+    paragraphs, that is a sentence's tail whose full stop OCR lost, and it joins the one before too.  One
+    that ends in a colon (``图片：``) or without punctuation at the page's end (``记者问``) stays."""
 
-    def fragment(units: list[Unit]) -> bool:
-        pieces = "".join(text[u.start : u.end].strip(BLANKS) for u in units)
-        return (
-            units[0].role == layout.BODY
-            and len(pieces) <= MAX_FRAGMENT
-            and layout.ends_paragraph(pieces)
-            and pieces[-1] not in "：:"
-        )
+    def tail(units: list[Unit], *, inside: bool) -> bool:
+        pieces = "".join(ch for u in units for ch in text[u.start : u.end] if ch not in BLANKS)
+        if units[0].role != layout.BODY or not pieces or len(pieces) > MAX_FRAGMENT or pieces[-1] in "：:":
+            return False
+        return layout.ends_paragraph(pieces) or (inside and pieces[-1].isalnum())
 
     out: list[list[Unit]] = []
-    for units in paragraphs:
-        if out and out[-1][0].role == layout.BODY and fragment(units):
+    for number, units in enumerate(paragraphs):
+        inside = number + 1 < len(paragraphs) and paragraphs[number + 1][0].role == layout.BODY
+        if out and out[-1][0].role == layout.BODY and tail(units, inside=inside):
             out[-1] = out[-1] + units
-        elif out and len(out) == 1 and fragment(out[0]) and units[0].role == layout.BODY:
+        elif out and len(out) == 1 and tail(out[0], inside=False) and units[0].role == layout.BODY:
             out[0] = out[0] + units
         else:
             out.append(units)
