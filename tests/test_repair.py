@@ -304,6 +304,10 @@ def test_indents_judged_by_width_over_the_article(units: list[Unit], indents: bo
         ("还可以增加室内的湿度，使空气清新。", 17, False, "（李少奇）", 5, INDENTED_21, False, False),
         ("世界游泳运动也将随之翻开崭新的一页。", 18, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, False, False),
         ("与此同时，该市千方百计提高师资队伍", 18, False, "（包括民办教师）", 8, COLUMN_21, False, True),  # no sentence ended
+        # rule signature_after_lost_stop: after a line well short ending in a character, its full stop lost
+        ("并将由四年一届改为两年一届，世界游泳运动也将随之翻开崭新的一页", 8, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, True, False),
+        ("并将由四年一届改为两年一届，世界游泳运动也将随之翻开崭新的一页", 8, False, "（本报珀斯1月18日电）", 11.5, Evidence(None, False, True), True, True),
+        ("与此同时，该市千方百计提高师资", 15, False, "（包括民办教师）", 8, COLUMN_21, False, False),  # no column line is so short
     ],
 )
 def test_continues_by_the_first_lines_indent(

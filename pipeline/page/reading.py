@@ -87,8 +87,25 @@ def _lost_its_full_stop(previous: str, previous_width: float, evidence: Evidence
     text = previous.rstrip(BLANKS)
     if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum()):
         return False
-    short = previous_width <= evidence.width - max(LOST_STOP_SHORTFALL, LOST_STOP_SHARE * evidence.width)
-    return short and _opens_paragraph(evidence, following, following_width)
+    return _short_of_the_column(previous_width, evidence) and _opens_paragraph(evidence, following, following_width)
+
+
+def _short_of_the_column(width: float, evidence: Evidence) -> bool:
+    """Short of the column by more than OCR's slips shorten a line: the indent, and a fifth of the column."""
+    return evidence.width is not None and width <= evidence.width - max(LOST_STOP_SHORTFALL, LOST_STOP_SHARE * evidence.width)
+
+
+def _signature_after_lost_stop(previous: str, previous_width: float, evidence: Evidence, following: str) -> bool:
+    """Rule ``signature_after_lost_stop``: a line all in brackets (``（本报珀斯1月18日电）``) after a line short of the
+    column that ends in a character (``之翻开崭新的一页`` whose full stop OCR lost) is the story's signature: the
+    sentence before it ended.  After a line near the column's width it is a sentence's bracket (``（包括民办教师）``)."""
+    text = previous.rstrip(BLANKS)
+    return (
+        bool(text)
+        and text[-1].isalnum()
+        and bool(SIGNATURE_LINE_RE.fullmatch(following.strip(BLANKS)))
+        and _short_of_the_column(previous_width, evidence)
+    )
 
 
 def continues(
@@ -120,10 +137,14 @@ def continues(
       two characters short that runs on (``following``), ends its paragraph; after a blank
       line, one a character short does too.
     * A line that is all in brackets after a sentence's end (``（李少奇）``, ``（本报珀斯1月18日电）``)
-      is the story's signature, a paragraph of its own.
+      is the story's signature, a paragraph of its own; so it is after a line short of the column
+      whose full stop OCR lost (``_signature_after_lost_stop``).
     """
     if not layout.ends_paragraph(previous):
-        return not _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
+        return not (
+            _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
+            or _signature_after_lost_stop(previous, previous_width, evidence, following)
+        )
     if evidence.indents_paragraphs and following_indented:
         return False
     if SIGNATURE_LINE_RE.fullmatch(following.strip(BLANKS)):
