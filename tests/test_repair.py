@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.core.record import Document
 from pipeline.page import cells, layout
-from pipeline.page.reading import Evidence, Unit, continues, indents_by_width
+from pipeline.page.reading import Evidence, Unit, continues, fragments_joined, indents_by_width
 from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
 
@@ -304,6 +304,10 @@ def test_indents_judged_by_width_over_the_article(units: list[Unit], indents: bo
         ("还可以增加室内的湿度，使空气清新。", 17, False, "（李少奇）", 5, INDENTED_21, False, False),
         ("世界游泳运动也将随之翻开崭新的一页。", 18, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, False, False),
         ("与此同时，该市千方百计提高师资队伍", 18, False, "（包括民办教师）", 8, COLUMN_21, False, True),  # no sentence ended
+        # rule signature_after_lost_stop: after a line well short ending in a character, its full stop lost
+        ("并将由四年一届改为两年一届，世界游泳运动也将随之翻开崭新的一页", 8, False, "（本报珀斯1月18日电）", 11.5, COLUMN_21, True, False),
+        ("并将由四年一届改为两年一届，世界游泳运动也将随之翻开崭新的一页", 8, False, "（本报珀斯1月18日电）", 11.5, Evidence(None, False, True), True, True),
+        ("与此同时，该市千方百计提高师资", 15, False, "（包括民办教师）", 8, COLUMN_21, False, False),  # no column line is so short
     ],
 )
 def test_continues_by_the_first_lines_indent(
@@ -320,6 +324,64 @@ def test_continues_by_the_first_lines_indent(
         previous, width, False, blank, evidence, opens_paragraph=opens, following=following, following_width=following_width
     )
     assert found is joined
+
+
+INDENTED_15 = Evidence(width=15.0, indents_paragraphs=True, blank_between_paragraphs=False)
+
+
+@pytest.mark.parametrize(
+    ("previous", "width", "evidence", "following", "following_width", "ends"),
+    [
+        # rule lost_full_stop: short by the indent and a fifth of the column, before a paragraph's first line
+        ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, INDENTED_10, "谢家树在天后庙举", 8, True),
+        ("号是： WINTER IS COMING", 11, INDENTED_15, "杭州“NIGHTWATCHFC”足球队", 13, True),
+        ("当晚，他同加蒂举行了会谈", 9, INDENTED_21, "钱其琛说，圣马力诺是欧洲最古老的共和国", 19, True),
+        # a character short: a character OCR lost, the sentence runs on
+        ("并将支票交给中国驻休斯敦总领事吴", 9, INDENTED_10, "谢家树在天后庙举", 8, False),
+        # the indent short but not a fifth of a wide column: as likely two characters OCR lost
+        ("解放军队的尤艳春、吉林队的王", 17, INDENTED_21, "宏与齐齐哈尔队的于净，今天分别", 19, False),
+        # no paragraph opens after it (a full line), or the article shows no indents, or a comma ends it
+        ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, INDENTED_10, "谢家树在天后庙举行", 10, False),
+        ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, Evidence(10.0, False, True), "谢家树在天后庙举", 8, False),
+        ("并将支票交给中国驻休斯敦总领事吴祖荣，", 9, INDENTED_10, "谢家树在天后庙举", 8, False),
+    ],
+    ids=["narrow column", "latin", "well short", "a character short", "wide column", "full line after", "no indents", "comma"],
+)
+def test_lost_full_stop_ends_a_paragraph(
+    previous: str, width: float, evidence: Evidence, following: str, following_width: float, ends: bool
+) -> None:
+    joined = continues(previous, width, False, False, evidence, following=following, following_width=following_width)
+    assert joined is not ends
+
+
+def body_paragraphs(paragraphs: list[str]) -> tuple[str, list[list[Unit]]]:
+    """The text of ``paragraphs`` one a line, and a body unit per line, each its own paragraph."""
+    text, units = "", []
+    for paragraph in paragraphs:
+        units.append([Unit("body", len(text), len(text) + len(paragraph), float(len(paragraph)), False, None)])
+        text += paragraph + "\n"
+    return text, units
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "joined"),
+    [
+        # a sentence's tail a column cut set apart joins the paragraph before, counted without the blanks repair drops
+        (["江苏田湾核电站已经完成全部土石方工程。", "式开工。", "按照计划，到2005年两台机组将全部投入运行。"], [2, 1]),
+        (["江苏田湾核电站已经完成全部土石方工程。", "式开 工 。", "按照计划，到2005年两台机组将全部投入运行。"], [2, 1]),
+        # the first paragraph's tail joins the one after
+        (["店。", "按照计划，到2005年两台机组将全部投入运行。"], [2]),
+        # a tail whose full stop OCR lost (rule lost_full_stop set it apart), between two body paragraphs
+        (["并将支票交给中国驻休斯敦总领事", "吴祖荣", "谢家树在天后庙举行的新年庆典大会上致词。"], [2, 1]),
+        # stays: a label ending in a colon, words without a sentence's end at the page's end, a longer paragraph
+        (["克雷库总统1972年执政后不久即决定与我国恢复外交关系。", "图片：", "记者问"], [1, 1, 1]),
+        (["克雷库总统1972年执政后不久即决定与我国恢复外交关系。", "新华社发。"], [1, 1]),
+    ],
+    ids=["a tail", "a tail with blanks", "the first", "a tail without its full stop", "labels", "five characters"],
+)
+def test_fragments_joined(paragraphs: list[str], joined: list[int]) -> None:
+    text, units = body_paragraphs(paragraphs)
+    assert [len(paragraph) for paragraph in fragments_joined(text, units)] == joined
 
 
 @pytest.mark.parametrize(

@@ -231,3 +231,23 @@ STORY = [
 def test_ocr_noise_at_the_page_edges(lines: list[str], noise: list[int]) -> None:
     roles = layout.analyze(lines).roles
     assert [i for i, role in enumerate(roles) if role == layout.NOISE] == noise
+
+
+@pytest.mark.parametrize(
+    ("lines", "index", "role"),
+    [
+        # rule section_label: a section's name set apart by --psm 3, two lines from the running head's credit line
+        (STORY + ["", "文化", "", "“有这么大。", "", "责任编辑：陈晓燕", ""] + STORY, 4, "furniture"),
+        (STORY + ["", "责任编辑：陈晓燕", "", "国际", ""] + STORY, 6, "furniture"),
+        # the same word far from the running head: a crosshead of the story, text
+        (STORY + ["", "文化", ""] + STORY, 4, "body"),
+        (["河南日报  1998年1月20日  星期二  A05", ""] + STORY + ["", "文化", ""] + STORY, 6, "body"),
+        # next to the running head but no section's name: a short line of the story
+        (STORY + ["", "记者问", "", "责任编辑：陈晓燕", ""] + STORY, 4, "body"),
+        # a section's name inside a sentence's line is text wherever it stands
+        (STORY + ["文化事业繁荣发展。", "责任编辑：陈晓燕", ""] + STORY, 3, "body"),
+    ],
+    ids=["two lines from the head", "right under the head", "far from the head", "far below the head", "no section", "in a sentence"],
+)
+def test_a_section_label_next_to_the_running_head_is_furniture(lines: list[str], index: int, role: str) -> None:
+    assert layout.analyze(lines).roles[index] == role

@@ -19,6 +19,7 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 NEWSPAPERS_FILE = DATA / "newspapers.tsv"
+SECTIONS_FILE = DATA / "sections.txt"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,13 @@ def newspapers() -> tuple[Newspaper, ...]:
         name, aliases, scope, region = (row + ["", "", "", ""])[:4]
         papers.append(Newspaper(name.strip(), tuple(a.strip() for a in aliases.split(",") if a.strip()), scope.strip(), region.strip()))
     return tuple(papers)
+
+
+@lru_cache(maxsize=1)
+def section_names() -> frozenset[str]:
+    """The section names running heads print (``data/sections.txt``: 要闻, 国际, 文化 ...)."""
+    lines = SECTIONS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.core.newspapers import levenshtein, match_newspaper, named_exactly, nearest_newspaper
+from pipeline.core.newspapers import levenshtein, match_newspaper, named_exactly, nearest_newspaper, section_names
 from pipeline.core.record import Document
 from pipeline.core.text_tables import (
     ATTRIBUTION_RE,
@@ -676,6 +676,7 @@ def analyze(lines: list[str], widths: list[float] | None = None, given: list[str
             roles[index] = BODY
 
     _mark_head_words(lines, roles)
+    _mark_section_labels(lines, roles)
     _mark_broken_heads(lines, roles, meta)
     _mark_edge_heads(lines, roles, meta)
     _date_by_weekday(lines, roles, meta)
@@ -750,6 +751,29 @@ def _mark_head_words(lines: list[str], roles: list[str | None]) -> None:
             if (above == FURNITURE or edge) and (below == FURNITURE or edge) and FURNITURE in (above, below):
                 roles[index] = FURNITURE
                 changed = True
+
+
+SECTION_LABEL_REACH = 2  # printed lines: how near a running head's line a section label OCR set apart stands
+
+
+def is_section_label_at(lines: list[str], roles: list[str | None], index: int) -> bool:
+    """Rule ``section_label``: a line that is a section's name alone (文化, 国际: ``data/sections.txt``) with a
+    running head's line among the printed lines next to it (two either side) is that head's section label,
+    which an OCR engine reading the page block by block (Tesseract ``--psm 3``) set apart, wherever it landed
+    on the page.  Far from the running head the same word is text: a crosshead, a short headline."""
+    if lines[index].strip(BLANKS) not in section_names():
+        return False
+    printed = [i for i, line in enumerate(lines) if line.strip(BLANKS)]
+    position = printed.index(index)
+    near = printed[max(0, position - SECTION_LABEL_REACH) : position] + printed[position + 1 : position + 1 + SECTION_LABEL_REACH]
+    return any(roles[i] == FURNITURE for i in near)
+
+
+def _mark_section_labels(lines: list[str], roles: list[str | None]) -> None:
+    """Section labels set apart from the running head (rule ``section_label``) are furniture."""
+    for index in range(len(lines)):
+        if roles[index] is None and is_section_label_at(lines, roles, index):
+            roles[index] = FURNITURE
 
 
 HEAD_SIGNALS = (PUBLICATION_RE, WEEKDAY_RE, STAFF_CREDIT_RE, re.compile(r"(?:19|20)\d\d\S?年"))

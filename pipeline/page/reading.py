@@ -73,17 +73,39 @@ def _opens_paragraph(evidence: Evidence, following: str, following_width: float)
     return PARAGRAPH_INDENT - 0.5 <= evidence.width - following_width <= PARAGRAPH_INDENT + 1
 
 
-LOST_STOP_SHORTFALL = 4.0  # em, and a third of the column at least
+# em: the indent at least, and a fifth of the column (a line an OCR slip shortened is a character or two short,
+# and a narrow column's paragraph end may be no shorter than its next paragraph's indented first line)
+LOST_STOP_SHORTFALL = PARAGRAPH_INDENT
+LOST_STOP_SHARE = 0.2
 
 
 def _lost_its_full_stop(previous: str, previous_width: float, evidence: Evidence, following: str, following_width: float) -> bool:
     """A paragraph's last line whose closing mark OCR lost (``他同加蒂举行了会谈``): in an article that indents,
-    a line well short of the column ending in a character (no comma), before a paragraph's first line."""
+    a line short of the column by the indent and a fifth of the column at least, ending in a character (no
+    comma), before a paragraph's first line (rule ``lost_full_stop``: ``总领事吴祖荣`` | ``谢家树在天后庙举`` in a
+    column ten characters wide)."""
     text = previous.rstrip(BLANKS)
     if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum()):
         return False
-    short = previous_width <= evidence.width - max(LOST_STOP_SHORTFALL, evidence.width / 3)
-    return short and _opens_paragraph(evidence, following, following_width)
+    return _short_of_the_column(previous_width, evidence) and _opens_paragraph(evidence, following, following_width)
+
+
+def _short_of_the_column(width: float, evidence: Evidence) -> bool:
+    """Short of the column by more than OCR's slips shorten a line: the indent, and a fifth of the column."""
+    return evidence.width is not None and width <= evidence.width - max(LOST_STOP_SHORTFALL, LOST_STOP_SHARE * evidence.width)
+
+
+def _signature_after_lost_stop(previous: str, previous_width: float, evidence: Evidence, following: str) -> bool:
+    """Rule ``signature_after_lost_stop``: a line all in brackets (``（本报珀斯1月18日电）``) after a line short of the
+    column that ends in a character (``之翻开崭新的一页`` whose full stop OCR lost) is the story's signature: the
+    sentence before it ended.  After a line near the column's width it is a sentence's bracket (``（包括民办教师）``)."""
+    text = previous.rstrip(BLANKS)
+    return (
+        bool(text)
+        and text[-1].isalnum()
+        and bool(SIGNATURE_LINE_RE.fullmatch(following.strip(BLANKS)))
+        and _short_of_the_column(previous_width, evidence)
+    )
 
 
 def continues(
@@ -102,8 +124,9 @@ def continues(
     * A body paragraph never ends on a line without 。！？” and the like (headlines,
       crossheads and bylines are other roles): ``促使企业尽`` | ``快投产``, whatever the
       line's width, an indent or a blank line between (a column or page break) say; unless
-      OCR lost the mark: in an article that indents, a line ending in a character, well short
-      of the column, before a paragraph's first line (``他同加蒂举行了会谈`` | ``钱其琛说，…``).
+      OCR lost the mark: in an article that indents, a line ending in a character, short of the
+      column by the indent and a fifth of it, before a paragraph's first line (``他同加蒂举行了会谈``
+      | ``钱其琛说，…``).
     * Otherwise indentation, where the article uses it, opens a paragraph.
     * A colon ends a paragraph only on a line clearly short of the column (``同志们：``).
     * Free-running lines (one paragraph per line) end their paragraph.
@@ -114,10 +137,14 @@ def continues(
       two characters short that runs on (``following``), ends its paragraph; after a blank
       line, one a character short does too.
     * A line that is all in brackets after a sentence's end (``（李少奇）``, ``（本报珀斯1月18日电）``)
-      is the story's signature, a paragraph of its own.
+      is the story's signature, a paragraph of its own; so it is after a line short of the column
+      whose full stop OCR lost (``_signature_after_lost_stop``).
     """
     if not layout.ends_paragraph(previous):
-        return not _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
+        return not (
+            _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
+            or _signature_after_lost_stop(previous, previous_width, evidence, following)
+        )
     if evidence.indents_paragraphs and following_indented:
         return False
     if SIGNATURE_LINE_RE.fullmatch(following.strip(BLANKS)):
@@ -295,23 +322,24 @@ MAX_FRAGMENT = 4  # characters
 def fragments_joined(text: str, paragraphs: list[list[Unit]]) -> list[list[Unit]]:
     """A body paragraph of at most four characters that ends a sentence (``式开工。``, ``店。``) is no
     paragraph but the tail of a sentence a column cut set apart: it joins the paragraph before it (the
-    first one joins the one after).  One that runs on already joined the next (``continues``); one that
-    ends in a colon (``图片：``) or without punctuation at the page's end (``记者问``) stays."""
+    first one joins the one after).  Its characters are counted without blanks, which repair drops
+    between Chinese characters (``工作 。``).  One that runs on already joined the next (``continues``),
+    unless rule ``lost_full_stop`` ended it (``吴祖荣`` before a paragraph's first line): between two body
+    paragraphs, that is a sentence's tail whose full stop OCR lost, and it joins the one before too.  One
+    that ends in a colon (``图片：``) or without punctuation at the page's end (``记者问``) stays."""
 
-    def fragment(units: list[Unit]) -> bool:
-        pieces = "".join(text[u.start : u.end].strip(BLANKS) for u in units)
-        return (
-            units[0].role == layout.BODY
-            and len(pieces) <= MAX_FRAGMENT
-            and layout.ends_paragraph(pieces)
-            and pieces[-1] not in "：:"
-        )
+    def tail(units: list[Unit], *, inside: bool) -> bool:
+        pieces = "".join(ch for u in units for ch in text[u.start : u.end] if ch not in BLANKS)
+        if units[0].role != layout.BODY or not pieces or len(pieces) > MAX_FRAGMENT or pieces[-1] in "：:":
+            return False
+        return layout.ends_paragraph(pieces) or (inside and pieces[-1].isalnum())
 
     out: list[list[Unit]] = []
-    for units in paragraphs:
-        if out and out[-1][0].role == layout.BODY and fragment(units):
+    for number, units in enumerate(paragraphs):
+        inside = number + 1 < len(paragraphs) and paragraphs[number + 1][0].role == layout.BODY
+        if out and out[-1][0].role == layout.BODY and tail(units, inside=inside):
             out[-1] = out[-1] + units
-        elif out and len(out) == 1 and fragment(out[0]) and units[0].role == layout.BODY:
+        elif out and len(out) == 1 and tail(out[0], inside=False) and units[0].role == layout.BODY:
             out[0] = out[0] + units
         else:
             out.append(units)
