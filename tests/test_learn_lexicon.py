@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from pipeline.core.jsonl import RecordError
 from pipeline.learn.lexicon import (
     CUE,
+    NOT_ORG,
+    NOT_PERSON,
     ORG,
     PERSON,
     SOURCE,
@@ -31,6 +33,7 @@ from pipeline.train.learn.lexicon import (
     merged_entries,
     reviewer_entities,
     reviewer_quote_parts,
+    reviewer_rejections,
     taught_by,
     without_conflicts,
 )
@@ -275,3 +278,62 @@ def test_the_learning_curve_measures_the_lexicon(tmp_path: Path) -> None:
                             settings=UpdateSettings(), work_dir=tmp_path, learn="lexicon")  # fmt: skip
     assert totals[0].prf("PERSON")[1] < 0.5  # the shipped pre-labeller misses the name in most of them
     assert totals[2].prf("PERSON") == (1.0, 1.0, 1.0)  # learnt from two articles of the other fold
+
+
+TESLA = "特斯拉发布新车。马斯克说，特斯拉不错。"  # 特斯拉 0-3 and 13-16, 马斯克 8-11
+
+
+@pytest.mark.parametrize(
+    ("pre", "reviewed", "taught", "left_out"),
+    [
+        # a PERSON the pre-labels gave, taken away (the reviewer made it an ORG): no PERSON, and an ORG
+        ([(0, 3, "PERSON"), (8, 11, "PERSON")], [(0, 3, "ORG"), (8, 11, "PERSON")],
+         [(NOT_PERSON, "特斯拉"), (ORG, "特斯拉")], []),
+        # deleted outright
+        ([(0, 3, "PERSON")], [], [(NOT_PERSON, "特斯拉")], []),
+        # taken away once, kept once: sometimes a name, so nothing is taught against it
+        ([(0, 3, "PERSON"), (13, 16, "PERSON")], [(13, 16, "PERSON")], [],
+         [(NOT_PERSON, "特斯拉", "a reviewer kept it as that label elsewhere")]),
+        # one character is too little to forbid everywhere
+        ([(8, 9, "PERSON")], [], [], [(NOT_PERSON, "马", "one character")]),
+        # a DATE taken away teaches nothing here
+        ([(0, 3, "DATE")], [], [], []),
+    ],
+)
+def test_a_name_reviewers_took_away_is_taught_as_none(pre: list, reviewed: list, taught: list, left_out: list) -> None:
+    def entities(spans: list) -> list:
+        return [{"start": s, "end": e, "label": label, "text": TESLA[s:e]} for s, e, label in spans]
+
+    record = {"id": "doc-1", "text": TESLA, "entities": entities(reviewed), "quotes": [],
+              "review": {"state": "confirmed", "by": ["alice"], "pulled_at": None}}  # fmt: skip
+    before = {"doc-1": {"id": "doc-1", "text": TESLA, "entities": entities(pre), "quotes": []}}
+    result = taught_by([record], before)
+    assert sorted((e.kind, e.text) for e in result.entries) == sorted(taught)
+    assert [(s["kind"], s["text"], s["why"]) for s in result.skipped] == left_out
+
+
+def test_without_the_pushed_prelabels_no_deletion_is_known() -> None:
+    record = {"id": "doc-1", "text": TESLA, "entities": [], "quotes": []}
+    assert reviewer_rejections(record, None) == []
+
+
+@pytest.mark.parametrize(
+    ("model", "rejected", "expected"),
+    [
+        ([(0, 3, "PERSON")], {}, [("特斯拉", "PERSON"), ("马斯克", "PERSON"), ("特斯拉", "PERSON")]),
+        # the name reviewers took away stands nowhere, not even where propagation would put it
+        ([(0, 3, "PERSON")], {"PERSON": frozenset({"特斯拉"})}, [("马斯克", "PERSON")]),
+        # only that label is refused
+        ([(0, 3, "ORG")], {"PERSON": frozenset({"特斯拉"})}, [("特斯拉", "ORG"), ("马斯克", "PERSON")]),
+    ],
+)
+def test_the_rules_never_give_what_reviewers_took_away(model: list, rejected: dict, expected: list) -> None:
+    spans = [Entity(*span) for span in model] + [Entity(8, 11, "PERSON")]
+    merged = merge_entities(TESLA, spans, {}, LABELS, None, frozenset(), frozenset(), rejected)
+    assert [(TESLA[e.start : e.end], e.label) for e in merged] == expected
+
+
+def test_the_files_hold_what_reviewers_took_away(tmp_path: Path) -> None:
+    ref = (ReviewRef("doc-1", "alice", None),)
+    write_entries(tmp_path, [Entry("特斯拉", NOT_PERSON, ref), Entry("奇才", NOT_ORG, ref)])
+    assert read_lexicon(tmp_path) == LearntLexicon(not_persons=frozenset({"特斯拉"}), not_orgs=frozenset({"奇才"}))

@@ -3,8 +3,9 @@
 ``corpusprep learn`` writes them into the model folder it keeps, as ``lexicon/`` (so one
 choice of model, ``run``'s newest or ``--model DIR``, is one choice of what was learnt, and
 ``--model shipped`` uses neither): persons and organisations reviewers added or corrected
-(``persons.jsonl``, ``orgs.jsonl``), and quote cues and sources they added that the attributor's
-own lists lack (``cues.jsonl``, ``sources.jsonl``).  The shipped lists in the package are never
+(``persons.jsonl``, ``orgs.jsonl``), names the pre-labels gave that reviewers took away and never
+kept (``not_persons.jsonl``, ``not_orgs.jsonl``: 特斯拉 is no PERSON), and quote cues and sources they
+added that the attributor's own lists lack (``cues.jsonl``, ``sources.jsonl``).  The shipped lists in the package are never
 changed.  One entry a line, with every review it came from::
 
     {"text": "阿不都热合曼", "reviews": [{"id": "doc-17", "reviewer": "alice", "pulled_at": "2026-12-07T10:02:11+00:00"}]}
@@ -30,7 +31,12 @@ from pipeline.core.jsonl import RecordError, iter_json_lines
 
 LEXICON_FOLDER = "lexicon"  # inside a learnt model folder
 PERSON, ORG, CUE, SOURCE = "PERSON", "ORG", "CUE", "SOURCE"
-FILES = {PERSON: "persons.jsonl", ORG: "orgs.jsonl", CUE: "cues.jsonl", SOURCE: "sources.jsonl"}
+NOT = "NOT_"  # a name reviewers took away: NOT_PERSON, NOT_ORG
+NOT_PERSON, NOT_ORG = NOT + PERSON, NOT + ORG
+FILES = {
+    PERSON: "persons.jsonl", ORG: "orgs.jsonl", NOT_PERSON: "not_persons.jsonl", NOT_ORG: "not_orgs.jsonl",
+    CUE: "cues.jsonl", SOURCE: "sources.jsonl",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -63,12 +69,17 @@ class LearntLexicon:
     orgs: frozenset[str] = frozenset()
     cues: frozenset[str] = frozenset()
     sources: frozenset[str] = frozenset()
+    not_persons: frozenset[str] = frozenset()
+    not_orgs: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> LearntLexicon:
         entries = list(entries)
         words = {kind: frozenset(e.text for e in entries if e.kind == kind) for kind in FILES}
-        return cls(words[PERSON], words[ORG], words[CUE], words[SOURCE])
+        return cls(
+            persons=words[PERSON], orgs=words[ORG], cues=words[CUE], sources=words[SOURCE],
+            not_persons=words[NOT_PERSON], not_orgs=words[NOT_ORG],
+        )
 
 
 def lexicon_dir(model_dir: Path) -> Path:

@@ -123,13 +123,14 @@ def make_entities_from_tags(nlp, name):
 def make_entity_rules(nlp, name, labels, lexicon):  # untyped: confection validates real annotations only
     """Exact rules (dates, percents, organ names, bylines, name lists, titles) merged over the model's ents.
 
-    ``lexicon``: a learnt model's ``lexicon/`` folder, whose persons and organisations the rules find too.
+    ``lexicon``: a learnt model's ``lexicon/`` folder, whose persons and organisations the rules find too,
+    and whose names reviewers took away they never give.
     """
     from pipeline.learn.lexicon import read_lexicon
     from pipeline.stages.entities.components import EntityRules
 
     learnt = read_lexicon(lexicon)
-    return EntityRules(labels, learnt.persons, learnt.orgs)
+    return EntityRules(labels, learnt.persons, learnt.orgs, {"PERSON": learnt.not_persons, "ORG": learnt.not_orgs})
 
 
 @Language.factory("entity_values")

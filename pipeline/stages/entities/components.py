@@ -24,19 +24,21 @@ if not Span.has_extension("rule"):
 class EntityRules:
     """Replace ``doc.ents`` by the merge of exact rules and the model's entities.
 
-    ``persons`` and ``orgs``: names reviewers taught (a learnt model's lexicon), found as rules.
+    ``persons`` and ``orgs``: names reviewers taught (a learnt model's lexicon), found as rules;
+    ``rejected``: per label, names reviewers took away, never labelled so.
     """
 
     def __init__(
-        self, labels: Sequence[str] | None = None, persons: frozenset[str] = frozenset(), orgs: frozenset[str] = frozenset()
+        self, labels: Sequence[str] | None = None, persons: frozenset[str] = frozenset(), orgs: frozenset[str] = frozenset(),
+        rejected: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.labels = list(labels) if labels else load_schema().entity_labels
-        self.persons, self.orgs = persons, orgs
+        self.persons, self.orgs, self.rejected = persons, orgs, rejected or {}
 
     def __call__(self, doc: Doc) -> Doc:
         model = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
         merged = merge_entities(
-            doc_text(doc), model, doc._.meta, self.labels, doc._.word_spans, self.persons, self.orgs
+            doc_text(doc), model, doc._.meta, self.labels, doc._.word_spans, self.persons, self.orgs, self.rejected
         )
         spans = [(doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand"), e.rule) for e in merged]
         kept, last_end = [], -1

@@ -234,6 +234,7 @@ def merge_entities(
     word_spans: Sequence[Sequence[int]] | None = None,
     learnt_persons: frozenset[str] = frozenset(),
     learnt_orgs: frozenset[str] = frozenset(),
+    rejected: dict[str, frozenset[str]] | None = None,
 ) -> list[Entity]:
     """Rule spans first, then the model's where they do not clash; names propagated within the document.
 
@@ -241,6 +242,8 @@ def merge_entities(
     and the rules that read words; without them those rules do less.
     ``learnt_persons`` and ``learnt_orgs``, the names reviewers taught, are rules too
     (``learnt_name``, ``learnt_org``): a reviewer's word wins over the model's, as the other rules do.
+    ``rejected``, per label, the names reviewers took away (``{"PERSON": {"特斯拉"}}``): no span of that
+    label and text stands, whatever made it.
     """
     meta = meta or {}
     words = word_spans or ()
@@ -326,4 +329,6 @@ def merge_entities(
         if not overlaps(span, taken):
             chosen.append(span)
             taken.append((span.start, span.end))
+    if rejected:
+        chosen = [s for s in chosen if text[s.start : s.end] not in rejected.get(s.label, ())]
     return sorted(chosen)

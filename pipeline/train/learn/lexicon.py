@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.text_tables import HAN
-from pipeline.learn.lexicon import CUE, ORG, PERSON, SOURCE, Entry, ReviewRef
+from pipeline.learn.lexicon import CUE, NOT, ORG, PERSON, SOURCE, Entry, ReviewRef
 from pipeline.stages.entities.lexicon import common_words, place_set
 from pipeline.stages.quotes.lexicon import CUE_VERBS, PRONOUNS
 from pipeline.stages.quotes.sources import MAX_SOURCE_CHARS, classify_phrase
@@ -49,6 +49,17 @@ def reviewer_entities(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any]
         return sorted(span for span in spans if span not in before)
     pushed = {(int(e["start"]), int(e["end"]), str(e["label"])) for e in reviewed.get("entities") or [] if "source" in e}
     return sorted(span for span in spans if span not in pushed)
+
+
+def reviewer_rejections(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> list[tuple[int, int, str]]:
+    """The PERSON and ORG pre-labels the reviewer took away (none where the pushed pre-labels are not at hand:
+    a pull keeps only what stayed)."""
+    if prelabeled is None or prelabeled.get("text") != reviewed.get("text"):
+        return []
+    after = {(int(e["start"]), int(e["end"]), str(e["label"])) for e in reviewed.get("entities") or []}
+    before = {(int(e["start"]), int(e["end"]), str(e["label"])) for e in prelabeled.get("entities") or []
+              if e.get("label") in ENTITY_KINDS}  # fmt: skip
+    return sorted(before - after)
 
 
 def reviewer_quote_parts(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> tuple[list[Span], list[Span]]:
@@ -116,8 +127,12 @@ def review_ref(record: Mapping[str, Any]) -> ReviewRef:
 
 
 def taught_by(reviewed: Iterable[Mapping[str, Any]], prelabeled: Mapping[str, Mapping[str, Any]] | None) -> Taught:
-    """The lexicon entries the reviews teach: each word once, with every review that added it."""
+    """The lexicon entries the reviews teach: each word once, with every review that added it.
+
+    A name the pre-labels gave and a reviewer took away is taught as not that label (``NOT_PERSON``), unless a
+    reviewer kept the same word with that label somewhere in these reviews (then it is sometimes a name)."""
     found: dict[tuple[str, str], set[ReviewRef]] = defaultdict(set)
+    kept: set[tuple[str, str]] = set()
     skipped: dict[tuple[str, str, str], str] = {}
     for record in reviewed:
         text = record["text"]
@@ -129,6 +144,13 @@ def taught_by(reviewed: Iterable[Mapping[str, Any]], prelabeled: Mapping[str, Ma
                 skipped[(label, word, problem)] = ref.id
             else:
                 found[(label, word)].add(ref)
+        for start, end, label in reviewer_rejections(record, before):
+            word = text[start:end]
+            if len(word) < 2:
+                skipped[(NOT + label, word, "one character")] = ref.id
+            else:
+                found[(NOT + label, word)].add(ref)
+        kept.update((label, text[e["start"] : e["end"]]) for e in record.get("entities") or [] if (label := e.get("label")) in ENTITY_KINDS)
         cues, speakers = reviewer_quote_parts(record, before)
         for start, end in cues:
             word = text[start:end]
@@ -142,6 +164,8 @@ def taught_by(reviewed: Iterable[Mapping[str, Any]], prelabeled: Mapping[str, Ma
                 skipped[(SOURCE, word, problem)] = ref.id
             else:
                 found[(SOURCE, word)].add(ref)
+    for kind, word in [key for key in found if key[0].startswith(NOT) and (key[0].removeprefix(NOT), key[1]) in kept]:
+        skipped[(kind, word, "a reviewer kept it as that label elsewhere")] = sorted(found.pop((kind, word)))[0].id
     entries = [Entry(word, kind, tuple(sorted(refs))) for (kind, word), refs in sorted(found.items())]
     left_out = [{"kind": kind, "text": word, "why": why, "id": record_id}
                 for (kind, word, why), record_id in sorted(skipped.items())]  # fmt: skip
