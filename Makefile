@@ -213,9 +213,9 @@ eval-ner-jackknife: $(NER_JK)/.built  ## train the two half models (pd1998 train
 LEARN_SIZES ?= 0,10,25,50
 LEARN_FOLDS ?= 4
 LEARN_REHEARSAL ?= gold
-# What learns: both (as `corpusprep learn` does), model (the model alone) or lexicon (the rules' learnt
-# word lists alone).
-LEARN_WHAT ?= both
+# What learns: learn (what `corpusprep learn` writes, its keep-if-better choice included), both (new weights
+# and lexicon always), model (the model alone) or lexicon (the rules' learnt word lists alone).
+LEARN_WHAT ?= learn
 # Other learning settings, passed through: e.g. LEARN_ARGS="--epochs 2 --rehearsal-ratio 2".
 LEARN_ARGS ?=
 learning-curve: $(STAMP) $(MODERN_GOLD)  ## micro and per-label F1 after learning from 0/10/25/50 reviewed modern articles (k-fold, simulated reviews)

@@ -277,6 +277,26 @@ def test_a_model_that_is_not_better_is_not_kept(tmp_path: Path) -> None:
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
 
 
+def test_weights_that_gain_nothing_give_way_to_the_ones_in_use_with_the_reviewers_words(tmp_path: Path) -> None:
+    from pipeline.cli import app
+    from pipeline.stages.prelabel import load_prelabeler
+
+    reviews = tmp_path / "reviewed.jsonl"  # the reviewer added the name: the rules' lexicon learns it
+    reviews.write_text("".join(json.dumps(confirmed_record(i, t), ensure_ascii=False) + "\n" for i, t in enumerate(TAUGHT)))
+    result = CliRunner().invoke(app, [  # learning rate 0: updated weights equal to the ones in use, so no gain
+        "learn", "--reviewed", str(reviews), "--rehearsal-data", str(tmp_path / "none.jsonl"), "--epochs", "1",
+        "--learn-rate", "0",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "keeps the weights in use with the reviewers' words" in result.output
+    model = tmp_path / "models" / "v001"
+    card = json.loads((model / LEARN_CARD).read_text())
+    assert card["weights"] == "kept"
+    assert (model / "tagger" / "model").read_bytes() == (SHIPPED_MODEL / "tagger" / "model").read_bytes()
+    assert UNSEEN in {e["text"] for e in load_prelabeler(model_dir=model).label_text(UNSEEN_TEXT) if e["label"] == "PERSON"}
+    assert "the weights are those of" in (model / "MODEL_CARD.md").read_text()
+
+
 def test_each_record_says_which_model_labelled_it() -> None:
     from pipeline.core.record import Document
     from pipeline.stages.prelabel import prelabel_stage

@@ -42,7 +42,8 @@ def model_card(card: dict[str, Any], labels: Sequence[str]) -> str:
         "",
         f"Created {card['created']} by `corpusprep learn` in {card['seconds']} s.",
         "",
-        f"- Base model (trained further): `{card['base_model']}`",
+        f"- Base model (trained further): `{card['base_model']}`"
+        + ("" if card.get("weights", "new") == "new" else f"; the update gained nothing, so the weights are those of `{card['compared_with']}`"),
         f"- Compared with (the model in use before): `{card['compared_with']}`",
         f"- Reviewed records: {counts}",
         f"- Learnt from {len(documents['learnt_from'])} document(s); "

@@ -12,9 +12,11 @@ for each ``n``, by a model that never saw it.
 [--rehearsal gold|pseudo|none] [--rehearsal-data PD1998_TRAIN.jsonl] [--unlabelled MODERN_NEWS.jsonl]
 [--learn model|lexicon|both]`` prints micro and per-label F1 for each ``n`` (``make learning-curve``).
 
-``--learn`` says what learns: the model (the default here; ``make learning-curve`` measures both), the
-rules' lexicon alone (the shipped model with the names the simulated reviewers added: the gold
-PERSON and ORG spans the shipped pre-labeller did not give), or both, as ``corpusprep learn`` does.
+``--learn`` says what learns: the model alone, the rules' lexicon alone (the shipped model with the
+names the simulated reviewers added, the gold PERSON and ORG spans the shipped pre-labeller did not
+give, and took away), both always, or ``learn`` (``make learning-curve``): what ``corpusprep learn``
+writes from those reviews, its keep-if-better choice included (a quarter of them kept back to
+choose new weights, or the shipped ones with the lexicon, or nothing).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pipeline.learn.lexicon import write_entries
 from pipeline.train.learn.learn import (
     REHEARSAL_RATIO,
     gold_rehearsal,
+    learn_from_reviews,
     pseudo_rehearsal,
     rehearsal_characters,
     sample_by_characters,
@@ -47,7 +50,7 @@ from pipeline.train.learn.update import UpdateSettings
 
 SIZES = (0, 10, 25, 50)
 FOLDS = 4
-LEARNS = ("model", "lexicon", "both")
+LEARNS = ("model", "lexicon", "both", "learn")
 
 
 def folds_of(records: Sequence[dict[str, Any]], folds: int, seed: int) -> list[list[dict[str, Any]]]:
@@ -108,6 +111,17 @@ def rehearsal_for(
     return pseudo_rehearsal(SHIPPED_MODEL, sample, taught_names)
 
 
+def as_learnt(
+    learnt: Sequence[dict[str, Any]], prelabels: dict[str, dict[str, Any]], output: Path, rehearsal_data: Path | None,
+    settings: UpdateSettings, rehearsal_ratio: float,
+) -> Path:
+    """The model folder ``corpusprep learn`` writes from these articles as confirmed reviews (the shipped one
+    when it writes nothing)."""
+    report = learn_from_reviews(as_reviews(learnt), prelabels, base=SHIPPED_MODEL, current=SHIPPED_MODEL, output=output,
+                                rehearsal_data=rehearsal_data, settings=settings, rehearsal_ratio=rehearsal_ratio)
+    return output if report.kept else SHIPPED_MODEL
+
+
 def learning_curve(
     records: Sequence[dict[str, Any]], *, sizes: Sequence[int], folds: int, rehearsal: str,
     rehearsal_data: Path | None, unlabelled: Sequence[dict[str, Any]], settings: UpdateSettings,
@@ -124,7 +138,10 @@ def learning_curve(
             if size > len(pool):
                 raise SystemExit(f"{size} articles to learn from, but a fold leaves only {len(pool)}: use fewer or more folds")
             model, lexicon = SHIPPED_MODEL, None
-            if size:
+            if size and learn == "learn":
+                model = as_learnt(pool[:size], prelabels, work_dir / f"fold{index}-n{size}", rehearsal_data, settings,
+                                  rehearsal_ratio)
+            elif size:
                 learnt = pool[:size]
                 taught: list = []
                 if learn != "model":

@@ -3,9 +3,11 @@
 Steps: the reviews' gold (:mod:`pipeline.train.learn.gold`); part of the confirmed documents
 kept back (chosen by a hash of their ids, so the same documents stay back as reviews grow);
 the rest, mixed with a rehearsal sample, trains a copy of the base model
-(:mod:`pipeline.train.learn.update`); the model in use and the new one pre-label the kept-back
-documents, and the new one is kept (as the next numbered folder) only if its micro F1 is
-higher, unless told to keep it anyway.
+(:mod:`pipeline.train.learn.update`); the model in use, the model in use with the new rules'
+lexicon, and the new one pre-label the kept-back documents.  The new weights are kept (as the next
+numbered folder) only if their micro F1 is higher than both; else, when the lexicon alone does no
+worse than the model in use, the next folder holds the weights in use with the new lexicon;
+else nothing is written, unless told to keep the new model anyway.
 
 Rehearsal (so the model keeps what it knew while it learns the reviewers' newspaper):
 
@@ -33,6 +35,7 @@ Gold first (the labels the base model learnt from), pseudo when there is no outs
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import shutil
 import time
@@ -49,7 +52,7 @@ from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.eval.entities import Scores, labelled_spans
 from pipeline.learn import LEARN_CARD
-from pipeline.learn.lexicon import FILES, Entry, lexicon_dir, read_entries, write_entries
+from pipeline.learn.lexicon import FILES, LEXICON_FOLDER, Entry, lexicon_dir, read_entries, write_entries
 from pipeline.stages.entities.lexicon import occurrences
 from pipeline.train.learn.card import model_card
 from pipeline.train.learn.gold import CONFIRMED, EDITED, ReviewGold, reviews_gold
@@ -299,7 +302,15 @@ def learn_from_reviews(
         write_entries(lexicon_dir(partial), scoring_lexicon)
     before = scores_summary(score_model(current, scored, labels), labels) if scored else None
     after = scores_summary(score_model(partial, scored, labels), labels) if scored else None
-    kept, reason = _verdict(before, after, keep_if_better)
+    # The model in use with the new lexicon: what the update adds beyond the reviewers' own words.
+    lexicon_only = (scores_summary(score_model(current, scored, labels, lexicon_dir(partial)), labels)
+                    if scored and scoring_lexicon else None)  # fmt: skip
+    kept, weights, reason = _verdict(before, after, lexicon_only, keep_if_better)
+    if kept and weights == KEPT_WEIGHTS:  # the reviewers' words with the weights in use
+        shutil.rmtree(partial)
+        shutil.copytree(current, partial, ignore=shutil.ignore_patterns(LEXICON_FOLDER, LEARN_CARD, "MODEL_CARD.md"))
+        meta_path = partial / "meta.json"
+        write_json(meta_path, {**json.loads(meta_path.read_text("utf-8")), **meta})
     card = {
         "model": output.name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -315,7 +326,8 @@ def learn_from_reviews(
         "lexicon": lexicon_summary(lexicon, skipped, read_entries(lexicon_dir(current)) if lexicon_dir(current).is_dir() else []),
         "settings": {**asdict(settings), "held_out_share": held_out_share, "rehearsal_ratio": rehearsal_ratio},
         "training": training,
-        "scores": {"scored_on": len(scored), "before": before, "after": after},
+        "scores": {"scored_on": len(scored), "before": before, "after": after, "lexicon_only": lexicon_only},
+        "weights": weights,
         "verdict": reason,
         "kept": kept,
         "seconds": round(time.monotonic() - started, 1),
@@ -335,15 +347,32 @@ def learn_from_reviews(
     return LearnReport(card, kept, output, reason)
 
 
-def _verdict(before: dict[str, Any] | None, after: dict[str, Any] | None, keep_if_better: bool) -> tuple[bool, str]:
-    """Keep the new model? And the sentence that says why."""
+NEW_WEIGHTS, KEPT_WEIGHTS = "new", "kept"
+
+
+def _verdict(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, lexicon_only: dict[str, Any] | None, keep_if_better: bool
+) -> tuple[bool, str, str]:
+    """Keep a new version? With the new weights or the ones in use (``NEW_WEIGHTS``, ``KEPT_WEIGHTS``)? And why.
+
+    The update of the weights is kept only if it beats the weights in use with the same new lexicon:
+    the lexicon holds the reviewers' own words, and on the learning curve it gained where the update
+    lost (PERSON after 10 and 25 articles).  The lexicon alone is kept when it does no worse than the
+    version in use."""
     if before is None or after is None:
         if keep_if_better:
-            return False, "no confirmed document was kept back to score on, so no model can be called better: kept the old one (--no-keep-if-better writes it anyway)"
-        return True, "no confirmed document was kept back to score on; written as asked (--no-keep-if-better)"
+            return False, NEW_WEIGHTS, "no confirmed document was kept back to score on, so no model can be called better: kept the old one (--no-keep-if-better writes it anyway)"
+        return True, NEW_WEIGHTS, "no confirmed document was kept back to score on; written as asked (--no-keep-if-better)"
     old, new = before["micro"]["f1"], after["micro"]["f1"]
-    if new > old:
-        return True, f"the new model is better on the kept-back documents (micro F1 {new:.3f} against {old:.3f})"
+    words = lexicon_only["micro"]["f1"] if lexicon_only else None
+    if new > old and (words is None or new > words):
+        return True, NEW_WEIGHTS, f"the new model is better on the kept-back documents (micro F1 {new:.3f} against {old:.3f})"
     if not keep_if_better:
-        return True, f"the new model is not better (micro F1 {new:.3f} against {old:.3f}); written as asked (--no-keep-if-better)"
-    return False, f"the new model is not better (micro F1 {new:.3f} against {old:.3f}): kept the old one, wrote nothing"
+        return True, NEW_WEIGHTS, f"the new model is not better (micro F1 {new:.3f} against {old:.3f}); written as asked (--no-keep-if-better)"
+    if words is not None and words >= old:
+        return True, KEPT_WEIGHTS, (
+            f"the updated weights gain nothing over the ones in use with the same lexicon (micro F1 {new:.3f} against "
+            f"{words:.3f}): the new version keeps the weights in use with the reviewers' words (micro F1 {words:.3f}, "
+            f"the version in use {old:.3f})"
+        )
+    return False, NEW_WEIGHTS, f"the new model is not better (micro F1 {new:.3f} against {old:.3f}): kept the old one, wrote nothing"
