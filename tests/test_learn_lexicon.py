@@ -113,6 +113,12 @@ TEACHING = [
     ("张和同事到了。", [("张", "PERSON")], None, [], [("PERSON", "张", "one character")]),
     ("工作做好了。", [("工作", "ORG")], None, [], [("ORG", "工作", "a common word")]),
     ("蔚来汽车发布了新车。", [("蔚来汽车", "ORG")], None, [("ORG", "蔚来汽车")], []),
+    # a name in Latin letters, of three characters or more
+    ("NBA官方说Elon Musk和IU到了。", [("NBA", "ORG"), ("Elon Musk", "PERSON"), ("IU", "PERSON")], None,
+     [("ORG", "NBA"), ("PERSON", "Elon Musk")],
+     [("PERSON", "IU", "no Chinese character (nor a Latin name of three characters or more), or a space")]),
+    ("珍妮特 普雷斯托夫斯基说", [("珍妮特 普雷斯托夫斯基", "PERSON")], None, [],
+     [("PERSON", "珍妮特 普雷斯托夫斯基", "no Chinese character (nor a Latin name of three characters or more), or a space")]),
     ("热依拉木爆料：“必须做好。”", [("热依拉木", "PERSON")], ("热依拉木", "爆料", "必须做好。"),
      [("CUE", "爆料"), ("PERSON", "热依拉木")], [("SOURCE", "热依拉木", "a person (the names list has them)")]),
     ("平台客服吐槽，系统出了问题。", [], ("平台客服", "吐槽", "系统出了问题。"),
@@ -231,6 +237,9 @@ def test_no_lexicon_is_the_shipped_behaviour(tmp_path: Path) -> None:
         ("阿不都热合曼公司成立了。", {"阿不都热合曼"}, set(), []),
         # the learnt name wins over the model's wrong reading of it
         ("小红书的负责人表示", set(), {"小红书"}, [("小红书", "ORG", "learnt_org")]),
+        # a Latin name only as a whole word
+        ("据NBA消息，NBAer都说", set(), {"NBA"}, [("NBA", "ORG", "learnt_org")]),
+        ("Yelp和Yelpers", set(), {"Yelp"}, [("Yelp", "ORG", "learnt_org")]),
     ],
 )
 def test_the_rules_find_what_reviewers_taught(text: str, persons: set, orgs: set, expected: list) -> None:

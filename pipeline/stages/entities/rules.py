@@ -146,11 +146,23 @@ def _propagate(text: str, names: dict[str, str], label: str, words: Sequence[Seq
         found += [
             Entity(start, start + len(name), label, rule)
             for start in occurrences(text, name)
-            if not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
+            if not _cuts_a_latin_word(text, start, start + len(name))
+            and not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
             and not (label == "PERSON" and inside_longer_word(start, start + len(name), words))
             and not (label == "ORG" and ministry_runs_on(text, start + len(name)))
         ]
     return found
+
+
+_LATIN_OR_DIGIT = re.compile("[A-Za-z0-9]")
+
+
+def _cuts_a_latin_word(text: str, start: int, end: int) -> bool:
+    """Whether ``start:end`` begins or ends inside a run of Latin letters and digits (NBA in NBAer, Yelp in Yelpers)."""
+    return bool(
+        (start > 0 and _LATIN_OR_DIGIT.match(text, start) and _LATIN_OR_DIGIT.match(text, start - 1))
+        or (end < len(text) and _LATIN_OR_DIGIT.match(text, end - 1) and _LATIN_OR_DIGIT.match(text, end))
+    )
 
 
 def _last_name_parts(names: set[str]) -> set[str]:

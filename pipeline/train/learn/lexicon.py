@@ -32,6 +32,8 @@ from pipeline.stages.quotes.sources import MAX_SOURCE_CHARS, classify_phrase
 ENTITY_KINDS = (PERSON, ORG)
 _HAS_HAN = re.compile(f"[{HAN}]")
 _ALL_HAN = re.compile(f"[{HAN}]{{2,4}}")
+# A name in Latin letters: three characters or more, letters and digits in words joined by a space, - . & or '.
+_LATIN_NAME = re.compile(r"(?=.{3})(?=.*[A-Za-z].*[A-Za-z])[A-Za-z0-9]+(?:[ .&'-][A-Za-z0-9]+)*")
 
 Span = tuple[int, int]
 
@@ -80,8 +82,10 @@ def entity_problem(text: str) -> str | None:
     """Why a name may not join the rules' lists (None: it may)."""
     if len(text) < 2:
         return "one character"
+    if _LATIN_NAME.fullmatch(text):  # NBA, Elon Musk: found only as whole Latin words
+        return None
     if not _HAS_HAN.search(text) or any(ch.isspace() for ch in text):
-        return "no Chinese character, or a space"
+        return "no Chinese character (nor a Latin name of three characters or more), or a space"
     if text in common_words():
         return "a common word"
     if text in place_set():
