@@ -341,7 +341,7 @@ def learn(
     ),
     keep_if_better: bool = typer.Option(
         True, "--keep-if-better/--no-keep-if-better",
-        help="Write the new model only if it beats the model in use on the kept-back reviews.",
+        help="Write a new version only if it beats the model in use on the kept-back reviews (new weights only if they beat the weights in use with the same lists).",
     ),
     epochs: int | None = typer.Option(None, min=1, help="Passes over the reviews and rehearsal sample (default 4)."),
     learn_rate: float | None = typer.Option(None, min=0.0, help="Adam's learning rate (default 0.0005)."),
@@ -351,9 +351,11 @@ def learn(
 
     Confirmed documents are learnt whole; unconfirmed ones only where the reviewer changed the
     pre-labels. Names, quote cues and sources reviewers added join the rules' lists in the
-    model's lexicon/ folder, each with the review it came from. The new model goes to a numbered
-    folder with its card (MODEL_CARD.md, learning.json); `corpusprep run` then uses the newest
-    one. Exit code 3 when the new model was not better and nothing was written.
+    model's lexicon/ folder, each with the review it came from, and names they took away are never
+    given again. The new weights are kept only if they beat the weights in use with the same lists;
+    else the new version keeps the weights in use with the new lists (when those do no worse). It
+    goes to a numbered folder with its card (MODEL_CARD.md, learning.json); `corpusprep run` then
+    uses the newest one. Exit code 3 when nothing was better and nothing was written.
     """
     from dataclasses import replace
 
