@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.core.record import Document
 from pipeline.page import cells, layout
-from pipeline.page.reading import Evidence, Unit, continues, fragments_joined, indents_by_width
+from pipeline.page.reading import Evidence, Unit, continues, fragments_joined, indents_by_width, opener_runs_on
 from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
 
@@ -327,6 +327,7 @@ def test_continues_by_the_first_lines_indent(
 
 
 INDENTED_15 = Evidence(width=15.0, indents_paragraphs=True, blank_between_paragraphs=False)
+INDENTED_13 = Evidence(width=13.0, indents_paragraphs=True, blank_between_paragraphs=False)
 
 
 @pytest.mark.parametrize(
@@ -352,6 +353,35 @@ def test_lost_full_stop_ends_a_paragraph(
 ) -> None:
     joined = continues(previous, width, False, False, evidence, following=following, following_width=following_width)
     assert joined is not ends
+
+
+@pytest.mark.parametrize(
+    ("line", "runs_on"),
+    [
+        ("新华社北京1月19日电", True),
+        ("新华社北京1月1 9日电。", True),  # a full stop OCR read after the opener, digits spaced
+        ("本报郑州4月27日讯，", True),
+        ("本报讯", True),
+        ("新华社北京1月19日电（记者陈礁）", False),  # the credit after it: a line of the story
+        ("新华社北京1月19日电，中共中央今天发出通知。", False),
+        ("今年全村都通上了电。", False),  # a sentence ending in 电: no story opens here
+    ],
+)
+def test_story_opener_runs_on(line: str, runs_on: bool) -> None:
+    assert opener_runs_on(line) is runs_on
+
+
+@pytest.mark.parametrize(
+    ("previous", "last_line", "joined"),
+    [
+        # rule story_opener_runs_on: a line short of the column ending in a full stop, but the story's opening words
+        ("环主持为政协九届一次会议作准备新华社北京1月1 9日电。", "新华社北京1月1 9日电。", True),
+        ("环主持为政协九届一次会议作准备中共中央今天发出通知。", "中共中央今天发出通知。", False),
+    ],
+)
+def test_a_story_opener_runs_on_into_its_credit(previous: str, last_line: str, joined: bool) -> None:
+    found = continues(previous, 11.5, False, False, INDENTED_13, following="（记者陈礁）政协第八届全国", following_width=13.5, last_line=last_line)
+    assert found is joined
 
 
 def body_paragraphs(paragraphs: list[str]) -> tuple[str, list[list[Unit]]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline.core.edits import raw_span
 from pipeline.core.record import Block, Document, Edit
-from pipeline.core.text_tables import BLANKS, BULLETS
+from pipeline.core.text_tables import BLANKS, BULLETS, STORY_OPENER_RE
 from pipeline.page import layout
 from pipeline.page.analysis import PageAnalysis, analyze_page
 from pipeline.page.cells import read_columns
@@ -108,6 +108,17 @@ def _signature_after_lost_stop(previous: str, previous_width: float, evidence: E
     )
 
 
+_STRAY_STOPS_RE = re.compile(f"[{BLANKS}。，,.]+$")
+
+
+def opener_runs_on(line: str) -> bool:
+    """Rule ``story_opener_runs_on``: a line that holds a story's opening words alone (``新华社北京1月19日电``), with
+    a mark OCR read after them (``电。``) or none, is no paragraph of its own: the story runs on after them."""
+    bare = _STRAY_STOPS_RE.sub("", "".join(line.split()))
+    opener = STORY_OPENER_RE.match(bare)
+    return opener is not None and opener.end() == len(bare)
+
+
 def continues(
     previous: str,
     previous_width: float,
@@ -118,6 +129,7 @@ def continues(
     opens_paragraph: bool = False,
     following: str = "",
     following_width: float = 0.0,
+    last_line: str = "",
 ) -> bool:
     """Whether the next line continues the paragraph of ``previous`` (a line-break repair rule).
 
@@ -139,7 +151,11 @@ def continues(
     * A line that is all in brackets after a sentence's end (``（李少奇）``, ``（本报珀斯1月18日电）``)
       is the story's signature, a paragraph of its own; so it is after a line short of the column
       whose full stop OCR lost (``_signature_after_lost_stop``).
+    * A story's opening words alone on the paragraph's last line (``last_line``), a mark OCR read after
+      them or not (``新华社北京1月19日电。``), run on into the story (``opener_runs_on``).
     """
+    if opener_runs_on(last_line):
+        return True
     if not layout.ends_paragraph(previous):
         return not (
             _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
@@ -306,6 +322,7 @@ def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence:
                     opens_paragraph=opens,
                     following=text[item.start : item.end],
                     following_width=item.width,
+                    last_line=text[last.start : last.end],
                 )
             ):
                 paragraphs[-1].append(item)
