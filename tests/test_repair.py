@@ -257,6 +257,7 @@ def test_continues(previous: str, width: float, indented: bool, blank: bool, evi
 COLUMN_21 = Evidence(width=21.0, indents_paragraphs=False, blank_between_paragraphs=True)
 INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragraphs=True)
 INDENTED_10 = Evidence(width=10.0, indents_paragraphs=True, blank_between_paragraphs=True)
+INDENTED_13 = Evidence(width=13.0, indents_paragraphs=True, blank_between_paragraphs=False)
 
 
 def unit(width: float, ends: bool) -> Unit:
@@ -289,6 +290,9 @@ def test_indents_judged_by_width_over_the_article(units: list[Unit], indents: bo
         # a full line ending a sentence, then a line two characters short that runs on: its indent was lost
         ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "他们还规定薄弱学校教师的基本功达标、参", 19, COLUMN_21, False, False),
         ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "加教改试验、参加教学竞赛、一专多能4项业", 21, COLUMN_21, False, True),
+        # rule hanging_mark_outside: a paragraph's first line with a comma hung past its end is its indent short without it
+        ("成为四年来全球互联网企业最大规模IPO。", 13.5, False, "当时的定价接近区间高位，", 12, INDENTED_13, False, False),
+        ("成为四年来全球互联网企业最大规模IPO。", 13.5, False, "当时的定价接近区间高位每", 12, INDENTED_13, False, True),
         # where the article shows its indents, a line not indented after a full one runs on, blank or not
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, INDENTED_21, True, True),
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, COLUMN_21, True, False),
@@ -327,7 +331,6 @@ def test_continues_by_the_first_lines_indent(
 
 
 INDENTED_15 = Evidence(width=15.0, indents_paragraphs=True, blank_between_paragraphs=False)
-INDENTED_13 = Evidence(width=13.0, indents_paragraphs=True, blank_between_paragraphs=False)
 
 
 @pytest.mark.parametrize(

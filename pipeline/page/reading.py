@@ -65,11 +65,19 @@ SIGNATURE_LINE_RE = re.compile(r"[（(][^（）()]{1,24}[）)]")
 COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
 
 
+# Marks a typesetter hangs past a full line's end rather than start the next line with them (a paragraph's
+# first line ``当时的定价接近区间高位，`` is its indent short of the column without its comma).
+HANGING_MARKS = "，、；："
+
+
 def _opens_paragraph(evidence: Evidence, following: str, following_width: float) -> bool:
     """Whether ``following`` looks like a paragraph's first line whose indent OCR lost: two characters
     short of the column, running on."""
     if evidence.width is None or not following or layout.ends_paragraph(following):
         return False
+    text = following.rstrip(BLANKS)
+    if text[-1:] in HANGING_MARKS:  # rule hanging_mark_outside: a mark hung past the line's end takes no room
+        following_width -= 1.0
     return PARAGRAPH_INDENT - 0.5 <= evidence.width - following_width <= PARAGRAPH_INDENT + 1
 
 
