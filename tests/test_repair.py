@@ -348,8 +348,24 @@ INDENTED_15 = Evidence(width=15.0, indents_paragraphs=True, blank_between_paragr
         ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, INDENTED_10, "谢家树在天后庙举行", 10, False),
         ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, Evidence(10.0, False, True), "谢家树在天后庙举", 8, False),
         ("并将支票交给中国驻休斯敦总领事吴祖荣，", 9, INDENTED_10, "谢家树在天后庙举", 8, False),
+        # a term in brackets or quotes ends the sentence whose full stop OCR lost
+        ("阿里巴巴自身以及软银愿景基金 (Vision Fund）", 8.5, INDENTED_13, "曾经参投口碑的春华资本", 11, True),
+        ("大家都把这种做法叫作“红色代办”", 8, INDENTED_13, "曾经参投口碑的春华资本", 11, True),
+        ("阿里巴巴自身以及软银愿景基金 (Vision Fund）", 8.5, INDENTED_13, "曾经参投口碑的春华资本和", 13, False),
     ],
-    ids=["narrow column", "latin", "well short", "a character short", "wide column", "full line after", "no indents", "comma"],
+    ids=[
+        "narrow column",
+        "latin",
+        "well short",
+        "a character short",
+        "wide column",
+        "full line after",
+        "no indents",
+        "comma",
+        "closing bracket",
+        "closing quote",
+        "closing bracket, full line after",
+    ],
 )
 def test_lost_full_stop_ends_a_paragraph(
     previous: str, width: float, evidence: Evidence, following: str, following_width: float, ends: bool

@@ -89,13 +89,17 @@ LOST_STOP_SHARE = 0.2
 
 def _lost_its_full_stop(previous: str, previous_width: float, evidence: Evidence, following: str, following_width: float) -> bool:
     """A paragraph's last line whose closing mark OCR lost (``他同加蒂举行了会谈``): in an article that indents,
-    a line short of the column by the indent and a fifth of the column at least, ending in a character (no
-    comma), before a paragraph's first line (rule ``lost_full_stop``: ``总领事吴祖荣`` | ``谢家树在天后庙举`` in a
-    column ten characters wide)."""
+    a line short of the column by the indent and a fifth of the column at least, ending in a character or a
+    term's closing bracket or quote mark (``软银愿景基金（Vision Fund）``; no comma), before a paragraph's first
+    line (rule ``lost_full_stop``: ``总领事吴祖荣`` | ``谢家树在天后庙举`` in a column ten characters wide)."""
     text = previous.rstrip(BLANKS)
-    if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum()):
+    if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum() or text[-1] in CLOSING_MARKS):
         return False
     return _short_of_the_column(previous_width, evidence) and _opens_paragraph(evidence, following, following_width)
+
+
+# A term in brackets or quotes may end a sentence whose full stop OCR lost (``软银愿景基金（Vision Fund）``).
+CLOSING_MARKS = "）)”’》"
 
 
 def _short_of_the_column(width: float, evidence: Evidence) -> bool:
