@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.core.record import Document
 from pipeline.page import cells, layout
-from pipeline.page.reading import Evidence, Unit, continues, fragments_joined, indents_by_width
+from pipeline.page.reading import Evidence, Unit, continues, fragments_joined, indents_by_width, opener_runs_on
 from pipeline.stages.normalize import normalize_document
 from pipeline.stages.repair import repair_document
 
@@ -257,6 +257,7 @@ def test_continues(previous: str, width: float, indented: bool, blank: bool, evi
 COLUMN_21 = Evidence(width=21.0, indents_paragraphs=False, blank_between_paragraphs=True)
 INDENTED_21 = Evidence(width=21.0, indents_paragraphs=True, blank_between_paragraphs=True)
 INDENTED_10 = Evidence(width=10.0, indents_paragraphs=True, blank_between_paragraphs=True)
+INDENTED_13 = Evidence(width=13.0, indents_paragraphs=True, blank_between_paragraphs=False)
 
 
 def unit(width: float, ends: bool) -> Unit:
@@ -289,6 +290,9 @@ def test_indents_judged_by_width_over_the_article(units: list[Unit], indents: bo
         # a full line ending a sentence, then a line two characters short that runs on: its indent was lost
         ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "他们还规定薄弱学校教师的基本功达标、参", 19, COLUMN_21, False, False),
         ("自考、进修等方式，获得合格学历和专业合格证。", 22, False, "加教改试验、参加教学竞赛、一专多能4项业", 21, COLUMN_21, False, True),
+        # rule hanging_mark_outside: a paragraph's first line with a comma hung past its end is its indent short without it
+        ("成为四年来全球互联网企业最大规模IPO。", 13.5, False, "当时的定价接近区间高位，", 12, INDENTED_13, False, False),
+        ("成为四年来全球互联网企业最大规模IPO。", 13.5, False, "当时的定价接近区间高位每", 12, INDENTED_13, False, True),
         # where the article shows its indents, a line not indented after a full one runs on, blank or not
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, INDENTED_21, True, True),
         ("重大成就。两国的经济稳步发展，今年的访问。", 21, False, "必将推动两国关系进一步发展，为此双方已做", 21, COLUMN_21, True, False),
@@ -344,14 +348,59 @@ INDENTED_15 = Evidence(width=15.0, indents_paragraphs=True, blank_between_paragr
         ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, INDENTED_10, "谢家树在天后庙举行", 10, False),
         ("并将支票交给中国驻休斯敦总领事吴祖荣", 8, Evidence(10.0, False, True), "谢家树在天后庙举", 8, False),
         ("并将支票交给中国驻休斯敦总领事吴祖荣，", 9, INDENTED_10, "谢家树在天后庙举", 8, False),
+        # a term in brackets or quotes ends the sentence whose full stop OCR lost
+        ("阿里巴巴自身以及软银愿景基金 (Vision Fund）", 8.5, INDENTED_13, "曾经参投口碑的春华资本", 11, True),
+        ("大家都把这种做法叫作“红色代办”", 8, INDENTED_13, "曾经参投口碑的春华资本", 11, True),
+        ("阿里巴巴自身以及软银愿景基金 (Vision Fund）", 8.5, INDENTED_13, "曾经参投口碑的春华资本和", 13, False),
     ],
-    ids=["narrow column", "latin", "well short", "a character short", "wide column", "full line after", "no indents", "comma"],
+    ids=[
+        "narrow column",
+        "latin",
+        "well short",
+        "a character short",
+        "wide column",
+        "full line after",
+        "no indents",
+        "comma",
+        "closing bracket",
+        "closing quote",
+        "closing bracket, full line after",
+    ],
 )
 def test_lost_full_stop_ends_a_paragraph(
     previous: str, width: float, evidence: Evidence, following: str, following_width: float, ends: bool
 ) -> None:
     joined = continues(previous, width, False, False, evidence, following=following, following_width=following_width)
     assert joined is not ends
+
+
+@pytest.mark.parametrize(
+    ("line", "runs_on"),
+    [
+        ("新华社北京1月19日电", True),
+        ("新华社北京1月1 9日电。", True),  # a full stop OCR read after the opener, digits spaced
+        ("本报郑州4月27日讯，", True),
+        ("本报讯", True),
+        ("新华社北京1月19日电（记者陈礁）", False),  # the credit after it: a line of the story
+        ("新华社北京1月19日电，中共中央今天发出通知。", False),
+        ("今年全村都通上了电。", False),  # a sentence ending in 电: no story opens here
+    ],
+)
+def test_story_opener_runs_on(line: str, runs_on: bool) -> None:
+    assert opener_runs_on(line) is runs_on
+
+
+@pytest.mark.parametrize(
+    ("previous", "last_line", "joined"),
+    [
+        # rule story_opener_runs_on: a line short of the column ending in a full stop, but the story's opening words
+        ("环主持为政协九届一次会议作准备新华社北京1月1 9日电。", "新华社北京1月1 9日电。", True),
+        ("环主持为政协九届一次会议作准备中共中央今天发出通知。", "中共中央今天发出通知。", False),
+    ],
+)
+def test_a_story_opener_runs_on_into_its_credit(previous: str, last_line: str, joined: bool) -> None:
+    found = continues(previous, 11.5, False, False, INDENTED_13, following="（记者陈礁）政协第八届全国", following_width=13.5, last_line=last_line)
+    assert found is joined
 
 
 def body_paragraphs(paragraphs: list[str]) -> tuple[str, list[list[Unit]]]:

@@ -30,7 +30,13 @@ def meta(text: str) -> dict:
         ("1998年1月195日", "星期一", "1998-01-19"),  # a digit doubled
         ("1998年1月49日", "蜂期一", "1998-01-19"),  # the weekday's first character lost too
         ("1998年1月49日", None, None),  # no weekday: no telling
-        ("1998年1月2日", "星期二", "1998-01-02"),  # a date that is one stands as printed
+        ("1998年1月2日", "星期五", "1998-01-02"),  # a date that is one stands as printed
+        ("1998年1月2日", None, "1998-01-02"),  # ... with no weekday beside it too
+        ("1998年10月11日", "星期二", "1998-10-13"),  # date_against_weekday: 10/11 a Sunday; the one Tuesday a digit away
+        ("1998年1月2日", "星期二", "1998-01-02"),  # 1/2 a Friday; Tuesdays 1/6, 1/20, 1/27 a digit away: as printed
+        ("1998年1月9日", "星期四", "1998-01-09"),  # 1/9 a Friday; Thursdays 1/1, 1/8, 1/29 a digit away: as printed
+        ("1998年3月3日", "星期一", "1998-03-03"),  # a Tuesday; Mondays 3/2, 3/23, 3/30 a digit away: as printed
+        ("1998年5月3日", "星期三", "1998-05-03"),  # a Sunday; Wednesdays 5/13 and 6/3 a digit away: as printed
         ("1998年1月32日", "星期五", None),  # 1月2日 and 1月30日 both Fridays, a digit away: no telling
         ("2018年10月31日", "星期三", "2018-10-31"),
     ],

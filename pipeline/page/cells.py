@@ -649,3 +649,50 @@ def quoted_gaps(lines: list[str], columns: Columns) -> bool:
                 gaps += 1
                 quoted += any(ch in QUOTE_MARKS for ch in line[max(0, left.end - 1) : right.start + 1])
     return gaps > 0 and quoted / gaps >= QUOTED_GAPS_SHARE
+
+
+# Close columns an OCR engine ran together with hardly a gap between them (``整体生活质量很高。源保护得好``): the
+# region reads as side by side when its rows are explained this much better, per row, as two columns or more.
+SIDE_BY_SIDE_GAIN = 1.0
+MIN_SIDE_BY_SIDE_ROWS = 4
+# ... and only a run where a third of the rows at least show a separator (a space, a stray mark) with a
+# column's width of text on either side is tried: a column's running text seldom shows one.
+MIN_SEPARATED_ROWS = 1 / 3
+# Readings of up to three columns are tried: rows of four or five close columns are still explained far better
+# by three than by one, and the region's own reading (:func:`read_columns`) counts them after.
+SIDE_BY_SIDE_COUNTS = 3
+
+
+def reads_side_by_side(lines: list[str], widths: list[list[float]]) -> bool:
+    """Rule ``close_columns_by_width``: whether a run of lines no gap showed as columns is side-by-side columns
+    after all: the cheapest cut of its rows into two columns or more costs less than reading each row as one
+    column's line, by :data:`SIDE_BY_SIDE_GAIN` a row.  Full lines of one column cut in two cost a cut in running
+    text each; rows of two close columns read as one run to every width, and their cells to the column's.  The
+    readings are tried on a sample of the rows, as :func:`read_columns` tries them first."""
+    text_rows = [i for i, line in enumerate(lines) if line.strip()]
+    if len(text_rows) < MIN_SIDE_BY_SIDE_ROWS or sum(map(_separated, lines, widths)) < MIN_SEPARATED_ROWS * len(text_rows):
+        return False
+    step = max(1.0, len(text_rows) / SAMPLE_ROWS)
+    sample = sorted({text_rows[int(k * step)] for k in range(min(SAMPLE_ROWS, len(text_rows)))})
+    sample_lines, sample_widths = [lines[i] for i in sample], [widths[i] for i in sample]
+    rows = measured_rows(sample_lines, sample_widths)
+    single = split = float("inf")
+    for count in range(1, SIDE_BY_SIDE_COUNTS + 1):
+        for width in candidate_widths(lines, widths, count, None):
+            cost = cut_rows(sample_lines, sample_widths, count, width, rows=rows).cost
+            if count == 1:
+                single = min(single, cost)
+            else:
+                split = min(split, cost)
+    return single - split >= SIDE_BY_SIDE_GAIN * len(sample)
+
+
+def _separated(line: str, widths: list[float]) -> bool:
+    """Whether a row shows a separator with a narrow column's width of text on either side (ink, spaces aside)."""
+    separators = [m.span() for m in SEPARATOR_RE.finditer(line)]
+    if not separators:
+        return False
+    ink = [0.0]
+    for ch, width in zip(line, widths):
+        ink.append(ink[-1] + (0.0 if ch in SPACE else width))
+    return any(ink[start] >= MIN_COLUMN_WIDTH and ink[-1] - ink[end] >= MIN_COLUMN_WIDTH for start, end in separators)

@@ -254,16 +254,22 @@ def issue_date(date: re.Match[str], weekday: str | None = None) -> str | None:
     OCR misreads, loses or doubles a digit (``1998年1月46日``, ``1月195日``): a printed date that is no
     date is the one date a digit away from it (month and day together) that falls on the weekday
     printed beside it (星期五: 16 January), if there is exactly one.  A date that is a date stands
-    as printed.
+    as printed, unless the weekday beside it says otherwise and exactly one date a digit away falls on
+    that weekday (rule ``date_against_weekday``: ``1998年10月11日 星期二``, 11 October 1998 a Sunday, is 13
+    October with a digit misread); with several such dates (``1998年1月2日 星期二``: 6, 20 and 27 January)
+    or none, the weekday may be the misread field, and the date stands as printed.
     """
     year = int(date["year"])
     month = (date["month"] or date["month2"]).translate(OCR_DATE_DIGITS)
     day = (date["day"] or date["day2"]).translate(OCR_DATE_DIGITS)
     try:
-        return datetime.date(year, int(month), int(day)).isoformat()
+        printed = datetime.date(year, int(month), int(day))
     except ValueError:
-        pass
-    return _date_on_weekday(year, month, day, weekday)
+        return _date_on_weekday(year, month, day, weekday)
+    number = weekday_number(weekday)
+    if number is None or printed.weekday() == number:
+        return printed.isoformat()
+    return _date_on_weekday(year, month, day, weekday) or printed.isoformat()
 
 
 def garbled_issue_date(text: str, weekday: str | None) -> str | None:

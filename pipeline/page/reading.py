@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline.core.edits import raw_span
 from pipeline.core.record import Block, Document, Edit
-from pipeline.core.text_tables import BLANKS, BULLETS
+from pipeline.core.text_tables import BLANKS, BULLETS, STORY_OPENER_RE
 from pipeline.page import layout
 from pipeline.page.analysis import PageAnalysis, analyze_page
 from pipeline.page.cells import read_columns
@@ -65,11 +65,19 @@ SIGNATURE_LINE_RE = re.compile(r"[（(][^（）()]{1,24}[）)]")
 COLON_SHORTFALL = 3.0  # em: a line ending in a colon ends its paragraph only when this much short
 
 
+# Marks a typesetter hangs past a full line's end rather than start the next line with them (a paragraph's
+# first line ``当时的定价接近区间高位，`` is its indent short of the column without its comma).
+HANGING_MARKS = "，、；："
+
+
 def _opens_paragraph(evidence: Evidence, following: str, following_width: float) -> bool:
     """Whether ``following`` looks like a paragraph's first line whose indent OCR lost: two characters
     short of the column, running on."""
     if evidence.width is None or not following or layout.ends_paragraph(following):
         return False
+    text = following.rstrip(BLANKS)
+    if text[-1:] in HANGING_MARKS:  # rule hanging_mark_outside: a mark hung past the line's end takes no room
+        following_width -= 1.0
     return PARAGRAPH_INDENT - 0.5 <= evidence.width - following_width <= PARAGRAPH_INDENT + 1
 
 
@@ -81,13 +89,17 @@ LOST_STOP_SHARE = 0.2
 
 def _lost_its_full_stop(previous: str, previous_width: float, evidence: Evidence, following: str, following_width: float) -> bool:
     """A paragraph's last line whose closing mark OCR lost (``他同加蒂举行了会谈``): in an article that indents,
-    a line short of the column by the indent and a fifth of the column at least, ending in a character (no
-    comma), before a paragraph's first line (rule ``lost_full_stop``: ``总领事吴祖荣`` | ``谢家树在天后庙举`` in a
-    column ten characters wide)."""
+    a line short of the column by the indent and a fifth of the column at least, ending in a character or a
+    term's closing bracket or quote mark (``软银愿景基金（Vision Fund）``; no comma), before a paragraph's first
+    line (rule ``lost_full_stop``: ``总领事吴祖荣`` | ``谢家树在天后庙举`` in a column ten characters wide)."""
     text = previous.rstrip(BLANKS)
-    if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum()):
+    if not (evidence.indents_paragraphs and evidence.width and text) or not (text[-1].isalnum() or text[-1] in CLOSING_MARKS):
         return False
     return _short_of_the_column(previous_width, evidence) and _opens_paragraph(evidence, following, following_width)
+
+
+# A term in brackets or quotes may end a sentence whose full stop OCR lost (``软银愿景基金（Vision Fund）``).
+CLOSING_MARKS = "）)”’》"
 
 
 def _short_of_the_column(width: float, evidence: Evidence) -> bool:
@@ -108,6 +120,17 @@ def _signature_after_lost_stop(previous: str, previous_width: float, evidence: E
     )
 
 
+_STRAY_STOPS_RE = re.compile(f"[{BLANKS}。，,.]+$")
+
+
+def opener_runs_on(line: str) -> bool:
+    """Rule ``story_opener_runs_on``: a line that holds a story's opening words alone (``新华社北京1月19日电``), with
+    a mark OCR read after them (``电。``) or none, is no paragraph of its own: the story runs on after them."""
+    bare = _STRAY_STOPS_RE.sub("", "".join(line.split()))
+    opener = STORY_OPENER_RE.match(bare)
+    return opener is not None and opener.end() == len(bare)
+
+
 def continues(
     previous: str,
     previous_width: float,
@@ -118,6 +141,7 @@ def continues(
     opens_paragraph: bool = False,
     following: str = "",
     following_width: float = 0.0,
+    last_line: str = "",
 ) -> bool:
     """Whether the next line continues the paragraph of ``previous`` (a line-break repair rule).
 
@@ -139,7 +163,11 @@ def continues(
     * A line that is all in brackets after a sentence's end (``（李少奇）``, ``（本报珀斯1月18日电）``)
       is the story's signature, a paragraph of its own; so it is after a line short of the column
       whose full stop OCR lost (``_signature_after_lost_stop``).
+    * A story's opening words alone on the paragraph's last line (``last_line``), a mark OCR read after
+      them or not (``新华社北京1月19日电。``), run on into the story (``opener_runs_on``).
     """
+    if opener_runs_on(last_line):
+        return True
     if not layout.ends_paragraph(previous):
         return not (
             _lost_its_full_stop(previous, previous_width, evidence, following, following_width)
@@ -306,6 +334,7 @@ def _paragraphs(text: str, sequence: list[Unit | Break | ColumnBreak], evidence:
                     opens_paragraph=opens,
                     following=text[item.start : item.end],
                     following_width=item.width,
+                    last_line=text[last.start : last.end],
                 )
             ):
                 paragraphs[-1].append(item)
