@@ -231,6 +231,26 @@ def test_not_an_attribution(text: str) -> None:
     assert attribute_quotes(text, persons(text, "吴天君", "龚雯")) == []
 
 
+# The second hand list of cue verbs (data/cues.tsv): (text, person names, (speaker, cue, content) or None when no attribution)
+CUE_CLASSES = [
+    pytest.param("马克坦陈，这次比赛压力很大。", ("马克",), ("马克", "坦陈", "这次比赛压力很大。"), id="say-tanchen"),
+    pytest.param("王明坚信，中国队一定能出线。", ("王明",), ("王明", "坚信", "中国队一定能出线。"), id="think-jianxin"),
+    pytest.param("郭麒麟留言：“承蒙姐姐照顾。”", ("郭麒麟",), ("郭麒麟", "留言", "承蒙姐姐照顾。"), id="write-liuyan"),
+    pytest.param("外交部发言人提问：“这是谁的责任？”", (), ("外交部发言人", "提问", "这是谁的责任？"), id="ask-tiwen"),
+    pytest.param("李鹏称赞，这是一次成功的会议。", ("李鹏",), ("李鹏", "称赞", "这是一次成功的会议。"), id="praise-chengzan"),
+    pytest.param("伊朗政府抨击，美国侵犯了它的领空。", (), ("伊朗政府", "抨击", "美国侵犯了它的领空。"), id="accuse-pengji"),
+    # verbs left out: an act, not words said (抗议), and a desire (希望), whose object is no speech
+    pytest.param("职工们反而集体到市政府抗议，理由是工资太低。", (), None, id="act-kangyi"),
+    pytest.param("我们希望，专家的智慧能够渗透进课堂。", (), None, id="desire-xiwang"),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), CUE_CLASSES)
+def test_cue_verbs_by_class(text: str, names: tuple[str, ...], expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, *names))]
+    assert found == ([expected] if expected else [])
+
+
 @pytest.fixture
 def seed(fixtures: Path) -> str:
     return seed_text(fixtures / "seed_zzwb_20130428.txt")
@@ -332,7 +352,7 @@ def test_a_name_on_a_byline_block_never_speaks() -> None:
 def test_every_cue_in_the_lexicon_has_a_known_class_and_says_where_it_came_from() -> None:
     from pipeline.stages.quotes.lexicon import CUES
 
-    classes = {"say", "state", "think", "report", "write", "answer", "ask", "demand", "accuse", "promise", "inform"}
+    classes = {"say", "state", "think", "report", "write", "answer", "ask", "demand", "accuse", "promise", "inform", "praise"}
     assert CUES and all(entry.cue_class in classes and entry.source.strip() for entry in CUES)
     assert len({entry.word for entry in CUES}) == len(CUES)
     words = [entry.word for entry in CUES]
