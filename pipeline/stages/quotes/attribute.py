@@ -30,10 +30,12 @@ from pipeline.stages.quotes.content import closing_quote, sentence_start, speech
 from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
+    CUE_CLASS,
     CUE_RE,
     LONE_MARK_RE,
     QUOTE_CLOSE,
     QUOTE_OPEN,
+    QUOTING_CLASSES,
     SENTENCE_END,
     SHIPPED_WORDS,
     SINGULAR_PRONOUNS,
@@ -328,8 +330,8 @@ def attribute_quotes(
                 attributions.append(said_before)
         if cue.mark == "stop":
             continue
-        if cue.mark == "quote" and cue.text not in ("说", "说道", "称", "表示", "指出", "强调", "写道", "答道", "问道"):
-            continue
+        if cue.mark == "quote" and CUE_CLASS.get(cue.text) not in QUOTING_CLASSES:
+            continue  # rule quoting_class: 提出“…” names a slogan more often than it quotes
         if forward:
             last, reach = forward[-1]
             boundary = any(ch in SENTENCE_END + "\n" for ch in text[last.content[0] : source.start])

@@ -43,6 +43,11 @@ CUES: tuple[CueEntry, ...] = cue_entries()
 CUE_VERBS: tuple[str, ...] = tuple(entry.word for entry in CUES)
 #: Cues that also introduce a headline's content without punctuation (``X在会上强调要…``).
 HEADLINE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.headline)
+#: The class of each cue verb (say, state, think ...).
+CUE_CLASS: dict[str, str] = {entry.word: entry.cue_class for entry in CUES}
+#: Classes whose verbs introduce the words they quote right after them (说“…”, 认为“…”, 批评“…”); a demand or a
+#: promise quoted so is a slogan or a term more often (提出“三个代表”, 要求“两个务必”).
+QUOTING_CLASSES: frozenset[str] = frozenset({"say", "state", "think", "report", "write", "answer", "ask", "accuse", "praise"})
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
 ADDRESSEE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.addressee)
 ADDRESSEES = r"(?:[^，,：:。“”\n]{0,12}?记者|笔者|我们|大家|来访者|客人)"
