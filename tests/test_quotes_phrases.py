@@ -306,3 +306,21 @@ def test_first_person_in_a_signed_letter_is_the_writer(paragraphs: list[str], na
     quotes = _tagged_paragraphs(paragraphs)
     assert [q["speaker_name"] for q in quotes] == names
     assert all("letter_signer" in q["source"] for q in quotes if q["speaker_name"])
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # a verb outside the lexicon before ：“ introduces the quotation (rule colon_quote_verb)
+        ("宋仲基/nr 回忆/v ：/w “/w 那天/r 我/r 很/d 紧张/a 。/w ”/w", [("宋仲基", "PERSON")], [("宋仲基", "回忆", "那天我很紧张。")]),
+        ("网友/n 们/k 吐槽/v ：/w “/w 这/r 剧情/n 太/d 假/a 了/y 。/w ”/w", [], [("网友们", "吐槽", "这剧情太假了。")]),
+        # a copula before ：“ says what a thing is
+        ("职工/n 的/u 理由/n 是/v ：/w “/w 工资/n 太/d 低/a 了/y 。/w ”/w", [], []),
+        # a noun before ：“ is a topic or a label, not a verb of saying
+        ("口号/n ：/w “/w 团结/v 奋斗/v 。/w ”/w", [], []),
+        # ：without a quotation after it needs a cue of the lexicon
+        ("宋仲基/nr 回忆/v ：/w 那天/r 我/r 很/d 紧张/a 。/w 他/r 笑/v 了/y 。/w", [("宋仲基", "PERSON")], []),
+    ],
+)
+def test_a_verb_before_a_colon_and_quote_is_a_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found

@@ -13,7 +13,8 @@ own: ``pull_quote_attribution`` (a ``——NAME`` line under a quote), ``headlin
 (``X：…``), ``direct_before_cue`` (``“…”，他说``), ``direct_after_cue`` (``说：“…”``),
 ``reported_clause`` (``指出，…``: speech running on after a cue), ``headline_cue`` (a cue in a
 headline), ``uncued_continuation`` (a quote with no cue, said by the last speaker); with
-``+pronoun_coref`` when the speaker is a pronoun, named by coreference (:mod:`.coref`).
+``+pronoun_coref`` when the speaker is a pronoun, named by coreference (:mod:`.coref`), and
+``+colon_quote_verb`` when the cue is a verb outside the lexicon right before ``：“`` (:func:`.cues.colon_quote_verbs`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pipeline.core.text_tables import ATTRIBUTION_RE
 from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
-from pipeline.stages.quotes.cues import Cue, complement_end, find_cues, is_headline
+from pipeline.stages.quotes.cues import Cue, colon_quote_verbs, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
     CUE_CLASS,
     CUE_RE,
@@ -301,6 +302,8 @@ def attribute_quotes(
             tagged.tagged[(start, cue.start)] = [w for w in tagged.words(*sentences[cue]) if w.end <= cue.start]
         tagged.prepare([clause_window(text, cue.start) for cue in cues])
         cues = [cue for cue in cues if cue not in sentences or _says_a_clause(cue, tagged.words(*sentences[cue]))]
+        extra = colon_quote_verbs(text, paras, cues, lambda pos: tagged.words(*clause_window(text, pos)))
+        cues = sorted([*cues, *extra], key=lambda cue: cue.start)
     for cue in cues:
         para = paragraph_at(paras, cue.start)
         if para is None or para.index in blocked:
@@ -344,6 +347,7 @@ def attribute_quotes(
         if opened is None:
             continue
         span, kind, fixed, rule = opened
+        rule += f"+{cue.rule}" if cue.rule else ""
         attribution = Attribution(source, (cue.start, cue.end), span, kind, rule, forward=not fixed)
         reach = span[1] if fixed else speech_end(text, paras, span[0], stops=[], blocked=headlines)
         forward.append((attribution, reach))

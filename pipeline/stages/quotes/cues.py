@@ -9,6 +9,7 @@ A cue counts only when what follows it opens speech: punctuation (``指出，``,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.stages.quotes.lexicon import (
@@ -27,6 +28,7 @@ from pipeline.stages.quotes.lexicon import (
     TELLING_CUES,
     QuoteWords,
 )
+from pipeline.stages.quotes.phrases import Word
 from pipeline.stages.quotes.spans import Paragraph
 
 ADDRESSEE_RE = re.compile(ADDRESSEES)
@@ -53,6 +55,7 @@ class Cue:
     text: str
     opens: int
     mark: str
+    rule: str | None = None  # how a cue outside the lexicon was found (``colon_quote_verb``)
 
 
 def is_headline(text: str, para: Paragraph) -> bool:
@@ -111,3 +114,28 @@ def complement_end(text: str, cue: Cue) -> int:
     while end < len(text) and text[end] not in COMPLEMENT_STOPS:
         end += 1
     return end
+
+
+#: ``：“`` after a verb: the verb introduces the quotation whatever it is (爆料：“…”, 留言：“…”).
+COLON_QUOTE_RE = re.compile("[：:]" + QUOTE_OPEN)
+#: Verbs that introduce what a thing is, not words said: 理由是：“…”, 口号为：“…”.
+COPULAS = frozenset({"是", "为", "有", "叫"})
+
+
+def colon_quote_verbs(text: str, paras: list[Paragraph], known: list[Cue], words_before: Callable[[int], list[Word]]) -> list[Cue]:
+    """Cues outside the lexicon: a verb right before ``：“`` (rule ``colon_quote_verb``).  ``words_before(pos)``
+    gives the tagged words of the clause ending at ``pos``; the last must be a verb, not a verbal noun."""
+    taken = {cue.end for cue in known} | {cue.opens - 1 for cue in known}
+    found = []
+    for para in paras:
+        for match in COLON_QUOTE_RE.finditer(text, para.start, para.end):
+            colon = match.start()
+            if colon in taken or colon == para.start:
+                continue
+            words = words_before(colon)
+            if not words or words[-1].end != colon:
+                continue
+            verb = words[-1]
+            if verb.tag in ("v", "vd") and verb.text not in COPULAS and used_as_cue(text, verb.start, verb.text, para.start):
+                found.append(Cue(verb.start, verb.end, verb.text, colon + 1, "punct", "colon_quote_verb"))
+    return found
