@@ -251,6 +251,21 @@ def test_cue_verbs_by_class(text: str, names: tuple[str, ...], expected: tuple[s
     assert found == ([expected] if expected else [])
 
 
+# A cue word that is a noun here (的报道说) leaves the cue that ends it (说)
+INNER_CUES = [
+    pytest.param("新华社的报道说，今年粮食产量创历史新高。", ("新华社的报道", "说", "今年粮食产量创历史新高。"), id="de-baodao-shuo"),
+    pytest.param("美联社的报道称，谈判已经破裂。", ("美联社的报道", "称", "谈判已经破裂。"), id="de-baodao-cheng"),
+    pytest.param("新华社报道说，今年粮食产量创历史新高。", ("新华社", "报道说", "今年粮食产量创历史新高。"), id="baodao-shuo-a-verb"),
+    pytest.param("这是他的报道，很受欢迎。", None, id="de-baodao-noun"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INNER_CUES)
+def test_a_cue_inside_a_noun_cue(text: str, expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text)]
+    assert found == ([expected] if expected else [])
+
+
 # A cue right before “: the class of the verb says whether the quotation is speech (rule quoting_class)
 QUOTING = [
     pytest.param("专家们认为“这是一次成功的会议。”", (), ("专家们", "认为", "这是一次成功的会议。"), id="think-quotes"),

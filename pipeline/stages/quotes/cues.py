@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pipeline.stages.quotes.lexicon import (
     ADDRESSEE_CUES,
     ADDRESSEES,
+    CUE_VERBS,
     HEADLINE_CUES,
     NOMINAL_CUES,
     NOT_CUE_BEFORE,
@@ -74,15 +75,24 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
 
 
+def _inner_cue(word: str, known: frozenset[str]) -> str | None:
+    """The longest cue that ends a longer one (报道说 -> 说), tried when the longer is a noun phrase's end."""
+    return next((word[i:] for i in range(1, len(word)) if word[i:] in known), None)
+
+
 def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WORDS) -> list[Cue]:
     """Every cue in the article, in text order (``words``: the cue verbs, learnt ones included)."""
     cues: list[Cue] = []
+    known = frozenset(CUE_VERBS) | words.learnt_cues
     for para in paras:
         headline = is_headline(text, para)
         for match in words.cue_re.finditer(text, para.start, para.end):
             word, start = match.group(), match.start()
             if not used_as_cue(text, start, word, para.start):
-                continue
+                inner = _inner_cue(word, known)
+                if inner is None or not used_as_cue(text, match.end() - len(inner), inner, para.start):
+                    continue
+                word, start = inner, match.end() - len(inner)  # 新华社的报道说: 报道 the noun, 说 the cue
             pos = match.end()
             if word in ADDRESSEE_CUES:
                 addressee = (TOLD_RE if word in TELLING_CUES else ADDRESSEE_RE).match(text, pos, para.end)
