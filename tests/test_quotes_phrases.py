@@ -324,3 +324,17 @@ def test_first_person_in_a_signed_letter_is_the_writer(paragraphs: list[str], na
 )
 def test_a_verb_before_a_colon_and_quote_is_a_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged, entities) == found
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # the speech given or its time between the subject and the cue (rule subject_before_predicate)
+        ("俄罗斯/ns 外交部/nt 发表/v 声明/n 说/v ，/w 俄方/j 反对/v 制裁/vn 。/w", [], [("俄罗斯外交部", "说", "俄方反对制裁。")]),
+        ("朱/nr 邦造/nr 接受/v 采访/vn 时/Ng 说/v ，/w 立场/n 是/v 一贯/b 的/u 。/w", [("朱邦造", "PERSON")], [("朱邦造", "说", "立场是一贯的。")]),
+        # a predicate ending otherwise may name who speaks (援引证券律师表示): no source from before it
+        ("媒体/n 援引/v 证券/n 律师/n 表示/v ，/w 他/r 可能/v 面临/v 指控/vn 。/w", [], []),
+    ],
+)
+def test_the_subject_before_a_speaking_frame(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found
