@@ -257,6 +257,10 @@ INNER_CUES = [
     pytest.param("美联社的报道称，谈判已经破裂。", ("美联社的报道", "称", "谈判已经破裂。"), id="de-baodao-cheng"),
     pytest.param("新华社报道说，今年粮食产量创历史新高。", ("新华社", "报道说", "今年粮食产量创历史新高。"), id="baodao-shuo-a-verb"),
     pytest.param("这是他的报道，很受欢迎。", None, id="de-baodao-noun"),
+    # 消息 is a cue only in a clause opening with 据 (rule according_to)
+    pytest.param("据新华社消息，国务院今天召开常务会议。", ("新华社", "消息", "国务院今天召开常务会议。"), id="ju-xinhuashe-xiaoxi"),
+    pytest.param("新华社北京１月５日消息，国务院今天召开常务会议。", None, id="dateline-xiaoxi"),
+    pytest.param("这一消息，令人振奋。", None, id="zheyi-xiaoxi"),
 ]
 
 

@@ -338,3 +338,16 @@ def test_a_verb_before_a_colon_and_quote_is_a_cue(tagged: str, entities: list[tu
 )
 def test_the_subject_before_a_speaking_frame(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged, entities) == found
+
+
+@pytest.mark.parametrize(
+    ("tagged", "found"),
+    [
+        # an existential 有 before a nominal cue: the noun is the source, the 说 inside the cue the cue (rule existential_source)
+        ("有/v 报道/vn 说/v ，/w 两/m 国/n 将/d 举行/v 会谈/vn 。/w", [("报道", "说", "两国将举行会谈。")]),
+        ("还有/v 报道/vn 称/v ，/w 他/r 将/d 辞职/v 。/w", [("报道", "称", "他将辞职。")]),
+        ("新华社/nt 报道/v 说/v ，/w 产量/n 创/v 新高/n 。/w", [("新华社", "报道说", "产量创新高。")]),
+    ],
+)
+def test_what_there_is_is_the_source(tagged: str, found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged) == found

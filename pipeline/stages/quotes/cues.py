@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.stages.quotes.lexicon import (
+    ACCORDING_CUES,
     ADDRESSEE_CUES,
     ADDRESSEES,
     CUE_VERBS,
@@ -72,6 +73,11 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
         return False
     if word in NOMINAL_CUES and any(before.endswith(adjective) for adjective in NOUN_ADJECTIVES):
         return False
+    if word.startswith(tuple(NOMINAL_CUES)) and len(word) > 2 and before.endswith("有"):
+        return False  # 有报道说: what there is, the source of the 说 inside (rule existential_source)
+    if word in ACCORDING_CUES:
+        clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
+        return clause.lstrip(" \u3000").startswith("据")  # rule according_to: 据新华社消息，
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
 
 

@@ -76,6 +76,9 @@ NOMINAL_CUES: frozenset[str] = frozenset(
     {"要求", "建议", "声明", "报道", "介绍", "指示", "回答", "解释", "说明", "承诺", "批评", "通知", "提示",
      "规定", "倡议", "提议", "请求", "保证", "呼吁", "号召", "警告", "提醒", "主张", "答复", "回复", "回应"}
 )
+#: Nouns that are cues only in a clause that opens with 据 (据新华社消息，): elsewhere a dateline
+#: (新华社北京１月５日消息) or the thing itself (这一消息).
+ACCORDING_CUES: frozenset[str] = frozenset({"消息"})
 #: Cues that always take whom they tell (告诉CNBC，), whatever it is.
 TELLING_CUES: frozenset[str] = frozenset({"告诉", "告知"})
 #: Words ending in 说/称/讲 that are not speech cues (小说, 据说, 可以说, 简称, 演讲 ...).
