@@ -351,3 +351,20 @@ def test_the_subject_before_a_speaking_frame(tagged: str, entities: list[tuple[s
 )
 def test_what_there_is_is_the_source(tagged: str, found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "words"),
+    [
+        ("腾讯CEO马化腾表示", [(0, 2), (2, 8), (8, 10)], ["腾讯", "CEO", "马化腾", "表示"]),  # a title and a name cut apart
+        ("买了iPhone手机", [(0, 2), (2, 10)], ["买了", "iPhone", "手机"]),
+        ("穿T恤的人", [(0, 1), (1, 3), (3, 4), (4, 5)], ["穿", "T恤", "的", "人"]),  # one Latin letter: one word
+        ("唱卡拉OK", [(0, 1), (1, 5)], ["唱", "卡拉", "OK"]),  # two and two: cut too, which tags no worse
+        ("A股上涨", [(0, 2), (2, 4)], ["A股", "上涨"]),
+    ],
+)
+def test_words_mixing_latin_and_han_are_cut(text: str, spans: list[tuple[int, int]], words: list[str]) -> None:
+    from pipeline.stages.quotes.phrases import TaggedText
+
+    tagged = TaggedText(text, spans, lambda lists: [["n"] * len(ws) for ws in lists])
+    assert [w.text for w in tagged.words(0, len(text))] == words
