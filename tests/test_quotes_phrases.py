@@ -368,3 +368,18 @@ def test_words_mixing_latin_and_han_are_cut(text: str, spans: list[tuple[int, in
 
     tagged = TaggedText(text, spans, lambda lists: [["n"] * len(ws) for ws in lists])
     assert [w.text for w in tagged.words(0, len(text))] == words
+
+
+@pytest.mark.parametrize(
+    ("tagged", "found"),
+    [
+        # a verb of thinking takes a clause whenever a predicate follows (rule thought_takes_a_clause)
+        ("但/c 他/r 认为/v 湖人/n 的/u 问题/n 并/d 不/d 在/p 主帅/n 身上/s 。/w", [("他", "认为", "湖人的问题并不在主帅身上。")]),
+        # a noun alone after it is what is thought of, not a clause (担心孩子)
+        ("母亲/n 很/d 担心/v 孩子/n 。/w", []),
+        # other cues still need a subject and its verb (表示感谢: a noun object)
+        ("代表团/n 表示/v 感谢/vn 。/w", []),
+    ],
+)
+def test_a_verb_of_thinking_takes_a_clause(tagged: str, found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged) == found

@@ -67,6 +67,9 @@ SIGNATURE_LINES = 3
 FIRST_PERSON = "我"
 #: Openers of a clause of topic between a quotation and its cue (“……”对于本次合作的初衷，刘开这样说。).
 TOPIC_OPENERS = ("对于", "关于", "谈到", "谈及", "说到")
+#: Tags of a predicate's head (verbs, adjectives, a preposition opening a predicate of place: 在主帅身上): a verb of
+#: thinking followed by one, past its first word, thinks a clause, not a noun (担心孩子).
+PREDICATE_WORD_TAGS = frozenset({"v", "vd", "a", "ad", "p"})
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
 
@@ -220,7 +223,12 @@ def _says_a_clause(cue: Cue, words: list[Word]) -> bool:
     """A cue with no punctuation after it: a verb of its own (not 讲 inside 讲话, not 要求 the noun)
     followed by a clause (:func:`.phrases.is_clause`)."""
     at = next((i for i, word in enumerate(words) if (word.start, word.end) == (cue.start, cue.end)), None)
-    return at is not None and words[at].tag.startswith("v") and is_clause(words[at + 1 :])
+    if at is None or not words[at].tag.startswith("v"):
+        return False
+    after = words[at + 1 :]
+    if CUE_CLASS.get(cue.text) == "think":  # rule thought_takes_a_clause: 认为湖人的问题并不在主帅身上
+        return any(w.tag in PREDICATE_WORD_TAGS for w in after[1:])
+    return is_clause(after)
 
 
 def _according_to(text: str, source: Source | None) -> bool:
