@@ -231,6 +231,29 @@ def test_not_an_attribution(text: str) -> None:
     assert attribute_quotes(text, persons(text, "吴天君", "龚雯")) == []
 
 
+# Reported speech ends before a quotation that opens a sentence and ends like one (rule quotation_ends_report)
+REPORT_THEN_QUOTATION = [
+    pytest.param(
+        "迟浩田说，美国将继续执行对华接触政策。“我们对此充满信心。”他还谈到了台湾问题。",
+        [
+            ("迟浩田", "迟浩田", "说", "美国将继续执行对华接触政策。", "indirect"),
+            (None, "迟浩田", None, "我们对此充满信心。", "direct"),
+        ],
+        id="quotation-after-reported-speech",
+    ),
+    pytest.param(
+        "张林华表示，查先生仙逝，我们甚为哀痛。“飞雪连天射白鹿，笑书神侠倚碧鸳”是他一生的写照。",
+        [("张林华", "张林华", "表示", "查先生仙逝，我们甚为哀痛。“飞雪连天射白鹿，笑书神侠倚碧鸳”是他一生的写照。", "indirect")],
+        id="a-quoted-couplet-is-no-sentence",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPORT_THEN_QUOTATION)
+def test_reported_speech_ends_before_a_quotation(text: str, expected: list[tuple]) -> None:
+    assert summary(text, persons(text, "迟浩田", "张林华")) == expected
+
+
 # The second hand list of cue verbs (data/cues.tsv): (text, person names, (speaker, cue, content) or None when no attribution)
 CUE_CLASSES = [
     pytest.param("马克坦陈，这次比赛压力很大。", ("马克",), ("马克", "坦陈", "这次比赛压力很大。"), id="say-tanchen"),

@@ -363,11 +363,12 @@ def attribute_quotes(
     stops = sorted(
         {sentence_start(text, a.begins) for a, _ in forward} | {sentence_start(text, a.begins) for a in attributions}
     )
+    quotations = _sentence_quotations(text)
     for attribution, _ in forward:
         if attribution.forward:
             start = attribution.content[0]
             narration = _narration_resumes(text, mentions, start, attribution.source)
-            end = speech_end(text, paras, start, stops=sorted({*stops, *narration}), blocked=headlines)
+            end = speech_end(text, paras, start, stops=sorted({*stops, *narration, *quotations}), blocked=headlines)
             attribution.content = (start, end)
             if attribution.kind == "indirect" and _mixed(text, paras, start, end):
                 attribution.kind = "mixed"
@@ -378,6 +379,19 @@ def attribute_quotes(
     _attribute_uncued(text, paras, blocked, attributions, mentions)
     _resolve_speakers(text, attributions, mentions, signer=_signature(text, paras))
     return [_record(text, a) for a in sorted(attributions, key=lambda a: (a.content[0], a.begins))]
+
+
+def _sentence_quotations(text: str) -> list[int]:
+    """Where a quotation opens a sentence inside a paragraph (…需要时间去适应和调整。“联盟的现状就是这样…”): reported
+    speech ends before it (rule quotation_ends_report); the quotation is an attribution of its own."""
+    found = []
+    for match in re.finditer(QUOTE_OPEN, text):
+        before = text[max(0, match.start() - 8) : match.start()].rstrip(" \u3000")
+        close = text.find(QUOTE_CLOSE, match.end())
+        said = close > 0 and "\n" not in text[match.end() : close] and text[close - 1] in SENTENCE_END + "…"
+        if before and before[-1] in SENTENCE_END and said:  # 。“飞雪连天射白鹿，笑书神侠倚碧鸳”: a couplet quoted, no sentence
+            found.append(match.start())
+    return found
 
 
 def _narration_resumes(text: str, mentions: list[tuple[int, int, str]], start: int, source: Source | None) -> list[int]:
