@@ -246,6 +246,20 @@ REPORT_THEN_QUOTATION = [
         [("张林华", "张林华", "表示", "查先生仙逝，我们甚为哀痛。“飞雪连天射白鹿，笑书神侠倚碧鸳”是他一生的写照。", "indirect")],
         id="a-quoted-couplet-is-no-sentence",
     ),
+    pytest.param(
+        "他认为，湖人需要时间。“联盟的现状就是这样。”“其实，开局不佳并不新鲜。”",
+        [
+            ("他", None, "认为", "湖人需要时间。", "indirect"),
+            (None, None, None, "联盟的现状就是这样。", "direct"),
+            (None, None, None, "其实，开局不佳并不新鲜。", "direct"),  # rule quotation_after_quotation
+        ],
+        id="quotation-after-quotation",
+    ),
+    pytest.param(
+        "迟浩田说：“我们对此充满信心。”“中国”一词出现了三次。",
+        [("迟浩田", "迟浩田", "说", "我们对此充满信心。", "direct")],
+        id="a-term-after-a-quotation-is-no-speech",
+    ),
 ]
 
 

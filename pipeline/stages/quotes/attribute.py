@@ -423,7 +423,8 @@ def _attribute_uncued(
             continue
         for open_at, close_at in quoted_stretches(text, para):
             before = text[para.start : open_at].rstrip()
-            after_stop = not before or before[-1] in SENTENCE_END
+            # rule quotation_after_quotation: ……。”“其实，……” goes on after a quotation that ended a sentence
+            after_stop = not before or before[-1] in SENTENCE_END or (before[-1] == QUOTE_CLOSE and before[-2:-1] in tuple(SENTENCE_END))
             if not after_stop and before[-1] not in "，,":
                 continue
             inner = strip_span(text, open_at + 1, close_at)
