@@ -231,6 +231,22 @@ def test_not_an_attribution(text: str) -> None:
     assert attribute_quotes(text, persons(text, "吴天君", "龚雯")) == []
 
 
+# A short name defined in brackets is the entity it names wherever it stands later (rule alias_of_entity)
+ALIASES = [
+    pytest.param(
+        "中国音像著作权集体管理协会（以下简称“音集协”）发出公告。对此，音集协回应：“删除的歌曲不多。”",
+        [("音集协", "回应", "删除的歌曲不多。")],
+        id="yixia-jiancheng",
+    ),
+    pytest.param("音集协回应：“删除的歌曲不多。”", [], id="no-definition-no-source"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ALIASES)
+def test_a_defined_short_name_is_a_source(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text)] == expected
+
+
 # Reported speech ends before a quotation that opens a sentence and ends like one (rule quotation_ends_report)
 REPORT_THEN_QUOTATION = [
     pytest.param(

@@ -106,6 +106,27 @@ def _entities(text: str, entities: Iterable[Mapping[str, Any]]) -> list[dict[str
     return sorted(kept, key=lambda e: e["start"])
 
 
+#: A short name defined in brackets after the full one: 中国音像著作权集体管理协会（以下简称“音集协”）.
+ALIAS_RE = re.compile(r"[（(](?:以下)?(?:简称|下称)[为：:]?[“\"]?([^“”\"（）()，,。\n]{2,12}?)[”\"]?[）)]")
+
+
+def _with_aliases(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entities with every later mention of a defined short name (rule alias_of_entity: 音集协 after
+    中国音像著作权集体管理协会（以下简称“音集协”）), labelled as the entity the brackets follow, else ORG (the
+    names so defined are organisations' as a rule)."""
+    added = []
+    for match in ALIAS_RE.finditer(text):
+        alias = match.group(1)
+        defined = [e for e in entities if e["end"] == match.start()]
+        label = defined[-1]["label"] if defined else "ORG"
+        at = text.find(alias, match.end())
+        while at >= 0:
+            if not any(e["start"] < at + len(alias) and at < e["end"] for e in entities):
+                added.append({"start": at, "end": at + len(alias), "label": label, "text": alias})
+            at = text.find(alias, at + len(alias))
+    return sorted([*entities, *added], key=lambda e: e["start"]) if added else entities
+
+
 def _person_name(text: str, start: int, end: int, entities: list[dict[str, Any]]) -> str:
     """The name in an attribution line (——市长马懿 -> 马懿)."""
     inside = [e for e in entities if e["label"] == "PERSON" and start <= e["start"] and e["end"] <= end]
@@ -283,7 +304,7 @@ def attribute_quotes(
     tagged = TaggedText(text, words, tag) if words is not None and tag is not None else None
     paras = paragraphs(text)
     layout = paragraph_kinds(paras, blocks)
-    ents = _entities(text, entities)
+    ents = _with_aliases(text, _entities(text, entities))
     names = known_person_names(text, ents)
     reporters = set((meta or {}).get("reporters") or [])
     bylines = [(paras[i].start, paras[i].end) for i, kind in layout.items() if kind == BYLINE]
