@@ -383,3 +383,20 @@ def test_words_mixing_latin_and_han_are_cut(text: str, spans: list[tuple[int, in
 )
 def test_a_verb_of_thinking_takes_a_clause(tagged: str, found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged) == found
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # 应X要求 frames the clause: whose request it answers, no cue (rule at_the_request_of)
+        (
+            "沈/nr 国放/nr 在/p 应/v 记者/n 要求/v 就/p 伊拉克/ns 问题/n 发表/v 看法/n 时/Ng 说/v ：/w "
+            "“/w 我们/r 认为/v ，/w 决议/n 应该/v 执行/v 。/w ”/w",
+            [("沈国放", "PERSON")],
+            [("沈国放", "说", "我们认为，决议应该执行。")],
+        ),
+        ("卫生部/nt 要求/v ，/w 各地/r 加强/v 监测/vn 。/w", [], [("卫生部", "要求", "各地加强监测。")]),
+    ],
+)
+def test_a_request_answered_is_no_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found

@@ -42,6 +42,11 @@ NOT_COMPLEMENT_START = frozenset("的得地了过着”）)》、；;")
 COMPLEMENT_STOPS = frozenset("，,。！？!?；;：:\n")
 
 
+#: 应 + whose request (应记者要求, 应中方的邀请): a frame of the clause, the request no speech of the speaker's.
+REQUEST_FRAME_RE = re.compile(r"应[^，,。；;：:“”\n]{1,15}$")
+REQUEST_CUES = frozenset({"要求", "请求", "建议", "倡议", "提议"})
+
+
 @dataclass(frozen=True)
 class Cue:
     """A cue word at ``[start, end)``; speech opens at ``opens``.
@@ -75,6 +80,8 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
         return False
     if word.startswith(tuple(NOMINAL_CUES)) and len(word) > 2 and before.endswith("有"):
         return False  # 有报道说: what there is, the source of the 说 inside (rule existential_source)
+    if word in REQUEST_CUES and REQUEST_FRAME_RE.search(before):
+        return False  # rule at_the_request_of: 在应记者要求…时, 应主人的请求: whose request it answers, not a cue
     if word in ACCORDING_CUES:
         clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
         return clause.lstrip(" \u3000").startswith("据")  # rule according_to: 据新华社消息，
