@@ -231,6 +231,21 @@ def test_not_an_attribution(text: str) -> None:
     assert attribute_quotes(text, persons(text, "吴天君", "龚雯")) == []
 
 
+# 道 after a cue verb is part of the cue (rule cue_with_dao), which keeps its verb's class
+CUES_WITH_DAO = [
+    pytest.param("王明补充道：“这只是开始。”", ("王明", "补充道", "这只是开始。"), id="buchongdao-colon"),
+    pytest.param("王明解释道，原因很简单。", ("王明", "解释道", "原因很简单。"), id="jieshidao-comma"),
+    pytest.param("王明回答道“我不知道。”", ("王明", "回答道", "我不知道。"), id="huidadao-quote"),
+    pytest.param("王明讲道理，大家都服。", None, id="jiang-daoli"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CUES_WITH_DAO)
+def test_dao_after_a_cue(text: str, expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, "王明"))]
+    assert found == ([expected] if expected else [])
+
+
 # A short name defined in brackets is the entity it names wherever it stands later (rule alias_of_entity)
 ALIASES = [
     pytest.param(

@@ -42,6 +42,7 @@ from pipeline.stages.quotes.lexicon import (
     SINGULAR_PRONOUNS,
     SURNAMES,
     QuoteWords,
+    cue_class,
 )
 from pipeline.stages.quotes.phrases import BatchTagger, TaggedText, Word, is_clause
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
@@ -362,7 +363,7 @@ def attribute_quotes(
                 attributions.append(said_before)
         if cue.mark == "stop":
             continue
-        if cue.mark == "quote" and CUE_CLASS.get(cue.text) not in QUOTING_CLASSES:
+        if cue.mark == "quote" and cue_class(cue.text) not in QUOTING_CLASSES:
             continue  # rule quoting_class: 提出“…” names a slogan more often than it quotes
         if forward:
             last, reach = forward[-1]

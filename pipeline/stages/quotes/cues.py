@@ -25,6 +25,7 @@ from pipeline.stages.quotes.lexicon import (
     OPENING_PUNCT,
     PASSIVE_MARKERS,
     QUOTE_OPEN,
+    SAYING_SUFFIX,
     SENTENCE_END,
     SHIPPED_WORDS,
     TELLING_CUES,
@@ -107,6 +108,9 @@ def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WOR
                     continue
                 word, start = inner, match.end() - len(inner)  # 新华社的报道说: 报道 the noun, 说 the cue
             pos = match.end()
+            if text.startswith(SAYING_SUFFIX, pos) and pos + 1 < para.end and text[pos + 1] in OPENING_PUNCT + QUOTE_OPEN:
+                pos += 1  # rule cue_with_dao: 补充道：, 解释道，, 回答道“ (道 says the verb introduces words)
+                word = text[start:pos]
             if word in ADDRESSEE_CUES:
                 addressee = (TOLD_RE if word in TELLING_CUES else ADDRESSEE_RE).match(text, pos, para.end)
                 if addressee and addressee.end() < para.end and text[addressee.end()] in OPENING_PUNCT:
@@ -116,11 +120,11 @@ def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WOR
                 opens = pos + 1
                 while opens < para.end and text[opens] in " \u3000":
                     opens += 1
-                cues.append(Cue(start, match.end(), word, opens, "punct"))
+                cues.append(Cue(start, start + len(word), word, opens, "punct"))
             elif following == QUOTE_OPEN:
-                cues.append(Cue(start, match.end(), word, pos, "quote"))
+                cues.append(Cue(start, start + len(word), word, pos, "quote"))
             elif following and following in SENTENCE_END:
-                cues.append(Cue(start, match.end(), word, pos, "stop"))
+                cues.append(Cue(start, start + len(word), word, pos, "stop"))
             elif headline and word in HEADLINE_CUES:
                 opens = pos
                 while opens < para.end and text[opens] in " \u3000":

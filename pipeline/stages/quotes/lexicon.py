@@ -45,6 +45,15 @@ CUE_VERBS: tuple[str, ...] = tuple(entry.word for entry in CUES)
 HEADLINE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.headline)
 #: The class of each cue verb (say, state, think ...).
 CUE_CLASS: dict[str, str] = {entry.word: entry.cue_class for entry in CUES}
+#: A character after a cue verb that says it introduces words (补充道, 解释道): the cue keeps its verb's class.
+SAYING_SUFFIX = "道"
+
+
+def cue_class(word: str) -> str | None:
+    """The class of a cue word, 道 after it or not (补充道 -> state's 补充 is say)."""
+    return CUE_CLASS.get(word) or (CUE_CLASS.get(word[:-1]) if word.endswith(SAYING_SUFFIX) else None)
+
+
 #: Classes whose verbs introduce the words they quote right after them (说“…”, 认为“…”, 批评“…”); a demand or a
 #: promise quoted so is a slogan or a term more often (提出“三个代表”, 要求“两个务必”).
 QUOTING_CLASSES: frozenset[str] = frozenset({"say", "state", "think", "report", "write", "answer", "ask", "accuse", "praise"})
