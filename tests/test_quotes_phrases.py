@@ -154,8 +154,8 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
     text = "".join(w.text for w in words)
     tags = {w.text: w.tag for w in words}
     ents = [{"start": text.index(name), "end": text.index(name) + len(name), "label": label} for name, label in entities]
-    quotes = attribute_quotes(
-        text, ents, {}, (), words=[[w.start, w.end] for w in words], tag=lambda lists: [[tags[x] for x in ws] for ws in lists]
+    quotes = attribute_quotes(  # a name made one word (names_whole) is tagged by its label whatever the tagger says
+        text, ents, {}, (), words=[[w.start, w.end] for w in words], tag=lambda lists: [[tags.get(x, "n") for x in ws] for ws in lists]
     )
     return [(q["speaker"] and q["speaker"]["text"], q["cue"] and q["cue"]["text"], q["content"]["text"]) for q in quotes]
 
@@ -400,3 +400,21 @@ def test_a_verb_of_thinking_takes_a_clause(tagged: str, found: list[tuple[str, s
 )
 def test_a_request_answered_is_no_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged, entities) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "names", "words"),
+    [
+        ("此外伦纳德称猛龙很强", [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)], [(2, 5, "PERSON")],
+         ["此外/n", "伦纳德/nr", "称/n", "猛龙/n", "很强/n"]),
+        ("马懿指出", [(0, 1), (1, 2), (2, 4)], [(0, 2, "PERSON")], ["马懿/nr", "指出/n"]),  # a name the words cut in two
+        ("卫生部指出", [(0, 2), (2, 5)], [(0, 3, "ORG")], ["卫生部/nt", "指出/n"]),
+        ("马懿指出", [(0, 1), (1, 2), (2, 4)], [], ["马/n", "懿/n", "指出/n"]),  # no names: the segmenter's words
+        ("张三李四说", [(0, 5)], [(0, 2, "PERSON"), (1, 4, "PERSON")], ["张三李四说/n"]),  # names overlapping: left alone
+    ],
+)
+def test_names_are_whole_words(text: str, spans: list[tuple[int, int]], names: list[tuple[int, int, str]], words: list[str]) -> None:
+    from pipeline.stages.quotes.phrases import TaggedText
+
+    tagged = TaggedText(text, spans, lambda lists: [["n"] * len(ws) for ws in lists], names)
+    assert [f"{w.text}/{w.tag}" for w in tagged.words(0, len(text))] == words

@@ -302,10 +302,11 @@ def attribute_quotes(
     ``lexicon``: the cue verbs and sources, with those reviewers taught (default: the shipped lists).
     """
     lexicon = lexicon or SHIPPED_WORDS
-    tagged = TaggedText(text, words, tag) if words is not None and tag is not None else None
     paras = paragraphs(text)
     layout = paragraph_kinds(paras, blocks)
     ents = _with_aliases(text, _entities(text, entities))
+    name_spans = [(e["start"], e["end"], e["label"]) for e in ents]  # persons and organisations, each one word
+    tagged = TaggedText(text, words, tag, name_spans) if words is not None and tag is not None else None
     names = known_person_names(text, ents)
     reporters = set((meta or {}).get("reporters") or [])
     bylines = [(paras[i].start, paras[i].end) for i, kind in layout.items() if kind == BYLINE]
