@@ -119,12 +119,12 @@ TEACHING = [
      [("PERSON", "IU", "no Chinese character (nor a Latin name of three characters or more), or a space")]),
     ("珍妮特 普雷斯托夫斯基说", [("珍妮特 普雷斯托夫斯基", "PERSON")], None, [],
      [("PERSON", "珍妮特 普雷斯托夫斯基", "no Chinese character (nor a Latin name of three characters or more), or a space")]),
-    ("热依拉木爆料：“必须做好。”", [("热依拉木", "PERSON")], ("热依拉木", "爆料", "必须做好。"),
-     [("CUE", "爆料"), ("PERSON", "热依拉木")], [("SOURCE", "热依拉木", "a person (the names list has them)")]),
+    ("热依拉木放话：“必须做好。”", [("热依拉木", "PERSON")], ("热依拉木", "放话", "必须做好。"),
+     [("CUE", "放话"), ("PERSON", "热依拉木")], [("SOURCE", "热依拉木", "a person (the names list has them)")]),
     ("平台客服吐槽，系统出了问题。", [], ("平台客服", "吐槽", "系统出了问题。"),
      [("CUE", "吐槽"), ("SOURCE", "平台客服")], []),
-    ("小红书发文，将加强管理。", [("小红书", "ORG")], ("小红书", "发文", "将加强管理。"),
-     [("CUE", "发文"), ("ORG", "小红书")], [("SOURCE", "小红书", "the attributor finds it already")]),
+    ("小红书喊话，将加强管理。", [("小红书", "ORG")], ("小红书", "喊话", "将加强管理。"),
+     [("CUE", "喊话"), ("ORG", "小红书")], [("SOURCE", "小红书", "the attributor finds it already")]),
     ("他说，要做好。", [], ("他", "说", "要做好。"), [],
      [("CUE", "说", "the attributor knows it"), ("SOURCE", "他", "a pronoun")]),
     ("专家们表示，要做好。", [], ("专家们", "表示", "要做好。"), [],
@@ -251,8 +251,8 @@ def test_the_rules_find_what_reviewers_taught(text: str, persons: set, orgs: set
 @pytest.mark.parametrize(
     ("text", "cues", "sources", "expected"),
     [
-        ("热依拉木爆料：“这件事必须做好。”", set(), set(), []),
-        ("热依拉木爆料：“这件事必须做好。”", {"爆料"}, set(), [("热依拉木", "爆料", "这件事必须做好。")]),
+        ("热依拉木放话：“这件事必须做好。”", set(), set(), []),
+        ("热依拉木放话：“这件事必须做好。”", {"放话"}, set(), [("热依拉木", "放话", "这件事必须做好。")]),
         ("平台客服吐槽，系统出了问题。", {"吐槽"}, set(), []),  # 客服 is no source the attributor knows
         ("平台客服吐槽，系统出了问题。", {"吐槽"}, {"客服"}, [("平台客服", "吐槽", "系统出了问题。")]),
     ],

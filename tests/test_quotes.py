@@ -231,6 +231,129 @@ def test_not_an_attribution(text: str) -> None:
     assert attribute_quotes(text, persons(text, "吴天君", "龚雯")) == []
 
 
+# 道 after a cue verb is part of the cue (rule cue_with_dao), which keeps its verb's class
+CUES_WITH_DAO = [
+    pytest.param("王明补充道：“这只是开始。”", ("王明", "补充道", "这只是开始。"), id="buchongdao-colon"),
+    pytest.param("王明解释道，原因很简单。", ("王明", "解释道", "原因很简单。"), id="jieshidao-comma"),
+    pytest.param("王明回答道“我不知道。”", ("王明", "回答道", "我不知道。"), id="huidadao-quote"),
+    pytest.param("王明讲道理，大家都服。", None, id="jiang-daoli"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CUES_WITH_DAO)
+def test_dao_after_a_cue(text: str, expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, "王明"))]
+    assert found == ([expected] if expected else [])
+
+
+# A short name defined in brackets is the entity it names wherever it stands later (rule alias_of_entity)
+ALIASES = [
+    pytest.param(
+        "中国音像著作权集体管理协会（以下简称“音集协”）发出公告。对此，音集协回应：“删除的歌曲不多。”",
+        [("音集协", "回应", "删除的歌曲不多。")],
+        id="yixia-jiancheng",
+    ),
+    pytest.param("音集协回应：“删除的歌曲不多。”", [], id="no-definition-no-source"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ALIASES)
+def test_a_defined_short_name_is_a_source(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text)] == expected
+
+
+# Reported speech ends before a quotation that opens a sentence and ends like one (rule quotation_ends_report)
+REPORT_THEN_QUOTATION = [
+    pytest.param(
+        "迟浩田说，美国将继续执行对华接触政策。“我们对此充满信心。”他还谈到了台湾问题。",
+        [
+            ("迟浩田", "迟浩田", "说", "美国将继续执行对华接触政策。", "indirect"),
+            (None, "迟浩田", None, "我们对此充满信心。", "direct"),
+        ],
+        id="quotation-after-reported-speech",
+    ),
+    pytest.param(
+        "张林华表示，查先生仙逝，我们甚为哀痛。“飞雪连天射白鹿，笑书神侠倚碧鸳”是他一生的写照。",
+        [("张林华", "张林华", "表示", "查先生仙逝，我们甚为哀痛。“飞雪连天射白鹿，笑书神侠倚碧鸳”是他一生的写照。", "indirect")],
+        id="a-quoted-couplet-is-no-sentence",
+    ),
+    pytest.param(
+        "他认为，湖人需要时间。“联盟的现状就是这样。”“其实，开局不佳并不新鲜。”",
+        [
+            ("他", None, "认为", "湖人需要时间。", "indirect"),
+            (None, None, None, "联盟的现状就是这样。", "direct"),
+            (None, None, None, "其实，开局不佳并不新鲜。", "direct"),  # rule quotation_after_quotation
+        ],
+        id="quotation-after-quotation",
+    ),
+    pytest.param(
+        "迟浩田说：“我们对此充满信心。”“中国”一词出现了三次。",
+        [("迟浩田", "迟浩田", "说", "我们对此充满信心。", "direct")],
+        id="a-term-after-a-quotation-is-no-speech",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPORT_THEN_QUOTATION)
+def test_reported_speech_ends_before_a_quotation(text: str, expected: list[tuple]) -> None:
+    assert summary(text, persons(text, "迟浩田", "张林华")) == expected
+
+
+# The second hand list of cue verbs (data/cues.tsv): (text, person names, (speaker, cue, content) or None when no attribution)
+CUE_CLASSES = [
+    pytest.param("马克坦陈，这次比赛压力很大。", ("马克",), ("马克", "坦陈", "这次比赛压力很大。"), id="say-tanchen"),
+    pytest.param("王明坚信，中国队一定能出线。", ("王明",), ("王明", "坚信", "中国队一定能出线。"), id="think-jianxin"),
+    pytest.param("郭麒麟留言：“承蒙姐姐照顾。”", ("郭麒麟",), ("郭麒麟", "留言", "承蒙姐姐照顾。"), id="write-liuyan"),
+    pytest.param("外交部发言人提问：“这是谁的责任？”", (), ("外交部发言人", "提问", "这是谁的责任？"), id="ask-tiwen"),
+    pytest.param("李鹏称赞，这是一次成功的会议。", ("李鹏",), ("李鹏", "称赞", "这是一次成功的会议。"), id="praise-chengzan"),
+    pytest.param("伊朗政府抨击，美国侵犯了它的领空。", (), ("伊朗政府", "抨击", "美国侵犯了它的领空。"), id="accuse-pengji"),
+    # verbs left out: an act, not words said (抗议), and a desire (希望), whose object is no speech
+    pytest.param("职工们反而集体到市政府抗议，理由是工资太低。", (), None, id="act-kangyi"),
+    pytest.param("我们希望，专家的智慧能够渗透进课堂。", (), None, id="desire-xiwang"),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), CUE_CLASSES)
+def test_cue_verbs_by_class(text: str, names: tuple[str, ...], expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, *names))]
+    assert found == ([expected] if expected else [])
+
+
+# A cue word that is a noun here (的报道说) leaves the cue that ends it (说)
+INNER_CUES = [
+    pytest.param("新华社的报道说，今年粮食产量创历史新高。", ("新华社的报道", "说", "今年粮食产量创历史新高。"), id="de-baodao-shuo"),
+    pytest.param("美联社的报道称，谈判已经破裂。", ("美联社的报道", "称", "谈判已经破裂。"), id="de-baodao-cheng"),
+    pytest.param("新华社报道说，今年粮食产量创历史新高。", ("新华社", "报道说", "今年粮食产量创历史新高。"), id="baodao-shuo-a-verb"),
+    pytest.param("这是他的报道，很受欢迎。", None, id="de-baodao-noun"),
+    # 消息 is a cue only in a clause opening with 据 (rule according_to)
+    pytest.param("据新华社消息，国务院今天召开常务会议。", ("新华社", "消息", "国务院今天召开常务会议。"), id="ju-xinhuashe-xiaoxi"),
+    pytest.param("新华社北京１月５日消息，国务院今天召开常务会议。", None, id="dateline-xiaoxi"),
+    pytest.param("这一消息，令人振奋。", None, id="zheyi-xiaoxi"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INNER_CUES)
+def test_a_cue_inside_a_noun_cue(text: str, expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text)]
+    assert found == ([expected] if expected else [])
+
+
+# A cue right before “: the class of the verb says whether the quotation is speech (rule quoting_class)
+QUOTING = [
+    pytest.param("专家们认为“这是一次成功的会议。”", (), ("专家们", "认为", "这是一次成功的会议。"), id="think-quotes"),
+    pytest.param("王明坦陈“这次比赛压力很大。”", ("王明",), ("王明", "坦陈", "这次比赛压力很大。"), id="say-quotes"),
+    pytest.param("美方批评“这是干涉内政的行为。”", (), ("美方", "批评", "这是干涉内政的行为。"), id="accuse-quotes"),
+    pytest.param("会议要求“各级干部必须下基层。”", (), None, id="demand-names-a-rule"),
+    pytest.param("他们承诺“三年内全部完工。”", (), None, id="promise-names-a-pledge"),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), QUOTING)
+def test_a_quotation_right_after_a_cue_by_class(text: str, names: tuple[str, ...], expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, *names))]
+    assert found == ([expected] if expected else [])
+
+
 @pytest.fixture
 def seed(fixtures: Path) -> str:
     return seed_text(fixtures / "seed_zzwb_20130428.txt")
@@ -332,7 +455,7 @@ def test_a_name_on_a_byline_block_never_speaks() -> None:
 def test_every_cue_in_the_lexicon_has_a_known_class_and_says_where_it_came_from() -> None:
     from pipeline.stages.quotes.lexicon import CUES
 
-    classes = {"say", "state", "think", "report", "write", "answer", "ask", "demand", "accuse", "promise", "inform"}
+    classes = {"say", "state", "think", "report", "write", "answer", "ask", "demand", "accuse", "promise", "inform", "praise"}
     assert CUES and all(entry.cue_class in classes and entry.source.strip() for entry in CUES)
     assert len({entry.word for entry in CUES}) == len(CUES)
     words = [entry.word for entry in CUES]

@@ -154,8 +154,8 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
     text = "".join(w.text for w in words)
     tags = {w.text: w.tag for w in words}
     ents = [{"start": text.index(name), "end": text.index(name) + len(name), "label": label} for name, label in entities]
-    quotes = attribute_quotes(
-        text, ents, {}, (), words=[[w.start, w.end] for w in words], tag=lambda lists: [[tags[x] for x in ws] for ws in lists]
+    quotes = attribute_quotes(  # a name made one word (names_whole) is tagged by its label whatever the tagger says
+        text, ents, {}, (), words=[[w.start, w.end] for w in words], tag=lambda lists: [[tags.get(x, "n") for x in ws] for ws in lists]
     )
     return [(q["speaker"] and q["speaker"]["text"], q["cue"] and q["cue"]["text"], q["content"]["text"]) for q in quotes]
 
@@ -306,3 +306,115 @@ def test_first_person_in_a_signed_letter_is_the_writer(paragraphs: list[str], na
     quotes = _tagged_paragraphs(paragraphs)
     assert [q["speaker_name"] for q in quotes] == names
     assert all("letter_signer" in q["source"] for q in quotes if q["speaker_name"])
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # a verb outside the lexicon before ：“ introduces the quotation (rule colon_quote_verb)
+        ("宋仲基/nr 回忆/v ：/w “/w 那天/r 我/r 很/d 紧张/a 。/w ”/w", [("宋仲基", "PERSON")], [("宋仲基", "回忆", "那天我很紧张。")]),
+        ("网友/n 们/k 吐槽/v ：/w “/w 这/r 剧情/n 太/d 假/a 了/y 。/w ”/w", [], [("网友们", "吐槽", "这剧情太假了。")]),
+        # a copula before ：“ says what a thing is
+        ("职工/n 的/u 理由/n 是/v ：/w “/w 工资/n 太/d 低/a 了/y 。/w ”/w", [], []),
+        # a noun before ：“ is a topic or a label, not a verb of saying
+        ("口号/n ：/w “/w 团结/v 奋斗/v 。/w ”/w", [], []),
+        # ：without a quotation after it needs a cue of the lexicon
+        ("宋仲基/nr 回忆/v ：/w 那天/r 我/r 很/d 紧张/a 。/w 他/r 笑/v 了/y 。/w", [("宋仲基", "PERSON")], []),
+    ],
+)
+def test_a_verb_before_a_colon_and_quote_is_a_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # the speech given or its time between the subject and the cue (rule subject_before_predicate)
+        ("俄罗斯/ns 外交部/nt 发表/v 声明/n 说/v ，/w 俄方/j 反对/v 制裁/vn 。/w", [], [("俄罗斯外交部", "说", "俄方反对制裁。")]),
+        ("朱/nr 邦造/nr 接受/v 采访/vn 时/Ng 说/v ，/w 立场/n 是/v 一贯/b 的/u 。/w", [("朱邦造", "PERSON")], [("朱邦造", "说", "立场是一贯的。")]),
+        # a predicate ending otherwise may name who speaks (援引证券律师表示): no source from before it
+        ("媒体/n 援引/v 证券/n 律师/n 表示/v ，/w 他/r 可能/v 面临/v 指控/vn 。/w", [], []),
+    ],
+)
+def test_the_subject_before_a_speaking_frame(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found
+
+
+@pytest.mark.parametrize(
+    ("tagged", "found"),
+    [
+        # an existential 有 before a nominal cue: the noun is the source, the 说 inside the cue the cue (rule existential_source)
+        ("有/v 报道/vn 说/v ，/w 两/m 国/n 将/d 举行/v 会谈/vn 。/w", [("报道", "说", "两国将举行会谈。")]),
+        ("还有/v 报道/vn 称/v ，/w 他/r 将/d 辞职/v 。/w", [("报道", "称", "他将辞职。")]),
+        ("新华社/nt 报道/v 说/v ，/w 产量/n 创/v 新高/n 。/w", [("新华社", "报道说", "产量创新高。")]),
+    ],
+)
+def test_what_there_is_is_the_source(tagged: str, found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "words"),
+    [
+        ("腾讯CEO马化腾表示", [(0, 2), (2, 8), (8, 10)], ["腾讯", "CEO", "马化腾", "表示"]),  # a title and a name cut apart
+        ("买了iPhone手机", [(0, 2), (2, 10)], ["买了", "iPhone", "手机"]),
+        ("穿T恤的人", [(0, 1), (1, 3), (3, 4), (4, 5)], ["穿", "T恤", "的", "人"]),  # one Latin letter: one word
+        ("唱卡拉OK", [(0, 1), (1, 5)], ["唱", "卡拉", "OK"]),  # two and two: cut too, which tags no worse
+        ("A股上涨", [(0, 2), (2, 4)], ["A股", "上涨"]),
+    ],
+)
+def test_words_mixing_latin_and_han_are_cut(text: str, spans: list[tuple[int, int]], words: list[str]) -> None:
+    from pipeline.stages.quotes.phrases import TaggedText
+
+    tagged = TaggedText(text, spans, lambda lists: [["n"] * len(ws) for ws in lists])
+    assert [w.text for w in tagged.words(0, len(text))] == words
+
+
+@pytest.mark.parametrize(
+    ("tagged", "found"),
+    [
+        # a verb of thinking takes a clause whenever a predicate follows (rule thought_takes_a_clause)
+        ("但/c 他/r 认为/v 湖人/n 的/u 问题/n 并/d 不/d 在/p 主帅/n 身上/s 。/w", [("他", "认为", "湖人的问题并不在主帅身上。")]),
+        # a noun alone after it is what is thought of, not a clause (担心孩子)
+        ("母亲/n 很/d 担心/v 孩子/n 。/w", []),
+        # other cues still need a subject and its verb (表示感谢: a noun object)
+        ("代表团/n 表示/v 感谢/vn 。/w", []),
+    ],
+)
+def test_a_verb_of_thinking_takes_a_clause(tagged: str, found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged) == found
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # 应X要求 frames the clause: whose request it answers, no cue (rule at_the_request_of)
+        (
+            "沈/nr 国放/nr 在/p 应/v 记者/n 要求/v 就/p 伊拉克/ns 问题/n 发表/v 看法/n 时/Ng 说/v ：/w "
+            "“/w 我们/r 认为/v ，/w 决议/n 应该/v 执行/v 。/w ”/w",
+            [("沈国放", "PERSON")],
+            [("沈国放", "说", "我们认为，决议应该执行。")],
+        ),
+        ("卫生部/nt 要求/v ，/w 各地/r 加强/v 监测/vn 。/w", [], [("卫生部", "要求", "各地加强监测。")]),
+    ],
+)
+def test_a_request_answered_is_no_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "names", "words"),
+    [
+        ("此外伦纳德称猛龙很强", [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)], [(2, 5, "PERSON")],
+         ["此外/n", "伦纳德/nr", "称/n", "猛龙/n", "很强/n"]),
+        ("马懿指出", [(0, 1), (1, 2), (2, 4)], [(0, 2, "PERSON")], ["马懿/nr", "指出/n"]),  # a name the words cut in two
+        ("卫生部指出", [(0, 2), (2, 5)], [(0, 3, "ORG")], ["卫生部/nt", "指出/n"]),
+        ("马懿指出", [(0, 1), (1, 2), (2, 4)], [], ["马/n", "懿/n", "指出/n"]),  # no names: the segmenter's words
+        ("张三李四说", [(0, 5)], [(0, 2, "PERSON"), (1, 4, "PERSON")], ["张三李四说/n"]),  # names overlapping: left alone
+    ],
+)
+def test_names_are_whole_words(text: str, spans: list[tuple[int, int]], names: list[tuple[int, int, str]], words: list[str]) -> None:
+    from pipeline.stages.quotes.phrases import TaggedText
+
+    tagged = TaggedText(text, spans, lambda lists: [["n"] * len(ws) for ws in lists], names)
+    assert [f"{w.text}/{w.tag}" for w in tagged.words(0, len(text))] == words

@@ -13,7 +13,8 @@ own: ``pull_quote_attribution`` (a ``——NAME`` line under a quote), ``headlin
 (``X：…``), ``direct_before_cue`` (``“…”，他说``), ``direct_after_cue`` (``说：“…”``),
 ``reported_clause`` (``指出，…``: speech running on after a cue), ``headline_cue`` (a cue in a
 headline), ``uncued_continuation`` (a quote with no cue, said by the last speaker); with
-``+pronoun_coref`` when the speaker is a pronoun, named by coreference (:mod:`.coref`).
+``+pronoun_coref`` when the speaker is a pronoun, named by coreference (:mod:`.coref`), and
+``+colon_quote_verb`` when the cue is a verb outside the lexicon right before ``：“`` (:func:`.cues.colon_quote_verbs`).
 """
 
 from __future__ import annotations
@@ -28,17 +29,20 @@ from pipeline.core.text_tables import ATTRIBUTION_RE
 from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
-from pipeline.stages.quotes.cues import Cue, complement_end, find_cues, is_headline
+from pipeline.stages.quotes.cues import Cue, colon_quote_verbs, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
+    CUE_CLASS,
     CUE_RE,
     LONE_MARK_RE,
     QUOTE_CLOSE,
     QUOTE_OPEN,
+    QUOTING_CLASSES,
     SENTENCE_END,
     SHIPPED_WORDS,
     SINGULAR_PRONOUNS,
     SURNAMES,
     QuoteWords,
+    cue_class,
 )
 from pipeline.stages.quotes.phrases import BatchTagger, TaggedText, Word, is_clause
 from pipeline.stages.quotes.slogans import CUE_AFTER_RE, is_speech, quoted_stretches
@@ -64,6 +68,9 @@ SIGNATURE_LINES = 3
 FIRST_PERSON = "我"
 #: Openers of a clause of topic between a quotation and its cue (“……”对于本次合作的初衷，刘开这样说。).
 TOPIC_OPENERS = ("对于", "关于", "谈到", "谈及", "说到")
+#: Tags of a predicate's head (verbs, adjectives, a preposition opening a predicate of place: 在主帅身上): a verb of
+#: thinking followed by one, past its first word, thinks a clause, not a noun (担心孩子).
+PREDICATE_WORD_TAGS = frozenset({"v", "vd", "a", "ad", "p"})
 UTTERANCE_RE = re.compile(r"要|应|必须|将|是|不|没|会|能|把|让|需|请|我|！|!|？|\?")
 
 
@@ -98,6 +105,27 @@ def _entities(text: str, entities: Iterable[Mapping[str, Any]]) -> list[dict[str
         if label in ("PERSON", "ORG"):
             kept.append({"start": start, "end": end, "label": label, "text": text[start:end]})
     return sorted(kept, key=lambda e: e["start"])
+
+
+#: A short name defined in brackets after the full one: 中国音像著作权集体管理协会（以下简称“音集协”）.
+ALIAS_RE = re.compile(r"[（(](?:以下)?(?:简称|下称)[为：:]?[“\"]?([^“”\"（）()，,。\n]{2,12}?)[”\"]?[）)]")
+
+
+def _with_aliases(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entities with every later mention of a defined short name (rule alias_of_entity: 音集协 after
+    中国音像著作权集体管理协会（以下简称“音集协”）), labelled as the entity the brackets follow, else ORG (the
+    names so defined are organisations' as a rule)."""
+    added = []
+    for match in ALIAS_RE.finditer(text):
+        alias = match.group(1)
+        defined = [e for e in entities if e["end"] == match.start()]
+        label = defined[-1]["label"] if defined else "ORG"
+        at = text.find(alias, match.end())
+        while at >= 0:
+            if not any(e["start"] < at + len(alias) and at < e["end"] for e in entities):
+                added.append({"start": at, "end": at + len(alias), "label": label, "text": alias})
+            at = text.find(alias, at + len(alias))
+    return sorted([*entities, *added], key=lambda e: e["start"]) if added else entities
 
 
 def _person_name(text: str, start: int, end: int, entities: list[dict[str, Any]]) -> str:
@@ -217,7 +245,12 @@ def _says_a_clause(cue: Cue, words: list[Word]) -> bool:
     """A cue with no punctuation after it: a verb of its own (not 讲 inside 讲话, not 要求 the noun)
     followed by a clause (:func:`.phrases.is_clause`)."""
     at = next((i for i, word in enumerate(words) if (word.start, word.end) == (cue.start, cue.end)), None)
-    return at is not None and words[at].tag.startswith("v") and is_clause(words[at + 1 :])
+    if at is None or not words[at].tag.startswith("v"):
+        return False
+    after = words[at + 1 :]
+    if CUE_CLASS.get(cue.text) == "think":  # rule thought_takes_a_clause: 认为湖人的问题并不在主帅身上
+        return any(w.tag in PREDICATE_WORD_TAGS for w in after[1:])
+    return is_clause(after)
 
 
 def _according_to(text: str, source: Source | None) -> bool:
@@ -269,10 +302,11 @@ def attribute_quotes(
     ``lexicon``: the cue verbs and sources, with those reviewers taught (default: the shipped lists).
     """
     lexicon = lexicon or SHIPPED_WORDS
-    tagged = TaggedText(text, words, tag) if words is not None and tag is not None else None
     paras = paragraphs(text)
     layout = paragraph_kinds(paras, blocks)
-    ents = _entities(text, entities)
+    ents = _with_aliases(text, _entities(text, entities))
+    name_spans = [(e["start"], e["end"], e["label"]) for e in ents]  # persons and organisations, each one word
+    tagged = TaggedText(text, words, tag, name_spans) if words is not None and tag is not None else None
     names = known_person_names(text, ents)
     reporters = set((meta or {}).get("reporters") or [])
     bylines = [(paras[i].start, paras[i].end) for i, kind in layout.items() if kind == BYLINE]
@@ -299,6 +333,8 @@ def attribute_quotes(
             tagged.tagged[(start, cue.start)] = [w for w in tagged.words(*sentences[cue]) if w.end <= cue.start]
         tagged.prepare([clause_window(text, cue.start) for cue in cues])
         cues = [cue for cue in cues if cue not in sentences or _says_a_clause(cue, tagged.words(*sentences[cue]))]
+        extra = colon_quote_verbs(text, paras, cues, lambda pos: tagged.words(*clause_window(text, pos)))
+        cues = sorted([*cues, *extra], key=lambda cue: cue.start)
     for cue in cues:
         para = paragraph_at(paras, cue.start)
         if para is None or para.index in blocked:
@@ -328,8 +364,8 @@ def attribute_quotes(
                 attributions.append(said_before)
         if cue.mark == "stop":
             continue
-        if cue.mark == "quote" and cue.text not in ("说", "说道", "称", "表示", "指出", "强调", "写道", "答道", "问道"):
-            continue
+        if cue.mark == "quote" and cue_class(cue.text) not in QUOTING_CLASSES:
+            continue  # rule quoting_class: 提出“…” names a slogan more often than it quotes
         if forward:
             last, reach = forward[-1]
             boundary = any(ch in SENTENCE_END + "\n" for ch in text[last.content[0] : source.start])
@@ -342,6 +378,7 @@ def attribute_quotes(
         if opened is None:
             continue
         span, kind, fixed, rule = opened
+        rule += f"+{cue.rule}" if cue.rule else ""
         attribution = Attribution(source, (cue.start, cue.end), span, kind, rule, forward=not fixed)
         reach = span[1] if fixed else speech_end(text, paras, span[0], stops=[], blocked=headlines)
         forward.append((attribution, reach))
@@ -349,11 +386,12 @@ def attribute_quotes(
     stops = sorted(
         {sentence_start(text, a.begins) for a, _ in forward} | {sentence_start(text, a.begins) for a in attributions}
     )
+    quotations = _sentence_quotations(text)
     for attribution, _ in forward:
         if attribution.forward:
             start = attribution.content[0]
             narration = _narration_resumes(text, mentions, start, attribution.source)
-            end = speech_end(text, paras, start, stops=sorted({*stops, *narration}), blocked=headlines)
+            end = speech_end(text, paras, start, stops=sorted({*stops, *narration, *quotations}), blocked=headlines)
             attribution.content = (start, end)
             if attribution.kind == "indirect" and _mixed(text, paras, start, end):
                 attribution.kind = "mixed"
@@ -364,6 +402,19 @@ def attribute_quotes(
     _attribute_uncued(text, paras, blocked, attributions, mentions)
     _resolve_speakers(text, attributions, mentions, signer=_signature(text, paras))
     return [_record(text, a) for a in sorted(attributions, key=lambda a: (a.content[0], a.begins))]
+
+
+def _sentence_quotations(text: str) -> list[int]:
+    """Where a quotation opens a sentence inside a paragraph (…需要时间去适应和调整。“联盟的现状就是这样…”): reported
+    speech ends before it (rule quotation_ends_report); the quotation is an attribution of its own."""
+    found = []
+    for match in re.finditer(QUOTE_OPEN, text):
+        before = text[max(0, match.start() - 8) : match.start()].rstrip(" \u3000")
+        close = text.find(QUOTE_CLOSE, match.end())
+        said = close > 0 and "\n" not in text[match.end() : close] and text[close - 1] in SENTENCE_END + "…"
+        if before and before[-1] in SENTENCE_END and said:  # 。“飞雪连天射白鹿，笑书神侠倚碧鸳”: a couplet quoted, no sentence
+            found.append(match.start())
+    return found
 
 
 def _narration_resumes(text: str, mentions: list[tuple[int, int, str]], start: int, source: Source | None) -> list[int]:
@@ -395,7 +446,8 @@ def _attribute_uncued(
             continue
         for open_at, close_at in quoted_stretches(text, para):
             before = text[para.start : open_at].rstrip()
-            after_stop = not before or before[-1] in SENTENCE_END
+            # rule quotation_after_quotation: ……。”“其实，……” goes on after a quotation that ended a sentence
+            after_stop = not before or before[-1] in SENTENCE_END or (before[-1] == QUOTE_CLOSE and before[-2:-1] in tuple(SENTENCE_END))
             if not after_stop and before[-1] not in "，,":
                 continue
             inner = strip_span(text, open_at + 1, close_at)

@@ -9,11 +9,14 @@ A cue counts only when what follows it opens speech: punctuation (``指出，``,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.stages.quotes.lexicon import (
+    ACCORDING_CUES,
     ADDRESSEE_CUES,
     ADDRESSEES,
+    CUE_VERBS,
     HEADLINE_CUES,
     NOMINAL_CUES,
     NOT_CUE_BEFORE,
@@ -22,11 +25,13 @@ from pipeline.stages.quotes.lexicon import (
     OPENING_PUNCT,
     PASSIVE_MARKERS,
     QUOTE_OPEN,
+    SAYING_SUFFIX,
     SENTENCE_END,
     SHIPPED_WORDS,
     TELLING_CUES,
     QuoteWords,
 )
+from pipeline.stages.quotes.phrases import Word
 from pipeline.stages.quotes.spans import Paragraph
 
 ADDRESSEE_RE = re.compile(ADDRESSEES)
@@ -36,6 +41,11 @@ HEADLINE_MAX_CHARS = 80
 #: After a cue, these open no reported clause: 说的话, 解释了什么叫做… (an aspect mark: the verb takes an object).
 NOT_COMPLEMENT_START = frozenset("的得地了过着”）)》、；;")
 COMPLEMENT_STOPS = frozenset("，,。！？!?；;：:\n")
+
+
+#: 应 + whose request (应记者要求, 应中方的邀请): a frame of the clause, the request no speech of the speaker's.
+REQUEST_FRAME_RE = re.compile(r"应[^，,。；;：:“”\n]{1,15}$")
+REQUEST_CUES = frozenset({"要求", "请求", "建议", "倡议", "提议"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class Cue:
     text: str
     opens: int
     mark: str
+    rule: str | None = None  # how a cue outside the lexicon was found (``colon_quote_verb``)
 
 
 def is_headline(text: str, para: Paragraph) -> bool:
@@ -68,19 +79,38 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
         return False
     if word in NOMINAL_CUES and any(before.endswith(adjective) for adjective in NOUN_ADJECTIVES):
         return False
+    if word.startswith(tuple(NOMINAL_CUES)) and len(word) > 2 and before.endswith("有"):
+        return False  # 有报道说: what there is, the source of the 说 inside (rule existential_source)
+    if word in REQUEST_CUES and REQUEST_FRAME_RE.search(before):
+        return False  # rule at_the_request_of: 在应记者要求…时, 应主人的请求: whose request it answers, not a cue
+    if word in ACCORDING_CUES:
+        clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
+        return clause.lstrip(" \u3000").startswith("据")  # rule according_to: 据新华社消息，
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
+
+
+def _inner_cue(word: str, known: frozenset[str]) -> str | None:
+    """The longest cue that ends a longer one (报道说 -> 说), tried when the longer is a noun phrase's end."""
+    return next((word[i:] for i in range(1, len(word)) if word[i:] in known), None)
 
 
 def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WORDS) -> list[Cue]:
     """Every cue in the article, in text order (``words``: the cue verbs, learnt ones included)."""
     cues: list[Cue] = []
+    known = frozenset(CUE_VERBS) | words.learnt_cues
     for para in paras:
         headline = is_headline(text, para)
         for match in words.cue_re.finditer(text, para.start, para.end):
             word, start = match.group(), match.start()
             if not used_as_cue(text, start, word, para.start):
-                continue
+                inner = _inner_cue(word, known)
+                if inner is None or not used_as_cue(text, match.end() - len(inner), inner, para.start):
+                    continue
+                word, start = inner, match.end() - len(inner)  # 新华社的报道说: 报道 the noun, 说 the cue
             pos = match.end()
+            if text.startswith(SAYING_SUFFIX, pos) and pos + 1 < para.end and text[pos + 1] in OPENING_PUNCT + QUOTE_OPEN:
+                pos += 1  # rule cue_with_dao: 补充道：, 解释道，, 回答道“ (道 says the verb introduces words)
+                word = text[start:pos]
             if word in ADDRESSEE_CUES:
                 addressee = (TOLD_RE if word in TELLING_CUES else ADDRESSEE_RE).match(text, pos, para.end)
                 if addressee and addressee.end() < para.end and text[addressee.end()] in OPENING_PUNCT:
@@ -90,11 +120,11 @@ def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WOR
                 opens = pos + 1
                 while opens < para.end and text[opens] in " \u3000":
                     opens += 1
-                cues.append(Cue(start, match.end(), word, opens, "punct"))
+                cues.append(Cue(start, start + len(word), word, opens, "punct"))
             elif following == QUOTE_OPEN:
-                cues.append(Cue(start, match.end(), word, pos, "quote"))
+                cues.append(Cue(start, start + len(word), word, pos, "quote"))
             elif following and following in SENTENCE_END:
-                cues.append(Cue(start, match.end(), word, pos, "stop"))
+                cues.append(Cue(start, start + len(word), word, pos, "stop"))
             elif headline and word in HEADLINE_CUES:
                 opens = pos
                 while opens < para.end and text[opens] in " \u3000":
@@ -111,3 +141,28 @@ def complement_end(text: str, cue: Cue) -> int:
     while end < len(text) and text[end] not in COMPLEMENT_STOPS:
         end += 1
     return end
+
+
+#: ``：“`` after a verb: the verb introduces the quotation whatever it is (爆料：“…”, 留言：“…”).
+COLON_QUOTE_RE = re.compile("[：:]" + QUOTE_OPEN)
+#: Verbs that introduce what a thing is, not words said: 理由是：“…”, 口号为：“…”.
+COPULAS = frozenset({"是", "为", "有", "叫"})
+
+
+def colon_quote_verbs(text: str, paras: list[Paragraph], known: list[Cue], words_before: Callable[[int], list[Word]]) -> list[Cue]:
+    """Cues outside the lexicon: a verb right before ``：“`` (rule ``colon_quote_verb``).  ``words_before(pos)``
+    gives the tagged words of the clause ending at ``pos``; the last must be a verb, not a verbal noun."""
+    taken = {cue.end for cue in known} | {cue.opens - 1 for cue in known}
+    found = []
+    for para in paras:
+        for match in COLON_QUOTE_RE.finditer(text, para.start, para.end):
+            colon = match.start()
+            if colon in taken or colon == para.start:
+                continue
+            words = words_before(colon)
+            if not words or words[-1].end != colon:
+                continue
+            verb = words[-1]
+            if verb.tag in ("v", "vd") and verb.text not in COPULAS and used_as_cue(text, verb.start, verb.text, para.start):
+                found.append(Cue(verb.start, verb.end, verb.text, colon + 1, "punct", "colon_quote_verb"))
+    return found

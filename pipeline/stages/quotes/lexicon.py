@@ -43,6 +43,20 @@ CUES: tuple[CueEntry, ...] = cue_entries()
 CUE_VERBS: tuple[str, ...] = tuple(entry.word for entry in CUES)
 #: Cues that also introduce a headline's content without punctuation (``X在会上强调要…``).
 HEADLINE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.headline)
+#: The class of each cue verb (say, state, think ...).
+CUE_CLASS: dict[str, str] = {entry.word: entry.cue_class for entry in CUES}
+#: A character after a cue verb that says it introduces words (补充道, 解释道): the cue keeps its verb's class.
+SAYING_SUFFIX = "道"
+
+
+def cue_class(word: str) -> str | None:
+    """The class of a cue word, 道 after it or not (补充道 -> state's 补充 is say)."""
+    return CUE_CLASS.get(word) or (CUE_CLASS.get(word[:-1]) if word.endswith(SAYING_SUFFIX) else None)
+
+
+#: Classes whose verbs introduce the words they quote right after them (说“…”, 认为“…”, 批评“…”); a demand or a
+#: promise quoted so is a slogan or a term more often (提出“三个代表”, 要求“两个务必”).
+QUOTING_CLASSES: frozenset[str] = frozenset({"say", "state", "think", "report", "write", "answer", "ask", "accuse", "praise"})
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
 ADDRESSEE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.addressee)
 ADDRESSEES = r"(?:[^，,：:。“”\n]{0,12}?记者|笔者|我们|大家|来访者|客人)"
@@ -71,6 +85,9 @@ NOMINAL_CUES: frozenset[str] = frozenset(
     {"要求", "建议", "声明", "报道", "介绍", "指示", "回答", "解释", "说明", "承诺", "批评", "通知", "提示",
      "规定", "倡议", "提议", "请求", "保证", "呼吁", "号召", "警告", "提醒", "主张", "答复", "回复", "回应"}
 )
+#: Nouns that are cues only in a clause that opens with 据 (据新华社消息，): elsewhere a dateline
+#: (新华社北京１月５日消息) or the thing itself (这一消息).
+ACCORDING_CUES: frozenset[str] = frozenset({"消息"})
 #: Cues that always take whom they tell (告诉CNBC，), whatever it is.
 TELLING_CUES: frozenset[str] = frozenset({"告诉", "告知"})
 #: Words ending in 说/称/讲 that are not speech cues (小说, 据说, 可以说, 简称, 演讲 ...).

@@ -270,18 +270,27 @@ def nearest_nouns(words: Sequence[Word]) -> Subject | None:
 
 
 BatchTagger = Callable[[list[list[str]]], list[list[str]]]
+#: The PKU tag of a recogniser's name, by its label: a person's name, an organisation's.
+NAME_TAGS = {"PERSON": "nr", "ORG": "nt"}
 
 
 class TaggedText:
     """An article's words (the segmenter's spans), tagged on demand, only in the clauses before cues.
 
+    ``names`` (a recogniser's PERSON and ORG spans, with their labels) are made words of their own, tagged as names
+    (rule names_whole: 伦纳|德称 -> 伦纳德/nr|称).
+
     ``tag`` tags many word lists at once (:func:`pipeline.core.pos.tag_many`); :meth:`prepare` hands it
     every clause of a document in one call, which costs far less than a call per clause.
     """
 
-    def __init__(self, text: str, word_spans: Sequence[Sequence[int]], tag: BatchTagger) -> None:
+    def __init__(
+        self, text: str, word_spans: Sequence[Sequence[int]], tag: BatchTagger, names: Sequence[tuple[int, int, str]] = ()
+    ) -> None:
         self.text = text
-        self.spans = _joined_latin(text, sorted((int(start), int(end)) for start, end in word_spans))
+        spans = _split_scripts(text, _joined_latin(text, sorted((int(start), int(end)) for start, end in word_spans)))
+        self.spans = _names_whole(spans, [(start, end) for start, end, _ in names])
+        self.name_tags = {(start, end): NAME_TAGS.get(label, "nz") for start, end, label in names}
         self.starts = [start for start, _ in self.spans]
         self.tag = tag
         self.tagged: dict[tuple[int, int], list[Word]] = {}
@@ -306,7 +315,9 @@ class TaggedText:
         spans = [self._inside(start, end) for start, end in todo]
         texts = [[self.text[s:e] for s, e in inside] for inside in spans]
         for window, inside, words, tags in zip(todo, spans, texts, self.tag(texts) if todo else [], strict=True):
-            self.tagged[window] = [Word(s, e, word, tag) for (s, e), word, tag in zip(inside, words, tags, strict=True)]
+            self.tagged[window] = [
+                Word(s, e, word, self.name_tags.get((s, e), tag)) for (s, e), word, tag in zip(inside, words, tags, strict=True)
+            ]
 
     def words(self, start: int, end: int) -> list[Word]:
         """The tagged words lying wholly inside ``[start, end)``."""
@@ -324,3 +335,47 @@ def _joined_latin(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
         else:
             joined.append((start, end))
     return joined
+
+
+#: A word is cut where a run of this many Latin letters meets this many Han characters (CEO|马化腾, iPhone|手机):
+#: the segmenter's mixed words are a title and a name more often than one word (T恤 and A股 keep whole).
+MIN_SCRIPT_RUN = 2
+
+
+def _script_runs(word: str) -> list[tuple[int, int, bool]]:
+    """``(start, end, latin)`` runs of a word, Latin letters and digits apart from everything else."""
+    runs: list[tuple[int, int, bool]] = []
+    for i, ch in enumerate(word):
+        latin = ch.isascii() and ch.isalnum()
+        if runs and runs[-1][2] == latin:
+            runs[-1] = (runs[-1][0], i + 1, latin)
+        else:
+            runs.append((i, i + 1, latin))
+    return runs
+
+
+def _split_scripts(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Words mixing a Latin run and a Han run, each at least :data:`MIN_SCRIPT_RUN` long, cut between them."""
+    cut: list[tuple[int, int]] = []
+    for start, end in spans:
+        runs = _script_runs(text[start:end])
+        if len(runs) > 1 and all(b - a >= MIN_SCRIPT_RUN for a, b, _ in runs):
+            cut += [(start + a, start + b) for a, b, _ in runs]
+        else:
+            cut.append((start, end))
+    return cut
+
+
+def _names_whole(spans: list[tuple[int, int]], names: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Words re-cut so that each name is one word: words inside it merge, a word across its edge is cut there
+    (伦纳|德称 with the name 伦纳德 -> 伦纳德|称).  Names overlapping each other are left as the words are."""
+    kept = sorted(set(names))
+    kept = [n for i, n in enumerate(kept) if not any(o != n and o[0] < n[1] and n[0] < o[1] for o in kept)]
+    if not kept:
+        return spans
+    cut: list[tuple[int, int]] = []
+    for start, end in spans:
+        edges = sorted({start, end, *(e for n in kept for e in n if start < e < end)})
+        cut += list(zip(edges, edges[1:], strict=False))
+    out = [span for span in cut if not any(n[0] <= span[0] and span[1] <= n[1] for n in kept)]
+    return sorted([*out, *kept])

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-from pipeline.stages.quotes.lexicon import CUE_RE, OPENING_PUNCT, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE_END, TERM_BEFORE_RE
+from pipeline.stages.quotes.lexicon import (
+    CUE_CLASS,
+    CUE_RE,
+    OPENING_PUNCT,
+    QUOTE_CLOSE,
+    QUOTE_OPEN,
+    QUOTING_CLASSES,
+    SENTENCE_END,
+    TERM_BEFORE_RE,
+)
 from pipeline.stages.quotes.spans import Paragraph
 
 MIN_SPEECH_CHARS = 4
@@ -18,6 +27,11 @@ MIN_SPEECH_CHARS = 4
 CUE_AFTER_RE = re.compile(r"^[，,]?\s*[^。！？!?，,“”\n]{1,20}?(?:" + CUE_RE.pattern + r")[。，,：:]")
 #: ``说：“`` / ``指出，“`` / ``说“``: a cue with punctuation, or a verb of saying right before the quote.
 CUE_BEFORE_RE = re.compile(r"(?:(?:" + CUE_RE.pattern + r")\s*[" + OPENING_PUNCT + r"]|[说道称])\s*$")
+#: ``认为“…。”`` / ``批评“…。”``: a cue of a quoting class (:data:`.lexicon.QUOTING_CLASSES`) right before the quote;
+#: speech when the quotation ends a sentence (a slogan after 强调 does not).
+QUOTING_CUE_BEFORE_RE = re.compile(
+    "(?:" + "|".join(sorted((w for w, c in CUE_CLASS.items() if c in QUOTING_CLASSES), key=len, reverse=True)) + r")\s*$"
+)
 
 
 def quoted_stretches(text: str, para: Paragraph) -> list[tuple[int, int]]:
@@ -49,6 +63,8 @@ def is_speech(text: str, para: Paragraph, open_at: int, close_at: int) -> bool:
         return False
     if CUE_BEFORE_RE.search(before) or CUE_AFTER_RE.match(after):
         return True
+    if QUOTING_CUE_BEFORE_RE.search(before) and inner[-1] in SENTENCE_END:
+        return True  # 认为“……。”: a sentence quoted after a verb that quotes
     starts_sentence = not before or before[-1] in SENTENCE_END + "：:" + QUOTE_CLOSE
     ends_like_utterance = inner[-1] in SENTENCE_END + "…" or (
         any(p in inner for p in "，,") and len(inner) >= 12 and (not after.strip() or after.lstrip()[0] in SENTENCE_END)
