@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.stages.quotes.phrases import Word, subject_phrase
+from pipeline.stages.quotes.phrases import Word, _names_whole, subject_phrase
 
 
 def _words(tagged: str) -> list[Word]:
@@ -418,3 +420,26 @@ def test_names_are_whole_words(text: str, spans: list[tuple[int, int]], names: l
 
     tagged = TaggedText(text, spans, lambda lists: [["n"] * len(ws) for ws in lists], names)
     assert [f"{w.text}/{w.tag}" for w in tagged.words(0, len(text))] == words
+
+
+@st.composite
+def words_and_names(draw: st.DrawFn) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    length = draw(st.integers(1, 40))
+    cuts = sorted(draw(st.sets(st.integers(1, length - 1), max_size=length - 1))) if length > 1 else []
+    edges = [0, *cuts, length]
+    names = draw(st.lists(st.tuples(st.integers(0, length - 1), st.integers(1, length)).filter(lambda n: n[0] < n[1]), max_size=6))
+    return list(zip(edges, edges[1:], strict=False)), names
+
+
+@given(words_and_names())
+def test_names_made_whole_still_tile_the_text(case: tuple[list[tuple[int, int]], list[tuple[int, int]]]) -> None:
+    """Whatever the names, the words still cover the text edge to edge; a name no other name overlaps is one
+    word, and no word crosses its edges."""
+    spans, names = case
+    result = _names_whole(spans, names)
+    assert [start for start, _ in result[1:]] == [end for _, end in result[:-1]]
+    assert (result[0][0], result[-1][1]) == (spans[0][0], spans[-1][1])
+    alone = [n for n in set(names) if not any(o != n and o[0] < n[1] and n[0] < o[1] for o in set(names))]
+    for start, end in alone:
+        assert (start, end) in result
+        assert not any(s < start < e or s < end < e for s, e in result)

@@ -13,7 +13,8 @@ that remain (documents, personal pronouns) name closed classes.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -342,6 +343,9 @@ def _joined_latin(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
 MIN_SCRIPT_RUN = 2
 
 
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+
+
 def _script_runs(word: str) -> list[tuple[int, int, bool]]:
     """``(start, end, latin)`` runs of a word, Latin letters and digits apart from everything else."""
     runs: list[tuple[int, int, bool]] = []
@@ -358,6 +362,9 @@ def _split_scripts(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     """Words mixing a Latin run and a Han run, each at least :data:`MIN_SCRIPT_RUN` long, cut between them."""
     cut: list[tuple[int, int]] = []
     for start, end in spans:
+        if not _ASCII_ALNUM.search(text, start, end):  # most words: no Latin run to cut at
+            cut.append((start, end))
+            continue
         runs = _script_runs(text[start:end])
         if len(runs) > 1 and all(b - a >= MIN_SCRIPT_RUN for a, b, _ in runs):
             cut += [(start + a, start + b) for a, b, _ in runs]
@@ -368,14 +375,27 @@ def _split_scripts(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
 
 def _names_whole(spans: list[tuple[int, int]], names: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Words re-cut so that each name is one word: words inside it merge, a word across its edge is cut there
-    (伦纳|德称 with the name 伦纳德 -> 伦纳德|称).  Names overlapping each other are left as the words are."""
-    kept = sorted(set(names))
-    kept = [n for i, n in enumerate(kept) if not any(o != n and o[0] < n[1] and n[0] < o[1] for o in kept)]
+    (伦纳|德称 with the name 伦纳德 -> 伦纳德|称).  Names overlapping each other are left as the words are.
+
+    Sorted sweeps with bisection: a document has hundreds of words and dozens of names."""
+    ordered = sorted(set(names))
+    kept: list[tuple[int, int]] = []
+    reach = -1  # the furthest end of the names before
+    for index, (start, end) in enumerate(ordered):
+        overlaps_before = reach > start
+        overlaps_after = index + 1 < len(ordered) and ordered[index + 1][0] < end
+        if not overlaps_before and not overlaps_after:
+            kept.append((start, end))
+        reach = max(reach, end)
     if not kept:
         return spans
-    cut: list[tuple[int, int]] = []
+    edges = sorted({edge for name in kept for edge in name})
+    starts = [start for start, _ in kept]
+    out: list[tuple[int, int]] = []
     for start, end in spans:
-        edges = sorted({start, end, *(e for n in kept for e in n if start < e < end)})
-        cut += list(zip(edges, edges[1:], strict=False))
-    out = [span for span in cut if not any(n[0] <= span[0] and span[1] <= n[1] for n in kept)]
+        inner = edges[bisect_right(edges, start) : bisect_left(edges, end)]
+        for piece in zip([start, *inner], [*inner, end], strict=True):
+            at = bisect_right(starts, piece[0]) - 1
+            if not (at >= 0 and piece[1] <= kept[at][1]):  # not inside a name
+                out.append(piece)
     return sorted([*out, *kept])
