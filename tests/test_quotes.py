@@ -313,7 +313,17 @@ CUE_CLASSES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "names", "expected"), CUE_CLASSES)
+# A cue right before “: the class of the verb says whether the quotation is speech (rule quoting_class)
+QUOTING = [
+    pytest.param("专家们认为“这是一次成功的会议。”", (), ("专家们", "认为", "这是一次成功的会议。"), id="think-quotes"),
+    pytest.param("王明坦陈“这次比赛压力很大。”", ("王明",), ("王明", "坦陈", "这次比赛压力很大。"), id="say-quotes"),
+    pytest.param("美方批评“这是干涉内政的行为。”", (), ("美方", "批评", "这是干涉内政的行为。"), id="accuse-quotes"),
+    pytest.param("会议要求“各级干部必须下基层。”", (), None, id="demand-names-a-rule"),
+    pytest.param("他们承诺“三年内全部完工。”", (), None, id="promise-names-a-pledge"),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), CUE_CLASSES + QUOTING)
 def test_cue_verbs_by_class(text: str, names: tuple[str, ...], expected: tuple[str, str, str] | None) -> None:
     found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, *names))]
     assert found == ([expected] if expected else [])
@@ -335,22 +345,6 @@ INNER_CUES = [
 @pytest.mark.parametrize(("text", "expected"), INNER_CUES)
 def test_a_cue_inside_a_noun_cue(text: str, expected: tuple[str, str, str] | None) -> None:
     found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text)]
-    assert found == ([expected] if expected else [])
-
-
-# A cue right before “: the class of the verb says whether the quotation is speech (rule quoting_class)
-QUOTING = [
-    pytest.param("专家们认为“这是一次成功的会议。”", (), ("专家们", "认为", "这是一次成功的会议。"), id="think-quotes"),
-    pytest.param("王明坦陈“这次比赛压力很大。”", ("王明",), ("王明", "坦陈", "这次比赛压力很大。"), id="say-quotes"),
-    pytest.param("美方批评“这是干涉内政的行为。”", (), ("美方", "批评", "这是干涉内政的行为。"), id="accuse-quotes"),
-    pytest.param("会议要求“各级干部必须下基层。”", (), None, id="demand-names-a-rule"),
-    pytest.param("他们承诺“三年内全部完工。”", (), None, id="promise-names-a-pledge"),
-]
-
-
-@pytest.mark.parametrize(("text", "names", "expected"), QUOTING)
-def test_a_quotation_right_after_a_cue_by_class(text: str, names: tuple[str, ...], expected: tuple[str, str, str] | None) -> None:
-    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, *names))]
     assert found == ([expected] if expected else [])
 
 
