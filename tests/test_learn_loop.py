@@ -30,17 +30,17 @@ REVIEWER, PASSWORD = "loop-reviewer", "loop-pass-2026"
 # Names the shipped model misses (checked below): two Uyghur names and two companies of the 2010s; and
 # 小红书, which it takes for a person.
 PERSONS, ORGS = ("阿不都热合曼", "热依拉木"), ("蔚来汽车", "拼多多", "小红书")
-CUE = "放话"  # a cue the attributor does not know
+CUE = "放话"  # a cue the attributor does not know (reported speech after a comma: no ：“ makes any verb a cue)
 # The reviewed documents, and what the reviewer makes their names and their quote (speaker, cue, content).
 REVIEWED = {
-    "taught-1": ("记者今天在喀什见到了阿不都热合曼。阿不都热合曼放话：“合作社一定要办好。”蔚来汽车的工程师也来帮忙了。",
+    "taught-1": ("记者今天在喀什见到了阿不都热合曼。阿不都热合曼放话，合作社一定要办好。蔚来汽车的工程师也来帮忙了。",
                  ("阿不都热合曼", CUE, "合作社一定要办好。")),
     "taught-2": ("阿不都热合曼是县里的技术员。热依拉木告诉记者，蔚来汽车和拼多多都在这里设了服务点。", None),
     "taught-3": ("小红书的负责人表示，平台将加强管理。热依拉木和阿不都热合曼都参加了会议，拼多多也派了人。", None),
 }
 # Documents nobody reviews: the names and the cue again, in other sentences; and one without them.
 OTHERS = {
-    "other-1": "阿不都热合曼放话：“明年还要扩大规模。”",
+    "other-1": "阿不都热合曼放话，明年还要扩大规模。",
     "other-2": "蔚来汽车的新车很受欢迎，热依拉木也买了一辆。拼多多的订单也多了。",
     "other-3": "村里修好了水渠，大家都很高兴。",
 }
