@@ -658,33 +658,26 @@ MIN_SIDE_BY_SIDE_ROWS = 4
 # ... and only a run where a third of the rows at least show a separator (a space, a stray mark) with a
 # column's width of text on either side is tried: a column's running text seldom shows one.
 MIN_SEPARATED_ROWS = 1 / 3
-# Readings of up to three columns are tried: rows of four or five close columns are still explained far better
-# by three than by one, and the region's own reading (:func:`read_columns`) counts them after.
-SIDE_BY_SIDE_COUNTS = 3
 
 
 def reads_side_by_side(lines: list[str], widths: list[list[float]]) -> bool:
     """Rule ``close_columns_by_width``: whether a run of lines no gap showed as columns is side-by-side columns
-    after all: the cheapest cut of its rows into two columns or more costs less than reading each row as one
-    column's line, by :data:`SIDE_BY_SIDE_GAIN` a row.  Full lines of one column cut in two cost a cut in running
-    text each; rows of two close columns read as one run to every width, and their cells to the column's.  The
-    readings are tried on a sample of the rows, as :func:`read_columns` tries them first."""
-    text_rows = [i for i, line in enumerate(lines) if line.strip()]
-    if len(text_rows) < MIN_SIDE_BY_SIDE_ROWS or sum(map(_separated, lines, widths)) < MIN_SEPARATED_ROWS * len(text_rows):
+    after all: the columns' cuts (:func:`read_columns` over two columns and more) cost less than reading each line
+    as one column's, by :data:`SIDE_BY_SIDE_GAIN` a row.  Full lines of one column cut in two cost a cut in running
+    text each; rows of two close columns read as one run to every width, and their cells to the column's."""
+    count = sum(1 for line in lines if line.strip())
+    if count < MIN_SIDE_BY_SIDE_ROWS or sum(map(_separated, lines, widths)) < MIN_SEPARATED_ROWS * count:
         return False
-    step = max(1.0, len(text_rows) / SAMPLE_ROWS)
-    sample = sorted({text_rows[int(k * step)] for k in range(min(SAMPLE_ROWS, len(text_rows)))})
-    sample_lines, sample_widths = [lines[i] for i in sample], [widths[i] for i in sample]
-    rows = measured_rows(sample_lines, sample_widths)
-    single = split = float("inf")
-    for count in range(1, SIDE_BY_SIDE_COUNTS + 1):
-        for width in candidate_widths(lines, widths, count, None):
-            cost = cut_rows(sample_lines, sample_widths, count, width, rows=rows).cost
-            if count == 1:
-                single = min(single, cost)
-            else:
-                split = min(split, cost)
-    return single - split >= SIDE_BY_SIDE_GAIN * len(sample)
+    rows = measured_rows(lines, widths)
+    single = min(
+        (cut_rows(lines, widths, 1, width, rows=rows).cost for width in candidate_widths(lines, widths, 1, None)),
+        default=float("inf"),
+    )
+    best = read_columns(lines, widths)
+    if best.count < 2:
+        return False
+    split = cut_rows(lines, widths, best.count, best.width, rows=rows).cost
+    return single - split >= SIDE_BY_SIDE_GAIN * count
 
 
 def _separated(line: str, widths: list[float]) -> bool:
