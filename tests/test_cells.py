@@ -7,10 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.core.record import Document
 from pipeline.page import cells, layout
-from pipeline.stages.normalize import normalize_document
-from pipeline.stages.repair import repair_document
 
 
 def cut(row: str, count: int, width: float, ended: list[bool] | None = None, spacing: cells.Spacing | None = None) -> list[str]:
@@ -120,35 +117,6 @@ ONE_COLUMN = [
     "亡魂，祈福平安的；人们相信，故人的",
     "灵魂会在这一天回到故居地，在活人身",
 ]
-
-
-# Two columns twelve characters wide that an engine ran together: a single space or none where they meet,
-# a run of spaces in one row only (too few for a gap the layout sees).
-CLOSE_COLUMNS = [
-    "今年全市新建道路十二条， 全市中小学新建校舍四十余",
-    "改造旧街巷三十多处，市民所，农村学校都通了宽带，",
-    "出行更加方便，公交线路也 城乡孩子用上了同样的课件。",
-    "比去年多了一倍。         医院挂号看病排队的时间比",
-    "城区新增绿地六十万平方米，前年缩短了一半，社区卫生",
-    "沿河修起了步行道和健身场 站开到了每个街道，老人看",
-    "地，傍晚散步的人越来越多。 病不用再跑远路。",
-]
-
-
-@pytest.mark.parametrize(
-    ("rows", "side_by_side"),
-    [(CLOSE_COLUMNS, True), (ONE_COLUMN, False), (CLOSE_COLUMNS[:3], False), ([*ONE_COLUMN[:4], *CLOSE_COLUMNS[4:]], False)],
-    ids=["close columns run together", "one column", "too few rows", "one column, then three rows of two"],
-)
-def test_close_columns_by_width(rows: list[str], side_by_side: bool) -> None:
-    assert cells.reads_side_by_side(rows, [layout.char_widths(row) for row in rows]) is side_by_side
-
-
-def test_close_columns_are_read_column_by_column() -> None:
-    """Rule close_columns_by_width: the rows no gap shows as columns come back one column after the other."""
-    doc = repair_document(normalize_document(Document(id="t", text="\n".join(CLOSE_COLUMNS))))
-    assert doc.text.startswith("今年全市新建道路十二条，改造旧街巷三十多处，市民出行更加方便，公交线路也比去年多了一倍。\n")
-    assert "全市中小学新建校舍四十余所，农村学校都通了宽带，城乡孩子用上了同样的课件。医院挂号" in doc.text
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from pipeline.core.record import Document
 from pipeline.page import layout
-from pipeline.page.cells import reads_side_by_side
 
 
 def line_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -58,27 +57,5 @@ def analyze_page(doc: Document) -> PageAnalysis:
     text = doc.text
     widths = layout.printed_widths(doc)
     spans = list(line_spans(text))
-    lines = [text[s:e] for s, e in spans]
-    page = layout.analyze(lines, [sum(widths[s:e]) for s, e in spans], given_roles(doc, spans))
-    _close_columns(lines, [widths[s:e] for s, e in spans], page)
+    page = layout.analyze([text[s:e] for s, e in spans], [sum(widths[s:e]) for s, e in spans], given_roles(doc, spans))
     return PageAnalysis(spans, widths, page)
-
-
-def _close_columns(lines: list[str], widths: list[list[float]], page: layout.PageLayout) -> None:
-    """Runs of body lines no gap showed as columns that read as close columns by their widths
-    (:func:`pipeline.page.cells.reads_side_by_side`) become side-by-side rows."""
-    roles, side = page.roles, page.column_rows
-    index = 0
-    while index < len(lines):
-        if roles[index] != layout.BODY or side[index]:
-            index += 1
-            continue
-        end = index
-        while end < len(lines) and roles[end] in (layout.BODY, layout.BLANK) and not side[end]:
-            end += 1
-        last = max(i for i in range(index, end) if roles[i] == layout.BODY) + 1
-        body = [i for i in range(index, last) if roles[i] == layout.BODY]
-        if reads_side_by_side([lines[i] for i in body], [widths[i] for i in body]):
-            for i in range(index, last):
-                side[i] = True
-        index = end
