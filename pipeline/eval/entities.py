@@ -37,6 +37,7 @@ from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.dates import VAGUE_TIME_WORDS
+from pipeline.stages.entities.lexicon import word_list
 from pipeline.stages.entities.percent import find_percents
 from pipeline.train.ner.articles import join_articles
 from pipeline.train.ner.external import CORPORA, CorpusConventions, follow_guidelines
@@ -104,8 +105,7 @@ PD1998_UNLABELLED_NAMES = Path(__file__).parent / "data" / "pd1998_unlabelled_na
 
 @lru_cache(maxsize=1)
 def pd1998_unlabelled_names() -> frozenset[str]:
-    lines = PD1998_UNLABELLED_NAMES.read_text("utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(word_list(PD1998_UNLABELLED_NAMES.name, PD1998_UNLABELLED_NAMES.parent))
 
 
 _RANGE_JOINERS = set("-—–~～至到")

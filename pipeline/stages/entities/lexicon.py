@@ -53,8 +53,9 @@ class Entity(NamedTuple):
         return Entity(start, end, label or self.label, f"{self.rule}+{how}")
 
 
-def word_list(name: str) -> list[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+def word_list(name: str, folder: Path = DATA) -> list[str]:
+    """The words of a list in ``folder`` (the rules' ``data/``): a comment line naming its source, then the words."""
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
     return [word for line in lines if not line.startswith("#") for word in line.split()]
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pipeline.core.text_tables import LATIN_OR_DIGIT_RE
 from pipeline.stages.entities.dates import VAGUE_TIME_WORDS, find_dates
 from pipeline.stages.entities.lexicon import (
     HAN,
@@ -154,14 +155,11 @@ def _propagate(text: str, names: dict[str, str], label: str, words: Sequence[Seq
     return found
 
 
-_LATIN_OR_DIGIT = re.compile("[A-Za-z0-9]")
-
-
 def _cuts_a_latin_word(text: str, start: int, end: int) -> bool:
     """Whether ``start:end`` begins or ends inside a run of Latin letters and digits (NBA in NBAer, Yelp in Yelpers)."""
     return bool(
-        (start > 0 and _LATIN_OR_DIGIT.match(text, start) and _LATIN_OR_DIGIT.match(text, start - 1))
-        or (end < len(text) and _LATIN_OR_DIGIT.match(text, end - 1) and _LATIN_OR_DIGIT.match(text, end))
+        (start > 0 and LATIN_OR_DIGIT_RE.match(text, start) and LATIN_OR_DIGIT_RE.match(text, start - 1))
+        or (end < len(text) and LATIN_OR_DIGIT_RE.match(text, end - 1) and LATIN_OR_DIGIT_RE.match(text, end))
     )
 
 

@@ -327,11 +327,15 @@ class TaggedText:
         return self.tagged[(start, end)]
 
 
+# A Latin letter or digit as the segmenter's view keeps them (ASCII: the pipeline folds full-width ones first).
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+
+
 def _joined_latin(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Words cut inside a run of Latin letters or digits (Face|book) joined again: a name is one word."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and joined[-1][1] == start and text[start - 1].isascii() and text[start - 1].isalnum() and text[start].isascii() and text[start].isalnum():
+        if joined and joined[-1][1] == start and _ASCII_ALNUM.match(text, start - 1) and _ASCII_ALNUM.match(text, start):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
@@ -343,14 +347,11 @@ def _joined_latin(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
 MIN_SCRIPT_RUN = 2
 
 
-_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
-
-
 def _script_runs(word: str) -> list[tuple[int, int, bool]]:
     """``(start, end, latin)`` runs of a word, Latin letters and digits apart from everything else."""
     runs: list[tuple[int, int, bool]] = []
     for i, ch in enumerate(word):
-        latin = ch.isascii() and ch.isalnum()
+        latin = bool(_ASCII_ALNUM.match(ch))
         if runs and runs[-1][2] == latin:
             runs[-1] = (runs[-1][0], i + 1, latin)
         else:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.text_tables import HAN
+from pipeline.eval.entities import labelled_spans
 from pipeline.learn.lexicon import CUE, NOT, ORG, PERSON, SOURCE, Entry, ReviewRef
 from pipeline.stages.entities.lexicon import common_words, place_set
 from pipeline.stages.quotes.lexicon import CUE_VERBS, PRONOUNS
@@ -44,13 +45,10 @@ def _key(span: Mapping[str, Any] | None) -> Span | None:
 
 def reviewer_entities(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> list[tuple[int, int, str]]:
     """The PERSON and ORG spans the reviewer added or corrected (not in the pre-labels)."""
-    spans = [(int(e["start"]), int(e["end"]), str(e["label"])) for e in reviewed.get("entities") or []
-             if e.get("label") in ENTITY_KINDS]  # fmt: skip
+    spans = labelled_spans(reviewed.get("entities") or [], ENTITY_KINDS)
     if prelabeled is not None and prelabeled.get("text") == reviewed.get("text"):
-        before = {(int(e["start"]), int(e["end"]), str(e["label"])) for e in prelabeled.get("entities") or []}
-        return sorted(span for span in spans if span not in before)
-    pushed = {(int(e["start"]), int(e["end"]), str(e["label"])) for e in reviewed.get("entities") or [] if "source" in e}
-    return sorted(span for span in spans if span not in pushed)
+        return sorted(spans - labelled_spans(prelabeled.get("entities") or [], ENTITY_KINDS))
+    return sorted(spans - labelled_spans([e for e in reviewed.get("entities") or [] if "source" in e], ENTITY_KINDS))
 
 
 def reviewer_rejections(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> list[tuple[int, int, str]]:
@@ -58,10 +56,8 @@ def reviewer_rejections(reviewed: Mapping[str, Any], prelabeled: Mapping[str, An
     a pull keeps only what stayed)."""
     if prelabeled is None or prelabeled.get("text") != reviewed.get("text"):
         return []
-    after = {(int(e["start"]), int(e["end"]), str(e["label"])) for e in reviewed.get("entities") or []}
-    before = {(int(e["start"]), int(e["end"]), str(e["label"])) for e in prelabeled.get("entities") or []
-              if e.get("label") in ENTITY_KINDS}  # fmt: skip
-    return sorted(before - after)
+    before = labelled_spans(prelabeled.get("entities") or [], ENTITY_KINDS)
+    return sorted(before - labelled_spans(reviewed.get("entities") or [], ENTITY_KINDS))
 
 
 def reviewer_quote_parts(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> tuple[list[Span], list[Span]]:
@@ -154,7 +150,7 @@ def taught_by(reviewed: Iterable[Mapping[str, Any]], prelabeled: Mapping[str, Ma
                 skipped[(NOT + label, word, "one character")] = ref.id
             else:
                 found[(NOT + label, word)].add(ref)
-        kept.update((label, text[e["start"] : e["end"]]) for e in record.get("entities") or [] if (label := e.get("label")) in ENTITY_KINDS)
+        kept.update((label, text[start:end]) for start, end, label in labelled_spans(record.get("entities") or [], ENTITY_KINDS))
         cues, speakers = reviewer_quote_parts(record, before)
         for start, end in cues:
             word = text[start:end]

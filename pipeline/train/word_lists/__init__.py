@@ -7,8 +7,9 @@ from pathlib import Path
 from pipeline.stages.entities.lexicon import DATA
 
 
-def write_word_list(name: str, comment: str, body: str) -> Path:
-    """Write a list in the rules' ``data/`` as ``lexicon.word_list`` reads it: a comment line naming its source, then the words."""
-    path = DATA / name
+def write_word_list(name: str, comment: str, body: str, folder: Path = DATA) -> Path:
+    """Write a list in ``folder`` (the rules' ``data/``) as ``lexicon.word_list`` reads it: a comment line naming its
+    source, then the words."""
+    path = folder / name
     path.write_text(f"# {comment}\n{body}\n", encoding="utf-8")
     return path

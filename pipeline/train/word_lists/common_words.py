@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.core.jsonl import iter_json_lines
+from pipeline.eval.entities import PD1998_UNLABELLED_NAMES
 from pipeline.train.word_lists import write_word_list
 
 TARGET = "common_words.txt"  # in pipeline/stages/entities/data/
@@ -37,7 +38,6 @@ NAME_LABELS = ("PERSON", "ORG")
 # A word other corpora label as a name this often is one they know (set before measuring: "as often as not").
 NAMED_SHARE = 0.5
 MIN_LABELLED = 2
-UNLABELLED_NAMES = Path(__file__).resolve().parents[2] / "eval" / "data" / "pd1998_unlabelled_names.txt"
 
 
 def names_elsewhere(words: Iterable[str], corpora: Sequence[Path]) -> list[str]:
@@ -90,12 +90,14 @@ def main(argv: list[str] | None = None) -> None:
         "by pipeline/train/word_lists/common_words.py",
         "\n".join(common),
     )
-    UNLABELLED_NAMES.write_text(
-        f"# Words pd1998 train never labels PERSON or ORG that other corpora ({sources}) label as names in at least "
-        f"{NAMED_SHARE:.0%} of their occurrences, by pipeline/train/word_lists/common_words.py\n" + "\n".join(named) + "\n",
-        encoding="utf-8",
+    unlabelled = write_word_list(
+        PD1998_UNLABELLED_NAMES.name,
+        f"Words pd1998 train never labels PERSON or ORG that other corpora ({sources}) label as names in at least "
+        f"{NAMED_SHARE:.0%} of their occurrences, by pipeline/train/word_lists/common_words.py",
+        "\n".join(named),
+        PD1998_UNLABELLED_NAMES.parent,
     )
-    print(f"{len(common)} common words -> {target}; {len(named)} names other corpora know -> {UNLABELLED_NAMES}")
+    print(f"{len(common)} common words -> {target}; {len(named)} names other corpora know -> {unlabelled}")
 
 
 if __name__ == "__main__":
