@@ -185,15 +185,17 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         return word is None or word[0] == span.start
     # A name has a Han character (a Latin run is a word, a page code AA02 or a sentence); an organisation may
     # be written in Latin letters (NBA, Facebook, 7-Eleven: ORG in the modern sets and CLUENER) but is no page
-    # code.  Neither is a common word.
+    # code.
     if not re.search(f"[{HAN}]", piece):
         return span.label == "ORG" and bool(_LATIN_NAME.search(piece)) and not _PAGE_CODE.fullmatch(piece)
-    if piece in common_words():
-        return False
     if span.label == "PERSON":
-        # No place, nor a piece of a longer segmenter word (余辉 in 夕阳余辉) or of a place (波尔 in 波尔多).
+        # No common word (the list is pd1998's words never labelled a name), no place, nor a piece of a longer
+        # segmenter word (余辉 in 夕阳余辉) or of a place (波尔 in 波尔多).  An ORG may be a common word: pd1998
+        # leaves organs and parties written as common nouns unlabelled (市委, 共产党, 公安局), the guidelines
+        # and the modern sets label them, and companies and teams are common words too (苹果, 火箭).
         return (
-            piece not in place_set()
+            piece not in common_words()
+            and piece not in place_set()
             and not inside_longer_word(span.start, span.end, words)
             and not cut_from_a_place(text, span)
         )
