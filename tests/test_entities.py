@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
-from pipeline.stages.entities.lexicon import Entity, common_words
+from pipeline.stages.entities.lexicon import Entity, common_words, leftmost_longest
 from pipeline.stages.entities.numbers import parse_number
 from pipeline.stages.entities.org_rules import find_orgs
 from pipeline.stages.entities.percent import find_percents, percent_value
@@ -500,6 +500,46 @@ def test_a_common_word_from_the_model_is_no_person_but_may_be_an_organisation(
     common words unlabelled where the guidelines and the modern sets label them ORG (8 of 25 dropped there were wrong)."""
     assert all(text[s.start : s.end] in common_words() for s in model)
     assert [text[s.start : s.end] for s in merge_entities(text, model, {}, LABELS) if s.rule == "model"] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "found"),
+    [
+        # two capitalised Latin words are a person's name, kept whole; later mentions by the family name
+        ("教授Judy McGregor主导。McGregor表示", [Entity(2, 15, "PERSON")], [("Judy McGregor", "model"), ("McGregor", "foreign_family_name")]),
+        ("网友John Gruber:", [Entity(2, 13, "PERSON")], [("John Gruber", "model")]),
+        ("Carl 和 Ellie 相遇", [Entity(0, 4, "PERSON")], []),  # one Latin word alone is as often something else
+        ("Heather Saunderson表示", [Entity(11, 18, "PERSON")], []),  # a piece cut from a word
+        ("I am here", [Entity(0, 4, "PERSON")], []),
+    ],
+)
+def test_a_latin_person_is_two_capitalised_words(text: str, model: list[Entity], found: list[tuple[str, str]]) -> None:
+    spans = merge_entities(text, model, {}, LABELS)
+    assert [(text[s.start : s.end], s.rule) for s in spans if s.label == "PERSON"] == found
+
+
+@pytest.mark.parametrize(
+    ("spans", "kept"),
+    [
+        ([Entity(0, 3, "ORG", "place_body"), Entity(0, 3, "PERSON", "listed_name")], [Entity(0, 3, "ORG", "place_body")]),
+        ([Entity(0, 3, "PERSON", "listed_name"), Entity(0, 3, "ORG", "place_body")], [Entity(0, 3, "PERSON", "listed_name")]),
+        ([Entity(0, 2, "ORG"), Entity(0, 3, "PERSON"), Entity(2, 4, "DATE"), Entity(3, 5, "ORG")], [Entity(0, 3, "PERSON"), Entity(3, 5, "ORG")]),
+    ],
+)
+def test_leftmost_longest_keeps_the_first_of_spans_in_the_same_place(spans: list[Entity], kept: list[Entity]) -> None:
+    """Ties go to the span given first, whatever the hash seed (a set's order once decided 吉林队's label)."""
+    assert leftmost_longest(spans) == kept
+    assert leftmost_longest(spans + spans[:1]) == kept
+
+
+def test_a_place_team_in_a_list_of_names_stays_an_organisation() -> None:
+    text = "哈尔滨队的黄莉丽、解放军队的尤艳春、吉林队的王宏与齐齐哈尔队的于净,今天分别以1分23秒72夺冠"
+    model = [
+        Entity(text.index(name), text.index(name) + len(name), label)
+        for name, label in [("哈尔滨队", "ORG"), ("黄莉丽", "PERSON"), ("尤艳春", "PERSON"), ("吉林队", "ORG"), ("王宏", "PERSON")]
+    ]
+    spans = {text[s.start : s.end]: s.label for s in merge_entities(text, model, {}, LABELS)}
+    assert spans["吉林队"] == "ORG"
 
 
 def test_an_organisation_the_model_names_twice_is_not_propagated() -> None:

@@ -137,8 +137,10 @@ def first_characters(words: Iterable[str]) -> str:
 
 
 def leftmost_longest(spans: Iterable[Entity]) -> list[Entity]:
+    """The leftmost, then longest, spans that do not overlap; of spans with the same place, the one given first
+    (duplicates are dropped in order, not through a set, whose order changes from run to run with the hash seed)."""
     kept: list[Entity] = []
-    for span in sorted(set(spans), key=lambda s: (s.start, -(s.end - s.start))):
+    for span in sorted(dict.fromkeys(spans), key=lambda s: (s.start, -(s.end - s.start))):
         if not kept or span.start >= kept[-1].end:
             kept.append(span)
     return kept
