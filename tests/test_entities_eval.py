@@ -51,6 +51,10 @@ def test_gold_spans_reads_both_formats_and_drops_other_labels() -> None:
         ("省政协", (0, 3, "ORG"), False),
         ("自治区党委", (0, 5, "ORG"), False),
         ("福建省政协", (0, 5, "ORG"), True),
+        ("９０年代以来", (0, 4, "DATE"), False),  # decades and seasons: never DATE in pd1998
+        ("上个世纪60年代", (0, 8, "DATE"), False),
+        ("本赛季", (0, 3, "DATE"), False),
+        ("本月", (0, 2, "DATE"), True),
     ],
 )
 def test_guideline_adjusted_removes_only_known_differences(text: str, span: tuple, kept: bool) -> None:
@@ -188,3 +192,17 @@ def test_rule_table_marks_rules_below_the_floor_on_each_set(
     console.print(rule_table(sets, ["PERSON", "ORG"]))
     row = next(line for line in console.export_text().splitlines() if f" {source} " in line)
     assert [cell.strip() for cell in row.split("│")[3:-1]] == cells
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "adjusted"),
+    [
+        ("１９９７年底，", (0, 5, "DATE"), (0, 6, "DATE")),  # pd1998 leaves 底 out
+        ("1997年末", (0, 5, "DATE"), (0, 6, "DATE")),
+        ("1997年初步核算", (0, 5, "DATE"), (0, 5, "DATE")),  # 初步 is no part of the date
+        ("1997年的", (0, 5, "DATE"), (0, 5, "DATE")),
+        ("截至一九九七年底,", (2, 7, "DATE"), (2, 8, "DATE")),
+    ],
+)
+def test_guideline_adjusted_takes_the_end_of_a_year_pd1998_leaves_out(text: str, span: tuple, adjusted: tuple) -> None:
+    assert guideline_adjusted(text, [span]) == {adjusted}

@@ -35,14 +35,19 @@ HALF = r"[上下]半年"
 RELATIVE_DAY = r"今明两[天日]|明后两?[天日]|(?:昨|今|明|前|后)(?:天|日)|昨晚|今晚|明晚|昨夜|今夜|今晨|昨晨|大前天|大后天"
 # 今明两年, 明后年: two years in one span; 后年 not in 今后年均, 当年 not in 相当年轻
 RELATIVE_YEAR = r"(?:今明两年|明后两?年|大前年|大后年|(?:今|去|明|前|(?<![今以之然最此])后|本|(?<!相)当|全)年(?:度|同期)?)"
-RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天末]?)"
+# 本赛季, 上个赛季: the guidelines' relative periods of the story (no value: a season is no calendar period)
+RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|赛季|(?:周|星期|礼拜)[一二三四五六日天末]?)"
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
+# 2017年底 is one DATE (a period, as the guidelines count them); not 1998年初步, 2000年初中
+YEAR_END = rf"{YEAR}(?:[底末]|初(?![步次中]))"
+# 60年代, 上个世纪90年代: a decade (values by _decade_value); not 近20年代表 (twenty years, then 代表)
+DECADE = r"(上个?世纪|本世纪|二十世纪|20世纪)?([1-9]0|[一二三四五六七八九]十)年代(?![表价替理言码谢购办课销号])"
 
 # 1-6月, 1至10月份: a range of months written with one 月
 MONTH_RANGE = r"(?:1[0-2]|0?[1-9])[-—–~～至到](?:1[0-2]|0?[1-9])月(?:份)?"
 _DATE_CORE = (
     rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{MONTH_RANGE}|{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|初|底|末)?|{YEAR_PART})"
-    rf"|{YEAR}|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}|{RELATIVE_PERIOD}"
+    rf"|{DECADE}|{YEAR_END}|{YEAR}|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}|{RELATIVE_PERIOD}"
 )
 _RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
 DATE_PATTERN = re.compile(
@@ -93,7 +98,7 @@ _RE_QUARTER = re.compile(r"([一二三四1-4])季度")
 _RE_HALF = re.compile(r"([上下])半年")
 _RE_DEKAD = re.compile(r"([上中下])旬")
 _RE_FIRST_MONTHS = re.compile(r"前(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])个月")
-_RE_DECADE = re.compile(r"(上个?世纪|本世纪|二十世纪|20世纪)?([1-9]0|[一二三四五六七八九]十)年代")
+_RE_DECADE = re.compile(DECADE)
 _RE_YEAR_PART = re.compile(YEAR_PART)
 _RANGE_SPLIT = re.compile(r"[-—–~～至到]")
 _RE_WEEK = re.compile(r"(本|这|上|下|上个|下个|这个)(?:周|星期|礼拜)([一二三四五六日天末]?)")
