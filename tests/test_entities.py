@@ -542,6 +542,27 @@ def test_a_place_team_in_a_list_of_names_stays_an_organisation() -> None:
     assert spans["吉林队"] == "ORG"
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "dates"),
+    [
+        ("如今年产值过亿", ["如今", "年产值", "过", "亿"], []),  # 今年 begins inside 如今
+        ("在德安东尼的麾下周琦依然", ["在", "德安东尼", "的", "麾下", "周琦", "依然"], []),  # 下周 inside 麾下
+        ("日复一日地工作", ["日复一日", "地", "工作"], []),
+        ("今年产值过亿", ["今年", "产值", "过", "亿"], ["今年"]),
+        ("外交部2019年度公务员", ["外交部", "2019年度", "公务员"], ["2019年度"]),
+    ],
+)
+def test_a_pattern_date_does_not_begin_inside_a_word(text: str, words: list[str], dates: list[str]) -> None:
+    """A date pattern's span that begins inside a segmenter word is a piece of another word (pd1998 dev: 16 such, none right)."""
+    assert "".join(words) == text
+    spans, start = [], 0
+    for word in words:
+        spans.append([start, start + len(word)])
+        start += len(word)
+    found = merge_entities(text, [], {}, LABELS, word_spans=spans)
+    assert [text[s.start : s.end] for s in found if s.label == "DATE"] == dates
+
+
 def test_an_organisation_the_model_names_twice_is_not_propagated() -> None:
     """repeated_org went (3 of 6 right on pd1998 train with a jackknifed model, 0 of 3 on the modern set)."""
     text = "丰田公司说。丰田公司表示。丰田公司也认为"

@@ -111,8 +111,9 @@ def pd1998_unlabelled_names() -> frozenset[str]:
 _RANGE_JOINERS = set("-—–~～至到")
 _EVENING = re.compile("晚(?![上会间饭餐报霞年辈])")
 _YEAR_END = re.compile("[底末]|初(?![步次中])")  # 1997年底: pd1998 labels 1997年 alone (train: 92 of 93)
-# Decades and seasons: never DATE in pd1998 (train: 0 of 133 decades, 0 of 10 本/这个/上个赛季)
-_PD1998_NOT_DATE = re.compile(rf"{DECADE}|(?:本|上|下|这个|上个|下个)赛季")
+# Decades, seasons and fiscal years: never DATE in pd1998 (train: 0 of 133 decades, 0 of 10 本/这个/上个赛季,
+# 0 of 19 1998年度)
+_PD1998_NOT_DATE = re.compile(rf"{DECADE}|(?:本|上|下|这个|上个|下个)赛季|[0-9〇○零一二三四五六七八九]{{4}}年度")
 
 
 _MONTH_RANGE_START = re.compile(r"(?:1[0-2]|0?[1-9])[-—–~～至到]\Z")

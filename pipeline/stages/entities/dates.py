@@ -38,8 +38,8 @@ RELATIVE_YEAR = r"(?:今明两年|明后两?年|大前年|大后年|(?:今|去|�
 # 本赛季, 上个赛季: the guidelines' relative periods of the story (no value: a season is no calendar period)
 RELATIVE_PERIOD = r"(?:本|上|下|这个|上个|下个)(?:月|赛季|(?:周|星期|礼拜)[一二三四五六日天末]?)"
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
-# 2017年底 is one DATE (a period, as the guidelines count them); not 1998年初步, 2000年初中
-YEAR_END = rf"{YEAR}(?:[底末]|初(?![步次中]))"
+# 2017年底, 2019年度 are one DATE (a period, as the guidelines count them); not 1998年初步, 2000年初中
+YEAR_END = rf"{YEAR}(?:[底末度]|初(?![步次中]))"
 # 60年代, 上个世纪90年代: a decade (values by _decade_value); not 近20年代表 (twenty years, then 代表)
 DECADE = r"(上个?世纪|本世纪|二十世纪|20世纪)?([1-9]0|[一二三四五六七八九]十)年代(?![表价替理言码谢购办课销号])"
 

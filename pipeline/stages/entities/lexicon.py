@@ -204,6 +204,12 @@ def cut_from_a_place(text: str, span: Entity) -> bool:
     return False
 
 
+def starts_inside_a_word(start: int, words: Sequence[Sequence[int]]) -> bool:
+    """Whether a segmenter word began before ``start`` and holds it (如|今年产值, 麾|下周琦)."""
+    word = word_at(start, words)
+    return word is not None and word[0] < start
+
+
 def ends_inside_a_word(end: int, words: Sequence[Sequence[int]]) -> bool:
     """Whether a segmenter word runs on past ``end`` (抗震救|灾, 交响协|奏曲)."""
     word = word_at(end, words)

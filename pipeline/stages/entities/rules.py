@@ -32,6 +32,7 @@ from pipeline.stages.entities.lexicon import (
     occurrences,
     overlaps,
     place_set,
+    starts_inside_a_word,
     surnames,
     word_at,
 )
@@ -313,7 +314,8 @@ def merge_entities(
     rule_spans = (  # where a person rule and an organisation rule give the same span, the organisation's wins (吉林队)
         [s for s in orgs if "ORG" in allowed]
         + [s for s in person_rules if "PERSON" in allowed]
-        + [Entity(a, b, "DATE", "date_pattern") for a, b in find_dates(text) if "DATE" in allowed]
+        # a date that begins inside a segmenter word is a piece of another word (如今|年, 麾下|周, 日复一|日)
+        + [Entity(a, b, "DATE", "date_pattern") for a, b in find_dates(text) if "DATE" in allowed and not starts_inside_a_word(a, words)]
         + [Entity(a, b, "PERCENT", rule) for a, b, rule in find_percent_rules(text) if "PERCENT" in allowed]
     )
     longer = [s for s in model if s.label in ("DATE", "ORG") and s.end - s.start <= 20]
