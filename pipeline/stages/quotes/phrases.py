@@ -14,7 +14,7 @@ that remain (documents, personal pronouns) name closed classes.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -289,7 +289,10 @@ class TaggedText:
         self, text: str, word_spans: Sequence[Sequence[int]], tag: BatchTagger, names: Sequence[tuple[int, int, str]] = ()
     ) -> None:
         self.text = text
-        spans = _split_scripts(text, _joined_latin(text, sorted((int(start), int(end)) for start, end in word_spans)))
+        latin_runs = [match.span() for match in _ASCII_ALNUM_RUN.finditer(text)]
+        spans = sorted([(int(start), int(end)) for start, end in word_spans])
+        if latin_runs:  # most Chinese text has a few digits at least; a text without any needs neither pass
+            spans = _split_scripts(text, _joined_latin(spans, latin_runs), latin_runs)
         self.spans = _names_whole(spans, [(start, end) for start, end, _ in names])
         self.name_tags = {(start, end): NAME_TAGS.get(label, "nz") for start, end, label in names}
         self.starts = [start for start, _ in self.spans]
@@ -329,13 +332,16 @@ class TaggedText:
 
 # A Latin letter or digit as the segmenter's view keeps them (ASCII: the pipeline folds full-width ones first).
 _ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+_ASCII_ALNUM_RUN = re.compile("[A-Za-z0-9]+")
 
 
-def _joined_latin(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Words cut inside a run of Latin letters or digits (Face|book) joined again: a name is one word."""
+def _joined_latin(spans: list[tuple[int, int]], latin_runs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Words cut inside a run of Latin letters or digits (Face|book) joined again: a name is one word.
+    ``latin_runs``: the text's runs of Latin letters and digits, in order."""
+    inside_a_run = {position for run_start, run_end in latin_runs for position in range(run_start + 1, run_end)}
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and joined[-1][1] == start and _ASCII_ALNUM.match(text, start - 1) and _ASCII_ALNUM.match(text, start):
+        if joined and joined[-1][1] == start and start in inside_a_run:
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
@@ -359,11 +365,15 @@ def _script_runs(word: str) -> list[tuple[int, int, bool]]:
     return runs
 
 
-def _split_scripts(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Words mixing a Latin run and a Han run, each at least :data:`MIN_SCRIPT_RUN` long, cut between them."""
+def _split_scripts(text: str, spans: list[tuple[int, int]], latin_runs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Words mixing a Latin run and a Han run, each at least :data:`MIN_SCRIPT_RUN` long, cut between them.
+    ``spans`` in order; ``latin_runs``: the text's runs of Latin letters and digits, in order."""
     cut: list[tuple[int, int]] = []
+    run = 0
     for start, end in spans:
-        if not _ASCII_ALNUM.search(text, start, end):  # most words: no Latin run to cut at
+        while run < len(latin_runs) and latin_runs[run][1] <= start:
+            run += 1
+        if run == len(latin_runs) or latin_runs[run][0] >= end:  # most words: no Latin run to cut at
             cut.append((start, end))
             continue
         runs = _script_runs(text[start:end])
@@ -390,13 +400,21 @@ def _names_whole(spans: list[tuple[int, int]], names: Sequence[tuple[int, int]])
         reach = max(reach, end)
     if not kept:
         return spans
-    edges = sorted({edge for name in kept for edge in name})
-    starts = [start for start, _ in kept]
     out: list[tuple[int, int]] = []
+    first = 0  # the first name that ends after the word before
     for start, end in spans:
-        inner = edges[bisect_right(edges, start) : bisect_left(edges, end)]
+        while first < len(kept) and kept[first][1] <= start:
+            first += 1
+        if first == len(kept) or kept[first][0] >= end:  # most words: no name touches them
+            out.append((start, end))
+            continue
+        touching = []
+        for name in kept[first:]:
+            if name[0] >= end:
+                break
+            touching.append(name)
+        inner = sorted({edge for name in touching for edge in name if start < edge < end})
         for piece in zip([start, *inner], [*inner, end], strict=True):
-            at = bisect_right(starts, piece[0]) - 1
-            if not (at >= 0 and piece[1] <= kept[at][1]):  # not inside a name
-                out.append(piece)
+            if not any(name_start <= piece[0] and piece[1] <= name_end for name_start, name_end in touching):
+                out.append(piece)  # not inside a name
     return sorted([*out, *kept])
