@@ -36,7 +36,7 @@ from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
-from pipeline.stages.entities.dates import DECADE, VAGUE_TIME_WORDS
+from pipeline.stages.entities.dates import DECADE, VAGUE_TIME_WORDS, YEAR, YEAR_END
 from pipeline.stages.entities.lexicon import word_list
 from pipeline.stages.entities.percent import find_percents
 from pipeline.train.ner.articles import join_articles
@@ -110,10 +110,10 @@ def pd1998_unlabelled_names() -> frozenset[str]:
 
 _RANGE_JOINERS = set("-—–~～至到")
 _EVENING = re.compile("晚(?![上会间饭餐报霞年辈])")
-_YEAR_END = re.compile("[底末]|初(?![步次中])")  # 1997年底: pd1998 labels 1997年 alone (train: 92 of 93)
+_YEAR_END = re.compile(YEAR_END)  # 1997年底: pd1998 labels 1997年 alone (train: 92 of 93)
 # Decades, seasons and fiscal years: never DATE in pd1998 (train: 0 of 133 decades, 0 of 10 本/这个/上个赛季,
 # 0 of 19 1998年度)
-_PD1998_NOT_DATE = re.compile(rf"{DECADE}|(?:本|上|下|这个|上个|下个)赛季|[0-9〇○零一二三四五六七八九]{{4}}年度")
+_PD1998_NOT_DATE = re.compile(rf"{DECADE}|(?:本|上|下|这个|上个|下个)赛季|{YEAR}度")
 
 
 _MONTH_RANGE_START = re.compile(r"(?:1[0-2]|0?[1-9])[-—–~～至到]\Z")
@@ -156,7 +156,7 @@ def guideline_adjusted(text: str, spans: Iterable[Span]) -> set[Span]:
     for start, end, label in _join_ranges(text, spans):
         if label == "DATE" and text[end - 1 : end] == "日" and _EVENING.match(text, end):
             end += 1  # 27日晚 is one DATE; pd1998 leaves 晚 out (14日 / 晚)
-        elif label == "DATE" and re.search(r"[0-9０-９〇○零一二三四五六七八九]{4}年\Z", text[start:end]) and _YEAR_END.match(text, end):
+        elif label == "DATE" and (year_end := _YEAR_END.match(fold_width(text[start : end + 2]))) and year_end.end() == end + 1 - start:
             end += 1  # 2017年底 is one DATE; pd1998 leaves 底 out
         piece = text[start:end]
         if label == "DATE" and (piece in VAGUE_TIME_WORDS or piece == "全年" or _PD1998_NOT_DATE.fullmatch(fold_width(piece))):
