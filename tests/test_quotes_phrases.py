@@ -137,6 +137,8 @@ def test_latin_words_cut_by_the_segmenter_are_one_word() -> None:
         ("宋仲基/nr 婚前/t 常/d 光顾/v 花店/n", True),  # a subject and its verb
         ("猛龙/nt 的/u 潜力/n 依然/d 很/d 大/a", True),  # an adjective predicate after its subject
         ("建立/v 伙伴/n 关系/n 基金/n", True),  # a verb and its object
+        ("建立/v 1500万/m 美元/q 的/u 伙伴/n 关系/n 基金/n", True),  # the verb first: a verb and its object still
+        ("很/d 中肯/a 、/w 很/d 有/v 见地/n 的/u 意见/n", False),  # 提出…的意见: the verb inside the object's modifier
         ("感谢/v", False),  # 表示感谢: a bare object
         ("热烈/a 欢迎/v 和/c 衷心/ad 感谢/v", False),
         ("", False),

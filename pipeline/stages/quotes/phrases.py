@@ -153,9 +153,17 @@ def is_clause(words: Sequence[Word]) -> bool:
         if word.tag in ("v", "vd") or (subject_seen and word.tag in ("a", "ad")):
             if subject_seen:
                 return True  # 宋仲基婚前常光顾花店, 猛龙的潜力依然很大
+            if i > 0 and _ends_in_a_modified_noun(content[i + 1 :]):
+                return False  # 提出很中肯、很有见地的意见: the verb is inside the object's modifier
             return len(content) - i >= 3 and any(w.tag in NOMINAL_TAGS for w in content[i + 1 :])
         subject_seen = subject_seen or word.tag in NOMINAL_TAGS
     return False
+
+
+def _ends_in_a_modified_noun(words: Sequence[Word]) -> bool:
+    """Whether the words end with 的 and nouns only (…有见地的意见): a noun phrase's head after its modifier."""
+    last_de = max((i for i, word in enumerate(words) if word.text == "的"), default=None)
+    return last_de is not None and last_de + 1 < len(words) and all(w.tag in NOMINAL_TAGS for w in words[last_de + 1 :])
 
 
 def subject_phrase(words: Sequence[Word]) -> Subject | None:
