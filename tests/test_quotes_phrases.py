@@ -197,8 +197,11 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ),
         # a clause between that has a noun of its own does not pass the subject on
         ("政府/n 采取/v 措施/n ，/w 缓解/v 不满/n 情绪/n ，/w 同时/d 许诺/v 制定/v 方案/n 。/w", [], []),
-        # a noun in the cue's clause (在会上发表讲话说) leaves the clause alone: no look back
-        ("熊/nr 清泉/nr 受/v 委托/vn ，/w 在/p 会上/s 发表/v 讲话/n 说/v ，/w 要/v 学习/v 。/w", [("熊清泉", "PERSON")], []),
+        # a preposition opening the cue's clause and the speech given closing it (在会上发表讲话说): the subject
+        # is the earlier clause's (the gold has it: 熊清泉 说)
+        ("熊/nr 清泉/nr 受/v 委托/vn ，/w 在/p 会上/s 发表/v 讲话/n 说/v ，/w 要/v 学习/v 。/w", [("熊清泉", "PERSON")], [("熊清泉", "说", "要学习。")]),
+        # a noun of its own in the cue's clause leaves it alone: no look back
+        ("熊/nr 清泉/nr 受/v 委托/vn ，/w 代表团/n 在/p 会上/s 表示/v ，/w 要/v 学习/v 。/w", [("熊清泉", "PERSON")], [("代表团", "表示", "要学习。")]),
     ],
 )
 def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
@@ -403,6 +406,25 @@ def test_a_verb_of_thinking_takes_a_clause(tagged: str, found: list[tuple[str, s
     ],
 )
 def test_a_request_answered_is_no_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged, entities) == found
+
+
+@pytest.mark.parametrize(
+    ("tagged", "entities", "found"),
+    [
+        # the speech given before 说 (讲话|说 is no 话说), its subject in an earlier clause of the sentence
+        (
+            "熊清泉/nr 受/v 省委/nt 的/u 委托/vn ，/w 在/p 会上/t 发表/v 讲话/n 说/v ，/w 我们/r 纪念/v 陶铸/nr 。/w",
+            [("熊清泉", "PERSON"), ("陶铸", "PERSON")],
+            [("熊清泉", "说", "我们纪念陶铸。")],
+        ),
+        ("熊清泉/nr 在/p 会上/t 发表/v 讲话/n 说/v ，/w 我们/r 纪念/v 陶铸/nr 。/w", [("熊清泉", "PERSON")], [("熊清泉", "说", "我们纪念陶铸。")]),
+        # no subject anywhere: no source, never the adverbial
+        ("在/p 会上/t 发表/v 讲话/n 说/v ，/w 我们/r 纪念/v 陶铸/nr 。/w", [], []),
+        ("不过/c 话/n 说/v 回来/v ，/w 这/r 件/q 事/n 不/d 简单/a 。/w", [], []),
+    ],
+)
+def test_the_speech_given_before_its_cue(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged, entities) == found
 
 

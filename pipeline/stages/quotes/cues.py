@@ -28,6 +28,7 @@ from pipeline.stages.quotes.lexicon import (
     SAYING_SUFFIX,
     SENTENCE_END,
     SHIPPED_WORDS,
+    SPEAKING_FRAMES,
     TELLING_CUES,
     QuoteWords,
 )
@@ -86,6 +87,8 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
     if word in ACCORDING_CUES:
         clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
         return clause.lstrip(" \u3000").startswith("据")  # rule according_to: 据新华社消息，
+    if before.endswith(tuple(SPEAKING_FRAMES)):
+        return True  # 发表讲话说: the speech given, then its cue (not 话说, nor 报告 the noun)
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
 
 

@@ -29,6 +29,7 @@ from pipeline.stages.quotes.lexicon import (
     QUOTE_CLOSE,
     QUOTE_OPEN,
     SENTENCE_END,
+    SPEAKING_FRAMES,
     SURNAMES,
     TITLE_NAME_RE,
 )
@@ -51,9 +52,6 @@ TITLE_COMPOUND_CHARS = frozenset("国团会部处")
 #: ``一位叫庞增福的工人``: a named member of a group speaks as that person.
 NAMED_RE = re.compile(r"(?:名叫|叫做|叫)([\u4e00-\u9fff]{2,3})的[\u4e00-\u9fff]{1,4}$")
 SOURCE_KINDS = ("person", "pronoun", "org", "group", "document")
-#: Last words of a predicate between a subject and its cue that frame the speaking itself: its time (接受采访时说)
-#: or the speech given (发表声明说, 发表讲话指出).  A predicate ending otherwise (援引证券律师表示) may name who speaks.
-SPEAKING_FRAMES = frozenset({"时", "时候", "之际", "声明", "讲话", "谈话", "演说", "演讲", "致辞", "致词", "贺词", "文章", "报告"})
 
 
 @dataclass(frozen=True)
@@ -212,10 +210,15 @@ def find_source(
         leading = leading_subject(words) if words and words[-1].text in SPEAKING_FRAMES else None
         if leading is not None:  # 俄罗斯外交部|发表声明说, 朱邦造|接受采访时说: the act of speaking or its time before the cue
             return replace(_subject_source(text, _stretched(leading, entities, cue_start), entities), rule="subject_before_predicate")
-        if look_back and lacks_subject(words):
+        # 在会上发表讲话说: a clause that opens with a preposition and ends with the speech given has its subject
+        # in an earlier clause of the sentence (熊清泉受…委托，|在会上发表讲话说), never in its adverbial
+        framed = bool(words) and words[0].tag == "p" and words[-1].text in SPEAKING_FRAMES
+        if look_back and (lacks_subject(words) or framed):
             earlier = _earlier_subject(text, start, entities, tagged, look_back)
             if earlier is not None:
                 return earlier
+        if framed:
+            return None
     phrases = head_phrases(text, start, cue_start, entities)
     if not phrases:
         if look_back and start > 0 and text[start - 1] in "，,":
