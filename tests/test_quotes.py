@@ -479,6 +479,8 @@ def test_cues_from_the_lexicon_file_open_speech(text: str, cue: str) -> None:
         ("马懿", [], "马懿"),
         ("伍绍祖", [(0, 6, "伍绍祖袁伟民"), (9, 12, "袁伟民")], "伍绍祖"),  # two names run together, not a longer form
         ("董", [(0, 3, "董现明"), (20, 21, "董")], "董现明"),  # a surname alone (董大夫): the one person bearing it
+        ("董", [(0, 3, "董现明"), (20, 23, "董大夫"), (20, 21, "董")], "董现明"),  # 董大夫: the surname addressed, no other person
+        ("王", [(0, 3, "王佑民"), (9, 12, "王主任")], "王佑民"),  # a title after the surname likewise
         ("王", [(0, 3, "王佑民"), (9, 12, "王璋明")], "王"),  # two bear it: unresolved
         ("的", [(0, 3, "的确好")], "的"),  # no surname
     ],

@@ -20,6 +20,9 @@ TITLES = (
     "记者 通讯员 实习生 主持人 负责人 发言人 队长 所长 站长 行长 会长 理事长 检察长 庭长 法官 警官 民警"
 ).split()
 
+# Forms of address after a surname (黄小姐, 董大夫): the surname alone names the person.
+HONORIFICS = "小姐 先生 女士 师傅 老师 大夫 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()
+
 
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:

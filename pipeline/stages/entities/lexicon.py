@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.core.names import TITLES as TITLES  # the shared name lists, read here by the entity rules
+from pipeline.core.names import HONORIFICS as HONORIFICS  # the shared name lists, read here by the entity rules
+from pipeline.core.names import TITLES as TITLES
 from pipeline.core.names import surnames as surnames
 from pipeline.core.text_tables import HAN
 
@@ -115,7 +116,6 @@ def _tree_regex(node: dict) -> str:
 # Titles that precede a name (市委书记吴天君, 常务副市长胡荃); longest first in the regex.
 
 
-HONORIFICS = "小姐 先生 女士 师傅 老师 大夫 大爷 大妈 阿姨 大姐 大哥 老汉 大娘 大叔".split()
 
 
 # Characters that, right after a two-character name, usually start the next word (在会上, 对..., 指出;

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from pipeline.core.names import HONORIFICS, TITLES
 from pipeline.stages.quotes.content import sentence_start
 from pipeline.stages.quotes.lexicon import CUE_RE, SINGULAR_PRONOUNS, SURNAMES
 from pipeline.stages.quotes.sources import classify_phrase, title_names
@@ -110,11 +111,18 @@ def full_name(name: str, mentions: list[tuple[int, int, str]]) -> str:
     return min(longer)[2] if longer else name
 
 
+ADDRESS_WORDS = frozenset(HONORIFICS + TITLES)
+
+
 def _surname_alone(surname: str, mentions: list[tuple[int, int, str]]) -> str:
-    """A surname standing alone (董 of 董大夫) is the one person of the article who bears it, if only one does."""
+    """A surname standing alone (董 of 董大夫) is the one person of the article who bears it, if only one does
+    (董大夫 itself, the surname and a form of address or a title, is no other person)."""
     if surname not in SURNAMES:
         return surname
-    forms = {m[2] for m in mentions if m[2].startswith(surname) and 3 <= len(m[2]) <= 4}
+    forms = {
+        m[2] for m in mentions
+        if m[2].startswith(surname) and 3 <= len(m[2]) <= 4 and m[2][len(surname) :] not in ADDRESS_WORDS
+    }
     return forms.pop() if len(forms) == 1 else surname
 
 
