@@ -44,6 +44,8 @@ NOT_COMPLEMENT_START = frozenset("的得地了过着”）)》、；;")
 COMPLEMENT_STOPS = frozenset("，,。！？!?；;：:\n")
 
 
+_SPEAKING_FRAME_ENDS = tuple(SPEAKING_FRAMES)
+
 #: 应 + whose request (应记者要求, 应中方的邀请): a frame of the clause, the request no speech of the speaker's.
 REQUEST_FRAME_RE = re.compile(r"应[^，,。；;：:“”\n]{1,15}$")
 REQUEST_CUES = frozenset({"要求", "请求", "建议", "倡议", "提议"})
@@ -87,7 +89,7 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
     if word in ACCORDING_CUES:
         clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
         return clause.lstrip(" \u3000").startswith("据")  # rule according_to: 据新华社消息，
-    if before.endswith(tuple(SPEAKING_FRAMES)):
+    if before.endswith(_SPEAKING_FRAME_ENDS):
         return True  # 发表讲话说: the speech given, then its cue (not 话说, nor 报告 the noun)
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))
 
