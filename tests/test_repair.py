@@ -89,6 +89,10 @@ def seed() -> Document:
         ("1998年1月20日”星期二，B08 体育。责任编辑，张华", {"date": "1998-01-20", "weekday": "星期二", "page": "B08"}),
         ("1998年1月416日", {}),  # a date OCR broke, alone on its line
         ("1998年1月", None),  # a signature's month
+        # a page numbered in Chinese
+        ("人民日报 1998年1月16日 星期五 第十二版", {"publication": "人民日报", "date": "1998-01-16", "weekday": "星期五", "page": "12"}),
+        ("光明日报 1998年1月16日 星期五 第二十四版 要闻", {"publication": "光明日报", "date": "1998-01-16", "weekday": "星期五", "page": "24"}),
+        ("第五版", {"page": "5"}),
     ],
 )
 def test_parse_furniture(line: str, found: dict | None) -> None:
@@ -831,3 +835,8 @@ def test_pages_of_other_papers(name: str) -> None:
         paragraph = doc.text[block.start : block.end]
         if block.kind == "body":
             assert layout.ends_paragraph(paragraph) or paragraph.endswith("摄"), paragraph
+
+
+@pytest.mark.parametrize(("numeral", "number"), [("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("二十四", 24), ("九十九", 99)])
+def test_chinese_page_number(numeral: str, number: int) -> None:
+    assert layout.chinese_page_number(numeral) == number

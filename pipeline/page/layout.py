@@ -303,11 +303,23 @@ def _date_on_weekday(year: int, month: str, day: str, weekday: str | None) -> st
 
 def _head_text(line: str) -> str:
     """A line read as a running head: what OCR reads into the white between its fields (stray quote marks,
-    a full stop after a space, an underline ``_A07``) taken for spaces."""
-    return _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", _UNDERLINE_RE.sub(" ", line)))
+    a full stop after a space, an underline ``_A07``) taken for spaces, and a page numbered in Chinese
+    (第十二版) in digits."""
+    text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", _UNDERLINE_RE.sub(" ", line)))
+    return _CHINESE_PAGE_RE.sub(lambda m: f"第{chinese_page_number(m[1])}版", text) if "版" in text else text
 
 
 _UNDERLINE_RE = re.compile(r"_+")
+_CHINESE_DIGITS = "一二三四五六七八九"
+_CHINESE_PAGE_RE = re.compile(f"第\\s*([{_CHINESE_DIGITS[1:]}]?十[{_CHINESE_DIGITS}]?|[{_CHINESE_DIGITS}])\\s*版")
+
+
+def chinese_page_number(numeral: str) -> int:
+    """A page number written in Chinese numerals, one to ninety-nine (五 -> 5, 十二 -> 12, 二十四 -> 24)."""
+    tens, ten, ones = numeral.partition("十")
+    if not ten:
+        return _CHINESE_DIGITS.index(numeral) + 1
+    return (_CHINESE_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CHINESE_DIGITS.index(ones) + 1 if ones else 0)
 
 
 def parse_furniture(line: str) -> dict[str, Any] | None:
