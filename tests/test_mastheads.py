@@ -170,13 +170,16 @@ NOISY_HEAD_PAGE = """河南日报 ”1998年1月24日”星期四 口口口口�
         (NOISY_HEAD_PAGE, "全省春播工作基本结束", {"publication": "河南日报", "date": "1998-01-24", "page": "A05"}),
         ("人民上日报”1998年1月16日”星期五\n\n我国积极推进监狱法制建设\n\n本报北京1月15日讯记者王比学今天从司法部获悉。\n",
          "我国积极推进监狱法制建设", {"publication": "人民日报", "publication_raw": "人民上日报"}),
+        # an older paper's head, its date and page in Chinese numerals
+        ("人民日报   一九九八年一月十六日   星期五   第四版\n\n江泽民会见美国客人\n\n本报北京1月15日讯　国家主席江泽民今天会见了美国客人。\n",
+         "江泽民会见美国客人", {"publication": "人民日报", "date": "1998-01-16", "page": "4"}),
     ],
 )
 def test_a_noisy_running_head_is_furniture_never_the_headline(page: str, headline: str, meta: dict) -> None:
     doc = clean(page)
     assert doc.meta["headline"] == headline
     assert {key: doc.meta.get(key) for key in meta} == meta
-    assert "1998年" not in doc.text and "口口" not in doc.text
+    assert "1998年" not in doc.text and "口口" not in doc.text and "一九九八年" not in doc.text
 
 
 @pytest.mark.parametrize(

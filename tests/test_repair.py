@@ -93,6 +93,10 @@ def seed() -> Document:
         ("人民日报 1998年1月16日 星期五 第十二版", {"publication": "人民日报", "date": "1998-01-16", "weekday": "星期五", "page": "12"}),
         ("光明日报 1998年1月16日 星期五 第二十四版 要闻", {"publication": "光明日报", "date": "1998-01-16", "weekday": "星期五", "page": "24"}),
         ("第五版", {"page": "5"}),
+        # a date in Chinese numerals, as older papers print it
+        ("人民日报 一九九八年一月十六日 星期五 第四版", {"publication": "人民日报", "date": "1998-01-16", "weekday": "星期五", "page": "4"}),
+        ("二〇一八年十月二十九日 星期一", {"date": "2018-10-29", "weekday": "星期一"}),
+        ("1998年1月16日 星期五 农历丁丑年十二月十八", {"date": "1998-01-16", "weekday": "星期五"}),  # the lunar date stays text
     ],
 )
 def test_parse_furniture(line: str, found: dict | None) -> None:
@@ -838,5 +842,5 @@ def test_pages_of_other_papers(name: str) -> None:
 
 
 @pytest.mark.parametrize(("numeral", "number"), [("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("二十四", 24), ("九十九", 99)])
-def test_chinese_page_number(numeral: str, number: int) -> None:
-    assert layout.chinese_page_number(numeral) == number
+def test_chinese_number(numeral: str, number: int) -> None:
+    assert layout.chinese_number(numeral) == number

@@ -303,23 +303,36 @@ def _date_on_weekday(year: int, month: str, day: str, weekday: str | None) -> st
 
 def _head_text(line: str) -> str:
     """A line read as a running head: what OCR reads into the white between its fields (stray quote marks,
-    a full stop after a space, an underline ``_A07``) taken for spaces, and a page numbered in Chinese
-    (第十二版) in digits."""
+    a full stop after a space, an underline ``_A07``) taken for spaces, and a date or page written in Chinese
+    numerals (一九九八年一月十六日, 第十二版), as older papers print them, in digits."""
     text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", _UNDERLINE_RE.sub(" ", line)))
-    return _CHINESE_PAGE_RE.sub(lambda m: f"第{chinese_page_number(m[1])}版", text) if "版" in text else text
+    if "版" in text:
+        text = _CHINESE_PAGE_RE.sub(lambda m: f"第{chinese_number(m[1])}版", text)
+    if "日" in text:
+        text = _CHINESE_DATE_RE.sub(_date_in_digits, text)
+    return text
 
 
 _UNDERLINE_RE = re.compile(r"_+")
 _CHINESE_DIGITS = "一二三四五六七八九"
-_CHINESE_PAGE_RE = re.compile(f"第\\s*([{_CHINESE_DIGITS[1:]}]?十[{_CHINESE_DIGITS}]?|[{_CHINESE_DIGITS}])\\s*版")
+_CHINESE_NUMBER = f"[{_CHINESE_DIGITS[1:]}]?十[{_CHINESE_DIGITS}]?|[{_CHINESE_DIGITS}]"  # 1 to 99
+_CHINESE_PAGE_RE = re.compile(f"第\\s*({_CHINESE_NUMBER})\\s*版")
+_YEAR_DIGITS = "〇一二三四五六七八九"
+_CHINESE_DATE_RE = re.compile(f"([{_YEAR_DIGITS}○零]{{4}})年({_CHINESE_NUMBER})月({_CHINESE_NUMBER})日")
 
 
-def chinese_page_number(numeral: str) -> int:
-    """A page number written in Chinese numerals, one to ninety-nine (五 -> 5, 十二 -> 12, 二十四 -> 24)."""
+def chinese_number(numeral: str) -> int:
+    """A number from one to ninety-nine written in Chinese numerals (五 -> 5, 十二 -> 12, 二十四 -> 24)."""
     tens, ten, ones = numeral.partition("十")
     if not ten:
         return _CHINESE_DIGITS.index(numeral) + 1
     return (_CHINESE_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CHINESE_DIGITS.index(ones) + 1 if ones else 0)
+
+
+def _date_in_digits(date: re.Match[str]) -> str:
+    """一九九八年一月十六日 -> 1998年1月16日 (the year digit by digit, 〇/○/零 for nought)."""
+    year = "".join(str(_YEAR_DIGITS.index(digit)) for digit in date[1].replace("○", "〇").replace("零", "〇"))
+    return f"{year}年{chinese_number(date[2])}月{chinese_number(date[3])}日"
 
 
 def parse_furniture(line: str) -> dict[str, Any] | None:
