@@ -198,6 +198,9 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("记得上个世纪60年代三年", ["上个世纪60年代"]),
         ("近20年代表了", []),  # twenty years, then 代表
         ("火箭本赛季10场比赛", ["本赛季"]),  # a season of the story
+        ("北京时间11月9日早间消息", ["11月9日早间"]),  # a part of the day
+        ("9日晚间举行", ["9日晚间"]),
+        ("11月9日早些时候", ["11月9日"]),  # 早些时候, earlier: no part of the day
         ("一支上个赛季联盟第一", ["上个赛季"]),
     ],
 )

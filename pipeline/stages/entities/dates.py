@@ -25,7 +25,7 @@ DAY = (
     r"(?:(?:3[01]|[12][0-9]|0?[1-9])(?:日|号(?![线楼院门文码房台车机厅字人位件库桥路街]))"
     r"|(?:三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])日)"
 )
-PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜间|夜里|深夜|晚|早|夜)"
+PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|早间|上午|中午|午间|下午|傍晚|晚上|晚间|夜间|夜里|深夜|晚(?!些)|早(?!些)|夜)"  # not 早些时候, earlier
 # A clock time belongs to the day it follows (29日凌晨1点52分, 上周六晚8点: one DATE, GUIDELINES.md);
 # alone (下午3时) it is no date.  Only after a day, a weekday or a part of the day.
 _CLOCK_NUMBER = r"(?:[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})"
