@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.core.numbers import parse_number
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.lexicon import Entity, common_words, leftmost_longest
-from pipeline.stages.entities.numbers import parse_number
 from pipeline.stages.entities.org_rules import find_orgs
 from pipeline.stages.entities.percent import find_percents, percent_value
 from pipeline.stages.entities.person_rules import (
@@ -67,7 +67,9 @@ def test_percent_patterns_and_values(text: str, found: list[str], values: list[f
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("十二", 12.0), ("二十五点五", 25.5), ("一百", 100.0), ("一九九八", 1998.0), ("两千零一十三", 2013.0), ("3.5", 3.5), ("几", None)],
+    [("十二", 12.0), ("二十五点五", 25.5), ("一百", 100.0), ("一九九八", 1998.0), ("两千零一十三", 2013.0), ("3.5", 3.5), ("几", None),
+     # the page numbers and dates a running head prints in Chinese (page/layout.py)
+     ("五", 5.0), ("十", 10.0), ("二十", 20.0), ("二十四", 24.0), ("九十九", 99.0), ("二〇一八", 2018.0), ("一九○八", 1908.0)],
 )
 def test_numbers(text: str, value: float | None) -> None:
     assert parse_number(text) == value

@@ -839,8 +839,3 @@ def test_pages_of_other_papers(name: str) -> None:
         paragraph = doc.text[block.start : block.end]
         if block.kind == "body":
             assert layout.ends_paragraph(paragraph) or paragraph.endswith("摄"), paragraph
-
-
-@pytest.mark.parametrize(("numeral", "number"), [("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("二十四", 24), ("九十九", 99)])
-def test_chinese_number(numeral: str, number: int) -> None:
-    assert layout.chinese_number(numeral) == number

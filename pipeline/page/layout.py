@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.newspapers import levenshtein, match_newspaper, named_exactly, nearest_newspaper, section_names
+from pipeline.core.numbers import parse_number
 from pipeline.core.record import Document
 from pipeline.core.text_tables import (
     ATTRIBUTION_RE,
@@ -307,32 +308,22 @@ def _head_text(line: str) -> str:
     numerals (一九九八年一月十六日, 第十二版), as older papers print them, in digits."""
     text = _HEAD_NOISE_RE.sub(" ", STRAY_MARK_RE.sub(" ", _UNDERLINE_RE.sub(" ", line)))
     if "版" in text:
-        text = _CHINESE_PAGE_RE.sub(lambda m: f"第{chinese_number(m[1])}版", text)
+        text = _CHINESE_PAGE_RE.sub(lambda m: f"第{_in_digits(m[1])}版", text)
     if "日" in text:
-        text = _CHINESE_DATE_RE.sub(_date_in_digits, text)
+        text = _CHINESE_DATE_RE.sub(lambda m: f"{_in_digits(m[1])}年{_in_digits(m[2])}月{_in_digits(m[3])}日", text)
     return text
 
 
 _UNDERLINE_RE = re.compile(r"_+")
-_CHINESE_DIGITS = "一二三四五六七八九"
-_CHINESE_NUMBER = f"[{_CHINESE_DIGITS[1:]}]?十[{_CHINESE_DIGITS}]?|[{_CHINESE_DIGITS}]"  # 1 to 99
+_CHINESE_NUMBER = "[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]"  # 1 to 99
 _CHINESE_PAGE_RE = re.compile(f"第\\s*({_CHINESE_NUMBER})\\s*版")
-_YEAR_DIGITS = "〇一二三四五六七八九"
-_CHINESE_DATE_RE = re.compile(f"([{_YEAR_DIGITS}○零]{{4}})年({_CHINESE_NUMBER})月({_CHINESE_NUMBER})日")
+# 一九九八年一月十六日: the year digit by digit, 〇/○/零 for nought
+_CHINESE_DATE_RE = re.compile(f"([〇○零一二三四五六七八九]{{4}})年({_CHINESE_NUMBER})月({_CHINESE_NUMBER})日")
 
 
-def chinese_number(numeral: str) -> int:
-    """A number from one to ninety-nine written in Chinese numerals (五 -> 5, 十二 -> 12, 二十四 -> 24)."""
-    tens, ten, ones = numeral.partition("十")
-    if not ten:
-        return _CHINESE_DIGITS.index(numeral) + 1
-    return (_CHINESE_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CHINESE_DIGITS.index(ones) + 1 if ones else 0)
-
-
-def _date_in_digits(date: re.Match[str]) -> str:
-    """一九九八年一月十六日 -> 1998年1月16日 (the year digit by digit, 〇/○/零 for nought)."""
-    year = "".join(str(_YEAR_DIGITS.index(digit)) for digit in date[1].replace("○", "〇").replace("零", "〇"))
-    return f"{year}年{chinese_number(date[2])}月{chinese_number(date[3])}日"
+def _in_digits(numeral: str) -> int:
+    """A Chinese numeral the patterns above matched, as a whole number (十二 -> 12, 一九九八 -> 1998)."""
+    return int(parse_number(numeral))
 
 
 def parse_furniture(line: str) -> dict[str, Any] | None:

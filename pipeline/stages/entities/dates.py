@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from pipeline.core.numbers import CN_NUMERAL, parse_number
 from pipeline.stages.entities.lexicon import word_list
-from pipeline.stages.entities.numbers import CN_NUMERAL, parse_number
 
 _N = f"[0-9{CN_NUMERAL}]"
 YEAR = rf"{_N}{{4}}年"

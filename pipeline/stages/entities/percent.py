@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.stages.entities.numbers import CN_NUMERAL, parse_number
+from pipeline.core.numbers import CN_NUMERAL, parse_number
 
 _NUM = rf"[0-9{CN_NUMERAL}]+(?:[.点][0-9{CN_NUMERAL}]+)?"
 _CN_DIGIT = "一二两三四五六七八九"

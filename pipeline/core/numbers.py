@@ -1,4 +1,8 @@
-"""Chinese and Arabic numerals to numbers (十二 -> 12, 二十五点五 -> 25.5, 一九九八 -> 1998)."""
+"""Chinese and Arabic numerals to numbers (十二 -> 12, 二十五点五 -> 25.5, 一九九八 -> 1998).
+
+Below the page reading (dates and pages a running head prints in Chinese) and the entity rules (DATE and
+PERCENT values), which both read them.
+"""
 
 from __future__ import annotations
 
