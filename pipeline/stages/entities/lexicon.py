@@ -113,11 +113,6 @@ def _tree_regex(node: dict) -> str:
     return body
 
 
-# Titles that precede a name (市委书记吴天君, 常务副市长胡荃); longest first in the regex.
-
-
-
-
 # Characters that, right after a two-character name, usually start the next word (在会上, 对..., 指出;
 # 摄 and 报 of photo and report credits: 记者李刚摄, 记者刘杰报道).
 AFTER_NAME = set("摄报在说指表强要对和与的是等也就还会讲主出参向为从到带率一同提认介称发作进接视调听看了将已曾又都并以于给把被来去上下今昨明、，,。；;：:（(“\"")

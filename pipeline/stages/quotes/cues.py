@@ -42,9 +42,8 @@ HEADLINE_MAX_CHARS = 80
 #: After a cue, these open no reported clause: 说的话, 解释了什么叫做… (an aspect mark: the verb takes an object).
 NOT_COMPLEMENT_START = frozenset("的得地了过着”）)》、；;")
 COMPLEMENT_STOPS = frozenset("，,。！？!?；;：:\n")
+_SPEAKING_FRAME_ENDS = tuple(SPEAKING_FRAMES)  # for str.endswith
 
-
-_SPEAKING_FRAME_ENDS = tuple(SPEAKING_FRAMES)
 
 #: 应 + whose request (应记者要求, 应中方的邀请): a frame of the clause, the request no speech of the speaker's.
 REQUEST_FRAME_RE = re.compile(r"应[^，,。；;：:“”\n]{1,15}$")

@@ -90,11 +90,11 @@ NOMINAL_CUES: frozenset[str] = frozenset(
 ACCORDING_CUES: frozenset[str] = frozenset({"消息"})
 #: Cues that always take whom they tell (告诉CNBC，), whatever it is.
 TELLING_CUES: frozenset[str] = frozenset({"告诉", "告知"})
-#: Words ending in 说/称/讲 that are not speech cues (小说, 据说, 可以说, 简称, 演讲 ...).
 #: Last words of a predicate between a subject and its cue that frame the speaking itself: its time (接受采访时说)
 #: or the speech given (发表声明说, 发表讲话指出).  A predicate ending otherwise (援引证券律师表示) may name who speaks.
 #: Before a cue they never make it another word (讲话|说 is no 话说).
 SPEAKING_FRAMES = frozenset({"时", "时候", "之际", "声明", "讲话", "谈话", "演说", "演讲", "致辞", "致词", "贺词", "文章", "报告"})
+#: Words ending in 说/称/讲 that are not speech cues (小说, 据说, 可以说, 简称, 演讲 ...).
 NOT_CUE_BEFORE: dict[str, tuple[str, ...]] = {
     "说": ("可以", "应该", "应当", "就是", "也就是", "来", "据", "听", "比如", "换句话", "或者", "虽", "不用",
            "再", "难", "好", "学", "小", "传", "演", "解", "游", "劝", "胡", "瞎", "是", "话", "所",
