@@ -303,12 +303,25 @@ def _find_quote_directions(doc: Document, read: PageReading) -> list[Replacement
     return replacements
 
 
+def _with_character_rules(doc: Document) -> Document:
+    """``doc`` with the character rules run until they change nothing, so that the page analysis,
+    which costs more than all of them, runs on their result alone."""
+    for _ in range(MAX_ROUNDS):
+        before = doc.text
+        for kind, finder in CHARACTER_RULES:
+            doc = edit_document(doc, kind, list(finder(doc.text)))
+        if doc.text == before:
+            break
+    return doc
+
+
 def normalize_document(doc: Document) -> Document:
     """Normalise a document's characters and spaces, recording every change (pure, idempotent).
 
-    The page is analysed (and, when quote marks need it, read) once per round; what was
-    made of the final text goes out with the document on ``Document.page``, so the repair
-    stage does not read the same page again.
+    The page is analysed (and, when quote marks need it, read) once per round, after the
+    character rules have finished: another round, and another analysis, only where the layout's
+    spaces or the quote marks changed the text.  What was made of the final text goes out with
+    the document on ``Document.page``, so the repair stage does not read the same page again.
     """
     if not doc.offsets:
         doc = replace(doc, offsets=list(range(len(doc.text))))
@@ -317,9 +330,8 @@ def normalize_document(doc: Document) -> Document:
     # one rule's change can give another rule work (``我 , 你`` -> ``我 ， 你`` -> ``我，你``): run to a fixed point;
     # quote directions, which need the whole page read, are settled once the other rules have finished
     for _ in range(MAX_ROUNDS):
+        doc = _with_character_rules(doc)
         before = doc.text
-        for kind, finder in CHARACTER_RULES:
-            doc = edit_document(doc, kind, list(finder(doc.text)))
         analysed, analysis = doc, analyze_page(doc)
         doc = edit_document_by_kind(doc, list(_find_layout_spaces(doc.text, analysis)))
         if doc.text == before:
