@@ -9,6 +9,7 @@ from pipeline.eval.modern_gold import (
     agreement,
     parse_marked,
     select_articles,
+    select_section,
     standoff_record,
     with_text,
 )
@@ -61,6 +62,15 @@ def test_selection_takes_the_same_share_of_each_channel_within_the_lengths() -> 
     assert chosen == select_articles(articles, per_channel=5)  # the seeded draw: the same articles every time
     more = select_articles(articles, per_channel=5, seed=7, excluded=frozenset(a["id"] for a in chosen))
     assert len(more) == 10 and not {a["id"] for a in more} & {a["id"] for a in chosen}  # a second draw, none twice
+
+
+def test_a_section_draw_takes_one_channel_and_leaves_out_the_gold() -> None:
+    articles = [_article(n, channel, 300 + n) for channel in ("体育", "科技") for n in range(60)]
+    gold = frozenset(f"体育-{n:03}" for n in range(10))
+    chosen = select_section(articles, size=30, excluded=gold)
+    assert len(chosen) == 30 and {a["category"] for a in chosen} == {"体育"}
+    assert not {a["id"] for a in chosen} & gold
+    assert chosen == select_section(articles, size=30, excluded=gold)
 
 
 def test_agreement_counts_spans_both_annotators_marked() -> None:

@@ -13,7 +13,8 @@ with ``modern_news.jsonl`` (and refuses a text whose hash changed) when the set 
 
 ``python -m pipeline.eval.modern_gold select MODERN_NEWS.jsonl OUT.jsonl`` writes the
 chosen articles; ``... more MODERN_NEWS.jsonl OUT.jsonl GOLD.jsonl...`` draws 5 more a channel, none of
-those in the gold files; ``... gold ARTICLES.jsonl MARKED.jsonl OUT.jsonl`` writes the stand-off
+those in the gold files; ``... section MODERN_NEWS.jsonl OUT.jsonl GOLD.jsonl...`` draws 72 of one
+channel (sports), none of those in the gold files; ``... gold ARTICLES.jsonl MARKED.jsonl OUT.jsonl`` writes the stand-off
 gold; ``... materialise GOLD.jsonl MODERN_NEWS.jsonl OUT.jsonl`` writes it with its texts;
 ``... agree MARKED_A.jsonl MARKED_B.jsonl ARTICLES.jsonl`` prints the annotators' agreement
 per label (span F1, one as gold for the other) and the disagreements to settle.
@@ -38,6 +39,9 @@ T = TypeVar("T")
 SEED = 20261206
 PER_CHANNEL = 7
 MORE_SEED, MORE_PER_CHANNEL = 20261209, 5
+# One section of the paper over the same weeks (the learning curve's second set: reviews of a user's paper
+# meet the same people again, which a draw across all channels hardly does).
+SECTION_SEED, SECTION_CHANNEL, SECTION_SIZE = 20261210, "体育", 72
 MIN_CHARS, MAX_CHARS = 300, 700
 
 _MARK_RE = re.compile(r"\[(?P<label>[A-Z]+) (?P<text>[^\[\]]+?)\]")
@@ -60,6 +64,14 @@ def select_articles(
 
 class MarkedTextError(ValueError):
     """A marked text that does not give back its article's text, or uses an unknown label."""
+
+
+def select_section(
+    articles: Iterable[dict[str, Any]], channel: str = SECTION_CHANNEL, size: int = SECTION_SIZE, seed: int = SECTION_SEED,
+    excluded: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """``size`` articles of one channel (one section of the paper over the same weeks), by a seeded draw."""
+    return select_articles((a for a in articles if a["category"] == channel), size, seed, excluded)
 
 
 def parse_marked(marked: str, text: str, labels: Iterable[str]) -> list[dict[str, Any]]:
@@ -181,6 +193,12 @@ def main(argv: list[str]) -> int:
         # a second draw for the learning curve: 5 a channel, none of the articles in the gold files given
         excluded = frozenset(r["id"] for path in argv[3:] for _, r in iter_json_lines(Path(path)))
         chosen = select_articles((r for _, r in iter_json_lines(Path(argv[1]))), MORE_PER_CHANNEL, MORE_SEED, excluded)
+        Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
+        print(f"wrote {len(chosen)} articles to {argv[2]}")
+        return 0
+    if argv[:1] == ["section"] and len(argv) >= 4:
+        excluded = frozenset(r["id"] for path in argv[3:] for _, r in iter_json_lines(Path(path)))
+        chosen = select_section((r for _, r in iter_json_lines(Path(argv[1]))), excluded=excluded)
         Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
         print(f"wrote {len(chosen)} articles to {argv[2]}")
         return 0
