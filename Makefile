@@ -200,9 +200,10 @@ build/gold/modern_dev/ner_modern_%.jsonl: annotation_schema/gold/ner_modern_%.js
 	mkdir -p $(@D)
 	$(BIN)/python -m pipeline.eval.modern_gold materialise $< $(DATA)/../modern_news/modern_news.jsonl $@
 
-eval-ner: $(STAMP) $(MODERN_GOLD)  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the two modern sets (42 + 30 articles) and CLUENER dev, side by side; precision per rule on each (and on pd1998 train once eval-ner-jackknife has run)
+eval-ner: $(STAMP) $(MODERN_GOLD) build/gold/modern_dev/ner_modern_sports.jsonl  ## P/R/F1 per label (prelabel, model only, jieba baseline) on pd1998 dev, the seed, the three modern sets (42 + 30 + 72 sports articles) and CLUENER dev, side by side; precision per rule on each (and on pd1998 train once eval-ner-jackknife has run)
 	$(BIN)/python -m pipeline.eval.entities $(NER_JK_PAIRS) $(DATA)/dev.jsonl annotation_schema/gold/ner_modern.jsonl \
-	  build/gold/modern_dev/ner_modern_dev.jsonl build/gold/modern_dev/ner_modern_more.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
+	  build/gold/modern_dev/ner_modern_dev.jsonl build/gold/modern_dev/ner_modern_more.jsonl \
+	  build/gold/modern_dev/ner_modern_sports.jsonl $(DATA)/../cluener/dev.jsonl:PERSON,ORG
 
 eval-ner-jackknife: $(NER_JK)/.built  ## train the two half models (pd1998 train days 1-7 / 8-15; 40 min for both on 2 busy cores), then eval-ner with the rules' precision on pd1998 train
 	$(MAKE) eval-ner
