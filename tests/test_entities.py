@@ -13,7 +13,7 @@ from pipeline.core.numbers import parse_number
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.lexicon import Entity, common_words, leftmost_longest
-from pipeline.stages.entities.org_rules import find_orgs
+from pipeline.stages.entities.org_rules import about_sport, find_orgs, find_teams
 from pipeline.stages.entities.percent import find_percents, percent_value
 from pipeline.stages.entities.person_rules import (
     find_byline_names,
@@ -1028,3 +1028,46 @@ def test_common_words_other_corpora_name_are_left_out(
         encoding="utf-8",
     )
     assert names_elsewhere(["北约", "苹果", "元旦"], [path]) == named
+
+
+def _words(text: str, cuts: str) -> list[list[int]]:
+    """Word spans from the text cut with ``|`` (``火箭|队员``)."""
+    spans, start = [], 0
+    for piece in cuts.split("|"):
+        spans.append([start, start + len(piece)])
+        start += len(piece)
+    assert "".join(cuts.split("|")) == text
+    return spans
+
+
+SPORT = "本赛季比赛中，"  # two words of a game or a season: an article about sport
+
+
+@pytest.mark.parametrize(
+    ("cuts", "expected"),
+    [
+        (SPORT + "|火箭|击败|湖人", ["火箭", "湖人"]),
+        (SPORT + "|休斯顿|火箭队|主场", ["休斯顿火箭队"]),  # the full name, and 队 with it
+        (SPORT + "|火箭|队员|表现", ["火箭"]),  # 队员 is a word of its own: 火箭 alone
+        (SPORT + "|热火|队史|最佳", ["热火"]),
+        (SPORT + "|中超联赛|第20轮", ["中超联赛"]),
+        (SPORT + "|八一女排|获胜", ["八一女排"]),
+        (SPORT + "|发射|火箭炮", []),  # a piece of a longer word
+        (SPORT + "|NBA|官方", ["NBA"]),
+        (SPORT + "|NBAer", []),  # inside a Latin word
+        ("长征|火箭|发射|成功", []),  # no article about sport: a rocket
+        ("国王|访问|中国", []),
+    ],
+)
+def test_teams_are_found_by_name_in_an_article_about_sport(cuts: str, expected: list[str]) -> None:
+    text = cuts.replace("|", "")
+    assert [text[s.start : s.end] for s in find_teams(text, _words(text, cuts))] == expected
+    assert all(s.rule == "team_name" and s.label == "ORG" for s in find_teams(text, _words(text, cuts)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("本赛季的比赛", True), ("球队在主场", True), ("比赛", False), ("长征火箭发射成功", False)],
+)
+def test_an_article_about_sport_has_two_words_of_a_game(text: str, expected: bool) -> None:
+    assert about_sport(text) is expected
