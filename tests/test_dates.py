@@ -61,6 +61,7 @@ ISSUE = date(2013, 4, 28)
         ("2012年底", "2012"),  # the year its end belongs to
         ("60年代", "1960/1969"),
         ("本赛季", None),  # a season is no calendar period
+        ("新赛季", None),
         ("4月中旬", "2013-04-11/2013-04-20"),
         ("2月下旬", "2013-02-21/2013-02-28"),
         ("本月上旬", "2013-04-01/2013-04-10"),
@@ -202,6 +203,11 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("9日晚间举行", ["9日晚间"]),
         ("11月9日早些时候", ["11月9日"]),  # 早些时候, earlier: no part of the day
         ("一支上个赛季联盟第一", ["上个赛季"]),
+        ("新赛季火箭表现", ["新赛季"]),  # the coming season
+        ("今冬明春", ["今冬"]),  # this winter; 明春 is a given name as often as next spring
+        ("去秋以来", ["去秋"]),
+        ("今夏装上市", []),  # this summer's clothes: 夏装
+        ("新月", []),
     ],
 )
 def test_find_dates(text: str, found: list[str]) -> None:
