@@ -13,7 +13,7 @@ from pipeline.core.numbers import parse_number
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.lexicon import Entity, common_words, leftmost_longest
-from pipeline.stages.entities.org_rules import about_sport, find_orgs, find_teams
+from pipeline.stages.entities.org_rules import about_sport, find_media, find_orgs, find_teams
 from pipeline.stages.entities.percent import find_percents, percent_value
 from pipeline.stages.entities.person_rules import (
     find_byline_names,
@@ -1071,3 +1071,27 @@ def test_teams_are_found_by_name_in_an_article_about_sport(cuts: str, expected: 
 )
 def test_an_article_about_sport_has_two_words_of_a_game(text: str, expected: bool) -> None:
     assert about_sport(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("新浪娱乐讯 据香港媒体报道", ["新浪娱乐"]),  # a dateline
+        ("晨报讯(记者姜葳)世界上", ["晨报"]),
+        ("本报讯 记者", []),  # this paper: no name
+        ("图为深圳万德莱通讯有限公司", []),  # 通讯 is no dateline
+        ("中新网11月8日电 据欧洲《星岛日报》7日报道", ["中新网", "星岛日报"]),
+        ("新华社联合国1月6日电(记者", ["新华社"]),  # the outlet ends where outlets end
+        ("参考消息网10月22日报道 美国", ["参考消息网"]),
+        ("剩。（来源：PCLADY）酸奶", ["PCLADY"]),  # a source line
+        ("来源:每日学英语微信公众账号", ["每日学英语"]),  # the account's name
+        ("美国《财富》杂志网站指出", ["财富"]),  # a title as the source of the news
+        ("玩家还将看到《花花公子》杂志57年内的内容", []),  # a magazine as a publication
+        ("在《人民日报》上发表", []),
+        ("北京讯 记者", []),  # a place alone
+    ],
+)
+def test_news_outlets_are_found_where_they_are_the_source(text: str, expected: list[str]) -> None:
+    found = find_media(text)
+    assert [text[s.start : s.end] for s in found] == expected
+    assert all(s.rule == "media_source" and s.label == "ORG" for s in found)

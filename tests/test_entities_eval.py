@@ -55,6 +55,9 @@ def test_gold_spans_reads_both_formats_and_drops_other_labels() -> None:
         ("上个世纪60年代", (0, 8, "DATE"), False),
         ("本赛季", (0, 3, "DATE"), False),
         ("本月", (0, 2, "DATE"), True),
+        ("据《先驱报》报道", (2, 5, "ORG"), False),  # a paper in 《》: never ORG in pd1998
+        ("《经济周刊》编辑部", (1, 5, "ORG"), False),
+        ("先驱报社", (0, 4, "ORG"), True),
     ],
 )
 def test_guideline_adjusted_removes_only_known_differences(text: str, span: tuple, kept: bool) -> None:

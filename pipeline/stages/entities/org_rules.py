@@ -152,6 +152,48 @@ def find_teams(text: str, words: Sequence[Sequence[int]]) -> list[Entity]:
     return found
 
 
+# News media where the guidelines name them as media (newspapers, agencies and sites are ORG): the outlet of a
+# dateline (新浪娱乐讯, 新京报快讯, 中新网11月8日电, 参考消息网10月22日报道) at the start of a line, the outlet of a
+# source line (（来源：PCLADY）, 内容来源：ELLE中文网), and a paper, site or magazine in 《》 with a word of the media
+# after it (《星岛日报》7日报道, 《财富》杂志网站). Not 本报, 本刊 (this paper), nor a place alone (北京讯).
+_OUTLET = r"[A-Za-z0-9\u4e00-\u9fff]{2,10}?"
+
+
+@lru_cache(maxsize=1)
+def _media_patterns() -> tuple[re.Pattern[str], ...]:
+    return (
+        # 新浪娱乐讯 据…, 晨报讯（记者…）: not 通讯, 资讯, 喜讯
+        re.compile(rf"(?:^|(?<=\n))\s*({_OUTLET})(?<![通资喜音短简])(?:快讯|讯)(?=[\s（(]|记者|$)"),
+        # 中新网11月8日电, 参考消息网10月22日报道, 新华社联合国1月6日电: the outlet ends with what outlets end with
+        re.compile(rf"(?:^|(?<=\n))\s*({_OUTLET}(?:社|网|报|台|新闻))[\u4e00-\u9fff]{{0,8}}?[0-9]{{1,2}}月[0-9]{{1,2}}日(?:电|报道|消息)"),
+        # （来源：PCLADY）, 来源：每日学英语微信公众账号 (the account's name)
+        re.compile(
+            r"(?:内容)?来源[：:]\s*([A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ]{0,14}?)(?:微信公众账号|微信公众号|公众号)?\s*"
+            r"(?=[）)\n]|$)"
+        ),
+        # 《星岛日报》7日报道, 《财富》杂志网站指出, 《法制日报》记者: a title as the source of the news
+        re.compile(
+            r"《([^《》\s]{1,12}?)》(?=(?:中文网|英文网|杂志|双周刊|周刊|月刊)?(?:网站)?(?:[0-9]{1,2}日)?"
+            r"(?:报道|刊文|文章称|消息|援引|称|指出|社论|评论|记者))"
+        ),
+    )
+
+
+_NOT_AN_OUTLET = re.compile(r"本报|本刊|本台|本网|据|记者|通讯员")
+
+
+def find_media(text: str) -> list[Entity]:
+    """News outlets named in a dateline, a source line or in 《》 as a source of news: rule ``media_source``."""
+    found = []
+    for pattern in _media_patterns():
+        for match in pattern.finditer(text):
+            name = match.group(1)
+            if _NOT_AN_OUTLET.search(name) or name in places():
+                continue
+            found.append(Entity(match.start(1), match.end(1), "ORG", "media_source"))
+    return found
+
+
 def ministry_runs_on(text: str, end: int) -> bool:
     """Whether the 部 ending a ministry's name at ``end`` begins another word: the title 部长
     (国防部长: 国防部 is ORG 1 time in 38 in pd1998 train), 部门, departments (公安部门), or 部分,

@@ -41,6 +41,7 @@ from pipeline.stages.entities.org_rules import (
     NO_ONE_BODY,
     ORG_FINAL_CHARS,
     QUANTIFIED,
+    find_media,
     find_orgs,
     find_teams,
     leader_of_government,
@@ -309,7 +310,7 @@ def merge_entities(
     listed = find_listed_names(text, known)
     person_rules += listed
     known |= {text[s.start : s.end] for s in listed}
-    orgs = find_orgs(text) + find_teams(text, words) + (find_learnt(text, learnt_orgs, "ORG") if learnt_orgs else [])
+    orgs = find_orgs(text) + find_teams(text, words) + find_media(text) + (find_learnt(text, learnt_orgs, "ORG") if learnt_orgs else [])
     # named_company (a segmenter word before 公司/集团/银行) is gone: 2 of 16 on pd1998 train with a
     # jackknifed model, 1 of 3 on CLUENER dev.
     rule_spans = (  # where a person rule and an organisation rule give the same span, the organisation's wins (吉林队)
