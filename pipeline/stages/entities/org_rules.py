@@ -1,6 +1,6 @@
-"""Rules for ORG: organisation patterns (gazetteer, place + organ, place + department), named
-companies, and the repairs of a model ORG (snapped to words and places, delegations and session
-numbers cut off, units named after it joined to it).
+"""Rules for ORG: organisation patterns (gazetteer, place + organ, place + department), teams and
+leagues in an article about sport, news outlets where they are the source, the places before an
+organisation joined to it, and the units named after a model ORG joined to it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pipeline.stages.entities.lexicon import (
     first_characters,
     is_transliterated,
     leftmost_longest,
+    place_set,
     places,
     starts_inside_a_word,
     word_at,
@@ -156,7 +157,7 @@ def find_teams(text: str, words: Sequence[Sequence[int]]) -> list[Entity]:
 # dateline (新浪娱乐讯, 新京报快讯, 中新网11月8日电, 参考消息网10月22日报道) at the start of a line, the outlet of a
 # source line (（来源：PCLADY）, 内容来源：ELLE中文网), and a paper, site or magazine in 《》 with a word of the media
 # after it (《星岛日报》7日报道, 《财富》杂志网站). Not 本报, 本刊 (this paper), nor a place alone (北京讯).
-_OUTLET = r"[A-Za-z0-9\u4e00-\u9fff]{2,10}?"
+_OUTLET = rf"[A-Za-z0-9{HAN}]{{2,10}}?"
 
 
 @lru_cache(maxsize=1)
@@ -165,10 +166,10 @@ def _media_patterns() -> tuple[re.Pattern[str], ...]:
         # 新浪娱乐讯 据…, 晨报讯（记者…）: not 通讯, 资讯, 喜讯
         re.compile(rf"(?:^|(?<=\n))\s*({_OUTLET})(?<![通资喜音短简])(?:快讯|讯)(?=[\s（(]|记者|$)"),
         # 中新网11月8日电, 参考消息网10月22日报道, 新华社联合国1月6日电: the outlet ends with what outlets end with
-        re.compile(rf"(?:^|(?<=\n))\s*({_OUTLET}(?:社|网|报|台|新闻))[\u4e00-\u9fff]{{0,8}}?[0-9]{{1,2}}月[0-9]{{1,2}}日(?:电|报道|消息)"),
+        re.compile(rf"(?:^|(?<=\n))\s*({_OUTLET}(?:社|网|报|台|新闻))[{HAN}]{{0,8}}?[0-9]{{1,2}}月[0-9]{{1,2}}日(?:电|报道|消息)"),
         # （来源：PCLADY）, 来源：每日学英语微信公众账号 (the account's name)
         re.compile(
-            r"(?:内容)?来源[：:]\s*([A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ]{0,14}?)(?:微信公众账号|微信公众号|公众号)?\s*"
+            rf"(?:内容)?来源[：:]\s*([A-Za-z0-9{HAN}][A-Za-z0-9{HAN} ]{{0,14}}?)(?:微信公众账号|微信公众号|公众号)?\s*"
             r"(?=[）)\n]|$)"
         ),
         # 《星岛日报》7日报道, 《财富》杂志网站指出, 《法制日报》记者: a title as the source of the news
@@ -188,7 +189,7 @@ def find_media(text: str) -> list[Entity]:
     for pattern in _media_patterns():
         for match in pattern.finditer(text):
             name = match.group(1)
-            if _NOT_AN_OUTLET.search(name) or name in places():
+            if _NOT_AN_OUTLET.search(name) or name in place_set():
                 continue
             found.append(Entity(match.start(1), match.end(1), "ORG", "media_source"))
     return found
