@@ -36,7 +36,7 @@ from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
-from pipeline.stages.entities.dates import DECADE, VAGUE_TIME_WORDS, YEAR, YEAR_END
+from pipeline.stages.entities.dates import DECADE, PLAY_SEASON, VAGUE_TIME_WORDS, YEAR, YEAR_END
 from pipeline.stages.entities.lexicon import word_list
 from pipeline.stages.entities.percent import find_percents
 from pipeline.train.ner.articles import join_articles
@@ -113,7 +113,7 @@ _EVENING = re.compile("晚(?![上会间饭餐报霞年辈])")
 _YEAR_END = re.compile(YEAR_END)  # 1997年底: pd1998 labels 1997年 alone (train: 92 of 93)
 # Decades, seasons and fiscal years: never DATE in pd1998 (train: 0 of 133 decades, 0 of 10 本/这个/上个赛季,
 # 0 of 19 1998年度)
-_PD1998_NOT_DATE = re.compile(rf"{DECADE}|(?:本|上|下|这个|上个|下个)赛季|{YEAR}度")
+_PD1998_NOT_DATE = re.compile(rf"{DECADE}|{PLAY_SEASON}|{YEAR}度")
 
 
 _MONTH_RANGE_START = re.compile(r"(?:1[0-2]|0?[1-9])[-—–~～至到]\Z")

@@ -182,25 +182,27 @@ def _articles(path: Path) -> dict[str, dict[str, Any]]:
     return {record["id"]: record for _, record in iter_json_lines(path)}
 
 
+def _write_articles(path: Path, chosen: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
+    print(f"wrote {len(chosen)} articles to {path}")
+
+
 def main(argv: list[str]) -> int:
     labels = load_schema().entity_labels
     if argv[:1] == ["select"] and len(argv) == 3:
         chosen = select_articles(record for _, record in iter_json_lines(Path(argv[1])))
-        Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
-        print(f"wrote {len(chosen)} articles to {argv[2]}")
+        _write_articles(Path(argv[2]), chosen)
         return 0
     if argv[:1] == ["more"] and len(argv) >= 4:
         # a second draw for the learning curve: 5 a channel, none of the articles in the gold files given
         excluded = frozenset(r["id"] for path in argv[3:] for _, r in iter_json_lines(Path(path)))
         chosen = select_articles((r for _, r in iter_json_lines(Path(argv[1]))), MORE_PER_CHANNEL, MORE_SEED, excluded)
-        Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
-        print(f"wrote {len(chosen)} articles to {argv[2]}")
+        _write_articles(Path(argv[2]), chosen)
         return 0
     if argv[:1] == ["section"] and len(argv) >= 4:
         excluded = frozenset(r["id"] for path in argv[3:] for _, r in iter_json_lines(Path(path)))
         chosen = select_section((r for _, r in iter_json_lines(Path(argv[1]))), excluded=excluded)
-        Path(argv[2]).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in chosen), encoding="utf-8")
-        print(f"wrote {len(chosen)} articles to {argv[2]}")
+        _write_articles(Path(argv[2]), chosen)
         return 0
     if argv[:1] == ["agree"] and len(argv) == 4:
         articles = _articles(Path(argv[3]))

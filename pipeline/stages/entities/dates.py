@@ -35,10 +35,14 @@ HALF = r"[上下]半年"
 RELATIVE_DAY = r"今明两[天日]|明后两?[天日]|(?:昨|今|明|前|后)(?:天|日)|昨晚|今晚|明晚|昨夜|今夜|今晨|昨晨|大前天|大后天"
 # 今明两年, 明后年: two years in one span; 后年 not in 今后年均, 当年 not in 相当年轻
 RELATIVE_YEAR = r"(?:今明两年|明后两?年|大前年|大后年|(?:今|去|明|前|(?<![今以之然最此])后|本|(?<!相)当|全)年(?:度|同期)?)"
-# 本赛季, 上个赛季: the guidelines' relative periods of the story (no value: a season is no calendar period)
-# 新赛季 (the coming season) and 今冬, 去秋 (this winter, last autumn; pd1998 labels 7 of 9 such DATE) too;
-# not 明春, a given name as often as next spring (李明春)
-RELATIVE_PERIOD = r"(?:(?:本|上|下|这个|上个|下个)(?:月|赛季|(?:周|星期|礼拜)[一二三四五六日天末]?)|新赛季|[今去][春夏秋冬](?![天季装款]))"
+# 本赛季, 上个赛季, 新赛季 (the coming season): the guidelines' relative periods of the story (no value: a season of
+# play is no calendar period)
+PLAY_SEASON = r"(?:(?:本|上|下|这个|上个|下个)赛季|新赛季)"
+# and 今冬, 去秋 (this winter, last autumn; pd1998 labels 7 of 9 such DATE); not 明春, a given name as often as
+# next spring (李明春)
+RELATIVE_PERIOD = (
+    rf"(?:(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天末]?)|{PLAY_SEASON}|[今去][春夏秋冬](?![天季装款]))"
+)
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
 # 2017年底, 2019年度 are one DATE (a period, as the guidelines count them); not 1998年初步, 2000年初中
 YEAR_END = rf"{YEAR}(?:[底末度]|初(?![步次中]))"

@@ -109,8 +109,7 @@ def _org_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]
 
 @lru_cache(maxsize=1)
 def _team_pattern() -> re.Pattern[str]:
-    forms = [form for line in word_list("teams.txt") for form in line.split()]
-    return re.compile(f"(?<![A-Za-z])(?:{alternation(forms)})(?![A-Za-z])")
+    return re.compile(f"(?<![A-Za-z])(?:{alternation(word_list('teams.txt'))})(?![A-Za-z])")
 
 
 @lru_cache(maxsize=1)
