@@ -22,7 +22,16 @@ from pipeline.train.learn.gold import (
     LEFT_OUT_UNEDITED,
     review_gold,
 )
-from pipeline.train.learn.learn import gold_rehearsal, held_out_ids, pattern_labels_agreed, sample_by_characters
+from pipeline.train.learn.learn import (
+    KEPT_WEIGHTS,
+    MIN_SCORED,
+    NEW_WEIGHTS,
+    gold_rehearsal,
+    held_out_ids,
+    pattern_labels_agreed,
+    sample_by_characters,
+    verdict,
+)
 from pipeline.train.learn.update import load_model, reference_tags
 
 LABELS = ("PERSON", "ORG", "DATE", "PERCENT")
@@ -224,9 +233,9 @@ TAUGHT = [
 UNSEEN_TEXT = f"{UNSEEN}表示，明年将继续推进改革。"
 
 
-def confirmed_record(index: int, text: str, pushed: bool = False) -> dict:
-    """A confirmed review naming UNSEEN; ``pushed``: its spans are pre-labels the reviewer kept (they carry a source)."""
-    spans = [{"start": i, "end": i + len(UNSEEN), "label": "PERSON", "text": UNSEEN, **({"source": "model"} if pushed else {})}
+def confirmed_record(index: int, text: str) -> dict:
+    """A confirmed review naming UNSEEN."""
+    spans = [{"start": i, "end": i + len(UNSEEN), "label": "PERSON", "text": UNSEEN}
              for i in range(len(text)) if text.startswith(UNSEEN, i)]
     return {"id": f"taught-{index}", "text": text, "meta": {}, "entities": spans,
             "review": {"state": "confirmed", "edited": True, "by": ["reviewer"]}}
@@ -262,11 +271,53 @@ def test_a_name_reviewers_taught_is_found_in_a_text_the_model_never_saw(tmp_path
     assert not (SHIPPED_MODEL / LEARN_CARD).exists()  # the shipped model is never changed
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "words", "has_words", "keep_if_better", "expected"),
+    [
+        # nothing kept back to score on: the reviewers' words still make a version, new weights only when asked
+        (None, None, None, True, True, (True, KEPT_WEIGHTS)),
+        (None, None, None, False, True, (False, NEW_WEIGHTS)),
+        (None, None, None, False, False, (True, NEW_WEIGHTS)),
+        # new weights better than the ones in use, with the same words and without
+        (0.80, 0.90, 0.85, True, True, (True, NEW_WEIGHTS)),
+        (0.80, 0.90, None, False, True, (True, NEW_WEIGHTS)),
+        # better than the weights in use alone, not than them with the words: the words with the weights in use
+        (0.80, 0.84, 0.85, True, True, (True, KEPT_WEIGHTS)),
+        # the words lose on the kept-back dozen: kept all the same, people vouched for them
+        (0.80, 0.79, 0.78, True, True, (True, KEPT_WEIGHTS)),
+        # no words and no better weights: nothing, unless asked
+        (0.80, 0.79, None, False, True, (False, NEW_WEIGHTS)),
+        (0.80, 0.79, None, False, False, (True, NEW_WEIGHTS)),
+    ],
+)
+def test_which_version_learn_keeps(before: float | None, after: float | None, words: float | None, has_words: bool,
+                                   keep_if_better: bool, expected: tuple) -> None:
+    def scores(f1: float | None) -> dict | None:
+        return None if f1 is None else {"micro": {"f1": f1}}
+
+    kept, weights, _ = verdict(scores(before), scores(after), scores(words), has_words, keep_if_better)
+    assert (kept, weights) == expected
+
+
+@pytest.mark.parametrize(
+    ("scored", "has_words", "expected"),
+    [
+        (MIN_SCORED, True, (True, NEW_WEIGHTS)),  # enough kept-back documents to judge the better weights
+        (MIN_SCORED - 1, True, (True, KEPT_WEIGHTS)),  # too few: the words with the weights in use
+        (MIN_SCORED - 1, False, (False, NEW_WEIGHTS)),  # too few, and no words: nothing
+    ],
+)
+def test_too_few_kept_back_documents_choose_no_weights(scored: int, has_words: bool, expected: tuple) -> None:
+    better = ({"micro": {"f1": 0.8}}, {"micro": {"f1": 0.9}}, {"micro": {"f1": 0.85}} if has_words else None)
+    kept, weights, _ = verdict(*better, has_words, True, scored)
+    assert (kept, weights) == expected
+
+
 def test_a_model_that_is_not_better_is_not_kept(tmp_path: Path) -> None:
     from pipeline.cli import app
 
-    reviews = tmp_path / "reviewed.jsonl"  # confirmed as pre-labelled: nothing for the rules' lexicon either
-    reviews.write_text("".join(json.dumps(confirmed_record(i, t, pushed=True), ensure_ascii=False) + "\n"
+    reviews = tmp_path / "reviewed.jsonl"  # confirmed with no name in them: nothing for the rules' lexicon either
+    reviews.write_text("".join(json.dumps({**confirmed_record(i, t), "entities": []}, ensure_ascii=False) + "\n"
                                for i, t in enumerate(TAUGHT)))
     result = CliRunner().invoke(app, [  # learning rate 0: the same model, so not better
         "learn", "--reviewed", str(reviews), "--rehearsal-data", str(tmp_path / "none.jsonl"), "--epochs", "1",

@@ -35,6 +35,7 @@ from pipeline.train.learn.lexicon import (
     reviewer_quote_parts,
     reviewer_rejections,
     taught_by,
+    vouched_entities,
     without_conflicts,
 )
 
@@ -73,6 +74,22 @@ PRE = {"id": "a", "text": TEXT, "entities": [ent(7, 10, "PERSON", "model"), ent(
 )
 def test_what_the_reviewer_added(entities: list, prelabeled: dict | None, expected: list) -> None:
     assert reviewer_entities({"id": "a", "text": TEXT, "entities": entities}, prelabeled) == expected
+
+
+@pytest.mark.parametrize(
+    ("review", "expected"),
+    [
+        # a confirmed document vouches for every name in it, the pre-labeller's too
+        ({"state": "confirmed"}, [(0, 6, "PERSON"), (7, 10, "PERSON")]),
+        ({"state": "adjudicated"}, [(0, 6, "PERSON"), (7, 10, "PERSON")]),
+        # an unconfirmed one only for what the reviewer changed
+        ({"state": "in_progress", "edited": True}, [(0, 6, "PERSON")]),
+        (None, [(0, 6, "PERSON")]),
+    ],
+)
+def test_what_a_review_vouches_for(review: dict | None, expected: list) -> None:
+    record = {"id": "a", "text": TEXT, "entities": [ent(0, 6, "PERSON"), ent(7, 10, "PERSON", "model")], "review": review}
+    assert vouched_entities(record, PRE) == expected
 
 
 QUOTE = {"speaker": part(0, 6), "speaker_name": TEXT[0:6], "cue": part(10, 11), "content": part(12, 17)}
@@ -296,13 +313,16 @@ TESLA = "特斯拉发布新车。马斯克说，特斯拉不错。"  # 特斯拉
     ("pre", "reviewed", "taught", "left_out"),
     [
         # a PERSON the pre-labels gave, taken away (the reviewer made it an ORG): no PERSON, and an ORG
+        # (马斯克, pre-labelled and kept in a confirmed document, is vouched for)
         ([(0, 3, "PERSON"), (8, 11, "PERSON")], [(0, 3, "ORG"), (8, 11, "PERSON")],
-         [(NOT_PERSON, "特斯拉"), (ORG, "特斯拉")], []),
+         [(NOT_PERSON, "特斯拉"), (ORG, "特斯拉"), (PERSON, "马斯克")], []),
         # deleted outright
         ([(0, 3, "PERSON")], [], [(NOT_PERSON, "特斯拉")], []),
         # taken away once, kept once: sometimes a name, so nothing is taught against it
+        # (nor for it: confirming the one kept does not outweigh taking the other away)
         ([(0, 3, "PERSON"), (13, 16, "PERSON")], [(13, 16, "PERSON")], [],
-         [(NOT_PERSON, "特斯拉", "a reviewer kept it as that label elsewhere")]),
+         [(NOT_PERSON, "特斯拉", "a reviewer kept it as that label elsewhere"),
+          (PERSON, "特斯拉", "a reviewer took it away elsewhere")]),
         # one character is too little to forbid everywhere
         ([(8, 9, "PERSON")], [], [], [(NOT_PERSON, "马", "one character")]),
         # a DATE taken away teaches nothing here

@@ -32,17 +32,19 @@ ADJUDICATED = "adjudicated"  # review state of a double-reviewed document whose 
 EXAMPLE_KEYS = ("doccano_project", "doccano_example_id", "document_hash")
 
 
+def is_confirmed(review: dict[str, Any] | None) -> bool:
+    """Did a person confirm the whole record (or settle it after two reviews)?"""
+    review = review or {}
+    return review.get("state") in ("confirmed", ADJUDICATED) or review.get("confirmed") is True
+
+
 def is_reviewed(review: dict[str, Any] | None) -> bool:
     """Did a person confirm or change the record? (A review state without those facts counts as yes.)"""
     if not review:
         return False
     if not any(key in review for key in ("state", "confirmed", "edited")):
         return True
-    return (
-        review.get("state") in ("confirmed", ADJUDICATED)
-        or review.get("confirmed") is True
-        or review.get("edited") is True
-    )
+    return is_confirmed(review) or review.get("edited") is True
 
 
 def review_rank(review: dict[str, Any] | None) -> int:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.eval.entities import labelled_spans
-from pipeline.review.merge import ADJUDICATED
+from pipeline.review.merge import is_confirmed
 
 Span = tuple[int, int, str]
 
@@ -59,7 +59,7 @@ def review_gold(
     text = reviewed["text"]
     gold = labelled_spans(reviewed.get("entities", []), labels)
     record_id = reviewed.get("id")
-    if review.get("state") in (CONFIRMED, ADJUDICATED) or review.get("confirmed") is True:
+    if is_confirmed(review):
         entities = [list(span) for span in sorted(gold)]
         return {"id": record_id, "text": text, "entities": entities, "missing": [], "not": []}, CONFIRMED
     if not review.get("edited"):

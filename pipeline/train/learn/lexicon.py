@@ -1,8 +1,9 @@
 """What reviews teach the rules: names, quote cues and sources reviewers added.
 
 A reviewer who adds a name the model missed, or corrects one it got wrong (another label,
-other edges), has said what that string is; the entity rules then find it in every other
-document (``learnt_name``, ``learnt_org``).  Likewise a cue or a source (a speaker that is no
+other edges), has said what that string is; so has one who confirms a document, for every
+name in it (the model found them here, but may miss them in the next article).  The entity
+rules then find those names in every other document (``learnt_name``, ``learnt_org``).  Likewise a cue or a source (a speaker that is no
 person) a reviewer linked to a quote that the attributor's lists lack.  What a reviewer added
 is what the pre-labels did not have: the reviewed spans not in the pushed record (by offsets
 and label) when it is at hand, else the spans without the ``source`` the pre-labeller writes
@@ -26,6 +27,7 @@ from typing import Any
 from pipeline.core.text_tables import HAN
 from pipeline.eval.entities import labelled_spans
 from pipeline.learn.lexicon import CUE, NOT, ORG, PERSON, SOURCE, Entry, ReviewRef
+from pipeline.review.merge import is_confirmed
 from pipeline.stages.entities.lexicon import common_words, place_set
 from pipeline.stages.quotes.lexicon import CUE_VERBS, PRONOUNS
 from pipeline.stages.quotes.sources import MAX_SOURCE_CHARS, classify_phrase
@@ -49,6 +51,18 @@ def reviewer_entities(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any]
     if prelabeled is not None and prelabeled.get("text") == reviewed.get("text"):
         return sorted(spans - labelled_spans(prelabeled.get("entities") or [], ENTITY_KINDS))
     return sorted(spans - labelled_spans([e for e in reviewed.get("entities") or [] if "source" in e], ENTITY_KINDS))
+
+
+def vouched_entities(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> list[tuple[int, int, str]]:
+    """The PERSON and ORG spans a review vouches for: all of a confirmed document's, else what the reviewer
+    added or corrected (:func:`reviewer_entities`).
+
+    Measured with ``make learning-curve`` (word lists alone, after 50 articles): on the sports set
+    PERSON +0.063 -> +0.071 and ORG +0.047 -> +0.051 F1 against only the added names; on the mixed
+    set PERSON +0.035 -> +0.032, ORG +0.032 -> +0.034 (its people seldom come back)."""
+    if is_confirmed(reviewed.get("review")):
+        return sorted(labelled_spans(reviewed.get("entities") or [], ENTITY_KINDS))
+    return reviewer_entities(reviewed, prelabeled)
 
 
 def reviewer_rejections(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> list[tuple[int, int, str]]:
@@ -127,25 +141,34 @@ def review_ref(record: Mapping[str, Any]) -> ReviewRef:
 
 
 def taught_by(reviewed: Iterable[Mapping[str, Any]], prelabeled: Mapping[str, Mapping[str, Any]] | None) -> Taught:
-    """The lexicon entries the reviews teach: each word once, with every review that added it.
+    """The lexicon entries the reviews teach: each word once, with every review that vouched for it
+    (:func:`vouched_entities`).
 
     A name the pre-labels gave and a reviewer took away is taught as not that label (``NOT_PERSON``), unless a
     reviewer kept the same word with that label somewhere in these reviews (then it is sometimes a name)."""
     found: dict[tuple[str, str], set[ReviewRef]] = defaultdict(set)
     kept: set[tuple[str, str]] = set()
+    chosen: set[tuple[str, str]] = set()  # (label, word) a reviewer added or corrected somewhere
+    rejected: set[tuple[str, str]] = set()  # (label, word) a reviewer took away somewhere
     skipped: dict[tuple[str, str, str], str] = {}
     for record in reviewed:
         text = record["text"]
         before = None if prelabeled is None else prelabeled.get(str(record["id"]))
         ref = review_ref(record)
-        for start, end, label in reviewer_entities(record, before):
+        added = set(reviewer_entities(record, before))
+        for start, end, label in vouched_entities(record, before):
             word = text[start:end]
+            reviewers_own = (start, end, label) in added
             if problem := entity_problem(word):
-                skipped[(label, word, problem)] = ref.id
+                if reviewers_own:  # a confirmed pre-label left out needs no word on the card
+                    skipped[(label, word, problem)] = ref.id
             else:
                 found[(label, word)].add(ref)
+                if reviewers_own:
+                    chosen.add((label, word))
         for start, end, label in reviewer_rejections(record, before):
             word = text[start:end]
+            rejected.add((label, word))
             if len(word) < 2:
                 skipped[(NOT + label, word, "one character")] = ref.id
             else:
@@ -166,6 +189,9 @@ def taught_by(reviewed: Iterable[Mapping[str, Any]], prelabeled: Mapping[str, Ma
                 found[(SOURCE, word)].add(ref)
     for kind, word in [key for key in found if key[0].startswith(NOT) and (key[0].removeprefix(NOT), key[1]) in kept]:
         skipped[(kind, word, "a reviewer kept it as that label elsewhere")] = sorted(found.pop((kind, word)))[0].id
+    # A name only confirmed (never added) that a reviewer took away elsewhere is sometimes no name: not taught.
+    for label, word in [key for key in found if key in rejected and key not in chosen]:
+        skipped[(label, word, "a reviewer took it away elsewhere")] = sorted(found.pop((label, word)))[0].id
     entries = [Entry(word, kind, tuple(sorted(refs))) for (kind, word), refs in sorted(found.items())]
     left_out = [{"kind": kind, "text": word, "why": why, "id": record_id}
                 for (kind, word, why), record_id in sorted(skipped.items())]  # fmt: skip
