@@ -195,6 +195,11 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("1998年初,工程开工", ["1998年初"]),
         ("1997年初步核算", ["1997年"]),  # 初步: preliminary
         ("2000年初中毕业", ["2000年"]),
+        ("截至去年11月末，千户企业", ["去年11月末"]),  # the end or start of a month is part of it
+        ("7月初步完成", ["7月"]),
+        ("去年底，公司上市", ["去年底"]),  # as of a year named relatively
+        ("本月底到期", ["本月底"]),
+        ("今年初步核算", ["今年"]),
         ("他在60年代作为反战人士", ["60年代"]),  # a decade
         ("记得上个世纪60年代三年", ["上个世纪60年代"]),
         ("近20年代表了", []),  # twenty years, then 代表

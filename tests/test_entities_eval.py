@@ -205,7 +205,11 @@ def test_rule_table_marks_rules_below_the_floor_on_each_set(
         ("1997年初步核算", (0, 5, "DATE"), (0, 5, "DATE")),  # 初步 is no part of the date
         ("1997年的", (0, 5, "DATE"), (0, 5, "DATE")),
         ("截至一九九七年底,", (2, 7, "DATE"), (2, 8, "DATE")),
+        ("截至１１月末,", (2, 5, "DATE"), (2, 6, "DATE")),  # and of a month (51 of 54 in train)
+        ("去年10月底,", (0, 5, "DATE"), (0, 6, "DATE")),
+        ("去年底,", (0, 2, "DATE"), (0, 3, "DATE")),
+        ("11月初步统计", (0, 3, "DATE"), (0, 3, "DATE")),
     ],
 )
-def test_guideline_adjusted_takes_the_end_of_a_year_pd1998_leaves_out(text: str, span: tuple, adjusted: tuple) -> None:
+def test_guideline_adjusted_takes_the_end_of_a_year_or_month_pd1998_leaves_out(text: str, span: tuple, adjusted: tuple) -> None:
     assert guideline_adjusted(text, [span]) == {adjusted}

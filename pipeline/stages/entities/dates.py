@@ -44,16 +44,19 @@ RELATIVE_PERIOD = (
     rf"(?:(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天末]?)|{PLAY_SEASON}|[今去][春夏秋冬](?![天季装款]))"
 )
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
-# 2017年底, 2019年度 are one DATE (a period, as the guidelines count them); not 1998年初步, 2000年初中
-YEAR_END = rf"{YEAR}(?:[底末度]|初(?![步次中]))"
+# The start or end of the year or month just named (年底, 11月末, 7月初): part of its DATE; not 1998年初步, 2000年初中
+PERIOD_END = r"(?:[底末]|初(?![步次中]))"
+# 2017年底, 2019年度 are one DATE (a period, as the guidelines count them)
+YEAR_END = rf"{YEAR}(?:度|{PERIOD_END})"
 # 60年代, 上个世纪90年代: a decade (values by _decade_value); not 近20年代表 (twenty years, then 代表)
 DECADE = r"(上个?世纪|本世纪|二十世纪|20世纪)?([1-9]0|[一二三四五六七八九]十)年代(?![表价替理言码谢购办课销号])"
 
 # 1-6月, 1至10月份: a range of months written with one 月
 MONTH_RANGE = r"(?:1[0-2]|0?[1-9])[-—–~～至到](?:1[0-2]|0?[1-9])月(?:份)?"
 _DATE_CORE = (
-    rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{MONTH_RANGE}|{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|初|底|末)?|{YEAR_PART})"
-    rf"|{DECADE}|{YEAR_END}|{YEAR}|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}|{RELATIVE_PERIOD}"
+    rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{MONTH_RANGE}|{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|{PERIOD_END})?|{YEAR_PART})"
+    rf"|{DECADE}|{YEAR_END}|{YEAR}|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}(?:(?<=年){PERIOD_END})?"
+    rf"|{RELATIVE_PERIOD}(?:(?<=月){PERIOD_END})?"
 )
 _RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
 DATE_PATTERN = re.compile(
