@@ -43,13 +43,13 @@ def test_a_corpus_span_as_our_guidelines_have_it(text: str, entities: list, kept
 @pytest.mark.parametrize(
     ("predicted", "missing"),
     [
-        ([(0, 4, "DATE")], [[0, 4]]),  # 当天晚上: beyond the patterns, the pre-labeller's guess is unknown
+        ([(0, 4, "DATE")], [[0, 4]]),  # 那天晚上: beyond the patterns, the pre-labeller's guess is unknown
         ([(0, 4, "DATE"), (5, 7, "PERSON")], [[0, 4]]),  # a label the corpus annotates stays as annotated
         ([(4, 7, "DATE")], []),  # never over a span the corpus annotated
     ],
 )
 def test_the_prelabellers_dates_are_unknown_where_the_corpus_has_none(predicted: list, missing: list) -> None:
-    text = "当天晚上张三和李四说"
+    text = "那天晚上张三和李四说"
     kept, unknown = follow_guidelines(text, [(4, 6, "PERSON")], PERSON_ORG, Counter(), predicted)
     assert kept == [[4, 6, "PERSON"]] and unknown == missing
 

@@ -296,8 +296,8 @@ def jieba_spans(text: str) -> set[Span]:
     return found
 
 
-# F1 targets per label on pd1998 dev, exact spans (the entities issue); scored on the adjusted figures.
-DEV_TARGETS = {"PERSON": 0.95, "ORG": 0.88, "DATE": 0.92, "PERCENT": 0.99}
+# F1 targets per label on pd1998 dev, exact spans (the entities issue of the four corpora); scored on the adjusted figures.
+DEV_TARGETS = {"PERSON": 0.95, "ORG": 0.92, "DATE": 0.95, "PERCENT": 0.99}
 # A rule below this precision on data it was not written from goes (the entities issue's bar).
 RULE_FLOOR = 0.9
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pipeline.core.numbers import CN_NUMERAL, parse_number
-from pipeline.stages.entities.lexicon import word_list
+from pipeline.stages.entities.lexicon import alternation, word_list
 
 _N = f"[0-9{CN_NUMERAL}]"
 YEAR = rf"{_N}{{4}}年"
@@ -25,13 +25,20 @@ DAY = (
     r"(?:(?:3[01]|[12][0-9]|0?[1-9])(?:日|号(?![线楼院门文码房台车机厅字人位件库桥路街]))"
     r"|(?:三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])日)"
 )
-PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|早间|上午|中午|午间|下午|傍晚|晚上|晚间|夜间|夜里|深夜|晚(?!些)|早(?!些)|夜)"  # not 早些时候, earlier
+# not 早些时候, earlier; 今天一早, 昨天一大早 (early in the morning: pd1998 labels the day with it, 2 of 2)
+PART_OF_DAY = (
+    r"(?:凌晨|清晨|拂晓|早上|早晨|早间|上午|中午|午间|下午|黄昏|傍晚|晚上|晚间|夜间|夜里|深夜|午夜|子夜|一大?早|晚(?!些)|早(?!些)|夜)"
+)
 # A clock time belongs to the day it follows (29日凌晨1点52分, 上周六晚8点: one DATE, GUIDELINES.md);
 # alone (下午3时) it is no date.  Only after a day, a weekday or a part of the day.
 _CLOCK_NUMBER = r"(?:[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})"
-CLOCK_TAIL = rf"(?<=[日号天晚夜晨午上早间里末一二三四五六]){_CLOCK_NUMBER}[点时](?:{_CLOCK_NUMBER}分|半|整)?(?:钟|许)?"
+# 许 (about) stays outside: pd1998 leaves it out 14 times of 14, Boson 32 of 32.
+CLOCK_TAIL = rf"(?<=[日号天晚夜晨午上早间里末一二三四五六昏晓]){_CLOCK_NUMBER}[点时](?:{_CLOCK_NUMBER}分|半|整)?钟?"
 QUARTER = r"(?:第|前)?[一二三四1-4]季度"
 HALF = r"[上下]半年"
+# The day (or month) of the story, not of the issue: DATE, with no value (pd1998 train: 当天 40 of 40, 当日 7 of 8,
+# 当晚 11 of 11, 次日 6 of 6, 当月 5 of 5, 前一天 4 of 4; the modern sets 9 of 11).  Not 当时 (vague), 第二天 (0 of 22).
+STORY_DAY = r"(?:(?<![相适应])当[天日晚夜月]|次日|翌日|前一天)"  # not 相当日常, 适当, 应当
 RELATIVE_DAY = r"今明两[天日]|明后两?[天日]|(?:昨|今|明|前|后)(?:天|日)|昨晚|今晚|明晚|昨夜|今夜|今晨|昨晨|大前天|大后天"
 # 今明两年, 明后年: two years in one span; 后年 not in 今后年均, 当年 not in 相当年轻
 RELATIVE_YEAR = r"(?:今明两年|明后两?年|大前年|大后年|(?:今|去|明|前|(?<![今以之然最此])后|本|(?<!相)当|全)年(?:度|同期)?)"
@@ -44,6 +51,12 @@ RELATIVE_PERIOD = (
     rf"(?:(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天末]?)|{PLAY_SEASON}|[今去][春夏秋冬](?![天季装款]))"
 )
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
+# A season of the year just named (去年夏季, 1996年春天, 1995年盛夏) or one of its festivals (1998年新年, 1997年母亲节):
+# part of its DATE, as 今夏 is one (pd1998: 20 of 20 seasons, 189 festivals after a year)
+YEAR_SEASON = (
+    r"(?<=年)(?:(?:秋冬|[春夏秋冬])[季天](?!节)|[盛仲初]夏|[寒隆严初]冬|[初早]春|[金深晚]秋"
+    rf"|{alternation(word_list('festivals.txt'))})"
+)
 # The start or end of the year or month just named (年底, 11月末, 7月初): part of its DATE; not 1998年初步, 2000年初中
 PERIOD_END = r"(?:[底末]|初(?![步次中]))"
 # 2017年底, 2019年度 are one DATE (a period, as the guidelines count them)
@@ -55,8 +68,8 @@ DECADE = r"(上个?世纪|本世纪|二十世纪|20世纪)?([1-9]0|[一二三四
 MONTH_RANGE = r"(?:1[0-2]|0?[1-9])[-—–~～至到](?:1[0-2]|0?[1-9])月(?:份)?"
 _DATE_CORE = (
     rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{MONTH_RANGE}|{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|{PERIOD_END})?|{YEAR_PART})"
-    rf"|{DECADE}|{YEAR_END}|{YEAR}|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}(?:(?<=年){PERIOD_END})?"
-    rf"|{RELATIVE_PERIOD}(?:(?<=月){PERIOD_END})?"
+    rf"|{DECADE}|{YEAR_END}|{YEAR}(?:{YEAR_SEASON})?|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}(?:(?<=年){PERIOD_END}|{YEAR_SEASON})?"
+    rf"|{RELATIVE_PERIOD}(?:(?<=月){PERIOD_END})?|{STORY_DAY}"
 )
 _RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
 DATE_PATTERN = re.compile(

@@ -316,8 +316,10 @@ def merge_entities(
     rule_spans = (  # where a person rule and an organisation rule give the same span, the organisation's wins (吉林队)
         [s for s in orgs if "ORG" in allowed]
         + [s for s in person_rules if "PERSON" in allowed]
-        # a date that begins inside a segmenter word is a piece of another word (如今|年, 麾下|周, 日复一|日)
-        + [Entity(a, b, "DATE", "date_pattern") for a, b in find_dates(text) if "DATE" in allowed and not starts_inside_a_word(a, words)]
+        # a date that begins or ends inside a segmenter word is a piece of another word (如今|年, 麾下|周, 日复一|日,
+        # 当日|达 same-day delivery); the end guard, tried on pd1998 train with jackknifed models: DATE F1 +0.001, +0.002
+        + [Entity(a, b, "DATE", "date_pattern") for a, b in find_dates(text)
+           if "DATE" in allowed and not starts_inside_a_word(a, words) and not ends_inside_a_word(b, words)]
         + [Entity(a, b, "PERCENT", rule) for a, b, rule in find_percent_rules(text) if "PERCENT" in allowed]
     )
     longer = [s for s in model if s.label in ("DATE", "ORG") and s.end - s.start <= 20]
