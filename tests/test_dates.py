@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.stages.entities.dates import DateContext, date_value, date_values_in_text, find_dates, parse_issue_date
+from pipeline.stages.entities.dates import (
+    DATE_BODY,
+    DATE_PATTERN,
+    DateContext,
+    date_value,
+    date_values_in_text,
+    find_dates,
+    parse_issue_date,
+)
 
 ISSUE = date(2013, 4, 28)
 
@@ -274,3 +283,14 @@ def test_entity_values_reads_dates_in_their_sentence() -> None:
     ]
     EntityValues()(doc)
     assert [(e.text, e._.value) for e in doc.ents] == [("1997年8月", "1997-08"), ("11月", "1997-11"), ("12%", 12.0)]
+
+
+# Characters dates are made of, and some that are not: random text of them exercises every alternative.
+DATE_ALPHABET = "0123456789〇零一二两三四五六七八九十今明大去前后本当全第上下年岁这新昨次翌月日号天晚夜晨早午间季度底末初旬周星期礼拜点时分半整钟世纪代赛春夏秋冬盛寒元旦节至到-相说的，"
+
+
+@given(st.text(alphabet=DATE_ALPHABET, max_size=40))
+def test_the_first_character_lookahead_changes_no_match(text: str) -> None:
+    unguarded = re.compile(DATE_BODY)
+    assert [m.span() for m in DATE_PATTERN.finditer(text)] == [m.span() for m in unguarded.finditer(text)]
+

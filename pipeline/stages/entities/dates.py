@@ -72,10 +72,14 @@ _DATE_CORE = (
     rf"|{RELATIVE_PERIOD}(?:(?<=月){PERIOD_END})?|{STORY_DAY}"
 )
 _RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
-DATE_PATTERN = re.compile(
-    rf"(?:{_DATE_CORE})(?:{_RANGE_TAIL})?{PART_OF_DAY}?(?:{CLOCK_TAIL})?"
-    # a lone 1-2 digit day needs its 日/号 and must not be part of a larger number
-)
+DATE_BODY = rf"(?:{_DATE_CORE})(?:{_RANGE_TAIL})?{PART_OF_DAY}?(?:{CLOCK_TAIL})?"
+# Every date begins with one of these (a digit, a numeral, or the first character of a relative date, a
+# quarter, a decade or a part of the year): led by a lookahead of them, the pattern rejects most positions in
+# one test instead of trying each alternative, nine times faster with the same matches on pd1998 train and
+# the modern news (48,594 dates; tests/test_dates.py checks it on random text).
+DATE_FIRST_CHARACTERS = f"0-9{CN_NUMERAL}今明大去前后本当全第上下年岁这新昨次翌"
+DATE_PATTERN = re.compile(f"(?=[{DATE_FIRST_CHARACTERS}]){DATE_BODY}")
+# a lone 1-2 digit day needs its 日/号 and must not be part of a larger number
 _NOT_AFTER = re.compile(rf"[0-9{CN_NUMERAL}.]$")
 _RE_CLOCK_TAIL = re.compile(rf"{CLOCK_TAIL}$")
 
