@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pipeline.core.numbers import CN_NUMERAL, parse_number
-from pipeline.stages.entities.lexicon import alternation, word_list
+from pipeline.stages.entities.lexicon import DATA, alternation, word_list
 
 _N = f"[0-9{CN_NUMERAL}]"
 YEAR = rf"{_N}{{4}}年"
@@ -51,11 +51,33 @@ RELATIVE_PERIOD = (
     rf"(?:(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天末]?)|{PLAY_SEASON}|[今去][春夏秋冬](?![天季装款]))"
 )
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
+
+
+@dataclass(frozen=True)
+class Festival:
+    """A festival of ``data/festivals.txt``: its fixed day (month, day), if it has one, and whether its
+    name is a number (五一) that after a year reads as something else (1998年十一届)."""
+
+    name: str
+    day: tuple[int, int] | None
+    numeral: bool
+
+
+def _read_festivals() -> list[Festival]:
+    lines = (DATA / "festivals.txt").read_text(encoding="utf-8").splitlines()
+    festivals = []
+    for name, day, *marks in (line.split() for line in lines if line.strip() and not line.startswith("#")):
+        fixed = tuple(int(part) for part in day.split("-")) if day[0].isdigit() else None
+        festivals.append(Festival(name, fixed, "numeral" in marks))  # type: ignore[arg-type]
+    return festivals
+
+
+FESTIVALS = _read_festivals()
 # A season of the year just named (去年夏季, 1996年春天, 1995年盛夏) or one of its festivals (1998年新年, 1997年母亲节):
 # part of its DATE, as 今夏 is one (pd1998: 20 of 20 seasons, 189 festivals after a year)
 YEAR_SEASON = (
     r"(?<=年)(?:(?:秋冬|[春夏秋冬])[季天](?!节)|[盛仲初]夏|[寒隆严初]冬|[初早]春|[金深晚]秋"
-    rf"|{alternation(word_list('festivals.txt'))})"
+    rf"|{alternation(f.name for f in FESTIVALS if not f.numeral)})"
 )
 # The start or end of the year or month just named (年底, 11月末, 7月初): part of its DATE; not 1998年初步, 2000年初中
 PERIOD_END = r"(?:[底末]|初(?![步次中]))"
@@ -142,16 +164,11 @@ _DAY_WORDS = {
 # Two years or two days in one expression: offsets of the first and the last from the issue's.
 _TWO_YEARS = {"今明两年": (0, 1), "今明年": (0, 1), "明后年": (1, 2), "明后两年": (1, 2)}
 _TWO_DAYS = {"今明两天": (0, 1), "今明两日": (0, 1), "明后天": (1, 2), "明后两天": (1, 2), "明后两日": (1, 2)}
-# Festivals on a fixed day of the Gregorian year. Lunar ones (春节, 中秋, 端午) get no value:
-# their day needs a lunar calendar, and the guidelines leave the value empty when unsure.
-_FIXED_FESTIVALS = {
-    "元旦": (1, 1), "情人节": (2, 14), "妇女节": (3, 8), "三八节": (3, 8), "植树节": (3, 12),
-    "劳动节": (5, 1), "五一": (5, 1), "五一节": (5, 1), "青年节": (5, 4), "五四": (5, 4), "儿童节": (6, 1),
-    "六一": (6, 1), "建党节": (7, 1), "七一": (7, 1), "建军节": (8, 1), "八一": (8, 1), "教师节": (9, 10),
-    "国庆": (10, 1), "国庆节": (10, 1), "十一": (10, 1), "圣诞": (12, 25), "圣诞节": (12, 25),
-}
-_RE_FESTIVAL = re.compile(rf"((?:{YEAR}|今|去|明|本|当)年)?({'|'.join(sorted(_FIXED_FESTIVALS, key=len, reverse=True))})(?:节日|期间|前夕|假期|长假|当天)?")
-_LUNAR_FESTIVALS = re.compile(r"春节|除夕|元宵|清明|端午|七夕|中秋|重阳|腊八|小年")
+# Festivals on a fixed day of the Gregorian year. The others (春节, 中秋: lunar; 母亲节: moves) get no value:
+# their day needs a lunar calendar or a weekday rule, and the guidelines leave the value empty when unsure.
+_FIXED_FESTIVALS = {f.name: f.day for f in FESTIVALS if f.day}
+_RE_FESTIVAL = re.compile(rf"((?:{_N}{{4}}|今|去|明|本|当)年)?({alternation(_FIXED_FESTIVALS)})(?:节日|期间|前夕|假期|长假|当天)?")
+_DAYLESS_FESTIVALS = re.compile(alternation(f.name for f in FESTIVALS if not f.day))
 _SAME_DAY = frozenset({"当天", "当日", "同日", "同一天"})
 # A bare month or day after the issue's reads as the recent past when it lies at most this far back:
 # 11月 in a paper of 1998-01-05 is 1997-11, 31日 in one of 2019-01-02 is 2018-12-31.
@@ -362,7 +379,7 @@ def date_value(text: str, ref: date | None, context: DateContext | None = None) 
         return previous if previous and len(previous) == 10 else None
     if _RE_FESTIVAL.fullmatch(text):
         return _festival_value(text, ref)
-    if _LUNAR_FESTIVALS.search(text):  # 今年春节 is a day of 2013, not the year: no value rather than a wrong one
+    if _DAYLESS_FESTIVALS.search(text):  # 今年春节 is a day of 2013, not the year: no value rather than a wrong one
         return None
     parts = _RANGE_SPLIT.split(text, maxsplit=1)
     if len(parts) == 2 and "月" not in parts[0] and _RE_MONTH.match(parts[1]) and parts[0][-1:].isdigit():
