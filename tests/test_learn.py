@@ -295,7 +295,7 @@ def test_which_version_learn_keeps(before: float | None, after: float | None, wo
     def scores(f1: float | None) -> dict | None:
         return None if f1 is None else {"micro": {"f1": f1}}
 
-    kept, weights, _ = verdict(scores(before), scores(after), scores(words), has_words, keep_if_better)
+    kept, weights, _ = verdict(scores(before), scores(after), scores(words), has_words, keep_if_better, MIN_SCORED)
     assert (kept, weights) == expected
 
 

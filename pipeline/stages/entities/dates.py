@@ -67,8 +67,9 @@ def _read_festivals() -> list[Festival]:
     lines = (DATA / "festivals.txt").read_text(encoding="utf-8").splitlines()
     festivals = []
     for name, day, *marks in (line.split() for line in lines if line.strip() and not line.startswith("#")):
-        fixed = tuple(int(part) for part in day.split("-")) if day[0].isdigit() else None
-        festivals.append(Festival(name, fixed, "numeral" in marks))  # type: ignore[arg-type]
+        month, _, day_of_month = day.partition("-")
+        fixed = (int(month), int(day_of_month)) if day[0].isdigit() else None
+        festivals.append(Festival(name, fixed, "numeral" in marks))
     return festivals
 
 
@@ -167,7 +168,7 @@ _TWO_DAYS = {"今明两天": (0, 1), "今明两日": (0, 1), "明后天": (1, 2)
 # Festivals on a fixed day of the Gregorian year. The others (春节, 中秋: lunar; 母亲节: moves) get no value:
 # their day needs a lunar calendar or a weekday rule, and the guidelines leave the value empty when unsure.
 _FIXED_FESTIVALS = {f.name: f.day for f in FESTIVALS if f.day}
-_RE_FESTIVAL = re.compile(rf"((?:{_N}{{4}}|今|去|明|本|当)年)?({alternation(_FIXED_FESTIVALS)})(?:节日|期间|前夕|假期|长假|当天)?")
+_RE_FESTIVAL = re.compile(rf"({YEAR}|[今去明本当]年)?({alternation(_FIXED_FESTIVALS)})(?:节日|期间|前夕|假期|长假|当天)?")
 _DAYLESS_FESTIVALS = re.compile(alternation(f.name for f in FESTIVALS if not f.day))
 _SAME_DAY = frozenset({"当天", "当日", "同日", "同一天"})
 # A bare month or day after the reads as the recent past when it lies at most this far back:

@@ -355,7 +355,7 @@ NEW_WEIGHTS, KEPT_WEIGHTS = "new", "kept"
 
 def verdict(
     before: dict[str, Any] | None, after: dict[str, Any] | None, lexicon_only: dict[str, Any] | None,
-    has_words: bool, keep_if_better: bool, scored: int = MIN_SCORED,
+    has_words: bool, keep_if_better: bool, scored: int,
 ) -> tuple[bool, str, str]:
     """Keep a new version? With the new weights or the ones in use (``NEW_WEIGHTS``, ``KEPT_WEIGHTS``)? And why.
 
