@@ -433,6 +433,19 @@ def test_a_model_span_across_a_space_is_split() -> None:
     assert [(text[s.start : s.end], s.label) for s in merged] == [("张晓松", "PERSON"), ("朱基钗", "PERSON"), ("国务院", "ORG")]
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "kept"),
+    [
+        ("美国洛杉矶希德斯 西奈医疗中心发布", (5, 15), []),  # pieces of an organisation are no organisations
+        ("未来主义艺术家Kevin Fox认为", (7, 16), []),  # a person's Latin name taken for an organisation
+        ("据美国洛杉矶西奈医疗中心发布", (1, 12), ["美国洛杉矶西奈医疗中心"]),  # no space: as the model found it
+    ],
+)
+def test_a_model_organisation_across_a_space_is_dropped(text: str, model: tuple[int, int], kept: list[str]) -> None:
+    merged = merge_entities(text, [Entity(*model, "ORG")], {}, ("ORG",))
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == kept
+
+
 def _words(text: str, cuts: str) -> list[list[int]]:
     """Word offsets from the text written with | between words."""
     assert cuts.replace("|", "") == text

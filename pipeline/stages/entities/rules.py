@@ -108,11 +108,15 @@ _SPACE_RUN = re.compile(r"\s+")
 
 
 def _split_at_spaces(text: str, span: Entity) -> list[Entity]:
-    """A model name or organisation across a space is two (记者 张晓松 朱基钗: the space the credit
-    keeps between its names); pieces of one character are dropped."""
+    """A model name across a space is two (记者 张晓松 朱基钗: the space the credit keeps between its
+    names); pieces of one character are dropped.  A model organisation across a space is dropped: cut at
+    the space (rule split_at_space), its pieces were right 0 of 15 times on the three modern sets (Kevin Fox,
+    希德斯 西奈医疗中心), and kept whole when all Latin words, 1 of 7."""
     if span.label not in ("PERSON", "ORG") or not _SPACE_RUN.search(text, span.start, span.end):
         return [span]
-    if span.label == "PERSON" and _LATIN_PERSON.fullmatch(text, span.start, span.end):
+    if span.label == "ORG":
+        return []
+    if _LATIN_PERSON.fullmatch(text, span.start, span.end):
         return [span]  # a space between a name's Latin words is the name's own
     pieces, start = [], span.start
     for gap in _SPACE_RUN.finditer(text, span.start, span.end):
