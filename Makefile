@@ -188,7 +188,7 @@ $(NER_JK)/.built: $(NER_WORK)/train_articles.jsonl $(NER_TRAIN_DOCBINS) $(NER_WO
 	for half in a b; do other=$$( [ $$half = a ] && echo b || echo a ); \
 	  rm -rf $(NER_JK)/train_without_$$half && mkdir -p $(NER_JK)/train_without_$$half && \
 	  ln -s $(abspath $(NER_JK))/$$other.spacy $(if $(strip $(NER_EXTERNAL)),$(abspath $(NER_WORK)/external.spacy)) $(NER_JK)/train_without_$$half/ && \
-	  $(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/stages/components.py \
+	  $(BIN)/python -m spacy train pipeline/configs/ner_train.cfg --code pipeline/train/ner/pretrain.py \
 	    --output $(NER_JK)/output_without_$$half --paths.train $(NER_JK)/train_without_$$half --paths.dev $(NER_WORK)/dev.spacy \
 	    --paths.cuts $(NER_WORK)/jackknife/cuts.jsonl --training.max_steps $(NER_JACKKNIFE_STEPS) && \
 	  $(BIN)/python -m pipeline.train.ner.ship $(NER_JK)/output_without_$$half/model-best $(NER_JK)/model_without_$$half || exit 1; done
