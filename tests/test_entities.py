@@ -21,6 +21,7 @@ from pipeline.stages.entities.person_rules import (
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
+    find_latin_names,
     find_leaders,
     find_listed_names,
     find_nationality_marked_names,
@@ -521,8 +522,9 @@ def test_a_common_word_from_the_model_is_no_person_but_may_be_an_organisation(
     ("text", "model", "found"),
     [
         # two capitalised Latin words are a person's name, kept whole; later mentions by the family name
-        ("教授Judy McGregor主导。McGregor表示", [Entity(2, 15, "PERSON")], [("Judy McGregor", "model"), ("McGregor", "foreign_family_name")]),
-        ("网友John Gruber:", [Entity(2, 13, "PERSON")], [("John Gruber", "model")]),
+        ("教授Judy McGregor主导。McGregor表示", [Entity(2, 15, "PERSON")], [("Judy McGregor", "latin_after_title"), ("McGregor", "foreign_family_name")]),
+        ("网友John Gruber:", [Entity(2, 13, "PERSON")], [("John Gruber", "latin_after_title")]),
+        ("艺术家Kevin Fox认为", [Entity(3, 12, "PERSON")], [("Kevin Fox", "model")]),
         ("Carl 和 Ellie 相遇", [Entity(0, 4, "PERSON")], []),  # one Latin word alone is as often something else
         ("Heather Saunderson表示", [Entity(11, 18, "PERSON")], []),  # a piece cut from a word
         ("I am here", [Entity(0, 4, "PERSON")], []),
@@ -531,6 +533,24 @@ def test_a_common_word_from_the_model_is_no_person_but_may_be_an_organisation(
 def test_a_latin_person_is_two_capitalised_words(text: str, model: list[Entity], found: list[tuple[str, str]]) -> None:
     spans = merge_entities(text, model, {}, LABELS)
     assert [(text[s.start : s.end], s.rule) for s in spans if s.label == "PERSON"] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "persons", "found"),
+    [
+        ("奥克兰理工大学教授Judy McGregor主导", [], [("Judy McGregor", "latin_after_title")]),
+        ("网友 James Thomson怀疑道", [], [("James Thomson", "latin_after_title")]),
+        ("特斯拉CEO马斯克(Elon Musk)的", [(6, 9)], [("Elon Musk", "latin_gloss")]),  # the gloss of a name just found
+        ("萨提亚·纳德拉（Satya Nadella）昨日", [(0, 7)], [("Satya Nadella", "latin_gloss")]),
+        ("苹果公司(Apple Inc)", [], []),  # no person before the brackets
+        ("发布了2018款MacBook Air、iPad", [], []),  # no title: a product as often as a person
+        ("记者John Smith2号", [], []),  # the Latin run goes on past the name (a product's model number)
+        ("网友John", [], []),  # one word alone
+    ],
+)
+def test_latin_names_after_a_title_or_as_a_gloss(text: str, persons: list[tuple[int, int]], found: list[tuple[str, str]]) -> None:
+    spans = find_latin_names(text, [Entity(start, end, "PERSON") for start, end in persons])
+    assert [(text[s.start : s.end], s.rule) for s in spans] == found
 
 
 @pytest.mark.parametrize(

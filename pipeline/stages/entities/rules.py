@@ -50,12 +50,14 @@ from pipeline.stages.entities.org_rules import (
 )
 from pipeline.stages.entities.percent import find_percent_rules
 from pipeline.stages.entities.person_rules import (
+    LATIN_PERSON,
     extend_foreign_name,
     find_byline_names,
     find_called_names,
     find_credit_names,
     find_enumerated_names,
     find_honorific_surnames,
+    find_latin_names,
     find_leaders,
     find_listed_names,
     find_nationality_marked_names,
@@ -98,9 +100,6 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
 
 _LATIN = re.compile("[A-Za-z]")
 _LATIN_NAME = re.compile("[A-Za-z]{2}")
-# A person's name in Latin letters: two or more capitalised words (Judy McGregor, Elon Musk); one word alone
-# (Carl, Nile, Helo) is as often something else.
-_LATIN_PERSON = re.compile(r"[A-Z][A-Za-z']*[a-z](?: [A-Z][A-Za-z']*[a-z])+")
 _PAGE_CODE = re.compile(r"[A-Za-z]{1,2}\d+")
 
 
@@ -116,7 +115,7 @@ def _split_at_spaces(text: str, span: Entity) -> list[Entity]:
         return [span]
     if span.label == "ORG":
         return []
-    if _LATIN_PERSON.fullmatch(text, span.start, span.end):
+    if LATIN_PERSON.fullmatch(text, span.start, span.end):
         return [span]  # a space between a name's Latin words is the name's own
     pieces, start = [], span.start
     for gap in _SPACE_RUN.finditer(text, span.start, span.end):
@@ -179,7 +178,7 @@ def _last_name_parts(names: set[str]) -> set[str]:
     """The family names of the foreign names found (克雷库 of 马蒂厄·克雷库, McGregor of Judy McGregor):
     later mentions use them alone. pd1998 train labels every such mention PERSON (162 of 162)."""
     last_parts = [name.rsplit(NAME_DOT, 1)[1] for name in names if NAME_DOT in name]
-    last_parts += [name.rsplit(" ", 1)[1] for name in names if _LATIN_PERSON.fullmatch(name)]
+    last_parts += [name.rsplit(" ", 1)[1] for name in names if LATIN_PERSON.fullmatch(name)]
     return {part for part in last_parts if len(part) >= 2}
 
 
@@ -201,7 +200,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
     # code.
     if not re.search(f"[{HAN}]", piece):
         if span.label == "PERSON":
-            return bool(_LATIN_PERSON.fullmatch(piece)) and not _cuts_a_latin_word(text, span.start, span.end)
+            return bool(LATIN_PERSON.fullmatch(piece)) and not _cuts_a_latin_word(text, span.start, span.end)
         return bool(_LATIN_NAME.search(piece)) and not _PAGE_CODE.fullmatch(piece)
     if span.label == "PERSON":
         # No common word (the list is pd1998's words never labelled a name), no place, nor a piece of a longer
@@ -311,6 +310,7 @@ def merge_entities(
     )
     known |= {text[s.start : s.end] for s in person_rules if s.end - s.start >= 2}
     known |= {text[s.start : s.end] for s in model if s.label == "PERSON" and plausible_name(text[s.start : s.end])}
+    person_rules += find_latin_names(text, model + person_rules)
     listed = find_listed_names(text, known)
     person_rules += listed
     known |= {text[s.start : s.end] for s in listed}
