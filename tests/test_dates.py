@@ -240,6 +240,12 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("去秋以来", ["去秋"]),
         ("今夏装上市", []),  # this summer's clothes: 夏装
         ("新月", []),
+        ("Yelp股价周四大跌", ["周四"]),  # a day of the story's week
+        ("他星期三晚8点到京", ["星期三晚8点"]),
+        ("周一至周五开放", ["周一至周五"]),  # a range of weekdays, one span
+        ("每周一至周五开放", []),  # every week: no day
+        ("一星期一次最佳", []),  # a week, then once
+        ("周末休息，周刊出版", []),
     ],
 )
 def test_find_dates(text: str, found: list[str]) -> None:

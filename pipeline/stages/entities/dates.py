@@ -51,6 +51,10 @@ RELATIVE_PERIOD = (
     rf"(?:(?:本|上|下|这个|上个|下个)(?:月|(?:周|星期|礼拜)[一二三四五六日天末]?)|{PLAY_SEASON}|[今去][春夏秋冬](?![天季装款]))"
 )
 YEAR_PART = r"(?:年初|年底|年末|年中|岁末|年内)"
+# 周四, 星期三: that day of the story's week (pd1998 train: 22 of 22 DATE); not 每周一, 一星期一次, 周末, 周刊, nor the
+# end of a range alone (每周一至|周五): 周一至周五 is one span, from its start
+_WEEKDAY_NAME = r"(?:周|星期|礼拜)[一二三四五六日天](?![年刊报末])"
+BARE_WEEKDAY = rf"(?<![每上下本这个一二两三四五六七八九十几数至到~～-]){_WEEKDAY_NAME}"
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,15 @@ MONTH_RANGE = r"(?:1[0-2]|0?[1-9])[-—–~～至到](?:1[0-2]|0?[1-9])月(?:份
 _DATE_CORE = (
     rf"(?:{YEAR}|{SHORT_YEAR}|{RELATIVE_YEAR})?(?:{MONTH_RANGE}|{QUARTER}|{HALF}|{MONTH}(?:{DAY})?(?:(?:上|中|下)旬|{PERIOD_END})?|{YEAR_PART})"
     rf"|{DECADE}|{YEAR_END}|{YEAR}(?:{YEAR_SEASON})?|{DAY}|{RELATIVE_DAY}|{RELATIVE_YEAR}(?:(?<=年){PERIOD_END}|{YEAR_SEASON})?"
-    rf"|{RELATIVE_PERIOD}(?:(?<=月){PERIOD_END})?|{STORY_DAY}"
+    rf"|{RELATIVE_PERIOD}(?:(?<=月){PERIOD_END})?|{STORY_DAY}|{BARE_WEEKDAY}"
 )
-_RANGE_TAIL = rf"(?:[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
+_RANGE_TAIL = rf"(?:(?<=[一二三四五六日天])[-—–~～至到]{_WEEKDAY_NAME}|[-—–~～至到](?:{MONTH})?{DAY}|[-—–~～至到]{MONTH}(?:{DAY})?|[-—–~～至到]{YEAR}|[-—–~～至到]{QUARTER})"
 DATE_BODY = rf"(?:{_DATE_CORE})(?:{_RANGE_TAIL})?{PART_OF_DAY}?(?:{CLOCK_TAIL})?"
 # Every date begins with one of these (a digit, a numeral, or the first character of a relative date, a
 # quarter, a decade or a part of the year): led by a lookahead of them, the pattern rejects most positions in
 # one test instead of trying each alternative, nine times faster with the same matches on pd1998 train and
 # the modern news (48,594 dates; tests/test_dates.py checks it on random text).
-DATE_FIRST_CHARACTERS = f"0-9{CN_NUMERAL}今明大去前后本当全第上下年岁这新昨次翌"
+DATE_FIRST_CHARACTERS = f"0-9{CN_NUMERAL}今明大去前后本当全第上下年岁这新昨次翌周星礼"
 DATE_PATTERN = re.compile(f"(?=[{DATE_FIRST_CHARACTERS}]){DATE_BODY}")
 # a lone 1-2 digit day needs its 日/号 and must not be part of a larger number
 _NOT_AFTER = re.compile(rf"[0-9{CN_NUMERAL}.]$")
