@@ -819,7 +819,8 @@ def test_time_words_are_training_dates_with_no_time_character(tmp_path: Path) ->
         ("元旦前夕", (0, 2), ["元旦"]),  # a festival
         ("北宋年间", (0, 2), ["北宋"]),  # labelled DATE in pd1998 train
         ("黄昏时分", (0, 2), []),  # labelled DATE in pd1998 train, but a part of the day alone is no date (guidelines)
-        ("周六晚上", (2, 4), []),
+        ("晚上他们去了", (0, 2), []),
+        ("周六晚上他们去了", (2, 4), ["周六晚上"]),  # attached to a day it is part of that day's DATE
         ("三国间相互理解", (1, 3), []),
         ("国庆节期间", (0, 3), ["国庆节"]),
     ],
