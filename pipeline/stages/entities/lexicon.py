@@ -15,7 +15,7 @@ from typing import NamedTuple
 from pipeline.core.names import HONORIFICS as HONORIFICS  # the shared name lists, read here by the entity rules
 from pipeline.core.names import TITLES as TITLES
 from pipeline.core.names import surnames as surnames
-from pipeline.core.text_tables import HAN
+from pipeline.core.text_tables import HAN, LATIN_OR_DIGIT_RE
 
 DATA = Path(__file__).parent / "data"
 NAME_DOT = "·"  # between the parts of a foreign name (马蒂厄·克雷库)
@@ -197,6 +197,14 @@ def cut_from_a_place(text: str, span: Entity) -> bool:
             if match.start() < span.start or match.end() > span.end:
                 return True
     return False
+
+
+def cuts_a_latin_word(text: str, start: int, end: int) -> bool:
+    """Whether ``start:end`` begins or ends inside a run of Latin letters and digits (NBA in NBAer, Yelp in Yelpers)."""
+    return bool(
+        (start > 0 and LATIN_OR_DIGIT_RE.match(text, start) and LATIN_OR_DIGIT_RE.match(text, start - 1))
+        or (end < len(text) and LATIN_OR_DIGIT_RE.match(text, end - 1) and LATIN_OR_DIGIT_RE.match(text, end))
+    )
 
 
 def starts_inside_a_word(start: int, words: Sequence[Sequence[int]]) -> bool:

@@ -26,6 +26,7 @@ from pipeline.stages.entities.lexicon import (
     alternation,
     common_words,
     cut_from_a_place,
+    cuts_a_latin_word,
     is_transliterated,
     occurrences,
     place_set,
@@ -514,29 +515,22 @@ def names_of_places(text: str, spans: Sequence[Entity]) -> set[str]:
 # Nile, Helo) is as often something else, and so are the words unlabelled (MacBook Air, Comic Sans, Wanna One: 11 of
 # 25 such runs in the modern sets are persons).
 LATIN_PERSON = re.compile(r"[A-Z][A-Za-z']*[a-z](?: [A-Z][A-Za-z']*[a-z])+")
-_LATIN_AFTER_TITLE = re.compile(rf"(?:{alternation(TITLES + ['网友'])})[ \u3000]?(?=[A-Z])")
-_LATIN_GLOSS = re.compile(r"[（(]([A-Z][A-Za-z' ]+)[)）]")
-
-
-def _latin_name_at(text: str, pos: int) -> int:
-    """The end of a Latin name starting at ``pos`` that no other Latin letter or digit touches, or 0."""
-    match = LATIN_PERSON.match(text, pos)
-    if not match or (pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalnum()):
-        return 0
-    end = match.end()
-    return 0 if end < len(text) and text[end].isascii() and text[end].isalnum() else end
+_LATIN_TITLES = [*TITLES, "网友"]
+_TITLE_BEFORE = re.compile(rf"(?:{alternation(_LATIN_TITLES)})[ \u3000]?\Z")
+_LONGEST_TITLE_BEFORE = max(map(len, _LATIN_TITLES)) + 1
 
 
 def find_latin_names(text: str, persons: Sequence[Entity]) -> list[Entity]:
     """Latin names where a title (教授Judy McGregor, 网友James Thomson) or a person just named (马斯克(Elon Musk):
-    the gloss of that name) says they are a person's."""
-    found = []
-    for title in _LATIN_AFTER_TITLE.finditer(text):
-        if end := _latin_name_at(text, title.end()):
-            found.append(Entity(title.end(), end, "PERSON", "latin_after_title"))
+    the gloss of that name) says they are a person's; a name no other Latin letter or digit touches."""
     person_ends = {span.end for span in persons if span.label == "PERSON"}
-    for gloss in _LATIN_GLOSS.finditer(text):
-        start = gloss.start(1)
-        if gloss.start() in person_ends and _latin_name_at(text, start) == gloss.end(1):
-            found.append(Entity(start, gloss.end(1), "PERSON", "latin_gloss"))
+    found = []
+    for name in LATIN_PERSON.finditer(text):
+        start, end = name.span()
+        if cuts_a_latin_word(text, start, end):
+            continue
+        if _TITLE_BEFORE.search(text, max(0, start - _LONGEST_TITLE_BEFORE), start):
+            found.append(Entity(start, end, "PERSON", "latin_after_title"))
+        elif text[start - 1 : start] in ("（", "(") and text[end : end + 1] in (")", "）") and start - 1 in person_ends:
+            found.append(Entity(start, end, "PERSON", "latin_gloss"))
     return found

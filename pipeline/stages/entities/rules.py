@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pipeline.core.text_tables import LATIN_OR_DIGIT_RE
 from pipeline.stages.entities.dates import VAGUE_TIME_WORDS, find_dates
 from pipeline.stages.entities.lexicon import (
     HAN,
@@ -26,6 +25,7 @@ from pipeline.stages.entities.lexicon import (
     Entity,
     common_words,
     cut_from_a_place,
+    cuts_a_latin_word,
     ends_inside_a_word,
     inside_longer_word,
     leftmost_longest,
@@ -158,20 +158,12 @@ def _propagate(text: str, names: dict[str, str], label: str, words: Sequence[Seq
         found += [
             Entity(start, start + len(name), label, rule)
             for start in occurrences(text, name)
-            if not _cuts_a_latin_word(text, start, start + len(name))
+            if not cuts_a_latin_word(text, start, start + len(name))
             and not (label == "PERSON" and _NOT_AFTER_PERSON.match(text, start + len(name)))
             and not (label == "PERSON" and inside_longer_word(start, start + len(name), words))
             and not (label == "ORG" and ministry_runs_on(text, start + len(name)))
         ]
     return found
-
-
-def _cuts_a_latin_word(text: str, start: int, end: int) -> bool:
-    """Whether ``start:end`` begins or ends inside a run of Latin letters and digits (NBA in NBAer, Yelp in Yelpers)."""
-    return bool(
-        (start > 0 and LATIN_OR_DIGIT_RE.match(text, start) and LATIN_OR_DIGIT_RE.match(text, start - 1))
-        or (end < len(text) and LATIN_OR_DIGIT_RE.match(text, end - 1) and LATIN_OR_DIGIT_RE.match(text, end))
-    )
 
 
 def _last_name_parts(names: set[str]) -> set[str]:
@@ -200,7 +192,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
     # code.
     if not re.search(f"[{HAN}]", piece):
         if span.label == "PERSON":
-            return bool(LATIN_PERSON.fullmatch(piece)) and not _cuts_a_latin_word(text, span.start, span.end)
+            return bool(LATIN_PERSON.fullmatch(piece)) and not cuts_a_latin_word(text, span.start, span.end)
         return bool(_LATIN_NAME.search(piece)) and not _PAGE_CODE.fullmatch(piece)
     if span.label == "PERSON":
         # No common word (the list is pd1998's words never labelled a name), no place, nor a piece of a longer
