@@ -467,3 +467,29 @@ def test_names_made_whole_still_tile_the_text(case: tuple[list[tuple[int, int]],
     for start, end in alone:
         assert (start, end) in result
         assert not any(s < start < e or s < end < e for s, e in result)
+
+
+@st.composite
+def words_and_ranges(draw: st.DrawFn) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Disjoint words in order, with gaps (spaces the segmenter leaves out), and disjoint ranges in order."""
+
+    def disjoint(limit: int) -> list[tuple[int, int]]:
+        edges = sorted(draw(st.sets(st.integers(0, limit), max_size=16)))
+        return [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=False)]
+
+    return disjoint(40), disjoint(40)
+
+
+@given(words_and_ranges())
+def test_words_split_by_ranges_are_the_words_in_order_flagged_by_overlap(
+    case: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+) -> None:
+    from pipeline.stages.quotes.phrases import _by_ranges
+
+    spans, ranges = case
+    runs = list(_by_ranges(spans, ranges))
+    assert [word for _, words in runs for word in words] == spans
+    assert all(words for _, words in runs)
+    for touched, words in runs:
+        for start, end in words:
+            assert touched == any(a < end and start < b for a, b in ranges)

@@ -128,9 +128,14 @@ def nearest_newspaper(printed: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _forms_with_limits() -> tuple[tuple[str, str, int, frozenset[str]], ...]:
-    """Every printed form with its paper's name, the edits it allows and its characters."""
-    return tuple((form, name, allowed_distance(form), frozenset(form)) for form, name in _forms().items())
+def _forms_by_length() -> tuple[dict[int, tuple[tuple[str, str, int, frozenset[str]], ...]], int]:
+    """Every printed form with its paper's name, the edits it allows and its characters, by the form's length;
+    and the most edits any form allows (a form further in length than that from a string is never near it)."""
+    by_length: dict[int, list[tuple[str, str, int, frozenset[str]]]] = {}
+    for form, name in _forms().items():
+        by_length.setdefault(len(form), []).append((form, name, allowed_distance(form), frozenset(form)))
+    most = max((entry[2] for entries in by_length.values() for entry in entries), default=0)
+    return {length: tuple(entries) for length, entries in by_length.items()}, most
 
 
 @lru_cache(maxsize=8192)
@@ -142,7 +147,9 @@ def _nearest(printed: str) -> str | None:
     best: set[str] = set()
     best_distance = None
     size = len(printed)
-    for form, name, limit, characters in _forms_with_limits():
+    by_length, most = _forms_by_length()
+    near = (entry for length in range(size - most, size + most + 1) for entry in by_length.get(length, ()))
+    for form, name, limit, characters in near:
         if abs(len(form) - size) > limit:
             continue  # as levenshtein would say, without the call
         # no fewer edits than the longer string has characters the other lacks: most forms share too few

@@ -44,17 +44,20 @@ def repair_document(doc: Document) -> Document:
 
 
 def _removal_edits(doc: Document, kept: list[bool], kinds: list[str]) -> list[Edit]:
-    """One ``Edit`` per run of dropped characters of one kind."""
+    """One ``Edit`` per run of dropped characters of one kind.
+
+    The kept runs, most of the text, are skipped by ``list.index`` rather than a character at a time."""
     edits = []
-    index = 0
-    while index < len(kept):
-        if kept[index]:
-            index += 1
-            continue
-        end = index
-        while end < len(kept) and not kept[end] and kinds[end] == kinds[index]:
+    count, index = len(kept), 0
+    while True:
+        try:
+            index = kept.index(False, index)
+        except ValueError:
+            break
+        kind, end = kinds[index], index + 1
+        while end < count and not kept[end] and kinds[end] == kind:
             end += 1
         raw_start, raw_end = raw_span(doc, index, end)
-        edits.append(Edit(kinds[index], raw_start, raw_end, ""))
+        edits.append(Edit(kind, raw_start, raw_end, ""))
         index = end
     return edits

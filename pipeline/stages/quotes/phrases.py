@@ -14,8 +14,8 @@ that remain (documents, personal pronouns) name closed classes.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.stages.quotes.lexicon import DOCUMENT_HEADS, FINDING_HEADS
@@ -373,22 +373,41 @@ def _script_runs(word: str) -> list[tuple[int, int, bool]]:
     return runs
 
 
+def _by_ranges(
+    spans: list[tuple[int, int]], ranges: Sequence[tuple[int, int]]
+) -> Iterator[tuple[bool, list[tuple[int, int]]]]:
+    """The words in order, in runs: ``(True, words)`` that some range overlaps, ``(False, words)`` that none does.
+    ``spans`` and ``ranges`` each in order and disjoint.  The runs no range touches, most of a document, pass
+    as slices, not a word at a time."""
+    starts = [start for start, _ in spans]
+    ends = [end for _, end in spans]
+    done = 0
+    for range_start, range_end in ranges:
+        low = max(done, bisect_right(ends, range_start))  # the first word ending after the range starts
+        high = max(low, bisect_left(starts, range_end, low))  # the first word starting where it ends or later
+        if low > done:
+            yield False, spans[done:low]
+        if high > low:
+            yield True, spans[low:high]
+        done = high
+    if done < len(spans):
+        yield False, spans[done:]
+
+
 def _split_scripts(text: str, spans: list[tuple[int, int]], latin_runs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Words mixing a Latin run and a Han run, each at least :data:`MIN_SCRIPT_RUN` long, cut between them.
     ``spans`` in order; ``latin_runs``: the text's runs of Latin letters and digits, in order."""
     cut: list[tuple[int, int]] = []
-    run = 0
-    for start, end in spans:
-        while run < len(latin_runs) and latin_runs[run][1] <= start:
-            run += 1
-        if run == len(latin_runs) or latin_runs[run][0] >= end:  # most words: no Latin run to cut at
-            cut.append((start, end))
+    for touched, words in _by_ranges(spans, latin_runs):
+        if not touched:  # most words: no Latin run to cut at
+            cut += words
             continue
-        runs = _script_runs(text[start:end])
-        if len(runs) > 1 and all(b - a >= MIN_SCRIPT_RUN for a, b, _ in runs):
-            cut += [(start + a, start + b) for a, b, _ in runs]
-        else:
-            cut.append((start, end))
+        for start, end in words:
+            runs = _script_runs(text[start:end])
+            if len(runs) > 1 and all(b - a >= MIN_SCRIPT_RUN for a, b, _ in runs):
+                cut += [(start + a, start + b) for a, b, _ in runs]
+            else:
+                cut.append((start, end))
     return cut
 
 
@@ -409,21 +428,17 @@ def _names_whole(spans: list[tuple[int, int]], names: Sequence[tuple[int, int]])
         reach = max(reach, end)
     if not kept:
         return spans
+    kept_starts = [start for start, _ in kept]
+    kept_ends = [end for _, end in kept]
     out: list[tuple[int, int]] = []
-    first = 0  # the first name that ends after the word before
-    for start, end in spans:
-        while first < len(kept) and kept[first][1] <= start:
-            first += 1
-        if first == len(kept) or kept[first][0] >= end:  # most words: no name touches them
-            out.append((start, end))
+    for touched, words in _by_ranges(spans, kept):
+        if not touched:  # most words: no name touches them
+            out += words
             continue
-        touching = []
-        for name in kept[first:]:
-            if name[0] >= end:
-                break
-            touching.append(name)
-        inner = sorted({edge for name in touching for edge in name if start < edge < end})
-        for piece in zip([start, *inner], [*inner, end], strict=True):
-            if not any(name_start <= piece[0] and piece[1] <= name_end for name_start, name_end in touching):
-                out.append(piece)  # not inside a name
+        for start, end in words:
+            touching = kept[bisect_right(kept_ends, start) : bisect_left(kept_starts, end)]
+            inner = sorted({edge for name in touching for edge in name if start < edge < end})
+            for piece in zip([start, *inner], [*inner, end], strict=True):
+                if not any(name_start <= piece[0] and piece[1] <= name_end for name_start, name_end in touching):
+                    out.append(piece)  # not inside a name
     return sorted([*out, *kept])
