@@ -861,6 +861,10 @@ def test_a_model_org_ending_with_a_rule_org_is_the_longer_reading(
         ("北京师范大学教育系主任", [[0, 2], [2, 6], [6, 9], [9, 11]], (0, 6), ["北京师范大学教育系"]),
         # 所 alone is a particle here (所要求的, what ... demands)
         ("基金组织所要求的", [[0, 2], [2, 4], [4, 5], [5, 7], [7, 8]], (0, 4), ["基金组织"]),
+        # a ministry's department (司): the four corpora keep 部…司 whole 17 times in 19
+        ("外交部翻译司副司长", [[0, 3], [3, 5], [5, 6], [6, 7], [7, 9]], (0, 3), ["外交部翻译司"]),
+        # 公司 ends with 司 but is a common word: a company of the ministry is no unit of it
+        ("交通部公司改制", [[0, 3], [3, 5], [5, 7]], (0, 3), ["交通部"]),
     ],
 )
 def test_a_unit_named_right_after_its_organisation_is_part_of_it(
