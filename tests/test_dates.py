@@ -206,6 +206,8 @@ def test_absolute_dates_need_no_issue_date() -> None:
         ("今年3点意见", ["今年"]),  # no clock after a year
         ("上周提出三点意见", ["上周"]),  # nor after a week
         ("与2017年底商品种类相比", ["2017年底"]),  # the end of a year is one DATE
+        ("公司2017财年营收", ["2017财年"]),  # a fiscal year, as 2017年度
+        ("2018财政年度预算", ["2018财政年度"]),
         ("1998年初,工程开工", ["1998年初"]),
         ("1997年初步核算", ["1997年"]),  # 初步: preliminary
         ("2000年初中毕业", ["2000年"]),
