@@ -865,6 +865,8 @@ def test_a_model_org_ending_with_a_rule_org_is_the_longer_reading(
         ("外交部翻译司副司长", [[0, 3], [3, 5], [5, 6], [6, 7], [7, 9]], (0, 3), ["外交部翻译司"]),
         # 公司 ends with 司 but is a common word: a company of the ministry is no unit of it
         ("交通部公司改制", [[0, 3], [3, 5], [5, 7]], (0, 3), ["交通部"]),
+        # 司长 is the head of a department, a title: 总司长 is no unit
+        ("外交部总司长博奈丽", [[0, 3], [3, 5], [5, 6], [6, 9]], (0, 3), ["外交部"]),
     ],
 )
 def test_a_unit_named_right_after_its_organisation_is_part_of_it(

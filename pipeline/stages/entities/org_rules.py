@@ -250,8 +250,9 @@ QUANTIFIED = re.compile("全[市县省区镇乡村]|许多|一些|各[地级国�
 
 # A unit of an organisation named right after it is part of its name (建设银行总行, 南昌市国税局稽查分局,
 # 中国科学院生物研究所): pd1998 train keeps 分行 in the organisation 14 times of 17, 研究所 14 of 16; a ministry's
-# department (外交部礼宾司): pd1998, MSRA, CLUENER and Boson keep 部…司 whole 17 times of 19.
-_UNIT_KINDS = "总行 分行 支行 分局 分公司 分会 委员会 研究所 研究院 研究中心 办公室 附属医院 煤矿 乘务部 附中 处 科 所 系 司".split()
+# department (外交部礼宾司): pd1998, MSRA, CLUENER and Boson keep 部…司 whole 17 times of 19; not 司长, the
+# department's head (外交部总司长博奈丽: a title).
+_UNIT_KINDS = "总行 分行 支行 分局 分公司 分会 委员会 研究所 研究院 研究中心 办公室 附属医院 煤矿 乘务部 附中 处 科 所 系 司(?!长)".split()
 
 
 _SUB_UNIT = re.compile(
