@@ -415,8 +415,8 @@ def _names_whole(spans: list[tuple[int, int]], names: Sequence[tuple[int, int]])
     """Words re-cut so that each name is one word: words inside it merge, a word across its edge is cut there
     (伦纳|德称 with the name 伦纳德 -> 伦纳德|称).  Names overlapping each other are left as the words are.
 
-    One sweep over words and names together, both in order: a document has hundreds of words and dozens of names,
-    and most words touch none."""
+    A document has hundreds of words and dozens of names, and most words touch none: only the words a name
+    overlaps are looked at one by one (:func:`_by_ranges`)."""
     ordered = sorted(set(names))
     kept: list[tuple[int, int]] = []
     reach = -1  # the furthest end of the names before
