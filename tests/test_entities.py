@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.core.numbers import parse_number
 from pipeline.core.schema import load_schema
-from pipeline.core.text import fold_width
+from pipeline.core.text import entity_view, fold_width
 from pipeline.stages.entities.lexicon import Entity, common_words, leftmost_longest
 from pipeline.stages.entities.org_rules import about_sport, find_media, find_orgs, find_teams
 from pipeline.stages.entities.percent import find_percents, percent_value
@@ -718,6 +718,26 @@ def test_fold_width_keeps_length(text: str) -> None:
 @pytest.mark.parametrize(("text", "folded"), [("１２％", "12%"), ("，Ａ", ",A"), ("中文。", "中文。"), ("\u3000", "\u3000")])
 def test_fold_width(text: str, folded: str) -> None:
     assert fold_width(text) == folded
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_the_entity_view_keeps_length(text: str) -> None:
+    assert len(entity_view(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "view"),
+    [
+        ("克里斯-保罗禁赛", "克里斯·保罗禁赛"),  # web news' hyphen between a foreign name's parts: the name dot
+        ("斯蒂芬－库里", "斯蒂芬·库里"),  # full-width first
+        ("1-6月", "1-6月"),  # not between Han characters: a range
+        ("Wi-Fi", "Wi-Fi"),
+        ("北京——上海", "北京——上海"),  # a dash is no hyphen
+        ("，Ａ", ",A"),
+    ],
+)
+def test_entity_view(text: str, view: str) -> None:
+    assert entity_view(text) == view
 
 
 @given(

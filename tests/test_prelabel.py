@@ -112,6 +112,16 @@ def test_offsets_survive_characters_outside_the_bmp(prelabeler: Prelabeler, pref
         assert text[entity["start"] : entity["end"]] == entity["text"]
 
 
+def test_a_name_written_with_a_hyphen_is_found_and_given_as_written(prelabeler: Prelabeler) -> None:
+    """Web news writes 克里斯-保罗 for print's 克里斯·保罗: the pipeline reads the name dot, the record keeps
+    the hyphen (spans, and the speaker's name)."""
+    text = "主教练迈克-德安东尼说：“我们需要他。”克里斯-保罗禁赛缺席。"
+    document = next(prelabeler.label_documents([Document(id="hyphen", text=text, meta={"date": "2018-11-08"})]))
+    people = {(e["text"], e["start"]) for e in document.entities if e["label"] == "PERSON"}
+    assert people == {("迈克-德安东尼", 3), ("克里斯-保罗", text.index("克里斯"))}
+    assert [q["speaker_name"] for q in document.quotes] == ["迈克-德安东尼"]
+
+
 @pytest.mark.slow
 def test_very_long_text_is_labelled_in_pieces_with_correct_offsets(prelabeler: Prelabeler) -> None:
     paragraph = "市委书记吴天君昨晚在会上说,全年增长12%。\n"

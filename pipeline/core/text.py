@@ -6,7 +6,10 @@ are offsets into the original text as well.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+
+from pipeline.core.text_tables import HAN, NAME_DOT
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -25,6 +28,17 @@ _PUNCTUATION_TO_FULLWIDTH = {half: full for full, half in _FULLWIDTH_TABLE.items
 def fold_width(text: str) -> str:
     """Fold full-width ASCII forms (１２％, ，, Ａ) to half-width; same length, same offsets."""
     return text.translate(_FULLWIDTH_TABLE)
+
+
+# A hyphen between Han characters: web news writes a foreign name's parts so (克里斯-保罗) where print has the
+# name dot (克里斯·保罗). In the four training corpora a Han-Han hyphen is inside a PERSON 70 times in 280.
+_NAME_HYPHEN_RE = re.compile(f"(?<=[{HAN}])-(?=[{HAN}])")
+
+
+def entity_view(text: str) -> str:
+    """Text as the prelabel pipeline reads it (same length): full-width ASCII folded, and a hyphen between Han
+    characters read as the name dot, as print writes foreign names."""
+    return _NAME_HYPHEN_RE.sub(NAME_DOT, fold_width(text))
 
 
 def doc_text(doc: Doc) -> str:

@@ -13,6 +13,7 @@ import re
 # supplementary planes (extensions B and after). The one definition of "a Chinese character".
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+NAME_DOT = "·"  # between the parts of a foreign name (马蒂厄·克雷库)
 # A character that belongs to Chinese running text: a Han character or CJK / full-width punctuation.
 CJK = HAN + CJK_PUNCT
 SPACES = " \t\u00a0"

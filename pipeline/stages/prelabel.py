@@ -3,8 +3,9 @@
 The pipeline is assembled from ``pipeline/configs/prelabel.cfg``: the shipped NER model
 (``pipeline/models/ner``) followed by exact rules and value normalisers.  Documents are
 streamed through ``nlp.pipe``; each Doc gets the record's meta first, so relative dates
-resolve against ``meta['date']``.  The model reads width-folded text (same length), and
-every span is written with offsets into the record's own text.
+resolve against ``meta['date']``.  The pipeline reads width-folded text with web news' name hyphens
+read as the name dot (same length, :func:`pipeline.core.text.entity_view`), and every span is written with
+offsets into the record's own text.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pipeline.stages.entities.components  # noqa: F401  (registers span._.rule
 from pipeline.core.batching import chunked
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
 from pipeline.core.record import Block, Document
-from pipeline.core.text import fold_width, text_pieces
+from pipeline.core.text import entity_view, text_pieces
 from pipeline.learn import choose_model
 from pipeline.learn.lexicon import lexicon_dir
 from pipeline.stages.entities.ops import use_prediction_ops
@@ -94,7 +95,7 @@ class Prelabeler:
             pieces = split_pieces(document.text)
             words = _pkuseg_words(document)
             for index, (offset, piece) in enumerate(pieces):
-                doc = self.nlp.make_doc(fold_width(piece))
+                doc = self.nlp.make_doc(entity_view(piece))
                 doc._.meta = dict(document.meta)
                 doc._.blocks = _blocks_in_piece(document.blocks, offset, len(piece))
                 if words is not None:
@@ -112,7 +113,9 @@ class Prelabeler:
                 _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value, e._.rule)
                 for e in doc.ents
             ]
-            quotes += [_with_record_text(q, document.text) for q in _shift_quotes(doc._.quotes or [], offset)]
+            if doc._.quotes:
+                view = entity_view(document.text)
+                quotes += [_with_record_text(q, document.text, view) for q in _shift_quotes(doc._.quotes, offset)]
             if last:
                 document.entities = entities
                 document.quotes = quotes
@@ -183,12 +186,18 @@ def _shift_quotes(quotes: list[dict[str, Any]], offset: int) -> list[dict[str, A
     return [shift(q) for q in quotes]
 
 
-def _with_record_text(quote: dict[str, Any], text: str) -> dict[str, Any]:
-    """Span texts taken from the record's own text (the model saw the width-folded copy)."""
-    return {
+def _with_record_text(quote: dict[str, Any], text: str, view: str) -> dict[str, Any]:
+    """Span texts taken from the record's own text, not from ``view``, the copy the pipeline read
+    (:func:`entity_view`, same length); so is the speaker's name where it stands in the text as one piece
+    (马克·杰克逊 read, 马克-杰克逊 written)."""
+    quote = {
         key: {**span, "text": text[span["start"] : span["end"]]} if isinstance(span, dict) and "start" in span else span
         for key, span in quote.items()
     }
+    name = quote.get("speaker_name")
+    if isinstance(name, str) and name and (at := view.find(name)) >= 0:
+        quote["speaker_name"] = text[at : at + len(name)]
+    return quote
 
 
 def load_prelabeler(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MODEL, lexicon: Path | None = None) -> Prelabeler:

@@ -16,9 +16,9 @@ from pipeline.core.names import HONORIFICS as HONORIFICS  # the shared name list
 from pipeline.core.names import TITLES as TITLES
 from pipeline.core.names import surnames as surnames
 from pipeline.core.text_tables import HAN, LATIN_OR_DIGIT_RE
+from pipeline.core.text_tables import NAME_DOT as NAME_DOT  # read here by the entity rules
 
 DATA = Path(__file__).parent / "data"
-NAME_DOT = "·"  # between the parts of a foreign name (马蒂厄·克雷库)
 
 
 
