@@ -26,7 +26,7 @@ import pipeline.stages.entities.components  # noqa: F401  (registers span._.rule
 from pipeline.core.batching import chunked
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR
 from pipeline.core.record import Block, Document
-from pipeline.core.text import entity_view, text_pieces
+from pipeline.core.text import doc_text, entity_view, text_pieces
 from pipeline.learn import choose_model
 from pipeline.learn.lexicon import lexicon_dir
 from pipeline.stages.entities.ops import use_prediction_ops
@@ -113,9 +113,10 @@ class Prelabeler:
                 _entity_record(document.text, offset + e.start_char, offset + e.end_char, e.label_, e._.value, e._.rule)
                 for e in doc.ents
             ]
-            if doc._.quotes:
-                view = entity_view(document.text)
-                quotes += [_with_record_text(q, document.text, view) for q in _shift_quotes(doc._.quotes, offset)]
+            if doc._.quotes:  # the piece as written and as read (the Doc's own text): no second view made
+                view = doc_text(doc)
+                piece = document.text[offset : offset + len(view)]
+                quotes += _shift_quotes([_with_record_text(q, piece, view) for q in doc._.quotes], offset)
             if last:
                 document.entities = entities
                 document.quotes = quotes

@@ -90,7 +90,8 @@ PERIOD_END = r"(?:[底末]|初(?![步次中]))"
 YEAR_END = rf"{YEAR}(?:度|{PERIOD_END})"
 # 2017财年, 2018财政年度: a company's or a state's fiscal year is a year as 2019年度 is (72 in the 4,000 Sina
 # 2018 articles); its value is the year named
-FISCAL_YEAR = rf"{_N}{{4}}财(?:政)?年度?"
+FISCAL = "财政?年度?"
+FISCAL_YEAR = rf"{_N}{{4}}{FISCAL}"
 # 60年代, 上个世纪90年代: a decade (values by _decade_value); not 近20年代表 (twenty years, then 代表)
 DECADE = r"(上个?世纪|本世纪|二十世纪|20世纪)?([1-9]0|[一二三四五六七八九]十)年代(?![表价替理言码谢购办课销号])"
 
@@ -145,7 +146,7 @@ def find_dates(text: str) -> list[tuple[int, int]]:
 
 
 _RE_YEAR = re.compile(rf"({_N}{{4}}|[0-9]{{2}}|[〇○零一二三四五六七八九]{{2}}(?=年[0-9一二三四五六七八九十]{{1,2}}月))年")
-_RE_NAMED_YEAR = re.compile(rf"{_N}{{4}}(?:财政?)?年|[0-9]{{2}}年|(?:今|去|明|前|后|本|全|上)年")
+_RE_NAMED_YEAR = re.compile(rf"{_N}{{4}}(?:年|{FISCAL})|[0-9]{{2}}年|(?:今|去|明|前|后|本|全|上)年")
 # 上年, the year before, as the model finds it (比上年增长: pd1998 train labels it DATE 83 times in 84)
 _RE_REL_YEAR = re.compile(r"(大前|大后|今|去|明|前|后|本|当|同|全|上)年")
 _RE_MONTH = re.compile(r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月")
@@ -370,7 +371,7 @@ def _two_periods(text: str, ref: date | None) -> str | None:
     return f"{(ref + timedelta(days=first)).isoformat()}/{(ref + timedelta(days=last)).isoformat()}"
 
 
-_RE_FISCAL = re.compile("财政?年度?")
+_RE_FISCAL = re.compile(FISCAL)
 
 
 def date_value(text: str, ref: date | None, context: DateContext | None = None) -> str | None:
