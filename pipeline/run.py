@@ -60,6 +60,7 @@ from pipeline.core.jsonl import (
     dump_document,
     dump_line,
     leading_id,
+    loads,
     read_documents,
     write_json,
 )
@@ -240,7 +241,7 @@ def count_labels(artefact: Path) -> tuple[Counter[str], int]:
     with open(artefact, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
-                record = json.loads(line)
+                record = loads(line)
                 entities.update(str(entity.get("label")) for entity in record.get("entities") or ())
                 quotes += len(record.get("quotes") or ())
     return entities, quotes
@@ -579,7 +580,7 @@ def process_lines(stages: list[tuple[str, StreamStage]], lines: list[str]) -> Ch
     failures: list[DocumentFailure] = []
     for index, line in enumerate(lines):
         try:
-            docs.append(Document.from_dict(json.loads(line)))
+            docs.append(Document.from_dict(loads(line)))
             places.append(index)
         except (ValueError, TypeError, KeyError) as error:
             failures.append(DocumentFailure(index, stages[0][0], f"not a valid record: {describe_error(error)}"))

@@ -169,3 +169,40 @@ def test_component_reads_any_token_tags_as_spans_from_tags(tags: list[str]) -> N
         token.tag_ = tag
     doc = nlp.get_pipe("entities_from_tags")(doc)
     assert [(e.start, e.end, e.label_) for e in doc.ents] == spans_from_tags(tags)
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+@given(
+    docs=st.lists(
+        st.lists(st.tuples(st.integers(0, len(TAGS) - 1), st.booleans()), max_size=20),  # (tag id, tagged before)
+        min_size=1, max_size=4,
+    )
+)
+def test_tags_set_as_one_array_as_spacy_sets_them(overwrite: bool, docs: list[list[tuple[int, bool]]]) -> None:
+    import numpy
+    from spacy.attrs import TAG
+    from spacy.pipeline import Tagger
+
+    from pipeline.stages.entities.tags import BiluoTagger
+
+    nlp = spacy.blank("zh")
+    tagger = BiluoTagger(nlp.vocab, None, overwrite=overwrite)  # no model: only the tags are set here
+    tagger.cfg["labels"] = list(TAGS)
+    for tag in TAGS:
+        nlp.vocab.strings.add(tag)
+
+    def fresh() -> list:
+        made = []
+        for rows in docs:
+            doc = nlp.make_doc("字" * len(rows))
+            for token, (_, before) in zip(doc, rows):
+                if before:
+                    token.tag_ = "X"
+            made.append(doc)
+        return made
+
+    tag_ids = [numpy.array([tag_id for tag_id, _ in rows], dtype="int64") for rows in docs]
+    ours, spacys = fresh(), fresh()
+    tagger.set_annotations(ours, tag_ids)
+    Tagger.set_annotations(tagger, spacys, tag_ids)
+    assert [doc.to_array(TAG).tolist() for doc in ours] == [doc.to_array(TAG).tolist() for doc in spacys]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.core.jsonl import _spelled_alike, dump_document
+from pipeline.core.jsonl import _spelled_alike, dump_document, loads
 from pipeline.core.record import Block, Document, Edit
 
 
@@ -86,3 +86,47 @@ class Opaque:
 )
 def test_which_values_orjson_spells_alike(value: object, alike: bool) -> None:
     assert _spelled_alike(value) is alike
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equal, with the same types all the way down (1 is not 1.0), NaN equal to NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(same_value, a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_value(a[key], b[key]) for key in a)
+    return a == b
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"id":"a","text":"江泽民","offsets":[0,1,2]}',
+        '{"big":123456789012345678901234567890,"low":-9223372036854775809}',  # orjson: floats
+        '{"nan":NaN,"inf":-Infinity,"over":1e400}',  # orjson refuses them
+        '{"lone":"\\ud800"}',
+        '{"twice":1,"twice":2}',
+        "[1e-05, -0.0, 18446744073709551615]",
+    ],
+)
+def test_loads_reads_as_the_json_module(line: str) -> None:
+    assert same_value(loads(line), json.loads(line))
+
+
+@pytest.mark.parametrize("line", ['{"a": ', "[1,]", "", "{'a': 1}"])
+def test_loads_refuses_as_the_json_module(line: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as ours:
+        loads(line)
+    with pytest.raises(json.JSONDecodeError) as theirs:
+        json.loads(line)
+    assert (ours.value.msg, ours.value.pos) == (theirs.value.msg, theirs.value.pos)
+
+
+@settings(max_examples=300)
+@given(value=json_values)
+def test_loads_reads_any_json_modules_line_alike(value: object) -> None:
+    line = json.dumps(value, ensure_ascii=False)
+    assert same_value(loads(line), json.loads(line))

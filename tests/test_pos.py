@@ -81,6 +81,16 @@ def test_the_network_tags_as_spacy_does(word_lists: list[list[str]]) -> None:
     assert tag_many(word_lists) == spacy_tags(word_lists)
 
 
+@given(st.lists(WORDS, max_size=6))
+def test_kept_feature_rows_are_the_docs_own(word_lists: list[list[str]]) -> None:
+    tagger = load_tagger()  # one per process: rows kept from earlier examples are read again here
+    columns = tagger.network.columns
+    for words in word_lists:
+        doc = Doc(tagger.nlp.vocab, words=[fold_width(word) for word in words]) if words else None
+        expected = doc.to_array(columns).reshape(len(words), len(columns)).tolist() if doc else []
+        assert tagger.features(words).tolist() == expected
+
+
 @given(st.integers(1, 12), st.integers(1, 5), st.integers(1, 3))
 def test_windows_are_thincs_seq2col(count: int, width: int, size: int) -> None:
     rows = numpy.arange(count * width, dtype="float32").reshape(count, width) + 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,24 @@ class ArtefactWriteError(OSError):
 
     def __str__(self) -> str:
         return f"cannot write {self.path}: {self.strerror}"
+
+
+def loads(line: str) -> Any:
+    """``json.loads``, by orjson where it reads the line alike (about a quarter of the time).
+
+    orjson reads an integer past 64 bits as a float, so a line with a run of 19 digits goes
+    to the json module; so does what orjson refuses (NaN, lone surrogates, malformed lines),
+    and the values and error messages are then the json module's.
+    """
+    if _LONG_DIGITS.search(line) is None:
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(line)
+
+
+_LONG_DIGITS = re.compile("[0-9]{19}")
 
 
 ID_PREFIX = '{"id":"'
@@ -74,7 +93,7 @@ def iter_json_lines(
             if keep_id is not None and (doc_id := leading_id(line)) is not None and not keep_id(doc_id):
                 continue
             try:
-                obj = json.loads(line)
+                obj = loads(line)
             except json.JSONDecodeError as exc:
                 _refuse(RecordError(path, number, f"not valid JSON: {exc.msg} at column {exc.colno}"), exc, on_error)
                 continue

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy
 import spacy
 from spacy.attrs import IDS, PREFIX, SUFFIX
+from spacy.tokens import Doc
 
 from pipeline.core.paths import MODELS_DIR
 from pipeline.core.text import fold_width
@@ -196,6 +197,22 @@ class Tagger:
 
     nlp: Language
     network: Network
+    rows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+
+    def features(self, words: Sequence[str]) -> numpy.ndarray:
+        """The network's feature ids of each word, a row per word.
+
+        The features are the word's own (lexical: its norm, first and last character,
+        length), so each word's row is made once, by a Doc of the words not seen before,
+        and kept for the life of the tagger (a run meets tens of thousands of words).
+        """
+        rows = self.rows
+        new = [word for word in dict.fromkeys(words) if word not in rows]
+        if new:
+            columns = self.network.columns
+            made = Doc(self.nlp.vocab, words=[fold_width(word) for word in new]).to_array(columns)
+            rows.update(zip(new, map(tuple, made.reshape(len(new), len(columns)).tolist())))
+        return numpy.array([rows[word] for word in words], dtype="uint64").reshape(len(words), len(self.network.columns))
 
 
 @functools.cache
@@ -225,8 +242,6 @@ def tag_tokens(words: Sequence[str], folder: Path = SHIPPED_TAGGER) -> list[str]
 
 def tag_many(word_lists: Iterable[Sequence[str]], folder: Path = SHIPPED_TAGGER) -> list[list[str]]:
     """:func:`tag_tokens` for many word lists at once (one call per document, not per clause)."""
-    from spacy.tokens import Doc
-
     lists = [list(words) for words in word_lists]
     for words in lists:
         if any(not word or word.isspace() for word in words):
@@ -235,11 +250,7 @@ def tag_many(word_lists: Iterable[Sequence[str]], folder: Path = SHIPPED_TAGGER)
     if not texts:
         return [[] for _ in lists]
     tagger = load_tagger(folder)
-    columns = tagger.network.columns
-    features = [
-        Doc(tagger.nlp.vocab, words=[fold_width(w) for w in words]).to_array(columns).reshape(len(words), len(columns))
-        for words in texts
-    ]
+    features = [tagger.features(words) for words in texts]
     tags: list[list[str]] = []
     for batch in _batches(features, BATCH_WORDS):
         tags += tagger.network.tag(batch)
