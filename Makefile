@@ -79,8 +79,9 @@ clean:  ## remove generated corpus artefacts (keeps the environments)
 	rm -rf $(OUTPUT)/*.jsonl $(OUTPUT)/*.json $(OUTPUT)/*.html $(OUTPUT)/*_pages $(OUTPUT)/dataset $(OUTPUT)/quarantine
 
 BENCH_SCALE ?= 1
-bench: $(STAMP)  ## measure stages, chain and baselines into corpus/bench.json (BENCH_SCALE=10: 10x workload)
-	$(BIN)/corpusprep bench --data $(DATA) --scale $(BENCH_SCALE) --output $(OUTPUT)/bench.json
+BENCH_REPEATS ?= 3
+bench: $(STAMP)  ## measure stages, chain (1 worker: median of BENCH_REPEATS runs) and baselines into corpus/bench.json (BENCH_SCALE=10: 10x workload)
+	$(BIN)/corpusprep bench --data $(DATA) --scale $(BENCH_SCALE) --repeats $(BENCH_REPEATS) --output $(OUTPUT)/bench.json
 
 .PHONY: export publish
 export: $(STAMP)  ## export $(OUTPUT)/prelabeled.jsonl (+ reviewed.jsonl) as a Hugging Face dataset in $(OUTPUT)/dataset

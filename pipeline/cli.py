@@ -406,13 +406,18 @@ def bench(
     scale: int = typer.Option(1, min=1, help="Repeat the corpus this many times (BENCH_SCALE)."),
     workers: int = typer.Option(2, min=1, help="Also measure the chain with this many workers."),
     segmenter: str | None = typer.Option(None, help="Segmenter for the stages and the chain (default: shipped)."),
+    repeats: int = typer.Option(
+        3, min=1, help="Run the one-worker chain this many times; its figures are the median run's (BENCH_REPEATS)."
+    ),
 ) -> None:
     """Measure chars/s, docs/s and peak memory of every stage, the chain and baselines (jieba, spaCy char)."""
     from pipeline.eval.bench.harness import run_bench
     from pipeline.eval.bench.report import render, write_results
 
     counts = (1,) if workers == 1 else (1, workers)
-    results = run_bench(data, build / f"scale-{scale}", scale=scale, workers=counts, segmenter=segmenter)
+    results = run_bench(
+        data, build / f"scale-{scale}", scale=scale, workers=counts, segmenter=segmenter, repeats=repeats
+    )
     write_results(results, output)
     render(results)
     typer.echo(f"wrote {output}")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from pipeline.eval.bench.harness import summarise
+from pipeline.eval.bench.harness import median_run, summarise
 from pipeline.eval.bench.measure import _reason, run_measurement
 from pipeline.eval.bench.report import machine_info, ner_variants, render
 from pipeline.eval.bench.workload import SAMPLE_EVERY, build_workload, reporters_of
@@ -189,3 +189,36 @@ def test_report_prints_figures_targets_and_unavailable_parts() -> None:
     assert "0.50×" in text
     assert "1.60×" in text and "3.20×" in text  # speed-up, and the bound two free cores would give
     assert "cnn-64" in text and "pipeline/models/ner/variants.json" in text
+
+
+def _run(cpu_seconds: float) -> dict:
+    return {**_figures(1_000_000, cpu_seconds, 400), "load_average_before": [1.0, 1.0, 1.0]}
+
+
+@pytest.mark.parametrize(
+    ("cpu_seconds", "median"),
+    [
+        ([50.0], 50.0),
+        ([44.0, 56.0, 47.0], 47.0),
+        ([44.0, 47.0, 56.0, 45.0], 47.0),  # an even count: the slower of the middle two
+        ([40.0, 40.0, 60.0], 40.0),
+    ],
+)
+def test_the_median_run_gives_the_figures(cpu_seconds: list[float], median: float) -> None:
+    figures = median_run([_run(seconds) for seconds in cpu_seconds])
+    assert figures["cpu_seconds"] == median
+    assert len(figures.get("runs", [None])) == len(cpu_seconds)
+
+
+def test_a_failed_run_fails_the_repeated_measurement() -> None:
+    assert median_run([_run(44.0), {"error": "RuntimeError: boom"}, _run(46.0)]) == {"error": "RuntimeError: boom"}
+
+
+def test_report_prints_the_spread_of_repeated_chain_runs() -> None:
+    chain = {"workers=1": median_run([_run(40.0), _run(50.0), _run(45.0)])}
+    results = {"stages": {}, "baselines": {}, "chain": chain, "ner_variants": None,
+               "machine": machine_info(), "machine_before": machine_info()}
+    results["summary"] = summarise({}, {}, chain, (1,))
+    console = Console(record=True, width=220)
+    render(results, console)
+    assert "22,222 (median of 3 runs: 20,000-25,000)" in console.export_text()

@@ -139,6 +139,15 @@ def _figures_row(label: str, figures: dict[str, Any], baselines: list[str]) -> l
     ]
 
 
+def _spread(figures: dict[str, Any] | None) -> str:
+    """`` (median of 3 runs: 23,100-25,600)`` for a repeated measurement, else nothing."""
+    runs = (figures or {}).get("runs") or []
+    if len(runs) < 2:
+        return ""
+    speeds = [run["chars_per_cpu_second"] for run in runs]
+    return f" (median of {len(runs)} runs: {min(speeds):,.0f}-{max(speeds):,.0f})"
+
+
 def render(results: dict[str, Any], console: Console | None = None) -> None:
     """Print the measurements, the targets and the NER choices."""
     console = console or Console(width=None if sys.stdout.isatty() else 200)
@@ -178,8 +187,8 @@ def render(results: dict[str, Any], console: Console | None = None) -> None:
     targets = Table(title="targets")
     for column in ("target", "goal", "measured"):
         targets.add_column(column)
-    targets.add_row("whole chain, chars per CPU-second (1 worker)", "≥ 50,000",
-                    _number(summary.get("chain_chars_per_cpu_second")))
+    targets.add_row("whole chain, chars per CPU-second (1 worker)", "≥ 25,000 (the floor); 50,000 (issue #8's goal)",
+                    _number(summary.get("chain_chars_per_cpu_second")) + _spread(results["chain"].get("workers=1")))
     targets.add_row("whole chain, chars per second (1 worker, wall)", "", _number(summary.get("chain_chars_per_second")))
     targets.add_row("whole chain, peak RSS MB", "< 1,024", _number(summary.get("chain_peak_rss_mb")))
     growth = summary.get("memory_growth")
