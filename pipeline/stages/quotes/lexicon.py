@@ -1,44 +1,20 @@
 """Word lists and precompiled patterns for quote attribution (one resources module).
 
-The cue lexicon (``data/cues.tsv``, each entry with its class and source), the heads that make a phrase a plausible source (titles, groups,
+The cue lexicon (``pipeline/core/data/cues.tsv``, read by :mod:`pipeline.core.cues`), the heads that make a phrase a plausible source (titles, groups,
 organisations, documents) and the words that only look like cues.  Kept apart from
 the logic so that a reviewer can extend them without reading the stages.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
+from pipeline.core.cues import CUES, QUOTING_CLASSES, CueEntry, cue_entries  # noqa: F401  (read from here by the quote modules)
 from pipeline.core.names import surnames
 from pipeline.core.text_tables import HAN, STORY_OPENER_RE
 
-DATA = Path(__file__).parent / "data"
-
-
-@dataclass(frozen=True)
-class CueEntry:
-    """One cue verb of ``data/cues.tsv``: its class and where the entry came from."""
-
-    word: str
-    cue_class: str
-    headline: bool
-    addressee: bool
-    source: str
-
-
-def cue_entries(path: Path = DATA / "cues.tsv") -> tuple[CueEntry, ...]:
-    """The cue lexicon, longest words first (so that 说道 wins over 说)."""
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    rows = csv.DictReader(lines, delimiter="\t")
-    entries = [CueEntry(r["cue"], r["class"], r["headline"] == "1", r["addressee"] == "1", r["source"]) for r in rows]
-    return tuple(sorted(entries, key=lambda e: -len(e.word)))
-
-
-CUES: tuple[CueEntry, ...] = cue_entries()
 #: Verbs that introduce speech when followed by punctuation or a quote (longest first).
 CUE_VERBS: tuple[str, ...] = tuple(entry.word for entry in CUES)
 #: Cues that also introduce a headline's content without punctuation (``X在会上强调要…``).
@@ -54,9 +30,6 @@ def cue_class(word: str) -> str | None:
     return CUE_CLASS.get(word) or (CUE_CLASS.get(word[:-1]) if word.endswith(SAYING_SUFFIX) else None)
 
 
-#: Classes whose verbs introduce the words they quote right after them (说“…”, 认为“…”, 批评“…”); a demand or a
-#: promise quoted so is a slogan or a term more often (提出“三个代表”, 要求“两个务必”).
-QUOTING_CLASSES: frozenset[str] = frozenset({"say", "state", "think", "report", "write", "answer", "ask", "accuse", "praise"})
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
 ADDRESSEE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.addressee)
 ADDRESSEES = r"(?:[^，,：:。“”\n]{0,12}?记者|笔者|我们|大家|来访者|客人)"
