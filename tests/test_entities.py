@@ -546,9 +546,19 @@ def test_a_latin_person_is_two_capitalised_words(text: str, model: list[Entity],
         ("发布了2018款MacBook Air、iPad", [], []),  # no title: a product as often as a person
         ("记者John Smith2号", [], []),  # the Latin run goes on past the name (a product's model number)
         ("网友John", [], []),  # one word alone
+        ("未来主义艺术家Kevin Fox认为，它", [], [("Kevin Fox", "latin_speaker")]),  # a verb of speech, then what was said
+        ("CNET的Stephen Shankland写到：“这字体", [], [("Stephen Shankland", "latin_speaker")]),
+        ("不过，Nick Sampson也表示，如果", [], [("Nick Sampson", "latin_speaker")]),  # an adverb between
+        ("协会会长Marc-Etienne Gartmann表示，", [], [("Marc-Etienne Gartmann", "latin_after_title")]),  # one hyphened word
+        ("Marc-Etienne Gartmann说：“", [], [("Marc-Etienne Gartmann", "latin_speaker")]),
+        ("Richard Mille宣布退出日内瓦表展", [], []),  # no words said after the verb: a brand as often
+        ("Hello Kitty说起星星标志", [], []),
+        ("据Business Insider报道，要想", [], []),  # media report
+        ("The Verge称，", [], []),  # a name led by an article
+        ("Apple Watch的销量", [], []),
     ],
 )
-def test_latin_names_after_a_title_or_as_a_gloss(text: str, persons: list[tuple[int, int]], found: list[tuple[str, str]]) -> None:
+def test_latin_names_after_a_title_before_speech_or_as_a_gloss(text: str, persons: list[tuple[int, int]], found: list[tuple[str, str]]) -> None:
     spans = find_latin_names(text, [Entity(start, end, "PERSON") for start, end in persons])
     assert [(text[s.start : s.end], s.rule) for s in spans] == found
 

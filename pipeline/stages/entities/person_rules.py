@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from pipeline.core.cues import CUES, QUOTING_CLASSES
 from pipeline.stages.entities.lexicon import (
     AFTER_NAME,
     HAN,
@@ -513,16 +514,28 @@ def names_of_places(text: str, spans: Sequence[Entity]) -> set[str]:
 
 # A person's name in Latin letters: two or more capitalised words (Judy McGregor, Elon Musk); one word alone (Carl,
 # Nile, Helo) is as often something else, and so are the words unlabelled (MacBook Air, Comic Sans, Wanna One: 11 of
-# 25 such runs in the modern sets are persons).
-LATIN_PERSON = re.compile(r"[A-Z][A-Za-z']*[a-z](?: [A-Z][A-Za-z']*[a-z])+")
+# 25 such runs in the modern sets are persons). A hyphen joins two capitalised parts of one word (Marc-Etienne).
+_LATIN_NAME_WORD = r"[A-Z][A-Za-z']*[a-z](?:-[A-Z][A-Za-z']*[a-z])?"
+LATIN_PERSON = re.compile(rf"{_LATIN_NAME_WORD}(?: {_LATIN_NAME_WORD})+")
 _LATIN_TITLES = [*TITLES, "网友"]
 _TITLE_BEFORE = re.compile(rf"(?:{alternation(_LATIN_TITLES)})[ \u3000]?\Z")
 _LONGEST_TITLE_BEFORE = max(map(len, _LATIN_TITLES)) + 1
+# Right after the name, a verb of speech (core/data/cues.tsv, the classes that quote), maybe after an adverb,
+# and then the words said (Kevin Fox认为，…; Stephen Shankland写到：“…): a person speaking. Without the comma,
+# colon or quote after it, a brand or a topic is as likely (Richard Mille宣布退出, Hello Kitty说起星星标志), and
+# media report (据Business Insider报道，): not a name led by an article (The Verge称) nor one before a 报 verb.
+_CUE_AFTER = re.compile(
+    r"[也则还又就亦却便曾都]?(?:"
+    + alternation(e.word for e in CUES if e.cue_class in QUOTING_CLASSES and not e.word.startswith("报"))
+    + r")[道到说]?[，,：:“]"
+)
+_ARTICLES = ("The ", "A ", "An ")
 
 
 def find_latin_names(text: str, persons: Sequence[Entity]) -> list[Entity]:
-    """Latin names where a title (教授Judy McGregor, 网友James Thomson) or a person just named (马斯克(Elon Musk):
-    the gloss of that name) says they are a person's; a name no other Latin letter or digit touches."""
+    """Latin names where a title (教授Judy McGregor, 网友James Thomson), a person just named (马斯克(Elon Musk):
+    the gloss of that name) or a verb of speech after them (Kevin Fox认为) says they are a person's; a name no
+    other Latin letter or digit touches."""
     person_ends = {span.end for span in persons if span.label == "PERSON"}
     found = []
     for name in LATIN_PERSON.finditer(text):
@@ -533,4 +546,6 @@ def find_latin_names(text: str, persons: Sequence[Entity]) -> list[Entity]:
             found.append(Entity(start, end, "PERSON", "latin_after_title"))
         elif text[start - 1 : start] in ("（", "(") and text[end : end + 1] in (")", "）") and start - 1 in person_ends:
             found.append(Entity(start, end, "PERSON", "latin_gloss"))
+        elif _CUE_AFTER.match(text, end) and not name.group().startswith(_ARTICLES):
+            found.append(Entity(start, end, "PERSON", "latin_speaker"))
     return found
