@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.core.numbers import parse_number
 from pipeline.core.schema import load_schema
-from pipeline.core.text import entity_view, fold_width
+from pipeline.core.text import entity_view, fold_width, name_dot_view
 from pipeline.stages.entities.lexicon import Entity, common_words, leftmost_longest
 from pipeline.stages.entities.org_rules import about_sport, find_media, find_orgs, find_teams
 from pipeline.stages.entities.percent import find_percents, percent_value
@@ -748,6 +748,14 @@ def test_the_entity_view_keeps_length(text: str) -> None:
 )
 def test_entity_view(text: str, view: str) -> None:
     assert entity_view(text) == view
+
+
+@pytest.mark.parametrize(
+    ("text", "view"),
+    [("克里斯-保罗，", "克里斯·保罗，"), ("斯蒂芬－库里", "斯蒂芬－库里"), ("1-6月", "1-6月")],  # not folded: the hyphen only
+)
+def test_name_dot_view(text: str, view: str) -> None:
+    assert name_dot_view(text) == view
 
 
 @given(

@@ -71,6 +71,21 @@ def test_documents_get_tokens_and_meta_without_text_change(shipped: Segmenter) -
     assert docs[0].tokens == [] and "segmenter" not in docs[0].meta  # inputs are not mutated
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("前勇士主教练马克-杰克逊接受采访。", "马克-杰克逊"),  # cut as written: 马克|-杰|克逊
+        ("梅格-瑞恩和约翰-麦伦", "梅格-瑞恩"),
+        ("前勇士主教练马克·杰克逊接受采访。", "马克·杰克逊"),
+    ],
+)
+def test_a_name_joined_by_a_hyphen_is_cut_as_with_the_name_dot(shipped: Segmenter, text: str, name: str) -> None:
+    (out,) = shipped.segment_documents([Document(id="x", text=text)])
+    assert out.text == text  # the record keeps its hyphen
+    start = text.index(name)
+    assert [start, start + len(name)] in out.tokens
+
+
 def test_other_model_folder_is_recorded(tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     shutil.copytree(SHIPPED_MODEL, folder)

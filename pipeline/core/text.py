@@ -35,10 +35,17 @@ def fold_width(text: str) -> str:
 _NAME_HYPHEN_RE = re.compile(f"(?<=[{HAN}])-(?=[{HAN}])")
 
 
+def name_dot_view(text: str) -> str:
+    """``text`` with a hyphen between Han characters read as the name dot (same length): how the segmenter and
+    the entity model, both trained on print, read web news' 马克-杰克逊 (as 马克·杰克逊, one word and one name;
+    cut as written it is 马克|-杰|克逊)."""
+    return _NAME_HYPHEN_RE.sub(NAME_DOT, text)
+
+
 def entity_view(text: str) -> str:
     """Text as the prelabel pipeline reads it (same length): full-width ASCII folded, and a hyphen between Han
-    characters read as the name dot, as print writes foreign names."""
-    return _NAME_HYPHEN_RE.sub(NAME_DOT, fold_width(text))
+    characters read as the name dot (:func:`name_dot_view`)."""
+    return name_dot_view(fold_width(text))
 
 
 def doc_text(doc: Doc) -> str:
@@ -53,9 +60,10 @@ def doc_text(doc: Doc) -> str:
 def segmenter_view(text: str) -> str:
     """Folded text as the pkuseg segmenter was trained to see it: punctuation full-width again (same length).
 
-    The segmenter learnt ，：（）, the NER model reads ,:(): words are cut on the segmenter's own view.
+    The segmenter learnt ，：（）, the NER model reads ,:(): words are cut on the segmenter's own view, with
+    a hyphen between Han characters read as the name dot (:func:`name_dot_view`), as the segment stage cuts.
     """
-    return text.translate(_PUNCTUATION_TO_FULLWIDTH)
+    return name_dot_view(text).translate(_PUNCTUATION_TO_FULLWIDTH)
 
 
 def text_pieces(text: str, limit: int) -> list[tuple[int, str]]:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from pipeline.core.paths import CONFIGS_DIR, MODELS_DIR, REPO_DIR
 from pipeline.core.record import Document
-from pipeline.core.text import text_pieces
+from pipeline.core.text import name_dot_view, text_pieces
 from pipeline.core.tokens import words_and_spaces
 from pipeline.segmenter import compact
 from pipeline.segmenter.decoding import SentenceDecoder, TextCutter
@@ -112,6 +112,9 @@ class Segmenter:
     def segment_documents(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Set ``tokens`` and ``meta['segmenter']`` of each record, never the text.
 
+        Words are cut on :func:`~pipeline.core.text.name_dot_view` of the text (same length): a hyphen
+        between Han characters is read as the name dot the model learnt from print.
+
         With pkuseg and no components the words are aligned straight from the
         segmenter's cut: the Doc ``nlp.pipe`` would build (a lexeme per new word, in
         a memory zone made again for every chunk) cost as much as the cut itself, and
@@ -132,7 +135,8 @@ class Segmenter:
         for doc in docs:
             tokens = []
             for offset, piece in text_pieces(doc.text, self.nlp.max_length):
-                tokens += shifted(aligned_word_offsets(cut(piece), piece), offset)
+                view = name_dot_view(piece)
+                tokens += shifted(aligned_word_offsets(cut(view), view), offset)
             yield replace(doc, tokens=tokens, meta=dict(doc.meta, segmenter=dict(self.info)))
 
     def _pieces(self, docs: Iterable[Document]) -> Iterator[tuple[str, tuple[Document, int, bool]]]:
@@ -140,7 +144,7 @@ class Segmenter:
         for doc in docs:
             pieces = text_pieces(doc.text, self.nlp.max_length)
             for number, (offset, piece) in enumerate(pieces, start=1):
-                yield piece, (doc, offset, number == len(pieces))
+                yield name_dot_view(piece), (doc, offset, number == len(pieces))
 
     def _pkuseg_cut(self) -> Callable[[str], list[str]] | None:
         """The tokenizer's pkuseg cut when it alone makes the words (no pipeline components), else None."""
