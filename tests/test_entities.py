@@ -1175,3 +1175,20 @@ def test_news_outlets_are_found_where_they_are_the_source(text: str, expected: l
     found = find_media(text)
     assert [text[s.start : s.end] for s in found] == expected
     assert all(s.rule == "media_source" and s.label == "ORG" for s in found)
+
+
+@pytest.mark.parametrize(
+    ("content", "rows", "words"),
+    [
+        ("# source: a list\n元旦 01-01\n\n五一 05-01 numeral\n", [["元旦", "01-01"], ["五一", "05-01", "numeral"]],
+         ["元旦", "01-01", "五一", "05-01", "numeral"]),
+        ("# only a comment\n", [], []),
+        ("新华社 人民日报\n   \n中新社\n", [["新华社", "人民日报"], ["中新社"]], ["新华社", "人民日报", "中新社"]),
+    ],
+)
+def test_list_rows_and_words(tmp_path: Path, content: str, rows: list[list[str]], words: list[str]) -> None:
+    from pipeline.stages.entities.lexicon import list_rows, word_list
+
+    (tmp_path / "list.txt").write_text(content, encoding="utf-8")
+    assert list_rows("list.txt", tmp_path) == rows
+    assert word_list("list.txt", tmp_path) == words

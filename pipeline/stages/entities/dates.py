@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pipeline.core.numbers import CN_NUMERAL, parse_number
-from pipeline.stages.entities.lexicon import DATA, alternation, word_list
+from pipeline.stages.entities.lexicon import alternation, list_rows, word_list
 
 _N = f"[0-9{CN_NUMERAL}]"
 YEAR = rf"{_N}{{4}}年"
@@ -68,9 +68,8 @@ class Festival:
 
 
 def _read_festivals() -> list[Festival]:
-    lines = (DATA / "festivals.txt").read_text(encoding="utf-8").splitlines()
     festivals = []
-    for name, day, *marks in (line.split() for line in lines if line.strip() and not line.startswith("#")):
+    for name, day, *marks in list_rows("festivals.txt"):
         month, _, day_of_month = day.partition("-")
         fixed = (int(month), int(day_of_month)) if day[0].isdigit() else None
         festivals.append(Festival(name, fixed, "numeral" in marks))

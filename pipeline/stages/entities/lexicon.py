@@ -54,10 +54,16 @@ class Entity(NamedTuple):
         return Entity(start, end, label or self.label, f"{self.rule}+{how}")
 
 
-def word_list(name: str, folder: Path = DATA) -> list[str]:
-    """The words of a list in ``folder`` (the rules' ``data/``): a comment line naming its source, then the words."""
+def list_rows(name: str, folder: Path = DATA) -> list[list[str]]:
+    """The rows of a list in ``folder`` (the rules' ``data/``): comment lines (``#``, naming the source) and blank
+    lines left out, each other line split at whitespace into its fields."""
     lines = (folder / name).read_text(encoding="utf-8").splitlines()
-    return [word for line in lines if not line.startswith("#") for word in line.split()]
+    return [fields for line in lines if not line.startswith("#") and (fields := line.split())]
+
+
+def word_list(name: str, folder: Path = DATA) -> list[str]:
+    """The words of a list in ``folder``: every field of every row (:func:`list_rows`)."""
+    return [word for row in list_rows(name, folder) for word in row]
 
 
 @lru_cache(maxsize=1)

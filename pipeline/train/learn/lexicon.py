@@ -53,16 +53,20 @@ def reviewer_entities(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any]
     return sorted(spans - labelled_spans([e for e in reviewed.get("entities") or [] if "source" in e], ENTITY_KINDS))
 
 
-def vouched_entities(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> list[tuple[int, int, str]]:
+def vouched_entities(
+    reviewed: Mapping[str, Any],
+    prelabeled: Mapping[str, Any] | None,
+    added: list[tuple[int, int, str]] | None = None,
+) -> list[tuple[int, int, str]]:
     """The PERSON and ORG spans a review vouches for: all of a confirmed document's, else what the reviewer
-    added or corrected (:func:`reviewer_entities`).
+    added or corrected (:func:`reviewer_entities`; ``added`` when the caller has them already).
 
     Measured with ``make learning-curve`` (word lists alone, after 50 articles): on the sports set
     PERSON +0.063 -> +0.071 and ORG +0.047 -> +0.051 F1 against only the added names; on the mixed
     set PERSON +0.035 -> +0.032, ORG +0.032 -> +0.034 (its people seldom come back)."""
     if is_confirmed(reviewed.get("review")):
         return sorted(labelled_spans(reviewed.get("entities") or [], ENTITY_KINDS))
-    return reviewer_entities(reviewed, prelabeled)
+    return list(added) if added is not None else reviewer_entities(reviewed, prelabeled)
 
 
 def reviewer_rejections(reviewed: Mapping[str, Any], prelabeled: Mapping[str, Any] | None) -> list[tuple[int, int, str]]:
@@ -155,8 +159,9 @@ def taught_by(reviewed: Iterable[Mapping[str, Any]], prelabeled: Mapping[str, Ma
         text = record["text"]
         before = None if prelabeled is None else prelabeled.get(str(record["id"]))
         ref = review_ref(record)
-        added = set(reviewer_entities(record, before))
-        for start, end, label in vouched_entities(record, before):
+        reviewers = reviewer_entities(record, before)
+        added = set(reviewers)
+        for start, end, label in vouched_entities(record, before, reviewers):
             word = text[start:end]
             reviewers_own = (start, end, label) in added
             if problem := entity_problem(word):
