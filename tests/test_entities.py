@@ -1192,3 +1192,44 @@ def test_list_rows_and_words(tmp_path: Path, content: str, rows: list[list[str]]
     (tmp_path / "list.txt").write_text(content, encoding="utf-8")
     assert list_rows("list.txt", tmp_path) == rows
     assert word_list("list.txt", tmp_path) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("宋星【", "宋星"),  # round and square brackets hold what is said of a name: it is outside them
+        ("张三（男", "张三"),
+        ("）张三", "张三"),
+        ("英国《泰晤士报", "泰晤士报"),  # title marks hold the name
+        ("泰晤士报》", "泰晤士报"),
+        ("腾讯科技（深圳）有限公司", "腾讯科技（深圳）有限公司"),  # a pair of its own stays
+        ("腾讯科技（深圳）", "腾讯科技（深圳）"),
+        ("【", ""),
+    ],
+)
+def test_a_bracket_without_its_partner_bounds_a_name(text: str, name: str) -> None:
+    from pipeline.stages.entities.rules import _paired_brackets
+
+    start, end = _paired_brackets(text, 0, len(text))
+    assert text[start:end] == name
+
+
+@given(st.text(alphabet="张三（）《》【】ab", max_size=12))
+def test_a_name_cut_at_brackets_keeps_them_paired(text: str) -> None:
+    from pipeline.stages.entities.rules import _BRACKET_PAIRS, _paired_brackets
+
+    start, end = _paired_brackets(text, 0, len(text))
+    assert 0 <= start <= end <= len(text)
+    opened: list[str] = []
+    for char in text[start:end]:
+        if char in _BRACKET_PAIRS:
+            opened.append(char)
+        elif char in _BRACKET_PAIRS.values():
+            assert opened and _BRACKET_PAIRS[opened.pop()] == char
+    assert not opened
+
+
+def test_a_model_name_is_cut_at_an_unpaired_bracket() -> None:
+    text = "作者：宋星【TechWeb】11月1日消息"
+    spans = merge_entities(text, [Entity(3, 6, "PERSON")], {}, ["PERSON", "ORG"])
+    assert [(text[s.start : s.end], s.rule) for s in spans if s.label == "PERSON"] == [("宋星", "model+trim_edges")]

@@ -88,6 +88,8 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
         end -= 1
+    if span.label in ("PERSON", "ORG"):  # a name's brackets come in pairs: 宋星【 -> 宋星, 《泰晤士报 -> 泰晤士报
+        start, end = _paired_brackets(text, start, end)
     if start == end:
         return None
     if span.label in ("PERSON", "ORG"):  # a Latin word is whole in a name (OpenAI公司, not nAI公司)
@@ -96,6 +98,38 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
         while end < len(text) and _LATIN.match(text, end - 1) and _LATIN.match(text, end):
             end += 1
     return span if (start, end) == (span.start, span.end) else span.adjusted(start, end, "trim_edges")
+
+
+_BRACKET_PAIRS = dict(zip("（(【《「『〈[{", "）)】》」』〉]}"))
+_CLOSING_OF = {closing: opening for opening, closing in _BRACKET_PAIRS.items()}
+_HOLDING_NAMES = frozenset("《》「」『』〈〉")  # the title of a paper, a book, a programme: the name is inside
+
+
+def _paired_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` cut at a bracket whose partner is outside it: a name's own brackets come in pairs
+    (腾讯科技（深圳）有限公司). Title marks and corner quotes hold the name (英国《泰晤士报 -> 泰晤士报,
+    泰晤士报》 -> 泰晤士报); round and square brackets hold what is said of it (宋星【 -> 宋星, ）张三 -> 张三)."""
+    opened: list[int] = []
+    for at in range(start, end):
+        if text[at] in _BRACKET_PAIRS:
+            opened.append(at)
+        elif text[at] in _CLOSING_OF:
+            if opened and _BRACKET_PAIRS[text[opened[-1]]] == text[at]:
+                opened.pop()
+                continue
+            inside, outside = (start, at), (at + 1, end)  # what the bracket closes began before the span
+            return _paired_brackets(text, *_the_name(text[at] in _HOLDING_NAMES, inside, outside))
+    if opened:  # what the first of them opens closes after the span
+        at = opened[0]
+        inside, outside = (at + 1, end), (start, at)
+        return _paired_brackets(text, *_the_name(text[at] in _HOLDING_NAMES, inside, outside))
+    return start, end
+
+
+def _the_name(holds_names: bool, inside: tuple[int, int], outside: tuple[int, int]) -> tuple[int, int]:
+    """The side of an unpaired bracket that holds the name, or the other one when that side is empty."""
+    first, second = (inside, outside) if holds_names else (outside, inside)
+    return first if first[0] < first[1] else second
 
 
 _LATIN = re.compile("[A-Za-z]")
