@@ -1233,3 +1233,20 @@ def test_a_model_name_is_cut_at_an_unpaired_bracket() -> None:
     text = "作者：宋星【TechWeb】11月1日消息"
     spans = merge_entities(text, [Entity(3, 6, "PERSON")], {}, ["PERSON", "ORG"])
     assert [(text[s.start : s.end], s.rule) for s in spans if s.label == "PERSON"] == [("宋星", "model+trim_edges")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("刘诗诗机场街拍", (0, 2), "刘诗诗"),  # a doubled given name the model cut after its first character
+        ("舒同同志的遗作", (0, 2), "舒同"),  # the repeat begins a common word
+        ("刘诗在机场", (0, 2), "刘诗"),
+        ("江泽民民主", (0, 3), "江泽民"),  # three characters already
+        ("诗诗", (0, 1), "诗"),
+    ],
+)
+def test_a_doubled_given_name_is_whole(text: str, span: tuple[int, int], name: str) -> None:
+    from pipeline.stages.entities.person_rules import with_doubled_given_name
+
+    found = with_doubled_given_name(text, Entity(*span, "PERSON"))
+    assert text[found.start : found.end] == name

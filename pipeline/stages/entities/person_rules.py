@@ -462,6 +462,22 @@ def without_address_start(text: str, span: Entity) -> Entity:
     return span
 
 
+def with_doubled_given_name(text: str, span: Entity) -> Entity:
+    """A model PERSON of a surname and one character that the next character repeats, with it: a doubled given
+    name (刘诗|诗 -> 刘诗诗). In the four labelled corpora such a name ends after the repeat every time but where the
+    repeat begins a common word (舒同|同志, MSRA)."""
+    end = span.end
+    name = text[span.start : end]
+    if (
+        len(name) == 2
+        and name[0] in surnames()
+        and text[end : end + 1] == name[1]
+        and text[end : end + 2] not in common_words()
+    ):
+        return span.adjusted(span.start, end + 1, "doubled_given_name")
+    return span
+
+
 def plausible_name(name: str) -> bool:
     """A model PERSON worth looking for elsewhere in the text: 2-4 characters, or a longer transliterated name."""
     return 2 <= len(name) <= 4 or (len(name) <= MAX_FOREIGN_NAME and is_transliterated(name))

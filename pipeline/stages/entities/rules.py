@@ -68,6 +68,7 @@ from pipeline.stages.entities.person_rules import (
     strip_title,
     trim_to_known,
     trim_to_shorter_model_names,
+    with_doubled_given_name,
     without_address_start,
     without_particle,
 )
@@ -168,7 +169,7 @@ def _repaired_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         span = without_particle(text, span, words)
         span = extend_foreign_name(text, strip_title(text, span))
         # complete_given_name (钱兆|熹作曲) is gone: 2 of 16 right on pd1998 train with a jackknifed model.
-        return without_address_start(text, span)
+        return with_doubled_given_name(text, without_address_start(text, span))
     if span.label == "ORG":
         if leader := leader_of_government(text, span):
             return leader
