@@ -1216,16 +1216,17 @@ def test_a_bracket_without_its_partner_bounds_a_name(text: str, name: str) -> No
 
 @given(st.text(alphabet="张三（）《》【】ab", max_size=12))
 def test_a_name_cut_at_brackets_keeps_them_paired(text: str) -> None:
-    from pipeline.stages.entities.rules import _BRACKET_PAIRS, _paired_brackets
+    from pipeline.core.text_tables import BRACKET_PAIRS
+    from pipeline.stages.entities.rules import _paired_brackets
 
     start, end = _paired_brackets(text, 0, len(text))
     assert 0 <= start <= end <= len(text)
     opened: list[str] = []
     for char in text[start:end]:
-        if char in _BRACKET_PAIRS:
+        if char in BRACKET_PAIRS:
             opened.append(char)
-        elif char in _BRACKET_PAIRS.values():
-            assert opened and _BRACKET_PAIRS[opened.pop()] == char
+        elif char in BRACKET_PAIRS.values():
+            assert opened and BRACKET_PAIRS[opened.pop()] == char
     assert not opened
 
 

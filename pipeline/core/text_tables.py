@@ -14,6 +14,9 @@ import re
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 NAME_DOT = "·"  # between the parts of a foreign name (马蒂厄·克雷库)
+# Brackets and the brackets that close them; and each closing bracket with the one that opens it.
+BRACKET_PAIRS = dict(zip("（(【《「『〈[{", "）)】》」』〉]}"))
+OPENING_OF = {closing: opening for opening, closing in BRACKET_PAIRS.items()}
 # A character that belongs to Chinese running text: a Han character or CJK / full-width punctuation.
 CJK = HAN + CJK_PUNCT
 SPACES = " \t\u00a0"

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pipeline.core.text_tables import BRACKET_PAIRS, OPENING_OF
 from pipeline.stages.entities.dates import VAGUE_TIME_WORDS, find_dates
 from pipeline.stages.entities.lexicon import (
     HAN,
@@ -101,8 +102,6 @@ def _trim_edges(text: str, span: Entity) -> Entity | None:
     return span if (start, end) == (span.start, span.end) else span.adjusted(start, end, "trim_edges")
 
 
-_BRACKET_PAIRS = dict(zip("（(【《「『〈[{", "）)】》」』〉]}"))
-_CLOSING_OF = {closing: opening for opening, closing in _BRACKET_PAIRS.items()}
 _HOLDING_NAMES = frozenset("《》「」『』〈〉")  # the title of a paper, a book, a programme: the name is inside
 
 
@@ -112,10 +111,10 @@ def _paired_brackets(text: str, start: int, end: int) -> tuple[int, int]:
     泰晤士报》 -> 泰晤士报); round and square brackets hold what is said of it (宋星【 -> 宋星, ）张三 -> 张三)."""
     opened: list[int] = []
     for at in range(start, end):
-        if text[at] in _BRACKET_PAIRS:
+        if text[at] in BRACKET_PAIRS:
             opened.append(at)
-        elif text[at] in _CLOSING_OF:
-            if opened and _BRACKET_PAIRS[text[opened[-1]]] == text[at]:
+        elif text[at] in OPENING_OF:
+            if opened and BRACKET_PAIRS[text[opened[-1]]] == text[at]:
                 opened.pop()
                 continue
             inside, outside = (start, at), (at + 1, end)  # what the bracket closes began before the span

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.core.cues import CUES, QUOTING_CLASSES, CueEntry, cue_entries  # noqa: F401  (read from here by the quote modules)
+from pipeline.core.cues import CUES, QUOTING_CLASSES  # noqa: F401  (QUOTING_CLASSES read from here by the quote modules)
 from pipeline.core.names import surnames
 from pipeline.core.text_tables import HAN, STORY_OPENER_RE
 

@@ -14,6 +14,7 @@ from collections.abc import Set
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pipeline.core.text_tables import OPENING_OF
 from pipeline.stages.quotes.lexicon import (
     ADVERBIAL_START_RE,
     CREDIT_AFTER_DATELINE_RE,
@@ -45,8 +46,6 @@ from pipeline.stages.quotes.phrases import (
 
 CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
 MAX_SOURCE_CHARS = 30
-#: Closing brackets and the brackets that open them.
-BRACKETS = {"）": "（", ")": "("}
 #: Characters that make a compound with the title before them (主席国, 主席团, 委员会), not a name.
 TITLE_COMPOUND_CHARS = frozenset("国团会部处")
 #: ``一位叫庞增福的工人``: a named member of a group speaks as that person.
@@ -72,8 +71,8 @@ def clause_start(text: str, pos: int) -> int:
     i = pos - 1
     while i >= 0 and text[i] not in CLAUSE_BOUNDARIES:
         i -= 1
-    if i > 0 and text[i] in BRACKETS:
-        opened = text.rfind(BRACKETS[text[i]], 0, i)
+    if i > 0 and text[i] in OPENING_OF:  # of the boundaries, ） and ) close a bracket
+        opened = text.rfind(OPENING_OF[text[i]], 0, i)
         if opened > 0 and "\n" not in text[opened:i] and text[opened - 1] not in CLAUSE_BOUNDARIES + " \u3000":
             return clause_start(text, opened)
     return i + 1
