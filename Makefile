@@ -139,7 +139,8 @@ $(NER_WORK)/pd1998.spacy $(NER_WORK)/dev.spacy &: $(NER_WORK)/train_articles.jso
 $(NER_WORK)/external.spacy: $(NER_WORK)/external.jsonl pipeline/train/ner/corpus.py | $(STAMP)
 	$(BIN)/python -m pipeline.train.ner.corpus $< $@
 
-NER_TRAIN_DOCBINS = $(NER_WORK)/pd1998.spacy $(if $(strip $(NER_EXTERNAL)),$(NER_WORK)/external.spacy)
+NER_TRAIN_DOCBINS = $(NER_WORK)/pd1998.spacy $(if $(strip $(NER_EXTERNAL)),$(NER_WORK)/external.spacy) \
+  $(if $(filter-out 0,$(NER_SILVER_ARTICLES)),$(NER_WORK)/silver-$(NER_SILVER_ARTICLES).spacy)
 
 $(NER_WORK)/jackknife/cuts.jsonl: $(DATA)/train.jsonl $(DATA)/train_seg.txt $(NER_WORK)/train_articles.jsonl pipeline/train/ner/jackknife.py | $(STAMP)
 	$(BIN)/python -m pipeline.train.ner.jackknife $(DATA)/train.jsonl $(DATA)/train_seg.txt $(DATA)/dev_seg.txt $(NER_WORK)/jackknife $(NER_WORK)/train_articles.jsonl
@@ -160,6 +161,17 @@ pretrain-ner: $(NER_WORK)/pretrain_text.jsonl  ## pretrain the NER encoder on un
 	rm -rf $(NER_WORK)/pretrain
 	$(BIN)/python -m spacy pretrain pipeline/configs/ner_train.cfg $(NER_WORK)/pretrain --code pipeline/train/ner/pretrain.py \
 	  --paths.raw_text $< --pretraining.max_epochs $(NER_PRETRAIN_EPOCHS)
+
+# Self-training (pipeline/train/ner/silver.py): NER_SILVER_ARTICLES articles of modern_news_more (never the
+# 4,000-article sample the modern gold sets come from), labelled by the shipped pre-labeller, model and rules
+# (NER_SILVER_MODEL=DIR for another model), trained on as one more corpus; 0 trains without them.
+NER_SILVER_ARTICLES ?= 0
+NER_SILVER_MODEL ?= $(NER_MODEL)
+$(NER_WORK)/silver-$(NER_SILVER_ARTICLES).jsonl: $(NER_PRETRAIN_TEXT) pipeline/train/ner/silver.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.silver $@ $(NER_PRETRAIN_TEXT) --articles $(NER_SILVER_ARTICLES) --model $(NER_SILVER_MODEL)
+
+$(NER_WORK)/silver-$(NER_SILVER_ARTICLES).spacy: $(NER_WORK)/silver-$(NER_SILVER_ARTICLES).jsonl pipeline/train/ner/corpus.py | $(STAMP)
+	$(BIN)/python -m pipeline.train.ner.corpus $< $@
 
 train-ner: $(NER_TRAIN_DOCBINS) $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl  ## train the NER tagger on pd1998 articles + renamed copies and MSRA/CLUENER/Boson (jackknifed pkuseg cuts, spacy train) and ship model-best
 	rm -rf $(NER_WORK)/train && mkdir -p $(NER_WORK)/train && ln -s $(abspath $(NER_TRAIN_DOCBINS)) $(NER_WORK)/train/
