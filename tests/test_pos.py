@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc, DocBin
 from thinc.api import NumpyOps
 
+import pipeline.core.pos
 from pipeline.core.pos import SHIPPED_TAGGER, TaggerModelError, load_tagger, tag_many, tag_tokens, windows
 from pipeline.core.text import fold_width
 from pipeline.eval.pos import Accuracy, TaggedLineError, parse_tagged_line, read_tagged, spans
@@ -44,7 +45,10 @@ REPO = Path(__file__).resolve().parents[1]
         (["俄罗斯", "认为"], ["ns", "v"]),
         (["有的", "厂家", "说"], ["r", "n", "v"]),
         (["声明", "表示"], ["n", "v"]),
-        (["《", "商业周刊", "》", "一", "期", "发表", "的", "一", "组", "文章"], ["w", None, "w", "m", "q", "v", "u", "m", "q", "n"]),
+        (
+            ["《", "商业周刊", "》", "一", "期", "发表", "的", "一", "组", "文章"],
+            ["w", None, "w", "m", "q", "v", "u", "m", "q", "n"],
+        ),
         (["据", "瑞典", "《", "每日新闻", "》", "报", "消息"], ["p", "ns", "w", None, "w", None, "n"]),
     ],
 )
@@ -58,7 +62,9 @@ def test_many_lists_tag_as_one_list_each() -> None:
     assert tag_many(lists) == [tag_tokens(words) for words in lists]
 
 
-WORDS = st.lists(st.sampled_from(["他", "说", "的", "总经理", "62%", "６２％", "北京", "，", "X", "发展", "沈", "国放"]), max_size=12)
+WORDS = st.lists(
+    st.sampled_from(["他", "说", "的", "总经理", "62%", "６２％", "北京", "，", "X", "发展", "沈", "国放"]), max_size=12
+)
 
 
 @given(WORDS)
@@ -91,6 +97,18 @@ def test_kept_feature_rows_are_the_docs_own(word_lists: list[list[str]]) -> None
         assert tagger.features(words).tolist() == expected
 
 
+def test_kept_feature_rows_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    tagger = load_tagger()
+    monkeypatch.setattr(pipeline.core.pos, "MAX_KEPT_ROWS", 3)
+    tagger.rows.clear()
+    first = tagger.features(["他", "说", "好"]).tolist()
+    assert len(tagger.rows) == 3
+    second = tagger.features(["我们", "来", "他"]).tolist()  # past the bound: the kept rows go, these are made
+    assert set(tagger.rows) == {"我们", "来", "他"}
+    assert second[2] == first[0]
+    tagger.rows.clear()
+
+
 @given(st.integers(1, 12), st.integers(1, 5), st.integers(1, 3))
 def test_windows_are_thincs_seq2col(count: int, width: int, size: int) -> None:
     rows = numpy.arange(count * width, dtype="float32").reshape(count, width) + 1
@@ -98,7 +116,9 @@ def test_windows_are_thincs_seq2col(count: int, width: int, size: int) -> None:
 
 
 def test_a_long_call_is_tagged_in_batches_as_spacy_does() -> None:
-    word_lists = [["外交部", "发言人", "沈", "国放", "说", "，", "中国", "政府"] * 40] * 15  # 4,800 words: three batches
+    word_lists = [
+        ["外交部", "发言人", "沈", "国放", "说", "，", "中国", "政府"] * 40
+    ] * 15  # 4,800 words: three batches
     assert tag_many(word_lists) == spacy_tags(word_lists)
 
 
@@ -146,7 +166,9 @@ def test_the_chain_loads_the_tagger_once_for_the_quote_attributor(tmp_path: Path
     """Tags are asked for only by the quote attributor, in the clauses before cues: one model load for the run."""
     source = tmp_path / "in"
     source.mkdir()
-    (source / "seed.txt").write_text((REPO / "tests/fixtures/seed_zzwb_20130428.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (source / "seed.txt").write_text(
+        (REPO / "tests/fixtures/seed_zzwb_20130428.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     code = "from pathlib import Path\nfrom pipeline.run import run_chain\nimport pipeline.core.pos as pos\n"
     code += f"assert run_chain(Path({str(source)!r}), Path({str(tmp_path / 'out')!r}), export=False) == 0\n"
     code += "info = pos.load_tagger.cache_info()\nassert (info.currsize, info.misses) == (1, 1), info\n"
@@ -181,7 +203,9 @@ def test_converter_writes_folded_words_with_tags_and_reports_bad_lines(tmp_path:
     source = tmp_path / "tiny_pos.txt"
     source.write_text("江/nr 泽民/nr 发表/v\n\n坏行 没有/v\n１２％/m 的/u 总经理/n\n", encoding="utf-8")
     tags, bad = convert(source, tmp_path / "tiny.spacy")
-    assert [str(error) for error in bad] == [f"{source}:3: '坏行' is not word/TAG; write each word as word/TAG, separated by spaces"]
+    assert [str(error) for error in bad] == [
+        f"{source}:3: '坏行' is not word/TAG; write each word as word/TAG, separated by spaces"
+    ]
     assert all(isinstance(error, TaggedLineError) for error in bad)
     assert tags == {"nr": 2, "v": 1, "m": 1, "u": 1, "n": 1}
     docs = list(DocBin().from_disk(tmp_path / "tiny.spacy").get_docs(spacy.blank("zh").vocab))

@@ -88,8 +88,13 @@ class Layer:
         """From thinc's Maxout weights (outputs, pieces, inputs) and bias (outputs, pieces), and a LayerNorm."""
         weights, bias = maxout.get_param("W"), maxout.get_param("b")
         by_piece = weights.transpose(1, 0, 2).reshape(-1, weights.shape[2])
-        return cls(numpy.ascontiguousarray(by_piece.T), numpy.ascontiguousarray(bias.T).reshape(-1),
-                   weights.shape[1], layernorm.get_param("G"), layernorm.get_param("b"))
+        return cls(
+            numpy.ascontiguousarray(by_piece.T),
+            numpy.ascontiguousarray(bias.T).reshape(-1),
+            weights.shape[1],
+            layernorm.get_param("G"),
+            layernorm.get_param("b"),
+        )
 
     def __call__(self, inputs: numpy.ndarray) -> numpy.ndarray:
         products = inputs @ self.weights
@@ -142,7 +147,12 @@ class Network:
         window_sizes = {node.attrs["window_size"] for node in nodes["expand_window"]}
         pads = [node.attrs["pad"] for node in tok2vec.walk() if node.name.startswith("with_array(residual")]
         embedded_width = sum(node.get_dim("nO") for node in hashembeds)
-        if len(maxouts) != len(norms) or len(window_sizes) != 1 or len(pads) != 1 or maxouts[0].get_dim("nI") != embedded_width:
+        if (
+            len(maxouts) != len(norms)
+            or len(window_sizes) != 1
+            or len(pads) != 1
+            or maxouts[0].get_dim("nI") != embedded_width
+        ):
             raise ValueError(f"not the network this reader knows: {tok2vec.name}")
         layers = [Layer.from_thinc(maxout, layernorm) for maxout, layernorm in zip(maxouts, norms)]
         softmax = next(node for node in tagger.walk() if node.name == "softmax")
@@ -164,10 +174,12 @@ class Network:
 
         ops = NumpyOps()
         ids = numpy.ascontiguousarray(numpy.concatenate(features), dtype="uint64")
-        embedded = numpy.hstack([
-            ops.gather_add(table, ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table))
-            for column, (table, seed) in enumerate(self.tables)
-        ])
+        embedded = numpy.hstack(
+            [
+                ops.gather_add(table, ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table))
+                for column, (table, seed) in enumerate(self.tables)
+            ]
+        )
         mixed = self.mix(embedded)
         lengths = [len(array) for array in features]
         rows = numpy.zeros((sum(lengths) + self.pad * (len(lengths) + 1), mixed.shape[1]), dtype=mixed.dtype)
@@ -191,6 +203,11 @@ def windows(rows: numpy.ndarray, size: int) -> numpy.ndarray:
     return out.reshape(count, -1)
 
 
+# Words whose feature rows a tagger keeps (a row with its key, measured: about 330 bytes, so some 65 MB at most;
+# spaCy's vocabulary keeps its own entry of every word met, which this does not bound).
+MAX_KEPT_ROWS = 200_000
+
+
 @dataclass(frozen=True)
 class Tagger:
     """A loaded tagger: the spaCy pipeline (its vocabulary makes the features) and its weights as a :class:`Network`."""
@@ -204,15 +221,22 @@ class Tagger:
 
         The features are the word's own (lexical: its norm, first and last character,
         length), so each word's row is made once, by a Doc of the words not seen before,
-        and kept for the life of the tagger (a run meets tens of thousands of words).
+        and kept for the life of the tagger (a run meets tens of thousands of words), up to
+        ``MAX_KEPT_ROWS`` words: past that the kept rows are dropped and made again as met, so
+        a long run over an archive does not grow without bound.
         """
         rows = self.rows
         new = [word for word in dict.fromkeys(words) if word not in rows]
         if new:
+            if len(rows) + len(new) > MAX_KEPT_ROWS:
+                rows.clear()
+                new = list(dict.fromkeys(words))
             columns = self.network.columns
             made = Doc(self.nlp.vocab, words=[fold_width(word) for word in new]).to_array(columns)
             rows.update(zip(new, map(tuple, made.reshape(len(new), len(columns)).tolist())))
-        return numpy.array([rows[word] for word in words], dtype="uint64").reshape(len(words), len(self.network.columns))
+        return numpy.array([rows[word] for word in words], dtype="uint64").reshape(
+            len(words), len(self.network.columns)
+        )
 
 
 @functools.cache
