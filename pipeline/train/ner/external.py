@@ -123,15 +123,15 @@ def training_records(
     records = [record for _, record in iter_json_lines(path)]
     guesses: Iterable[list[tuple[int, int, str]]] = ([] for _ in records)
     if prelabel_model is not None:
-        guesses = _prelabel_guesses(records, prelabel_model)
+        guesses = prelabeller_spans(records, prelabel_model)
     for record, predicted in zip(records, guesses):
         entities = [tuple(e) for e in record.get("entities", [])]
         kept, missing = follow_guidelines(record["text"], entities, conventions, changes, predicted)
         yield {"id": record["id"], "text": record["text"], "entities": kept, "missing": missing}
 
 
-def _prelabel_guesses(records: list[dict[str, Any]], model: Path) -> Iterator[list[tuple[int, int, str]]]:
-    """The pre-labeller's entities (model and rules) on each record's text."""
+def prelabeller_spans(records: Iterable[dict[str, Any]], model: Path) -> Iterator[list[tuple[int, int, str]]]:
+    """The pre-labeller's entities (model and rules) on each record's text, in the order it writes them."""
     from pipeline.core.record import Document
     from pipeline.stages.prelabel import load_prelabeler
 

@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.jsonl import atomic_writer, dump_line
-from pipeline.core.record import Document
-from pipeline.core.text import fold_width
+from pipeline.train.ner.external import prelabeller_spans
 from pipeline.train.ner.pretrain import read_texts
 
 
@@ -36,14 +35,12 @@ def sample_texts(texts: Sequence[str], articles: int, seed: int) -> list[tuple[i
 
 
 def silver_records(texts: Sequence[tuple[int, str]], model_dir: Path | None = None) -> Iterator[dict[str, Any]]:
-    """Each text with the pre-labeller's entities (width-folded for the labeller; offsets hold, the length is kept)."""
-    from pipeline.stages.prelabel import NER_MODEL, load_prelabeler
+    """Each text with the pre-labeller's entities (it reads the text width-folded itself; offsets hold)."""
+    from pipeline.stages.prelabel import NER_MODEL
 
-    prelabeler = load_prelabeler(model_dir=model_dir or NER_MODEL)
-    documents = (Document(id=f"silver-{index:05d}", text=fold_width(text), meta={}) for index, text in texts)
-    for (_, text), document in zip(texts, prelabeler.label_documents(documents)):
-        entities = sorted((entity["start"], entity["end"], entity["label"]) for entity in document.entities)
-        yield {"id": document.id, "text": text, "entities": [list(entity) for entity in entities], "missing": []}
+    records = [{"id": f"silver-{index:05d}", "text": text} for index, text in texts]
+    for record, spans in zip(records, prelabeller_spans(records, model_dir or NER_MODEL)):
+        yield {**record, "entities": [list(span) for span in sorted(spans)], "missing": []}
 
 
 def main(argv: list[str] | None = None) -> None:
