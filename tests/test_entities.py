@@ -861,6 +861,9 @@ def test_time_words_are_training_dates_with_no_time_character(tmp_path: Path) ->
         ("周六晚上他们去了", (2, 4), ["周六晚上"]),  # attached to a day it is part of that day's DATE
         ("三国间相互理解", (1, 3), []),
         ("国庆节期间", (0, 3), ["国庆节"]),
+        ("晚年的金庸", (0, 2), []),  # an age of a life, no date (guidelines: ages and durations)
+        ("那年他24岁", (0, 2), []),  # the year of a story, as 那时
+        ("节假日期间", (0, 3), []),  # holidays in general
     ],
 )
 def test_a_model_date_must_be_a_date(text: str, model: tuple[int, int], dates: list[str]) -> None:
