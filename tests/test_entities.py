@@ -946,7 +946,9 @@ def test_a_word_before_company_is_no_organisation_by_itself() -> None:
     assert texts(text, merge_entities(text, [Entity(1, 5, "ORG")], {}, LABELS, words)) == ["富临集团"]
 
 
-@pytest.mark.parametrize("org", ["贝尔格莱德市中心", "欧洲国家政府", "阿拉伯国家议会", "全国文化厅"])
+@pytest.mark.parametrize(
+    "org", ["贝尔格莱德市中心", "欧洲国家政府", "阿拉伯国家议会", "全国文化厅", "新西兰公司", "中国企业"]
+)
 def test_no_one_body_is_no_organisation(org: str) -> None:
     text = org + "的"
     assert merge_entities(text, [Entity(0, len(org), "ORG")], {}, LABELS) == []
@@ -1283,3 +1285,18 @@ def test_a_dotted_model_name_stands_inside_a_longer_segmenter_word(
     merged = merge_entities(text, [Entity(start, start + len(name), "PERSON")], {}, LABELS, _one_word_around(text, word))
     persons = [(text[s.start : s.end], s.rule) for s in merged if s.label == "PERSON"]
     assert persons == ([kept] if kept else [])
+
+
+@pytest.mark.parametrize(
+    ("org", "kept"),
+    [
+        ("新西兰公司", False),  # the firms of a place, no one of them
+        ("日本企业", False),
+        ("中国石油公司", True),  # a name before 公司, not a place alone
+        ("北京大学", True),  # a place and a kind other than 公司 or 企业
+    ],
+)
+def test_the_firms_of_a_place_are_no_organisation(org: str, kept: bool) -> None:
+    text = org + "表示"
+    merged = merge_entities(text, [Entity(0, len(org), "ORG")], {}, LABELS)
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == ([org] if kept else [])
