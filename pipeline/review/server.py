@@ -160,6 +160,12 @@ def _run_step(args: list[str], env: dict[str, str], log: Path, what: str, timeou
         raise ServerError(f"{what} failed (exit {done.returncode}):\n{_log_tail(log)}\nfull log: {log}")
 
 
+def createuser_args(doccano: str, username: str, password: str) -> list[str]:
+    """``doccano createuser`` for this admin. Each value goes after ``=``: a generated password may begin
+    with ``-`` (one in 64 of ``token_urlsafe``), which argparse would take for an option of its own."""
+    return [doccano, "createuser", f"--username={username}", f"--password={password}"]
+
+
 def start_server(
     home: Path,
     port: int,
@@ -204,7 +210,7 @@ def start_server(
     _run_step([doccano, "init"], env, logs / "init.log", "doccano init (database setup)")
     if new_database:
         _run_step(
-            [doccano, "createuser", "--username", settings.username, "--password", settings.password],
+            createuser_args(doccano, settings.username, settings.password),
             env,
             logs / "init.log",
             "creating the doccano admin user",
