@@ -45,6 +45,7 @@ from pipeline.stages.entities.org_rules import (
     find_media,
     find_orgs,
     find_teams,
+    firms_of_a_place,
     leader_of_government,
     ministry_runs_on,
     with_sub_units,
@@ -170,7 +171,7 @@ def _repaired_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         # complete_given_name (钱兆|熹作曲) is gone: 2 of 16 right on pd1998 train with a jackknifed model.
         span = with_doubled_given_name(text, without_address_start(text, span))
         if inside_longer_word(span.start, span.end, words) and _dotted_name(text, span):
-            return span.adjusted(span.start, span.end, "dotted_name")  # kept though the segmenter's word runs on
+            return span.adjusted(span.start, span.end, _DOTTED_NAME)  # kept though the segmenter's word runs on
         return span
     if span.label == "ORG":
         if leader := leader_of_government(text, span):
@@ -181,6 +182,9 @@ def _repaired_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         # delegation (without_delegation, 4 of 7) off a model ORG.
         return span
     return span
+
+
+_DOTTED_NAME = "dotted_name"  # the repair that keeps a dotted name a longer segmenter word holds
 
 
 # A name followed by these is part of another thing's name (邓小平理论, 丰田公司, 桂光集团, 马可·波罗奖).
@@ -235,12 +239,6 @@ def _last_name_parts(names: set[str]) -> set[str]:
     return {part for part in last_parts if len(part) >= 2}
 
 
-def _firms_of_a_place(piece: str) -> bool:
-    """A place and 公司 or 企业 alone (中国企业, 新西兰公司): the firms of a country or a city, no one of them.
-    pd1998, MSRA, CLUENER and Boson leave such a string unlabelled 182 times in 190 (长城公司, MSRA, is one of the 8)."""
-    return piece.endswith(("公司", "企业")) and piece[:-2] in place_set()
-
-
 def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]) -> bool:
     """Whether a repaired model span may stand: a DATE that is a date, a PERSON or ORG that is a
     name (PERCENT always)."""
@@ -269,7 +267,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         return (
             piece not in common_words()
             and piece not in place_set()
-            and (_dotted_name(text, span) or not inside_longer_word(span.start, span.end, words))
+            and (span.rule.endswith(f"+{_DOTTED_NAME}") or not inside_longer_word(span.start, span.end, words))
             and not cut_from_a_place(text, span)
         )
     # No minister's title, kind of institution or all of a kind; it ends where a word ends, or
@@ -278,7 +276,7 @@ def _credible_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         not ministry_runs_on(text, span.end)
         and piece not in INSTITUTION_KINDS
         and not NO_ONE_BODY.search(piece)
-        and not _firms_of_a_place(piece)
+        and not firms_of_a_place(piece)
         and not QUANTIFIED.match(text, span.start)
         and (text[span.end - 1] in ORG_FINAL_CHARS or not ends_inside_a_word(span.end, words))
     )
