@@ -1283,3 +1283,26 @@ def test_the_firms_of_a_place_are_no_organisation(org: str, kept: bool) -> None:
     text = org + "表示"
     merged = merge_entities(text, [Entity(0, len(org), "ORG")], {}, LABELS)
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == ([org] if kept else [])
+
+
+@pytest.mark.parametrize(
+    ("cuts", "model_org", "expected"),
+    [
+        # the model's view ends nine characters away, so a long name loses its places: they belong to it
+        ("在|江西省|高等级|公路|管理局|工作", "高等级公路管理局", ("江西省高等级公路管理局", "model+places_before")),
+        ("广东省|湛江市|惠珍|联合|医院|院长", "湛江市惠珍联合医院", ("广东省湛江市惠珍联合医院", "model+places_before")),
+        ("在|老挝|人民|革命党|领导|下", "人民革命党", ("老挝人民革命党", "model+places_before")),
+        ("由|宇通|客车|公司|生产", "宇通客车公司", ("宇通客车公司", "model")),  # no place before it: as the model found it
+        ("到|法国|电力|公司|报到", "电力公司", ("法国电力公司", "model+places_before")),
+        ("到|英美国|贸易|委员会", "贸易委员会", ("贸易委员会", "model")),  # 美国 begins inside a segmenter word
+        ("到|英|美国|贸易|委员会", "贸易委员会", ("美国贸易委员会", "model+places_before")),
+    ],
+)
+def test_a_model_organisation_takes_the_places_right_before_it(
+    cuts: str, model_org: str, expected: tuple[str, str] | None
+) -> None:
+    text = cuts.replace("|", "")
+    start = text.index(model_org)
+    merged = merge_entities(text, [Entity(start, start + len(model_org), "ORG")], {}, LABELS, _words(text, cuts))
+    orgs = [(text[s.start : s.end], s.rule) for s in merged if s.label == "ORG"]
+    assert orgs == ([expected] if expected else [])
