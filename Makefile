@@ -197,7 +197,11 @@ entity-lists: $(STAMP)  ## derive the entity rules' word lists from pd1998 train
 # precision beside the other sets'.
 NER_JACKKNIFE_STEPS ?= 4000
 NER_JK := $(NER_WORK)/jackknife-ner
-NER_JK_PAIRS = $(if $(wildcard $(NER_JK)/.built),--jackknife $(NER_JK)/train_a.jsonl=$(NER_JK)/model_without_a --jackknife $(NER_JK)/train_b.jsonl=$(NER_JK)/model_without_b)
+# Each half is also cut by the pkuseg model trained on the other half (made for the NER's training cuts): the
+# shipped segmenter learnt all of train and cuts it almost perfectly, which would flatter rules that read words.
+NER_JK_SEG = $(NER_WORK)/jackknife/pkuseg_
+NER_JK_PAIRS = $(if $(wildcard $(NER_JK)/.built),--jackknife $(NER_JK)/train_a.jsonl=$(NER_JK)/model_without_a$(if $(wildcard $(NER_JK_SEG)b/meta.json),=$(NER_JK_SEG)b) \
+  --jackknife $(NER_JK)/train_b.jsonl=$(NER_JK)/model_without_b$(if $(wildcard $(NER_JK_SEG)a/meta.json),=$(NER_JK_SEG)a))
 
 $(NER_JK)/.built: $(NER_WORK)/train_articles.jsonl $(NER_TRAIN_DOCBINS) $(NER_WORK)/dev.spacy $(NER_WORK)/jackknife/cuts.jsonl pipeline/train/ner/halves.py
 	$(BIN)/python -m pipeline.train.ner.halves $(NER_WORK)/train_articles.jsonl $(DATA)/train.jsonl $(NER_JK)

@@ -51,6 +51,11 @@ def test_gold_spans_reads_both_formats_and_drops_other_labels() -> None:
         ("省政协", (0, 3, "ORG"), False),
         ("自治区党委", (0, 5, "ORG"), False),
         ("福建省政协", (0, 5, "ORG"), True),
+        ("省文化厅", (0, 4, "ORG"), False),  # a level's department: never ORG in pd1998
+        ("市公安局", (0, 4, "ORG"), False),
+        ("省委宣传部", (0, 5, "ORG"), False),
+        ("北京市公安局", (0, 6, "ORG"), True),  # a named place's department is
+        ("县乡干部", (0, 4, "ORG"), True),  # no department: an ORG here is scored as any other
         ("９０年代以来", (0, 4, "DATE"), False),  # decades and seasons: never DATE in pd1998
         ("上个世纪60年代", (0, 8, "DATE"), False),
         ("本赛季", (0, 3, "DATE"), False),
@@ -213,3 +218,20 @@ def test_rule_table_marks_rules_below_the_floor_on_each_set(
 )
 def test_guideline_adjusted_takes_the_end_of_a_year_or_month_pd1998_leaves_out(text: str, span: tuple, adjusted: tuple) -> None:
     assert guideline_adjusted(text, [span]) == {adjusted}
+
+
+def test_words_of_a_given_segmenter_reach_the_rules_as_the_segment_stage_gives_them() -> None:
+    """The jackknife cuts each half with a segmenter trained without it; given the shipped segmenter's folder,
+    the prelabeler must label exactly as when it cuts the words itself."""
+    from pipeline.eval.entities import prelabel_entities
+    from pipeline.segmenter.model import SHIPPED_MODEL
+
+    meta = {"date": "1998-01-16"}
+    records = [
+        {"id": "19980116-01-001-001", "text": "江西省高等级公路管理局局长马丁·劳伦斯昨天说,增长12%。", "meta": meta},
+        {"id": "19980116-01-001-002", "text": "", "meta": meta},
+        {"id": "19980116-01-001-003", "text": "新华社北京1月5日电 国务院副总理吴邦国说。", "meta": meta},
+    ]
+    given = list(prelabel_entities(records, segmenter_dir=SHIPPED_MODEL))
+    assert given == list(prelabel_entities(records))
+    assert any(e["label"] == "ORG" for e in given[0])

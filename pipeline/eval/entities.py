@@ -32,11 +32,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.core.batching import chunked
 from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.dates import DECADE, PERIOD_END, PLAY_SEASON, VAGUE_TIME_WORDS, YEAR
+from pipeline.stages.entities.features import segment_word_spans
 from pipeline.stages.entities.lexicon import word_list
 from pipeline.stages.entities.percent import find_percents
 from pipeline.train.ner.articles import join_articles
@@ -94,9 +96,11 @@ def gold_spans(record: dict[str, Any], labels: Sequence[str]) -> set[Span]:
 
 # Never ORG in pd1998 (counted on train.jsonl: 省委 0 of 101, 市政府 0 of 61, 欧盟 0 of 61,
 # 解放军 0 of 67, 人民日报 0 of 63; bare 省政协 0 of 18, 省人大 0 of 16, 县委 0 of 31,
-# 自治区党委 0 of 16, 省纪委 0 of 4), but ORG under the guidelines.
+# 自治区党委 0 of 16, 省纪委 0 of 4; a level's department, 省文化厅, 市公安局, 省委宣传部: none of 36 after
+# punctuation, and no such ORG span at all), but ORG under the guidelines.
 _PD1998_NOT_ORG = re.compile(
-    r"^(?:(?:[省市县区州]|自治区|自治州)(?:委|政府|政协|人大常委会|人大|纪委|党委)|欧盟|解放军|武警部队|\w{0,4}(?:日报|晚报|晨报))$"
+    r"^(?:(?:[省市县区州]|自治区|自治州)(?:委|政府|政协|人大常委会|人大|纪委|党委)|欧盟|解放军|武警部队|\w{0,4}(?:日报|晚报|晨报)"
+    r"|(?:[省市县区州]|自治区|自治州)委?[\u4e00-\u9fff]{1,5}?(?:厅|局|宣传部|组织部|统战部))$"
 )
 # Names pd1998 train never labels that the other corpora name (北约, 国民党, 安理会), derived with the common
 # words (pipeline/train/word_lists/common_words.py): pd1998 cannot judge them.
@@ -230,17 +234,39 @@ def entity_sources(entities: Iterable[dict[str, Any]]) -> dict[Span, str]:
 
 
 def prelabel_entities(
-    records: Sequence[dict[str, Any]], *, rules: bool = True, model_dir: Path | None = None
+    records: Sequence[dict[str, Any]],
+    *,
+    rules: bool = True,
+    model_dir: Path | None = None,
+    segmenter_dir: Path | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """The prelabeler's entity records for each record, ``source`` included."""
+    """The prelabeler's entity records for each record, ``source`` included.
+
+    ``segmenter_dir``: a pkuseg model folder whose words the prelabeler reads, as a segment stage's,
+    instead of the shipped segmenter's.
+    """
     from pipeline.stages.prelabel import NER_MODEL, load_prelabeler
 
     prelabeler = load_prelabeler(model_dir=model_dir or NER_MODEL)
     if not rules:
         prelabeler.nlp.select_pipes(disable=["entity_rules", "entity_values"])
-    documents = (Document(id=str(r.get("id")), text=r["text"], meta=r["meta"]) for r in records)
+    documents: Iterable[Document] = (Document(id=str(r.get("id")), text=r["text"], meta=r["meta"]) for r in records)
+    if segmenter_dir is not None:
+        documents = _cut_by(documents, segmenter_dir)
     for document in prelabeler.label_documents(documents):
         yield document.entities
+
+
+def _cut_by(documents: Iterable[Document], segmenter_dir: Path) -> Iterator[Document]:
+    """The documents with the words of the pkuseg model in ``segmenter_dir``, as the segment stage gives them."""
+    from pipeline.segmenter.model import load_segmenter
+
+    segmenter = load_segmenter(str(segmenter_dir))
+    for batch in chunked(documents, 256):
+        for document, words in zip(batch, segment_word_spans([d.text for d in batch], segmenter)):
+            document.tokens = words
+            document.meta = {**document.meta, "segmenter": {"name": "pkuseg", "model": str(segmenter_dir)}}
+            yield document
 
 
 def prelabel_spans(
@@ -481,14 +507,16 @@ def adjusted_pair(text: str, gold: set[Span], predicted: set[Span]) -> tuple[set
     return split_merged_names(guideline_adjusted(text, gold), kept), kept
 
 
-def jackknifed_sources(pairs: Sequence[tuple[Path, Path]], labels: Sequence[str]) -> SourceScores:
+def jackknifed_sources(pairs: Sequence[tuple[Path, Path, Path | None]], labels: Sequence[str]) -> SourceScores:
     """Guideline-adjusted precision per source on pd1998 train, each half labelled by a model trained
-    without it (``(half.jsonl, model_dir)`` pairs, ``make eval-ner-jackknife``): the rules measured on
-    text neither they nor the model were fitted to (the shipped model has seen all of train)."""
+    without it (``(half.jsonl, model_dir, segmenter_dir)``, ``make eval-ner-jackknife``): the rules measured on
+    text neither they nor the model were fitted to (the shipped model has seen all of train).  The half's
+    words come from a segmenter trained without it too when ``segmenter_dir`` is given: the shipped one
+    was trained on all of train and cuts it almost perfectly, which flatters the rules that read words."""
     sources = SourceScores()
-    for path, model_dir in pairs:
+    for path, model_dir, segmenter_dir in pairs:
         records = load_records(path)
-        for record, entities in zip(records, prelabel_entities(records, model_dir=model_dir)):
+        for record, entities in zip(records, prelabel_entities(records, model_dir=model_dir, segmenter_dir=segmenter_dir)):
             predicted = {s for s in entity_spans(entities) if s[2] in labels}
             sources.add(*adjusted_pair(record["text"], gold_spans(record, labels), predicted), entity_sources(entities))
     return sources
@@ -555,11 +583,12 @@ def summary_table(results: dict[str, dict[str, Scores]], labels: Sequence[str]) 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(argv if argv is not None else sys.argv[1:])
-    jackknife: list[tuple[Path, Path]] = []
-    while "--jackknife" in args:  # HALF.jsonl=MODEL: a pd1998 train half and a model trained without it
+    jackknife: list[tuple[Path, Path, Path | None]] = []
+    while "--jackknife" in args:  # HALF.jsonl=MODEL[=SEGMENTER]: a pd1998 train half, models trained without it
         at = args.index("--jackknife")
-        half, _, model = args[at + 1].partition("=")
-        jackknife.append((Path(half), Path(model)))
+        half, _, models = args[at + 1].partition("=")
+        model, _, segmenter = models.partition("=")
+        jackknife.append((Path(half), Path(model), Path(segmenter) if segmenter else None))
         del args[at : at + 2]
     model_dir = None
     if "--model" in args:  # a trained model folder other than the shipped one
@@ -568,7 +597,7 @@ def main(argv: list[str] | None = None) -> None:
         del args[at : at + 2]
     if not args:
         raise SystemExit(
-            "usage: python -m pipeline.eval.entities [--model DIR] [--jackknife HALF.jsonl=MODEL ...] FILE.jsonl[:LABEL,LABEL] [...]\n"
+            "usage: python -m pipeline.eval.entities [--model DIR] [--jackknife HALF.jsonl=MODEL[=SEGMENTER] ...] FILE.jsonl[:LABEL,LABEL] [...]\n"
             "  FILE:PERSON,ORG scores only those labels (a corpus that annotates no others); a file in a\n"
             "  folder named after a known corpus (cluener, msra, boson) is also scored after its spans\n"
             "  are brought to the guidelines"
