@@ -368,13 +368,13 @@ def test_a_model_name_cut_from_a_place_is_no_name(text: str, model: tuple[int, i
 @pytest.mark.parametrize(
     ("text", "model", "persons"),
     [
-        # 田亮 found alone twice, 田亮高 once: the character after the name was taken with it
-        ("田亮说。田亮表示，比田亮高出", [(0, 2), (4, 6), (10, 13)], ["田亮", "田亮", "田亮"]),
-        # 何大一 found twice, 何大 once: the longer name is the name
+        # the model's longer name stands though a name one character shorter is found more often: trimming it
+        # (trim_to_shorter_name) was right 4 of 8 times on pd1998 train with jackknifed models (童志成 -> 童志)
+        ("童志说。童志表示，童志成提出", [(0, 2), (4, 6), (9, 12)], ["童志", "童志", "童志成"]),
         ("何大一说。何大一表示，何大", [(0, 3), (5, 8), (11, 13)], ["何大一", "何大一", "何大"]),
     ],
 )
-def test_a_name_with_one_character_too_many_ends_with_the_name_found_more_often(
+def test_a_model_name_one_character_longer_than_a_name_found_more_often_stands(
     text: str, model: list[tuple[int, int]], persons: list[str]
 ) -> None:
     merged = merge_entities(text, [Entity(a, b, "PERSON") for a, b in model], {}, LABELS)

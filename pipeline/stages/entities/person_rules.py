@@ -6,7 +6,6 @@ run on, given names completed).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -492,20 +491,6 @@ def trim_to_known(text: str, span: Entity, known: set[str]) -> Entity:
         if piece != name and piece.startswith(name) and piece[len(name)] in AFTER_NAME:
             return span.adjusted(span.start, span.start + len(name), "trim_to_known")
     return span
-
-
-def trim_to_shorter_model_names(text: str, model: list[Entity]) -> list[Entity]:
-    """A model PERSON that is a more often found model PERSON plus one character ends with that
-    name (田亮高出 where 田亮 is found alone more often: 田亮高 -> 田亮; 何大一 stays, found more often than 何大)."""
-    counts = Counter(text[s.start : s.end] for s in model if s.label == "PERSON")
-    return [
-        s.adjusted(s.start, s.end - 1, "trim_to_shorter_name")
-        if s.label == "PERSON"
-        and s.end - s.start >= 3
-        and counts[text[s.start : s.end - 1]] > counts[text[s.start : s.end]]
-        else s
-        for s in model
-    ]
 
 
 # Ends of place names: a model PERSON ending so is a place (黄昏路, 龙吴港; pd1998 train has one name in
