@@ -908,6 +908,11 @@ def test_a_model_org_ending_with_a_rule_org_is_the_longer_reading(
         ("交通部公司改制", [[0, 3], [3, 5], [5, 7]], (0, 3), ["交通部"]),
         # 司长 is the head of a department, a title: 总司长 is no unit
         ("外交部总司长博奈丽", [[0, 3], [3, 5], [5, 6], [6, 9]], (0, 3), ["外交部"]),
+        # a hospital's or a university's department is a common word and still part of the name
+        ("陕西省人民医院儿科副主任", [[0, 3], [3, 5], [5, 7], [7, 9], [9, 10], [10, 12]], (0, 7), ["陕西省人民医院儿科"]),
+        ("北京大学物理系教授", [[0, 4], [4, 7], [7, 9]], (0, 4), ["北京大学物理系"]),
+        # not after a body that has no such departments: a common word ending with 科 stays out
+        ("国家科委学科建设", [[0, 2], [2, 4], [4, 6], [6, 8]], (0, 4), ["国家科委"]),
     ],
 )
 def test_a_unit_named_right_after_its_organisation_is_part_of_it(

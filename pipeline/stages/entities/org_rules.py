@@ -262,6 +262,12 @@ QUANTIFIED = re.compile("全[市县省区镇乡村]|许多|一些|各[地级国�
 _UNIT_KINDS = "总行 分行 支行 分局 分公司 分会 委员会 研究所 研究院 研究中心 办公室 附属医院 煤矿 乘务部 附中 处 科 所 系 司(?!长)".split()
 
 
+# A hospital's or a university's department is a common word (儿科, 物理系) and still part of its name after it:
+# 陕西省人民医院儿科, 北京大学物理系 (pd1998 train 23 times of 24, MSRA 44 of about 45, Boson 4 of 5).
+_DEPARTMENT_KINDS = frozenset("科系")
+_HAVING_DEPARTMENTS = ("医院", "大学", "学院")
+
+
 _SUB_UNIT = re.compile(
     f"(?:(?![的和与及是在为对将把被从向等属各也了])[{HAN}]){{0,4}}?"
     f"({'|'.join(_UNIT_KINDS)})"
@@ -280,7 +286,8 @@ def _names_a_unit(text: str, unit: re.Match[str], words: Sequence[Sequence[int]]
     is_place = cut_from_a_place(text, Entity(unit.start(), unit.end(), "ORG")) or PLACE_BEFORE.search(
         text, unit.start(), unit.end()
     )
-    return (last_word == unit.group(1) or last_word not in common_words()) and not is_place
+    department = unit.group(1) in _DEPARTMENT_KINDS and text.endswith(_HAVING_DEPARTMENTS, 0, unit.start())
+    return (last_word == unit.group(1) or department or last_word not in common_words()) and not is_place
 
 
 def with_sub_units(text: str, spans: list[Entity], words: Sequence[Sequence[int]]) -> list[Entity]:
