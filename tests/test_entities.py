@@ -1311,3 +1311,16 @@ def test_a_model_organisation_takes_the_places_right_before_it(
     merged = merge_entities(text, [Entity(start, start + len(model_org), "ORG")], {}, LABELS, _words(text, cuts))
     orgs = [(text[s.start : s.end], s.rule) for s in merged if s.label == "ORG"]
     assert orgs == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("cuts", "orgs"),
+    [
+        ("郑州|大学|的|学生", ["郑州大学"]),  # a place and its university (place_institution)
+        ("50|多|名|香港|大学生|来|京", []),  # students from Hong Kong: the word runs on past 大学
+    ],
+)
+def test_a_place_s_institution_ends_where_a_word_does(cuts: str, orgs: list[str]) -> None:
+    text = cuts.replace("|", "")
+    merged = merge_entities(text, [], {}, LABELS, _words(text, cuts))
+    assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == orgs

@@ -62,6 +62,9 @@ _OFFICES = "新闻办公室 新闻办 办公厅 办公室 研究室 参事室".s
 _PLACE_BODIES = "队 男队 女队 红十字会 足协 奥委会 驻华大使馆 档案馆 图书馆 通讯社 外交部 国防部".split()
 
 
+PLACE_INSTITUTION = "place_institution"  # a place and its university, hospital, court or customs (郑州大学, 郑州海关)
+
+
 @lru_cache(maxsize=1)
 def _org_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]:
     """Each organisation pattern, named (the rule its spans record), with the words one of which a
@@ -91,7 +94,7 @@ def _org_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]
         # 伊朗队, 湖北省红十字会, 圣马力诺外交部: a place's team or body (ORG 99% of the time in pd1998)
         ("place_body", re.compile(rf"(?=[{place_first}])(?:{place}{admin}?)+(?:{bodies})"), re.compile(bodies)),
         # 郑州海关, 郑州大学
-        ("place_institution", re.compile(rf"(?=[{place_first}]){place}(?:{schools})"), re.compile(schools)),
+        (PLACE_INSTITUTION, re.compile(rf"(?=[{place_first}]){place}(?:{schools})"), re.compile(schools)),
         # 省财政厅, 郑州市公安局, 国家统计局
         (
             "department",
