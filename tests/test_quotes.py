@@ -339,6 +339,13 @@ INNER_CUES = [
     pytest.param("据新华社消息，国务院今天召开常务会议。", ("新华社", "消息", "国务院今天召开常务会议。"), id="ju-xinhuashe-xiaoxi"),
     pytest.param("新华社北京１月５日消息，国务院今天召开常务会议。", None, id="dateline-xiaoxi"),
     pytest.param("这一消息，令人振奋。", None, id="zheyi-xiaoxi"),
+    # 根据 introduces a source as 据 does, and is no part of it
+    pytest.param("根据新华社消息，国务院今天召开常务会议。", ("新华社", "消息", "国务院今天召开常务会议。"), id="genju-xinhuashe-xiaoxi"),
+    pytest.param("根据新华社报道，国务院今天召开常务会议。", ("新华社", "报道", "国务院今天召开常务会议。"), id="genju-xinhuashe-baodao"),
+    # 说法 too is a cue only in that frame, where a 的 before it is the frame's (据X的说法)
+    pytest.param("据路透社的说法，谈判已经破裂。", ("路透社", "说法", "谈判已经破裂。"), id="ju-de-shuofa"),
+    pytest.param("他的说法，没有根据。", None, id="de-shuofa-noun"),
+    pytest.param("据说法国队已经出发。", None, id="jushuo-faguo"),
 ]
 
 

@@ -31,6 +31,7 @@ from pipeline.stages.quotes.content import closing_quote, sentence_start, speech
 from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
 from pipeline.stages.quotes.cues import Cue, colon_quote_verbs, complement_end, find_cues, is_headline
 from pipeline.stages.quotes.lexicon import (
+    ACCORDING_TO,
     CUE_CLASS,
     CUE_RE,
     LONE_MARK_RE,
@@ -254,8 +255,8 @@ def _says_a_clause(cue: Cue, words: list[Word]) -> bool:
 
 
 def _according_to(text: str, source: Source | None) -> bool:
-    """Whether a source is introduced by 据 (据路透社报道, 据新华社消息): an outlet passing speech on."""
-    return source is not None and source.start > 0 and text[source.start - 1] == "据"
+    """Whether a source is introduced by 据 or 根据 (据路透社报道, 据新华社消息): an outlet passing speech on."""
+    return source is not None and text.endswith(ACCORDING_TO, 0, source.start)
 
 
 def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:

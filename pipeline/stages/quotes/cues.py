@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pipeline.stages.quotes.lexicon import (
     ACCORDING_CUES,
+    ACCORDING_TO,
     ADDRESSEE_CUES,
     ADDRESSEES,
     CUE_VERBS,
@@ -77,6 +78,10 @@ def is_headline(text: str, para: Paragraph) -> bool:
 def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
     """False when the word is a noun, part of another word or passive (基本要求, 的要求, 据介绍, 小说, 被要求)."""
     before = text[para_start:start]
+    if word in ACCORDING_CUES:
+        clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1].lstrip(" \u3000")
+        # rule according_to: 据新华社消息，, 根据乔·帕克的说法， (a 的 before the noun is the frame's), not 据消息
+        return clause.startswith(ACCORDING_TO) and not before.endswith(ACCORDING_TO)
     if any(before.endswith(marker) for marker in NOUN_MARKERS + PASSIVE_MARKERS):
         return False
     if word in NOMINAL_CUES and any(before.endswith(adjective) for adjective in NOUN_ADJECTIVES):
@@ -85,9 +90,6 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
         return False  # 有报道说: what there is, the source of the 说 inside (rule existential_source)
     if word in REQUEST_CUES and REQUEST_FRAME_RE.search(before):
         return False  # rule at_the_request_of: 在应记者要求…时, 应主人的请求: whose request it answers, not a cue
-    if word in ACCORDING_CUES:
-        clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
-        return clause.lstrip(" \u3000").startswith("据")  # rule according_to: 据新华社消息，
     if before.endswith(_SPEAKING_FRAME_ENDS):
         return True  # 发表讲话说: the speech given, then its cue (not 话说, nor 报告 the noun)
     return not any(before.endswith(prefix) for prefix in NOT_CUE_BEFORE.get(word, ()))

@@ -58,9 +58,11 @@ NOMINAL_CUES: frozenset[str] = frozenset(
     {"要求", "建议", "声明", "报道", "介绍", "指示", "回答", "解释", "说明", "承诺", "批评", "通知", "提示",
      "规定", "倡议", "提议", "请求", "保证", "呼吁", "号召", "警告", "提醒", "主张", "答复", "回复", "回应"}
 )
-#: Nouns that are cues only in a clause that opens with 据 (据新华社消息，): elsewhere a dateline
-#: (新华社北京１月５日消息) or the thing itself (这一消息).
-ACCORDING_CUES: frozenset[str] = frozenset({"消息"})
+#: Prepositions that introduce a source (据新华社报道, 根据新华社报道): "according to".
+ACCORDING_TO: tuple[str, ...] = ("根据", "据")
+#: Nouns that are cues only in a clause that opens with 据 or 根据 (据新华社消息，, 根据乔·帕克的说法，):
+#: elsewhere a dateline (新华社北京１月５日消息) or the thing itself (这一消息, 他的说法).
+ACCORDING_CUES: frozenset[str] = frozenset({"消息", "说法"})
 #: Cues that always take whom they tell (告诉CNBC，), whatever it is.
 TELLING_CUES: frozenset[str] = frozenset({"告诉", "告知"})
 #: Last words of a predicate between a subject and its cue that frame the speaking itself: its time (接受采访时说)

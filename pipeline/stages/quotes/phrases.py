@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from pipeline.stages.quotes.lexicon import DOCUMENT_HEADS, FINDING_HEADS
+from pipeline.stages.quotes.lexicon import ACCORDING_TO, DOCUMENT_HEADS, FINDING_HEADS
 
 #: Tags that open an adverbial after the subject: time words, adverbs, prepositions, conjunctions.
 ADVERBIAL_TAGS = frozenset({"t", "d", "p", "c", "ad", "Dg", "Tg"})
@@ -41,7 +41,7 @@ MAX_SUBJECT_CHARS = 60
 #: Words that close a frame of time or place (在…时, 在…中, …以来), which is an adverbial, never a subject.
 FRAME_ENDS = frozenset({"时", "时候", "中", "后", "前", "上", "下", "以来", "期间", "之际", "里", "间"})
 #: A preposition whose object is the source: 据新华社报道 (在他们看来 is the attributor's: 在 opens adverbials too).
-SOURCE_PREPOSITIONS = frozenset({"据"})
+SOURCE_PREPOSITIONS = frozenset(ACCORDING_TO)
 #: An existential verb before the subject: 有报道说, 还有消息称, 有花店老板透露 (the source is what there is).
 EXISTENTIALS = frozenset({"有", "还有", "也有", "另有"})
 

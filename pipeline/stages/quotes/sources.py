@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.core.text_tables import OPENING_OF
 from pipeline.stages.quotes.lexicon import (
+    ACCORDING_TO,
     ADVERBIAL_START_RE,
     CREDIT_AFTER_DATELINE_RE,
     DATELINE_RE,
@@ -124,8 +125,11 @@ def head_phrases(text: str, start: int, end: int, entities: list[dict[str, Any]]
     connective = LEADING_CONNECTIVE_RE.match(text, start, end)
     if connective:
         start = connective.end()
-    while start < end and text[start] in "据《 \u3000":
-        start += 1
+    while start < end:  # 据, 根据 and an opening title mark stand before the source
+        preposition = next((p for p in ACCORDING_TO if text.startswith(p, start)), None)
+        if preposition is None and text[start] not in "《 \u3000":
+            break
+        start += len(preposition) if preposition else 1
     cuts = [
         pos
         for pos in range(start + 1, end)
@@ -137,7 +141,7 @@ def head_phrases(text: str, start: int, end: int, entities: list[dict[str, Any]]
     phrases = []
     for cut in sorted(set(cuts)) + [end]:
         phrase_end = cut
-        while phrase_end > start and text[phrase_end - 1] in "》 \u3000":
+        while phrase_end > start and text[phrase_end - 1] in "》 \u3000的":  # 的 of 据路透社的说法
             phrase_end -= 1
         if phrase_end > start:
             phrases.append((start, phrase_end))
