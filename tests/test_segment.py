@@ -52,6 +52,15 @@ def test_shipped_words_table(shipped: Segmenter, text: str, expected: list[str])
     assert shipped.words(text) == expected
 
 
+@given(st.text(alphabet="马克杰逊说他是-·， 江泽民a1", max_size=30))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_words_are_the_segment_stage_s_words_as_written(shipped: Segmenter, text: str) -> None:
+    """words() cuts as the segment stage does (a hyphen between Han characters read as the name dot) and gives
+    the words as written: 马克-杰克逊 one word, with its hyphen."""
+    (doc,) = shipped.segment_documents([Document(id="a", text=text)])
+    assert shipped.words(text) == [text[start:end] for start, end in doc.tokens]
+
+
 def test_char_fallback_is_one_token_per_character(char: Segmenter) -> None:
     assert char.words("新年 讲话") == ["新", "年", "讲", "话"]
     (doc,) = char.segment_documents([Document(id="a", text="新年 讲话")])

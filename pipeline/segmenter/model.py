@@ -154,13 +154,21 @@ class Segmenter:
         return tokenizer.pkuseg_seg.cut if tokenizer.pkuseg_seg is not None else None
 
     def words(self, text: str) -> list[str]:
-        """The words of ``text`` (whitespace dropped)."""
-        return [t.text for t in self.nlp(text) if not t.is_space]
+        """The words of ``text`` (whitespace dropped), cut as :meth:`segment_documents` cuts them."""
+        return next(self.pipe_words([text]))
 
     def pipe_words(self, texts: Iterable[str]) -> Iterator[list[str]]:
-        """Words of many texts, batched."""
-        for spacy_doc in self.nlp.pipe(texts, batch_size=self.batch_size):
-            yield [t.text for t in spacy_doc if not t.is_space]
+        """Words of many texts, batched: cut on the name-dot view, as written in the text (马克-杰克逊 one word)."""
+        originals: list[str] = []
+
+        def views() -> Iterator[str]:
+            for text in texts:
+                originals.append(text)
+                yield name_dot_view(text)
+
+        for number, spacy_doc in enumerate(self.nlp.pipe(views(), batch_size=self.batch_size)):
+            text = originals[number]
+            yield [text[start:end] for start, end in word_offsets(spacy_doc)]
 
 
 def _build_nlp(segmenter: str) -> tuple[Language, dict[str, Any]]:
