@@ -447,6 +447,15 @@ def test_a_model_organisation_across_a_space_is_dropped(text: str, model: tuple[
     assert [text[s.start : s.end] for s in merged if s.label == "ORG"] == kept
 
 
+def _merged_with_rules(cuts: str, model_piece: str, label: str) -> list[tuple[str, str | None]]:
+    """The spans of ``label`` (text, rule) that merge_entities keeps from one model span over ``model_piece``,
+    the text written with | between the segmenter's words."""
+    text = cuts.replace("|", "")
+    start = text.index(model_piece)
+    merged = merge_entities(text, [Entity(start, start + len(model_piece), label)], {}, LABELS, _words(text, cuts))
+    return [(text[s.start : s.end], s.rule) for s in merged if s.label == label]
+
+
 def _words(text: str, cuts: str) -> list[list[int]]:
     """Word offsets from the text written with | between words."""
     assert cuts.replace("|", "") == text
@@ -1268,11 +1277,7 @@ def test_a_doubled_given_name_is_whole(text: str, span: tuple[int, int], name: s
 def test_a_dotted_model_name_stands_inside_a_longer_segmenter_word(
     cuts: str, name: str, kept: tuple[str, str] | None
 ) -> None:
-    text = cuts.replace("|", "")
-    start = text.index(name)
-    merged = merge_entities(text, [Entity(start, start + len(name), "PERSON")], {}, LABELS, _words(text, cuts))
-    persons = [(text[s.start : s.end], s.rule) for s in merged if s.label == "PERSON"]
-    assert persons == ([kept] if kept else [])
+    assert _merged_with_rules(cuts, name, "PERSON") == ([kept] if kept else [])
 
 
 @pytest.mark.parametrize(
@@ -1306,11 +1311,7 @@ def test_the_firms_of_a_place_are_no_organisation(org: str, kept: bool) -> None:
 def test_a_model_organisation_takes_the_places_right_before_it(
     cuts: str, model_org: str, expected: tuple[str, str] | None
 ) -> None:
-    text = cuts.replace("|", "")
-    start = text.index(model_org)
-    merged = merge_entities(text, [Entity(start, start + len(model_org), "ORG")], {}, LABELS, _words(text, cuts))
-    orgs = [(text[s.start : s.end], s.rule) for s in merged if s.label == "ORG"]
-    assert orgs == ([expected] if expected else [])
+    assert _merged_with_rules(cuts, model_org, "ORG") == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
