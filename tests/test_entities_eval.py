@@ -235,3 +235,15 @@ def test_words_of_a_given_segmenter_reach_the_rules_as_the_segment_stage_gives_t
     given = list(prelabel_entities(records, segmenter_dir=SHIPPED_MODEL))
     assert given == list(prelabel_entities(records))
     assert any(e["label"] == "ORG" for e in given[0])
+
+
+def test_word_features_cut_with_the_segmenter_they_are_given() -> None:
+    """prelabel_entities(segmenter_dir=...) hands the prelabeler a segmenter; the words it reads are that one's."""
+    from pipeline.segmenter.model import load_segmenter
+    from pipeline.stages.prelabel import load_prelabeler
+
+    nlp = load_prelabeler().nlp
+    word_features = nlp.get_pipe("word_features")
+    assert word_features(nlp.make_doc("新年讲话"))._.word_spans == [[0, 2], [2, 4]]
+    word_features.segmenter = load_segmenter("char")
+    assert word_features(nlp.make_doc("新年讲话"))._.word_spans == [[0, 1], [1, 2], [2, 3], [3, 4]]

@@ -32,13 +32,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.core.batching import chunked
 from pipeline.core.jsonl import iter_json_lines
 from pipeline.core.record import Document
 from pipeline.core.schema import load_schema
 from pipeline.core.text import fold_width
 from pipeline.stages.entities.dates import DECADE, PERIOD_END, PLAY_SEASON, VAGUE_TIME_WORDS, YEAR
-from pipeline.stages.entities.features import segment_word_spans
 from pipeline.stages.entities.lexicon import word_list
 from pipeline.stages.entities.percent import find_percents
 from pipeline.train.ner.articles import join_articles
@@ -242,31 +240,20 @@ def prelabel_entities(
 ) -> Iterator[list[dict[str, Any]]]:
     """The prelabeler's entity records for each record, ``source`` included.
 
-    ``segmenter_dir``: a pkuseg model folder whose words the prelabeler reads, as a segment stage's,
-    instead of the shipped segmenter's.
+    ``segmenter_dir``: a pkuseg model folder that cuts the words the prelabeler reads, instead of the
+    shipped segmenter.
     """
+    from pipeline.segmenter.model import load_segmenter
     from pipeline.stages.prelabel import NER_MODEL, load_prelabeler
 
     prelabeler = load_prelabeler(model_dir=model_dir or NER_MODEL)
     if not rules:
         prelabeler.nlp.select_pipes(disable=["entity_rules", "entity_values"])
-    documents: Iterable[Document] = (Document(id=str(r.get("id")), text=r["text"], meta=r["meta"]) for r in records)
     if segmenter_dir is not None:
-        documents = _cut_by(documents, segmenter_dir)
+        prelabeler.nlp.get_pipe("word_features").segmenter = load_segmenter(str(segmenter_dir))
+    documents = (Document(id=str(r.get("id")), text=r["text"], meta=r["meta"]) for r in records)
     for document in prelabeler.label_documents(documents):
         yield document.entities
-
-
-def _cut_by(documents: Iterable[Document], segmenter_dir: Path) -> Iterator[Document]:
-    """The documents with the words of the pkuseg model in ``segmenter_dir``, as the segment stage gives them."""
-    from pipeline.segmenter.model import load_segmenter
-
-    segmenter = load_segmenter(str(segmenter_dir))
-    for batch in chunked(documents, 256):
-        for document, words in zip(batch, segment_word_spans([d.text for d in batch], segmenter)):
-            document.tokens = words
-            document.meta = {**document.meta, "segmenter": {"name": "pkuseg", "model": str(segmenter_dir)}}
-            yield document
 
 
 def prelabel_spans(

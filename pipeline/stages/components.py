@@ -12,7 +12,12 @@ found (bylines, pull-quote attributions), so the quote attributor does not look 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from spacy.tokens import Doc, Span
+
+if TYPE_CHECKING:
+    from pipeline.segmenter.model import Segmenter
 
 if not Doc.has_extension("meta"):
     Doc.set_extension("meta", default=None)
@@ -46,11 +51,13 @@ class WordFeatures:
 
     Words come from ``doc._.word_spans`` (set from the segment stage's tokens), else
     from ``cuts`` (text -> word spans; training reads jackknifed cuts, so the model
-    meets segmenter errors like those on unseen text), else from the shipped pkuseg.
+    meets segmenter errors like those on unseen text), else from ``segmenter`` (the
+    shipped pkuseg when None; evaluation sets one that never saw the text it cuts).
     """
 
     def __init__(self, cuts: dict[str, list[list[int]]] | None = None) -> None:
         self.cuts = cuts or {}
+        self.segmenter: Segmenter | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -66,7 +73,7 @@ class WordFeatures:
                     doc._.word_spans = self.cuts[doc_text(doc)]
             uncut = [doc for doc in batch if doc._.word_spans is None]
             if uncut:  # the segmenter is loaded only when some text has no words yet
-                for doc, spans in zip(uncut, segment_word_spans([doc_text(doc) for doc in uncut])):
+                for doc, spans in zip(uncut, segment_word_spans([doc_text(doc) for doc in uncut], self.segmenter)):
                     doc._.word_spans = spans
             for doc in batch:
                 yield set_word_features(doc, doc._.word_spans)

@@ -180,8 +180,8 @@ def _repaired_model_span(text: str, span: Entity, words: Sequence[Sequence[int]]
         if leader := leader_of_government(text, span):
             return leader
         # model+places_before: the network sees nine characters each side, so a long name (江西省高等级公路管理局)
-        # loses its places; on pd1998 train with jackknifed models its spans are right 59 of 71 times, where the
-        # spans it replaced were right 2 of 68.  A name in Latin letters is left as it is (台湾|7-Eleven: the
+        # loses its places; on pd1998 train with jackknifed models and segmenters its spans are right 56 of 68
+        # times, where the spans it replaced were right 2 of 65.  A name in Latin letters is left as it is (台湾|7-Eleven: the
         # modern sets give such a brand no place).
         placed = with_places_before(text, span) if _HAN_FIRST.match(text, span.start) else span
         if placed.start < span.start and not starts_inside_a_word(placed.start, words):
