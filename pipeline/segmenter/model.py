@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import tee
 from pathlib import Path
 from typing import Any
 
@@ -159,15 +160,8 @@ class Segmenter:
 
     def pipe_words(self, texts: Iterable[str]) -> Iterator[list[str]]:
         """Words of many texts, batched: cut on the name-dot view, as written in the text (马克-杰克逊 one word)."""
-        originals: list[str] = []
-
-        def views() -> Iterator[str]:
-            for text in texts:
-                originals.append(text)
-                yield name_dot_view(text)
-
-        for number, spacy_doc in enumerate(self.nlp.pipe(views(), batch_size=self.batch_size)):
-            text = originals[number]
+        to_cut, written = tee(texts)
+        for text, spacy_doc in zip(written, self.nlp.pipe(map(name_dot_view, to_cut), batch_size=self.batch_size)):
             yield [text[start:end] for start, end in word_offsets(spacy_doc)]
 
 
