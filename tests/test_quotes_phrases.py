@@ -321,6 +321,11 @@ def test_first_person_in_a_signed_letter_is_the_writer(paragraphs: list[str], na
         # a verb outside the lexicon before ：“ introduces the quotation (rule colon_quote_verb)
         ("宋仲基/nr 回忆/v ：/w “/w 那天/r 我/r 很/d 紧张/a 。/w ”/w", [("宋仲基", "PERSON")], [("宋仲基", "回忆", "那天我很紧张。")]),
         ("网友/n 们/k 吐槽/v ：/w “/w 这/r 剧情/n 太/d 假/a 了/y 。/w ”/w", [], [("网友们", "吐槽", "这剧情太假了。")]),
+        # the verb with its object before ：“ (叮嘱他, 吐出心声): the verb is the cue
+        ("母亲/n 叮嘱/v 他/r ：/w “/w 路上/s 小心/v 。/w ”/w", [], [("母亲", "叮嘱", "路上小心。")]),
+        ("村民/n 们/k 吐出/v 心声/n ：/w “/w 日子/n 好过/a 了/y 。/w ”/w", [], [("村民们", "吐出", "日子好过了。")]),
+        # a noun after a noun is no object of a verb (职工的理由：“…”)
+        ("职工/n 的/u 理由/n ：/w “/w 工资/n 太/d 低/a 了/y 。/w ”/w", [], []),
         # a copula before ：“ says what a thing is
         ("职工/n 的/u 理由/n 是/v ：/w “/w 工资/n 太/d 低/a 了/y 。/w ”/w", [], []),
         # a noun before ：“ is a topic or a label, not a verb of saying

@@ -33,7 +33,7 @@ from pipeline.stages.quotes.lexicon import (
     TELLING_CUES,
     QuoteWords,
 )
-from pipeline.stages.quotes.phrases import Word
+from pipeline.stages.quotes.phrases import HEAD_TAGS, Word
 from pipeline.stages.quotes.spans import Paragraph
 
 ADDRESSEE_RE = re.compile(ADDRESSEES)
@@ -157,7 +157,9 @@ COPULAS = frozenset({"是", "为", "有", "叫"})
 
 def colon_quote_verbs(text: str, paras: list[Paragraph], known: list[Cue], words_before: Callable[[int], list[Word]]) -> list[Cue]:
     """Cues outside the lexicon: a verb right before ``：“`` (rule ``colon_quote_verb``).  ``words_before(pos)``
-    gives the tagged words of the clause ending at ``pos``; the last must be a verb, not a verbal noun."""
+    gives the tagged words of the clause ending at ``pos``; the last must be a verb, not a verbal noun, or a
+    verb's object right after it (叮嘱他：“…”: on unlabelled articles the speaker so found was right 7 of 8
+    times in pd1998 train and 12 of 15 in modern news; the wrong ones were the source's phrase cut wrong)."""
     taken = {cue.end for cue in known} | {cue.opens - 1 for cue in known}
     found = []
     for para in paras:
@@ -169,6 +171,8 @@ def colon_quote_verbs(text: str, paras: list[Paragraph], known: list[Cue], words
             if not words or words[-1].end != colon:
                 continue
             verb = words[-1]
+            if verb.tag in HEAD_TAGS and len(words) >= 2 and words[-2].end == verb.start:
+                verb = words[-2]  # the verb and its object (叮嘱他：“…”, 吐出心声：“…”)
             if verb.tag in ("v", "vd") and verb.text not in COPULAS and used_as_cue(text, verb.start, verb.text, para.start):
                 found.append(Cue(verb.start, verb.end, verb.text, colon + 1, "punct", "colon_quote_verb"))
     return found
