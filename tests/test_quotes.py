@@ -201,6 +201,9 @@ CONSTRUCTIONS = [
         ],
         id="a-speaker-inside-what-an-outlet-reports",
     ),
+    # a headline and a dateline a space parts from the story on one line are no part of the source
+    pytest.param("华人关注哈佛诉讼案中国侨网10月25日电 据《星岛日报》报道，学生组织起诉了哈佛大学。", (), [("星岛日报", "星岛日报", "报道", "学生组织起诉了哈佛大学。", "indirect")], id="dateline-space-ju"),
+    pytest.param("买房新规将生效 路透社称，新规将正式生效。", (), [("路透社", "路透社", "称", "新规将正式生效。", "indirect")], id="headline-space-subject"),
 ]
 
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.stages.quotes.phrases import Word, _names_whole, subject_phrase
+from pipeline.stages.quotes.spans import after_unit_gap
 
 
 def _words(tagged: str) -> list[Word]:
@@ -498,3 +499,19 @@ def test_words_split_by_ranges_are_the_words_in_order_flagged_by_overlap(
     for touched, words in runs:
         for start, end in words:
             assert touched == any(a < end and start < b for a, b in ranges)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("哈佛诉讼案中国侨网10月25日电 据美国《星岛日报》", "据美国《星岛日报》"),  # a space between Han characters parts units
+        ("申请名校门坎高 华人关注诉讼案 据美联社", "据美联社"),  # the last unit of several
+        ("Facebook 公司 CFO David Wehner 在", "Facebook 公司 CFO David Wehner 在"),  # spaces beside Latin words set them apart
+        ("彭博社 11 月 8 日", "彭博社 11 月 8 日"),  # and beside numbers
+        ("《黄帝内经》 中也载文", "《黄帝内经》 中也载文"),  # and beside a bracket
+        ("如清代学者莫文泉在《研经 言·用药 论二》中", "如清代学者莫文泉在《研经 言·用药 论二》中"),  # a space inside a title parts nothing
+        ("新华社记者张三", "新华社记者张三"),
+    ],
+)
+def test_the_unit_after_a_space_between_han_characters(text: str, unit: str) -> None:
+    assert text[after_unit_gap(text, 0, len(text)) :] == unit

@@ -34,7 +34,7 @@ from pipeline.stages.quotes.lexicon import (
     QuoteWords,
 )
 from pipeline.stages.quotes.phrases import HEAD_TAGS, Word
-from pipeline.stages.quotes.spans import Paragraph
+from pipeline.stages.quotes.spans import Paragraph, after_unit_gap
 
 ADDRESSEE_RE = re.compile(ADDRESSEES)
 #: Whom a telling cue tells: any short phrase before the punctuation (告诉CNBC，, 告诉本报记者，).
@@ -79,7 +79,8 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
     """False when the word is a noun, part of another word or passive (基本要求, 的要求, 据介绍, 小说, 被要求)."""
     before = text[para_start:start]
     if word in ACCORDING_CUES:
-        clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1].lstrip(" \u3000")
+        clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
+        clause = clause[after_unit_gap(clause, 0, len(clause)) :].lstrip(" \u3000")
         # rule according_to: 据新华社消息，, 根据乔·帕克的说法， (a 的 before the noun is the frame's), not 据消息
         return clause.startswith(ACCORDING_TO) and not before.endswith(ACCORDING_TO)
     if any(before.endswith(marker) for marker in NOUN_MARKERS + PASSIVE_MARKERS):

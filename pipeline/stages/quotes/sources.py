@@ -44,6 +44,7 @@ from pipeline.stages.quotes.phrases import (
     nearest_nouns,
     subject_phrase,
 )
+from pipeline.stages.quotes.spans import after_unit_gap
 
 CLAUSE_BOUNDARIES = SENTENCE_END + "；;，,：:）)\n" + QUOTE_OPEN + QUOTE_CLOSE
 MAX_SOURCE_CHARS = 30
@@ -198,8 +199,29 @@ def find_source(
     With ``tagged`` words the source is the clause's subject noun phrase (:mod:`.phrases`);
     without them, or when the tags find no subject, head words and names find it.
     ``learnt``: sources reviewers taught (groups).
+
+    A headline or dateline a space parts from the story on its line (…诉讼案中国侨网10月25日电 据美国《星岛日报》报道)
+    is no part of the subject: the part after the space is read first, the whole clause when it names no source.
     """
-    start, _ = clause_window(text, cue_start)
+    whole, _ = clause_window(text, cue_start)
+    start = after_unit_gap(text, whole, cue_start)
+    source = _clause_source(text, start, cue_start, entities, known_names, look_back, tagged, learnt)
+    if source is None and start > whole:
+        source = _clause_source(text, whole, cue_start, entities, known_names, look_back, tagged, learnt)
+    return source
+
+
+def _clause_source(
+    text: str,
+    start: int,
+    cue_start: int,
+    entities: list[dict[str, Any]],
+    known_names: set[str],
+    look_back: int,
+    tagged: TaggedText | None,
+    learnt: Set[str],
+) -> Source | None:
+    """The source of the cue at ``cue_start`` in the clause from ``start`` (:func:`find_source`)."""
     if text.startswith("在", start) and text.startswith("看来", cue_start):
         start += 1  # 在查永恩看来: the source stands inside 在…看来
     if tagged is not None:

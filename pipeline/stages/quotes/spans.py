@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.core.record import Block
+from pipeline.core.text_tables import HAN
 
 SpanDict = dict[str, Any]
+
+
+# A run of spaces between two Han characters outside a title: between a headline, a dateline and the story on
+# one line (哈佛诉讼案中国侨网10月25日电 据美国《星岛日报》报道); spaces beside a Latin word, a number or a bracket
+# only set it apart in running text (Facebook 公司 CFO David Wehner 在财报中称, 《黄帝内经》 中也载文表示).
+_UNIT_GAP_RE = re.compile(f"(?<=[{HAN}])[ \u3000\xa0]+(?=[{HAN}])")
+
+
+def after_unit_gap(text: str, start: int, end: int) -> int:
+    """Where the last unit of ``text[start:end]`` begins: past its last space between units of a line, if any
+    (not one inside a title: 《研经 言·用药 论二》)."""
+    gaps = [
+        gap.end()
+        for gap in _UNIT_GAP_RE.finditer(text, start, end)
+        if gap.end() < end and text.count("《", start, gap.start()) <= text.count("》", start, gap.start())
+    ]
+    return gaps[-1] if gaps else start
 
 
 def span_dict(text: str, start: int, end: int) -> SpanDict:
