@@ -515,3 +515,23 @@ def test_words_split_by_ranges_are_the_words_in_order_flagged_by_overlap(
 )
 def test_the_unit_after_a_space_between_han_characters(text: str, unit: str) -> None:
     assert text[after_unit_gap(text, 0, len(text)) :] == unit
+
+
+@pytest.mark.parametrize(
+    ("tagged", "found"),
+    [
+        # a speaker set against the last by 则 speaks for itself, and the speech before ends where its clause opens
+        (
+            "青年人/n 表示/v ，/w 要/v 早/a 致富/v ；/w 妇女/n 们/k 则/d 表示/v ，/w 不/d 想/v 多/a 生/v 。/w",
+            [("青年人", "表示", "要早致富"), ("妇女们", "表示", "不想多生。")],
+        ),
+        (
+            "有人/r 觉得/v 时间/n 太/d 晚/a ，/w 有人/r 则/d 觉得/v 太/d 早/a 。/w",
+            [("有人", "觉得", "时间太晚"), ("有人", "觉得", "太早。")],
+        ),
+        # without it a cue inside the speech is part of what is said (rule nested)
+        ("他/r 说/v ，/w 有人/r 认为/v ，/w 这/r 是/v 不/d 对/a 的/u 。/w", [("他", "说", "有人认为，这是不对的。")]),
+    ],
+)
+def test_a_speaker_set_against_the_last_is_not_nested(tagged: str, found: list[tuple[str, str, str]]) -> None:
+    assert _tagged_attribution(tagged) == found

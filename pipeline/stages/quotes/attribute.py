@@ -322,6 +322,7 @@ def attribute_quotes(
 
     headlines = blocked | {p.index for p in paras if is_headline(text, p)}
     forward: list[tuple[Attribution, int]] = []  # with the furthest the speech could run
+    clause_stops: set[int] = set()  # where a contrasted speaker's clause opens (rule contrast_not_nested)
     cues = find_cues(text, paras, lexicon)
     if tagged is None:
         cues = [cue for cue in cues if cue.mark != "clause"]  # only tags can tell a clause from an object
@@ -367,25 +368,32 @@ def attribute_quotes(
             continue
         if cue.mark == "quote" and cue_class(cue.text) not in QUOTING_CLASSES:
             continue  # rule quoting_class: 提出“…” names a slogan more often than it quotes
+        contrast = False
         if forward:
             last, reach = forward[-1]
             boundary = any(ch in SENTENCE_END + "\n" for ch in text[last.content[0] : source.start])
             if last.content[0] < cue.start < reach and not boundary:
-                if not (_according_to(text, last.source) and source.kind == "person" and source.start >= last.content[0]):
+                contrast = _contrasted(text, source, cue)
+                if contrast:
+                    clause_stops.add(clause_start(text, source.start))  # the speech before ends where this clause opens
+                elif not (_according_to(text, last.source) and source.kind == "person" and source.start >= last.content[0]):
                     continue  # nested: a cue inside the speech it belongs to (他说，有人认为，…)
-                # 据路透社报道，鲍威尔表示，…: the outlet only passes the speech on; the speaker inside says it
-                forward.pop()
+                else:  # 据路透社报道，鲍威尔表示，…: the outlet only passes the speech on; the speaker inside says it
+                    forward.pop()
         opened = _forward_content(text, paras, cue)
         if opened is None:
             continue
         span, kind, fixed, rule = opened
         rule += f"+{cue.rule}" if cue.rule else ""
+        rule += "+contrast_not_nested" if contrast else ""
         attribution = Attribution(source, (cue.start, cue.end), span, kind, rule, forward=not fixed)
         reach = span[1] if fixed else speech_end(text, paras, span[0], stops=[], blocked=headlines)
         forward.append((attribution, reach))
 
     stops = sorted(
-        {sentence_start(text, a.begins) for a, _ in forward} | {sentence_start(text, a.begins) for a in attributions}
+        {sentence_start(text, a.begins) for a, _ in forward}
+        | {sentence_start(text, a.begins) for a in attributions}
+        | clause_stops
     )
     quotations = _sentence_quotations(text)
     for attribution, _ in forward:
@@ -403,6 +411,18 @@ def attribute_quotes(
     _attribute_uncued(text, paras, blocked, attributions, mentions)
     _resolve_speakers(text, attributions, mentions, signer=_signature(text, paras))
     return [_record(text, a) for a in sorted(attributions, key=lambda a: (a.content[0], a.begins))]
+
+
+#: A speaker set against the one before by 则 or 却 right before the cue (…，有的则认为，…; 市民们则说，…) speaks
+#: for itself: the cue is not nested in the speech before it.  On unlabelled articles (2,000 modern, 1,500 of pd1998
+#: train) the 9 attributions so made were right 8 times (the ninth, 另外一些证据则表明, a finding); a clause that
+#: only opens with 但 or 而 made 22, about half of them right (但他相信… goes on the speech before it): left nested.
+CONTRAST_BEFORE_CUE = ("则", "却")
+
+
+def _contrasted(text: str, source: Source, cue: Cue) -> bool:
+    """Whether the cue's speaker is set against the speech before it (rule contrast_not_nested)."""
+    return text[source.end : cue.start].endswith(CONTRAST_BEFORE_CUE)
 
 
 def _sentence_quotations(text: str) -> list[int]:

@@ -62,7 +62,7 @@ def speech_end(
         if not continues(text, para, nxt):
             break
         para = nxt
-    while end > start and text[end - 1] in " \t\u3000\n":
+    while end > start and text[end - 1] in " \t\u3000\n，,；;":  # a stop inside a sentence leaves its comma
         end -= 1
     return end
 
