@@ -72,3 +72,34 @@ def test_entity_offsets_stay_inside_the_text_and_in_order(sampler, seed: int, in
     assert all(0 <= s < e <= len(renamed["text"]) for s, e, _ in spans)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
     assert len(spans) == len(TRAIN[index]["entities"])
+
+
+@settings(max_examples=60)
+@given(seed=st.integers(0, 10_000), cut=st.integers(0, 6))
+def test_unannotated_stretches_keep_their_text(sampler, seed: int, cut: int) -> None:
+    """Another corpus's ``missing`` stretches (what it did not annotate for us) move with the text around them."""
+    text = "王刚说明天去北京，克林顿说占比20%。"
+    record = {
+        "id": "cluener-train-00001",
+        "text": text,
+        "entities": [[0, 2, "PERSON"], [9, 12, "PERSON"]],
+        "missing": [[3 + cut % 3, 5], [15, 18]],
+    }
+    renamed = rename_people(record, sampler, random.Random(seed))
+    assert renamed is not None
+    assert [renamed["text"][s:e] for s, e in renamed["missing"]] == [text[s:e] for s, e in record["missing"]]
+
+
+def test_only_the_corpora_named_are_renamed(tmp_path) -> None:
+    import json
+
+    from pipeline.train.ner.augment import main
+
+    source, target = tmp_path / "external.jsonl", tmp_path / "renamed.jsonl"
+    records = [
+        {"id": "msra-train-00001", "text": "王刚说", "entities": [[0, 2, "PERSON"]], "missing": []},
+        {"id": "cluener-train-00001", "text": "李小明说", "entities": [[0, 3, "PERSON"]], "missing": []},
+    ]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    main([str(source), str(target), "--only", "cluener"])
+    assert [json.loads(line)["id"] for line in target.read_text(encoding="utf-8").splitlines()] == ["cluener-train-00001~renamed1"]

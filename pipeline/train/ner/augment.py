@@ -128,7 +128,29 @@ def rename_people(record: dict[str, Any], sampler: NameSampler, rng: random.Rand
         shift += len(replacement) - len(name)
         pos = end
     pieces.append(text[pos:])
-    return {**record, "text": "".join(pieces), "entities": moved}
+    renamed = {**record, "text": "".join(pieces), "entities": moved}
+    if record.get("missing"):  # another corpus's unannotated stretches move with the text around them
+        renamed["missing"] = [[_moved(start, moved, entities), _moved(end, moved, entities)] for start, end in record["missing"]]
+    return renamed
+
+
+def _moved(position: int, moved: list[list[Any]], entities: list[tuple[Any, ...]]) -> int:
+    """Where ``position`` of the original text is in the renamed one: shifted by the renamed spans before it."""
+    shift = 0
+    for (_, end, _), (_, new_end, _) in zip(_kept(entities), moved):
+        if end <= position:
+            shift = new_end - end
+    return position + shift
+
+
+def _kept(entities: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The spans :func:`rename_people` keeps (the first of overlapping ones), in order."""
+    kept, pos = [], 0
+    for span in entities:
+        if span[0] >= pos:
+            kept.append(span)
+            pos = span[1]
+    return kept
 
 
 def renamed_copies(
@@ -147,6 +169,11 @@ def main(argv: list[str] | None = None) -> None:
     from pipeline.stages.entities.lexicon import surnames, transliteration_characters
 
     args = list(argv if argv is not None else sys.argv[1:])
+    only = []
+    while "--only" in args:
+        at = args.index("--only")
+        only.append(args[at + 1])
+        del args[at : at + 2]
     options = {"--copies": 1, "--seed": 0}
     for option in options:
         if option in args:
@@ -154,10 +181,12 @@ def main(argv: list[str] | None = None) -> None:
             options[option] = int(args[at + 1])
             del args[at : at + 2]
     if len(args) != 2:
-        raise SystemExit("usage: python -m pipeline.train.ner.augment TRAIN.jsonl OUT.jsonl [--copies N] [--seed S]")
+        raise SystemExit("usage: python -m pipeline.train.ner.augment TRAIN.jsonl OUT.jsonl [--copies N] [--seed S] [--only ID_PREFIX ...]")
     source, target = map(Path, args)
     records = [record for _, record in iter_json_lines(source)]
     sampler = build_sampler(records, surnames(), transliteration_characters())
+    if only:  # rename the records of these corpora only (ids msra-…, cluener-…), the names drawn from all
+        records = [record for record in records if str(record.get("id", "")).startswith(tuple(only))]
     written = 0
     with atomic_writer(target) as writer:
         for copy in renamed_copies(records, sampler, copies=options["--copies"], seed=options["--seed"]):
