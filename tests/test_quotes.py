@@ -408,6 +408,7 @@ def test_seed_with_entities_and_reporters(seed: str) -> None:
         ("马懿在会上指出，全市经济发展趋势向好。", ["reported_clause"]),
         ("马懿来到工地。他说，全市经济发展趋势向好。", ["reported_clause+pronoun_coref"]),
         ("马懿说：“今年要加快发展。”\n“我们要坚持以投促超，着力建设航空港。”", ["direct_after_cue", "uncued_continuation"]),
+        ("买房新规将生效 路透社称，新规将正式生效。", ["reported_clause+after_unit_gap"]),
     ],
 )
 def test_each_attribution_names_the_path_that_made_it(text: str, sources: list[str]) -> None:

@@ -205,10 +205,14 @@ def find_source(
     """
     whole, _ = clause_window(text, cue_start)
     start = after_unit_gap(text, whole, cue_start)
-    source = _clause_source(text, start, cue_start, entities, known_names, look_back, tagged, learnt)
-    if source is None and start > whole:
-        source = _clause_source(text, whole, cue_start, entities, known_names, look_back, tagged, learnt)
-    return source
+    if start > whole:
+        source = _clause_source(text, start, cue_start, entities, known_names, look_back, tagged, learnt)
+        if source is not None:  # rule after_unit_gap, named on what it found
+            return replace(source, rule=f"{source.rule}+{AFTER_UNIT_GAP}" if source.rule else AFTER_UNIT_GAP)
+    return _clause_source(text, whole, cue_start, entities, known_names, look_back, tagged, learnt)
+
+
+AFTER_UNIT_GAP = "after_unit_gap"  # the source was found past a headline or dateline on the story's line
 
 
 def _clause_source(
