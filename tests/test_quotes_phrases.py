@@ -535,3 +535,21 @@ def test_the_unit_after_a_space_between_han_characters(text: str, unit: str) -> 
 )
 def test_a_speaker_set_against_the_last_is_not_nested(tagged: str, found: list[tuple[str, str, str]]) -> None:
     assert _tagged_attribution(tagged) == found
+
+
+@pytest.mark.parametrize(
+    ("before", "heads"),
+    [
+        ("", True),  # the name opens its sentence
+        ("“", True),
+        ("为了剧中的英文对白，", True),  # after one fronted adverbial clause (rule fronted_adverbial)
+        ("在这次总统大选中，", True),
+        ("为了剧中的英文对白，他说，", False),  # two clauses before it
+        ("他说", False),  # inside a clause
+        ("这是因为", False),
+    ],
+)
+def test_a_name_after_a_fronted_adverbial_heads_its_sentence(before: str, heads: bool) -> None:
+    from pipeline.stages.quotes.attribute import _heads_its_sentence
+
+    assert _heads_its_sentence(before) is heads

@@ -447,9 +447,22 @@ def _narration_resumes(text: str, mentions: list[tuple[int, int, str]], start: i
         if mention_start <= start or name == speaker:
             continue
         opens = sentence_start(text, mention_start)
-        if opens > start and not text[opens:mention_start].strip(" \u3000“"):
+        if opens > start and _heads_its_sentence(text[opens:mention_start]):
             found.append(opens)
     return found
+
+
+#: Prepositions that open an adverbial clause before a sentence's subject (为了剧中的英文对白，黄宗泽…).
+FRONTED_ADVERBIAL_OPENERS = ("为了", "为", "在", "随着", "由于", "除了", "作为", "面对", "当", "对于", "经过", "通过")
+
+
+def _heads_its_sentence(before: str) -> bool:
+    """Whether a name after ``before`` (the sentence's text up to it) is the sentence's subject: nothing before it,
+    or only a fronted adverbial clause opened by a preposition and closed by a comma (rule fronted_adverbial)."""
+    before = before.strip(" \u3000“")
+    if not before:
+        return True
+    return before.startswith(FRONTED_ADVERBIAL_OPENERS) and before[-1] in "，," and not re.search("[，,；;]", before[:-1])
 
 
 def _attribute_uncued(
