@@ -452,8 +452,11 @@ def _narration_resumes(text: str, mentions: list[tuple[int, int, str]], start: i
     return found
 
 
-#: Prepositions that open an adverbial clause before a sentence's subject (为了剧中的英文对白，黄宗泽…).
-FRONTED_ADVERBIAL_OPENERS = ("为了", "为", "在", "随着", "由于", "除了", "作为", "面对", "当", "对于", "经过", "通过")
+#: Prepositions that open an adverbial clause before a sentence's subject (为了剧中的英文对白，黄宗泽…; 为 covers 为了).
+FRONTED_ADVERBIAL_OPENERS = ("为", "在", "随着", "由于", "除了", "作为", "面对", "当", "对于", "经过", "通过")
+
+
+_CLAUSE_MARK = re.compile("[，,；;]")
 
 
 def _heads_its_sentence(before: str) -> bool:
@@ -462,7 +465,7 @@ def _heads_its_sentence(before: str) -> bool:
     before = before.strip(" \u3000“")
     if not before:
         return True
-    return before.startswith(FRONTED_ADVERBIAL_OPENERS) and before[-1] in "，," and not re.search("[，,；;]", before[:-1])
+    return before.startswith(FRONTED_ADVERBIAL_OPENERS) and before[-1] in "，," and not _CLAUSE_MARK.search(before, 0, len(before) - 1)
 
 
 def _attribute_uncued(

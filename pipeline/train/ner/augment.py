@@ -116,6 +116,7 @@ def rename_people(record: dict[str, Any], sampler: NameSampler, rng: random.Rand
         return None
     pieces: list[str] = []
     moved: list[list[Any]] = []
+    shifts: list[tuple[int, int]] = []  # (end of a kept span in the original, the shift of what follows it)
     pos = shift = 0
     for start, end, label in entities:
         if start < pos:  # overlapping gold spans: keep the first
@@ -126,31 +127,18 @@ def rename_people(record: dict[str, Any], sampler: NameSampler, rng: random.Rand
         moved.append([start + shift, start + shift + len(replacement), label])
         pieces.append(replacement)
         shift += len(replacement) - len(name)
+        shifts.append((end, shift))
         pos = end
     pieces.append(text[pos:])
     renamed = {**record, "text": "".join(pieces), "entities": moved}
     if record.get("missing"):  # another corpus's unannotated stretches move with the text around them
-        renamed["missing"] = [[_moved(start, moved, entities), _moved(end, moved, entities)] for start, end in record["missing"]]
+        renamed["missing"] = [[_moved(start, shifts), _moved(end, shifts)] for start, end in record["missing"]]
     return renamed
 
 
-def _moved(position: int, moved: list[list[Any]], entities: list[tuple[Any, ...]]) -> int:
-    """Where ``position`` of the original text is in the renamed one: shifted by the renamed spans before it."""
-    shift = 0
-    for (_, end, _), (_, new_end, _) in zip(_kept(entities), moved):
-        if end <= position:
-            shift = new_end - end
-    return position + shift
-
-
-def _kept(entities: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The spans :func:`rename_people` keeps (the first of overlapping ones), in order."""
-    kept, pos = [], 0
-    for span in entities:
-        if span[0] >= pos:
-            kept.append(span)
-            pos = span[1]
-    return kept
+def _moved(position: int, shifts: list[tuple[int, int]]) -> int:
+    """Where ``position`` of the original text is in the renamed one: shifted as the last span ending by it."""
+    return position + next((shift for end, shift in reversed(shifts) if end <= position), 0)
 
 
 def renamed_copies(
