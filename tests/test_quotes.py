@@ -302,6 +302,27 @@ def test_reported_speech_ends_before_a_quotation(text: str, expected: list[tuple
     assert summary(text, persons(text, "迟浩田", "张林华")) == expected
 
 
+# Reported speech ends with a quotation that closes its sentence: the narration after 。” is no part of it
+# (rule closed_quotation_ends_report); without a quotation it runs on to the paragraph's end.
+CLOSED_QUOTATIONS = [
+    pytest.param(
+        "张林华表示，这是经纪人的主意，“我们三人那么多年没合作，这是一个开始。”这次女演员换了一批面孔，迟浩田将和苗侨伟有对手戏。",
+        "这是经纪人的主意，“我们三人那么多年没合作，这是一个开始。”",
+        id="narration-after-the-closed-quotation",
+    ),
+    pytest.param(
+        "张林华表示，这是经纪人的主意，“开始”二字很重要。这次女演员换了一批面孔。",
+        "这是经纪人的主意，“开始”二字很重要。这次女演员换了一批面孔。",
+        id="a-term-closes-no-sentence",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content"), CLOSED_QUOTATIONS)
+def test_reported_speech_ends_with_its_closed_quotation(text: str, content: str) -> None:
+    assert [q["content"]["text"] for q in attribute_quotes(text, persons(text, "迟浩田", "张林华"))] == [content]
+
+
 # The second hand list of cue verbs (data/cues.tsv): (text, person names, (speaker, cue, content) or None when no attribution)
 CUE_CLASSES = [
     pytest.param("马克坦陈，这次比赛压力很大。", ("马克",), ("马克", "坦陈", "这次比赛压力很大。"), id="say-tanchen"),

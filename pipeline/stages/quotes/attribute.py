@@ -395,7 +395,7 @@ def attribute_quotes(
         | {sentence_start(text, a.begins) for a in attributions}
         | clause_stops
     )
-    quotations = _sentence_quotations(text)
+    quotations = _sentence_quotations(text) + _closed_quotations(text)
     for attribution, _ in forward:
         if attribution.forward:
             start = attribution.content[0]
@@ -436,6 +436,16 @@ def _sentence_quotations(text: str) -> list[int]:
         if before and before[-1] in SENTENCE_END and said:  # 。“飞雪连天射白鹿，笑书神侠倚碧鸳”: a couplet quoted, no sentence
             found.append(match.start())
     return found
+
+
+_CLOSED_QUOTATION = re.compile("[。！？!?…]" + QUOTE_CLOSE)
+
+
+def _closed_quotations(text: str) -> list[int]:
+    """Where a quotation that ends a sentence closes (…做宣传。”《飞虎2》是…): reported speech ends there (rule
+    closed_quotation_ends_report).  No reported or mixed content of the quote golds (363 attributions) runs on past one;
+    the attributor's ran on into the narration after it, where the next speaker's pronoun then lost its antecedent."""
+    return [match.end() for match in _CLOSED_QUOTATION.finditer(text)]
 
 
 def _narration_resumes(text: str, mentions: list[tuple[int, int, str]], start: int, source: Source | None) -> list[int]:
