@@ -203,6 +203,14 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("熊/nr 清泉/nr 受/v 委托/vn ，/w 在/p 会上/s 发表/v 讲话/n 说/v ，/w 要/v 学习/v 。/w", [("熊清泉", "PERSON")], [("熊清泉", "说", "要学习。")]),
         # a noun of its own in the cue's clause leaves it alone: no look back
         ("熊/nr 清泉/nr 受/v 委托/vn ，/w 代表团/n 在/p 会上/s 表示/v ，/w 要/v 学习/v 。/w", [("熊清泉", "PERSON")], [("代表团", "表示", "要学习。")]),
+        # who a causative makes say words in “ ” says them (rule causee), not what made them
+        ("这身/r 打扮/vn 让/v 粉丝/n 特别/d 担心/v ：/w “/w 要/v 怎么/r 上/v 厕所/n ？/w ”/w", [], [("粉丝", "担心", "要怎么上厕所？")]),
+        ("台词/n 让/v 不少/m 网友/n 羡慕/v 说/v ：/w “/w 这/r 没/d 人/n 做/v 得到/v 。/w ”/w", [], [("不少网友", "说", "这没人做得到。")]),
+        # a feeling or a belief caused, with no words in “ ”, is no one's speech; 让人 makes no one speak
+        ("她/r 的/u 发挥/vn 让/v 球迷/n 担心/v ，/w 她/r 没/d 参加/v 世锦赛/j 。/w", [], []),
+        ("这/r 让/v 人/n 感叹/v ：/w “/w 太/d 美/a 了/y 。/w ”/w", [], []),
+        # a causative inside the subject's relative clause leaves the subject alone
+        ("让/v 大家/r 争吵/v 的/u 罗斯/nr 抱怨/v ，/w 对手/n 犯规/v 。/w", [("罗斯", "PERSON")], [("罗斯", "抱怨", "对手犯规。")]),
     ],
 )
 def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:

@@ -343,7 +343,8 @@ def attribute_quotes(
             continue
         if any(a.kind == "direct" and a.content[0] <= cue.start < a.content[1] for a, _ in forward):
             continue  # a cue inside quoted words is part of what was said (她写道：“…麒麟说：…”)
-        source = find_source(text, cue.start, ents, names, tagged=tagged, learnt=lexicon.learnt_sources)
+        quotation_follows = text.startswith(QUOTE_OPEN, cue.opens)
+        source = find_source(text, cue.start, ents, names, tagged=tagged, learnt=lexicon.learnt_sources, quotation_follows=quotation_follows)
         if source is None or (
             source.kind == "person" and _byline_name(text, (source.start, source.end, source.text), reporters, bylines)
         ):

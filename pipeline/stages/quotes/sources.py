@@ -36,6 +36,7 @@ from pipeline.stages.quotes.lexicon import (
     TITLE_NAME_RE,
 )
 from pipeline.stages.quotes.phrases import (
+    PREDICATE_TAGS,
     Subject,
     TaggedText,
     Word,
@@ -193,12 +194,13 @@ def find_source(
     look_back: int = 2,
     tagged: TaggedText | None = None,
     learnt: Set[str] = frozenset(),
+    quotation_follows: bool = False,
 ) -> Source | None:
     """The source of the cue at ``cue_start``; an empty clause (``…，并强调``) looks one clause back.
 
     With ``tagged`` words the source is the clause's subject noun phrase (:mod:`.phrases`);
     without them, or when the tags find no subject, head words and names find it.
-    ``learnt``: sources reviewers taught (groups).
+    ``learnt``: sources reviewers taught (groups).  ``quotation_follows``: the cue introduces words in “ ”.
 
     A headline or dateline a space parts from the story on its line (…诉讼案中国侨网10月25日电 据美国《星岛日报》报道)
     is no part of the subject: the part after the space is read first, the whole clause when it names no source.
@@ -206,13 +208,33 @@ def find_source(
     whole, _ = clause_window(text, cue_start)
     start = after_unit_gap(text, whole, cue_start)
     if start > whole:
-        source = _clause_source(text, start, cue_start, entities, known_names, look_back, tagged, learnt)
+        source = _clause_source(text, start, cue_start, entities, known_names, look_back, tagged, learnt, quotation_follows)
         if source is not None:  # rule after_unit_gap, named on what it found
             return replace(source, rule=f"{source.rule}+{AFTER_UNIT_GAP}" if source.rule else AFTER_UNIT_GAP)
-    return _clause_source(text, whole, cue_start, entities, known_names, look_back, tagged, learnt)
+    return _clause_source(text, whole, cue_start, entities, known_names, look_back, tagged, learnt, quotation_follows)
 
 
 AFTER_UNIT_GAP = "after_unit_gap"  # the source was found past a headline or dateline on the story's line
+
+#: Verbs that make someone do what follows (《中国诗词大会》让不少网友纷纷感叹“…”): the cue's speaker is who they make speak.
+CAUSATIVES = frozenset({"让", "令", "使", "叫", "引得", "惹得", "逗得"})
+#: Whom a causative makes speak when it is anyone at all (让人感叹, 令人担心): a feeling described, no one's words.
+GENERIC_CAUSEES = frozenset({"人", "人们", "人家"})
+#: What may stand between whom a causative makes speak and the cue: adverbs and verbs (羡慕说, 非常崩溃并直呼).
+CAUSED_PREDICATE_TAGS = PREDICATE_TAGS | {"a"}
+
+
+def _causee(words: list[Word]) -> tuple[list[Word], Subject] | None:
+    """The words after the clause's last causative verb (让/令/使 as a word of its own) and their subject, when
+    only the predicate stands between it and the cue (让粉丝特别担心：; not 让大家争吵个不停的罗斯…抱怨)."""
+    at = max((i for i, word in enumerate(words) if word.text in CAUSATIVES), default=None)
+    after = words[at + 1 :] if at is not None else []
+    relative = any(word.text == "的" and any(w.tag.startswith("v") for w in after[:k]) for k, word in enumerate(after))
+    subject = subject_phrase(after) if after and not relative else None  # 让大家争吵的罗斯: the causative's clause modifies
+    if subject is None:
+        return None
+    predicate = [word for word in after if word.start >= subject.end]
+    return (after, subject) if all(word.tag in CAUSED_PREDICATE_TAGS for word in predicate) else None
 
 
 def _clause_source(
@@ -224,12 +246,19 @@ def _clause_source(
     look_back: int,
     tagged: TaggedText | None,
     learnt: Set[str],
+    quotation_follows: bool = False,
 ) -> Source | None:
     """The source of the cue at ``cue_start`` in the clause from ``start`` (:func:`find_source`)."""
     if text.startswith("在", start) and text.startswith("看来", cue_start):
         start += 1  # 在查永恩看来: the source stands inside 在…看来
     if tagged is not None:
         words = outside_brackets(tagged.words(start, cue_start))
+        causee = _causee(words)
+        if causee is not None:  # rule causee: who is made to say words in “ ” says them (让不少网友羡慕说：“…”);
+            after, made_to_speak = causee
+            if not quotation_follows or after[0].text in GENERIC_CAUSEES:  # a feeling or belief caused (让球迷担心，
+                return None  # 让人感叹) is no one's speech
+            return replace(_subject_source(text, _stretched(made_to_speak, entities, cue_start), entities), rule="causee")
         subject = subject_phrase(words)
         if subject is not None:
             return _subject_source(text, _stretched(subject, entities, cue_start), entities)
