@@ -391,17 +391,17 @@ def attribute_quotes(
         reach = span[1] if fixed else speech_end(text, paras, span[0], stops=[], blocked=headlines)
         forward.append((attribution, reach))
 
-    stops = sorted(
+    stops = (  # where any reported speech ends: the next attribution's sentence, a contrasted clause, a quotation
         {sentence_start(text, a.begins) for a, _ in forward}
         | {sentence_start(text, a.begins) for a in attributions}
         | clause_stops
+        | {*_sentence_quotations(text), *_closed_quotations(text)}
     )
-    quotations = _sentence_quotations(text) + _closed_quotations(text)
     for attribution, _ in forward:
         if attribution.forward:
             start = attribution.content[0]
             narration = _narration_resumes(text, mentions, start, attribution.source)
-            end = speech_end(text, paras, start, stops=sorted({*stops, *narration, *quotations}), blocked=headlines)
+            end = speech_end(text, paras, start, stops=sorted(stops.union(narration)), blocked=headlines)
             attribution.content = (start, end)
             if attribution.kind == "indirect" and _mixed(text, paras, start, end):
                 attribution.kind = "mixed"
