@@ -8,7 +8,7 @@ import numpy
 import pytest
 from thinc.api import NumpyOps
 
-from pipeline.stages.entities.ops import PredictionOps, use_prediction_ops
+from pipeline.stages.entities.ops import PredictionOps, use_prediction_network, use_prediction_ops
 from pipeline.stages.prelabel import build_pipeline
 
 RNG = numpy.random.default_rng(0)
@@ -49,3 +49,39 @@ def test_the_shipped_model_predicts_the_same_with_either_ops() -> None:
     vectors = encoder.predict(docs)
     for got, want in zip(vectors, expected):
         numpy.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def _featured(nlp, texts: list[str]) -> list:
+    docs = [nlp.make_doc(text) for text in texts]
+    for name in ("char_bigrams", "word_features"):
+        docs = [nlp.get_pipe(name)(doc) for doc in docs]
+    return docs
+
+
+def test_the_network_scores_what_thinc_scores_on_the_shipped_model() -> None:
+    text = (Path(__file__).parent / "fixtures" / "seed_zzwb_20130428.txt").read_text(encoding="utf-8")
+    texts = [text[:400], text[400:1200], "", "新华社北京1月16日电"]
+    nlp = build_pipeline()
+    tagger = nlp.get_pipe("tagger")
+    assert tagger.network is not None and "tok2vec" not in nlp.pipe_names
+    by_network = tagger.scores(_featured(nlp, texts))
+    tagger.network = None
+    nlp.enable_pipe("tok2vec")
+    docs = list(nlp.get_pipe("tok2vec").pipe(_featured(nlp, texts)))
+    by_thinc = tagger.scores(docs)
+    assert [len(s) for s in by_network] == [len(doc) for doc in docs] and len(docs[0]) > 300
+    for got, want in zip(by_network, by_thinc, strict=True):
+        numpy.testing.assert_allclose(got, want, atol=1e-4)
+        assert (got.argmax(axis=1) == want.argmax(axis=1)).all()
+
+
+def test_a_model_the_network_cannot_read_keeps_thincs_path() -> None:
+    nlp = build_pipeline()
+    tagger = nlp.get_pipe("tagger")
+    tagger.network = None
+    nlp.enable_pipe("tok2vec")
+    softmax = next(node for node in tagger.model.walk() if node.name == "softmax")
+    softmax.attrs["softmax_normalize"] = True  # probabilities, not the logits the network gives
+    use_prediction_network(nlp)
+    assert tagger.network is None and "tok2vec" in nlp.pipe_names
+    assert [e.label_ for e in nlp("新华社北京1月16日电 江泽民主席说").ents]  # labelled through thinc

@@ -16,7 +16,8 @@ from spacy.tokens import Doc, DocBin
 from thinc.api import NumpyOps
 
 import pipeline.core.pos
-from pipeline.core.pos import SHIPPED_TAGGER, TaggerModelError, load_tagger, tag_many, tag_tokens, windows
+from pipeline.core.network import windows
+from pipeline.core.pos import SHIPPED_TAGGER, TaggerModelError, load_tagger, tag_many, tag_tokens
 from pipeline.core.text import fold_width
 from pipeline.eval.pos import Accuracy, TaggedLineError, parse_tagged_line, read_tagged, spans
 from pipeline.train.pos import convert, ship

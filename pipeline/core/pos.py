@@ -13,8 +13,8 @@ are read width-folded (１９９８年 as 1998年, ， as ,), as in training; ea
 are the word (NORM), its first and last character (PREFIX and SUFFIX, one character each:
 ``corpusprep.one_character_affixes.v1``; a Chinese word's last character says much about its
 class, 者 and 性 nouns, 省 and 市 places) and its length.  Prediction runs the model's own
-weights through :class:`Network`, the same arithmetic without thinc's layer-by-layer
-dispatch, which costs more than the arithmetic on a clause of ten words.
+weights through :class:`pipeline.core.network.Network`, the same arithmetic without thinc's
+layer-by-layer dispatch, which costs more than the arithmetic on a clause of ten words.
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 import numpy
 import spacy
-from spacy.attrs import IDS, PREFIX, SUFFIX
+from spacy.attrs import PREFIX, SUFFIX
 from spacy.tokens import Doc
 
+from pipeline.core.network import Network
 from pipeline.core.paths import MODELS_DIR
 from pipeline.core.text import fold_width
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from thinc.api import Model
 
 SHIPPED_TAGGER = MODELS_DIR / "tagger"
 HOW_TO_GET_A_MODEL = "`make train-tagger` trains and ships one from ../shared/data/pd1998/train_pos.txt"
@@ -66,141 +66,6 @@ def one_character_affixes() -> Callable[[Language], Language]:
         return nlp
 
     return set_affixes
-
-
-@dataclass(frozen=True)
-class Layer:
-    """Maxout (``pieces`` linear maps, the largest kept) then layer normalisation: thinc's Maxout(normalize=True).
-
-    The weights are stored piece after piece (all units' first piece, then their second...),
-    so the largest is taken between contiguous blocks: numpy's ``max`` over a last axis of
-    three is slower than the matrix product itself.
-    """
-
-    weights: numpy.ndarray  # (inputs, pieces * outputs)
-    bias: numpy.ndarray  # (pieces * outputs,)
-    pieces: int
-    gain: numpy.ndarray
-    shift: numpy.ndarray
-
-    @classmethod
-    def from_thinc(cls, maxout: Model, layernorm: Model) -> Layer:
-        """From thinc's Maxout weights (outputs, pieces, inputs) and bias (outputs, pieces), and a LayerNorm."""
-        weights, bias = maxout.get_param("W"), maxout.get_param("b")
-        by_piece = weights.transpose(1, 0, 2).reshape(-1, weights.shape[2])
-        return cls(
-            numpy.ascontiguousarray(by_piece.T),
-            numpy.ascontiguousarray(bias.T).reshape(-1),
-            weights.shape[1],
-            layernorm.get_param("G"),
-            layernorm.get_param("b"),
-        )
-
-    def __call__(self, inputs: numpy.ndarray) -> numpy.ndarray:
-        products = inputs @ self.weights
-        products += self.bias
-        width = products.shape[1] // self.pieces
-        best = products[:, :width].copy()
-        for piece in range(1, self.pieces):
-            numpy.maximum(best, products[:, piece * width : (piece + 1) * width], out=best)
-        # thinc's LayerNorm, operation for operation (the same float32 results), in place
-        centered = best - numpy.add.reduce(best, axis=1, keepdims=True) / width  # numpy's mean, without its wrapper
-        variance = numpy.square(centered).sum(axis=1, keepdims=True) / width + 1e-08  # numpy's var
-        centered *= variance ** (-1.0 / 2.0)
-        centered *= self.gain
-        centered += self.shift
-        return centered
-
-
-@dataclass(frozen=True)
-class Network:
-    """The trained tok2vec + tagger at prediction, read out of the spaCy pipeline.
-
-    Hashed embeddings of each feature (MurmurHash, thinc's own), concatenated and mixed
-    (``mix``); then ``encoder`` layers, each adding to every word what it computes from the
-    word and its ``window`` neighbours on each side, over the words of all texts laid end
-    to end with ``pad`` zero rows around each (as thinc lays them: texts never see each
-    other); the tag is the label with the highest linear score.
-    """
-
-    columns: list[int]
-    tables: list[tuple[numpy.ndarray, int]]  # (embedding rows, hash seed) per feature column
-    mix: Layer
-    encoder: list[Layer]
-    window: int
-    pad: int
-    output: tuple[numpy.ndarray, numpy.ndarray]
-    labels: tuple[str, ...]
-
-    @classmethod
-    def read(cls, nlp: Language) -> Network:
-        """The weights of ``nlp``'s tok2vec and tagger; a network of another shape raises ValueError."""
-        tok2vec, tagger = nlp.get_pipe("tok2vec").model, nlp.get_pipe("tagger").model
-        nodes = {node.name: [] for node in tok2vec.walk()}
-        for node in tok2vec.walk():
-            nodes[node.name].append(node)
-        known = {"extract_features", "hashembed", "maxout", "layernorm", "expand_window"}
-        if not known <= nodes.keys() or any(name.startswith(("staticvectors", "cnn", "mish")) for name in nodes):
-            raise ValueError(f"not the network this reader knows: {tok2vec.name}")
-        hashembeds = sorted(nodes["hashembed"], key=lambda node: node.attrs["column"])
-        maxouts, norms = nodes["maxout"], nodes["layernorm"]
-        window_sizes = {node.attrs["window_size"] for node in nodes["expand_window"]}
-        pads = [node.attrs["pad"] for node in tok2vec.walk() if node.name.startswith("with_array(residual")]
-        embedded_width = sum(node.get_dim("nO") for node in hashembeds)
-        if (
-            len(maxouts) != len(norms)
-            or len(window_sizes) != 1
-            or len(pads) != 1
-            or maxouts[0].get_dim("nI") != embedded_width
-        ):
-            raise ValueError(f"not the network this reader knows: {tok2vec.name}")
-        layers = [Layer.from_thinc(maxout, layernorm) for maxout, layernorm in zip(maxouts, norms)]
-        softmax = next(node for node in tagger.walk() if node.name == "softmax")
-        columns = nodes["extract_features"][0].attrs["columns"]
-        return cls(
-            columns=[IDS[column] if isinstance(column, str) else column for column in columns],
-            tables=[(node.get_param("E"), node.attrs["seed"]) for node in hashembeds],
-            mix=layers[0],
-            encoder=layers[1:],
-            window=window_sizes.pop(),
-            pad=pads[0],
-            output=(numpy.ascontiguousarray(softmax.get_param("W").T), softmax.get_param("b")),
-            labels=tuple(nlp.get_pipe("tagger").labels),
-        )
-
-    def tag(self, features: Sequence[numpy.ndarray]) -> list[list[str]]:
-        """Tags of the words of each text, from each text's (words, columns) array of feature ids."""
-        from thinc.api import NumpyOps
-
-        ops = NumpyOps()
-        ids = numpy.ascontiguousarray(numpy.concatenate(features), dtype="uint64")
-        embedded = numpy.hstack(
-            [
-                ops.gather_add(table, ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table))
-                for column, (table, seed) in enumerate(self.tables)
-            ]
-        )
-        mixed = self.mix(embedded)
-        lengths = [len(array) for array in features]
-        rows = numpy.zeros((sum(lengths) + self.pad * (len(lengths) + 1), mixed.shape[1]), dtype=mixed.dtype)
-        starts = numpy.cumsum([0] + lengths[:-1]) + self.pad * numpy.arange(1, len(lengths) + 1)
-        for start, begin, length in zip(starts, numpy.cumsum([0] + lengths[:-1]), lengths):
-            rows[start : start + length] = mixed[begin : begin + length]
-        for layer in self.encoder:
-            rows = rows + layer(windows(rows, self.window))
-        best = (rows @ self.output[0] + self.output[1]).argmax(axis=1)
-        return [[self.labels[i] for i in best[start : start + length]] for start, length in zip(starts, lengths)]
-
-
-def windows(rows: numpy.ndarray, size: int) -> numpy.ndarray:
-    """Each row with the ``size`` rows before and after it, zeros past the ends: thinc's ``seq2col``."""
-    count, width = rows.shape
-    out = numpy.zeros((count, 2 * size + 1, width), dtype=rows.dtype)
-    out[:, size] = rows
-    for shift in range(1, size + 1):
-        out[shift:, size - shift] = rows[:-shift]
-        out[:-shift, size + shift] = rows[shift:]
-    return out.reshape(count, -1)
 
 
 # Words whose feature rows a tagger keeps (a row with its key, measured: about 330 bytes, so some 65 MB at most;

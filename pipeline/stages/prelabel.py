@@ -29,7 +29,7 @@ from pipeline.core.record import Block, Document
 from pipeline.core.text import doc_text, entity_view, text_pieces
 from pipeline.learn import choose_model
 from pipeline.learn.lexicon import lexicon_dir
-from pipeline.stages.entities.ops import use_prediction_ops
+from pipeline.stages.entities.ops import use_prediction_network, use_prediction_ops
 from pipeline.stages.entities.tags import log_probabilities
 
 PRELABEL_CONFIG = CONFIGS_DIR / "prelabel.cfg"
@@ -65,7 +65,7 @@ def build_pipeline(config_path: Path = PRELABEL_CONFIG, model_dir: Path = NER_MO
     if (vectors := _static_vectors(Path(model_dir))) is not None:
         nlp.vocab.vectors = vectors
     nlp.max_length = MAX_PIECE_CHARS + 1
-    return use_prediction_ops(nlp)
+    return use_prediction_network(use_prediction_ops(nlp))
 
 
 def split_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
@@ -134,10 +134,11 @@ class Prelabeler:
         for batch in batches:
             docs = [doc for doc, _ in batch]
             for name in TAGGER_FEATURES:  # the features and vectors the tagger reads, as the pipeline sets them
-                component = self.nlp.get_pipe(name)
-                docs = list(component.pipe(docs) if hasattr(component, "pipe") else map(component, docs))
-            for (_, (document, _, last)), scores in zip(batch, tagger.model.predict(docs)):
-                rows.append(log_probabilities(numpy.asarray(scores.get() if hasattr(scores, "get") else scores)))
+                if name in self.nlp.pipe_names:  # tok2vec is off when the tagger scores through its network
+                    component = self.nlp.get_pipe(name)
+                    docs = list(component.pipe(docs) if hasattr(component, "pipe") else map(component, docs))
+            for (_, (document, _, last)), scores in zip(batch, tagger.scores(docs)):
+                rows.append(log_probabilities(scores))
                 if last:
                     yield document, numpy.concatenate(rows)
                     rows = []

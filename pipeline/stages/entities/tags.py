@@ -22,6 +22,8 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example, offsets_to_biluo_tags
 from spacy_pkuseg.inference import run_viterbi
 
+from pipeline.core.network import Network
+
 
 def spans_from_tags(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """Token spans ``(start, end, label)``, end exclusive, from a possibly ill-formed BILUO sequence."""
@@ -141,7 +143,26 @@ def best_biluo_path(scores: numpy.ndarray, labels: tuple[str, ...]) -> numpy.nda
 
 
 class BiluoTagger(Tagger):
-    """spaCy's tagger, decoding BILUO tags into well-formed sequences."""
+    """spaCy's tagger, decoding BILUO tags into well-formed sequences.
+
+    At prediction the loaded pipeline may give it its own weights as a :class:`Network`
+    (``network``, set by :func:`pipeline.stages.entities.ops.use_prediction_network`): it then
+    scores each doc from the doc's features without the tok2vec component, which is disabled.
+    """
+
+    network: Network | None = None
+
+    def scores(self, docs: Sequence[Doc]) -> list[numpy.ndarray]:
+        """The scores of each doc's tags, a row per character (logits; probabilities for a normalised model)."""
+        if self.network is None:  # thinc's model, reading what the tok2vec component gave its listener
+            return [numpy.asarray(s.get() if hasattr(s, "get") else s) for s in self.model.predict(list(docs))]
+        columns = self.network.columns
+        return self.network.scores([doc.to_array(columns).reshape(len(doc), len(columns)) for doc in docs])
+
+    def predict(self, docs):  # untyped like the method it overrides
+        if self.network is None:
+            return super().predict(docs)
+        return self._scores2guesses(self.scores(docs))
 
     def _scores2guesses(self, scores):  # untyped like the method it overrides
         labels = self.labels
