@@ -211,6 +211,13 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("这/r 让/v 人/n 感叹/v ：/w “/w 太/d 美/a 了/y 。/w ”/w", [], []),
         # a causative inside the subject's relative clause leaves the subject alone
         ("让/v 大家/r 争吵/v 的/u 罗斯/nr 抱怨/v ，/w 对手/n 犯规/v 。/w", [("罗斯", "PERSON")], [("罗斯", "抱怨", "对手犯规。")]),
+        # a cue that can be a noun is none where it is a verb's object (rule cue_used_as_noun)
+        ("违反/v 本/r 条例/n 规定/n ，/w 危害/v 设施/n 的/u ，/w 由/p 部门/n 责令/v 改正/v 。/w", [], []),
+        ("财政部/nt 已/d 采纳/v 这项/r 建议/n ，/w 并/c 授权/v 银行/n 发行/v 国债/n 。/w", [], []),
+        # ... but is one as the verb, as the object of the speech act (作了解释), and after 据 (据新华社报道)
+        ("他/r 建议/v ，/w 多/d 收集/v 反馈/vn 信息/n 。/w", [], [("他", "建议", "多收集反馈信息。")]),
+        ("一位/m 老师/n 作/v 了/u 解释/vn ：/w 起始/vn 单元/n 都/d 是/v 植物/n 。/w", [], [("一位老师", "解释", "起始单元都是植物。")]),
+        ("据/p 新华社/nt 报道/n ，/w 会议/n 已/d 闭幕/v 。/w", [], [("新华社", "报道", "会议已闭幕。")]),
     ],
 )
 def test_attribution_with_tags(tagged: str, entities: list[tuple[str, str]], found: list[tuple[str, str, str]]) -> None:

@@ -35,6 +35,7 @@ from pipeline.stages.quotes.lexicon import (
     CUE_CLASS,
     CUE_RE,
     LONE_MARK_RE,
+    NOMINAL_CUES,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     QUOTING_CLASSES,
@@ -254,6 +255,23 @@ def _says_a_clause(cue: Cue, words: list[Word]) -> bool:
     return is_clause(after)
 
 
+#: Tags of a cue word used as a noun, not as the verb of speech (违反本条例规定，…; 予以警告，…; 受到批评，…).
+NOUN_USE_TAGS = frozenset({"n", "vn"})
+#: Verbs whose object is the speech act itself (作了解释：, 发出警告, 提出批评): the noun is then still a cue.
+SPEECH_ACT_VERBS = frozenset({"作", "做", "作出", "做出", "发出", "发表", "提出", "给出"})
+
+
+def _used_as_noun(cue: Cue, words: list[Word]) -> bool:
+    """Whether a cue that can be a noun is one here: tagged a noun, and the object of a verb before it in its clause
+    that is not the speech act's own (违反本条例规定，…; 予以警告，…; 受到批评，…; not 作了解释：…) and no preposition
+    frames it (据…报道, 根据…规定).  Rule cue_used_as_noun: such a word is no cue."""
+    at = next((i for i, word in enumerate(words) if (word.start, word.end) == (cue.start, cue.end)), None)
+    if at is None or words[at].tag not in NOUN_USE_TAGS:
+        return False
+    verbs = [word for word in words[:at] if word.tag == "v"]
+    return bool(verbs) and verbs[-1].text not in SPEECH_ACT_VERBS and not any(word.tag == "p" for word in words[:at])
+
+
 def _according_to(text: str, source: Source | None) -> bool:
     """Whether a source is introduced by 据 or 根据 (据路透社报道, 据新华社消息): an outlet passing speech on."""
     return source is not None and text.endswith(ACCORDING_TO, 0, source.start)
@@ -333,7 +351,10 @@ def attribute_quotes(
         tagged.prepare(list(sentences.values()))
         for cue, (start, _) in sentences.items():  # the clause before the cue is the sentence's first words
             tagged.tagged[(start, cue.start)] = [w for w in tagged.words(*sentences[cue]) if w.end <= cue.start]
-        tagged.prepare([clause_window(text, cue.start) for cue in cues])
+        # a cue that is a noun as often as a verb is also read with its clause, itself included: its own tag
+        with_cue = {cue: (clause_window(text, cue.start)[0], cue.end) for cue in cues if cue not in sentences and cue.text in NOMINAL_CUES}
+        tagged.prepare([*with_cue.values(), *(clause_window(text, cue.start) for cue in cues)])
+        cues = [cue for cue in cues if cue not in with_cue or not _used_as_noun(cue, tagged.words(*with_cue[cue]))]
         cues = [cue for cue in cues if cue not in sentences or _says_a_clause(cue, tagged.words(*sentences[cue]))]
         extra = colon_quote_verbs(text, paras, cues, lambda pos: tagged.words(*clause_window(text, pos)))
         cues = sorted([*cues, *extra], key=lambda cue: cue.start)
