@@ -211,6 +211,12 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
         ("这/r 让/v 人/n 感叹/v ：/w “/w 太/d 美/a 了/y 。/w ”/w", [], []),
         # a causative inside the subject's relative clause leaves the subject alone
         ("让/v 大家/r 争吵/v 的/u 罗斯/nr 抱怨/v ，/w 对手/n 犯规/v 。/w", [("罗斯", "PERSON")], [("罗斯", "抱怨", "对手犯规。")]),
+        # a verb joined to a noun by 与 is a noun (研究与技术部长: rule coordinated_noun): the subject runs to the name
+        (
+            "德国/ns 研究/v 与/c 技术/n 部长/n 吕特格尔斯/nr 说/v ，/w 德国/ns 已/d 改变/v 局面/n 。/w",
+            [("吕特格尔斯", "PERSON")],
+            [("吕特格尔斯", "说", "德国已改变局面。")],
+        ),
         # a cue that can be a noun is none where it is a verb's object (rule cue_used_as_noun)
         ("违反/v 本/r 条例/n 规定/n ，/w 危害/v 设施/n 的/u ，/w 由/p 部门/n 责令/v 改正/v 。/w", [], []),
         ("财政部/nt 已/d 采纳/v 这项/r 建议/n ，/w 并/c 授权/v 银行/n 发行/v 国债/n 。/w", [], []),

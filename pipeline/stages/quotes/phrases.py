@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.stages.quotes.lexicon import ACCORDING_TO, DOCUMENT_HEADS, FINDING_HEADS
 
@@ -166,8 +166,27 @@ def _ends_in_a_modified_noun(words: Sequence[Word]) -> bool:
     return last_de is not None and last_de + 1 < len(words) and all(w.tag in NOMINAL_TAGS for w in words[last_de + 1 :])
 
 
+def _coordinated_verbs_as_nouns(words: Sequence[Word]) -> list[Word]:
+    """A verb joined by 与/和/及 to the noun after it is a noun (德国研究与技术部长, 教育和科研单位: PKU tags it vn),
+    whatever the tagger made of it (研究/v): rule coordinated_noun, so that the subject runs on to the name."""
+    return [
+        replace(word, tag="vn")
+        if word.tag == "v"
+        and i + 2 < len(words)
+        and (words[i + 1].text, words[i + 1].tag) in COORDINATING
+        and words[i + 2].tag in HEAD_TAGS
+        else word
+        for i, word in enumerate(words)
+    ]
+
+
+#: 与/和/及 tagged as conjunctions (as prepositions they open an adverbial: 与记者交谈时, 和朋友聊天).
+COORDINATING = frozenset({("与", "c"), ("和", "c"), ("及", "c"), ("以及", "c")})
+
+
 def subject_phrase(words: Sequence[Word]) -> Subject | None:
     """The subject of a clause that ends right before a cue, or None when the clause has no nominal subject."""
+    words = _coordinated_verbs_as_nouns(words)
     first = _skip_leading(words)
     end = first
     relative_end = _relative_clause_end(words, first)
