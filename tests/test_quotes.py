@@ -249,6 +249,22 @@ def test_dao_after_a_cue(text: str, expected: tuple[str, str, str] | None) -> No
     assert found == ([expected] if expected else [])
 
 
+# A manner complement between a verb of saying and a colon (rule manner_complement): what follows the colon is
+# the speaker's; a saying (古语说得好：) is no one's, and before a comma it is a comment on how it was said
+MANNER_COMPLEMENTS = [
+    pytest.param("王明说得好：“穿着军装尽义务。”", ("王明", "说", "穿着军装尽义务。"), id="shuodehao-quote"),
+    pytest.param("王明讲得在理：群众有难，哪管周三周四。", ("王明", "讲", "群众有难，哪管周三周四。"), id="jiangdezaili-colon"),
+    pytest.param("古语说得好：“欲速则不达。”", None, id="guyu-saying"),
+    pytest.param("王明说得神乎其神，他们到底是骗子吗？", None, id="comma-comment"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MANNER_COMPLEMENTS)
+def test_manner_complement_before_a_colon(text: str, expected: tuple[str, str, str] | None) -> None:
+    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, "王明"))]
+    assert found == ([expected] if expected else [])
+
+
 # A short name defined in brackets is the entity it names wherever it stands later (rule alias_of_entity)
 ALIASES = [
     pytest.param(

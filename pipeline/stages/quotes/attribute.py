@@ -29,7 +29,14 @@ from pipeline.core.text_tables import ATTRIBUTION_RE
 from pipeline.page.layout import ATTRIBUTION, BYLINE
 from pipeline.stages.quotes.content import closing_quote, sentence_start, speech_end
 from pipeline.stages.quotes.coref import full_name, glossed_name, known_person_names, person_mentions, resolve_pronoun
-from pipeline.stages.quotes.cues import Cue, colon_quote_verbs, complement_end, find_cues, is_headline
+from pipeline.stages.quotes.cues import (
+    MANNER_COMPLEMENT,
+    Cue,
+    colon_quote_verbs,
+    complement_end,
+    find_cues,
+    is_headline,
+)
 from pipeline.stages.quotes.lexicon import (
     ACCORDING_TO,
     CUE_CLASS,
@@ -372,6 +379,8 @@ def attribute_quotes(
             continue
         if cue.mark == "clause" and len(cue.text) == 1 and source.kind not in ("person", "pronoun", "document"):
             continue  # 说/讲/称 run into a clause only after a person or a document (他说医学是…, 消息称…); else a word cut wrong (督察讲|评会)
+        if cue.rule == MANNER_COMPLEMENT and source.kind not in ("person", "pronoun"):
+            continue  # 盛云龙说得好： is his; 古语说得好： a saying, no one's speech
         opened = clause_start(text, source.start)
         before = _quote_before(text, opened, paras)
         if before is None and opened > 0 and text[opened - 1] in "，,":

@@ -32,6 +32,7 @@ from pipeline.stages.quotes.lexicon import (
     SPEAKING_FRAMES,
     TELLING_CUES,
     QuoteWords,
+    cue_class,
 )
 from pipeline.stages.quotes.phrases import HEAD_TAGS, Word
 from pipeline.stages.quotes.spans import Paragraph, after_unit_gap
@@ -101,6 +102,14 @@ def _inner_cue(word: str, known: frozenset[str]) -> str | None:
     return next((word[i:] for i in range(1, len(word)) if word[i:] in known), None)
 
 
+#: A manner complement between a verb of saying and a colon (说得好：, 讲得在理：, 说得更透彻：): rule manner_complement.
+#: Only before a colon: before a comma it is as often a comment on how something was said (说得神乎其神，).
+MANNER_COMPLEMENT_RE = re.compile("得[\u4e00-\u9fff]{1,4}[：:]")
+MANNER_COMPLEMENT = "manner_complement"
+#: Cue classes that take a manner complement before what was said.
+MANNER_CLASSES = frozenset({"say", "write"})
+
+
 def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WORDS) -> list[Cue]:
     """Every cue in the article, in text order (``words``: the cue verbs, learnt ones included)."""
     cues: list[Cue] = []
@@ -118,6 +127,10 @@ def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WOR
             if text.startswith(SAYING_SUFFIX, pos) and pos + 1 < para.end and text[pos + 1] in OPENING_PUNCT + QUOTE_OPEN:
                 pos += 1  # rule cue_with_dao: 补充道：, 解释道，, 回答道“ (道 says the verb introduces words)
                 word = text[start:pos]
+            rule = None
+            manner = MANNER_COMPLEMENT_RE.match(text, pos, para.end)
+            if manner and cue_class(word) in MANNER_CLASSES:
+                pos, rule = manner.end() - 1, MANNER_COMPLEMENT  # 说得好：“…”, 讲得在理：: the colon opens the speech
             if word in ADDRESSEE_CUES:
                 addressee = (TOLD_RE if word in TELLING_CUES else ADDRESSEE_RE).match(text, pos, para.end)
                 if addressee and addressee.end() < para.end and text[addressee.end()] in OPENING_PUNCT:
@@ -127,7 +140,7 @@ def find_cues(text: str, paras: list[Paragraph], words: QuoteWords = SHIPPED_WOR
                 opens = pos + 1
                 while opens < para.end and text[opens] in " \u3000":
                     opens += 1
-                cues.append(Cue(start, start + len(word), word, opens, "punct"))
+                cues.append(Cue(start, start + len(word), word, opens, "punct", rule))
             elif following == QUOTE_OPEN:
                 cues.append(Cue(start, start + len(word), word, pos, "quote"))
             elif following and following in SENTENCE_END:
