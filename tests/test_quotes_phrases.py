@@ -217,6 +217,17 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
             [("吕特格尔斯", "PERSON")],
             [("吕特格尔斯", "说", "德国已改变局面。")],
         ),
+        # a dateline in Chinese numerals (1998's 一月十三日), 据 before it or not, is the outlet's: the subject follows it
+        (
+            "新华社/nt 北京/ns 一月/t 十三日/t 电/n （/w 记者/n 罗辉/nr ）/w 国家/n 主席/n 江泽民/nr 今天/t 指出/v ，/w 两国/n 应/v 合作/v 。/w",
+            [("江泽民", "PERSON"), ("罗辉", "PERSON")],
+            [("江泽民", "指出", "两国应合作。")],
+        ),
+        (
+            "据/p 新华社/nt 北京/ns 一月/t 九日/t 电/n （/w 记者/n 张锦胜/nr ）/w 副总理/n 邹家华/nr 指出/v ，/w 统计/vn 是/v 基础/n 。/w",
+            [("邹家华", "PERSON"), ("张锦胜", "PERSON")],
+            [("邹家华", "指出", "统计是基础。")],
+        ),
         # a cue that can be a noun is none where it is a verb's object (rule cue_used_as_noun)
         ("违反/v 本/r 条例/n 规定/n ，/w 危害/v 设施/n 的/u ，/w 由/p 部门/n 责令/v 改正/v 。/w", [], []),
         ("财政部/nt 已/d 采纳/v 这项/r 建议/n ，/w 并/c 授权/v 银行/n 发行/v 国债/n 。/w", [], []),
