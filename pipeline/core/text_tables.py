@@ -166,6 +166,10 @@ BYLINE_ROLE_RE = re.compile(r"(?:(?:本报|特约|首席|见习|实习)?记者|�
 CREDIT_RE = re.compile(
     r"[（(]\s*(?:[" + HAN + r"]{0,10}?)(?:(?:本报|特约)?记者|通讯员|实习生)\s*(?P<names>[" + HAN + r"·\s、，]{2,40}?)\s*[）)]"
 )
+#: A month or day in a dateline: digits (１月, 11月) or Chinese numerals (一月十三日, as 1998's pages also write them).
+#: The quote attributor's datelines read both; the layout's story openers only digits (with both, 4 of the bench's
+#: 2,012 synthetic pages read less exactly: make eval-reading, same text 0.7848 -> 0.7828).
+DATE_NUMBER = "(?:\\d{1,2}|[一二三四五六七八九十]{1,3})"
 # The opening words of a story's first paragraph: 本报讯, 本报郑州4月27日讯, 新华社北京3月5日电.
 STORY_OPENER_RE = re.compile(
     r"^(?:本报讯|本报[" + HAN + r"]{0,8}?\d{1,2}月\d{1,2}日[讯电]|[" + HAN + r"]{1,8}?社[" + HAN + r"]{0,8}?\d{1,2}月\d{1,2}日电)"

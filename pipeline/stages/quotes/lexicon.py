@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pipeline.core.cues import CUES, QUOTING_CLASSES  # noqa: F401  (QUOTING_CLASSES read from here by the quote modules)
 from pipeline.core.names import surnames
-from pipeline.core.text_tables import HAN, STORY_OPENER_RE
+from pipeline.core.text_tables import DATE_NUMBER, HAN, STORY_OPENER_RE
 
 #: Verbs that introduce speech when followed by punctuation or a quote (longest first).
 CUE_VERBS: tuple[str, ...] = tuple(entry.word for entry in CUES)
@@ -90,13 +90,11 @@ PRE_SAY_RE = re.compile(r"(?:反思|介绍|解释|补充|回答|回忆|感慨|�
 #: Connectives that may open a source clause (但, 而, 并) and are not part of the source.
 LEADING_CONNECTIVE_RE = re.compile(r"(?:但是|但|而且|而|并且|并|同时|此外|另外|不过|可是|所以|因此|最后|会上|会谈中|会见中)")
 
-#: A month or day in digits (１月, 11月) or in Chinese numerals (一月十三日, as 1998's datelines also write them).
-_DATE_NUMBER = "(?:\\d{1,2}|[一二三四五六七八九十]{1,3})"
 #: A story's dateline and credit before its first words (新华社曼谷１月１６日电, 本报北京１月１６日讯,
 #: 新浪娱乐讯, 海外网11月7日电, 据新华社北京一月九日电, （记者 刘占昆）): the outlet passing the story on, never a source.
 DATELINE_RE = re.compile(
     STORY_OPENER_RE.pattern.lstrip("^")
-    + rf"|据?[{HAN}A-Za-z]{{0,10}}?(?:网|报|社|台|客户端|娱乐|体育|科技|财经|新闻)(?:[{HAN}]{{0,8}}?{_DATE_NUMBER}月{_DATE_NUMBER}日)?[讯电]"
+    + rf"|据?[{HAN}A-Za-z]{{0,10}}?(?:网|报|社|台|客户端|娱乐|体育|科技|财经|新闻)(?:[{HAN}]{{0,8}}?{DATE_NUMBER}月{DATE_NUMBER}日)?[讯电]"
 )
 CREDIT_AFTER_DATELINE_RE = re.compile(r"[\s\u3000\xa0]*(?:[（(][^）)\n]{0,30}[）)])?[\s\u3000\xa0]*")
 
