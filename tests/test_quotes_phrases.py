@@ -228,6 +228,12 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
             [("邹家华", "PERSON"), ("张锦胜", "PERSON")],
             [("邹家华", "指出", "统计是基础。")],
         ),
+        # 兼 between two titles joins them: one person holds both (国务委员兼国防部长迟浩田)
+        (
+            "中央军委/nt 副/b 主席/n 、/w 国务委员/n 兼/v 国防部长/n 迟/nr 浩田/nr 今天/t 在/p 给/p 学员/n 讲课/v 时/Ng 强调/v ，/w 人民/n 战争/n 是/v 法宝/n 。/w",
+            [("迟浩田", "PERSON")],
+            [("迟浩田", "强调", "人民战争是法宝。")],
+        ),
         # a cue that can be a noun is none where it is a verb's object (rule cue_used_as_noun)
         ("违反/v 本/r 条例/n 规定/n ，/w 危害/v 设施/n 的/u ，/w 由/p 部门/n 责令/v 改正/v 。/w", [], []),
         ("财政部/nt 已/d 采纳/v 这项/r 建议/n ，/w 并/c 授权/v 银行/n 发行/v 国债/n 。/w", [], []),

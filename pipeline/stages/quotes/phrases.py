@@ -25,7 +25,7 @@ ADVERBIAL_TAGS = frozenset({"t", "d", "p", "c", "ad", "Dg", "Tg"})
 #: Tags a noun phrase may end on (its head).
 HEAD_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nx", "r", "j", "Ng", "vn", "s", "k"})
 #: Conjunctions that join nouns inside a subject; 和/与 may also open an adverbial (与记者交谈时), so a noun must follow.
-NOUN_CONJUNCTIONS = frozenset({"和", "与", "及", "以及", "暨", "同", "、"})
+NOUN_CONJUNCTIONS = frozenset({"和", "与", "及", "以及", "暨", "同", "、", "兼"})
 #: Tags of words that may stand before a noun inside a phrase (numbers, measure words, adjectives).
 MODIFIER_TAGS = frozenset({"m", "q", "a", "b", "f"})
 #: Pronouns that stand for a speaker named elsewhere (resolved by coreference, or the writer of a letter).
@@ -167,21 +167,24 @@ def _ends_in_a_modified_noun(words: Sequence[Word]) -> bool:
 
 
 def _coordinated_verbs_as_nouns(words: Sequence[Word]) -> list[Word]:
-    """A verb joined by 与/和/及 to the noun after it is a noun (德国研究与技术部长, 教育和科研单位: PKU tags it vn),
-    whatever the tagger made of it (研究/v): rule coordinated_noun, so that the subject runs on to the name."""
-    return [
-        replace(word, tag="vn")
-        if word.tag == "v"
-        and i + 2 < len(words)
-        and (words[i + 1].text, words[i + 1].tag) in COORDINATING
-        and words[i + 2].tag in HEAD_TAGS
-        else word
-        for i, word in enumerate(words)
-    ]
+    """Coordination inside a subject read as such whatever the tagger made of it (rule coordinated_noun): a verb
+    joined by 与/和/及 to the noun after it is a noun (德国研究与技术部长, 教育和科研单位: PKU tags it vn), and 兼
+    between two nouns joins them (国务委员兼国防部长迟浩田), so that the subject runs on to the name."""
+    retagged = []
+    for i, word in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else None
+        if word.tag == "v" and after is not None and (after.text, after.tag) in COORDINATING and i + 2 < len(words) and words[i + 2].tag in HEAD_TAGS:
+            word = replace(word, tag="vn")
+        elif word.text == CONCURRENTLY and 0 < i and after is not None and words[i - 1].tag in HEAD_TAGS and after.tag in HEAD_TAGS:
+            word = replace(word, tag="c")
+        retagged.append(word)
+    return retagged
 
 
 #: 与/和/及 tagged as conjunctions (as prepositions they open an adverbial: 与记者交谈时, 和朋友聊天).
 COORDINATING = frozenset({("与", "c"), ("和", "c"), ("及", "c"), ("以及", "c")})
+#: Between two titles, one person holding both (国务委员兼国防部长).
+CONCURRENTLY = "兼"
 
 
 def subject_phrase(words: Sequence[Word]) -> Subject | None:
