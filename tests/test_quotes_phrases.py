@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.stages.quotes.phrases import Word, _names_whole, subject_phrase
+from pipeline.stages.quotes.phrases import Word, _cut_at, _names_whole, subject_phrase
 from pipeline.stages.quotes.spans import after_unit_gap
 
 
@@ -234,6 +234,10 @@ def _tagged_attribution(tagged: str, entities: list[tuple[str, str]] = ()) -> li
             [("迟浩田", "PERSON")],
             [("迟浩田", "强调", "人民战争是法宝。")],
         ),
+        # a cue before its punctuation is a word of its own, whatever the segmenter glued to it (rule cue_word_cut);
+        # a one-character one only after Latin letters, a cue that is as often a noun never (明文规定 is one word)
+        ("一/m 大/a 批/q 中国/ns 粉丝留言/l ，/w 表达/v 喜爱/vn 。/w", [], [("一大批中国粉丝", "留言", "表达喜爱。")]),
+        ("FF称/nx ，/w 恒大/nt 违约/v 了/u 。/w", [], [("FF", "称", "恒大违约了。")]),
         # a cue that can be a noun is none where it is a verb's object (rule cue_used_as_noun)
         ("违反/v 本/r 条例/n 规定/n ，/w 危害/v 设施/n 的/u ，/w 由/p 部门/n 责令/v 改正/v 。/w", [], []),
         ("财政部/nt 已/d 采纳/v 这项/r 建议/n ，/w 并/c 授权/v 银行/n 发行/v 国债/n 。/w", [], []),
@@ -511,6 +515,17 @@ def test_names_made_whole_still_tile_the_text(case: tuple[list[tuple[int, int]],
     for start, end in alone:
         assert (start, end) in result
         assert not any(s < start < e or s < end < e for s, e in result)
+
+
+@given(words_and_names(), st.lists(st.integers(0, 40), max_size=6))
+def test_words_cut_at_cues_still_tile_the_text(case: tuple[list[tuple[int, int]], list[tuple[int, int]]], cuts: list[int]) -> None:
+    """Cut at any positions, the words still cover the text edge to edge, and every position inside the text is
+    a word boundary after the cut (rule cue_word_cut)."""
+    spans, _ = case
+    result = _cut_at(spans, cuts)
+    assert [start for start, _ in result[1:]] == [end for _, end in result[:-1]]
+    assert (result[0][0], result[-1][1]) == (spans[0][0], spans[-1][1])
+    assert not any(s < cut < e for cut in cuts for s, e in result)
 
 
 @st.composite

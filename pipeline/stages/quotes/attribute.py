@@ -279,6 +279,13 @@ def _used_as_noun(cue: Cue, words: list[Word]) -> bool:
     return bool(verbs) and verbs[-1].text not in SPEECH_ACT_VERBS and not any(word.tag == "p" for word in words[:at])
 
 
+def _cut_before(text: str, cue: Cue) -> bool:
+    """Whether a word running across the cue's start is cut there (rule cue_word_cut, :class:`.phrases.TaggedText`)."""
+    if cue.text in NOMINAL_CUES:
+        return False
+    return len(cue.text) > 1 or (cue.start > 0 and text[cue.start - 1].isascii() and text[cue.start - 1].isalnum())
+
+
 def _according_to(text: str, source: Source | None) -> bool:
     """Whether a source is introduced by 据 or 根据 (据路透社报道, 据新华社消息): an outlet passing speech on."""
     return source is not None and text.endswith(ACCORDING_TO, 0, source.start)
@@ -332,7 +339,12 @@ def attribute_quotes(
     layout = paragraph_kinds(paras, blocks)
     ents = _with_aliases(text, _entities(text, entities))
     name_spans = [(e["start"], e["end"], e["label"]) for e in ents]  # persons and organisations, each one word
-    tagged = TaggedText(text, words, tag, name_spans) if words is not None and tag is not None else None
+    cues = find_cues(text, paras, lexicon)
+    # a cue before its punctuation ends a word: one the segmenter glued to what stands before it is cut (粉丝留言，,
+    # FF称，); a one-character cue only after Latin letters (叙说, 素称 and 来讲 are words of their own), and not a cue
+    # that is as often a noun (明文规定 is one word)
+    cue_starts = [cue.start for cue in cues if cue.mark in ("punct", "quote") and _cut_before(text, cue)]
+    tagged = TaggedText(text, words, tag, name_spans, cue_starts) if words is not None and tag is not None else None
     names = known_person_names(text, ents)
     reporters = set((meta or {}).get("reporters") or [])
     bylines = [(paras[i].start, paras[i].end) for i, kind in layout.items() if kind == BYLINE]
@@ -348,7 +360,6 @@ def attribute_quotes(
     headlines = blocked | {p.index for p in paras if is_headline(text, p)}
     forward: list[tuple[Attribution, int]] = []  # with the furthest the speech could run
     clause_stops: set[int] = set()  # where a contrasted speaker's clause opens (rule contrast_not_nested)
-    cues = find_cues(text, paras, lexicon)
     if tagged is None:
         cues = [cue for cue in cues if cue.mark != "clause"]  # only tags can tell a clause from an object
     else:

@@ -316,13 +316,19 @@ class TaggedText:
     """
 
     def __init__(
-        self, text: str, word_spans: Sequence[Sequence[int]], tag: BatchTagger, names: Sequence[tuple[int, int, str]] = ()
+        self,
+        text: str,
+        word_spans: Sequence[Sequence[int]],
+        tag: BatchTagger,
+        names: Sequence[tuple[int, int, str]] = (),
+        cue_starts: Sequence[int] = (),
     ) -> None:
         self.text = text
         latin_runs = [match.span() for match in _ASCII_ALNUM_RUN.finditer(text)]
         spans = sorted([(int(start), int(end)) for start, end in word_spans])
         if latin_runs:  # most Chinese text has a few digits at least; a text without any needs neither pass
             spans = _split_scripts(text, _joined_latin(spans, latin_runs), latin_runs)
+        spans = _cut_at(spans, cue_starts)
         self.spans = _names_whole(spans, [(start, end) for start, end, _ in names])
         self.name_tags = {(start, end): NAME_TAGS.get(label, "nz") for start, end, label in names}
         self.starts = [start for start, _ in self.spans]
@@ -430,6 +436,21 @@ def _split_scripts(text: str, spans: list[tuple[int, int]], latin_runs: Sequence
                 cut += [(start + a, start + b) for a, b, _ in runs]
             else:
                 cut.append((start, end))
+    return cut
+
+
+def _cut_at(spans: list[tuple[int, int]], cuts: Sequence[int]) -> list[tuple[int, int]]:
+    """Words cut at these positions where one runs across them (rule cue_word_cut: 粉丝留言， with the cue 留言 ->
+    粉丝|留言: the cue before its punctuation is a word of its own).  ``spans`` in order."""
+    if not cuts:
+        return spans
+    ends = [end for _, end in spans]
+    cut = list(spans)
+    for position in sorted(set(cuts), reverse=True):
+        at = bisect_right(ends, position)  # the first word ending after the position
+        if at < len(cut) and cut[at][0] < position < cut[at][1]:
+            start, end = cut[at]
+            cut[at : at + 1] = [(start, position), (position, end)]
     return cut
 
 
