@@ -242,13 +242,6 @@ CUES_WITH_DAO = [
     pytest.param("王明讲道理，大家都服。", None, id="jiang-daoli"),
 ]
 
-
-@pytest.mark.parametrize(("text", "expected"), CUES_WITH_DAO)
-def test_dao_after_a_cue(text: str, expected: tuple[str, str, str] | None) -> None:
-    found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, "王明"))]
-    assert found == ([expected] if expected else [])
-
-
 # A manner complement between a verb of saying and a colon (rule manner_complement): what follows the colon is
 # the speaker's; a saying (古语说得好：) is no one's, and before a comma it is a comment on how it was said
 MANNER_COMPLEMENTS = [
@@ -259,8 +252,8 @@ MANNER_COMPLEMENTS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), MANNER_COMPLEMENTS)
-def test_manner_complement_before_a_colon(text: str, expected: tuple[str, str, str] | None) -> None:
+@pytest.mark.parametrize(("text", "expected"), CUES_WITH_DAO + MANNER_COMPLEMENTS)
+def test_words_between_a_cue_and_its_punctuation(text: str, expected: tuple[str, str, str] | None) -> None:
     found = [(q["speaker_name"], q["cue"]["text"], q["content"]["text"]) for q in attribute_quotes(text, persons(text, "王明"))]
     assert found == ([expected] if expected else [])
 
