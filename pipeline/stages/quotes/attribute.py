@@ -250,10 +250,15 @@ def _forward_content(
     return (opens, opens), "indirect", False, "reported_complement" if cue.mark == "clause" else "reported_clause"
 
 
+def _cue_word(cue: Cue, words: list[Word]) -> int | None:
+    """The index of the word that is the cue itself among ``words``, or None when no word is exactly the cue."""
+    return next((i for i, word in enumerate(words) if (word.start, word.end) == (cue.start, cue.end)), None)
+
+
 def _says_a_clause(cue: Cue, words: list[Word]) -> bool:
     """A cue with no punctuation after it: a verb of its own (not 讲 inside 讲话, not 要求 the noun)
     followed by a clause (:func:`.phrases.is_clause`)."""
-    at = next((i for i, word in enumerate(words) if (word.start, word.end) == (cue.start, cue.end)), None)
+    at = _cue_word(cue, words)
     if at is None or not words[at].tag.startswith("v"):
         return False
     after = words[at + 1 :]
@@ -272,7 +277,7 @@ def _used_as_noun(cue: Cue, words: list[Word]) -> bool:
     """Whether a cue that can be a noun is one here: tagged a noun, and the object of a verb before it in its clause
     that is not the speech act's own (违反本条例规定，…; 予以警告，…; 受到批评，…; not 作了解释：…) and no preposition
     frames it (据…报道, 根据…规定).  Rule cue_used_as_noun: such a word is no cue."""
-    at = next((i for i, word in enumerate(words) if (word.start, word.end) == (cue.start, cue.end)), None)
+    at = _cue_word(cue, words)
     if at is None or words[at].tag not in NOUN_USE_TAGS:
         return False
     verbs = [word for word in words[:at] if word.tag == "v"]

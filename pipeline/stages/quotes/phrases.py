@@ -166,7 +166,7 @@ def _ends_in_a_modified_noun(words: Sequence[Word]) -> bool:
     return last_de is not None and last_de + 1 < len(words) and all(w.tag in NOMINAL_TAGS for w in words[last_de + 1 :])
 
 
-def _coordinated_verbs_as_nouns(words: Sequence[Word]) -> list[Word]:
+def _coordination_retagged(words: Sequence[Word]) -> list[Word]:
     """Coordination inside a subject read as such whatever the tagger made of it (rule coordinated_noun): a verb
     joined by 与/和/及 to the noun after it is a noun (德国研究与技术部长, 教育和科研单位: PKU tags it vn), and 兼
     between two nouns joins them (国务委员兼国防部长迟浩田), so that the subject runs on to the name."""
@@ -189,7 +189,7 @@ CONCURRENTLY = "兼"
 
 def subject_phrase(words: Sequence[Word]) -> Subject | None:
     """The subject of a clause that ends right before a cue, or None when the clause has no nominal subject."""
-    words = _coordinated_verbs_as_nouns(words)
+    words = _coordination_retagged(words)
     first = _skip_leading(words)
     end = first
     relative_end = _relative_clause_end(words, first)
