@@ -8,6 +8,7 @@ import numpy
 import pytest
 from thinc.api import NumpyOps
 
+from pipeline.core.network import embedding_sums, windows
 from pipeline.stages.entities.ops import PredictionOps, use_prediction_network, use_prediction_ops
 from pipeline.stages.prelabel import build_pipeline
 
@@ -21,6 +22,20 @@ def test_maxout_takes_the_largest_piece_as_thinc_does(pieces: int) -> None:
     thinc_best, _ = NumpyOps().maxout(X)
     assert which is None
     numpy.testing.assert_array_equal(best, thinc_best)
+
+
+@pytest.mark.parametrize(("lines", "per_line"), [(1, 1), (7, 4), (300, 4), (50, 2)])
+def test_embedding_sums_are_thincs_gather_add_to_the_bit(lines: int, per_line: int) -> None:
+    table = RNG.standard_normal((97, 8)).astype("float32")
+    rows = RNG.integers(0, len(table), (lines, per_line)).astype("uint32")
+    numpy.testing.assert_array_equal(embedding_sums(table, rows), NumpyOps().gather_add(table, rows))
+
+
+@pytest.mark.parametrize(("count", "size"), [(1, 1), (2, 3), (3, 3), (4, 1), (50, 3), (9, 4)])
+def test_windows_are_thincs_seq2col(count: int, size: int) -> None:
+    rows = RNG.standard_normal((count, 5)).astype("float32")
+    expected = NumpyOps().seq2col(rows, size)
+    numpy.testing.assert_array_equal(windows(rows, size), expected)
 
 
 @pytest.mark.parametrize(("trans1", "trans2"), [(False, False), (False, True), (True, False), (True, True)])

@@ -61,7 +61,8 @@ class Layer:
         for piece in range(1, self.pieces):
             numpy.maximum(best, products[:, piece * width : (piece + 1) * width], out=best)
         # thinc's LayerNorm, operation for operation (the same float32 results), in place
-        centered = best - numpy.add.reduce(best, axis=1, keepdims=True) / width  # numpy's mean, without its wrapper
+        centered = best  # the pieces' maximum is not needed after: centred in place
+        centered -= numpy.add.reduce(best, axis=1, keepdims=True) / width  # numpy's mean, without its wrapper
         variance = numpy.square(centered).sum(axis=1, keepdims=True) / width + 1e-08  # numpy's var
         centered *= variance ** (-1.0 / 2.0)
         centered *= self.gain
@@ -136,7 +137,7 @@ class Network:
         ids = numpy.ascontiguousarray(numpy.concatenate(features), dtype="uint64")
         embedded = numpy.hstack(
             [
-                ops.gather_add(table, ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table))
+                embedding_sums(table, ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table))
                 for column, (table, seed) in enumerate(self.tables)
             ]
         )
@@ -147,7 +148,7 @@ class Network:
         for start, begin, length in zip(starts, numpy.cumsum([0] + lengths[:-1]), lengths):
             rows[start : start + length] = mixed[begin : begin + length]
         for layer in self.encoder:
-            rows = rows + layer(windows(rows, self.window))
+            rows += layer(windows(rows, self.window))  # windows() copied what the layer reads
         scored = rows @ self.output[0] + self.output[1]
         return [scored[start : start + length] for start, length in zip(starts, lengths)]
 
@@ -156,12 +157,28 @@ class Network:
         return [[self.labels[i] for i in rows.argmax(axis=1)] for rows in self.scores(features)]
 
 
+def embedding_sums(table: numpy.ndarray, rows: numpy.ndarray) -> numpy.ndarray:
+    """The sum of each line's ``rows`` of ``table``, added left to right: thinc's ``gather_add``, the
+    same float32 sums, a row taken by numpy for all lines at once (about a third of its time here)."""
+    indices = rows.astype(numpy.intp)
+    total = numpy.take(table, indices[:, 0], axis=0)
+    for column in range(1, indices.shape[1]):
+        total += numpy.take(table, indices[:, column], axis=0)
+    return total
+
+
 def windows(rows: numpy.ndarray, size: int) -> numpy.ndarray:
-    """Each row with the ``size`` rows before and after it, zeros past the ends: thinc's ``seq2col``."""
+    """Each row with the ``size`` rows before and after it, zeros past the ends: thinc's ``seq2col``.
+
+    Only the cells past the ends are zeroed: the array is several times the size of ``rows``,
+    and clearing all of it before filling it cost a third of this function."""
     count, width = rows.shape
-    out = numpy.zeros((count, 2 * size + 1, width), dtype=rows.dtype)
+    out = numpy.empty((count, 2 * size + 1, width), dtype=rows.dtype)
     out[:, size] = rows
     for shift in range(1, size + 1):
-        out[shift:, size - shift] = rows[:-shift]
-        out[:-shift, size + shift] = rows[shift:]
+        before, after = min(shift, count), max(count - shift, 0)
+        out[shift:, size - shift] = rows[:after]
+        out[:before, size - shift] = 0
+        out[:after, size + shift] = rows[shift:]
+        out[after:, size + shift] = 0
     return out.reshape(count, -1)
