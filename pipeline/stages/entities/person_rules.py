@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from pipeline.core.cues import CUES, QUOTING_CLASSES
+from pipeline.core.text_tables import HAN_RE
 from pipeline.stages.entities.lexicon import (
     AFTER_NAME,
     HAN,
@@ -58,7 +59,7 @@ def _name_at(text: str, pos: int, known: set[str], weak_ok: bool = False) -> int
     for i, ch in enumerate(rest[:2]):
         # 明 may begin the next word (明天), not where an item ends right after it (大使南月明、)
         ends_item = i == 1 and text[given_start + 2 : given_start + 3] in _ITEM_ENDS
-        if not re.match(f"[{HAN}]", ch) or (ch in AFTER_NAME and not ends_item):
+        if not HAN_RE.match(ch) or (ch in AFTER_NAME and not ends_item):
             break
         if i == 1 and _NEXT_TITLE.match(text, given_start + 1):
             break  # the next title begins here (记者陈晓通讯员粤统宣: 陈晓, then 通讯员)
@@ -270,15 +271,17 @@ _ENUMERATION = re.compile(
 )
 
 
+_UP_TO_LAST_LEADER_TITLE = re.compile(rf"^.*(?:{alternation([*TITLES, '领导', '同志', '嘉宾'])})")
+
+
 def find_enumerated_names(text: str, known: set[str]) -> list[Entity]:
     """Names in ``市领导吴天君、马懿、…、张延明等出席`` lists (every item must look like a name)."""
     found: list[Entity] = []
-    title_alt = alternation(TITLES + ["领导", "同志", "嘉宾"])
     for match in _ENUMERATION.finditer(text):
         items = match.group(1).split("、")
         start = match.start(1)
         # The first item may carry the title (市领导吴天君): keep what follows the last title in it.
-        head = re.match(rf"^.*(?:{title_alt})", items[0])
+        head = _UP_TO_LAST_LEADER_TITLE.match(items[0])
         if head:
             cut = head.end()
         elif _looks_like_name(items[0], known):
@@ -382,19 +385,26 @@ def find_called_names(text: str, known: set[str]) -> list[Entity]:
     ]
 
 
+_HONORIFIC_AHEAD = re.compile(rf"(?=({alternation(HONORIFICS)}))")
+
+
 def find_honorific_surnames(text: str) -> list[Entity]:
     """黄小姐, 林先生: the surname alone is the PERSON."""
     found = []
-    for match in re.finditer(rf"(?=({alternation(HONORIFICS)}))", text):
+    for match in _HONORIFIC_AHEAD.finditer(text):
         pos = match.start()
         for length in (2, 1):
             if pos - length >= 0 and text[pos - length : pos] in surnames():
                 # Not a longer name (王小明先生): the character before the surname is not Han.
                 before = text[pos - length - 1 : pos - length]
-                if not before or not re.match(f"[{HAN}]", before) or before in "的位和与、向对给叫是":
+                if not before or not HAN_RE.match(before) or before in "的位和与、向对给叫是":
                     found.append(Entity(pos - length, pos, "PERSON", "honorific_surname"))
                 break
     return found
+
+
+_UP_TO_LAST_TITLE = re.compile(rf"^.*(?:{alternation(TITLES)})")
+_SURNAME_THEN_TITLE = re.compile(rf"(.{{1,2}}?)(?:{alternation(TITLES + HONORIFICS)}|家)")
 
 
 def strip_title(text: str, span: Entity) -> Entity | None:
@@ -402,10 +412,10 @@ def strip_title(text: str, span: Entity) -> Entity | None:
     honorific after it, or 家 (family: 龙家 -> 龙, as pd1998 train 8 times of 8), is the surname
     alone (张市长 -> 张, 王大夫 -> 王, as 黄小姐 -> 黄)."""
     piece = text[span.start : span.end]
-    match = re.match(rf"^.*(?:{alternation(TITLES)})", piece)
+    match = _UP_TO_LAST_TITLE.match(piece)
     if match and match.end() < len(piece):
         return span.adjusted(span.start + match.end(), span.end, "strip_title")
-    titled = re.fullmatch(rf"(.{{1,2}}?)(?:{alternation(TITLES + HONORIFICS)}|家)", piece)
+    titled = _SURNAME_THEN_TITLE.fullmatch(piece)
     if titled and titled.group(1) in surnames():
         return span.adjusted(span.start, span.start + len(titled.group(1)), "surname_before_title")
     return span

@@ -373,14 +373,20 @@ _ASCII_ALNUM_RUN = re.compile("[A-Za-z0-9]+")
 
 def _joined_latin(spans: list[tuple[int, int]], latin_runs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Words cut inside a run of Latin letters or digits (Face|book) joined again: a name is one word.
-    ``latin_runs``: the text's runs of Latin letters and digits, in order."""
-    inside_a_run = {position for run_start, run_end in latin_runs for position in range(run_start + 1, run_end)}
+    ``latin_runs``: the text's runs of Latin letters and digits, in order.  Only the words a run touches are
+    looked at (:func:`_by_ranges`): a cut inside a run has a word of that run on each side."""
+    run_starts = [run_start for run_start, _ in latin_runs]
     joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        if joined and joined[-1][1] == start and start in inside_a_run:
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
+    for touched, words in _by_ranges(spans, latin_runs):
+        if not touched:
+            joined += words
+            continue
+        for start, end in words:
+            run = bisect_right(run_starts, start) - 1  # the last run starting at or before the word
+            if joined and joined[-1][1] == start and run >= 0 and run_starts[run] < start < latin_runs[run][1]:
+                joined[-1] = (joined[-1][0], end)
+            else:
+                joined.append((start, end))
     return joined
 
 

@@ -34,13 +34,18 @@ QUOTING_CUE_BEFORE_RE = re.compile(
 )
 
 
+_QUOTE_MARK = re.compile(f"[{QUOTE_OPEN}{QUOTE_CLOSE}]")
+
+
 def quoted_stretches(text: str, para: Paragraph) -> list[tuple[int, int]]:
-    """``(open, close)`` index pairs of the outermost “ ” in a paragraph; an unclosed “ runs to its end."""
+    """``(open, close)`` index pairs of the outermost “ ” in a paragraph; an unclosed “ runs to its end.
+
+    Only the quotation marks are visited (the attributor asks for a paragraph's stretches many times)."""
     pairs: list[tuple[int, int]] = []
     depth = 0
     open_at = -1
-    for i in range(para.start, para.end):
-        ch = text[i]
+    for mark in _QUOTE_MARK.finditer(text, para.start, para.end):
+        i, ch = mark.start(), mark.group()
         if ch == QUOTE_OPEN:
             if depth == 0:
                 open_at = i
