@@ -606,3 +606,23 @@ def test_a_name_after_a_fronted_adverbial_heads_its_sentence(before: str, heads:
     from pipeline.stages.quotes.attribute import _heads_its_sentence
 
     assert _heads_its_sentence(before) is heads
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        # a verb as often not speech (data/cues.tsv, speaker_only): a cue after someone who can speak
+        ("美国/ns 还/d 表明/v ，/w 三/m 国/n 可以/v 加入/v 北约/j 。/w", "美国"),  # a country
+        ("家长们/n 反映/v ，/w 孩子/n 回家/v 后/f 喊/v 饿/a 。/w", "家长们"),  # a group of people
+        ("警方/n 提示/v ，/w 卖/v 药/n 的/u 行为/n 涉嫌/v 违法/vn 。/w", "警方"),
+        ("街道/n 办事处/n 保证/v 在/p 一/m 天/q 内/f 提供/v 岗位/n 。/w", "街道办事处"),  # an organisation tagged n
+        # the same verbs after evidence: no one's words (rule speaker_only)
+        ("来自/v 灾区/n 的/u 情况/n 表明/v ，/w 救灾/vn 工作/vn 紧张/a 有序/a 。/w", None),
+        ("每次/r 尿量/n 多/a ，/w 说明/v 有/v 内科/n 疾病/n 。/w", None),
+        ("这些/r 史实/n 说明/v 他/r 同/p 中国/ns 结成/v 友谊/n 。/w", None),
+        ("考生/n 须/v 到/v 现场/s 确认/v ，/w 并/c 缴费/v 。/w", None),
+    ],
+)
+def test_a_speaker_only_cue_needs_someone_who_can_speak(paragraph: str, speaker: str | None) -> None:
+    quotes = _tagged_paragraphs([paragraph])
+    assert [q["speaker"]["text"] for q in quotes if q.get("speaker")] == ([speaker] if speaker else [])

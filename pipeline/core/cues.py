@@ -21,6 +21,7 @@ class CueEntry:
     cue_class: str
     headline: bool
     addressee: bool
+    speaker_only: bool  # a cue only after someone who can speak: the verb is as often not speech (情况表明, 现场确认)
     source: str
 
 
@@ -28,7 +29,7 @@ def cue_entries(path: Path = DATA / "cues.tsv") -> tuple[CueEntry, ...]:
     """The cue lexicon, longest words first (so that 说道 wins over 说)."""
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     rows = csv.DictReader(lines, delimiter="\t")
-    entries = [CueEntry(r["cue"], r["class"], r["headline"] == "1", r["addressee"] == "1", r["source"]) for r in rows]
+    entries = [CueEntry(r["cue"], r["class"], r["headline"] == "1", r["addressee"] == "1", r["speaker_only"] == "1", r["source"]) for r in rows]
     return tuple(sorted(entries, key=lambda e: -len(e.word)))
 
 

@@ -43,12 +43,16 @@ from pipeline.stages.quotes.lexicon import (
     CUE_RE,
     LONE_MARK_RE,
     NOMINAL_CUES,
+    ORG_HEADS,
+    PEOPLE_HEADS,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     QUOTING_CLASSES,
     SENTENCE_END,
     SHIPPED_WORDS,
     SINGULAR_PRONOUNS,
+    SPEAKER_ONLY_CUES,
+    SPEAKING_KINDS,
     SURNAMES,
     QuoteWords,
     cue_class,
@@ -306,6 +310,12 @@ def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
     return False
 
 
+def _can_speak(source: Source) -> bool:
+    """Whether a source can say what a speaker-only cue reports: a person, a pronoun, an organisation, a document,
+    or a group whose head names people or an organisation (街道办事处 tagged as a common noun)."""
+    return source.kind in SPEAKING_KINDS or (source.kind == "group" and source.text.endswith(PEOPLE_HEADS + ORG_HEADS))
+
+
 def _byline_name(
     text: str, mention: tuple[int, int, str], reporters: set[str], bylines: Iterable[tuple[int, int]] = ()
 ) -> bool:
@@ -395,6 +405,8 @@ def attribute_quotes(
             continue
         if cue.mark == "clause" and len(cue.text) == 1 and source.kind not in ("person", "pronoun", "document"):
             continue  # 说/讲/称 run into a clause only after a person or a document (他说医学是…, 消息称…); else a word cut wrong (督察讲|评会)
+        if cue.text in SPEAKER_ONLY_CUES and not _can_speak(source):
+            continue  # rule speaker_only: 情况表明, 尿量多，说明, 现场确认 are no one's words; 美国还表明, 家长们反映 are
         if cue.rule == MANNER_COMPLEMENT and source.kind not in ("person", "pronoun"):
             continue  # 盛云龙说得好： is his; 古语说得好： a saying, no one's speech
         opened = clause_start(text, source.start)
