@@ -621,6 +621,10 @@ def test_a_name_after_a_fronted_adverbial_heads_its_sentence(before: str, heads:
         ("每次/r 尿量/n 多/a ，/w 说明/v 有/v 内科/n 疾病/n 。/w", None),
         ("这些/r 史实/n 说明/v 他/r 同/p 中国/ns 结成/v 友谊/n 。/w", None),
         ("考生/n 须/v 到/v 现场/s 确认/v ，/w 并/c 缴费/v 。/w", None),
+        ("客观/n 实际/n 要求/v 我们/r 不断/d 提高/v 认识/vn 。/w", None),
+        ("第一批/m 手机/n 预计/v 将/d 在/p 明年/t 亮相/v 。/w", None),
+        ("SEC/nx 还/d 要求/v 特斯拉/nz 组建/v 新/a 的/u 委员会/n 。/w", "SEC"),  # a Latin acronym: an organisation
+        ("来自/v 各国/r 的/u 海洋/n 科学家/n 预计/v ，/w 海平面/n 将/d 上升/v 。/w", "来自各国的海洋科学家"),
     ],
 )
 def test_a_speaker_only_cue_needs_someone_who_can_speak(paragraph: str, speaker: str | None) -> None:

@@ -312,8 +312,12 @@ def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
 
 def _can_speak(source: Source) -> bool:
     """Whether a source can say what a speaker-only cue reports: a person, a pronoun, an organisation, a document,
-    or a group whose head names people or an organisation (街道办事处 tagged as a common noun)."""
-    return source.kind in SPEAKING_KINDS or (source.kind == "group" and source.text.endswith(PEOPLE_HEADS + ORG_HEADS))
+    or a group whose head names people or an organisation (街道办事处 tagged as a common noun), or a Latin
+    acronym (SEC, an organisation the recogniser missed)."""
+    if source.kind in SPEAKING_KINDS:
+        return True
+    acronym = len(source.text) >= 2 and source.text.isascii() and source.text.isalpha() and source.text.isupper()
+    return source.kind == "group" and (acronym or source.text.endswith(PEOPLE_HEADS + ORG_HEADS))
 
 
 def _byline_name(

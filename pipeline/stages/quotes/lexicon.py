@@ -131,7 +131,9 @@ GROUP_HEADS: tuple[str, ...] = (
 SPEAKING_KINDS = frozenset({"person", "pronoun", "org", "document"})
 #: Heads of a group that are people (家长们, 网友, 患者, 警方), beside :data:`GROUP_HEADS`: a group of another head before a
 #: speaker-only cue is the evidence itself (每次尿量多，说明…, 来自灾区一线的情况表明).
-PEOPLE_HEADS: tuple[str, ...] = GROUP_HEADS + ("者", "员", "友", "人", "民", "师", "家长", "用户", "教练", "警方", "校方", "官方")
+PEOPLE_HEADS: tuple[str, ...] = GROUP_HEADS + SPEAKER_TITLES + (
+    "者", "员", "友", "人", "民", "师", "家", "方", "校", "家长", "用户", "教练", "部门", "团体", "中央", "业内", "省份", "省市",
+)
 #: Heads that make a phrase an organisation (卫生部, 外交部, 市政府) or a meeting (讲评会).
 ORG_HEADS: tuple[str, ...] = (
     "部", "局", "委", "厅", "院", "办", "会", "会议", "处", "署", "府", "党", "社", "报", "台", "公司", "集团",
