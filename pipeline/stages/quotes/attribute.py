@@ -43,8 +43,6 @@ from pipeline.stages.quotes.lexicon import (
     CUE_RE,
     LONE_MARK_RE,
     NOMINAL_CUES,
-    ORG_HEADS,
-    PEOPLE_HEADS,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     QUOTING_CLASSES,
@@ -52,6 +50,7 @@ from pipeline.stages.quotes.lexicon import (
     SHIPPED_WORDS,
     SINGULAR_PRONOUNS,
     SPEAKER_ONLY_CUES,
+    SPEAKING_HEADS,
     SPEAKING_KINDS,
     SURNAMES,
     QuoteWords,
@@ -312,12 +311,12 @@ def _mixed(text: str, paras: list[Paragraph], start: int, end: int) -> bool:
 
 def _can_speak(source: Source) -> bool:
     """Whether a source can say what a speaker-only cue reports: a person, a pronoun, an organisation, a document,
-    or a group whose head names people or an organisation (街道办事处 tagged as a common noun), or a Latin
-    acronym (SEC, an organisation the recogniser missed)."""
+    or a group whose head names people or an institution (:data:`.lexicon.SPEAKING_HEADS`), or a Latin acronym
+    (SEC, an organisation the recogniser missed)."""
     if source.kind in SPEAKING_KINDS:
         return True
     acronym = len(source.text) >= 2 and source.text.isascii() and source.text.isalpha() and source.text.isupper()
-    return source.kind == "group" and (acronym or source.text.endswith(PEOPLE_HEADS + ORG_HEADS))
+    return source.kind == "group" and (acronym or source.text.endswith(SPEAKING_HEADS))
 
 
 def _byline_name(

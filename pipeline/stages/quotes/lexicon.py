@@ -32,7 +32,7 @@ def cue_class(word: str) -> str | None:
 
 #: Cues that may take an addressee before the punctuation (``告诉记者，``).
 ADDRESSEE_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.addressee)
-#: Cues only after a source that can speak (:data:`SPEAKING_KINDS`, :data:`PEOPLE_HEADS`): verbs as often not speech.
+#: Cues only after a source that can speak (:data:`SPEAKING_KINDS`, :data:`SPEAKING_HEADS`): verbs as often not speech.
 SPEAKER_ONLY_CUES: frozenset[str] = frozenset(entry.word for entry in CUES if entry.speaker_only)
 ADDRESSEES = r"(?:[^，,：:。“”\n]{0,12}?记者|笔者|我们|大家|来访者|客人)"
 
@@ -127,17 +127,18 @@ GROUP_HEADS: tuple[str, ...] = (
     "经理", "与会者", "人员", "双方", "各方", "方面", "当局", "美方", "中方", "外方", "有关人士", "分析家",
     "观察家", "消息人士", "领导", "市领导", "俩",
 )
-#: Source kinds that can say what a speaker-only cue reports; a group only when its head names people (:data:`PEOPLE_HEADS`).
-SPEAKING_KINDS = frozenset({"person", "pronoun", "org", "document"})
-#: Heads of a group that are people (家长们, 网友, 患者, 警方), beside :data:`GROUP_HEADS`: a group of another head before a
-#: speaker-only cue is the evidence itself (每次尿量多，说明…, 来自灾区一线的情况表明).
-PEOPLE_HEADS: tuple[str, ...] = GROUP_HEADS + SPEAKER_TITLES + (
-    "者", "员", "友", "人", "民", "师", "家", "方", "校", "家长", "用户", "教练", "部门", "团体", "中央", "业内", "省份", "省市",
-)
 #: Heads that make a phrase an organisation (卫生部, 外交部, 市政府) or a meeting (讲评会).
 ORG_HEADS: tuple[str, ...] = (
     "部", "局", "委", "厅", "院", "办", "会", "会议", "处", "署", "府", "党", "社", "报", "台", "公司", "集团",
     "银行", "中心", "协会", "组织", "政府", "国", "联合国", "法院", "检察院", "大学", "研究所",
+)
+#: Source kinds that can say what a speaker-only cue reports; a group only when its head is one of :data:`SPEAKING_HEADS`.
+SPEAKING_KINDS = frozenset({"person", "pronoun", "org", "document"})
+#: Heads of a group that can speak: people (家长们, 网友, 患者, 警方) and institutions (我校, 有关部门, 街道办事处 tagged as
+#: a common noun), beside :data:`GROUP_HEADS`, the titles and :data:`ORG_HEADS`.  A group of another head before a
+#: speaker-only cue is the evidence itself (每次尿量多，说明…, 来自灾区一线的情况表明).
+SPEAKING_HEADS: tuple[str, ...] = GROUP_HEADS + SPEAKER_TITLES + ORG_HEADS + (
+    "者", "员", "友", "人", "民", "师", "家", "方", "校", "家长", "用户", "教练", "部门", "团体", "中央", "业内", "省份", "省市",
 )
 #: Heads that make a phrase a document source (意见指出, 通知要求, 报告认为).
 DOCUMENT_HEADS: tuple[str, ...] = (
