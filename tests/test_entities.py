@@ -241,10 +241,24 @@ def test_model_person_edges_are_repaired(text: str, model: list[tuple[int, int, 
         ("信息廊、王小明\n", []),  # every item must look like a name, or nothing is taken
         ("（附图片１张）", []),
         ("会议指出（王小明）有关问题", []),  # brackets inside a sentence are no credit
+        ("(杜若原刘贻文)", ["杜若原", "刘贻文"]),  # 文 here ends a name, not the credit verb
+        # a long aside in brackets that closes no line: no credit, found without backtracking for minutes
+        ("蓝：好。（当年香港的广播道上有香港电台、商业电台、亚洲电视台、无线电视台和佳艺电视台" * 3 + "！）蓝：对。", []),
     ],
 )
 def test_credit_names(text: str, names: list[str]) -> None:
     assert texts(text, find_credit_names(text, set())) == names
+
+
+@given(st.text(alphabet="张三李四摄影作画文图报道 \u3000、，,（()）。.\nA1", max_size=16))
+def test_credit_brackets_are_those_of_the_backtracking_pattern(text: str) -> None:
+    """The linear bracket shape finds exactly the brackets (and names) the exact pattern alone finds."""
+    from pipeline.stages.entities.person_rules import _CREDIT_BRACKET, _CREDIT_BRACKET_SHAPE
+
+    alone = [(m.span(), m.group(1)) for m in _CREDIT_BRACKET.finditer(text)]
+    shaped = [_CREDIT_BRACKET.match(text, m.start(), m.end()) for m in _CREDIT_BRACKET_SHAPE.finditer(text)]
+    assert [(m.span(), m.group(1)) for m in shaped if m] == alone
+    assert all(shaped)
 
 
 @pytest.mark.parametrize(
