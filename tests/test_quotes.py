@@ -556,6 +556,14 @@ def test_sources_and_their_names(text: str, speakers: list[tuple[str, str]]) -> 
         ("会议提出了明确要求，必须落实。", []),  # an adjective before a noun
         ("及时反映各方的意见和要求，进一步改进工作。", []),  # the last of coordinated nouns
         ("产品经理泰勒周三告诉CNBC，数据不会泄露。", ["告诉"]),  # whom a telling cue tells, whatever it is
+        # rule negated_cue: a negated cue reports no words
+        ("不过，特朗普并未说明，上述计划是否只针对移民。", []),
+        ("波尼拉没有透露，出售空气的具体方式。", []),
+        ("她不相信，歌剧会落入低谷。", []),
+        ("不得不说，这样的齐肩发真的很适合她。", []),
+        ("蒲某未曾告知，家长及学校。", []),
+        ("导演杨阳特别强调，剧组历经三年筹备。", ["强调"]),  # 特别 is an adverb: no negation
+        ("他不断表示，自己没有问题。", ["表示"]),  # 不断 "again and again"
     ],
 )
 def test_cue_words_as_verbs_and_as_nouns(text: str, cues: list[str]) -> None:

@@ -19,6 +19,7 @@ from pipeline.stages.quotes.lexicon import (
     ADDRESSEES,
     CUE_VERBS,
     HEADLINE_CUES,
+    NEGATIONS,
     NOMINAL_CUES,
     NOT_CUE_BEFORE,
     NOUN_ADJECTIVES,
@@ -77,7 +78,8 @@ def is_headline(text: str, para: Paragraph) -> bool:
 
 
 def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
-    """False when the word is a noun, part of another word or passive (基本要求, 的要求, 据介绍, 小说, 被要求)."""
+    """False when the word is a noun, part of another word, passive or negated (基本要求, 的要求, 据介绍, 小说, 被要求,
+    没有透露)."""
     before = text[para_start:start]
     if word in ACCORDING_CUES:
         clause = re.split(r"[，,。；;：:！？!?“”]", before)[-1]
@@ -86,6 +88,8 @@ def used_as_cue(text: str, start: int, word: str, para_start: int) -> bool:
         return clause.startswith(ACCORDING_TO) and not before.endswith(ACCORDING_TO)
     if any(before.endswith(marker) for marker in NOUN_MARKERS + PASSIVE_MARKERS):
         return False
+    if before.endswith(NEGATIONS):
+        return False  # rule negated_cue: 并未说明, 没有透露, 不相信 report no words
     if word in NOMINAL_CUES and any(before.endswith(adjective) for adjective in NOUN_ADJECTIVES):
         return False
     if word.startswith(tuple(NOMINAL_CUES)) and len(word) > 2 and before.endswith("有"):
