@@ -43,6 +43,14 @@ def _words(tagged: str) -> list[Word]:
         ("并/c", None, None, None),
         ("还有/v 消息/n", "消息", "document", None),  # 还有消息称: the source is what there is
         ("有/v 花店/n 老板/n", "花店老板", "group", None),
+        # a time word fronted before the subject is no part of it
+        ("昨天/t 他/r", "他", "pronoun", None),
+        ("此前/t 公司/n 只/d 模糊/a", "公司", "group", None),
+        ("最近/t 有/v 消息/n", "消息", "document", None),
+        ("难怪/d 当时/t 同行/n 们/k", "同行们", "group", None),
+        # unless a 的 follows it: then it is inside the phrase
+        ("会后/t 发表/v 的/u 意向性/n 声明/n", "会后发表的意向性声明", "document", None),
+        ("去年底/t 召开/v 的/u 座谈会/n", "去年底召开的座谈会", "group", None),
     ],
 )
 def test_subject_before_a_cue(clause: str, subject: str | None, kind: str | None, name: str | None) -> None:

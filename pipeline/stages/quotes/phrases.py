@@ -68,12 +68,15 @@ class Subject:
 
 
 def _skip_leading(words: Sequence[Word]) -> int:
-    """Index of the first word of the subject: after 但/而/同时, after 据 (据新华社报道: the source is inside)
-    and after an existential 有 before a noun (还有消息称)."""
+    """Index of the first word of the subject: after 但/而/同时, after 据 (据新华社报道: the source is inside),
+    after an existential 有 before a noun (还有消息称) and after a time word fronted before the subject (昨天他表示,
+    此前公司表示), unless a 的 follows it in the clause: the time word is then part of the phrase (今年的报告,
+    会后发表的声明, 去年底召开的座谈会)."""
     i = 0
     while i < len(words) and (
         (words[i].tag in LEADING_TAGS and words[i].text not in OPENING_MARKS)
         or words[i].text in SOURCE_PREPOSITIONS
+        or (words[i].tag == "t" and not any(word.text == "的" for word in words[i + 1 :]))
         or (words[i].text in EXISTENTIALS and i + 1 < len(words) and words[i + 1].tag in HEAD_TAGS | MODIFIER_TAGS)
     ):
         i += 1
