@@ -17,7 +17,7 @@ from thinc.api import NumpyOps
 
 import pipeline.core.pos
 from pipeline.core.network import windows
-from pipeline.core.pos import SHIPPED_TAGGER, TaggerModelError, load_tagger, tag_many, tag_tokens
+from pipeline.core.pos import SHIPPED_TAGGER, TaggerModelError, latin_tagged, load_tagger, tag_many, tag_tokens
 from pipeline.core.text import fold_width
 from pipeline.eval.pos import Accuracy, TaggedLineError, parse_tagged_line, read_tagged, spans
 from pipeline.train.pos import convert, ship
@@ -51,11 +51,27 @@ REPO = Path(__file__).resolve().parents[1]
             ["w", None, "w", "m", "q", "v", "u", "m", "q", "n"],
         ),
         (["据", "瑞典", "《", "每日新闻", "》", "报", "消息"], ["p", "ns", "w", None, "w", None, "n"]),
+        # rule latin_nx: a word in Latin letters is nx, as pd1998 tags them (the model guessed l and i for these)
+        (["Billboard", "在", "社交", "网站", "上", "回应"], ["nx", "p", None, "n", "f", "v"]),
+        (["DAIGO", "说"], ["nx", "v"]),
     ],
 )
 def test_shipped_tagger_tags_phrases(words: list[str], expected: list[str | None]) -> None:
     tags = tag_tokens(words)
     assert [tag if want is not None else None for tag, want in zip(tags, expected)] == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "tags", "expected"),
+    [
+        (["Billboard", "回应"], ["l", "v"], ["nx", "v"]),
+        (["ＩＭＦ", "ISO9002", "iPhone"], ["nz", "nz", "n"], ["nx", "nx", "nx"]),  # either width, digits besides
+        (["5", "km", "kbps"], ["m", "q", "q"], ["m", "q", "q"]),  # short lower-case units stay the model's
+        (["A", "股", "2018"], ["nx", "n", "m"], ["nx", "n", "m"]),  # one letter, no letter: the model's
+    ],
+)
+def test_words_in_latin_letters_are_nx(words: list[str], tags: list[str], expected: list[str]) -> None:
+    assert latin_tagged(words, tags) == expected
 
 
 def test_many_lists_tag_as_one_list_each() -> None:
@@ -64,7 +80,7 @@ def test_many_lists_tag_as_one_list_each() -> None:
 
 
 WORDS = st.lists(
-    st.sampled_from(["他", "说", "的", "总经理", "62%", "６２％", "北京", "，", "X", "发展", "沈", "国放"]), max_size=12
+    st.sampled_from(["他", "说", "的", "总经理", "62%", "６２％", "北京", "，", "X", "发展", "沈", "国放", "Billboard"]), max_size=12
 )
 
 
@@ -80,7 +96,7 @@ def spacy_tags(word_lists: list[list[str]]) -> list[list[str]]:
     nlp = load_tagger().nlp
     docs = [Doc(nlp.vocab, words=[fold_width(word) for word in words]) for words in word_lists if words]
     tagged = iter([[token.tag_ for token in doc] for doc in nlp.pipe(docs)])
-    return [next(tagged) if words else [] for words in word_lists]
+    return [latin_tagged(words, next(tagged)) if words else [] for words in word_lists]
 
 
 @given(st.lists(WORDS, max_size=6))

@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from pipeline.core.network import Network
 from pipeline.core.paths import MODELS_DIR
 from pipeline.core.text import fold_width
+from pipeline.core.text_tables import LATIN_OR_DIGIT_RE
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,8 +144,26 @@ def tag_many(word_lists: Iterable[Sequence[str]], folder: Path = SHIPPED_TAGGER)
     tags: list[list[str]] = []
     for batch in _batches(features, BATCH_WORDS):
         tags += tagger.network.tag(batch)
-    tagged = iter(tags)
+    tagged = iter(latin_tagged(words, word_tags) for words, word_tags in zip(texts, tags, strict=True))
     return [next(tagged) if words else [] for words in lists]
+
+
+#: PKU's tag of a word in Latin letters (Billboard, DAIGO, iPhone): pd1998 tags 209 of its 245 so, too few for the
+#: model to learn from their spelling, which guesses idioms (l) and distinguishing words (z) for unseen ones.
+LATIN_TAG = "nx"
+#: Units stay the model's (pd1998 tags ｎｍ, ｋｂｐｓ as measure words): lower-case words this short.
+MAX_UNIT_CHARS = 4
+
+
+def latin_tagged(words: Sequence[str], tags: Sequence[str]) -> list[str]:
+    """The model's tags with every word in Latin letters tagged :data:`LATIN_TAG` (rule latin_nx)."""
+    return [LATIN_TAG if _latin_word(word) else tag for word, tag in zip(words, tags, strict=True)]
+
+
+def _latin_word(word: str) -> bool:
+    """A word of two or more Latin letters (digits besides, either width) that is no short lower-case unit (km)."""
+    latin = all(LATIN_OR_DIGIT_RE.match(char) for char in word) and sum(char.isalpha() for char in word) >= 2
+    return latin and not (word.islower() and len(word) <= MAX_UNIT_CHARS)
 
 
 # Words the network sees at once: its arrays grow with them (a few KB a word), the gain stops well before.
