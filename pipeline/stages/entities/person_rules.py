@@ -119,15 +119,13 @@ _CREDIT_LINE = re.compile(rf"^[ \u3000]*([{HAN}]{{2,4}}(?:{_SEPARATOR}[{HAN}]{{2
 
 
 # Names in brackets closing a line, with an optional credit verb: （白宇）, （李舸摄）, （方成画）.
-_CREDIT_BRACKET = re.compile(
-    rf"[（(]((?:[{HAN}]{{2,4}}?(?:{_SEPARATOR})?)+?)(?:摄影|摄|作|画|绘|摘|文|图|报道)?[)）][ \u3000。.]*$", re.M
-)
+_CREDIT_BRACKET_CLOSE = r"(?:摄影|摄|作|画|绘|摘|文|图|报道)?[)）][ \u3000。.]*$"
+_CREDIT_BRACKET = re.compile(rf"[（(]((?:[{HAN}]{{2,4}}?(?:{_SEPARATOR})?)+?){_CREDIT_BRACKET_CLOSE}", re.M)
 # The same brackets, found in linear time: runs of two or more Han characters parted by separators.  The pattern above
 # backtracks exponentially on a long bracket that closes no line (a 300-character aside in an interview took minutes),
 # so it only cuts the names from what this one found.
 _CREDIT_BRACKET_SHAPE = re.compile(
-    rf"[（(][{HAN}]{{2,}}(?:{_SEPARATOR}[{HAN}]{{2,}})*(?:{_SEPARATOR})?(?:摄影|摄|作|画|绘|摘|文|图|报道)?[)）][ \u3000。.]*$",
-    re.M,
+    rf"[（(][{HAN}]{{2,}}(?:{_SEPARATOR}[{HAN}]{{2,}})*(?:{_SEPARATOR})?{_CREDIT_BRACKET_CLOSE}", re.M
 )
 
 
